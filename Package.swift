@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds drop exclusivity checks in the numeric core: the hot loops run over
+// unsafe buffers that never alias, and the checks cost about 10 % at small sizes.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "noether",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "noether", targets: ["noether"]),
+        .library(name: "NoetherCore", targets: ["NoetherCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "NoetherCore", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "NoetherUI", dependencies: ["NoetherCore"]),
+        .executableTarget(
+            name: "noether",
+            dependencies: [
+                "NoetherCore", "NoetherUI", "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "noether-bench", dependencies: ["NoetherCore"], path: "Benchmarks/NoetherBench",
+            swiftSettings: fast),
+        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore"]),
+        .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["noether"]),
+    ]
+)

@@ -1,0 +1,168 @@
+/// Hidden-layer activation. `linear`, `relu` and `leakyRelu` are positively homogeneous
+/// (rescale symmetry, THEORY.md §2.1); `tanh` is odd and has only discrete symmetries.
+public enum Activation: String, CaseIterable, Codable, Sendable {
+    case linear, relu, leakyRelu = "leaky-relu", tanh
+    public var isHomogeneous: Bool { self != .tanh }
+}
+
+/// Normalization after each hidden linear layer, in training mode.
+public enum Normalization: String, CaseIterable, Codable, Sendable {
+    case none, batch, layer
+}
+
+public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
+    case sgd, adam
+}
+
+/// Where the training set comes from: a built-in generator or a user's CSV file.
+public enum DataSource: Equatable, Codable, Sendable {
+    case blobs, teacher, spirals
+    case file(String)
+
+    public init(_ text: String) {
+        switch text {
+        case "blobs": self = .blobs
+        case "teacher": self = .teacher
+        case "spirals": self = .spirals
+        default: self = .file(text)
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .blobs: "blobs"
+        case .teacher: "teacher"
+        case .spirals: "spirals"
+        case .file(let path): path
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
+}
+
+public enum Task: String, CaseIterable, Codable, Sendable {
+    case classification, regression
+}
+
+/// The parameters that may change between any two steps without resetting the run.
+public struct LiveParameters: Equatable, Codable, Sendable {
+    public var learningRate: Double
+    public var momentum: Double
+    public var weightDecay: Double
+
+    public init(learningRate: Double, momentum: Double, weightDecay: Double) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+}
+
+/// One run's full configuration. Every field has the built-in default's value until set.
+public struct Config: Equatable, Codable, Sendable {
+    public var arch: Activation = .relu
+    public var leakySlope: Double = 0.1
+    public var norm: Normalization = .batch
+    public var eps: Double = 0
+    public var depth: Int = 2
+    public var width: Int = 32
+    public var bias: Bool = true
+    public var lr: Double = 0.1
+    public var momentum: Double = 0.9
+    public var weightDecay: Double = 5e-3
+    public var batchSize: Int = 32
+    public var optimizer: OptimizerKind = .sgd
+    public var adamBeta2: Double = 0.999
+    public var data: DataSource = .blobs
+    public var task: Task? = nil
+    public var samples: Int = 1024
+    public var classes: Int = 4
+    public var inputDim: Int? = nil
+    public var labelNoise: Double = 0.1
+    public var noise: Double = 0.1
+    public var targets: Int = 1
+    public var initStd: Double? = nil
+    public var outputShift: Double = 0
+    public var seed: UInt64 = 1
+    public var steps: Int = 2000
+
+    public init() {}
+
+    public var live: LiveParameters {
+        get { LiveParameters(learningRate: lr, momentum: momentum, weightDecay: weightDecay) }
+        set { lr = newValue.learningRate; momentum = newValue.momentum; weightDecay = newValue.weightDecay }
+    }
+
+    /// The task a built-in data set implies; a CSV file is classification unless told otherwise.
+    public var resolvedTask: Task {
+        if let task { return task }
+        return data == .teacher ? .regression : .classification
+    }
+}
+
+/// A value outside what the simulator accepts, named by field with what is allowed.
+public struct ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var field: String
+    public var message: String
+    public var description: String { "\(field): \(message)" }
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+extension LiveParameters {
+    public func validate() throws(ConfigError) {
+        guard learningRate.isFinite, learningRate > 0, learningRate <= 100 else {
+            throw ConfigError("lr", "must be in (0, 100], got \(learningRate)")
+        }
+        guard momentum.isFinite, momentum >= 0, momentum < 1 else {
+            throw ConfigError("momentum", "must be in [0, 1), got \(momentum)")
+        }
+        guard weightDecay.isFinite, weightDecay >= 0, weightDecay * learningRate < 1 else {
+            throw ConfigError(
+                "weight-decay", "must be ≥ 0 with lr × weight-decay < 1, got \(weightDecay) at lr \(learningRate)")
+        }
+    }
+}
+
+extension Config {
+    public func validate() throws(ConfigError) {
+        try live.validate()
+        guard (1...8).contains(depth) else { throw ConfigError("depth", "must be 1…8 hidden layers, got \(depth)") }
+        guard (1...1024).contains(width) else { throw ConfigError("width", "must be 1…1024, got \(width)") }
+        guard batchSize >= 2 else {
+            throw ConfigError("batch-size", "must be at least 2 (batch norm needs a batch), got \(batchSize)")
+        }
+        guard eps.isFinite, eps >= 0 else { throw ConfigError("eps", "must be ≥ 0, got \(eps)") }
+        guard leakySlope.isFinite, leakySlope > 0, leakySlope < 1 else {
+            throw ConfigError("leaky-slope", "must be in (0, 1), got \(leakySlope)")
+        }
+        guard adamBeta2 > 0, adamBeta2 < 1 else { throw ConfigError("adam-beta2", "must be in (0, 1), got \(adamBeta2)") }
+        guard (8...1_000_000).contains(samples) else {
+            throw ConfigError("samples", "must be 8…1000000, got \(samples)")
+        }
+        guard (2...64).contains(classes) else { throw ConfigError("classes", "must be 2…64, got \(classes)") }
+        if let inputDim, !(1...4096).contains(inputDim) {
+            throw ConfigError("input-dim", "must be 1…4096, got \(inputDim)")
+        }
+        guard (0...1).contains(labelNoise) else {
+            throw ConfigError("label-noise", "must be a fraction in [0, 1], got \(labelNoise)")
+        }
+        guard noise.isFinite, noise >= 0 else { throw ConfigError("noise", "must be ≥ 0, got \(noise)") }
+        guard (1...64).contains(targets) else { throw ConfigError("targets", "must be 1…64, got \(targets)") }
+        if let initStd, !(initStd.isFinite && initStd > 0) {
+            throw ConfigError("init-std", "must be > 0, got \(initStd)")
+        }
+        guard outputShift.isFinite else { throw ConfigError("output-shift", "must be finite, got \(outputShift)") }
+        guard steps >= 0, steps <= 100_000_000 else {
+            throw ConfigError("steps", "must be 0…100000000, got \(steps)")
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A training set held in memory, row-major: `inputs` is samples × inputDim.
+/// Classification stores one label per sample; regression stores samples × outputDim targets.
+public struct Dataset: Sendable {
+    public var name: String
+    public var inputDim: Int
+    public var outputDim: Int
+    public var task: Task
+    public var inputs: [Double]
+    public var labels: [Int]
+    public var targets: [Double]
+
+    public var count: Int { inputs.count / max(inputDim, 1) }
+
+    /// Builds the configured data set, drawing from the run's generator when it is built in.
+    public static func make(_ config: Config, rng: inout Xoshiro256) throws -> Dataset {
+        switch config.data {
+        case .blobs: return blobs(config, rng: &rng)
+        case .teacher: return teacher(config, rng: &rng)
+        case .spirals: return spirals(config, rng: &rng)
+        case .file(let path): return try CSVData.load(path: path, task: config.resolvedTask, targets: config.targets)
+        }
+    }
+
+    /// Gaussian mixture (THEORY.md §8): class means ~ N(0, I), samples mean + N(0, I),
+    /// a fraction of labels replaced at random so the minibatch noise never vanishes.
+    static func blobs(_ c: Config, rng: inout Xoshiro256) -> Dataset {
+        let d = c.inputDim ?? 10
+        let means = (0..<(c.classes * d)).map { _ in rng.normal() }
+        var x = [Double](repeating: 0, count: c.samples * d)
+        var y = [Int](repeating: 0, count: c.samples)
+        for n in 0..<c.samples {
+            let k = rng.below(c.classes)
+            for j in 0..<d { x[n * d + j] = means[k * d + j] + rng.normal() }
+            y[n] = rng.uniform() < c.labelNoise ? rng.below(c.classes) : k
+        }
+        return Dataset(name: "blobs", inputDim: d, outputDim: c.classes, task: .classification,
+                       inputs: x, labels: y, targets: [])
+    }
+
+    /// Linear teacher regression: y = T x + noise · N(0, 1), T ~ N(0, 1/d), x ~ N(0, I).
+    static func teacher(_ c: Config, rng: inout Xoshiro256) -> Dataset {
+        let d = c.inputDim ?? 8
+        let k = c.targets == 1 ? 3 : c.targets
+        let scale = (1 / Double(d)).squareRoot()
+        let t = (0..<(k * d)).map { _ in scale * rng.normal() }
+        var x = [Double](repeating: 0, count: c.samples * d)
+        var y = [Double](repeating: 0, count: c.samples * k)
+        for n in 0..<c.samples {
+            for j in 0..<d { x[n * d + j] = rng.normal() }
+            for i in 0..<k {
+                var s = 0.0
+                for j in 0..<d { s += t[i * d + j] * x[n * d + j] }
+                y[n * k + i] = s + c.noise * rng.normal()
+            }
+        }
+        return Dataset(name: "teacher", inputDim: d, outputDim: k, task: .regression,
+                       inputs: x, labels: [], targets: y)
+    }
+
+    /// Interleaved 2-D spirals, one arm per class: a non-linear problem a linear model cannot solve.
+    static func spirals(_ c: Config, rng: inout Xoshiro256) -> Dataset {
+        var x = [Double](repeating: 0, count: c.samples * 2)
+        var y = [Int](repeating: 0, count: c.samples)
+        for n in 0..<c.samples {
+            let k = n % c.classes
+            let r = rng.uniform()
+            let angle = 4 * r * Double.pi + 2 * Double.pi * Double(k) / Double(c.classes)
+            x[2 * n] = 2 * r * _cos(angle) + c.noise * rng.normal()
+            x[2 * n + 1] = 2 * r * _sin(angle) + c.noise * rng.normal()
+            y[n] = rng.uniform() < c.labelNoise ? rng.below(c.classes) : k
+        }
+        return Dataset(name: "spirals", inputDim: 2, outputDim: c.classes, task: .classification,
+                       inputs: x, labels: y, targets: [])
+    }
+
+    /// The training set as CSV: feature columns x0…, then `label` or y0… — the same layout
+    /// `--data FILE` reads back.
+    public func csv() -> String {
+        var out = (0..<inputDim).map { "x\($0)" }
+        out += task == .classification ? ["label"] : (0..<outputDim).map { "y\($0)" }
+        var text = out.joined(separator: ",") + "\n"
+        for n in 0..<count {
+            var row = (0..<inputDim).map { formatNumber(inputs[n * inputDim + $0]) }
+            if task == .classification {
+                row.append(String(labels[n]))
+            } else {
+                row += (0..<outputDim).map { formatNumber(targets[n * outputDim + $0]) }
+            }
+            text += row.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}
+
+/// Reads a user's CSV: numeric feature columns, then the label (classification) or the
+/// last `targets` columns (regression). An optional header line is recognised by not being numeric.
+enum CSVData {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load(path: String, task: Task, targets: Int) throws -> Dataset {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "\(path): cannot read the data file (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(description: "\(path): not UTF-8 text")
+        }
+        var rows: [[Double]] = []
+        var width = -1
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = fields.map { Double($0) }
+            if rows.isEmpty, width < 0, numbers.allSatisfy({ $0 == nil }) {
+                width = fields.count  // header
+                continue
+            }
+            if width < 0 { width = fields.count }
+            guard fields.count == width else {
+                throw Failure(description:
+                    "\(path):\(index + 1): expected \(width) columns, found \(fields.count)")
+            }
+            var row: [Double] = []
+            for (column, value) in numbers.enumerated() {
+                guard let value, value.isFinite else {
+                    throw Failure(description:
+                        "\(path):\(index + 1): column \(column + 1): '\(fields[column])' is not a finite number")
+                }
+                row.append(value)
+            }
+            if task == .classification {
+                let label = row[width - 1]
+                guard label >= 0, label == label.rounded(), label < 65 else {
+                    throw Failure(description:
+                        "\(path):\(index + 1): column \(width): label must be a whole number 0…64, got \(fields[width - 1])")
+                }
+            }
+            rows.append(row)
+        }
+        let outputs = task == .classification ? 1 : targets
+        guard width > outputs else {
+            throw Failure(description: "\(path): needs at least one feature column before the \(task == .classification ? "label column" : "\(targets) target column(s)")")
+        }
+        guard rows.count >= 8 else {
+            throw Failure(description: "\(path): needs at least 8 data rows, found \(rows.count)")
+        }
+        let d = width - outputs
+        var x: [Double] = []
+        x.reserveCapacity(rows.count * d)
+        for row in rows { x += row[0..<d] }
+        if task == .classification {
+            let labels = rows.map { Int($0[d]) }
+            let classes = max(2, (labels.max() ?? 0) + 1)
+            return Dataset(name: path, inputDim: d, outputDim: classes, task: .classification,
+                           inputs: x, labels: labels, targets: [])
+        }
+        var y: [Double] = []
+        for row in rows { y += row[d...] }
+        return Dataset(name: path, inputDim: d, outputDim: outputs, task: .regression,
+                       inputs: x, labels: [], targets: y)
+    }
+}
+
+/// Shortest text that reads back to the same Double, so exports round-trip exactly.
+@inline(__always)
+public func formatNumber(_ x: Double) -> String {
+    x.isFinite ? "\(x)" : (x.isNaN ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))
+}

@@ -1,0 +1,25 @@
+import CBLAS
+
+/// Dense products on row-major buffers through OpenBLAS, pinned to one thread: the
+/// results are then bit-for-bit repeatable and the explorer keeps the other core.
+public enum BLAS {
+    nonisolated(unsafe) private static var configured = false
+
+    public static func configure(threads: Int = 1) {
+        openblas_set_num_threads(Int32(threads))
+        configured = true
+    }
+
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major.
+    @inline(__always)
+    static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double = 1,
+        _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+        beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        if !configured { configure() }
+        cblas_dgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

@@ -1,0 +1,179 @@
+/// Per-layer norms at one step.
+public struct LayerObservation: Sendable, Equatable {
+    public var name: String
+    public var weightNorm2: Double
+    public var gradNorm2: Double
+}
+
+/// One charge at one step, with everything needed to check it from outside (THEORY.md §7).
+/// Forcing terms describe the update that led into this step (k−1 → k).
+public struct ChargeObservation: Sendable, Equatable {
+    public var symmetry: SymmetryKind
+    public var group: String
+    public var family: String
+    public var value: Double
+    public var gradNorm2: Double
+    public var predicted: Double
+    public var residual: Double
+    public var reference: Double
+    public var ksbGap: Double
+    /// Γ over the group's initial magnitude Σ|θ_i|² (Σ|θ_i| for translation): Γ/Q₀ for scale,
+    /// and a well-defined ratio for rescale charges that start near zero.
+    public var gapRatio: Double
+    public var continuum: Double
+    public var kineticForcing: Double
+    public var potentialForcing: Double
+    public var momentumCarry: Double
+    // Scale groups (normalization panel, THEORY.md §5.3).
+    public var effectiveLearningRate: Double?
+    public var angularStep: Double?
+    public var rmspropAccumulator: Double?
+    public var rmspropEMA: Double?
+    // Balance groups: ‖D − D₀‖_F.
+    public var drift: Double?
+}
+
+/// Summary of a per-neuron family: mean and 10/50/90 % quantiles of the charge, plus the
+/// medians the explorer draws and the worst exact residual.
+public struct FamilySummary: Sendable, Equatable {
+    public var family: String
+    public var symmetry: SymmetryKind
+    public var count: Int
+    public var mean: Double
+    public var q10: Double
+    public var q50: Double
+    public var q90: Double
+    public var predictedMedian: Double
+    public var referenceMedian: Double
+    public var continuumMedian: Double
+    public var gapRatioMedian: Double
+    public var kineticRateMedian: Double   // F/Q per step
+    public var potentialRate: Double       // 2ηλ (ηλ for translation)
+    public var residualMax: Double
+    public var effectiveLearningRateMedian: Double?
+    public var rmsAngularStep: Double?
+    public var rmspropAccumulatorMedian: Double?
+    public var rmspropEMAMedian: Double?
+}
+
+public struct Observation: Sendable, Equatable {
+    public var step: Int
+    public var loss: Double
+    public var accuracy: Double?
+    public var live: LiveParameters
+    public var layers: [LayerObservation]
+    public var charges: [ChargeObservation]
+    public var families: [FamilySummary]
+}
+
+extension Simulator {
+    /// The full observation of the current step. Built on demand: the tracker itself runs every step.
+    public func observation(includeCharges: Bool = true) -> Observation {
+        let t = tracker
+        var layers: [LayerObservation] = []
+        for tensor in arch.tensors where tensor.isMatrix {
+            var w = 0.0, g = 0.0
+            for i in tensor.offset..<(tensor.offset + tensor.count) {
+                w += theta[i] * theta[i]
+                g += grad[i] * grad[i]
+            }
+            layers.append(LayerObservation(name: String(tensor.name.dropLast(".weight".count)),
+                                           weightNorm2: w, gradNorm2: g))
+        }
+        var charges: [ChargeObservation] = []
+        if includeCharges {
+            for (i, group) in symmetries.groups.enumerated() {
+                let mag = t.magnitude[i]
+                var row = ChargeObservation(
+                    symmetry: group.kind, group: group.name, family: group.family, value: t.q[i],
+                    gradNorm2: t.gn[i], predicted: t.pred[i],
+                    residual: mag > 0 ? abs(t.q[i] - t.pred[i]) / mag : abs(t.q[i] - t.pred[i]),
+                    reference: t.ref[i], ksbGap: t.q[i] - t.ref[i],
+                    gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
+                    continuum: t.nm[i], kineticForcing: t.kinetic[i], potentialForcing: t.potential[i],
+                    momentumCarry: t.carry[i])
+                if group.kind == .scale {
+                    row.effectiveLearningRate = live.learningRate / t.q[i]
+                    row.angularStep = step > 0 ? t.angle[i] : 0
+                    row.rmspropAccumulator = t.kappa * t.q[i] * t.q[i]
+                    row.rmspropEMA = t.ema[i]
+                }
+                charges.append(row)
+            }
+            for (b, group) in symmetries.balances.enumerated() {
+                charges.append(balanceObservation(group, start: t.balanceStart[b], magnitude: t.balanceMagnitude[b],
+                                                  magnitude0: t.balanceMagnitude0[b]))
+            }
+        }
+        return Observation(
+            step: step, loss: loss,
+            accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
+            live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [])
+    }
+
+    private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)
+        -> ChargeObservation
+    {
+        let t = tracker
+        let range = start..<(start + g.n * g.n)
+        func frobenius(_ f: (Int) -> Double) -> Double { range.reduce(0.0) { $0 + f($1) * f($1) }.squareRoot() }
+        let trace = (0..<g.n).reduce(0.0) { $0 + t.gn[start + $1 * g.n + $1] }
+        let gap = frobenius { t.q[$0] - t.ref[$0] }
+        return ChargeObservation(
+            symmetry: .balance, group: g.name, family: g.name, value: frobenius { t.q[$0] },
+            gradNorm2: trace, predicted: frobenius { t.pred[$0] },
+            residual: frobenius { t.q[$0] - t.pred[$0] } / max(magnitude, .leastNormalMagnitude),
+            reference: frobenius { t.ref[$0] }, ksbGap: gap, gapRatio: gap / max(magnitude0, .leastNormalMagnitude),
+            continuum: frobenius { t.nm[$0] }, kineticForcing: frobenius { t.kinetic[$0] },
+            potentialForcing: frobenius { t.potential[$0] }, momentumCarry: frobenius { t.carry[$0] },
+            drift: frobenius { t.q[$0] - t.q0[$0] })
+    }
+
+    /// The n × n balance matrix D_l at this step (row-major), for its eigenvalues or export.
+    public func balanceMatrix(_ index: Int) -> [Double] {
+        let g = symmetries.balances[index], start = tracker.balanceStart[index]
+        return (0..<(g.n * g.n)).map { tracker.q[start + $0] }
+    }
+
+    private func summarize(_ charges: [ChargeObservation]) -> [FamilySummary] {
+        var order: [String] = []
+        var members: [String: [ChargeObservation]] = [:]
+        for c in charges {
+            if members[c.family] == nil { order.append(c.family) }
+            members[c.family, default: []].append(c)
+        }
+        return order.map { name in
+            let rows = members[name]!
+            let values = rows.map(\.value).sorted()
+            let kind = rows[0].symmetry
+            let eta = live.learningRate, lambda = live.weightDecay
+            var summary = FamilySummary(
+                family: name, symmetry: kind, count: rows.count,
+                mean: values.reduce(0, +) / Double(values.count),
+                q10: quantile(values, 0.1), q50: quantile(values, 0.5), q90: quantile(values, 0.9),
+                predictedMedian: median(rows.map(\.predicted)), referenceMedian: median(rows.map(\.reference)),
+                continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
+                kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
+                potentialRate: (kind.isLinear ? 1 : 2) * eta * lambda,
+                residualMax: rows.map(\.residual).max() ?? 0)
+            if kind == .scale {
+                summary.effectiveLearningRateMedian = median(rows.compactMap(\.effectiveLearningRate))
+                let angles = rows.compactMap(\.angularStep)
+                summary.rmsAngularStep = (angles.reduce(0) { $0 + $1 * $1 } / Double(angles.count)).squareRoot()
+                summary.rmspropAccumulatorMedian = median(rows.compactMap(\.rmspropAccumulator))
+                summary.rmspropEMAMedian = median(rows.compactMap(\.rmspropEMA))
+            }
+            return summary
+        }
+    }
+}
+
+/// Linear-interpolated quantile of sorted values (numpy's default).
+public func quantile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let h = p * Double(sorted.count - 1)
+    let lo = Int(h), hi = min(lo + 1, sorted.count - 1)
+    return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+}
+
+public func median(_ values: [Double]) -> Double { quantile(values.sorted(), 0.5) }

@@ -1,0 +1,151 @@
+/// Why a run stopped early; the message names the step.
+public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
+    case diverged(step: Int, reason: String)
+    case invalidData(String)
+
+    public var description: String {
+        switch self {
+        case .diverged(let step, let reason):
+            "diverged at step \(step): \(reason); lower the learning rate and reset"
+        case .invalidData(let message): message
+        }
+    }
+}
+
+/// The deterministic simulator: trains one network on its data set and tracks every charge.
+/// It is stepped by its owner (a test, the command line, or the explorer's thread).
+///
+/// Step convention: the state "at step k" holds θ_k (after k updates) and the loss and gradient
+/// of the minibatch that update k+1 will use.
+public final class Simulator {
+    public let config: Config
+    public let arch: Architecture
+    public let data: Dataset
+    public let symmetries: SymmetrySet
+    public private(set) var live: LiveParameters
+    public private(set) var step = 0
+    public private(set) var loss = 0.0
+    public private(set) var correct = 0
+    public private(set) var diverged: SimulationError?
+
+    let theta: UnsafeMutablePointer<Double>
+    let previous: UnsafeMutablePointer<Double>
+    let grad: UnsafeMutablePointer<Double>
+    var optimizer: Optimizer
+    let tracker: ChargeTracker
+    private var rng: Xoshiro256
+    private let backprop: Backprop
+    private var order: [Int]
+    private var cursor: Int
+    private let batchX: UnsafeMutablePointer<Double>
+    private let batchLabels: UnsafeMutablePointer<Int>
+    private let batchTargets: UnsafeMutablePointer<Double>
+    private var previousRate: Double
+
+    public var parameterCount: Int { arch.parameterCount }
+    public var batchSize: Int { backprop.batch }
+
+    public init(_ config: Config) throws {
+        try config.validate()
+        self.config = config
+        var rng = Xoshiro256(seed: config.seed)
+        let data = try Dataset.make(config, rng: &rng)
+        guard data.count >= 2 else { throw SimulationError.invalidData("data set has fewer than 2 samples") }
+        self.data = data
+        arch = Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task)
+        symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer)
+        let initial = arch.initialParameters(config, rng: &rng)
+        let n = arch.parameterCount
+        theta = .allocate(capacity: n); theta.initialize(from: initial, count: n)
+        previous = .allocate(capacity: n); previous.initialize(from: initial, count: n)
+        grad = .allocate(capacity: n); grad.initialize(repeating: 0, count: n)
+        optimizer = Optimizer(kind: config.optimizer, count: n, beta2: config.adamBeta2)
+        let batch = min(config.batchSize, data.count)
+        backprop = Backprop(arch: arch, batch: batch)
+        batchX = .allocate(capacity: batch * data.inputDim)
+        batchLabels = .allocate(capacity: batch)
+        batchLabels.initialize(repeating: 0, count: batch)
+        batchTargets = .allocate(capacity: max(1, batch * data.outputDim))
+        order = Array(0..<data.count)
+        cursor = data.count  // forces a shuffle before the first batch
+        live = config.live
+        previousRate = config.lr
+        tracker = ChargeTracker(symmetries: symmetries, parameterCount: n, optimizer: config.optimizer)
+        self.rng = rng
+        try computeGradient()
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+    }
+
+    deinit {
+        theta.deallocate(); previous.deallocate(); grad.deallocate(); optimizer.deallocate()
+        batchX.deallocate(); batchLabels.deallocate(); batchTargets.deallocate()
+    }
+
+    /// Changes the live parameters; they apply from the next update on (PyTorch semantics).
+    public func set(_ parameters: LiveParameters) throws(ConfigError) {
+        try parameters.validate()
+        live = parameters
+    }
+
+    /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
+    public func advance() throws {
+        if let diverged { throw diverged }
+        let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)
+        step += 1
+        guard norm2.isFinite else { return try stop("parameters are no longer finite") }
+        try computeGradient()
+        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity,
+                        live: live, previousRate: previousRate)
+        previousRate = live.learningRate
+    }
+
+    private func stop(_ reason: String) throws {
+        let error = SimulationError.diverged(step: step, reason: reason)
+        diverged = error
+        throw error
+    }
+
+    /// Draws the next minibatch (without replacement within an epoch) and back-propagates.
+    private func computeGradient() throws {
+        let B = backprop.batch, d = data.inputDim, k = data.outputDim
+        if cursor + B > order.count {
+            rng.shuffle(&order)
+            cursor = 0
+        }
+        for r in 0..<B {
+            let n = order[cursor + r]
+            data.inputs.withUnsafeBufferPointer { (batchX + r * d).update(from: $0.baseAddress! + n * d, count: d) }
+            if data.task == .classification {
+                batchLabels[r] = data.labels[n]
+            } else {
+                data.targets.withUnsafeBufferPointer {
+                    (batchTargets + r * k).update(from: $0.baseAddress! + n * k, count: k)
+                }
+            }
+        }
+        cursor += B
+        let result = backprop.run(theta: theta, grad: grad, x: batchX, labels: batchLabels, targets: batchTargets)
+        loss = result.loss
+        correct = result.correct
+        guard loss.isFinite else { return try stop("the loss is \(loss)") }
+    }
+
+    /// The parameters θ_k as named arrays in PyTorch layout.
+    public func parameters() -> [(tensor: Tensor, values: [Double])] {
+        arch.tensors.map { t in (t, Array(UnsafeBufferPointer(start: theta + t.offset, count: t.count))) }
+    }
+
+    public var flatParameters: [Double] { Array(UnsafeBufferPointer(start: theta, count: parameterCount)) }
+    public var flatGradient: [Double] { Array(UnsafeBufferPointer(start: grad, count: parameterCount)) }
+
+    /// Replaces θ (for tests that set up a symmetric state, such as THEORY.md P10's
+    /// duplicate neurons) and recomputes the gradient on the same minibatch.
+    public func overwriteParameters(_ values: [Double]) throws {
+        precondition(values.count == parameterCount)
+        theta.update(from: values, count: values.count)
+        previous.update(from: values, count: values.count)
+        cursor -= backprop.batch
+        try computeGradient()
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+    }
+}

@@ -1,0 +1,205 @@
+/// Follows every charge of a run step by step: the measured value, the exact prediction
+/// propagated through (★) from the parameter history (THEORY.md §3.2, with β'_k = βη_k/η_{k−1}
+/// across learning-rate changes, §3.3), the kinetically symmetric reference Q⁽⁰⁾, the forcing
+/// split of §7 and the continuum prediction of §4.
+///
+/// Every scalar group is one "channel"; a balance group is n² channels, one per entry of its
+/// n × n matrix, so scalar and matrix charges share one recursion loop.
+final class ChargeTracker {
+    let symmetries: SymmetrySet
+    let isAdam: Bool
+    let scalarCount: Int
+    let channelCount: Int
+    private(set) var balanceStart: [Int] = []
+
+    // Channel state. "prev" is step k−1; dq is Q(Δ_{k−1}) = Q(θ_k − θ_{k−1}).
+    let q, qPrev, dq, pred, predPrev, ref, refPrev, nm, nmRate, gn, vn: Buffer
+    let kinetic, potential, carry, q0: Buffer
+    // Scalar groups only.
+    let magnitude, magnitude0, ema, angle: Buffer
+    private(set) var kappa = 0.0
+    private(set) var balanceMagnitude: [Double] = []
+    private(set) var balanceMagnitude0: [Double] = []
+    private var isLinear: [Bool]
+    private var isScale: [Bool]
+
+    // Scratch for one measurement.
+    private let newQ, newDQ, newGN, newVN, newMag, thetaDotDelta: Buffer
+    private let delta: Buffer
+    private var parameterCount: Int
+
+    init(symmetries: SymmetrySet, parameterCount: Int, optimizer: OptimizerKind) {
+        self.symmetries = symmetries
+        self.parameterCount = parameterCount
+        isAdam = optimizer == .adam
+        scalarCount = symmetries.groups.count
+        var channels = scalarCount
+        for b in symmetries.balances {
+            balanceStart.append(channels)
+            channels += b.n * b.n
+        }
+        channelCount = channels
+        isLinear = symmetries.groups.map { $0.kind.isLinear } + Array(repeating: false, count: channels - scalarCount)
+        isScale = symmetries.groups.map { $0.kind == .scale }
+        func make(_ n: Int) -> Buffer { Buffer(n) }
+        (q, qPrev, dq, pred, predPrev, ref, refPrev) = (make(channels), make(channels), make(channels),
+            make(channels), make(channels), make(channels), make(channels))
+        (nm, nmRate, gn, vn, kinetic, potential, carry, q0) = (make(channels), make(channels), make(channels),
+            make(channels), make(channels), make(channels), make(channels), make(channels))
+        (magnitude, magnitude0, ema, angle) = (make(scalarCount), make(scalarCount), make(scalarCount),
+                                               make(scalarCount))
+        (newQ, newDQ, newGN, newVN) = (make(channels), make(channels), make(channels), make(channels))
+        (newMag, thetaDotDelta) = (make(scalarCount), make(scalarCount))
+        delta = make(symmetries.balances.isEmpty ? 0 : parameterCount)
+    }
+
+    /// Initial state at step 0: every prediction starts at the measured charge.
+    func start(theta: UnsafePointer<Double>, grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+               live: LiveParameters) {
+        measure(theta: theta, previous: theta, grad: grad, velocity: velocity)
+        for c in 0..<channelCount {
+            q[c] = newQ[c]; qPrev[c] = newQ[c]; q0[c] = newQ[c]
+            pred[c] = newQ[c]; predPrev[c] = newQ[c]; ref[c] = newQ[c]; refPrev[c] = newQ[c]
+            nm[c] = newQ[c]; nmRate[c] = 0; dq[c] = 0
+            gn[c] = newGN[c]; vn[c] = newVN[c]
+        }
+        kappa = Self.kappa(live)
+        for g in 0..<scalarCount {
+            magnitude[g] = newMag[g]; magnitude0[g] = newMag[g]
+            ema[g] = kappa * q[g] * q[g]
+        }
+        balanceMagnitude = balanceMagnitudes(theta)
+        balanceMagnitude0 = balanceMagnitude
+    }
+
+    /// The RMSProp-analogy constant κ = (1−c⁴)/(2c²η²) with c = 1−ηλ (THEORY.md §5.3).
+    static func kappa(_ p: LiveParameters) -> Double {
+        let c = 1 - p.learningRate * p.weightDecay
+        return (1 - c * c * c * c) / (2 * c * c * p.learningRate * p.learningRate)
+    }
+
+    /// Advance every channel over the update θ_k → θ_{k+1} made with `live`; `previousRate`
+    /// is η_{k−1}. `theta`, `grad` and `velocity` are the state after the update.
+    func advance(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
+                 velocity: UnsafePointer<Double>, live: LiveParameters, previousRate: Double) {
+        measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        let eta = live.learningRate, lambda = live.weightDecay
+        let beta = isAdam ? 0 : live.momentum
+        let betaEff = beta * eta / previousRate
+        let withMomentum = beta > 0
+        let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
+        let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
+        let quadOsc = withMomentum ? ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta) : nil
+        let linOsc = withMomentum ? ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta) : nil
+        let c = 1 - eta * lambda, rho = c * c * c * c
+
+        for ch in 0..<channelCount {
+            let linear = isLinear[ch]
+            let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
+            let decay = linear ? eta * lambda : 2 * eta * lambda
+            let force = linear ? 0 : dn + betaEff * dq[ch]
+            let predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
+            let refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
+            kinetic[ch] = force
+            potential[ch] = decay * qk
+            carry[ch] = betaEff * (qk - qPrev[ch])
+            if let osc = linear ? linOsc : quadOsc {
+                let drive = linear ? 0 : 2 * newVN[ch]
+                let x = nm[ch], v = nmRate[ch]
+                nm[ch] = osc.m.0 * x + osc.m.1 * v + drive * osc.f.0
+                nmRate[ch] = osc.m.2 * x + osc.m.3 * v + drive * osc.f.1
+            } else {
+                let next = linear ? linDecay * nm[ch] : quadDecay * (nm[ch] + eta * eta * gn[ch])
+                nmRate[ch] = (next - nm[ch]) / eta
+                nm[ch] = next
+            }
+            if ch < scalarCount, isScale[ch] {
+                // Angle between θ_k and θ_{k+1}: |a×Δ| over a·(a+Δ), with a = θ_k.
+                let aDotDelta = thetaDotDelta[ch] - dn
+                let cross2 = max(0, qk * dn - aDotDelta * aDotDelta)
+                angle[ch] = _atan2(cross2.squareRoot(), qk + aDotDelta)
+                ema[ch] = rho * ema[ch] + (1 - rho) * qk * gn[ch]
+            }
+            predPrev[ch] = pred[ch]; pred[ch] = predNext
+            refPrev[ch] = ref[ch]; ref[ch] = refNext
+            qPrev[ch] = qk; q[ch] = qn
+            dq[ch] = dn; gn[ch] = newGN[ch]; vn[ch] = newVN[ch]
+        }
+        for g in 0..<scalarCount { magnitude[g] = newMag[g] }
+        kappa = Self.kappa(live)
+        if !symmetries.balances.isEmpty { balanceMagnitude = balanceMagnitudes(theta) }
+    }
+
+    /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
+    private func measure(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
+                         grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>) {
+        for (index, group) in symmetries.groups.enumerated() {
+            var sq = 0.0, sd = 0.0, sg = 0.0, sv = 0.0, mag = 0.0, td = 0.0
+            let linear = group.kind.isLinear
+            for s in group.segments {
+                var idx = s.offset
+                let sign = s.sign
+                for _ in 0..<s.count {
+                    let t = theta[idx], d = t - previous[idx], g = grad[idx], v = velocity[idx]
+                    if linear {
+                        sq += t; sd += d; sg += g; sv += v; mag += abs(t)
+                    } else {
+                        sq += sign * t * t; sd += sign * d * d; sg += sign * g * g; sv += sign * v * v
+                        mag += t * t; td += t * d
+                    }
+                    idx += s.stride
+                }
+            }
+            newQ[index] = sq; newDQ[index] = sd; newGN[index] = sg; newVN[index] = sv
+            newMag[index] = mag; thetaDotDelta[index] = td
+        }
+        guard !symmetries.balances.isEmpty else { return }
+        for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
+        for (b, group) in symmetries.balances.enumerated() {
+            let start = balanceStart[b]
+            Self.balanceMatrix(group, theta, newQ.pointer + start)
+            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start)
+            Self.balanceMatrix(group, grad, newGN.pointer + start)
+            Self.balanceMatrix(group, velocity, newVN.pointer + start)
+        }
+    }
+
+    /// D(X) = X_{l+1}ᵀX_{l+1} − X̃_lX̃_lᵀ, with X̃_l = [X_l x_b] (THEORY.md §2.1, out − in).
+    static func balanceMatrix(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+        let n = g.n
+        BLAS.gemm(transA: true, transB: false, m: n, n: n, k: g.outputs,
+                  x + g.outgoing, lda: n, x + g.outgoing, ldb: n, out, ldc: n)
+        BLAS.gemm(transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
+                  x + g.incoming, lda: g.inputs, x + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
+        if let b = g.incomingBias {
+            for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * x[b + j] } }
+        }
+    }
+
+    private func balanceMagnitudes(_ theta: UnsafePointer<Double>) -> [Double] {
+        symmetries.balances.map { g in
+            var s = 0.0
+            for i in 0..<(g.outputs * g.n) { s += theta[g.outgoing + i] * theta[g.outgoing + i] }
+            for i in 0..<(g.n * g.inputs) { s += theta[g.incoming + i] * theta[g.incoming + i] }
+            if let b = g.incomingBias { for i in 0..<g.n { s += theta[b + i] * theta[b + i] } }
+            return s
+        }
+    }
+}
+
+/// A fixed-size Double buffer owned by one object; unsafe access keeps the per-step loops
+/// free of copy-on-write and bounds checks.
+final class Buffer {
+    let pointer: UnsafeMutablePointer<Double>
+    let count: Int
+    init(_ count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+    deinit { pointer.deallocate() }
+    @inline(__always) subscript(i: Int) -> Double {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+}
