@@ -26,7 +26,7 @@ public enum ObservationFormat {
     /// The named fields of a charge, in output order. Optional fields appear only where they apply.
     static func fields(_ c: ChargeObservation) -> [(String, Double)] {
         var f: [(String, Double)] = [
-            ("value", c.value), ("grad_norm2", c.gradNorm2), ("predicted", c.predicted), ("residual", c.residual),
+            ("value", c.value), ("magnitude", c.magnitude), ("grad_norm2", c.gradNorm2), ("predicted", c.predicted), ("residual", c.residual),
             ("reference", c.reference), ("ksb_gap", c.ksbGap), ("gap_ratio", c.gapRatio),
             ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
             ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry),

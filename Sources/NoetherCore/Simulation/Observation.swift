@@ -12,6 +12,8 @@ public struct ChargeObservation: Sendable, Equatable {
     public var group: String
     public var family: String
     public var value: Double
+    /// Σ|θ_i|² over the group (Σ|θ_i| for translation): the scale residuals are relative to.
+    public var magnitude: Double
     public var gradNorm2: Double
     public var predicted: Double
     public var residual: Double
@@ -86,7 +88,7 @@ extension Simulator {
                 let mag = t.magnitude[i]
                 var row = ChargeObservation(
                     symmetry: group.kind, group: group.name, family: group.family, value: t.q[i],
-                    gradNorm2: t.gn[i], predicted: t.pred[i],
+                    magnitude: mag, gradNorm2: t.gn[i], predicted: t.pred[i],
                     residual: mag > 0 ? abs(t.q[i] - t.pred[i]) / mag : abs(t.q[i] - t.pred[i]),
                     reference: t.ref[i], ksbGap: t.q[i] - t.ref[i],
                     gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
@@ -121,7 +123,7 @@ extension Simulator {
         let gap = frobenius { t.q[$0] - t.ref[$0] }
         return ChargeObservation(
             symmetry: .balance, group: g.name, family: g.name, value: frobenius { t.q[$0] },
-            gradNorm2: trace, predicted: frobenius { t.pred[$0] },
+            magnitude: magnitude, gradNorm2: trace, predicted: frobenius { t.pred[$0] },
             residual: frobenius { t.q[$0] - t.pred[$0] } / max(magnitude, .leastNormalMagnitude),
             reference: frobenius { t.ref[$0] }, ksbGap: gap, gapRatio: gap / max(magnitude0, .leastNormalMagnitude),
             continuum: frobenius { t.nm[$0] }, kineticForcing: frobenius { t.kinetic[$0] },

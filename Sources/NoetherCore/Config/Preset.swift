@@ -1,0 +1,320 @@
+import Foundation
+
+/// A change of live parameters at a step: how presets tell a story and how recordings
+/// remember what the user did.
+public struct ScheduledChange: Equatable, Sendable {
+    public var step: Int
+    public var learningRate: Double?
+    public var momentum: Double?
+    public var weightDecay: Double?
+
+    public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil) {
+        self.step = step
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    public func applied(to p: LiveParameters) -> LiveParameters {
+        var p = p
+        if let learningRate { p.learningRate = learningRate }
+        if let momentum { p.momentum = momentum }
+        if let weightDecay { p.weightDecay = weightDecay }
+        return p
+    }
+}
+
+/// A configuration with a title, a description of what to look at, and scheduled changes.
+public struct Preset: Equatable, Sendable {
+    public var name: String
+    public var title: String
+    public var description: String
+    public var config: Config
+    public var schedule: [ScheduledChange]
+
+    public init(name: String, title: String, description: String, config: Config, schedule: [ScheduledChange] = []) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.config = config
+        self.schedule = schedule
+    }
+}
+
+/// A preset or recording file that cannot be used, with the file, line and what is allowed.
+public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int?
+    public var message: String
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+}
+
+/// The preset file keys: the long option names of `noether run`, each bound to a Config field.
+enum ConfigKey: String, CaseIterable {
+    case arch, leakySlope = "leaky-slope", norm, eps, depth, width, bias, lr, momentum
+    case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
+    case samples, classes, inputDim = "input-dim", labelNoise = "label-noise", noise, targets
+    case initStd = "init-std", outputShift = "output-shift", seed, steps
+
+    static let allowed = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Writes `value` into `c`, or says what type or values the key takes.
+    func apply(_ value: TOMLValue, to c: inout Config) -> String? {
+        func number() -> Double? {
+            switch value {
+            case .float(let x): x
+            case .integer(let n): Double(n)
+            default: nil
+            }
+        }
+        func integer() -> Int? { if case .integer(let n) = value { n } else { nil } }
+        func string() -> String? { if case .string(let s) = value { s } else { nil } }
+        func choice<E: RawRepresentable & CaseIterable>(_: E.Type) -> E? where E.RawValue == String {
+            string().flatMap(E.init(rawValue:))
+        }
+        func options<E: RawRepresentable & CaseIterable>(_: E.Type) -> String where E.RawValue == String {
+            E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        }
+        switch self {
+        case .arch: guard let v = choice(Activation.self) else { return "must be one of \(options(Activation.self))" }; c.arch = v
+        case .norm: guard let v = choice(Normalization.self) else { return "must be one of \(options(Normalization.self))" }; c.norm = v
+        case .optimizer: guard let v = choice(OptimizerKind.self) else { return "must be one of \(options(OptimizerKind.self))" }; c.optimizer = v
+        case .task: guard let v = choice(Task.self) else { return "must be one of \(options(Task.self))" }; c.task = v
+        case .data: guard let v = string() else { return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path" }; c.data = DataSource(v)
+        case .bias: guard case .bool(let v) = value else { return "must be true or false" }; c.bias = v
+        case .depth, .width, .batchSize, .samples, .classes, .inputDim, .targets, .steps, .seed:
+            guard let n = integer() else { return "must be an integer, got \(value.typeName)" }
+            switch self {
+            case .depth: c.depth = n
+            case .width: c.width = n
+            case .batchSize: c.batchSize = n
+            case .samples: c.samples = n
+            case .classes: c.classes = n
+            case .inputDim: c.inputDim = n
+            case .targets: c.targets = n
+            case .steps: c.steps = n
+            default:
+                guard n >= 0 else { return "must be a non-negative integer, got \(n)" }
+                c.seed = UInt64(n)
+            }
+        default:
+            guard let x = number() else { return "must be a number, got \(value.typeName)" }
+            switch self {
+            case .leakySlope: c.leakySlope = x
+            case .eps: c.eps = x
+            case .lr: c.lr = x
+            case .momentum: c.momentum = x
+            case .weightDecay: c.weightDecay = x
+            case .adamBeta2: c.adamBeta2 = x
+            case .labelNoise: c.labelNoise = x
+            case .noise: c.noise = x
+            case .initStd: c.initStd = x
+            default: c.outputShift = x
+            }
+        }
+        return nil
+    }
+
+    /// The field's value in `c`, or nil where it still has the default's value.
+    func value(in c: Config, default d: Config) -> TOMLValue? {
+        func num(_ a: Double, _ b: Double) -> TOMLValue? { a == b ? nil : .float(a) }
+        func int(_ a: Int, _ b: Int) -> TOMLValue? { a == b ? nil : .integer(a) }
+        switch self {
+        case .arch: return c.arch == d.arch ? nil : .string(c.arch.rawValue)
+        case .norm: return c.norm == d.norm ? nil : .string(c.norm.rawValue)
+        case .optimizer: return c.optimizer == d.optimizer ? nil : .string(c.optimizer.rawValue)
+        case .task: return c.task == d.task ? nil : c.task.map { .string($0.rawValue) }
+        case .data: return c.data == d.data ? nil : .string(c.data.name)
+        case .bias: return c.bias == d.bias ? nil : .bool(c.bias)
+        case .depth: return int(c.depth, d.depth)
+        case .width: return int(c.width, d.width)
+        case .batchSize: return int(c.batchSize, d.batchSize)
+        case .samples: return int(c.samples, d.samples)
+        case .classes: return int(c.classes, d.classes)
+        case .inputDim: return c.inputDim == d.inputDim ? nil : c.inputDim.map { .integer($0) }
+        case .targets: return int(c.targets, d.targets)
+        case .steps: return int(c.steps, d.steps)
+        case .seed: return c.seed == d.seed ? nil : .integer(Int(truncatingIfNeeded: c.seed))
+        case .leakySlope: return num(c.leakySlope, d.leakySlope)
+        case .eps: return num(c.eps, d.eps)
+        case .lr: return num(c.lr, d.lr)
+        case .momentum: return num(c.momentum, d.momentum)
+        case .weightDecay: return num(c.weightDecay, d.weightDecay)
+        case .adamBeta2: return num(c.adamBeta2, d.adamBeta2)
+        case .labelNoise: return num(c.labelNoise, d.labelNoise)
+        case .noise: return num(c.noise, d.noise)
+        case .initStd: return c.initStd == d.initStd ? nil : c.initStd.map { .float($0) }
+        case .outputShift: return num(c.outputShift, d.outputShift)
+        }
+    }
+}
+
+extension Preset {
+    static let liveKeys = ["lr", "momentum", "weight-decay"]
+
+    /// Reads a preset from TOML text; `file` names it in messages.
+    public static func parse(_ text: String, name: String, file: String) throws(PresetError) -> Preset {
+        let doc: TOMLDocument
+        do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
+        return try parse(document: doc, name: name, file: file)
+    }
+
+    static func parse(document doc: TOMLDocument, name: String, file: String) throws(PresetError) -> Preset {
+        var c = Config()
+        var title = name, description = ""
+        for e in doc.top {
+            switch e.key {
+            case "title", "description":
+                guard case .string(let s) = e.value else {
+                    throw PresetError(file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
+                }
+                if e.key == "title" { title = s } else { description = s }
+            default:
+                guard let key = ConfigKey(rawValue: e.key) else {
+                    throw PresetError(file: file, line: e.line,
+                                      message: "unknown key '\(e.key)'; allowed: title, description, \(ConfigKey.allowed), and [[at]] tables")
+                }
+                if let problem = key.apply(e.value, to: &c) {
+                    throw PresetError(file: file, line: e.line, message: "\(e.key) \(problem)")
+                }
+            }
+        }
+        do { try c.validate() } catch {
+            let line = doc.top.first { $0.key == error.field }?.line
+            throw PresetError(file: file, line: line, message: "\(error.field) \(error.message)")
+        }
+        var schedule: [ScheduledChange] = []
+        var live = c.live
+        for table in doc.tables {
+            guard table.name == "at" else {
+                throw PresetError(file: file, line: table.line, message: "unknown table [[\(table.name)]]; only [[at]] is allowed")
+            }
+            var change = ScheduledChange(step: -1)
+            for e in table.entries {
+                if e.key == "step" {
+                    guard case .integer(let n) = e.value, n >= 0 else {
+                        throw PresetError(file: file, line: e.line, message: "step must be a non-negative integer")
+                    }
+                    change.step = n
+                    continue
+                }
+                guard liveKeys.contains(e.key), let key = ConfigKey(rawValue: e.key) else {
+                    throw PresetError(file: file, line: e.line,
+                                      message: "unknown key '\(e.key)' in [[at]]; allowed: step, \(liveKeys.joined(separator: ", "))")
+                }
+                var probe = c
+                if let problem = key.apply(e.value, to: &probe) {
+                    throw PresetError(file: file, line: e.line, message: "\(e.key) \(problem)")
+                }
+                switch key {
+                case .lr: change.learningRate = probe.lr
+                case .momentum: change.momentum = probe.momentum
+                default: change.weightDecay = probe.weightDecay
+                }
+                live = change.applied(to: live)
+                do { try live.validate() } catch {
+                    throw PresetError(file: file, line: e.line, message: "\(error.field) \(error.message)")
+                }
+            }
+            guard change.step >= 0 else {
+                throw PresetError(file: file, line: table.line, message: "[[at]] table needs step = N")
+            }
+            if let last = schedule.last, last.step > change.step {
+                throw PresetError(file: file, line: table.line, message: "[[at]] steps must not decrease, got \(change.step) after \(last.step)")
+            }
+            if let last = schedule.last, last.step == change.step {
+                // Several changes at one step (a recording of quick key presses) merge in order.
+                schedule[schedule.count - 1] = ScheduledChange(
+                    step: last.step, learningRate: change.learningRate ?? last.learningRate,
+                    momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay)
+            } else {
+                schedule.append(change)
+            }
+        }
+        return Preset(name: name, title: title, description: description, config: c, schedule: schedule)
+    }
+
+    /// TOML text that `parse` reads back to this preset. Keys left at the default are omitted.
+    public func toml() -> String {
+        var s = "title = \(TOML.format(.string(title)))\n"
+        s += "description = \(TOML.format(.string(description)))\n\n"
+        let d = Config()
+        for key in ConfigKey.allCases {
+            if let v = key.value(in: config, default: d) { s += "\(key.rawValue) = \(TOML.format(v))\n" }
+        }
+        for change in schedule {
+            s += "\n[[at]]\nstep = \(change.step)\n"
+            if let v = change.learningRate { s += "lr = \(TOML.format(.float(v)))\n" }
+            if let v = change.momentum { s += "momentum = \(TOML.format(.float(v)))\n" }
+            if let v = change.weightDecay { s += "weight-decay = \(TOML.format(.float(v)))\n" }
+        }
+        return s
+    }
+}
+
+/// Where presets come from: the built-in default, and the TOML files of a Presets folder.
+public enum PresetLibrary {
+    public static let builtInDefault = Preset(
+        name: "default", title: "Batch-norm ReLU MLP on blobs",
+        description: """
+            A 10-32-32-4 batch-norm ReLU network with momentum 0.9 and weight decay. Watch the scale charges \
+            (incoming weight norms) inflate from kinetic symmetry breaking and settle where weight decay \
+            balances them, while the exact prediction sits on the measured curve.
+            """,
+        config: Config())
+
+    /// Folders searched for presets: $NOETHER_PRESETS, ./Presets, then a Presets folder beside
+    /// or above the executable (so a built checkout finds its own presets).
+    public static func searchPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+        var paths: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NOETHER_PRESETS"], !env.isEmpty { paths.append(env) }
+        paths.append(FileManager.default.currentDirectoryPath + "/Presets")
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            paths.append(dir.appendingPathComponent("Presets").path)
+            paths.append(dir.appendingPathComponent("share/noether/presets").path)
+            dir.deleteLastPathComponent()
+        }
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted }
+    }
+
+    /// Every preset: the built-in default first, then each file of the first folder that has any.
+    public static func all() throws(PresetError) -> [Preset] {
+        var out = [builtInDefault]
+        for dir in searchPaths() {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+            let tomls = files.filter { $0.hasSuffix(".toml") }.sorted()
+            if tomls.isEmpty { continue }
+            for f in tomls { out.append(try loadFile(dir + "/" + f)) }
+            break
+        }
+        return out
+    }
+
+    /// A preset by name (lowercase letters, digits, hyphens) or by path to a TOML file.
+    public static func load(_ nameOrPath: String) throws(PresetError) -> Preset {
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return try loadFile(nameOrPath) }
+        if nameOrPath == "default" { return builtInDefault }
+        let presets = try all()
+        if let p = presets.first(where: { $0.name == nameOrPath }) { return p }
+        throw PresetError(file: nameOrPath, line: nil,
+                          message: "no such preset; available: \(presets.map(\.name).joined(separator: ", "))")
+    }
+
+    public static func loadFile(_ path: String) throws(PresetError) -> Preset {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PresetError(file: path, line: nil, message: "cannot read the preset file (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PresetError(file: path, line: nil, message: "not UTF-8 text")
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try Preset.parse(text, name: name, file: path)
+    }
+}
