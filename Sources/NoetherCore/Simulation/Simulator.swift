@@ -127,7 +127,7 @@ public final class Simulator {
         let result = backprop.run(theta: theta, grad: grad, x: batchX, labels: batchLabels, targets: batchTargets)
         loss = result.loss
         correct = result.correct
-        guard loss.isFinite else { return try stop("the loss is \(loss)") }
+        guard loss.isFinite else { return try stop(loss.isNaN ? "the loss is NaN" : "the loss is infinite") }
     }
 
     /// The parameters θ_k as named arrays in PyTorch layout.
