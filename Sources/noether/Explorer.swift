@@ -1,6 +1,182 @@
+import CNcursesw
+import Dispatch
+import Foundation
 import NoetherCore
+import NoetherUI
+import Synchronization
+
+/// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
+/// on the main thread (every curses call happens here).
 enum Explorer {
     static func launch(preset: Preset, replay: Bool, record: String?, ascii: Bool, noColor: Bool) throws {
-        throw RunFailure("explorer not built yet")
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw RunFailure("the explorer needs a terminal (standard input and output are not one); use `noether run` for headless output")
+        }
+        guard !term.isEmpty, term != "dumb", noether_terminal_usable(term) == 1 else {
+            throw RunFailure("the explorer needs a terminal that can address the cursor (TERM is '\(term)'); use `noether run` for headless output")
+        }
+        setlocale(LC_ALL, "")
+        if noether_utf8_locale() == 0, !ascii {
+            // Braille and box drawing need a UTF-8 codeset; C.UTF-8 exists on every glibc system.
+            if setlocale(LC_ALL, "C.UTF-8") == nil || noether_utf8_locale() == 0 { setlocale(LC_ALL, "") }
+        }
+        // ASCII when asked, or when the user's locale is not UTF-8 (their terminal may not be either).
+        let unicode = !ascii && noether_utf8_locale() == 1 && Self.localeAsksUTF8()
+        let env = ProcessInfo.processInfo.environment
+        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty
+
+        let quit = QuitFlag()
+        // Signals first: otherwise ncurses installs its own handlers and exits without our cleanup.
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { @Sendable in quit.set() }
+            source.resume()
+            sources.append(source)
+        }
+        noether_install_crash_handlers()
+        noether_install_atexit()
+
+        let simulator = SimulationThread(preset: preset, replay: replay, record: record)
+        simulator.launch()
+        let terminal = Terminal(color: color)
+        var state = AppState()
+        state.presets = (try? PresetLibrary.all()) ?? [PresetLibrary.builtInDefault]
+        let screen = Screen(unicode: unicode, color: color)
+        while !quit.isSet && !state.quit {
+            let key = terminal.readKey()  // waits at most one frame
+            let snapshot = simulator.snapshot()
+            if let key, key != .resize {
+                for command in state.handle(key, snapshot) { simulator.send(command) }
+            }
+            if key == .resize { terminal.invalidate() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (w, h) = terminal.size
+            terminal.draw(screen.render(state, snapshot, width: w, height: h))
+            FrameStats.shared.record(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        terminal.close()
+        simulator.stop()
+        for s in sources { s.cancel() }
+        FrameStats.shared.report()
+    }
+
+    static func localeAsksUTF8() -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        let value = env["LC_ALL"] ?? env["LC_CTYPE"] ?? env["LANG"] ?? ""
+        return value.uppercased().contains("UTF-8") || value.uppercased().contains("UTF8")
+    }
+}
+
+/// Set from a signal source, read by the UI loop.
+final class QuitFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Frame-time statistics, written to $NOETHER_FRAME_STATS on exit (for measuring, never to the screen).
+final class FrameStats: @unchecked Sendable {
+    static let shared = FrameStats()
+    private var times: [Double] = []
+    func record(_ ms: Double) { if times.count < 100_000 { times.append(ms) } }
+    func report() {
+        guard let path = ProcessInfo.processInfo.environment["NOETHER_FRAME_STATS"], !times.isEmpty else { return }
+        let sorted = times.sorted()
+        let text = String(format: "frames %d  median %.2f ms  p90 %.2f ms  max %.2f ms\n", sorted.count,
+                          sorted[sorted.count / 2], sorted[sorted.count * 9 / 10], sorted.last!)
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    }
+}
+
+/// The ncurses backend: draws a Buffer by sending only the cells that changed.
+final class Terminal {
+    private var previous: Buffer?
+    private let color: Bool
+
+    init(color: Bool) {
+        self.color = color
+        initscr()
+        cbreak()
+        noecho()
+        keypad(noether_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        timeout(33)
+        if color, has_colors() {
+            start_color()
+            use_default_colors()
+            let map: [(Color, Int16)] = [(.red, Int16(COLOR_RED)), (.green, Int16(COLOR_GREEN)), (.yellow, Int16(COLOR_YELLOW)),
+                                         (.blue, Int16(COLOR_BLUE)), (.magenta, Int16(COLOR_MAGENTA)), (.cyan, Int16(COLOR_CYAN)),
+                                         (.gray, noether_colors() > 8 ? 8 : Int16(COLOR_WHITE))]
+            for (c, fg) in map { init_pair(Int16(c.rawValue), fg, -1) }
+        }
+    }
+
+    var size: (Int, Int) { (Int(noether_cols()), Int(noether_lines())) }
+
+    func invalidate() {
+        previous = nil
+        clear()
+    }
+
+    func readKey() -> Key? {
+        let ch = getch()
+        switch ch {
+        case ERR: return nil
+        case KEY_RESIZE: return .resize
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case 9: return .tab
+        case 10, 13, KEY_ENTER: return .enter
+        case 27: return .escape
+        case 32...126: return .char(Character(Unicode.Scalar(UInt8(ch))))
+        default: return nil
+        }
+    }
+
+    func attributes(_ s: Style) -> attr_t {
+        var a = noether_normal()
+        if s.bold { a |= noether_bold() }
+        if s.dim { a |= noether_dim() }
+        if s.reverse { a |= noether_reverse() }
+        if color, s.color != .normal { a |= attr_t(COLOR_PAIR(Int32(s.color.rawValue))) }
+        return a
+    }
+
+    /// Sends runs of changed cells with one style each.
+    func draw(_ b: Buffer) {
+        let old = previous.flatMap { $0.width == b.width && $0.height == b.height ? $0 : nil }
+        if old == nil { erase() }
+        for y in 0..<b.height {
+            var x = 0
+            while x < b.width {
+                let cell = b[x, y]
+                if let old, old[x, y] == cell { x += 1; continue }
+                var run = String(cell.char)
+                var end = x + 1
+                while end < b.width, b[end, y].style == cell.style, old.map({ $0[end, y] != b[end, y] }) ?? true {
+                    run.append(b[end, y].char)
+                    end += 1
+                }
+                // The bottom-right cell cannot be written without scrolling; skip it.
+                if y == b.height - 1, end == b.width { run.removeLast() }
+                attrset(Int32(bitPattern: attributes(cell.style)))
+                let wide = run.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+                _ = wide.withUnsafeBufferPointer { mvaddwstr(Int32(y), Int32(x), $0.baseAddress!) }
+                x = end
+            }
+        }
+        attrset(0)
+        refresh()
+        previous = b
+    }
+
+    func close() {
+        if isendwin() == false { endwin() }
     }
 }

@@ -1,0 +1,191 @@
+import NoetherCore
+
+/// What the UI asks of the simulator thread. Live changes apply at the next step boundary.
+public enum Command: Equatable, Sendable {
+    case setLive(LiveParameters)
+    case reset(Config)
+    case setPaused(Bool)
+    case stepOnce
+    case setSpeed(Int)
+    case loadPreset(Preset)
+    case toggleRecording
+    case savePreset
+    case quit
+}
+
+/// The controls panel: live parameters apply at once, the others reset the run.
+public enum Control: CaseIterable, Sendable {
+    case learningRate, momentum, weightDecay, speed
+    case arch, norm, width, depth, data, optimizer, seed
+
+    public var isLive: Bool { [.learningRate, .momentum, .weightDecay, .speed].contains(self) }
+
+    public var label: String {
+        switch self {
+        case .learningRate: "learning rate"
+        case .momentum: "momentum"
+        case .weightDecay: "weight decay"
+        case .speed: "speed"
+        case .arch: "activation"
+        case .norm: "normalization"
+        case .width: "width"
+        case .depth: "depth"
+        case .data: "data"
+        case .optimizer: "optimizer"
+        case .seed: "seed"
+        }
+    }
+}
+
+/// Fixed ladders for stepping values from the keyboard.
+public enum Ladder {
+    public static let learningRate = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]
+    public static let weightDecay = [0, 1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05]
+    public static let momentum = [0, 0.5, 0.9, 0.95, 0.99]
+    public static let speed = [1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 0]  // 0 = unlimited
+    public static let width = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+
+    /// The next rung above (or below) `value`, staying in range.
+    public static func step<T: Comparable>(_ ladder: [T], from value: T, up: Bool) -> T {
+        if up { return ladder.first { $0 > value } ?? ladder.last! }
+        return ladder.last { $0 < value } ?? ladder.first!
+    }
+
+    static func cycle<T: Equatable>(_ all: [T], after value: T, by delta: Int = 1) -> T {
+        let i = all.firstIndex(of: value) ?? 0
+        return all[(i + delta + all.count) % all.count]
+    }
+}
+
+public enum ChartKind: CaseIterable, Sendable {
+    case loss, norms, charges, gap, normalization, table
+    public var title: String {
+        switch self {
+        case .loss: "loss"
+        case .norms: "weight norms |W_l|²"
+        case .charges: "Noether charge"
+        case .gap: "KSB gap Γ/Q₀"
+        case .normalization: "normalization: η_eff, angle, RMSProp"
+        case .table: "charges"
+        }
+    }
+}
+
+/// The explorer's UI state. Pure: a key becomes an action, the action changes this state
+/// and returns the commands for the simulator.
+public struct AppState: Sendable {
+    public var focus = 0
+    public var logY: Set<ChartKind> = [.normalization]
+    public var smoothing = false
+    public var expanded = false
+    public var frozen: Snapshot?
+    public var helpOpen = false
+    public var pickerOpen = false
+    public var pickerIndex = 0
+    public var presets: [Preset] = []
+    public var selected = Control.learningRate
+    public var familyIndex = 0
+    public var recentWindow = false
+    public var quit = false
+
+    public init() {}
+
+    public mutating func handle(_ key: Key, _ s: Snapshot) -> [Command] {
+        if pickerOpen { return handlePicker(key) }
+        guard let action = Keymap.action(for: key) else { return [] }
+        if helpOpen, action != .help, action != .close, action != .quit { return [] }
+        return apply(action, s)
+    }
+
+    private mutating func handlePicker(_ key: Key) -> [Command] {
+        switch key {
+        case .up: pickerIndex = max(0, pickerIndex - 1)
+        case .down: pickerIndex = min(presets.count - 1, pickerIndex + 1)
+        case .enter:
+            pickerOpen = false
+            if presets.indices.contains(pickerIndex) { return [.loadPreset(presets[pickerIndex])] }
+        case .escape, .char("p"), .char("q"): pickerOpen = false
+        default: break
+        }
+        return []
+    }
+
+    public mutating func apply(_ action: Action, _ s: Snapshot) -> [Command] {
+        var live = s.live
+        var config = s.config
+        config.live = live
+        switch action {
+        case .togglePause: return [.setPaused(s.state == .running)]
+        case .stepOnce: return s.state == .paused ? [.stepOnce] : []
+        case .learningRateUp, .learningRateDown:
+            live.learningRate = Ladder.step(Ladder.learningRate, from: live.learningRate, up: action == .learningRateUp)
+            return [.setLive(live)]
+        case .weightDecayUp, .weightDecayDown:
+            live.weightDecay = Ladder.step(Ladder.weightDecay, from: live.weightDecay, up: action == .weightDecayUp)
+            return [.setLive(live)]
+        case .nextMomentum:
+            live.momentum = Ladder.cycle(Ladder.momentum, after: live.momentum)
+            return [.setLive(live)]
+        case .nextNormalization:
+            config.norm = Ladder.cycle(Normalization.allCases, after: config.norm)
+            return [.reset(config)]
+        case .nextArchitecture:
+            config.arch = Ladder.cycle(Activation.allCases, after: config.arch)
+            return [.reset(config)]
+        case .reset: return [.reset(config)]
+        case .resetNewSeed:
+            config.seed = config.seed &+ 1
+            return [.reset(config)]
+        case .faster, .slower:
+            let i = Ladder.speed.firstIndex(of: s.speedLimit) ?? Ladder.speed.count - 1
+            let j = min(max(i + (action == .faster ? 1 : -1), 0), Ladder.speed.count - 1)
+            return [.setSpeed(Ladder.speed[j])]
+        case .focusNext:
+            focus = (focus + 1) % ChartKind.allCases.count
+        case .toggleLogY:
+            let kind = ChartKind.allCases[focus]
+            if logY.contains(kind) { logY.remove(kind) } else { logY.insert(kind) }
+        case .toggleSmoothing: smoothing.toggle()
+        case .toggleExpand: expanded.toggle()
+        case .toggleFreeze: frozen = frozen == nil ? s : nil
+        case .toggleWindow: recentWindow.toggle()
+        case .nextFamily: familyIndex += 1
+        case .selectUp: selected = Ladder.cycle(Control.allCases, after: selected, by: -1)
+        case .selectDown: selected = Ladder.cycle(Control.allCases, after: selected)
+        case .valueDown, .valueUp: return change(selected, up: action == .valueUp, s, live, config)
+        case .presetPicker:
+            pickerOpen = true
+            pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0
+        case .savePreset: return [.savePreset]
+        case .toggleRecording: return [.toggleRecording]
+        case .help: helpOpen.toggle()
+        case .close: helpOpen = false; pickerOpen = false
+        case .quit:
+            quit = true
+            return [.quit]
+        }
+        return []
+    }
+
+    private func change(_ c: Control, up: Bool, _ s: Snapshot, _ live: LiveParameters, _ config: Config) -> [Command] {
+        var live = live, config = config
+        switch c {
+        case .learningRate: live.learningRate = Ladder.step(Ladder.learningRate, from: live.learningRate, up: up)
+        case .momentum: live.momentum = Ladder.step(Ladder.momentum, from: live.momentum, up: up)
+        case .weightDecay: live.weightDecay = Ladder.step(Ladder.weightDecay, from: live.weightDecay, up: up)
+        case .speed:
+            let i = Ladder.speed.firstIndex(of: s.speedLimit) ?? Ladder.speed.count - 1
+            return [.setSpeed(Ladder.speed[min(max(i + (up ? 1 : -1), 0), Ladder.speed.count - 1)])]
+        case .arch: config.arch = Ladder.cycle(Activation.allCases, after: config.arch, by: up ? 1 : -1)
+        case .norm: config.norm = Ladder.cycle(Normalization.allCases, after: config.norm, by: up ? 1 : -1)
+        case .width: config.width = Ladder.step(Ladder.width, from: config.width, up: up)
+        case .depth: config.depth = min(max(config.depth + (up ? 1 : -1), 1), 8)
+        case .data:
+            let builtIn: [DataSource] = [.blobs, .teacher, .spirals]
+            config.data = Ladder.cycle(builtIn, after: config.data, by: up ? 1 : -1)
+        case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
+        case .seed: config.seed = up ? config.seed &+ 1 : max(config.seed, 1) - 1
+        }
+        return c.isLive ? [.setLive(live)] : [.reset(config)]
+    }
+}

@@ -1,0 +1,61 @@
+/// A dot canvas over a cell rectangle: braille gives 2×4 dots per cell; ASCII gives one
+/// dot per cell. Each dot remembers the colour of the series that drew it last.
+public struct Canvas {
+    public let cols: Int
+    public let rows: Int
+    public let braille: Bool
+    public var dotsX: Int { cols * (braille ? 2 : 1) }
+    public var dotsY: Int { rows * (braille ? 4 : 1) }
+    private var bits: [UInt8]
+    private var colors: [Color]
+    private var asciiChars: [Character]
+
+    /// Braille bit of dot (x, y) within a cell (Unicode U+2800 block).
+    static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+
+    public init(cols: Int, rows: Int, braille: Bool) {
+        self.cols = max(cols, 0)
+        self.rows = max(rows, 0)
+        self.braille = braille
+        bits = Array(repeating: 0, count: self.cols * self.rows)
+        colors = Array(repeating: .normal, count: self.cols * self.rows)
+        asciiChars = Array(repeating: " ", count: self.cols * self.rows)
+    }
+
+    /// Sets dot (x, y), with y = 0 at the top.
+    public mutating func set(_ x: Int, _ y: Int, _ color: Color, ascii: Character = "*") {
+        guard x >= 0, y >= 0, x < dotsX, y < dotsY else { return }
+        let (cx, cy) = braille ? (x / 2, y / 4) : (x, y)
+        let i = cy * cols + cx
+        if braille { bits[i] |= Self.brailleBits[x % 2][y % 4] } else { asciiChars[i] = ascii; bits[i] = 1 }
+        colors[i] = color
+    }
+
+    /// A straight segment between two dots (Bresenham).
+    public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: Color, ascii: Character = "*") {
+        var x = x0, y = y0
+        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
+        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        var err = dx + dy
+        var guardCount = 0
+        while guardCount < 10_000 {
+            set(x, y, color, ascii: ascii)
+            if x == x1 && y == y1 { break }
+            let e2 = 2 * err
+            if e2 >= dy { err += dy; x += sx }
+            if e2 <= dx { err += dx; y += sy }
+            guardCount += 1
+        }
+    }
+
+    public func draw(into b: inout Buffer, at x: Int, _ y: Int) {
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let i = r * cols + c
+                guard bits[i] != 0 else { continue }
+                let ch: Character = braille ? Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!) : asciiChars[i]
+                b[x + c, y + r] = Cell(char: ch, style: Style(colors[i]))
+            }
+        }
+    }
+}

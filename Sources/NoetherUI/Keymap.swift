@@ -1,0 +1,74 @@
+/// A key as the backend reports it.
+public enum Key: Hashable, Sendable {
+    case char(Character)
+    case up, down, left, right, tab, enter, escape, resize
+
+    public var label: String {
+        switch self {
+        case .char(" "): "space"
+        case .char(let c): String(c)
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .tab: "tab"
+        case .enter: "enter"
+        case .escape: "esc"
+        case .resize: "resize"
+        }
+    }
+}
+
+public enum Action: Hashable, Sendable {
+    case togglePause, stepOnce, learningRateUp, learningRateDown, weightDecayUp, weightDecayDown, nextMomentum
+    case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
+    case focusNext, toggleLogY, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
+    case selectUp, selectDown, valueDown, valueUp
+    case presetPicker, savePreset, toggleRecording, help, close, quit
+}
+
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var help: String
+}
+
+/// The one table that drives key handling and the help screen.
+public enum Keymap {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding(keys: [.char(" ")], action: .togglePause, help: "pause / resume training"),
+        KeyBinding(keys: [.char(".")], action: .stepOnce, help: "one step while paused"),
+        KeyBinding(keys: [.char("]")], action: .learningRateUp, help: "learning rate up (live)"),
+        KeyBinding(keys: [.char("[")], action: .learningRateDown, help: "learning rate down (live)"),
+        KeyBinding(keys: [.char("}")], action: .weightDecayUp, help: "weight decay up (live)"),
+        KeyBinding(keys: [.char("{")], action: .weightDecayDown, help: "weight decay down (live)"),
+        KeyBinding(keys: [.char("m")], action: .nextMomentum, help: "next momentum (live)"),
+        KeyBinding(keys: [.char("n")], action: .nextNormalization, help: "next normalization (resets)"),
+        KeyBinding(keys: [.char("a")], action: .nextArchitecture, help: "next activation (resets)"),
+        KeyBinding(keys: [.char("r")], action: .reset, help: "reset with the same seed"),
+        KeyBinding(keys: [.char("R")], action: .resetNewSeed, help: "reset with a new seed"),
+        KeyBinding(keys: [.char("+"), .char("=")], action: .faster, help: "simulation faster"),
+        KeyBinding(keys: [.char("-")], action: .slower, help: "simulation slower"),
+        KeyBinding(keys: [.up], action: .selectUp, help: "select the previous control"),
+        KeyBinding(keys: [.down], action: .selectDown, help: "select the next control"),
+        KeyBinding(keys: [.left], action: .valueDown, help: "decrease the selected control"),
+        KeyBinding(keys: [.right], action: .valueUp, help: "increase the selected control"),
+        KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next chart"),
+        KeyBinding(keys: [.char("c")], action: .nextFamily, help: "next charge family on the charge chart"),
+        KeyBinding(keys: [.char("l")], action: .toggleLogY, help: "log y axis on the focused chart"),
+        KeyBinding(keys: [.char("s")], action: .toggleSmoothing, help: "smoothing (raw line dimmed beneath)"),
+        KeyBinding(keys: [.char("z")], action: .toggleWindow, help: "whole run / recent window"),
+        KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
+        KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
+        KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
+        KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),
+        KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
+        KeyBinding(keys: [.char("?")], action: .help, help: "this help"),
+        KeyBinding(keys: [.escape], action: .close, help: "close help or picker"),
+        KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
+    ]
+
+    public static func action(for key: Key) -> Action? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+}
