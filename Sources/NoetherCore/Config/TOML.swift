@@ -128,9 +128,15 @@ public enum TOML {
     private static func unescape(_ s: String, line: Int) throws(TOMLError) -> String {
         var out = ""
         var escaping = false
+        var trimming = false  // after a line-ending backslash: skip whitespace and newlines
         for ch in s {
+            if trimming {
+                if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" { continue }
+                trimming = false
+            }
             if escaping {
                 switch ch {
+                case "\n", " ", "\t", "\r": trimming = true
                 case "n": out.append("\n")
                 case "t": out.append("\t")
                 case "\"": out.append("\"")
