@@ -23,7 +23,9 @@ public struct Screen {
         }
         let s = state.frozen ?? live
         header(&b, s, live, state)
-        let hints = "space pause  ] [ lr  } { wd  m mom  n norm  a arch  tab focus  enter expand  p presets  ? help  q quit"
+        let hints = width >= 110
+            ? "space pause  . step  [ ] lr  { } wd  m momentum  n norm  a arch  tab focus  enter expand  p presets  ? help  q quit"
+            : "space pause  [ ] lr  { } wd  m mom  n norm  a arch  tab focus  ? help  q quit"
         b.put(String(hints.prefix(width)), x: 0, y: height - 1, Style(.gray))
         if let message = live.message {
             b.put(" " + message + " ", x: max(0, width - message.count - 2), y: height - 1, Style(.yellow, bold: true))
@@ -89,18 +91,19 @@ public struct Screen {
         case .diverged: .red
         }
         var x = b.put(" noether ", x: 0, y: 0, Style(.cyan, bold: true, reverse: true))
-        let parts = [
-            Self.summary(s.config), "step \(s.step)", "\(Chart.format(live.stepsPerSecond)) steps/s",
-            "lr \(Chart.format(s.live.learningRate))", "β \(Chart.format(s.live.momentum))",
-            "λ \(Chart.format(s.live.weightDecay))", "seed \(s.config.seed)",
-        ]
-        for p in parts { x = b.put(" " + p + " " + (glyphs.unicode ? "│" : "|"), x: x, y: 0) }
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
         if live.replaying { label += " REPLAY" }
         if live.recordingPath != nil { label += " REC" }
-        b.put(" " + label, x: x, y: 0, Style(stateColor, bold: true))
+        x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
+        // Most important first, so a narrow terminal loses only the tail.
+        let parts = [
+            "step \(s.step)", "lr \(Chart.format(s.live.learningRate))", "β \(Chart.format(s.live.momentum))",
+            "λ \(Chart.format(s.live.weightDecay))", "seed \(s.config.seed)",
+            "\(Chart.format(live.stepsPerSecond)) steps/s", Self.summary(s.config),
+        ]
+        for p in parts { x = b.put((glyphs.unicode ? "│ " : "| ") + p + " ", x: x, y: 0) }
     }
 
     func controls(_ b: inout Buffer, _ r: Rect, _ s: Snapshot, _ state: AppState) {

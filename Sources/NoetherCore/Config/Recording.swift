@@ -19,7 +19,7 @@ public struct Recording: Equatable, Sendable {
         }
         guard case .integer(let format) = formatEntry.value, format == Recording.format else {
             throw PresetError(file: file, line: formatEntry.line,
-                              message: "recording format \(formatEntry.value) is not supported; this noether reads format \(Recording.format)")
+                              message: "recording format \(TOML.format(formatEntry.value)) is not supported; this noether reads format \(Recording.format)")
         }
         var version = "unknown"
         if let v = doc.top.first(where: { $0.key == "noether-version" }), case .string(let s) = v.value { version = s }

@@ -1,0 +1,139 @@
+import Foundation
+import NoetherCore
+import Testing
+@testable import NoetherUI
+
+@Suite("Widgets render into a buffer")
+struct WidgetTests {
+    @Test func brailleDotPlacement() {
+        var c = Canvas(cols: 2, rows: 1, braille: true)
+        c.set(0, 0, .green)  // top-left dot: bit 0x01
+        c.set(3, 3, .green)  // bottom-right dot of the second cell: bit 0x80
+        var b = Buffer(width: 2, height: 1)
+        c.draw(into: &b, at: 0, 0)
+        #expect(b.line(0) == "\u{2801}\u{2880}")
+        var d = Canvas(cols: 1, rows: 1, braille: true)
+        for y in 0..<4 { d.set(1, y, .red) }  // right column: 0x08|0x10|0x20|0x80
+        var e = Buffer(width: 1, height: 1)
+        d.draw(into: &e, at: 0, 0)
+        #expect(e.line(0) == "\u{28B8}")
+    }
+
+    @Test func chartHasTitleLegendTicksAndLine() {
+        let pts = (0...100).map { (x: Double($0), y: Double($0) / 10) }
+        let chart = Chart(title: "loss", series: [ChartSeries("measured", .green, pts)])
+        var b = Buffer(width: 40, height: 12)
+        chart.render(into: &b, Rect(x: 0, y: 0, width: 40, height: 12), focused: false, glyphs: Glyphs(unicode: true))
+        let lines = b.lines
+        #expect(lines[0].hasPrefix("┌─ loss "))
+        #expect(lines[1].contains("━ measured"))
+        #expect(lines[2].contains("10 ┤"))      // top tick = max
+        #expect(lines[9].contains("0 ┤"))       // bottom tick = min
+        #expect(lines[10].contains("0") && lines[10].contains("100"))  // x ticks
+        // An increasing line: the first plot column has its dot at the bottom, the last at the top.
+        let plotStart = 1 + Chart.axisWidth
+        #expect(b[plotStart, 9].char != " ")
+        #expect(b[38, 2].char != " ")
+        #expect(b[plotStart, 2].char == " ")
+    }
+
+    @Test func logAxisLabelsPowersOfTen() {
+        let pts = (0...10).map { (x: Double($0), y: pow(10, Double($0) - 5)) }
+        var b = Buffer(width: 40, height: 12)
+        Chart(title: "t", series: [ChartSeries("s", .green, pts)], logY: true)
+            .render(into: &b, Rect(x: 0, y: 0, width: 40, height: 12), focused: false, glyphs: Glyphs(unicode: true))
+        #expect(b.line(0).contains("[log]"))
+        #expect(b.line(2).contains("1e+05") || b.line(2).contains("1.0e+05") || b.line(2).contains("100k"))
+        #expect(b.line(9).contains("1.0e-05"))
+    }
+
+    @Test func asciiFallbackUsesNoUnicode() {
+        let pts = (0...20).map { (x: Double($0), y: Double($0 % 5)) }
+        var b = Buffer(width: 40, height: 10)
+        Chart(title: "loss", series: [ChartSeries("m", .green, pts)])
+            .render(into: &b, Rect(x: 0, y: 0, width: 40, height: 10), focused: true, glyphs: Glyphs(unicode: false))
+        for line in b.lines { #expect(line.unicodeScalars.allSatisfy { $0.isASCII }, "\(line)") }
+        #expect(b.line(0).hasPrefix("+- loss "))
+        #expect(b.lines.joined().contains("*"))
+    }
+
+    @Test func boundedHistoryKeepsConstantMemory() {
+        var s = BoundedSeries()
+        for k in 0..<1_000_000 { s.append(step: k, Double(k)) }
+        #expect(s.buckets.count <= BoundedSeries.capacity)
+        #expect(s.recent.count == BoundedSeries.recentCapacity)
+        #expect(s.buckets.first!.min == 0)
+        #expect(s.buckets.last!.max == 999_999)
+        #expect(s.recentInOrder.last!.step == 999_999)
+        // Bucket means are means of what they cover.
+        let b = s.buckets[3]
+        #expect(b.mean == Double(b.step) + Double(b.count - 1) / 2)
+    }
+}
+
+@Suite("Screens")
+struct ScreenTests {
+    func snapshot() throws -> Snapshot {
+        let sim = try Simulator(Config())
+        var s = Snapshot(config: sim.config)
+        for _ in 0..<30 {
+            try sim.advance()
+            let o = sim.observation()
+            s.history.record(step: sim.step, Snapshot.sample(o))
+            s.families = o.families
+            s.layerNames = o.layers.map(\.name)
+        }
+        s.step = sim.step
+        s.notes = sim.symmetries.notes
+        return s
+    }
+
+    @Test func tooSmallScreenNamesBothSizes() throws {
+        let b = Screen(unicode: true, color: true).render(AppState(), try snapshot(), width: 50, height: 10)
+        #expect(b.lines.contains { $0.contains("terminal too small: need 80×24, have 50×10") })
+    }
+
+    @Test(arguments: [(80, 24), (140, 44)])
+    func layoutShowsHeaderControlsAndCharts(_ w: Int, _ h: Int) throws {
+        let b = Screen(unicode: true, color: true).render(AppState(), try snapshot(), width: w, height: h)
+        let text = b.lines.joined(separator: "\n")
+        #expect(b.line(0).contains("step 30") && b.line(0).contains("lr 0.1") && b.line(0).contains("RUNNING"))
+        #expect(b.line(0).contains("seed 1"))
+        for s in ["learning rate", "normalization", "live (apply now)", "reset the run", "loss", "weight norms", "KSB gap"] {
+            #expect(text.contains(s), "missing \(s)")
+        }
+        #expect(b.line(h - 1).contains("? help"))
+        if w >= 120 { #expect(text.contains("charges by family") && text.contains("η_eff")) }
+    }
+
+    @Test func helpIsGeneratedFromTheKeymap() throws {
+        var state = AppState()
+        let s = try snapshot()
+        _ = state.handle(.char("?"), s)
+        let text = Screen(unicode: true, color: true).render(state, s, width: 100, height: 40).lines.joined(separator: "\n")
+        for binding in Keymap.bindings { #expect(text.contains(binding.help), "\(binding.help)") }
+        _ = state.handle(.escape, s)
+        #expect(!state.helpOpen)
+    }
+
+    @Test func keysBecomeCommands() throws {
+        var state = AppState()
+        let s = try snapshot()
+        #expect(state.handle(.char("]"), s) == [.setLive(LiveParameters(learningRate: 0.2, momentum: 0.9, weightDecay: 5e-3))])
+        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.05, momentum: 0.9, weightDecay: 5e-3))])
+        #expect(state.handle(.char(" "), s) == [.setPaused(true)])
+        guard case .reset(let c) = state.handle(.char("n"), s).first else { Issue.record("n did not reset"); return }
+        #expect(c.norm == .layer)
+        guard case .reset(let seeded) = state.handle(.char("R"), s).first else { Issue.record("R did not reset"); return }
+        #expect(seeded.seed == 2)
+        #expect(state.handle(.char("q"), s) == [.quit])
+        // Ladders stop at their ends.
+        #expect(Ladder.step(Ladder.learningRate, from: 10, up: true) == 10)
+        #expect(Ladder.step(Ladder.learningRate, from: 0.15, up: false) == 0.1)
+    }
+
+    @Test func noColorStripsEveryColour() throws {
+        let b = Screen(unicode: true, color: false).render(AppState(), try snapshot(), width: 100, height: 30)
+        #expect(b.cells.allSatisfy { $0.style.color == .normal })
+    }
+}
