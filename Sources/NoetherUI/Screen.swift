@@ -72,11 +72,13 @@ public struct Screen {
 
     func tooSmall(_ b: inout Buffer) {
         let text = "terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(b.width)×\(b.height)"
-        let lines = glyphs.unicode ? [text] : [text.replacingOccurrences(of: "×", with: "x")]
+        let plain = glyphs.unicode ? text : text.replacingOccurrences(of: "×", with: "x")
+        // One line when it fits, else split after the colon so both sizes stay readable.
+        let lines = plain.count <= b.width ? [plain] : plain.components(separatedBy: ": ").enumerated().map { $0 == 0 ? $1 + ":" : $1 }
         for (i, l) in lines.enumerated() {
             b.put(l, x: max(0, (b.width - l.count) / 2), y: b.height / 2 + i, Style(.yellow, bold: true))
         }
-        b.put("enlarge the window or press q", x: max(0, (b.width - 29) / 2), y: b.height / 2 + 1, Style(.gray))
+        b.put("enlarge the window or press q", x: max(0, (b.width - 29) / 2), y: b.height / 2 + lines.count, Style(.gray))
     }
 
     public static func summary(_ c: Config) -> String {

@@ -91,6 +91,9 @@ struct ScreenTests {
     @Test func tooSmallScreenNamesBothSizes() throws {
         let b = Screen(unicode: true, color: true).render(AppState(), try snapshot(), width: 50, height: 10)
         #expect(b.lines.contains { $0.contains("terminal too small: need 80×24, have 50×10") })
+        let tiny = Screen(unicode: true, color: true).render(AppState(), try snapshot(), width: 30, height: 8)
+        #expect(tiny.lines.contains { $0.contains("terminal too small:") })
+        #expect(tiny.lines.contains { $0.contains("need 80×24, have 30×8") })
     }
 
     @Test(arguments: [(80, 24), (140, 44)])

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// Drives the real binary in a private tmux server: keys in, screen text out.
+@Suite("Explorer end to end", .serialized)
+struct ExplorerEndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var binary: String {
+        for p in [".build/debug/noether", ".build/x86_64-unknown-linux-gnu/debug/noether"] {
+            let path = root.appendingPathComponent(p).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/noether").path
+    }
+
+    final class Tmux {
+        let server = "noether-e2e-\(UUID().uuidString.prefix(8))"
+
+        /// Runs a tmux command through popen (Foundation's Process did not reap tmux clients
+        /// reliably here). The server inherits the first client's output, so that one goes to /dev/null.
+        @discardableResult
+        func tmux(_ args: [String], capture: Bool = true) -> String {
+            let quoted = (["tmux", "-L", server, "-f", "/dev/null"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            let command = quoted.joined(separator: " ") + (capture ? " 2>/dev/null" : " >/dev/null 2>&1")
+            guard let pipe = popen(command, "r") else { return "" }
+            var output = Data()
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = fread(&chunk, 1, chunk.count, pipe)
+                if n <= 0 { break }
+                output.append(contentsOf: chunk[0..<n])
+            }
+            pclose(pipe)
+            return String(decoding: output, as: UTF8.self)
+        }
+
+        init(width: Int = 100, height: Int = 30) {
+            tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                  "env", "PS1=shell> ", "LANG=C.UTF-8", "SWIFT_BACKTRACE=interactive=no", "TERM=xterm-256color",
+                  "bash", "--norc", "--noprofile"], capture: false)
+            _ = waitFor("shell prompt") { $0.contains("shell>") }
+        }
+
+        deinit { tmux(["kill-server"], capture: false) }
+
+        func send(_ keys: String...) { tmux(["send-keys"] + keys) }
+        func type(_ text: String) { tmux(["send-keys", "-l", "--", text]) }
+        func screen() -> String { tmux(["capture-pane", "-p"]) }
+        func resize(_ w: Int, _ h: Int) { tmux(["resize-window", "-x", "\(w)", "-y", "\(h)"]) }
+
+        /// Polls the screen every 50 ms until `ok` holds; records the screen on timeout.
+        @discardableResult
+        func waitFor(_ what: String, timeout: Double = 15, _ ok: (String) -> Bool) -> String? {
+            let end = Date().addingTimeInterval(timeout)
+            var last = ""
+            while Date() < end {
+                last = screen()
+                if ok(last) { return last }
+                usleep(50_000)
+            }
+            Issue.record("timed out waiting for \(what); screen:\n\(last)")
+            return nil
+        }
+
+        func start(_ args: String = "") {
+            type("\(ExplorerEndToEndTests.binary) \(args); echo \"exit=$?\"")
+            send("Enter")
+        }
+    }
+
+    static func step(_ screen: String) -> Int? {
+        guard let r = screen.range(of: #"step (\d+)"#, options: .regularExpression) else { return nil }
+        return Int(screen[r].dropFirst(5))
+    }
+
+    @Test func stepsPauseLearningRateNormalizationHelpResizeAndQuit() throws {
+        let t = Tmux()
+        t.start()
+        t.waitFor("running") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 0 }
+        let first = Self.step(t.screen()) ?? 0
+        t.waitFor("the step counter to rise") { (Self.step($0) ?? 0) > first }
+
+        t.send("Space")
+        t.waitFor("PAUSED") { $0.contains("PAUSED") }
+        usleep(300_000)
+        let paused = Self.step(t.screen())
+        usleep(500_000)
+        #expect(Self.step(t.screen()) == paused, "the counter moved while paused")
+        t.type(".")
+        t.waitFor("one step") { Self.step($0) == (paused ?? 0) + 1 }
+        t.send("Space")
+        t.waitFor("RUNNING again") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > (paused ?? 0) + 1 }
+
+        #expect(t.screen().contains("lr 0.1 "))
+        t.type("]")
+        t.waitFor("lr 0.2") { $0.contains("lr 0.2 ") }
+
+        #expect(t.screen().contains("fc1.scale"))
+        t.type("n")  // batch → layer: one scale charge per layer, translation on the incoming weights
+        t.waitFor("layer norm") { $0.contains("LN relu") && $0.contains("ln1-fc2.rescale") && !$0.contains("bn1-fc2") }
+        t.type("n")  // layer → none: the scale charges vanish, rescale remains
+        t.waitFor("no normalization") { !$0.contains("fc1.scale") && $0.contains("fc1-fc2.rescale") }
+
+        t.type("?")
+        t.waitFor("help") { $0.contains("help: keys") && $0.contains("learning rate up") }
+        t.send("Escape")
+        t.waitFor("help closed") { !$0.contains("help: keys") }
+
+        t.resize(40, 10)
+        t.waitFor("too small") { $0.contains("terminal too small:") && $0.contains("need 80×24, have 40×10") }
+        t.resize(100, 30)
+        t.waitFor("back to normal") { $0.contains("RUNNING") && !$0.contains("too small") }
+
+        t.type("q")
+        let end = t.waitFor("exit") { $0.contains("exit=0") }
+        #expect(end?.contains("shell>") == true)
+        #expect(end?.contains("RUNNING") == false, "the explorer's screen was left behind")
+        #expect(t.tmux(["display-message", "-p", "#{cursor_flag}"]).hasPrefix("1"), "cursor not restored")
+    }
+
+    @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
+        let t = Tmux()
+        t.start()
+        t.waitFor("running") { $0.contains("RUNNING") }
+        t.send("C-c")
+        t.waitFor("exit after Ctrl-C") { $0.contains("exit=") && !$0.contains("RUNNING") }
+        #expect(t.tmux(["display-message", "-p", "#{cursor_flag}"]).hasPrefix("1"))
+
+        t.send("clear", "Enter")
+        t.start()
+        t.waitFor("running") { $0.contains("RUNNING") }
+        let shell = t.tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let killer = popen("pkill -TERM -P \(shell)", "r")
+        if let killer { pclose(killer) }
+        t.waitFor("exit after SIGTERM") { $0.contains("exit=") && !$0.contains("RUNNING") }
+        #expect(t.screen().contains("shell>"))
+    }
+
+    @Test func withoutATerminalItSaysSoAndExits2() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = []
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 2)
+        #expect(message.contains("needs a terminal") && message.contains("noether run"))
+        #expect(message.split(separator: "\n").count == 1)
+    }
+
+    @Test func badOptionsExitWith2AndNameTheOption() throws {
+        for (args, expected) in [(["run", "--norm", "group"], "--norm"), (["run", "--width", "0"], "--width"),
+                                 (["run", "--preset", "nope"], "no such preset")] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.binary)
+            p.arguments = args
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == 2, "\(args)")
+            #expect(message.contains(expected), "\(args): \(message)")
+        }
+    }
+}
