@@ -1,1 +1,76 @@
-print("bench")
+// Steps per second of noether's simulator on the reference workload of PERFORMANCE.md
+// (S, M, L), with and without charge tracking, plus the one-thread float64 BLAS peak measured
+// in the same run. Benchmarks/run.sh runs this beside the PyTorch peer and prints the ratios.
+import Foundation
+import NoetherCore
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+struct Size {
+    var name: String
+    var depth: Int, width: Int, batch: Int, inputs: Int, norm: Normalization, bias: Bool
+    /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (PERFORMANCE.md).
+    var flops: Double {
+        var dims = [inputs] + Array(repeating: width, count: depth) + [10]
+        var sum = 0.0
+        for i in 0..<(dims.count - 1) { sum += Double(dims[i] * dims[i + 1]) }
+        let first = Double(dims[0] * dims[1])
+        dims.removeAll()
+        return 6 * Double(batch) * sum - 2 * Double(batch) * first
+    }
+}
+
+let sizes = [
+    Size(name: "S", depth: 2, width: 32, batch: 32, inputs: 32, norm: .none, bias: true),
+    Size(name: "M", depth: 3, width: 128, batch: 128, inputs: 64, norm: .batch, bias: false),
+    Size(name: "L", depth: 4, width: 512, batch: 256, inputs: 64, norm: .batch, bias: false),
+]
+
+func config(_ s: Size) -> Config {
+    var c = Config()
+    c.arch = .relu; c.norm = s.norm; c.bias = s.bias; c.depth = s.depth; c.width = s.width
+    c.batchSize = s.batch; c.inputDim = s.inputs; c.classes = 10; c.samples = 8192; c.labelNoise = 0
+    c.lr = 0.05; c.momentum = 0.9; c.weightDecay = 5e-4; c.seed = 1
+    return c
+}
+
+/// Best of three timed windows of at least `seconds` each, after a warm-up.
+func stepsPerSecond(_ sim: Simulator, seconds: Double) throws -> Double {
+    for _ in 0..<20 { try sim.advance() }
+    var best = 0.0
+    for _ in 0..<3 {
+        let start = now(), first = sim.step
+        while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+        best = max(best, Double(sim.step - first) / (now() - start))
+    }
+    return best
+}
+
+func blasPeak() -> Double {
+    let n = 512
+    let a = (0..<(n * n)).map { Double($0 % 7) * 0.1 }, b = a
+    var c = [Double](repeating: 0, count: n * n)
+    var best = 0.0
+    for _ in 0..<5 {
+        let start = now()
+        for _ in 0..<4 { BLASBenchmark.multiply(a, b, &c, n) }
+        best = max(best, 4 * 2 * Double(n * n * n) / (now() - start) / 1e9)
+    }
+    return best
+}
+
+let arguments = CommandLine.arguments
+let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
+BLAS.configure(threads: 1)
+print("# noether simulator, float64, one thread, best of 3 windows of \(seconds) s")
+print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  BLAS peak GFLOP/s")
+let peak = blasPeak()
+for s in sizes {
+    let sim = try Simulator(config(s))
+    let tracked = try stepsPerSecond(sim, seconds: seconds)
+    sim.tracksCharges = false
+    let bare = try stepsPerSecond(sim, seconds: seconds)
+    let cost = max(0, 1 - tracked / bare) * 100
+    print(String(format: "%@  %17.0f  %20.0f  %12.1f%%  %7.1f  %17.1f", s.name, tracked, bare, cost,
+                 tracked * s.flops / 1e9, peak))
+}

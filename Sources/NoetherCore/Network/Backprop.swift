@@ -15,6 +15,8 @@ public final class Backprop {
     private let dA: UnsafeMutablePointer<Double>
     private let dY: UnsafeMutablePointer<Double>
     private let dZ: UnsafeMutablePointer<Double>
+    private let stat: UnsafeMutablePointer<Double>   // per-neuron scratch (batch-norm sums)
+    private let stat2: UnsafeMutablePointer<Double>
     private var owned: [UnsafeMutablePointer<Double>] = []
 
     public init(arch: Architecture, batch: Int) {
@@ -29,14 +31,16 @@ public final class Backprop {
         for layer in arch.hidden {
             let n = batch * layer.width
             z.append(alloc(n)); zhat.append(alloc(n)); y.append(alloc(n)); a.append(alloc(n))
-            invStd.append(alloc(max(batch, layer.width)))
+            invStd.append(alloc(max(batch, 2 * layer.width)))
         }
         logits = alloc(batch * arch.outputDim)
         dLogits = alloc(batch * arch.outputDim)
         dA = alloc(batch * maxWidth)
         dY = alloc(batch * maxWidth)
         dZ = alloc(batch * maxWidth)
-        owned = z + zhat + y + a + invStd + [logits, dLogits, dA, dY, dZ]
+        stat = alloc(maxWidth)
+        stat2 = alloc(maxWidth)
+        owned = z + zhat + y + a + invStd + [logits, dLogits, dA, dY, dZ, stat, stat2]
     }
 
     deinit { for p in owned { p.deallocate() } }
@@ -118,16 +122,21 @@ public final class Backprop {
             yl.update(from: zl, count: B * w)
         case .batch:
             // Batch statistics per neuron (training mode), biased variance as in PyTorch.
-            for j in 0..<w {
-                var mean = 0.0
-                for r in 0..<B { mean += zl[r * w + j] }
-                mean /= Double(B)
-                var variance = 0.0
-                for r in 0..<B { let d = zl[r * w + j] - mean; variance += d * d }
-                variance /= Double(B)
-                let s = 1 / (variance + arch.eps).squareRoot()
-                inv[j] = s
-                for r in 0..<B { zh[r * w + j] = (zl[r * w + j] - mean) * s }
+            // Accumulated row by row so every pass is contiguous in memory.
+            let mean = stat, variance = stat2
+            mean.initialize(repeating: 0, count: w)
+            variance.initialize(repeating: 0, count: w)
+            for r in 0..<B { let row = zl + r * w; for j in 0..<w { mean[j] += row[j] } }
+            let scale = 1 / Double(B)
+            for j in 0..<w { mean[j] *= scale }
+            for r in 0..<B {
+                let row = zl + r * w
+                for j in 0..<w { let d = row[j] - mean[j]; variance[j] += d * d }
+            }
+            for j in 0..<w { inv[j] = 1 / (variance[j] * scale + arch.eps).squareRoot() }
+            for r in 0..<B {
+                let row = zl + r * w, out = zh + r * w
+                for j in 0..<w { out[j] = (row[j] - mean[j]) * inv[j] }
             }
         case .layer:
             // Statistics per sample over the layer's features.
@@ -194,13 +203,17 @@ public final class Backprop {
         case .none: break
         case .batch:
             let count = Double(B)
-            for j in 0..<w {
-                var sum = 0.0, dot = 0.0
-                for r in 0..<B { sum += dA[r * w + j]; dot += dA[r * w + j] * zh[r * w + j] }
-                let s = inv[j] / count
-                for r in 0..<B {
-                    dZ[r * w + j] = s * (count * dA[r * w + j] - sum - zh[r * w + j] * dot)
-                }
+            let sum = stat, dot = stat2
+            sum.initialize(repeating: 0, count: w)
+            dot.initialize(repeating: 0, count: w)
+            for r in 0..<B {
+                let d = dA + r * w, z = zh + r * w
+                for j in 0..<w { sum[j] += d[j]; dot[j] += d[j] * z[j] }
+            }
+            for j in 0..<w { inv[j + w] = inv[j] / count }  // scratch: invstd / B
+            for r in 0..<B {
+                let d = dA + r * w, z = zh + r * w, out = dZ + r * w
+                for j in 0..<w { out[j] = inv[j + w] * (count * d[j] - sum[j] - z[j] * dot[j]) }
             }
         case .layer:
             let count = Double(w)

@@ -27,6 +27,11 @@ public final class Simulator {
     public private(set) var loss = 0.0
     public private(set) var correct = 0
     public private(set) var diverged: SimulationError?
+    /// Charges are tracked every step unless switched off (for measuring what tracking costs);
+    /// switching it back on restarts every prediction from the current step.
+    public var tracksCharges = true {
+        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live) } }
+    }
 
     let theta: UnsafeMutablePointer<Double>
     let previous: UnsafeMutablePointer<Double>
@@ -70,7 +75,7 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
-        tracker = ChargeTracker(symmetries: symmetries, parameterCount: n, optimizer: config.optimizer)
+        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, optimizer: config.optimizer)
         self.rng = rng
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
@@ -94,6 +99,7 @@ public final class Simulator {
         step += 1
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
+        guard tracksCharges else { return previousRate = live.learningRate }
         tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity,
                         live: live, previousRate: previousRate)
         previousRate = live.learningRate

@@ -27,10 +27,14 @@ final class ChargeTracker {
     private let newQ, newDQ, newGN, newVN, newMag, thetaDotDelta: Buffer
     private let delta: Buffer
     private var parameterCount: Int
+    private let plan: ReductionPlan
+    private var oscillatorKey: (Double, Double, Double)?
+    private var oscillators: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)?
 
-    init(symmetries: SymmetrySet, parameterCount: Int, optimizer: OptimizerKind) {
+    init(symmetries: SymmetrySet, tensors: [Tensor], parameterCount: Int, optimizer: OptimizerKind) {
         self.symmetries = symmetries
         self.parameterCount = parameterCount
+        plan = ReductionPlan(groups: symmetries.groups, tensors: tensors)
         isAdam = optimizer == .adam
         scalarCount = symmetries.groups.count
         var channels = scalarCount
@@ -89,9 +93,21 @@ final class ChargeTracker {
         let withMomentum = beta > 0
         let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
         let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
-        let quadOsc = withMomentum ? ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta) : nil
-        let linOsc = withMomentum ? ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta) : nil
+        if withMomentum, oscillatorKey.map({ $0 != (eta, lambda, beta) }) ?? true {
+            // The propagators depend only on (η, λ, β): recompute them when those change.
+            oscillators = (ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta),
+                           ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta))
+            oscillatorKey = (eta, lambda, beta)
+        }
+        let quadOsc = withMomentum ? oscillators?.quadratic : nil
+        let linOsc = withMomentum ? oscillators?.linear : nil
         let c = 1 - eta * lambda, rho = c * c * c * c
+        let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
+        let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
+        let gn = gn.pointer, vn = vn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
+        let carry = carry.pointer, angle = angle.pointer, ema = ema.pointer
+        let newQ = newQ.pointer, newDQ = newDQ.pointer, newGN = newGN.pointer, newVN = newVN.pointer
+        let thetaDotDelta = thetaDotDelta.pointer
 
         for ch in 0..<channelCount {
             let linear = isLinear[ch]
@@ -131,27 +147,15 @@ final class ChargeTracker {
     }
 
     /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
+    /// Weight matrices are reduced row by row in one contiguous pass (row and column sums at
+    /// once), and each group adds up its rows, columns and loose entries.
     private func measure(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
                          grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>) {
-        for (index, group) in symmetries.groups.enumerated() {
-            var sq = 0.0, sd = 0.0, sg = 0.0, sv = 0.0, mag = 0.0, td = 0.0
-            let linear = group.kind.isLinear
-            for s in group.segments {
-                var idx = s.offset
-                let sign = s.sign
-                for _ in 0..<s.count {
-                    let t = theta[idx], d = t - previous[idx], g = grad[idx], v = velocity[idx]
-                    if linear {
-                        sq += t; sd += d; sg += g; sv += v; mag += abs(t)
-                    } else {
-                        sq += sign * t * t; sd += sign * d * d; sg += sign * g * g; sv += sign * v * v
-                        mag += t * t; td += t * d
-                    }
-                    idx += s.stride
-                }
-            }
-            newQ[index] = sq; newDQ[index] = sd; newGN[index] = sg; newVN[index] = sv
-            newMag[index] = mag; thetaDotDelta[index] = td
+        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        for index in 0..<scalarCount {
+            let acc = plan.sums(group: index, theta, previous, grad, velocity)
+            newQ[index] = acc.q; newDQ[index] = acc.d; newGN[index] = acc.g; newVN[index] = acc.v
+            newMag[index] = acc.magnitude; thetaDotDelta[index] = acc.thetaDelta
         }
         guard !symmetries.balances.isEmpty else { return }
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }

@@ -2,6 +2,8 @@
 /// at a time so they stay defined when the learning rate, momentum or weight decay change.
 /// Time is t = ηk, so an update advances the clock by its own η.
 struct ContinuumStep {
+    typealias Propagator = (m: (Double, Double, Double, Double), f: (Double, Double))
+
     /// Without momentum: Q(t+η) = e^{−2λη}(Q(t) + η²|g|²) — the repo's discretization of
     /// e^{−2λt}Q(0) + η∫e^{−2λ(t−τ)}|g|²dτ. Translation decays as e^{−λη}.
     static func firstOrderDecay(_ kind: SymmetryKind, eta: Double, lambda: Double) -> Double {
