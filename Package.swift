@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
-            name: "noether-bench", dependencies: ["NoetherCore"], path: "Benchmarks/NoetherBench",
+            name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI"], path: "Benchmarks/NoetherBench",
             swiftSettings: fast),
         .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore"]),
         .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),

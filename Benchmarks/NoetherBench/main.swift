@@ -74,3 +74,32 @@ for s in sizes {
     print(String(format: "%@  %17.0f  %20.0f  %12.1f%%  %7.1f  %17.1f", s.name, tracked, bare, cost,
                  tracked * s.flops / 1e9, peak))
 }
+
+// The explorer's cost to the simulator: the same default configuration headless, then on the
+// simulator thread while this (main) thread renders full 140×44 frames 30 times a second, as
+// the explorer does (minus the terminal write).
+import NoetherUI
+
+print()
+print("# explorer: default configuration, simulator thread + 30 frames/s rendered at 140×44")
+let preset = PresetLibrary.builtInDefault
+let headless = try stepsPerSecond(try Simulator(preset.config), seconds: seconds)
+let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "bench")
+thread.launch()
+let screen = Screen(unicode: true, color: true)
+var frames: [Double] = []
+usleep(300_000)
+let windowStart = now(), firstStep = thread.snapshot().step
+while now() - windowStart < 3 * seconds {
+    let frameStart = now()
+    let snap = thread.snapshot()
+    _ = screen.render(AppState(), snap, width: 140, height: 44)
+    frames.append((now() - frameStart) * 1000)
+    let rest = 1.0 / 30 - (now() - frameStart)
+    if rest > 0 { usleep(UInt32(rest * 1e6)) }
+}
+let live = Double(thread.snapshot().step - firstStep) / (now() - windowStart)
+thread.stop()
+frames.sort()
+print(String(format: "headless %.0f steps/s, with explorer %.0f steps/s (%.0f%%); frame render median %.2f ms, p90 %.2f ms",
+             headless, live, 100 * live / headless, frames[frames.count / 2], frames[frames.count * 9 / 10]))

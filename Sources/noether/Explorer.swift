@@ -39,7 +39,7 @@ enum Explorer {
         noether_install_crash_handlers()
         noether_install_atexit()
 
-        let simulator = SimulationThread(preset: preset, replay: replay, record: record)
+        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version)
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()

@@ -124,3 +124,28 @@ struct PhenomenaTests {
         #expect(throws: SimulationError.self) { try sim.advance() }
     }
 }
+
+@Suite("Dead neurons")
+struct DeadNeuronTests {
+    /// A batch-norm neuron whose incoming row is exactly zero has zero variance. With eps = 0 it
+    /// must normalize to 0 (no NaN), get no gradient, be flagged dead, and stay out of the
+    /// family's worst residual.
+    @Test func zeroVarianceNeuronStaysFiniteAndIsFlagged() throws {
+        let sim = try Simulator(config { $0.width = 8 })
+        var theta = sim.flatParameters
+        let w1 = sim.arch.tensors.first { $0.name == "fc1.weight" }!, b1 = sim.arch.tensors.first { $0.name == "fc1.bias" }!
+        for j in 0..<w1.cols { theta[w1.offset + 3 * w1.cols + j] = 0 }
+        theta[b1.offset + 3] = 0  // z ≡ 0 over the batch, as a decayed dead neuron ends up
+        try sim.overwriteParameters(theta)
+        for _ in 0..<20 { try sim.advance() }
+        let o = sim.observation()
+        #expect(o.loss.isFinite)
+        let neuron = o.charges.first { $0.group == "fc1.scale[3]" }!
+        #expect(neuron.dead && neuron.gradNorm2 == 0, "\(neuron)")
+        #expect(o.charges.filter { $0.family == "fc1.scale" && $0.group != "fc1.scale[3]" }.allSatisfy { !$0.dead })
+        let family = o.families.first { $0.family == "fc1.scale" }!
+        #expect(family.dead == 1)
+        let gradient = sim.flatGradient
+        #expect(gradient.allSatisfy { $0.isFinite })
+    }
+}

@@ -122,8 +122,8 @@ struct ScreenTests {
     @Test func keysBecomeCommands() throws {
         var state = AppState()
         let s = try snapshot()
-        #expect(state.handle(.char("]"), s) == [.setLive(LiveParameters(learningRate: 0.2, momentum: 0.9, weightDecay: 5e-3))])
-        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.05, momentum: 0.9, weightDecay: 5e-3))])
+        #expect(state.handle(.char("]"), s) == [.setLive(LiveParameters(learningRate: 0.2, momentum: 0.5, weightDecay: 5e-3))])
+        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))])
         #expect(state.handle(.char(" "), s) == [.setPaused(true)])
         guard case .reset(let c) = state.handle(.char("n"), s).first else { Issue.record("n did not reset"); return }
         #expect(c.norm == .layer)

@@ -74,7 +74,7 @@ public struct Config: Equatable, Codable, Sendable {
     public var width: Int = 32
     public var bias: Bool = true
     public var lr: Double = 0.1
-    public var momentum: Double = 0.9
+    public var momentum: Double = 0.5
     public var weightDecay: Double = 5e-3
     public var batchSize: Int = 32
     public var optimizer: OptimizerKind = .sgd

@@ -262,7 +262,7 @@ public enum PresetLibrary {
     public static let builtInDefault = Preset(
         name: "default", title: "Batch-norm ReLU MLP on blobs",
         description: """
-            A 10-32-32-4 batch-norm ReLU network with momentum 0.9 and weight decay. Watch the scale charges \
+            A 10-32-32-4 batch-norm ReLU network with momentum 0.5 and weight decay. Watch the scale charges \
             (incoming weight norms) inflate from kinetic symmetry breaking and settle where weight decay \
             balances them, while the exact prediction sits on the measured curve.
             """,

@@ -31,6 +31,7 @@ public enum ObservationFormat {
             ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
             ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry),
         ]
+        f.append(("dead", c.dead ? 1 : 0))
         if let v = c.effectiveLearningRate { f.append(("effective_lr", v)) }
         if let v = c.angularStep { f.append(("angular_step", v)) }
         if let v = c.rmspropAccumulator { f.append(("rmsprop_accumulator", v)) }
@@ -42,7 +43,7 @@ public enum ObservationFormat {
     static func fields(_ s: FamilySummary) -> [(String, Double)] {
         var f: [(String, Double)] = [
             ("count", Double(s.count)), ("mean", s.mean), ("q10", s.q10), ("q50", s.q50), ("q90", s.q90),
-            ("gap_ratio_median", s.gapRatioMedian), ("residual_max", s.residualMax),
+            ("gap_ratio_median", s.gapRatioMedian), ("residual_max", s.residualMax), ("dead", Double(s.dead)),
         ]
         if let v = s.effectiveLearningRateMedian { f.append(("effective_lr_median", v)) }
         if let v = s.rmsAngularStep { f.append(("rms_angular_step", v)) }

@@ -133,7 +133,12 @@ public final class Backprop {
                 let row = zl + r * w
                 for j in 0..<w { let d = row[j] - mean[j]; variance[j] += d * d }
             }
-            for j in 0..<w { inv[j] = 1 / (variance[j] * scale + arch.eps).squareRoot() }
+            for j in 0..<w {
+                // A neuron whose incoming weights have decayed to nothing (it gets no gradient,
+                // THEORY.md §10) has zero variance: with eps = 0 it normalizes to 0 instead of NaN.
+                let s = 1 / (variance[j] * scale + arch.eps).squareRoot()
+                inv[j] = s.isFinite ? s : 0
+            }
             for r in 0..<B {
                 let row = zl + r * w, out = zh + r * w
                 for j in 0..<w { out[j] = (row[j] - mean[j]) * inv[j] }
@@ -149,7 +154,7 @@ public final class Backprop {
                 for j in 0..<w { let d = row[j] - mean; variance += d * d }
                 variance /= Double(w)
                 let s = 1 / (variance + arch.eps).squareRoot()
-                inv[r] = s
+                inv[r] = s.isFinite ? s : 0
                 for j in 0..<w { zh[r * w + j] = (row[j] - mean) * s }
             }
         }

@@ -58,7 +58,7 @@ public enum CheckSuite {
         var groups: [SymmetryKind: Int] = [:]
         var pending = check.schedule[...]
         func observe() {
-            for c in sim.observation(includeCharges: true).charges {
+            for c in sim.observation(includeCharges: true).charges where !c.dead {
                 worst[c.symmetry] = max(worst[c.symmetry] ?? 0, c.residual)
                 let scale = max(c.magnitude, .leastNormalMagnitude)
                 continuum[c.symmetry] = max(continuum[c.symmetry] ?? 0, abs(c.value - c.continuum) / scale)

@@ -26,6 +26,9 @@ public struct ChargeObservation: Sendable, Equatable {
     public var kineticForcing: Double
     public var potentialForcing: Double
     public var momentumCarry: Double
+    /// No gradient reached the group this step (a dead neuron): it only decays, and once its
+    /// weights are subnormal its residual says nothing about the symmetry (THEORY.md §10).
+    public var dead: Bool
     // Scale groups (normalization panel, THEORY.md §5.3).
     public var effectiveLearningRate: Double?
     public var angularStep: Double?
@@ -51,7 +54,9 @@ public struct FamilySummary: Sendable, Equatable {
     public var gapRatioMedian: Double
     public var kineticRateMedian: Double   // F/Q per step
     public var potentialRate: Double       // 2ηλ (ηλ for translation)
+    /// Worst exact residual over the family's live groups (dead neurons excluded, counted in `dead`).
     public var residualMax: Double
+    public var dead: Int
     public var effectiveLearningRateMedian: Double?
     public var rmsAngularStep: Double?
     public var rmspropAccumulatorMedian: Double?
@@ -93,7 +98,7 @@ extension Simulator {
                     reference: t.ref[i], ksbGap: t.q[i] - t.ref[i],
                     gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
                     continuum: t.nm[i], kineticForcing: t.kinetic[i], potentialForcing: t.potential[i],
-                    momentumCarry: t.carry[i])
+                    momentumCarry: t.carry[i], dead: group.kind != .translation && t.gn[i] == 0)
                 if group.kind == .scale {
                     row.effectiveLearningRate = live.learningRate / t.q[i]
                     row.angularStep = step > 0 ? t.angle[i] : 0
@@ -127,7 +132,7 @@ extension Simulator {
             residual: frobenius { t.q[$0] - t.pred[$0] } / max(magnitude, .leastNormalMagnitude),
             reference: frobenius { t.ref[$0] }, ksbGap: gap, gapRatio: gap / max(magnitude0, .leastNormalMagnitude),
             continuum: frobenius { t.nm[$0] }, kineticForcing: frobenius { t.kinetic[$0] },
-            potentialForcing: frobenius { t.potential[$0] }, momentumCarry: frobenius { t.carry[$0] },
+            potentialForcing: frobenius { t.potential[$0] }, momentumCarry: frobenius { t.carry[$0] }, dead: false,
             drift: frobenius { t.q[$0] - t.q0[$0] })
     }
 
@@ -157,7 +162,8 @@ extension Simulator {
                 continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
                 kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
                 potentialRate: (kind.isLinear ? 1 : 2) * eta * lambda,
-                residualMax: rows.map(\.residual).max() ?? 0)
+                residualMax: rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
+                dead: rows.filter(\.dead).count)
             if kind == .scale {
                 summary.effectiveLearningRateMedian = median(rows.compactMap(\.effectiveLearningRate))
                 let angles = rows.compactMap(\.angularStep)

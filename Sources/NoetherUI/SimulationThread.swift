@@ -1,11 +1,10 @@
 import Foundation
 import NoetherCore
-import NoetherUI
 import Synchronization
 
 /// Runs the simulator on its own thread. The UI sends commands and takes a snapshot each
 /// frame; both go through one mutex, so neither side ever waits for a step.
-final class SimulationThread: Sendable {
+public final class SimulationThread: Sendable {
     private struct Shared {
         var commands: [Command] = []
         var snapshot: Snapshot
@@ -17,15 +16,17 @@ final class SimulationThread: Sendable {
     private let start: Preset
     private let replay: Bool
     private let recordPath: String?
+    private let version: String
 
-    init(preset: Preset, replay: Bool, record: String?) {
+    public init(preset: Preset, replay: Bool, record: String?, version: String) {
+        self.version = version
         start = preset
         self.replay = replay
         recordPath = record
         shared = Mutex(Shared(snapshot: Snapshot(config: preset.config)))
     }
 
-    func launch() {
+    public func launch() {
         let thread = Thread { [self] in
             var worker = Worker(owner: self, preset: start, replay: replay, recordPath: recordPath)
             worker.run()
@@ -35,11 +36,11 @@ final class SimulationThread: Sendable {
         thread.start()
     }
 
-    func send(_ command: Command) { shared.withLock { $0.commands.append(command) } }
-    func snapshot() -> Snapshot { shared.withLock { $0.snapshot } }
+    public func send(_ command: Command) { shared.withLock { $0.commands.append(command) } }
+    public func snapshot() -> Snapshot { shared.withLock { $0.snapshot } }
 
     /// Asks the thread to stop and waits (bounded) for it to close any recording.
-    func stop() {
+    public func stop() {
         stopRequested.store(true, ordering: .relaxed)
         _ = finished.wait(timeout: .now() + 2)
     }
@@ -123,7 +124,7 @@ final class SimulationThread: Sendable {
                 return
             }
             do {
-                recorder = try Recorder(path: path, preset: p, version: Noether.version)
+                recorder = try Recorder(path: path, preset: p, version: owner.version)
                 snapshot.recordingPath = path
                 say("recording to \(path)")
             } catch { say("\(error)") }
@@ -240,8 +241,8 @@ final class SimulationThread: Sendable {
                 if now - rateWindow.time >= 0.5 {
                     snapshot.stepsPerSecond = Double((sim?.step ?? 0) - rateWindow.step) / (now - rateWindow.time)
                     rateWindow = (now, sim?.step ?? 0)
-                    // Keep history sampling near 300 per second whatever the step rate.
-                    stride = max(1, Int(snapshot.stepsPerSecond / 300))
+                    // Keep history sampling near 100 per second whatever the step rate.
+                    stride = max(1, Int(snapshot.stepsPerSecond / 100))
                 }
                 if now > messageUntil { snapshot.message = nil }
                 if now - lastPublish >= 0.02 {
