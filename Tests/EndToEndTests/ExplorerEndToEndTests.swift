@@ -171,3 +171,77 @@ struct ExplorerEndToEndTests {
         }
     }
 }
+
+@Suite("Presets and recordings end to end", .serialized)
+struct RecordingEndToEndTests {
+    typealias E = ExplorerEndToEndTests
+
+    static func shell(_ command: String) -> (status: Int32, output: String) {
+        guard let pipe = popen(command + " 2>&1", "r") else { return (-1, "") }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, pipe)
+            if n <= 0 { break }
+            output.append(contentsOf: chunk[0..<n])
+        }
+        let status = pclose(pipe)
+        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func everyPresetOpensInTheExplorer() throws {
+        let list = Self.shell("\(E.binary) presets")
+        #expect(list.status == 0)
+        let names = list.output.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        #expect(names.count >= 11)
+        let t = E.Tmux()
+        for name in names {
+            t.send("clear", "Enter")
+            t.start("--preset \(name)")
+            t.waitFor("preset \(name) running") { $0.contains("RUNNING") && (E.step($0) ?? 0) > 0 }
+            t.type("q")
+            t.waitFor("exit from \(name)") { $0.contains("exit=0") }
+        }
+    }
+
+    /// A session recorded in the explorer, with learning-rate changes, replays headless to the
+    /// same observations every time, with the changes at the recorded steps.
+    @Test func explorerRecordingReplaysHeadless() throws {
+        let path = NSTemporaryDirectory() + "noether-e2e-\(UUID().uuidString.prefix(8)).toml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let t = E.Tmux()
+        t.start("--record \(path)")
+        t.waitFor("recording") { $0.contains("REC") && (E.step($0) ?? 0) > 0 }
+        t.type("]")
+        t.waitFor("lr 0.2") { $0.contains("lr 0.2 ") }
+        usleep(200_000)
+        t.type("]")
+        t.waitFor("lr 0.5") { $0.contains("lr 0.5 ") }
+        usleep(200_000)
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("recording-format = 1"))
+        #expect(text.components(separatedBy: "[[at]]").count == 3)
+        #expect(text.contains("[[stop]]"))
+        let first = Self.shell("\(E.binary) replay \(path) --headless --format csv")
+        let second = Self.shell("\(E.binary) replay \(path) --headless --format csv")
+        #expect(first.status == 0)
+        #expect(first.output == second.output)
+        let rows = first.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rates = rows.map { Double($0[3])! }
+        #expect(rates.first == 0.1 && rates.last == 0.5)
+        #expect(Set(rates) == [0.1, 0.2, 0.5])
+
+        // The same file in the explorer shows REPLAY, and taking over says so.
+        t.send("clear", "Enter")
+        t.type("\(E.binary) replay \(path); echo \"exit=$?\"")
+        t.send("Enter")
+        t.waitFor("replay") { $0.contains("REPLAY") }
+        t.type("[")
+        t.waitFor("take over") { $0.contains("took over from the recording") && !$0.contains("REPLAY") }
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+}
