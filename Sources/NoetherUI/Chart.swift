@@ -47,8 +47,16 @@ public struct Chart: Sendable {
             x = b.put(s.name + "  ", x: x + 1, y: inner.y, .plain, maxWidth: inner.x + inner.width - x - 1)
         }
         if let status {
-            let start = inner.x + inner.width - status.text.count
-            if start > x { b.put(status.text, x: start, y: inner.y, Style(status.color, bold: true)) }
+            // On the top border, right-aligned, so the legend never hides it.
+            // (In a narrow chart: at the end of the legend row instead, over the legend's tail.)
+            let text = " \(status.text) "
+            let fullTitle = title + (logY ? " [log]" : "") + (smoothing ? " [smooth]" : "")
+            let start = rect.x + rect.width - 2 - text.count
+            if start >= rect.x + 4 + fullTitle.count + 2 {
+                b.put(text, x: start, y: rect.y, Style(status.color, bold: true))
+            } else {
+                b.put(text, x: max(inner.x, inner.x + inner.width - text.count), y: inner.y, Style(status.color, bold: true))
+            }
         }
         let plot = Rect(x: inner.x + Self.axisWidth, y: inner.y + 1, width: inner.width - Self.axisWidth,
                         height: inner.height - 2)

@@ -240,13 +240,12 @@ public struct Screen {
     func table(_ b: inout Buffer, _ r: Rect, _ s: Snapshot, focused: Bool) {
         r.frame(&b, title: "charges by family", focused: focused, glyphs: glyphs)
         let inner = r.inner
-        let head = "family".padding(toLength: 20, withPad: " ", startingAt: 0) + "kind          n    median      Γ/Q₀   residual"
+        let head = "family".padding(toLength: 20, withPad: " ", startingAt: 0) + "   n    median      Γ/Q₀   residual"
         b.put(head, x: inner.x, y: inner.y, Style(bold: true), maxWidth: inner.width)
         for (i, f) in s.families.enumerated() where i + 1 < inner.height {
             let ok = f.residualMax <= 1e-10
             let row = String(f.family.prefix(19)).padding(toLength: 20, withPad: " ", startingAt: 0)
-                + f.symmetry.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + "\(f.count)".leftPad(3) + Chart.format(f.q50).leftPad(10) + Chart.format(f.gapRatioMedian).leftPad(10)
+                + "\(f.count)".leftPad(4) + Chart.format(f.q50).leftPad(10) + Chart.format(f.gapRatioMedian).leftPad(10)
             let x = b.put(row, x: inner.x, y: inner.y + 1 + i, .plain, maxWidth: inner.width)
             b.put(Chart.format(f.residualMax).leftPad(11), x: x, y: inner.y + 1 + i, Style(ok ? .green : .red),
                   maxWidth: inner.x + inner.width - x)

@@ -1,6 +1,21 @@
 import Foundation
 import Testing
 
+/// Runs a shell command through popen (Foundation's Process did not reap tmux clients reliably
+/// here) and returns its exit status and output (standard error included unless told otherwise).
+func shell(_ command: String, mergeErrors: Bool = true) -> (status: Int32, output: String) {
+    guard let pipe = popen(command + (mergeErrors ? " 2>&1" : ""), "r") else { return (-1, "") }
+    var output = Data()
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, pipe)
+        if n <= 0 { break }
+        output.append(contentsOf: chunk[0..<n])
+    }
+    let status = pclose(pipe)
+    return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
+}
+
 /// Drives the real binary in a private tmux server: keys in, screen text out.
 @Suite("Explorer end to end", .serialized)
 struct ExplorerEndToEndTests {
@@ -18,22 +33,12 @@ struct ExplorerEndToEndTests {
     final class Tmux {
         let server = "noether-e2e-\(UUID().uuidString.prefix(8))"
 
-        /// Runs a tmux command through popen (Foundation's Process did not reap tmux clients
-        /// reliably here). The server inherits the first client's output, so that one goes to /dev/null.
+        /// Runs a tmux command. The server inherits the first client's output, so that one goes
+        /// to /dev/null rather than to a pipe read to its end.
         @discardableResult
         func tmux(_ args: [String], capture: Bool = true) -> String {
             let quoted = (["tmux", "-L", server, "-f", "/dev/null"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            let command = quoted.joined(separator: " ") + (capture ? " 2>/dev/null" : " >/dev/null 2>&1")
-            guard let pipe = popen(command, "r") else { return "" }
-            var output = Data()
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = fread(&chunk, 1, chunk.count, pipe)
-                if n <= 0 { break }
-                output.append(contentsOf: chunk[0..<n])
-            }
-            pclose(pipe)
-            return String(decoding: output, as: UTF8.self)
+            return shell(quoted.joined(separator: " ") + (capture ? " 2>/dev/null" : " >/dev/null 2>&1"), mergeErrors: false).output
         }
 
         init(width: Int = 100, height: Int = 30) {
@@ -176,21 +181,8 @@ struct ExplorerEndToEndTests {
 struct RecordingEndToEndTests {
     typealias E = ExplorerEndToEndTests
 
-    static func shell(_ command: String) -> (status: Int32, output: String) {
-        guard let pipe = popen(command + " 2>&1", "r") else { return (-1, "") }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, pipe)
-            if n <= 0 { break }
-            output.append(contentsOf: chunk[0..<n])
-        }
-        let status = pclose(pipe)
-        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
-    }
-
     @Test func everyPresetOpensInTheExplorer() throws {
-        let list = Self.shell("\(E.binary) presets")
+        let list = shell("\(E.binary) presets")
         #expect(list.status == 0)
         let names = list.output.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
         #expect(names.count >= 11)
@@ -225,8 +217,8 @@ struct RecordingEndToEndTests {
         #expect(text.contains("recording-format = 1"))
         #expect(text.components(separatedBy: "[[at]]").count == 3)
         #expect(text.contains("[[stop]]"))
-        let first = Self.shell("\(E.binary) replay \(path) --headless --format csv")
-        let second = Self.shell("\(E.binary) replay \(path) --headless --format csv")
+        let first = shell("\(E.binary) replay \(path) --headless --format csv")
+        let second = shell("\(E.binary) replay \(path) --headless --format csv")
         #expect(first.status == 0)
         #expect(first.output == second.output)
         let rows = first.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }

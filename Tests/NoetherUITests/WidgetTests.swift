@@ -135,6 +135,23 @@ struct ScreenTests {
         #expect(Ladder.step(Ladder.learningRate, from: 0.15, up: false) == 0.1)
     }
 
+    /// The symmetry-health mark is green at machine precision and red, with the reason, under Adam.
+    @Test func healthMarkNamesTheBreaking() throws {
+        let exact = Screen.health(try snapshot(), glyphs: Glyphs(unicode: true))
+        #expect(exact.color == .green && exact.text.hasPrefix("✔ exact"))
+        var c = Config()
+        c.optimizer = .adam
+        c.lr = 0.01
+        let sim = try Simulator(c)
+        for _ in 0..<20 { try sim.advance() }
+        var s = Snapshot(config: c)
+        s.families = sim.observation().families
+        let broken = Screen.health(s, glyphs: Glyphs(unicode: true))
+        #expect(broken.color == .red && broken.text.contains("Adam"))
+        let rendered = Screen(unicode: true, color: true).render(AppState(), s, width: 140, height: 44).lines.joined()
+        #expect(rendered.contains("✘ Adam"))
+    }
+
     @Test func noColorStripsEveryColour() throws {
         let b = Screen(unicode: true, color: false).render(AppState(), try snapshot(), width: 100, height: 30)
         #expect(b.cells.allSatisfy { $0.style.color == .normal })
