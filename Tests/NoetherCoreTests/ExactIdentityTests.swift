@@ -160,3 +160,41 @@ struct ExactIdentityTests {
         #expect(last.charges.filter { $0.symmetry == .scale }.map(\.residual).max()! > 1e-6)
     }
 }
+
+/// THEORY.md §3.3: the state-space form s_{k+1} = M s_k + f_k u for a scale group, with
+/// s = (|θ|², θ·v, |v|²) and v the PyTorch buffer before the step. This checks the optimizer's
+/// buffer semantics, not only the parameter history.
+@Suite("State-space form with gradient forcing")
+struct StateSpaceTests {
+    @Test(arguments: [(0.9, 5e-3), (0.5, 0.0), (0.0, 1e-2)])
+    func scaleStateFollowsTheLinearRecursion(_ beta: Double, _ lambda: Double) throws {
+        let eta = 0.05
+        let sim = try Simulator(config { $0.width = 8; $0.lr = eta; $0.momentum = beta; $0.weightDecay = lambda })
+        let group = sim.symmetries.groups.first { $0.kind == .scale }!
+        let indices = group.segments.flatMap { s in (0..<s.count).map { s.offset + $0 * s.stride } }
+        func state() -> (s: [Double], g: [Double], v: [Double]) {
+            let theta = indices.map { sim.theta[$0] }, v = indices.map { sim.optimizer.velocity[$0] }
+            let g = indices.map { sim.grad[$0] }
+            func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+            return ([dot(theta, theta), dot(theta, v), dot(v, v)], g, v)
+        }
+        let c = 1 - eta * lambda
+        let m = [[c * c, -2 * eta * beta * c, eta * eta * beta * beta],
+                 [lambda * c, beta * (1 - 2 * eta * lambda), -eta * beta * beta],
+                 [lambda * lambda, 2 * beta * lambda, beta * beta]]
+        let u = [eta * eta, -eta, 1.0]
+        var worst = 0.0
+        for _ in 0..<200 {
+            let (s, g, v) = state()
+            let f = g.reduce(0) { $0 + $1 * $1 } + 2 * beta * zip(v, g).reduce(0) { $0 + $1.0 * $1.1 }
+            try sim.advance()
+            let next = state().s
+            for r in 0..<3 {
+                let predicted = m[r][0] * s[0] + m[r][1] * s[1] + m[r][2] * s[2] + f * u[r]
+                let scale = abs(m[r][0] * s[0]) + abs(m[r][1] * s[1]) + abs(m[r][2] * s[2]) + abs(f * u[r]) + 1e-300
+                worst = max(worst, abs(next[r] - predicted) / scale)
+            }
+        }
+        #expect(worst < 1e-12, "worst relative residual \(worst)")
+    }
+}
