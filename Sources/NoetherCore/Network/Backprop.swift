@@ -30,7 +30,9 @@ public final class Backprop {
         let maxWidth = arch.hidden.map(\.width).max() ?? 1
         for layer in arch.hidden {
             let n = batch * layer.width
-            z.append(alloc(n)); zhat.append(alloc(n)); y.append(alloc(n)); a.append(alloc(n))
+            z.append(alloc(n)); zhat.append(alloc(n)); a.append(alloc(n))
+            // Without normalization the pre-activation is z itself: no copy.
+            y.append(arch.norm == .none ? z.last! : alloc(n))
             invStd.append(alloc(max(batch, 2 * layer.width)))
         }
         logits = alloc(batch * arch.outputDim)
@@ -40,7 +42,7 @@ public final class Backprop {
         dZ = alloc(batch * maxWidth)
         stat = alloc(maxWidth)
         stat2 = alloc(maxWidth)
-        owned = z + zhat + y + a + invStd + [logits, dLogits, dA, dY, dZ, stat, stat2]
+        owned = z + zhat + (arch.norm == .none ? [] : y) + a + invStd + [logits, dLogits, dA, dY, dZ, stat, stat2]
     }
 
     deinit { for p in owned { p.deallocate() } }
@@ -119,7 +121,7 @@ public final class Backprop {
         let zl = z[l], zh = zhat[l], yl = y[l], inv = invStd[l]
         switch arch.norm {
         case .none:
-            yl.update(from: zl, count: B * w)
+            break  // y aliases z
         case .batch:
             // Batch statistics per neuron (training mode), biased variance as in PyTorch.
             // Accumulated row by row so every pass is contiguous in memory.
@@ -167,7 +169,7 @@ public final class Backprop {
         let al = a[l], n = B * w
         switch arch.activation {
         case .linear: al.update(from: yl, count: n)
-        case .relu: for i in 0..<n { al[i] = yl[i] > 0 ? yl[i] : 0 }
+        case .relu: for i in 0..<n { al[i] = max(yl[i], 0) }
         case .leakyRelu:
             let s = arch.leakySlope
             for i in 0..<n { al[i] = yl[i] > 0 ? yl[i] : s * yl[i] }
@@ -180,19 +182,28 @@ public final class Backprop {
     private func backwardHidden(_ l: Int, _ layer: HiddenLayer, _ theta: UnsafePointer<Double>,
                                 _ grad: UnsafeMutablePointer<Double>) {
         let B = batch, w = layer.width, n = B * w
-        let yl = y[l], al = a[l]
+        let yl = y[l], al = a[l], dA = self.dA
+        // Without normalization the activation's derivative lands in dZ directly.
+        let dY = layer.gamma == nil ? self.dZ : self.dY
         switch arch.activation {
         case .linear: dY.update(from: dA, count: n)
-        case .relu: for i in 0..<n { dY[i] = yl[i] > 0 ? dA[i] : 0 }
+        case .relu:
+            // Branch-free: ReLU signs are random, and a branch per element mispredicts half the time.
+            typealias V = SIMD4<Double>
+            var i = 0
+            while i + 4 <= n {
+                let y = UnsafeRawPointer(yl + i).loadUnaligned(as: V.self)
+                let d = UnsafeRawPointer(dA + i).loadUnaligned(as: V.self)
+                UnsafeMutableRawPointer(dY + i).storeBytes(of: V.zero.replacing(with: d, where: y .> 0), as: V.self)
+                i += 4
+            }
+            while i < n { dY[i] = yl[i] > 0 ? dA[i] : 0; i += 1 }
         case .leakyRelu:
             let s = arch.leakySlope
             for i in 0..<n { dY[i] = yl[i] > 0 ? dA[i] : s * dA[i] }
         case .tanh: for i in 0..<n { dY[i] = dA[i] * (1 - al[i] * al[i]) }
         }
-        guard let g = layer.gamma, let b = layer.beta else {
-            dZ.update(from: dY, count: n)
-            return
-        }
+        guard let g = layer.gamma, let b = layer.beta else { return }
         let gamma = theta + g, dGamma = grad + g, dBeta = grad + b
         let zh = zhat[l], inv = invStd[l]
         for j in 0..<w { dGamma[j] = 0; dBeta[j] = 0 }

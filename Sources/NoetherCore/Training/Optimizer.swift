@@ -32,11 +32,11 @@ struct Optimizer {
         let eta = p.learningRate, lambda = p.weightDecay, beta = p.momentum
         let v = velocity
         var norm2 = 0.0
-        previous.update(from: theta, count: count)
         switch kind {
         case .sgd:
             for i in 0..<count {
                 let t = theta[i]
+                previous[i] = t
                 let vi = beta * v[i] + (grad[i] + lambda * t)
                 v[i] = vi
                 let next = t - eta * vi
@@ -49,6 +49,7 @@ struct Optimizer {
             let c1 = 1 - pow(b1, Double(adamSteps)), c2 = 1 - pow(b2, Double(adamSteps))
             for i in 0..<count {
                 let t = theta[i]
+                previous[i] = t
                 let gi = grad[i] + lambda * t
                 v[i] = b1 * v[i] + (1 - b1) * gi
                 s[i] = b2 * s[i] + (1 - b2) * gi * gi
