@@ -104,6 +104,7 @@ public struct Rect: Equatable, Sendable {
 /// whose locale is not UTF-8.
 public struct Glyphs: Sendable {
     public var unicode: Bool
+    public var dots: DotStyle
     public var horizontal: Character { unicode ? "─" : "-" }
     public var vertical: Character { unicode ? "│" : "|" }
     public var corners: (Character, Character, Character, Character) {
@@ -111,5 +112,8 @@ public struct Glyphs: Sendable {
     }
     public var ok: String { unicode ? "✔" : "ok" }
     public var bad: String { unicode ? "✘" : "X" }
-    public init(unicode: Bool) { self.unicode = unicode }
+    public init(unicode: Bool, dots: DotStyle? = nil) {
+        self.unicode = unicode
+        self.dots = unicode ? (dots == .ascii ? .braille : dots ?? .braille) : .ascii
+    }
 }

@@ -1,11 +1,17 @@
-/// A dot canvas over a cell rectangle: braille gives 2×4 dots per cell; ASCII gives one
-/// dot per cell. Each dot remembers the colour of the series that drew it last.
+/// How a chart draws its dots: braille (2×4 per cell), half blocks (1×2 per cell, for fonts
+/// without braille), or ASCII (one per cell, for terminals that are not UTF-8).
+public enum DotStyle: String, CaseIterable, Sendable {
+    case braille, block, ascii
+}
+
+/// A dot canvas over a cell rectangle. Each cell remembers the colour of the series that drew last.
 public struct Canvas {
     public let cols: Int
     public let rows: Int
-    public let braille: Bool
+    public let style: DotStyle
+    public var braille: Bool { style == .braille }
     public var dotsX: Int { cols * (braille ? 2 : 1) }
-    public var dotsY: Int { rows * (braille ? 4 : 1) }
+    public var dotsY: Int { rows * (braille ? 4 : style == .block ? 2 : 1) }
     private var bits: [UInt8]
     private var colors: [Color]
     private var asciiChars: [Character]
@@ -13,10 +19,10 @@ public struct Canvas {
     /// Braille bit of dot (x, y) within a cell (Unicode U+2800 block).
     static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
 
-    public init(cols: Int, rows: Int, braille: Bool) {
+    public init(cols: Int, rows: Int, style: DotStyle) {
         self.cols = max(cols, 0)
         self.rows = max(rows, 0)
-        self.braille = braille
+        self.style = style
         bits = Array(repeating: 0, count: self.cols * self.rows)
         colors = Array(repeating: .normal, count: self.cols * self.rows)
         asciiChars = Array(repeating: " ", count: self.cols * self.rows)
@@ -25,9 +31,19 @@ public struct Canvas {
     /// Sets dot (x, y), with y = 0 at the top.
     public mutating func set(_ x: Int, _ y: Int, _ color: Color, ascii: Character = "*") {
         guard x >= 0, y >= 0, x < dotsX, y < dotsY else { return }
-        let (cx, cy) = braille ? (x / 2, y / 4) : (x, y)
-        let i = cy * cols + cx
-        if braille { bits[i] |= Self.brailleBits[x % 2][y % 4] } else { asciiChars[i] = ascii; bits[i] = 1 }
+        let i: Int
+        switch style {
+        case .braille:
+            i = (y / 4) * cols + x / 2
+            bits[i] |= Self.brailleBits[x % 2][y % 4]
+        case .block:
+            i = (y / 2) * cols + x
+            bits[i] |= y % 2 == 0 ? 1 : 2  // 1: upper half, 2: lower half
+        case .ascii:
+            i = y * cols + x
+            asciiChars[i] = ascii
+            bits[i] = 1
+        }
         colors[i] = color
     }
 
@@ -53,7 +69,11 @@ public struct Canvas {
             for c in 0..<cols {
                 let i = r * cols + c
                 guard bits[i] != 0 else { continue }
-                let ch: Character = braille ? Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!) : asciiChars[i]
+                let ch: Character = switch style {
+                case .braille: Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)
+                case .block: bits[i] == 1 ? "▀" : bits[i] == 2 ? "▄" : "█"
+                case .ascii: asciiChars[i]
+                }
                 b[x + c, y + r] = Cell(char: ch, style: Style(colors[i]))
             }
         }

@@ -78,7 +78,7 @@ public struct Chart: Sendable {
             ymin -= pad; ymax += pad
         }
         let xspan = max(xmax - xmin, 1)
-        var canvas = Canvas(cols: plot.width, rows: plot.height, braille: glyphs.unicode)
+        var canvas = Canvas(cols: plot.width, rows: plot.height, style: glyphs.dots)
         func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
             let dx = Int(((p.x - xmin) / xspan * Double(canvas.dotsX - 1)).rounded())
             let dy = Int(((ymax - p.y) / (ymax - ymin) * Double(canvas.dotsY - 1)).rounded())

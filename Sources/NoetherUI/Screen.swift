@@ -8,8 +8,8 @@ public struct Screen {
     public var glyphs: Glyphs
     public var color: Bool
 
-    public init(unicode: Bool, color: Bool) {
-        glyphs = Glyphs(unicode: unicode)
+    public init(unicode: Bool, color: Bool, dots: DotStyle? = nil) {
+        glyphs = Glyphs(unicode: unicode, dots: dots)
         self.color = color
     }
 
@@ -19,6 +19,7 @@ public struct Screen {
         var b = Buffer(width: width, height: height)
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             tooSmall(&b)
+            if !glyphs.unicode { b = Self.asciiOnly(b) }
             return color ? b : Self.monochrome(b)
         }
         let s = state.frozen ?? live
@@ -60,7 +61,28 @@ public struct Screen {
         }
         if state.helpOpen { help(&b) }
         if state.pickerOpen { picker(&b, state) }
+        if !glyphs.unicode { b = Self.asciiOnly(b) }
         return color ? b : Self.monochrome(b)
+    }
+
+    /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
+    static let asciiStandIns: [Character: Character] = [
+        "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "t", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
+        "⁽": "(", "⁾": ")", "⁰": "0", "√": "V", "–": "-", "—": "-", "×": "x", "→": ">", "←": "<", "↑": "^",
+        "↓": "v", "●": "*", "↺": "r", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
+    ]
+
+    /// Every cell ASCII, for terminals whose locale is not UTF-8.
+    static func asciiOnly(_ b: Buffer) -> Buffer {
+        var out = b
+        for y in 0..<b.height {
+            for x in 0..<b.width where !b[x, y].char.isASCII {
+                var c = b[x, y]
+                c.char = asciiStandIns[c.char] ?? "?"
+                out[x, y] = c
+            }
+        }
+        return out
     }
 
     /// Strips colour but keeps emphasis, for --no-color and NO_COLOR.

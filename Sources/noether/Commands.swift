@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoetherCore
+import NoetherUI
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +48,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var out: String?
     @Option(help: "Steps to replay when the recording did not stop cleanly.") var steps: Int?
     @Flag(help: "ASCII characters only.") var ascii = false
+    @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
 
     func run() throws {
@@ -56,7 +58,7 @@ struct Replay: ParsableCommand {
         if headless {
             try Headless.run(recording.preset, steps: total, OutputOptions(every: every, format: format, out: out))
         } else {
-            try Explorer.launch(preset: recording.preset, replay: true, record: nil, ascii: ascii, noColor: noColor)
+            try Explorer.launch(preset: recording.preset, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor)
         }
     }
 }
@@ -68,11 +70,12 @@ struct Explore: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @Option(help: "Record the session to this file.") var record: String?
     @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
+    @Option(help: "Chart dots: braille, block (fonts without braille) or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
 
     func run() throws {
         let (_, preset) = try options.resolve()
-        try Explorer.launch(preset: preset, replay: false, record: record, ascii: ascii, noColor: noColor)
+        try Explorer.launch(preset: preset, replay: false, record: record, dots: ascii ? .ascii : glyphs, noColor: noColor)
     }
 }
 

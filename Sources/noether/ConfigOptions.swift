@@ -1,11 +1,13 @@
 import ArgumentParser
 import NoetherCore
+import NoetherUI
 
 extension Activation: ExpressibleByArgument {}
 extension Normalization: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
+extension DotStyle: ExpressibleByArgument {}
 
 /// The configuration flags shared by `noether`, `noether run` and presets: each overrides
 /// the preset (or the built-in default) only when given.

@@ -8,7 +8,8 @@ import Synchronization
 /// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
 /// on the main thread (every curses call happens here).
 enum Explorer {
-    static func launch(preset: Preset, replay: Bool, record: String?, ascii: Bool, noColor: Bool) throws {
+    static func launch(preset: Preset, replay: Bool, record: String?, dots: DotStyle?, noColor: Bool) throws {
+        let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw RunFailure("the explorer needs a terminal (standard input and output are not one); use `noether run` for headless output")
@@ -44,7 +45,7 @@ enum Explorer {
         let terminal = Terminal(color: color)
         var state = AppState()
         state.presets = (try? PresetLibrary.all()) ?? [PresetLibrary.builtInDefault]
-        let screen = Screen(unicode: unicode, color: color)
+        let screen = Screen(unicode: unicode, color: color, dots: dots)
         while !quit.isSet && !state.quit {
             let key = terminal.readKey()  // waits at most one frame
             let snapshot = simulator.snapshot()

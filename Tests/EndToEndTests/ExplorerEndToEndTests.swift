@@ -143,6 +143,18 @@ struct ExplorerEndToEndTests {
         #expect(t.screen().contains("shell>"))
     }
 
+    /// A locale that is not UTF-8 gets ASCII charts and borders; NO_COLOR is honoured.
+    @Test func asciiWhenTheLocaleIsNotUTF8() throws {
+        let t = Tmux()
+        t.type("env LANG=C LC_ALL=C NO_COLOR=1 \(Self.binary); echo \"exit=$?\"")
+        t.send("Enter")
+        let screen = t.waitFor("ascii screen") { $0.contains("RUNNING") && $0.contains("+- controls") && (Self.step($0) ?? 0) > 5 }
+        let ascii = screen.map { $0.unicodeScalars.allSatisfy { $0.isASCII } } ?? false
+        #expect(ascii, "\(screen ?? "")")
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+
     @Test func withoutATerminalItSaysSoAndExits2() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)

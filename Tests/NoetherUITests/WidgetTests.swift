@@ -6,17 +6,27 @@ import Testing
 @Suite("Widgets render into a buffer")
 struct WidgetTests {
     @Test func brailleDotPlacement() {
-        var c = Canvas(cols: 2, rows: 1, braille: true)
+        var c = Canvas(cols: 2, rows: 1, style: .braille)
         c.set(0, 0, .green)  // top-left dot: bit 0x01
         c.set(3, 3, .green)  // bottom-right dot of the second cell: bit 0x80
         var b = Buffer(width: 2, height: 1)
         c.draw(into: &b, at: 0, 0)
         #expect(b.line(0) == "\u{2801}\u{2880}")
-        var d = Canvas(cols: 1, rows: 1, braille: true)
+        var d = Canvas(cols: 1, rows: 1, style: .braille)
         for y in 0..<4 { d.set(1, y, .red) }  // right column: 0x08|0x10|0x20|0x80
         var e = Buffer(width: 1, height: 1)
         d.draw(into: &e, at: 0, 0)
         #expect(e.line(0) == "\u{28B8}")
+    }
+
+    @Test func blockDotsUseHalfBlocks() {
+        var c = Canvas(cols: 3, rows: 1, style: .block)
+        c.set(0, 0, .green)
+        c.set(1, 1, .green)
+        c.set(2, 0, .green); c.set(2, 1, .green)
+        var b = Buffer(width: 3, height: 1)
+        c.draw(into: &b, at: 0, 0)
+        #expect(b.line(0) == "▀▄█")
     }
 
     @Test func chartHasTitleLegendTicksAndLine() {
@@ -150,6 +160,17 @@ struct ScreenTests {
         #expect(broken.color == .red && broken.text.contains("Adam"))
         let rendered = Screen(unicode: true, color: true).render(AppState(), s, width: 140, height: 44).lines.joined()
         #expect(rendered.contains("✘ Adam"))
+    }
+
+    @Test func asciiScreenIsAllASCII() throws {
+        var state = AppState()
+        state.focus = 4  // the normalization chart, full of Greek letters
+        let b = Screen(unicode: false, color: true).render(state, try snapshot(), width: 140, height: 44)
+        for line in b.lines {
+            let ascii = line.unicodeScalars.allSatisfy { $0.isASCII }
+            #expect(ascii, "\(line)")
+        }
+        #expect(b.line(0).contains("b 0.5") && b.line(0).contains("l 0.005"))
     }
 
     @Test func noColorStripsEveryColour() throws {
