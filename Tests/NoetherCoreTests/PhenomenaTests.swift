@@ -149,3 +149,13 @@ struct DeadNeuronTests {
         #expect(gradient.allSatisfy { $0.isFinite })
     }
 }
+
+extension DeadNeuronTests {
+    /// Layer norm over a single feature has zero variance for every sample: the layer outputs β
+    /// and the run stays finite.
+    @Test func layerNormOverOneFeatureStaysFinite() throws {
+        let sim = try Simulator(config { $0.norm = .layer; $0.width = 1; $0.depth = 2 })
+        for _ in 0..<20 { try sim.advance() }
+        #expect(sim.observation().loss.isFinite)
+    }
+}

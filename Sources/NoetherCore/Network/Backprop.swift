@@ -157,7 +157,7 @@ public final class Backprop {
                 variance /= Double(w)
                 let s = 1 / (variance + arch.eps).squareRoot()
                 inv[r] = s.isFinite ? s : 0
-                for j in 0..<w { zh[r * w + j] = (row[j] - mean) * s }
+                for j in 0..<w { zh[r * w + j] = (row[j] - mean) * inv[r] }
             }
         }
         if let g = layer.gamma, let b = layer.beta {
