@@ -87,6 +87,11 @@ public struct AppState: Sendable {
     public var familyIndex = 0
     public var recentWindow = false
     public var quit = false
+    /// What the last commands asked for, until the simulator's snapshot shows it: keys pressed
+    /// faster than snapshots arrive must build on each other, not on a stale snapshot.
+    var sentLive: LiveParameters?
+    var sentConfig: Config?
+    var sentAge = 0
 
     public init() {}
 
@@ -111,9 +116,33 @@ public struct AppState: Sendable {
     }
 
     public mutating func apply(_ action: Action, _ s: Snapshot) -> [Command] {
-        var live = s.live
-        var config = s.config
+        // Forget what the snapshot has caught up with (or what it never took, after a while).
+        sentAge += 1
+        if sentLive == s.live || sentAge > 50 { sentLive = nil }
+        if sentConfig.map({ sameRun($0, s.config) }) ?? false || sentAge > 50 { sentConfig = nil }
+        var live = sentLive ?? s.live
+        var config = sentConfig ?? s.config
         config.live = live
+        let commands = commands(for: action, s, &live, &config)
+        for c in commands {
+            switch c {
+            case .setLive(let p): sentLive = p; sentAge = 0
+            case .reset(let c): sentConfig = c; sentLive = c.live; sentAge = 0
+            case .loadPreset: sentConfig = nil; sentLive = nil
+            default: break
+            }
+        }
+        return commands
+    }
+
+    private func sameRun(_ a: Config, _ b: Config) -> Bool {
+        var a = a, b = b
+        a.live = b.live
+        return a == b
+    }
+
+    private mutating func commands(for action: Action, _ s: Snapshot, _ live: inout LiveParameters,
+                                   _ config: inout Config) -> [Command] {
         switch action {
         case .togglePause: return [.setPaused(s.state == .running)]
         case .stepOnce: return s.state == .paused ? [.stepOnce] : []

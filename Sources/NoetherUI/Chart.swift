@@ -34,7 +34,7 @@ public struct Chart: Sendable {
         self.status = status
     }
 
-    static let axisWidth = 9
+    static let axisWidth = 10
 
     public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, glyphs: Glyphs) {
         rect.frame(&b, title: title + (logY ? " [log]" : "") + (smoothing ? " [smooth]" : ""), focused: focused, glyphs: glyphs)
@@ -135,6 +135,7 @@ public struct Chart: Sendable {
         guard v.isFinite else { return "-" }
         let a = abs(v)
         if a == 0 { return "0" }
+        if a >= 1e9 { return String(format: "%.1e", v) }
         if a >= 1e6 { return String(format: "%.3gM", v / 1e6) }
         if a >= 1e4 { return String(format: "%.3gk", v / 1e3) }
         if a < 1e-3 { return String(format: "%.1e", v) }

@@ -155,6 +155,14 @@ public final class SimulationThread: Sendable {
                 } catch { say("\(error)") }
             case .reset(let config):
                 var p = preset
+                var before = preset.config
+                before.live = config.live
+                before.seed = config.seed
+                if before != config, !p.title.hasSuffix("(modified)") {
+                    // The preset's description no longer describes this run.
+                    p.title += " (modified)"
+                    p.description = ""
+                }
                 p.config = config
                 p.schedule = []
                 let recordingPath = recorder?.path

@@ -69,6 +69,10 @@ struct ConfigOptions: ParsableArguments {
         if let seed { c.seed = seed }
         if let steps { c.steps = steps }
         do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.message)") }
+        if c != preset.config {
+            preset.title += " (modified)"
+            if preset.name == PresetLibrary.builtInDefault.name { preset.description = "" }
+        }
         preset.config = c
         return (c, preset)
     }

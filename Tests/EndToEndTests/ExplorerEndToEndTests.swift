@@ -143,6 +143,21 @@ struct ExplorerEndToEndTests {
         #expect(t.screen().contains("shell>"))
     }
 
+    /// A diverging run shows DIVERGED with the step; lowering the learning rate and resetting
+    /// trains again, and nothing crashes.
+    @Test func divergenceThenRecovery() throws {
+        let t = Tmux()
+        t.start("--arch linear --norm none --data teacher --lr 5")
+        let screen = t.waitFor("diverged") { $0.contains("DIVERGED at step") }
+        #expect(screen?.contains("lower the learning rate") == true)
+        for _ in 0..<6 { t.type("[") }
+        t.waitFor("lr lowered") { $0.contains("lr 0.05 ") }
+        t.type("r")
+        t.waitFor("running again") { $0.contains("RUNNING") && !$0.contains("DIVERGED") && (Self.step($0) ?? 0) > 10 }
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+
     /// A locale that is not UTF-8 gets ASCII charts and borders; NO_COLOR is honoured.
     @Test func asciiWhenTheLocaleIsNotUTF8() throws {
         let t = Tmux()

@@ -133,12 +133,14 @@ struct ScreenTests {
         var state = AppState()
         let s = try snapshot()
         #expect(state.handle(.char("]"), s) == [.setLive(LiveParameters(learningRate: 0.2, momentum: 0.5, weightDecay: 5e-3))])
+        // Keys build on what was sent even before a new snapshot arrives.
+        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.1, momentum: 0.5, weightDecay: 5e-3))])
         #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))])
         #expect(state.handle(.char(" "), s) == [.setPaused(true)])
         guard case .reset(let c) = state.handle(.char("n"), s).first else { Issue.record("n did not reset"); return }
         #expect(c.norm == .layer)
         guard case .reset(let seeded) = state.handle(.char("R"), s).first else { Issue.record("R did not reset"); return }
-        #expect(seeded.seed == 2)
+        #expect(seeded.seed == 2 && seeded.norm == .layer && seeded.lr == 0.05)
         #expect(state.handle(.char("q"), s) == [.quit])
         // Ladders stop at their ends.
         #expect(Ladder.step(Ladder.learningRate, from: 10, up: true) == 10)
