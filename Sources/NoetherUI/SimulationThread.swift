@@ -249,11 +249,11 @@ public final class SimulationThread: Sendable {
                 if now - rateWindow.time >= 0.5 {
                     snapshot.stepsPerSecond = Double((sim?.step ?? 0) - rateWindow.step) / (now - rateWindow.time)
                     rateWindow = (now, sim?.step ?? 0)
-                    // Keep history sampling near 100 per second whatever the step rate.
-                    stride = max(1, Int(snapshot.stepsPerSecond / 100))
+                    // Keep history sampling near 60 per second whatever the step rate.
+                    stride = max(1, Int(snapshot.stepsPerSecond / 60))
                 }
                 if now > messageUntil { snapshot.message = nil }
-                if now - lastPublish >= 0.02 {
+                if now - lastPublish >= 1.0 / 30 {  // one publish per UI frame
                     if let sim, sim.step != snapshot.history.lastStep { sample(sim) }
                     owner.publish(snapshot)
                     lastPublish = now
