@@ -203,11 +203,7 @@ public final class SimulationThread: Sendable {
         }
 
         mutating func advance(_ sim: Simulator) -> Bool {
-            while let change = schedule.first, change.step <= sim.step {
-                schedule.removeFirst()
-                try? sim.set(change.applied(to: sim.live))
-                try? recorder?.record(change)
-            }
+            for change in (try? sim.applyDue(&schedule)) ?? [] { try? recorder?.record(change) }
             do {
                 try sim.advance()
                 return true

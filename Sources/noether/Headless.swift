@@ -65,11 +65,7 @@ enum Headless {
         var wroteHeader = false
         defer { out.flush(); params?.flush() }
         for k in 0...steps {
-            while let change = pending.first, change.step <= k {
-                pending.removeFirst()
-                try sim.set(change.applied(to: sim.live))
-                try recorder?.record(change)
-            }
+            for change in try sim.applyDue(&pending) { try recorder?.record(change) }
             if k % o.every == 0 || k == steps {
                 let obs = sim.observation()
                 switch o.format {

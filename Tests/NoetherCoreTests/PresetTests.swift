@@ -32,7 +32,7 @@ struct PresetTests {
         var pending = p.schedule[...]
         var out = [sim.observation()]
         for _ in 0..<(steps ?? p.config.steps) {
-            while let c = pending.first, c.step <= sim.step { pending.removeFirst(); try sim.set(c.applied(to: sim.live)) }
+            try sim.applyDue(&pending)
             try sim.advance()
             out.append(sim.observation())
         }
@@ -210,7 +210,7 @@ struct PresetTests {
         var pending = recording.preset.schedule[...]
         var replayed: [String] = []
         for k in 0...40 {
-            while let c = pending.first, c.step <= k { pending.removeFirst(); try replay.set(c.applied(to: replay.live)) }
+            try replay.applyDue(&pending)
             replayed.append(ObservationFormat.jsonLine(replay.observation()))
             if k < 40 { try replay.advance() }
         }

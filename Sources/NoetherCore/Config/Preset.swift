@@ -15,6 +15,15 @@ public struct ScheduledChange: Equatable, Sendable {
         self.weightDecay = weightDecay
     }
 
+    /// The `[[at]]` table that presets and recordings store this change as.
+    var toml: String {
+        var s = "\n[[at]]\nstep = \(step)\n"
+        if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
+        if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
+        if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
+        return s
+    }
+
     public func applied(to p: LiveParameters) -> LiveParameters {
         var p = p
         if let learningRate { p.learningRate = learningRate }
@@ -247,12 +256,7 @@ extension Preset {
         for key in ConfigKey.allCases {
             if let v = key.value(in: config, default: d) { s += "\(key.rawValue) = \(TOML.format(v))\n" }
         }
-        for change in schedule {
-            s += "\n[[at]]\nstep = \(change.step)\n"
-            if let v = change.learningRate { s += "lr = \(TOML.format(.float(v)))\n" }
-            if let v = change.momentum { s += "momentum = \(TOML.format(.float(v)))\n" }
-            if let v = change.weightDecay { s += "weight-decay = \(TOML.format(.float(v)))\n" }
-        }
+        for change in schedule { s += change.toml }
         return s
     }
 }

@@ -74,11 +74,7 @@ public final class Recorder {
 
     /// Records live parameters that apply from `step` on. Changes within one step merge on replay.
     public func record(_ change: ScheduledChange) throws(PresetError) {
-        var s = "\n[[at]]\nstep = \(change.step)\n"
-        if let v = change.learningRate { s += "lr = \(TOML.format(.float(v)))\n" }
-        if let v = change.momentum { s += "momentum = \(TOML.format(.float(v)))\n" }
-        if let v = change.weightDecay { s += "weight-decay = \(TOML.format(.float(v)))\n" }
-        try write(s)
+        try write(change.toml)
     }
 
     public func stop(at step: Int) throws(PresetError) {

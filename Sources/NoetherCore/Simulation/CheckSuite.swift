@@ -67,10 +67,7 @@ public enum CheckSuite {
         for c in sim.observation().charges { groups[c.symmetry, default: 0] += 1 }
         observe()
         for _ in 0..<steps {
-            while let change = pending.first, change.step <= sim.step {
-                pending.removeFirst()
-                try sim.set(change.applied(to: sim.live))
-            }
+            try sim.applyDue(&pending)
             try sim.advance()
             observe()
         }

@@ -92,6 +92,19 @@ public final class Simulator {
         live = parameters
     }
 
+    /// Applies, in order, the scheduled changes due at the current step (removing them from
+    /// `pending`) and returns them, so that a caller can record what was applied.
+    @discardableResult
+    public func applyDue(_ pending: inout ArraySlice<ScheduledChange>) throws(ConfigError) -> [ScheduledChange] {
+        var applied: [ScheduledChange] = []
+        while let change = pending.first, change.step <= step {
+            pending.removeFirst()
+            try set(change.applied(to: live))
+            applied.append(change)
+        }
+        return applied
+    }
+
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
     public func advance() throws {
         if let diverged { throw diverged }
