@@ -111,7 +111,7 @@ public struct Screen {
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {
         let stateColor: Color = switch live.state {
         case .running: .green
-        case .paused: .yellow
+        case .paused, .finished: .yellow
         case .diverged: .red
         }
         var x = b.put(" noether ", x: 0, y: 0, Style(.cyan, bold: true, reverse: true))

@@ -1,14 +1,36 @@
 import NoetherCore
 
 public enum RunState: Equatable, Sendable {
-    case running, paused, diverged(String)
+    /// `finished`: paused at the run's last step (the preset's or --steps); space continues.
+    case running, paused, finished, diverged(String)
     public var label: String {
         switch self {
         case .running: "RUNNING"
         case .paused: "PAUSED"
+        case .finished: "DONE"
         case .diverged: "DIVERGED"
         }
     }
+}
+
+/// An applied change, drawn as a marker on the time axis of every chart.
+public struct TimeMarker: Equatable, Sendable {
+    public var step: Int
+    /// Short label, e.g. "lr 0.2", "β 0.9", "say".
+    public var label: String
+    public init(step: Int, label: String) {
+        self.step = step
+        self.label = label
+    }
+}
+
+/// What the narration asks of the screen. `serial` grows with each request, so the UI applies
+/// a focus or family request once and the user can move away from it afterwards.
+public struct NarrationRequest: Equatable, Sendable {
+    public var serial = 0
+    public var focus: String?
+    public var family: String?
+    public init() {}
 }
 
 /// What the simulator thread publishes for the screen: a value copied under the lock.
@@ -28,6 +50,14 @@ public struct Snapshot: Sendable {
     public var replaying = false
     public var recordingPath: String?
     public var message: String?
+    /// The run's planned length (the preset's `steps` or --steps): the x-axis spans at least this.
+    public var targetSteps = 0
+    /// The narration caption in force at this step, if any.
+    public var caption: String?
+    /// True once the user changed a control: title and description stay, marked modified.
+    public var modified = false
+    public var markers: [TimeMarker] = []
+    public var narration = NarrationRequest()
 
     public init(config: Config) {
         self.config = config

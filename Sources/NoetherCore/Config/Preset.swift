@@ -1,19 +1,36 @@
 import Foundation
 
-/// A change of live parameters at a step: how presets tell a story and how recordings
-/// remember what the user did.
+/// A change of live parameters at a step, with optional narration: how presets tell a story
+/// and how recordings remember what the user did.
 public struct ScheduledChange: Equatable, Sendable {
     public var step: Int
     public var learningRate: Double?
     public var momentum: Double?
     public var weightDecay: Double?
+    /// Narration (explorer only; the simulation ignores it): a caption that holds from this
+    /// step on, a pause, the chart to focus (a chart id of the explorer's registry), the charge
+    /// family to show, and a pace in steps per second (0 = as fast as possible).
+    public var say: String?
+    public var pause: Bool = false
+    public var focus: String?
+    public var family: String?
+    public var speed: Int?
 
-    public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil) {
+    public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
+                say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil, speed: Int? = nil) {
         self.step = step
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
+        self.say = say
+        self.pause = pause
+        self.focus = focus
+        self.family = family
+        self.speed = speed
     }
+
+    /// True when the change touches the live parameters (narration alone does not).
+    public var changesParameters: Bool { learningRate != nil || momentum != nil || weightDecay != nil }
 
     /// The `[[at]]` table that presets and recordings store this change as.
     var toml: String {
@@ -21,6 +38,11 @@ public struct ScheduledChange: Equatable, Sendable {
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
+        if let say { s += "say = \(TOML.format(.string(say)))\n" }
+        if pause { s += "pause = true\n" }
+        if let focus { s += "focus = \(TOML.format(.string(focus)))\n" }
+        if let family { s += "family = \(TOML.format(.string(family)))\n" }
+        if let speed { s += "speed = \(speed)\n" }
         return s
     }
 
@@ -30,6 +52,29 @@ public struct ScheduledChange: Equatable, Sendable {
         if let momentum { p.momentum = momentum }
         if let weightDecay { p.weightDecay = weightDecay }
         return p
+    }
+}
+
+extension ScheduledChange {
+    static let narrationKeys = ["say", "pause", "focus", "family", "speed"]
+
+    /// Reads one narration key: nil when `key` is not one, "" when read, else what is wrong.
+    mutating func applyNarration(_ key: String, _ value: TOMLValue) -> String? {
+        switch key {
+        case "say", "focus", "family":
+            guard case .string(let text) = value, !text.isEmpty else { return "\(key) must be a non-empty string" }
+            if key == "say" { say = text } else if key == "focus" { focus = text } else { family = text }
+        case "pause":
+            guard case .bool(let b) = value else { return "pause must be true or false" }
+            pause = b
+        case "speed":
+            guard case .integer(let n) = value, n >= 0, n <= 1_000_000 else {
+                return "speed must be an integer number of steps per second, 0…1000000 (0 = as fast as possible)"
+            }
+            speed = n
+        default: return nil
+        }
+        return ""
     }
 }
 
@@ -212,9 +257,13 @@ extension Preset {
                     change.step = n
                     continue
                 }
+                if let problem = change.applyNarration(e.key, e.value) {
+                    if problem.isEmpty { continue }
+                    throw PresetError(file: file, line: e.line, message: problem)
+                }
                 guard liveKeys.contains(e.key), let key = ConfigKey(rawValue: e.key) else {
                     throw PresetError(file: file, line: e.line,
-                                      message: "unknown key '\(e.key)' in [[at]]; allowed: step, \(liveKeys.joined(separator: ", "))")
+                                      message: "unknown key '\(e.key)' in [[at]]; allowed: step, \(liveKeys.joined(separator: ", ")), \(ScheduledChange.narrationKeys.joined(separator: ", "))")
                 }
                 var probe = c
                 if let problem = key.apply(e.value, to: &probe) {
@@ -240,7 +289,9 @@ extension Preset {
                 // Several changes at one step (a recording of quick key presses) merge in order.
                 schedule[schedule.count - 1] = ScheduledChange(
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
-                    momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay)
+                    momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay,
+                    say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
+                    family: change.family ?? last.family, speed: change.speed ?? last.speed)
             } else {
                 schedule.append(change)
             }
