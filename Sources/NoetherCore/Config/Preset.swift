@@ -303,11 +303,18 @@ extension Preset {
     public func toml() -> String {
         var s = "title = \(TOML.format(.string(title)))\n"
         s += "description = \(TOML.format(.string(description)))\n\n"
+        s += Preset.configLines(config)
+        for change in schedule { s += change.toml }
+        return s
+    }
+
+    /// `key = value` lines for every field of `config` that differs from the built-in default.
+    static func configLines(_ config: Config) -> String {
         let d = Config()
+        var s = ""
         for key in ConfigKey.allCases {
             if let v = key.value(in: config, default: d) { s += "\(key.rawValue) = \(TOML.format(v))\n" }
         }
-        for change in schedule { s += change.toml }
         return s
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// A recorded session: the starting configuration and every live change with its step, in
@@ -57,7 +58,9 @@ public struct Recording: Equatable, Sendable {
 public final class Recorder {
     public let path: String
     private let handle: FileHandle
-    private var lastStep = -1
+    /// Index of the current run within the session (0 until the first reset).
+    public private(set) var run = 0
+    private var lastProgress = 0.0
 
     public init(path: String, preset: Preset, version: String) throws(PresetError) {
         self.path = path
@@ -75,6 +78,23 @@ public final class Recorder {
     /// Records live parameters that apply from `step` on. Changes within one step merge on replay.
     public func record(_ change: ScheduledChange) throws(PresetError) {
         try write(change.toml)
+    }
+
+    /// The run was reset at `step` of the current run; what follows belongs to a new run that
+    /// starts from step 0 with `preset`'s configuration. A recording is the whole session,
+    /// through every reset, so a replay can reproduce it.
+    public func reset(at step: Int, to preset: Preset) throws(PresetError) {
+        run += 1
+        try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + Preset.configLines(preset.config))
+    }
+
+    /// Notes the step the run has reached, at most every `interval` seconds, so that a recording
+    /// cut short (kill -9, power loss) still says how far it went.
+    public func progress(at step: Int, interval: Double = 2) throws(PresetError) {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        guard now - lastProgress >= interval else { return }
+        lastProgress = now
+        try write("\n[[progress]]\nrun = \(run)\nstep = \(step)\n")
     }
 
     public func stop(at step: Int) throws(PresetError) {
