@@ -110,6 +110,7 @@ public final class SimulationThread: Sendable {
             let o = s.observation()
             snapshot.history.record(step: s.step, Snapshot.sample(o))
             snapshot.families = o.families
+            snapshot.charges = o.charges
             snapshot.layerNames = o.layers.map(\.name)
             snapshot.step = s.step
             snapshot.live = s.live

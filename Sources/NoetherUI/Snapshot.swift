@@ -43,6 +43,8 @@ public struct Snapshot: Sendable {
     public var speedLimit = 0  // steps per second, 0 = as fast as possible
     public var history = History()
     public var families: [FamilySummary] = []
+    /// Every group's charge at the last sample (per-neuron views).
+    public var charges: [ChargeObservation] = []
     public var layerNames: [String] = []
     public var notes: [String] = []
     public var title = ""

@@ -330,6 +330,14 @@ public enum PresetLibrary {
             """,
         config: Config())
 
+    /// Where the explorer saves presets (`w`) and where the picker lists the user's own:
+    /// $XDG_CONFIG_HOME/noether/presets, else ~/.config/noether/presets.
+    public static var userPresetsFolder: String {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/noether/presets" }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/.config/noether/presets"
+    }
+
     /// Folders searched for presets: $NOETHER_PRESETS, ./Presets, then a Presets folder beside
     /// or above the executable (so a built checkout finds its own presets).
     public static func searchPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {

@@ -57,6 +57,9 @@ public struct FamilySummary: Sendable, Equatable {
     /// Worst exact residual over the family's live groups (dead neurons excluded, counted in `dead`).
     public var residualMax: Double
     public var dead: Int
+    /// Groups whose charge has collapsed relative to their own starting magnitude: counted
+    /// here and left out of every quantile, median and residual above.
+    public var collapsed: Int = 0
     public var effectiveLearningRateMedian: Double?
     public var rmsAngularStep: Double?
     public var rmspropAccumulatorMedian: Double?
