@@ -10,6 +10,9 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @Option(help: "Write every Nth step (the last step is always written).") var every = 1
     @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
+    @Option(help: "Per row: summary (loss, norms, one line per symmetry kind), families, or neurons (every group).")
+    var detail = OutputDetail.families
+    @Flag(help: "Print the dictionary of output fields (docs/FIELDS.md) and exit.") var fields = false
     @Option(help: "Output file (default: standard output).") var out: String?
     @Option(help: "Write the parameters at the written steps (JSON Lines, PyTorch layout).") var dumpParams: String?
     @Option(help: "Write the training set as CSV.") var dumpData: String?
@@ -20,9 +23,11 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
         try Headless.run(preset, steps: config.steps, OutputOptions(
-            every: every, format: format, out: out, dumpParams: dumpParams, dumpData: dumpData, record: record))
+            every: every, format: format, detail: detail, out: out, dumpParams: dumpParams, dumpData: dumpData,
+            record: record))
     }
 }
 
@@ -45,6 +50,8 @@ struct Replay: ParsableCommand {
     @Flag(help: "Write observations instead of opening the explorer.") var headless = false
     @Option(help: "Write every Nth step.") var every = 1
     @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
+    @Option(help: "Per row: summary, families or neurons (see `noether run --help`).")
+    var detail = OutputDetail.families
     @Option(help: "Output file (default: standard output).") var out: String?
     @Option(help: "Steps to replay when the recording did not stop cleanly.") var steps: Int?
     @Flag(help: "ASCII characters only.") var ascii = false
@@ -56,7 +63,7 @@ struct Replay: ParsableCommand {
         do { recording = try Recording.load(file) } catch { throw RunFailure("\(error)") }
         let total = steps ?? recording.stopStep ?? recording.preset.config.steps
         if headless {
-            try Headless.run(recording.preset, steps: total, OutputOptions(every: every, format: format, out: out))
+            try Headless.run(recording.preset, steps: total, OutputOptions(every: every, format: format, detail: detail, out: out))
         } else {
             try Explorer.launch(preset: recording.preset, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor)
         }

@@ -6,6 +6,7 @@ extension Activation: ExpressibleByArgument {}
 extension Normalization: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
+extension OutputDetail: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
 extension DotStyle: ExpressibleByArgument {}
 

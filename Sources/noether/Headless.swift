@@ -37,6 +37,7 @@ final class OutputSink {
 struct OutputOptions {
     var every = 1
     var format = OutputFormat.jsonl
+    var detail = OutputDetail.families
     var out: String?
     var dumpParams: String?
     var dumpData: String?
@@ -69,10 +70,10 @@ enum Headless {
             if k % o.every == 0 || k == steps {
                 let obs = sim.observation()
                 switch o.format {
-                case .jsonl: out.line(ObservationFormat.jsonLine(obs))
+                case .jsonl: out.line(ObservationFormat.jsonLine(obs, detail: o.detail))
                 case .csv:
-                    if !wroteHeader { out.line(ObservationFormat.csvHeader(obs)); wroteHeader = true }
-                    out.line(ObservationFormat.csvRow(obs))
+                    if !wroteHeader { out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
+                    out.line(ObservationFormat.csvRow(obs, detail: o.detail))
                 }
                 params?.line(ObservationFormat.parameterLine(step: k, sim.parameters()))
             }

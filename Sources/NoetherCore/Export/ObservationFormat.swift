@@ -5,9 +5,55 @@ public enum OutputFormat: String, CaseIterable, Codable, Sendable {
     case jsonl, csv
 }
 
+/// How much of each step a row carries: `summary` (loss, live parameters, layer norms and one
+/// line per symmetry kind), `families` (also each family's summary) or `neurons` (also every
+/// group's charge: large, about 2,400 CSV columns for a 2 × 32 batch-norm network).
+public enum OutputDetail: String, CaseIterable, Codable, Sendable {
+    case summary, families, neurons
+}
+
+/// One symmetry kind summed over the model, for the `summary` level.
+struct KindSummary {
+    var kind: SymmetryKind
+    var groups = 0, collapsed = 0, dead = 0
+    var residualMax = -Double.infinity
+    var gapRatios: [Double] = []
+
+    static func of(_ o: Observation) -> [KindSummary] {
+        var out: [KindSummary] = []
+        for c in o.charges {
+            if out.last?.kind != c.symmetry, !out.contains(where: { $0.kind == c.symmetry }) {
+                out.append(KindSummary(kind: c.symmetry))
+            }
+            let i = out.firstIndex { $0.kind == c.symmetry }!
+            out[i].groups += 1
+            if c.collapsed { out[i].collapsed += 1; continue }
+            if c.dead { out[i].dead += 1 } else { out[i].residualMax = max(out[i].residualMax, c.residual) }
+            out[i].gapRatios.append(c.gapRatio)
+        }
+        return out
+    }
+
+    var fields: [(String, Double)] {
+        [("groups", Double(groups)), ("collapsed", Double(collapsed)), ("dead", Double(dead)),
+         ("residual_max", residualMax.isFinite ? residualMax : .nan), ("gap_ratio_median", median(gapRatios))]
+    }
+}
+
 public enum ObservationFormat {
     @inline(__always)
-    static func json(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    static func json(_ x: Double) -> String {
+        let v = x.flushingSubnormal
+        return v.isFinite ? "\(v)" : "null"
+    }
+
+    /// Parameters are written exactly, subnormals included, so a dump reloads bit for bit.
+    static func exact(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+
+    static func csv(_ x: Double) -> String {
+        let v = x.flushingSubnormal
+        return v.isFinite ? "\(v)" : ""
+    }
 
     static func json(_ s: String) -> String {
         var out = "\""
@@ -23,70 +69,112 @@ public enum ObservationFormat {
         return out + "\""
     }
 
-    /// The named fields of a charge, in output order. Optional fields appear only where they apply.
+    /// The named fields of a charge, in output order, each named for what it is in this kind
+    /// (docs/FIELDS.md). Optional fields appear only where they apply.
     static func fields(_ c: ChargeObservation) -> [(String, Double)] {
-        var f: [(String, Double)] = [
-            ("value", c.value), ("magnitude", c.magnitude), ("grad_norm2", c.gradNorm2), ("predicted", c.predicted), ("residual", c.residual),
-            ("reference", c.reference), ("ksb_gap", c.ksbGap), ("gap_ratio", c.gapRatio),
-            ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
-            ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry),
-        ]
+        var f: [(String, Double)]
+        if c.symmetry == .balance {
+            f = [("value_frobenius", c.value), ("magnitude", c.magnitude), ("grad_trace_out_minus_in", c.gradNorm2),
+                 ("predicted_frobenius", c.predicted), ("residual", c.residual), ("reference_frobenius", c.reference),
+                 ("ksb_gap_frobenius", c.ksbGap), ("gap_ratio", c.gapRatio), ("continuum_frobenius", c.continuum),
+                 ("kinetic_forcing_frobenius", c.kineticForcing), ("potential_forcing_frobenius", c.potentialForcing),
+                 ("momentum_carry_frobenius", c.momentumCarry)]
+        } else {
+            let grad = switch c.symmetry {
+            case .translation: "grad_sum"
+            case .rescale: "grad_norm2_out_minus_in"
+            default: "grad_norm2"
+            }
+            f = [("value", c.value), ("magnitude", c.magnitude), (grad, c.gradNorm2), ("predicted", c.predicted),
+                 ("residual", c.residual), ("reference", c.reference), ("ksb_gap", c.ksbGap), ("gap_ratio", c.gapRatio),
+                 ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
+                 ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry)]
+        }
         f.append(("dead", c.dead ? 1 : 0))
+        f.append(("collapsed", c.collapsed ? 1 : 0))
         if let v = c.effectiveLearningRate { f.append(("effective_lr", v)) }
         if let v = c.angularStep { f.append(("angular_step", v)) }
         if let v = c.rmspropAccumulator { f.append(("rmsprop_accumulator", v)) }
         if let v = c.rmspropEMA { f.append(("rmsprop_ema", v)) }
-        if let v = c.drift { f.append(("drift", v)) }
+        if let v = c.drift { f.append(("drift_frobenius", v)) }
         return f
     }
 
-    static func fields(_ s: FamilySummary) -> [(String, Double)] {
+    static func fields(_ s: FamilySummary, _ live: LiveParameters) -> [(String, Double)] {
         var f: [(String, Double)] = [
-            ("count", Double(s.count)), ("mean", s.mean), ("q10", s.q10), ("q50", s.q50), ("q90", s.q90),
-            ("gap_ratio_median", s.gapRatioMedian), ("residual_max", s.residualMax), ("dead", Double(s.dead)),
+            ("count", Double(s.count)), ("collapsed", Double(s.collapsed)), ("dead", Double(s.dead)),
+            ("mean", s.mean), ("q10", s.q10), ("q50", s.q50), ("q90", s.q90),
+            ("predicted_median", s.predictedMedian), ("reference_median", s.referenceMedian),
+            ("continuum_median", s.continuumMedian), ("gap_ratio_median", s.gapRatioMedian),
+            ("residual_max", s.residualMax),
         ]
         if let v = s.effectiveLearningRateMedian { f.append(("effective_lr_median", v)) }
-        if let v = s.rmsAngularStep { f.append(("rms_angular_step", v)) }
+        if let v = s.rmsAngularStep {
+            f.append(("rms_angular_step", v))
+            f.append(("rms_angular_step_equilibrium",
+                      (2 * live.learningRate * live.weightDecay / (1 + live.momentum)).squareRoot()))
+        }
         return f
     }
 
-    public static func jsonLine(_ o: Observation) -> String {
-        var s = "{\"step\":\(o.step),\"loss\":\(json(o.loss))"
+    public static func jsonLine(_ o: Observation, detail: OutputDetail = .neurons, run: Int? = nil) -> String {
+        var s = "{\"step\":\(o.step)"
+        if let run { s += ",\"run\":\(run)" }
+        s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
         s += ",\"weight_decay\":\(json(o.live.weightDecay)),\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
         }.joined(separator: ",")
-        s += "],\"charges\":["
-        s += o.charges.map { c in
-            "{\"symmetry\":\"\(c.symmetry.rawValue)\",\"group\":\(json(c.group)),\"family\":\(json(c.family))"
-                + fields(c).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+        s += "],\"kinds\":["
+        s += KindSummary.of(o).map { k in
+            "{\"symmetry\":\"\(k.kind.rawValue)\"" + k.fields.map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
         }.joined(separator: ",")
-        s += "],\"families\":["
-        s += o.families.map { f in
-            "{\"family\":\(json(f.family)),\"symmetry\":\"\(f.symmetry.rawValue)\""
-                + fields(f).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
-        }.joined(separator: ",")
-        return s + "]}"
+        s += "]"
+        if detail != .summary {
+            s += ",\"families\":["
+            s += o.families.map { f in
+                "{\"family\":\(json(f.family)),\"symmetry\":\"\(f.symmetry.rawValue)\""
+                    + fields(f, o.live).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+            }.joined(separator: ",")
+            s += "]"
+        }
+        if detail == .neurons {
+            s += ",\"charges\":["
+            s += o.charges.map { c in
+                "{\"symmetry\":\"\(c.symmetry.rawValue)\",\"group\":\(json(c.group)),\"family\":\(json(c.family))"
+                    + fields(c).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+            }.joined(separator: ",")
+            s += "]"
+        }
+        return s + "}"
     }
 
-    public static func csvHeader(_ o: Observation) -> String {
-        var h = ["step", "loss", "accuracy", "lr", "momentum", "weight_decay"]
-        for l in o.layers { h += ["\(l.name).weight_norm2", "\(l.name).grad_norm2"] }
-        for c in o.charges { h += fields(c).map { "\(c.group).\($0.0)" } }
-        for f in o.families { h += fields(f).map { "\(f.family).\($0.0)" } }
-        return h.joined(separator: ",")
+    /// Column names and values of one row, in the same order.
+    static func csvColumns(_ o: Observation, detail: OutputDetail) -> [(String, String)] {
+        var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
+                                     ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
+                                     ("weight_decay", csv(o.live.weightDecay))]
+        for l in o.layers {
+            r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
+        }
+        for k in KindSummary.of(o) { r += k.fields.map { ("\(k.kind.rawValue).\($0.0)", csv($0.1)) } }
+        if detail != .summary {
+            for f in o.families { r += fields(f, o.live).map { ("\(f.family).\($0.0)", csv($0.1)) } }
+        }
+        if detail == .neurons {
+            for c in o.charges { r += fields(c).map { ("\(c.group).\($0.0)", csv($0.1)) } }
+        }
+        return r
     }
 
-    public static func csvRow(_ o: Observation) -> String {
-        func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "" }
-        var r = ["\(o.step)", num(o.loss), o.accuracy.map(num) ?? "", num(o.live.learningRate),
-                 num(o.live.momentum), num(o.live.weightDecay)]
-        for l in o.layers { r += [num(l.weightNorm2), num(l.gradNorm2)] }
-        for c in o.charges { r += fields(c).map { num($0.1) } }
-        for f in o.families { r += fields(f).map { num($0.1) } }
-        return r.joined(separator: ",")
+    public static func csvHeader(_ o: Observation, detail: OutputDetail = .neurons) -> String {
+        csvColumns(o, detail: detail).map(\.0).joined(separator: ",")
+    }
+
+    public static func csvRow(_ o: Observation, detail: OutputDetail = .neurons) -> String {
+        csvColumns(o, detail: detail).map(\.1).joined(separator: ",")
     }
 
     /// One JSON line of the parameters at a step: named arrays in PyTorch layout.
@@ -96,10 +184,10 @@ public enum ObservationFormat {
             s += ",\(json(t.name)):"
             if t.isMatrix {
                 s += "[" + (0..<t.rows).map { r in
-                    "[" + v[(r * t.cols)..<((r + 1) * t.cols)].map(json).joined(separator: ",") + "]"
+                    "[" + v[(r * t.cols)..<((r + 1) * t.cols)].map(exact).joined(separator: ",") + "]"
                 }.joined(separator: ",") + "]"
             } else {
-                s += "[" + v.map(json).joined(separator: ",") + "]"
+                s += "[" + v.map(exact).joined(separator: ",") + "]"
             }
         }
         return s + "}"

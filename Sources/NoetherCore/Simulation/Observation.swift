@@ -29,6 +29,10 @@ public struct ChargeObservation: Sendable, Equatable {
     /// No gradient reached the group this step (a dead neuron): it only decays, and once its
     /// weights are subnormal its residual says nothing about the symmetry (THEORY.md §10).
     public var dead: Bool
+    /// The group's magnitude fell below `collapseRatio` of its own value at step 0: the neuron
+    /// has shrunk away (it only decays), so ratios over its magnitude say nothing and it is left
+    /// out of family summaries (THEORY.md §10). Never set for translation or balance groups.
+    public var collapsed: Bool = false
     // Scale groups (normalization panel, THEORY.md §5.3).
     public var effectiveLearningRate: Double?
     public var angularStep: Double?
@@ -76,6 +80,12 @@ public struct Observation: Sendable, Equatable {
     public var families: [FamilySummary]
 }
 
+/// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
+/// (its norm shrank a thousandfold). Live normalized neurons settle within an order of magnitude
+/// of their start, while a collapsing one decays geometrically through this line within a few
+/// hundred steps, so the verdict does not depend on the exact value.
+public let collapseRatio = 1e-6
+
 extension Simulator {
     /// The full observation of the current step. Built on demand: the tracker itself runs every step.
     public func observation(includeCharges: Bool = true) -> Observation {
@@ -102,11 +112,18 @@ extension Simulator {
                     gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
                     continuum: t.nm[i], kineticForcing: t.kinetic[i], potentialForcing: t.potential[i],
                     momentumCarry: t.carry[i], dead: group.kind != .translation && t.gn[i] == 0)
+                row.collapsed = group.kind != .translation && mag <= collapseRatio * t.magnitude0[i]
                 if group.kind == .scale {
                     row.effectiveLearningRate = live.learningRate / t.q[i]
                     row.angularStep = step > 0 ? t.angle[i] : 0
                     row.rmspropAccumulator = t.kappa * t.q[i] * t.q[i]
                     row.rmspropEMA = t.ema[i]
+                }
+                if row.collapsed {
+                    // Ratios over a collapsed magnitude are not numbers anyone can use.
+                    row.residual = .nan
+                    row.effectiveLearningRate = row.effectiveLearningRate.map { _ in .nan }
+                    row.angularStep = row.angularStep.map { _ in .nan }
                 }
                 charges.append(row)
             }
@@ -153,21 +170,22 @@ extension Simulator {
             members[c.family, default: []].append(c)
         }
         return order.map { name in
-            let rows = members[name]!
+            let all = members[name]!
+            let rows = all.filter { !$0.collapsed }
             let values = rows.map(\.value).sorted()
-            let kind = rows[0].symmetry
+            let kind = all[0].symmetry
             let eta = live.learningRate, lambda = live.weightDecay
             var summary = FamilySummary(
-                family: name, symmetry: kind, count: rows.count,
-                mean: values.reduce(0, +) / Double(values.count),
+                family: name, symmetry: kind, count: all.count,
+                mean: values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count),
                 q10: quantile(values, 0.1), q50: quantile(values, 0.5), q90: quantile(values, 0.9),
                 predictedMedian: median(rows.map(\.predicted)), referenceMedian: median(rows.map(\.reference)),
                 continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
                 kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
                 potentialRate: (kind.isLinear ? 1 : 2) * eta * lambda,
-                residualMax: rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
-                dead: rows.filter(\.dead).count)
-            if kind == .scale {
+                residualMax: rows.isEmpty ? .nan : rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
+                dead: rows.filter(\.dead).count, collapsed: all.count - rows.count)
+            if kind == .scale, !rows.isEmpty {
                 summary.effectiveLearningRateMedian = median(rows.compactMap(\.effectiveLearningRate))
                 let angles = rows.compactMap(\.angularStep)
                 summary.rmsAngularStep = (angles.reduce(0) { $0 + $1 * $1 } / Double(angles.count)).squareRoot()
