@@ -1,0 +1,378 @@
+import Foundation
+import Testing
+@testable import NoetherCore
+
+/// A preset run through its schedule the way the headless loop runs it (changes due at step k
+/// apply before step k is observed), kept in a form the caption claims can read.
+struct StoryRun {
+    let preset: Preset
+    /// Every step's observation without per-charge rows (loss, live parameters, layers, families).
+    private(set) var steps: [Observation] = []
+    /// Full observations, with every charge, every `stride` steps and at the last step.
+    private(set) var sampled: [Observation] = []
+    let stride: Int
+
+    init(_ preset: Preset) throws {
+        self.preset = preset
+        let total = preset.config.steps
+        stride = max(1, total / 1000)
+        let sim = try Simulator(preset.config)
+        var pending = preset.schedule[...]
+        for k in 0...total {
+            try sim.applyDue(&pending)
+            let o = sim.observation()
+            if k % stride == 0 || k == total { sampled.append(o) }
+            var light = o
+            light.charges = []
+            steps.append(light)
+            if k < total { try sim.advance() }
+        }
+    }
+
+    var last: Int { preset.config.steps }
+
+    func family(_ name: String, _ k: Int) -> FamilySummary {
+        guard let f = steps[k].families.first(where: { $0.family == name }) else {
+            preconditionFailure("\(preset.name): no family \(name) at step \(k)")
+        }
+        return f
+    }
+
+    func median(_ name: String, _ k: Int) -> Double { family(name, k).q50 }
+
+    func layer(_ name: String, _ k: Int) -> Double { steps[k].layers.first { $0.name == name }!.weightNorm2 }
+
+    /// Full observations whose step lies in `range`.
+    func sampled(_ range: ClosedRange<Int>) -> [Observation] { sampled.filter { range.contains($0.step) } }
+
+    /// Root mean square of a scale family's per-step RMS angle over `range` (the normalization
+    /// chart's "RMS angle" curve, averaged as THEORY.md §5.3 prescribes: RMS, not mean).
+    func rmsAngle(_ name: String, _ range: ClosedRange<Int>) -> Double {
+        let values = range.map { family(name, $0).rmsAngularStep! }
+        return (values.reduce(0) { $0 + $1 * $1 } / Double(values.count)).squareRoot()
+    }
+
+    /// Scale charges of neurons that are still alive (the ones the charts summarise).
+    func liveScale(_ o: Observation, _ name: String? = nil) -> [ChargeObservation] {
+        o.charges.filter { $0.symmetry == .scale && !$0.dead && (name == nil || $0.family == name) }
+    }
+}
+
+/// One caption's claim, checked over the steps the caption holds (from its step to the step
+/// before the next caption, or the run's last step).
+typealias CaptionClaim = @Sendable (StoryRun, ClosedRange<Int>) -> Void
+
+func within(_ x: Double, _ range: ClosedRange<Double>) -> Bool { range.contains(x) }
+
+/// Each shipped preset's narration, caption by caption, with the claim that proves it on the
+/// simulator. Numbers in the captions were measured with `noether run --preset NAME`.
+enum StoryClaims {
+    /// √(2ηλ/(1+β)) at η = 0.1, λ = 5e-3: the equilibrium RMS angle (THEORY.md §5.3).
+    static func equilibrium(_ beta: Double) -> Double { (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot() }
+
+    static let all: [String: [Int: CaptionClaim]] = [
+        "default": [
+            0: { run, range in
+                #expect(within(run.median("fc1.scale", 0), 1.125...1.135), "starts at 1.13")
+                let grid = stride(from: 0, through: range.upperBound, by: 100).map { run.median("fc1.scale", $0) }
+                #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 < $0 }, "falls: \(grid)")
+            },
+            600: { run, range in
+                for k in range {
+                    for f in ["fc1.scale", "fc2.scale"] {
+                        let s = run.family(f, k)
+                        #expect(s.q50 > s.referenceMedian, "\(f) at \(k): \(s.q50) ≤ Q⁽⁰⁾ \(s.referenceMedian)")
+                    }
+                }
+                for o in run.sampled(range) {
+                    for c in run.liveScale(o) { #expect(c.ksbGap > 0, "\(c.group) at \(o.step): Γ = \(c.ksbGap)") }
+                }
+            },
+            1200: { run, range in
+                for k in range.lowerBound...run.last {
+                    #expect(within(run.median("fc1.scale", k), 0.19...0.26), "median near 0.22 at \(k): \(run.median("fc1.scale", k))")
+                }
+                let refs = stride(from: range.lowerBound, through: run.last, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
+                #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 } && refs.last! < 0.03, "Q⁽⁰⁾ falls toward 0: \(refs)")
+                for f in ["fc1.scale", "fc2.scale"] {
+                    #expect(within(run.family(f, run.last).gapRatioMedian, 0.15...0.19), "\(f) Γ/Q₀ about 0.17")
+                }
+            },
+            1600: { run, range in
+                #expect(within(run.family("fc1.scale", 0).effectiveLearningRateMedian!, 0.085...0.095), "η_eff starts at 0.09")
+                for k in range {
+                    #expect(within(run.family("fc1.scale", k).effectiveLearningRateMedian!, 0.4...0.5), "η_eff about 0.45 at \(k)")
+                }
+                for f in ["fc1.scale", "fc2.scale"] {
+                    let rms = run.rmsAngle(f, range)
+                    #expect(abs(rms / equilibrium(0.5) - 1) < 0.1, "\(f) RMS angle \(rms) vs \(equilibrium(0.5))")
+                }
+            },
+        ],
+        "bn-scale-growth": [
+            0: { run, range in
+                let obs = run.sampled(range)
+                #expect(run.stride == 1 && obs.count == run.last + 1)
+                for (a, b) in zip(obs, obs.dropFirst()) {
+                    for (x, y) in zip(a.charges, b.charges) where x.symmetry == .scale {
+                        #expect(y.value > x.value, "\(x.group) did not rise at step \(b.step)")
+                    }
+                }
+                #expect(within(run.median("fc2.scale", 0), 0.975...0.981))
+                #expect(within(run.median("fc2.scale", run.last), 0.99...0.996))
+            },
+            70: { run, _ in
+                let gaps = (0...run.last).map { run.family("fc2.scale", $0).gapRatioMedian }
+                #expect(zip(gaps, gaps.dropFirst()).allSatisfy { $1 > $0 }, "Γ/Q₀ grows at every step")
+                #expect(within(gaps.last!, 0.008...0.012), "about 1 %: \(gaps.last!)")
+            },
+            140: { run, _ in
+                for f in ["fc1.scale", "fc2.scale"] {
+                    let rates = (0...run.last).map { run.family(f, $0).effectiveLearningRateMedian! }
+                    #expect(zip(rates, rates.dropFirst()).allSatisfy { $1 < $0 }, "\(f) η_eff falls at every step")
+                }
+            },
+        ],
+        "bn-equilibrium": [
+            0: { run, range in
+                #expect(within(run.median("fc2.scale", 0), 0.975...0.981), "falls from 0.98")
+                #expect(run.median("fc2.scale", range.upperBound) < 0.2)
+            },
+            2500: { run, range in
+                for k in range { #expect(within(run.median("fc2.scale", k), 0.15...0.2), "near 0.17 at \(k)") }
+                for f in ["fc1.scale", "fc2.scale"] {
+                    let rms = run.rmsAngle(f, range)
+                    #expect(abs(rms / equilibrium(0) - 1) < 0.05, "\(f) RMS angle \(rms) vs \(equilibrium(0))")
+                }
+                #expect(String(format: "%.3f", equilibrium(0)) == "0.032")
+            },
+            6000: { run, range in
+                #expect(run.steps[range.lowerBound - 1].live.momentum == 0)
+                #expect(range.allSatisfy { run.steps[$0].live.momentum == 0.5 })
+                #expect(abs(equilibrium(0) / equilibrium(0.5) - 1.5.squareRoot()) < 1e-12)
+                #expect(String(format: "%.3f", equilibrium(0.5)) == "0.026")
+            },
+            7000: { run, range in
+                for f in ["fc1.scale", "fc2.scale"] {
+                    let rms = run.rmsAngle(f, range)
+                    #expect(abs(rms / equilibrium(0.5) - 1) < 0.05, "\(f) RMS angle \(rms) vs \(equilibrium(0.5))")
+                }
+            },
+        ],
+        "theory-overlay": [
+            0: { run, _ in
+                for k in 0...run.last {
+                    for f in ["fc1.scale", "fc2.scale"] {
+                        let s = run.family(f, k)
+                        #expect(s.residualMax < 1e-12, "\(f) residual \(s.residualMax) at \(k)")
+                        #expect(abs(s.predictedMedian - s.q50) <= 1e-12 * s.q50, "\(f) exact median off at \(k)")
+                    }
+                }
+            },
+            1000: { run, _ in
+                func error(_ o: Observation) -> Double {
+                    run.liveScale(o).map { abs($0.value - $0.continuum) / $0.value }.max()!
+                }
+                let errors = run.sampled(0...run.last).map(error)
+                #expect(errors.max()! < 1e-3, "NM error \(errors.max()!)")
+                #expect(within(errors.last!, 6e-4...9e-4), "about 8e-4 at the end: \(errors.last!)")
+                #expect(error(run.sampled(1000...1000)[0]) < errors.last!, "the error grows")
+            },
+            2000: { run, range in
+                let refs = stride(from: range.lowerBound, through: run.last, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
+                #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 }, "Q⁽⁰⁾ keeps falling")
+                let s = run.family("fc1.scale", run.last)
+                #expect(within((s.q50 - s.referenceMedian) / s.q50, 0.85...0.95), "about 90 % below")
+            },
+        ],
+        "rmsprop-analogy": [
+            0: { run, _ in
+                for o in run.sampled(0...run.last) {
+                    for c in run.liveScale(o) where o.step > 0 {
+                        let deviation = abs(c.rmspropAccumulator! - c.rmspropEMA!) / c.rmspropEMA!
+                        #expect(deviation < 0.01, "\(c.group) at \(o.step): \(deviation)")
+                    }
+                }
+            },
+            3000: { run, range in
+                let start = run.family("fc1.scale", 0)
+                #expect(within(start.rmspropAccumulatorMedian!, 0.125...0.135) && within(start.rmspropEMAMedian!, 0.125...0.135))
+                #expect(within(start.effectiveLearningRateMedian!, 0.085...0.095))
+                for k in range {
+                    let s = run.family("fc1.scale", k)
+                    for v in [s.rmspropAccumulatorMedian!, s.rmspropEMAMedian!] {
+                        #expect(within(v, 0.0035...0.0065) && within(start.rmspropAccumulatorMedian! / v, 20...36), "\(v) at \(k)")
+                    }
+                    #expect(within(s.effectiveLearningRateMedian!, 0.4...0.6), "η_eff about 0.5 at \(k)")
+                }
+            },
+        ],
+        "layer-norm": [
+            0: { run, range in
+                for k in [range.lowerBound, run.last] {
+                    #expect(run.family("fc1.scale", k).count == 1 && run.family("fc1.translation", k).count == 11)
+                }
+            },
+            300: { run, _ in
+                let c = 1 - run.preset.config.lr * run.preset.config.weightDecay
+                let first = run.sampled[0]
+                for o in run.sampled(0...run.last) {
+                    for (a, b) in zip(first.charges, o.charges) where a.family == "fc1.translation" {
+                        #expect(relative(b.value, a.value * pow(c, Double(o.step)), scale: a.magnitude) < 1e-12, "\(a.group) at \(o.step)")
+                    }
+                }
+                #expect(String(format: "%.3f", c) == "0.998")
+                #expect(within(run.median("fc1.translation", 0), -0.905...(-0.895)))
+                #expect(within(run.median("fc1.translation", run.last), -0.017...(-0.0155)))
+            },
+            1000: { run, range in
+                #expect(within(run.median("fc1.scale", 0), 35...36), "starts at 35")
+                for k in range { #expect(within(run.median("fc1.scale", k), 2.3...2.7), "about 2.5 at \(k)") }
+                let ref = run.family("fc1.scale", run.last).referenceMedian
+                #expect(ref > 0.005 && ref < 0.02, "Q⁽⁰⁾ \(ref)")
+            },
+        ],
+        "linear-balance": [
+            0: { run, range in
+                for l in ["fc1", "fc2", "fc3"] {
+                    #expect(within(run.layer(l, 0), 0.05...0.15), "\(l) starts near 0.1")
+                    for k in 0..<range.upperBound { #expect(run.layer(l, k) < 0.3, "\(l) at \(k)") }
+                }
+            },
+            500: { run, _ in
+                for l in ["fc1", "fc2", "fc3"] { #expect(within(run.layer(l, run.last), 2.4...2.8), "\(l) ends near 2.6") }
+                for (a, b) in [("fc1", "fc2"), ("fc2", "fc3")] {
+                    let start = run.layer(b, 0) - run.layer(a, 0)
+                    for k in 0...run.last {
+                        #expect(abs(run.layer(b, k) - run.layer(a, k) - start) < 0.01, "gap \(a)–\(b) moved at \(k)")
+                    }
+                }
+            },
+            1200: { run, _ in
+                for k in 0...run.last {
+                    for f in run.steps[k].families where f.symmetry == .balance {
+                        #expect(f.gapRatioMedian < 0.02, "\(f.family) drift ratio \(f.gapRatioMedian) at \(k)")
+                    }
+                }
+                let drift = run.sampled.last!.charges.filter { $0.symmetry == .balance }.map { $0.drift! }
+                #expect(drift.count == 2 && drift.max()! < 0.003, "‖D − D₀‖ \(drift)")
+            },
+        ],
+        "relu-rescale": [
+            0: { run, _ in
+                let start = run.median("fc1-fc2.rescale", 0)
+                for k in 0...run.last { #expect(abs(run.median("fc1-fc2.rescale", k) - start) < 0.01 * abs(start), "moved at \(k)") }
+            },
+            60: { run, _ in
+                let gaps = [60, 100, 150, run.last].map { run.family("fc1-fc2.rescale", $0).gapRatioMedian }
+                #expect(zip(gaps, gaps.dropFirst()).allSatisfy { $1 > $0 }, "keeps growing: \(gaps)")
+                #expect(within(gaps.last!, 5e-4...9e-4), "about 7e-4: \(gaps.last!)")
+            },
+            130: { run, _ in
+                var slow = run.preset
+                slow.config.lr = 0.01
+                slow.config.steps = 1000
+                let small = try! StoryRun(slow)
+                let ratio = run.family("fc1-fc2.rescale", run.last).gapRatioMedian / small.family("fc1-fc2.rescale", small.last).gapRatioMedian
+                #expect(within(ratio, 3.5...7), "η 0.05 vs 0.01 at t = 10: \(ratio)")
+            },
+        ],
+        "tanh-discrete": [
+            0: { run, _ in
+                #expect(run.steps[0].families.map(\.family) == ["fc3.translation"])
+            },
+            200: { run, _ in
+                let scale = abs(run.median("fc3.translation", 0))
+                for k in 0...run.last {
+                    let s = run.family("fc3.translation", k)
+                    #expect(abs(s.q50 - s.predictedMedian) < 1e-10 * scale && abs(s.q50 - s.referenceMedian) < 1e-10 * scale, "at \(k)")
+                    #expect(abs(s.gapRatioMedian) < 1e-10)
+                }
+            },
+            1000: { run, _ in
+                let start = run.median("fc3.translation", 0), end = run.median("fc3.translation", run.last)
+                #expect(within(start, -0.2045...(-0.2035)) && within(end, -0.0755...(-0.0745)), "\(start) → \(end)")
+                #expect(within(end / start, 0.36...0.375), "factor \(end / start)")
+                let c = run.preset.config
+                #expect((1 - c.momentum) / (c.lr * c.weightDecay) == 2000)
+            },
+        ],
+        "translation-momentum": [
+            0: { run, _ in
+                let series = (0...run.last).map { run.median("fc3.translation", $0) }
+                let changes = (1..<series.count).filter { (series[$0 - 1] > 0) != (series[$0] > 0) }
+                #expect(changes.count >= 5, "sign changes at \(changes)")
+                let spacing = zip(changes, changes.dropFirst()).map { $1 - $0 }
+                #expect(!spacing.isEmpty && spacing.allSatisfy { (80...120).contains($0) }, "spacing \(spacing)")
+                #expect(run.preset.schedule[0].speed! * 30 == run.last, "\(run.last) steps take 30 s")
+            },
+            300: { run, _ in
+                for k in 0...run.last { #expect(abs(run.family("fc3.translation", k).gapRatioMedian) < 1e-10, "Γ at \(k)") }
+                let start = abs(run.median("fc3.translation", 0))
+                let late = (500...run.last).map { abs(run.median("fc3.translation", $0)) }.max()!
+                #expect(late < 0.1 * start, "\(late) vs \(start)")
+            },
+        ],
+        "adam-breaking": [
+            0: { run, _ in
+                #expect(within(run.median("fc2.scale", 0), 0.975...0.981))
+                #expect(run.family("fc2.scale", 10).residualMax > 1e-3, "leaves the exact prediction at once")
+                let end = run.family("fc2.scale", run.last)
+                #expect(within(end.q50, 7...9) && end.predictedMedian < 2, "\(end.q50) vs exact \(end.predictedMedian)")
+            },
+            700: { run, _ in
+                let start = run.median("fc3.translation", 0)
+                for k in 0...run.last { #expect(run.family("fc3.translation", k).referenceMedian == start, "Q⁽⁰⁾ flat at \(k)") }
+                #expect(within(start, -0.085...(-0.078)))
+                #expect(within(run.median("fc3.translation", run.last), -0.5...(-0.42)))
+            },
+            1400: { run, range in
+                for k in range {
+                    #expect(abs(run.family("fc3.translation", k).gapRatioMedian) > 0.3, "translation gap at \(k)")
+                    for f in run.steps[k].families { #expect(f.residualMax > 1e-3, "\(f.family) residual at \(k)") }
+                }
+            },
+        ],
+    ]
+}
+
+@Suite("Preset stories: every caption is true of the screen")
+struct PresetStoryTests {
+    static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
+    static let chartIDs: Set<String> = ["loss", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
+
+    /// Every preset tells a story from step 0; every caption is short, names a real chart and
+    /// family, and has a claim; every claim belongs to a caption.
+    @Test func everyCaptionHasAClaim() throws {
+        let presets = try Self.stories()
+        #expect(presets.count >= 11)
+        #expect(Set(presets.map(\.name)) == Set(StoryClaims.all.keys))
+        for p in presets {
+            let captions = p.schedule.filter { $0.say != nil }
+            #expect(captions.count >= 2 && captions.first?.step == 0, "\(p.name): a story starts at step 0")
+            #expect(Set(captions.map(\.step)) == Set((StoryClaims.all[p.name] ?? [:]).keys), "\(p.name): captions vs claims")
+            #expect(captions.allSatisfy { $0.step < p.config.steps }, "\(p.name): a caption after the last step")
+            let families = Set(try Simulator(p.config).observation().families.map(\.family))
+            for c in p.schedule {
+                if let say = c.say { #expect(say.count <= 160, "\(p.name) at \(c.step): \(say.count) characters") }
+                if let focus = c.focus { #expect(Self.chartIDs.contains(focus), "\(p.name): focus \(focus)") }
+                if let family = c.family { #expect(families.contains(family), "\(p.name): family \(family)") }
+                if let speed = c.speed { #expect(speed > 0, "\(p.name): speed \(speed)") }
+            }
+        }
+    }
+
+    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy", "layer-norm",
+                      "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking"])
+    func captionsAreTrue(_ name: String) throws {
+        let preset = try #require(try Self.stories().first { $0.name == name })
+        let claims = try #require(StoryClaims.all[name])
+        let run = try StoryRun(preset)
+        let captions = preset.schedule.filter { $0.say != nil }
+        for (i, caption) in captions.enumerated() {
+            let end = i + 1 < captions.count ? captions[i + 1].step - 1 : preset.config.steps
+            let claim = try #require(claims[caption.step], "\(name): no claim for the caption at \(caption.step)")
+            claim(run, caption.step...end)
+        }
+    }
+}
