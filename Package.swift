@@ -14,11 +14,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
-        .target(name: "NoetherCore", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(
+            name: "NoetherCore", dependencies: ["CBLAS", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: fast),
         .target(name: "NoetherUI", dependencies: ["NoetherCore"]),
         .executableTarget(
             name: "noether",

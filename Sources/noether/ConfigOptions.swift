@@ -41,40 +41,71 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
 
-    /// The preset (or default) with every given flag applied, then validated.
+    /// The preset (or default) with every given flag applied, then validated. Flags become
+    /// `key = value` entries decoded over the preset through the one configuration schema
+    /// (Config.CodingKeys), so a new key needs only its @Option line here.
     func resolve() throws -> (Config, Preset) {
-        var preset = try preset.map(PresetLibrary.load) ?? PresetLibrary.builtInDefault
-        var c = preset.config
-        if let arch { c.arch = arch }
-        if let leakySlope { c.leakySlope = leakySlope }
-        if let norm { c.norm = norm }
-        if let eps { c.eps = eps }
-        if let depth { c.depth = depth }
-        if let width { c.width = width }
-        if let lr { c.lr = lr }
-        if let momentum { c.momentum = momentum }
-        if let weightDecay { c.weightDecay = weightDecay }
-        if let batchSize { c.batchSize = batchSize }
-        if let optimizer { c.optimizer = optimizer }
-        if let data { c.data = DataSource(data) }
-        if let task { c.task = task }
-        if let targets { c.targets = targets }
-        if let samples { c.samples = samples }
-        if let classes { c.classes = classes }
-        if let inputDim { c.inputDim = inputDim }
-        if let labelNoise { c.labelNoise = labelNoise }
-        if let noise { c.noise = noise }
-        if let initStd { c.initStd = initStd }
-        if let outputShift { c.outputShift = outputShift }
-        if let bias { c.bias = bias }
-        if let seed { c.seed = seed }
-        if let steps { c.steps = steps }
+        var preset = try self.preset.map(PresetLibrary.load) ?? PresetLibrary.builtInDefault
+        let entries = try overrides()
+        let c: Config
+        do { c = try Config.decoding(entries, over: preset.config) } catch { throw ValidationError("--\(error.message)") }
         do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.message)") }
         if c != preset.config {
             preset.title += " (modified)"
-            if preset.name == PresetLibrary.builtInDefault.name { preset.description = "" }
         }
         preset.config = c
         return (c, preset)
+    }
+
+    /// The flags that were given, as configuration entries named like their keys.
+    private func overrides() throws -> [TOMLEntry] {
+        var entries: [TOMLEntry] = []
+        for child in Mirror(reflecting: self).children {
+            guard let label = child.label, label != "_preset", let option = child.value as? GivenValue,
+                  let value = option.given else { continue }
+            let key = String(label.dropFirst()).kebabCased
+            let toml: TOMLValue
+            switch value {
+            case let x as Double: toml = .float(x)
+            case let n as Int: toml = .integer(n)
+            case let n as UInt64:
+                guard n <= UInt64(Int64.max) else {
+                    throw ValidationError("--\(key) must be 0…9223372036854775807, got \(n)")
+                }
+                toml = .integer(Int(n))
+            case let b as Bool: toml = .bool(b)
+            case let s as String: toml = .string(s)
+            case let r as any RawRepresentable<String>: toml = .string(r.rawValue)
+            default: continue
+            }
+            entries.append(TOMLEntry(key: key, value: toml, line: 0))
+        }
+        return entries
+    }
+}
+
+/// An option or flag whose value, if the user gave one, can be read without knowing its type.
+protocol GivenValue { var given: Any? { get } }
+extension Option: GivenValue {
+    var given: Any? {
+        let m = Mirror(reflecting: wrappedValue as Any)
+        return m.displayStyle == .optional ? m.children.first?.value : wrappedValue
+    }
+}
+extension Flag: GivenValue {
+    var given: Any? {
+        let m = Mirror(reflecting: wrappedValue as Any)
+        return m.displayStyle == .optional ? m.children.first?.value : wrappedValue
+    }
+}
+
+extension String {
+    /// `weightDecay` → `weight-decay`, as swift-argument-parser names long options.
+    var kebabCased: String {
+        var out = ""
+        for ch in self {
+            if ch.isUppercase { out += "-" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
     }
 }

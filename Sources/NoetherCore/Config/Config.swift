@@ -94,6 +94,15 @@ public struct Config: Equatable, Codable, Sendable {
 
     public init() {}
 
+    /// The keys of preset files and the long option names of the command line (the one schema;
+    /// see ConfigSchema.swift).
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case arch, leakySlope = "leaky-slope", norm, eps, depth, width, bias, lr, momentum
+        case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
+        case samples, classes, inputDim = "input-dim", labelNoise = "label-noise", noise, targets
+        case initStd = "init-std", outputShift = "output-shift", seed, steps
+    }
+
     public var live: LiveParameters {
         get { LiveParameters(learningRate: lr, momentum: momentum, weightDecay: weightDecay) }
         set { lr = newValue.learningRate; momentum = newValue.momentum; weightDecay = newValue.weightDecay }
@@ -161,6 +170,10 @@ extension Config {
             throw ConfigError("init-std", "must be > 0, got \(initStd)")
         }
         guard outputShift.isFinite else { throw ConfigError("output-shift", "must be finite, got \(outputShift)") }
+        // TOML integers are 64-bit signed: larger seeds could not be saved and read back.
+        guard seed <= UInt64(Int64.max) else {
+            throw ConfigError("seed", "must be 0…9223372036854775807, got \(seed)")
+        }
         guard steps >= 0, steps <= 100_000_000 else {
             throw ConfigError("steps", "must be 0…100000000, got \(steps)")
         }

@@ -108,106 +108,6 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// The preset file keys: the long option names of `noether run`, each bound to a Config field.
-enum ConfigKey: String, CaseIterable {
-    case arch, leakySlope = "leaky-slope", norm, eps, depth, width, bias, lr, momentum
-    case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
-    case samples, classes, inputDim = "input-dim", labelNoise = "label-noise", noise, targets
-    case initStd = "init-std", outputShift = "output-shift", seed, steps
-
-    static let allowed = allCases.map(\.rawValue).joined(separator: ", ")
-
-    /// Writes `value` into `c`, or says what type or values the key takes.
-    func apply(_ value: TOMLValue, to c: inout Config) -> String? {
-        func number() -> Double? {
-            switch value {
-            case .float(let x): x
-            case .integer(let n): Double(n)
-            default: nil
-            }
-        }
-        func integer() -> Int? { if case .integer(let n) = value { n } else { nil } }
-        func string() -> String? { if case .string(let s) = value { s } else { nil } }
-        func choice<E: RawRepresentable & CaseIterable>(_: E.Type) -> E? where E.RawValue == String {
-            string().flatMap(E.init(rawValue:))
-        }
-        func options<E: RawRepresentable & CaseIterable>(_: E.Type) -> String where E.RawValue == String {
-            E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-        }
-        switch self {
-        case .arch: guard let v = choice(Activation.self) else { return "must be one of \(options(Activation.self))" }; c.arch = v
-        case .norm: guard let v = choice(Normalization.self) else { return "must be one of \(options(Normalization.self))" }; c.norm = v
-        case .optimizer: guard let v = choice(OptimizerKind.self) else { return "must be one of \(options(OptimizerKind.self))" }; c.optimizer = v
-        case .task: guard let v = choice(Task.self) else { return "must be one of \(options(Task.self))" }; c.task = v
-        case .data: guard let v = string() else { return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path" }; c.data = DataSource(v)
-        case .bias: guard case .bool(let v) = value else { return "must be true or false" }; c.bias = v
-        case .depth, .width, .batchSize, .samples, .classes, .inputDim, .targets, .steps, .seed:
-            guard let n = integer() else { return "must be an integer, got \(value.typeName)" }
-            switch self {
-            case .depth: c.depth = n
-            case .width: c.width = n
-            case .batchSize: c.batchSize = n
-            case .samples: c.samples = n
-            case .classes: c.classes = n
-            case .inputDim: c.inputDim = n
-            case .targets: c.targets = n
-            case .steps: c.steps = n
-            default:
-                guard n >= 0 else { return "must be a non-negative integer, got \(n)" }
-                c.seed = UInt64(n)
-            }
-        default:
-            guard let x = number() else { return "must be a number, got \(value.typeName)" }
-            switch self {
-            case .leakySlope: c.leakySlope = x
-            case .eps: c.eps = x
-            case .lr: c.lr = x
-            case .momentum: c.momentum = x
-            case .weightDecay: c.weightDecay = x
-            case .adamBeta2: c.adamBeta2 = x
-            case .labelNoise: c.labelNoise = x
-            case .noise: c.noise = x
-            case .initStd: c.initStd = x
-            default: c.outputShift = x
-            }
-        }
-        return nil
-    }
-
-    /// The field's value in `c`, or nil where it still has the default's value.
-    func value(in c: Config, default d: Config) -> TOMLValue? {
-        func num(_ a: Double, _ b: Double) -> TOMLValue? { a == b ? nil : .float(a) }
-        func int(_ a: Int, _ b: Int) -> TOMLValue? { a == b ? nil : .integer(a) }
-        switch self {
-        case .arch: return c.arch == d.arch ? nil : .string(c.arch.rawValue)
-        case .norm: return c.norm == d.norm ? nil : .string(c.norm.rawValue)
-        case .optimizer: return c.optimizer == d.optimizer ? nil : .string(c.optimizer.rawValue)
-        case .task: return c.task == d.task ? nil : c.task.map { .string($0.rawValue) }
-        case .data: return c.data == d.data ? nil : .string(c.data.name)
-        case .bias: return c.bias == d.bias ? nil : .bool(c.bias)
-        case .depth: return int(c.depth, d.depth)
-        case .width: return int(c.width, d.width)
-        case .batchSize: return int(c.batchSize, d.batchSize)
-        case .samples: return int(c.samples, d.samples)
-        case .classes: return int(c.classes, d.classes)
-        case .inputDim: return c.inputDim == d.inputDim ? nil : c.inputDim.map { .integer($0) }
-        case .targets: return int(c.targets, d.targets)
-        case .steps: return int(c.steps, d.steps)
-        case .seed: return c.seed == d.seed ? nil : .integer(Int(truncatingIfNeeded: c.seed))
-        case .leakySlope: return num(c.leakySlope, d.leakySlope)
-        case .eps: return num(c.eps, d.eps)
-        case .lr: return num(c.lr, d.lr)
-        case .momentum: return num(c.momentum, d.momentum)
-        case .weightDecay: return num(c.weightDecay, d.weightDecay)
-        case .adamBeta2: return num(c.adamBeta2, d.adamBeta2)
-        case .labelNoise: return num(c.labelNoise, d.labelNoise)
-        case .noise: return num(c.noise, d.noise)
-        case .initStd: return c.initStd == d.initStd ? nil : c.initStd.map { .float($0) }
-        case .outputShift: return num(c.outputShift, d.outputShift)
-        }
-    }
-}
-
 extension Preset {
     static let liveKeys = ["lr", "momentum", "weight-decay"]
 
@@ -219,8 +119,8 @@ extension Preset {
     }
 
     static func parse(document doc: TOMLDocument, name: String, file: String) throws(PresetError) -> Preset {
-        var c = Config()
         var title = name, description = ""
+        var entries: [TOMLEntry] = []
         for e in doc.top {
             switch e.key {
             case "title", "description":
@@ -228,15 +128,14 @@ extension Preset {
                     throw PresetError(file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
                 }
                 if e.key == "title" { title = s } else { description = s }
-            default:
-                guard let key = ConfigKey(rawValue: e.key) else {
-                    throw PresetError(file: file, line: e.line,
-                                      message: "unknown key '\(e.key)'; allowed: title, description, \(ConfigKey.allowed), and [[at]] tables")
-                }
-                if let problem = key.apply(e.value, to: &c) {
-                    throw PresetError(file: file, line: e.line, message: "\(e.key) \(problem)")
-                }
+            default: entries.append(e)
             }
+        }
+        let c: Config
+        do { c = try Config.decoding(entries, over: Config()) } catch {
+            let allowed = error.message.hasPrefix("unknown key")
+                ? "; allowed: title, description, \(Config.keys.joined(separator: ", ")), and [[at]] tables" : ""
+            throw PresetError(file: file, line: error.line, message: error.message + allowed)
         }
         do { try c.validate() } catch {
             let line = doc.top.first { $0.key == error.field }?.line
@@ -261,17 +160,17 @@ extension Preset {
                     if problem.isEmpty { continue }
                     throw PresetError(file: file, line: e.line, message: problem)
                 }
-                guard liveKeys.contains(e.key), let key = ConfigKey(rawValue: e.key) else {
+                guard liveKeys.contains(e.key) else {
                     throw PresetError(file: file, line: e.line,
-                                      message: "unknown key '\(e.key)' in [[at]]; allowed: step, \(liveKeys.joined(separator: ", ")), \(ScheduledChange.narrationKeys.joined(separator: ", "))")
+                                      message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), \(ScheduledChange.narrationKeys.joined(separator: ", "))")
                 }
-                var probe = c
-                if let problem = key.apply(e.value, to: &probe) {
-                    throw PresetError(file: file, line: e.line, message: "\(e.key) \(problem)")
+                let probe: Config
+                do { probe = try Config.decoding([e], over: c) } catch {
+                    throw PresetError(file: file, line: e.line, message: error.message)
                 }
-                switch key {
-                case .lr: change.learningRate = probe.lr
-                case .momentum: change.momentum = probe.momentum
+                switch e.key {
+                case "lr": change.learningRate = probe.lr
+                case "momentum": change.momentum = probe.momentum
                 default: change.weightDecay = probe.weightDecay
                 }
                 live = change.applied(to: live)
@@ -309,14 +208,7 @@ extension Preset {
     }
 
     /// `key = value` lines for every field of `config` that differs from the built-in default.
-    static func configLines(_ config: Config) -> String {
-        let d = Config()
-        var s = ""
-        for key in ConfigKey.allCases {
-            if let v = key.value(in: config, default: d) { s += "\(key.rawValue) = \(TOML.format(v))\n" }
-        }
-        return s
-    }
+    static func configLines(_ config: Config) -> String { Config.lines(config) }
 }
 
 /// Where presets come from: the built-in default, and the TOML files of a Presets folder.

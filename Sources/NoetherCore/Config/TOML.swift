@@ -1,8 +1,12 @@
-/// The small part of TOML that presets and recordings use: `key = value` lines, `[[at]]`
-/// array-of-table headers, comments, basic and multi-line strings, integers, floats and
-/// booleans. Errors name the line, so a user can fix the file.
+import TOMLKit
+
+/// The TOML that presets and recordings use, read by TOMLKit (so a file parses here exactly as
+/// in every other TOML tool) and handed on as top-level entries and `[[name]]` tables in file
+/// order, each with its line, so messages can say where a value is.
 public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
+    /// A value noether has no key for: an array, a table, a date; named by its type.
+    case other(String)
 
     public var typeName: String {
         switch self {
@@ -10,6 +14,7 @@ public enum TOMLValue: Equatable, Sendable {
         case .integer: "an integer"
         case .float: "a number"
         case .bool: "a boolean"
+        case .other(let type): "a TOML \(type)"
         }
     }
 }
@@ -17,7 +22,13 @@ public enum TOMLValue: Equatable, Sendable {
 public struct TOMLEntry: Equatable, Sendable {
     public var key: String
     public var value: TOMLValue
+    /// 1-based line in the file; 0 for entries that come from the command line.
     public var line: Int
+    public init(key: String, value: TOMLValue, line: Int) {
+        self.key = key
+        self.value = value
+        self.line = line
+    }
 }
 
 /// Top-level entries and the entries of each `[[name]]` table, in file order.
@@ -33,147 +44,129 @@ public struct TOMLError: Error, Equatable, Sendable {
 
 public enum TOML {
     public static func parse(_ text: String) throws(TOMLError) -> TOMLDocument {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw TOMLError(line: error.source.begin.line,
+                            message: "column \(error.source.begin.column): \(excerpt(error.description, limit: 160))")
+        } catch {
+            throw TOMLError(line: 1, message: "\(error)")
+        }
+        // TOMLKit keeps each array's order but not the order between differently named arrays,
+        // nor lines: both come from the text, which TOMLKit has just validated.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? line.dropLast() : line
+        }
+        let sections = Section.scan(lines)
         var doc = TOMLDocument()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var i = 0
-        var inTable = false
-        var seen: Set<String> = []
-        while i < lines.count {
-            let number = i + 1
-            let line = stripComment(lines[i]).trimmingSpaces()
-            i += 1
-            if line.isEmpty { continue }
-            if line.hasPrefix("[[") {
-                guard line.hasSuffix("]]"), line.count > 4 else {
-                    throw TOMLError(line: number, message: "malformed table header '\(line)'; expected [[name]]")
-                }
-                let name = String(line.dropFirst(2).dropLast(2)).trimmingSpaces()
-                doc.tables.append((name, number, []))
-                inTable = true
-                seen = []
+        var arrays: [String: [TOMLTable]] = [:]
+        for (key, value) in root {
+            if let table = value.table {
+                throw TOMLError(line: sections.first { $0.name == key }?.line ?? 1,
+                                message: "unsupported table [\(key)] with \(table.count) keys; only [[name]] tables are used")
+            }
+            if let array = value.array, !array.isEmpty, array.allSatisfy({ $0.table != nil }) {
+                arrays[key] = array.map { $0.table! }
                 continue
             }
-            if line.hasPrefix("[") {
-                throw TOMLError(line: number, message: "unsupported table '\(line)'; only [[at]] tables are allowed")
+            doc.top.append(TOMLEntry(key: key, value: convert(value), line: sections[0].line(of: key, in: lines)))
+        }
+        doc.top.sort { $0.line < $1.line }
+        var used: [String: Int] = [:]
+        for section in sections.dropFirst() {
+            let index = used[section.name, default: 0]
+            used[section.name] = index + 1
+            guard let tables = arrays[section.name], index < tables.count else { continue }
+            let entries = tables[index].map { key, value in
+                TOMLEntry(key: key, value: convert(value), line: section.line(of: key, in: lines))
+            }.sorted { $0.line < $1.line }
+            doc.tables.append((section.name, section.line, entries))
+        }
+        // Arrays of tables written inline (`at = [{ step = 1 }]`) have no header: keep them, at their key's line.
+        for (name, tables) in arrays.sorted(by: { $0.key < $1.key }) where used[name, default: 0] < tables.count {
+            let line = sections[0].line(of: name, in: lines)
+            for table in tables.dropFirst(used[name, default: 0]) {
+                doc.tables.append((name, line, table.map { TOMLEntry(key: $0, value: convert($1), line: line) }))
             }
-            guard let eq = line.firstIndex(of: "=") else {
-                throw TOMLError(line: number, message: "expected 'key = value', found '\(line)'")
-            }
-            var key = String(line[..<eq]).trimmingSpaces()
-            if key.hasPrefix("\""), key.hasSuffix("\""), key.count >= 2 { key = String(key.dropFirst().dropLast()) }
-            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                throw TOMLError(line: number, message: "invalid key '\(key)'")
-            }
-            guard !seen.contains(key) else { throw TOMLError(line: number, message: "duplicate key '\(key)'") }
-            seen.insert(key)
-            var rest = String(line[line.index(after: eq)...]).trimmingSpaces()
-            let value: TOMLValue
-            if rest.hasPrefix("\"\"\"") {
-                // Multi-line basic string: runs to the closing """.
-                rest.removeFirst(3)
-                var parts: [String] = []
-                var current = rest
-                while true {
-                    if let end = current.range(of: "\"\"\"") {
-                        parts.append(String(current[..<end.lowerBound]))
-                        break
-                    }
-                    parts.append(current)
-                    guard i < lines.count else {
-                        throw TOMLError(line: number, message: "unterminated multi-line string")
-                    }
-                    current = lines[i]
-                    i += 1
-                }
-                if parts.first == "" { parts.removeFirst() }
-                value = .string(try unescape(parts.joined(separator: "\n"), line: number))
-            } else {
-                value = try scalar(rest, line: number)
-            }
-            let entry = TOMLEntry(key: key, value: value, line: number)
-            if inTable { doc.tables[doc.tables.count - 1].entries.append(entry) } else { doc.top.append(entry) }
         }
         return doc
     }
 
-    private static func stripComment(_ line: String) -> String {
-        var inString = false
-        var previous: Character = " "
-        for (offset, ch) in line.enumerated() {
-            if ch == "\"" && previous != "\\" { inString.toggle() }
-            if ch == "#" && !inString { return String(line.prefix(offset)) }
-            previous = ch
+    static func convert(_ value: TOMLValueConvertible) -> TOMLValue {
+        switch value.type {
+        case .string: .string(value.string ?? "")
+        case .int: .integer(value.int ?? 0)
+        case .double: .float(value.double ?? .nan)
+        case .bool: .bool(value.bool ?? false)
+        default: .other(value.type.description)
         }
-        return line
     }
 
-    private static func scalar(_ text: String, line: Int) throws(TOMLError) -> TOMLValue {
-        if text.hasPrefix("\"") {
-            guard text.count >= 2, text.hasSuffix("\""), !text.dropFirst().dropLast().hasSuffix("\\") || text.hasSuffix("\\\\\"") else {
-                throw TOMLError(line: line, message: "unterminated string \(text)")
-            }
-            return .string(try unescape(String(text.dropFirst().dropLast()), line: line))
-        }
-        if text == "true" { return .bool(true) }
-        if text == "false" { return .bool(false) }
-        let digits = text.replacingOccurrences(of: "_", with: "")
-        if let n = Int(digits) { return .integer(n) }
-        if let x = Double(digits), x.isFinite, digits.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true {
-            return .float(x)
-        }
-        if text.isEmpty { throw TOMLError(line: line, message: "missing value") }
-        throw TOMLError(line: line, message: "cannot read value '\(text)': expected a number, true/false or a \"string\"")
-    }
+    /// A part of the file: the top level, or one `[[name]]` table from its header to the next.
+    struct Section {
+        var name: String
+        var line: Int
+        var range: Range<Int>
 
-    private static func unescape(_ s: String, line: Int) throws(TOMLError) -> String {
-        var out = ""
-        var escaping = false
-        var trimming = false  // after a line-ending backslash: skip whitespace and newlines
-        for ch in s {
-            if trimming {
-                if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" { continue }
-                trimming = false
+        static func scan(_ lines: [Substring]) -> [Section] {
+            var sections = [Section(name: "", line: 1, range: 0..<lines.count)]
+            for (i, raw) in lines.enumerated() {
+                let line = raw.drop { $0 == " " || $0 == "\t" }
+                guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { continue }
+                let header = line.hasPrefix("[[") ? line.dropFirst(2).prefix { $0 != "]" } : line.dropFirst().prefix(upTo: close)
+                let name = header.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+                sections[sections.count - 1].range = sections[sections.count - 1].range.lowerBound..<i
+                sections.append(Section(name: name, line: i + 1, range: (i + 1)..<lines.count))
             }
-            if escaping {
-                switch ch {
-                case "\n", " ", "\t", "\r": trimming = true
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                case "\"": out.append("\"")
-                case "\\": out.append("\\")
-                default: throw TOMLError(line: line, message: "unknown escape '\\\(ch)' in string")
+            return sections
+        }
+
+        /// The line where `key` is assigned in this section (its header's line if not found).
+        func line(of key: String, in lines: [Substring]) -> Int {
+            for i in range {
+                let text = lines[i].drop { $0 == " " || $0 == "\t" }
+                for candidate in [key, "\"\(key)\"", "'\(key)'"] where text.hasPrefix(candidate) {
+                    let rest = text.dropFirst(candidate.count).drop { $0 == " " || $0 == "\t" }
+                    if rest.hasPrefix("=") { return i + 1 }
                 }
-                escaping = false
-            } else if ch == "\\" {
-                escaping = true
-            } else {
-                out.append(ch)
             }
+            return line
         }
-        return out
+    }
+
+    /// At most a short excerpt of a file's text, for messages (a line can be megabytes long).
+    public static func excerpt(_ text: String, limit: Int = 60) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 
     /// A value written so that `parse` reads it back exactly.
     public static func format(_ v: TOMLValue) -> String {
         switch v {
         case .string(let s):
-            return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0x7F {
+                        let hex = String(scalar.value, radix: 16, uppercase: true)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
         case .integer(let n): return "\(n)"
         case .float(let x):
             let s = "\(x)"
             return s.contains(".") || s.contains("e") || s.contains("inf") || s.contains("nan") ? s : s + ".0"
         case .bool(let b): return b ? "true" : "false"
+        case .other(let type): return "\"<\(type)>\""
         }
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }
 

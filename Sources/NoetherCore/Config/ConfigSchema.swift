@@ -1,0 +1,129 @@
+import Foundation
+
+/// The one schema of configuration keys: `Config.CodingKeys` (the long option names of the
+/// command line). Preset files, recordings and command-line flags all become `key = value`
+/// entries that are decoded over a base configuration through `Config`'s own Codable
+/// conformance, and written back from the same keys.
+extension Config {
+    /// Every key a preset, a recording or `noether run` accepts, in the order they are written.
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// The allowed values of the keys that take a name.
+    static let choices: [String: [String]] = [
+        CodingKeys.arch.rawValue: Activation.allCases.map(\.rawValue),
+        CodingKeys.norm.rawValue: Normalization.allCases.map(\.rawValue),
+        CodingKeys.optimizer.rawValue: OptimizerKind.allCases.map(\.rawValue),
+        CodingKeys.task.rawValue: Task.allCases.map(\.rawValue),
+    ]
+
+    /// `base` with each entry applied. Types and names are checked here; ranges by `validate()`.
+    public static func decoding(_ entries: [TOMLEntry], over base: Config) throws(ConfigEntryError) -> Config {
+        var object: [String: Any]
+        do {
+            object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+        } catch {
+            throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
+        }
+        for e in entries {
+            guard CodingKeys(rawValue: e.key) != nil else {
+                throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")
+            }
+            switch e.value {
+            case .string(let s): object[e.key] = s
+            case .integer(let n): object[e.key] = n
+            case .float(let x): object[e.key] = x
+            case .bool(let b): object[e.key] = b
+            case .other: throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
+            }
+        }
+        do {
+            // JSON in memory carries every Double and UInt64 exactly (shortest round-trip form).
+            return try JSONDecoder().decode(Config.self, from: JSONSerialization.data(withJSONObject: object))
+        } catch {
+            // Name the entry that does not decode: the first whose value alone fails.
+            for e in entries where (try? decoding([], over: base, setting: e)) == nil {
+                throw ConfigEntryError(key: e.key, line: e.line,
+                                       message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+            }
+            throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration: \(error)")
+        }
+    }
+
+    private static func decoding(_ none: [TOMLEntry], over base: Config, setting e: TOMLEntry) throws -> Config {
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+        switch e.value {
+        case .string(let s): object[e.key] = s
+        case .integer(let n): object[e.key] = n
+        case .float(let x): object[e.key] = x
+        case .bool(let b): object[e.key] = b
+        case .other: return base
+        }
+        return try JSONDecoder().decode(Config.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// What a key takes, for messages: its type, or its allowed names.
+    static func expectation(_ key: String) -> String {
+        if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        let example = Config.values(Config())[key] ?? .string("")
+        switch (key, example) {
+        case ("data", _): return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path"
+        case ("seed", _): return "must be an integer 0…9223372036854775807"
+        case (_, .integer): return "must be an integer"
+        case (_, .bool): return "must be true or false"
+        case (_, .string): return "must be a string"
+        default: return "must be a number"
+        }
+    }
+
+    /// Each key's value in `c` as TOML (keys whose value is unset are absent).
+    static func values(_ c: Config) -> [String: TOMLValue] {
+        var fields: [String: Any] = [:]
+        for child in Mirror(reflecting: c).children { if let label = child.label { fields[label] = child.value } }
+        var out: [String: TOMLValue] = [:]
+        for key in CodingKeys.allCases {
+            guard let value = fields[key.propertyName].flatMap(unwrap) else { continue }
+            switch value {
+            case let x as Double: out[key.rawValue] = .float(x)
+            case let n as Int: out[key.rawValue] = .integer(n)
+            case let n as UInt64: out[key.rawValue] = n <= UInt64(Int.max) ? .integer(Int(n)) : .string("\(n)")
+            case let b as Bool: out[key.rawValue] = .bool(b)
+            case let d as DataSource: out[key.rawValue] = .string(d.name)
+            case let r as any RawRepresentable<String>: out[key.rawValue] = .string(r.rawValue)
+            default: continue
+            }
+        }
+        return out
+    }
+
+    /// `key = value` lines for every key whose value in `c` differs from the built-in default.
+    public static func lines(_ c: Config) -> String {
+        let mine = values(c), defaults = values(Config())
+        var s = ""
+        for key in keys {
+            if let v = mine[key], v != defaults[key] { s += "\(key) = \(TOML.format(v))\n" }
+        }
+        return s
+    }
+}
+
+extension Config.CodingKeys {
+    /// The Swift property the key stands for: `weight-decay` → `weightDecay`.
+    var propertyName: String {
+        let parts = rawValue.split(separator: "-")
+        return String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+}
+
+/// The value inside an Optional, or nil for nil; other values pass through.
+func unwrap(_ value: Any) -> Any? {
+    let m = Mirror(reflecting: value)
+    guard m.displayStyle == .optional else { return value }
+    return m.children.first.map(\.value)
+}
+
+/// A configuration entry that cannot be used: its key, line (in a file) and what is allowed.
+public struct ConfigEntryError: Error, Equatable, Sendable {
+    public var key: String
+    public var line: Int?
+    public var message: String
+}
