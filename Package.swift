@@ -19,8 +19,16 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The shipped presets stay editable TOML files in Presets/ and are compiled in.
         .target(
-            name: "NoetherCore", dependencies: ["CBLAS", .product(name: "TOMLKit", package: "TOMLKit")],
+            name: "ShippedPresets", path: "Presets",
+            resources: [
+                "adam-breaking", "bn-equilibrium", "bn-scale-growth", "layer-norm", "linear-balance", "relu-rescale",
+                "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum",
+            ].map { .embedInCode("\($0).toml") }),
+        .target(
+            name: "NoetherCore",
+            dependencies: ["CBLAS", "ShippedPresets", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: fast),
         .target(name: "NoetherUI", dependencies: ["NoetherCore"]),
         .executableTarget(

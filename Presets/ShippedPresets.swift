@@ -1,0 +1,17 @@
+/// The shipped preset files, compiled into the binary so `--preset NAME` works from any
+/// directory: SwiftPM embeds each `*.toml` of this folder as bytes (PackageResources).
+public enum ShippedPresets {
+    /// File name → TOML text, in name order.
+    public static let files: [(name: String, text: String)] = [
+        ("adam-breaking", PackageResources.adam_breaking_toml),
+        ("bn-equilibrium", PackageResources.bn_equilibrium_toml),
+        ("bn-scale-growth", PackageResources.bn_scale_growth_toml),
+        ("layer-norm", PackageResources.layer_norm_toml),
+        ("linear-balance", PackageResources.linear_balance_toml),
+        ("relu-rescale", PackageResources.relu_rescale_toml),
+        ("rmsprop-analogy", PackageResources.rmsprop_analogy_toml),
+        ("tanh-discrete", PackageResources.tanh_discrete_toml),
+        ("theory-overlay", PackageResources.theory_overlay_toml),
+        ("translation-momentum", PackageResources.translation_momentum_toml),
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
+}
