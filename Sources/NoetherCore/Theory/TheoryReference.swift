@@ -7,11 +7,6 @@ public struct TheoryReference: Sendable, Equatable {
     /// The section number cited, such as "3.2".
     public var section: String
 
-    public init(line: Int, section: String) {
-        self.line = line
-        self.section = section
-    }
-
     /// The numbers of the numbered headings of a Markdown document: "## 3. Exact identities"
     /// gives "3", "### 3.2 Momentum" gives "3.2".
     public static func headings(inMarkdown text: String) -> Set<String> {
