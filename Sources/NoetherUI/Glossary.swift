@@ -3,6 +3,7 @@ public struct GlossaryEntry: Sendable, Equatable {
     /// As it appears on screen (legend, title or table header).
     public var symbol: String
     public var name: String
+    /// One sentence, ending with the docs/THEORY.md section that explains it.
     public var meaning: String
     public init(_ symbol: String, _ name: String, _ meaning: String) {
         self.symbol = symbol
@@ -14,8 +15,94 @@ public struct GlossaryEntry: Sendable, Equatable {
 /// The one table behind the glossary page of the help screen.
 public enum Glossary {
     public static let entries: [GlossaryEntry] = [
-        GlossaryEntry("Q⁽⁰⁾", "kinetically symmetric solution",
-                      "what the charge would do if only weight decay acted on it (THEORY.md §7)"),
-        GlossaryEntry("Γ/Q₀", "KSB gap ratio", "measured charge minus Q⁽⁰⁾, over the group's starting magnitude"),
+        // Charges.
+        GlossaryEntry("Q", "Noether charge",
+                      "A number a symmetry of the loss would keep constant if training were smooth; finite steps move it (§2)."),
+        GlossaryEntry("translation", "translation charge T",
+                      "Sum of weights that can all be shifted together without changing the loss, e.g. an output column under softmax (§2.1)."),
+        GlossaryEntry("scale", "scale charge S",
+                      "Squared size |θ|² of weights whose size the loss ignores, e.g. a neuron's inputs before batch norm (§2.1)."),
+        GlossaryEntry("rescale", "rescale charge R",
+                      "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing (§2.1)."),
+        GlossaryEntry("balance", "balance matrix D",
+                      "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6)."),
+        GlossaryEntry("magnitude", "group magnitude",
+                      "Σθ² over the group's weights (Σ|θ| for translation): what residuals and ratios are divided by (§2.2)."),
+        // The curves of the charge chart.
+        GlossaryEntry("measured", "measured charge",
+                      "The charge computed from the current weights; for a family, the median over its live neurons (§7)."),
+        GlossaryEntry("10–90 %", "band across neurons",
+                      "The middle 80 % of a family's neurons: 10 % lie below the band and 10 % above it (§7)."),
+        GlossaryEntry("exact", "exact prediction",
+                      "The charge predicted from the weights' past steps by the identity (★); it lies on the measured curve (§3.5)."),
+        GlossaryEntry("(★)", "exact one-step identity",
+                      "How any charge changes in one SGD step with momentum and weight decay, exact up to rounding (§3.2)."),
+        GlossaryEntry("Q⁽⁰⁾", "symmetric reference",
+                      "The charge a learner with the same η, β, λ would have if its steps kept the symmetry; flat when λ = 0 (§7.2)."),
+        GlossaryEntry("NM", "continuum prediction",
+                      "Neural Mechanics' smooth-time prediction from the observed gradients; right to first order in η (§4)."),
+        // The gap and the forcing.
+        GlossaryEntry("KSB", "kinetic symmetry breaking",
+                      "The loss has the symmetry but a finite step does not, so the charge drifts (§5.2)."),
+        GlossaryEntry("Γ", "KSB gap",
+                      "Measured charge minus Q⁽⁰⁾: the drift all finite steps so far caused; a lower η slows it but does not undo it (§7.2)."),
+        GlossaryEntry("Γ/Q₀", "gap ratio",
+                      "The KSB gap divided by the group's magnitude at step 0, so families of any size share one axis (§7.2)."),
+        GlossaryEntry("kinetic forcing", "kinetic forcing F",
+                      "What the finite step itself adds to the charge, Q(Δ_k) + βQ(Δ_{k−1}); always 0 for translation (§7.1)."),
+        GlossaryEntry("potential forcing", "potential forcing P",
+                      "Weight decay's pull on the charge in one step, 2ηλQ (ηλT for translation) (§7.1)."),
+        GlossaryEntry("momentum carry", "momentum carry I",
+                      "The part of a charge's change that momentum carries over from the previous step, β(Q_k − Q_{k−1}) (§7.1)."),
+        GlossaryEntry("F/Q", "kinetic rate",
+                      "Kinetic forcing per step relative to the charge; in equilibrium it averages to the potential rate 2ηλ (§7.1)."),
+        GlossaryEntry("2ηλ", "potential rate",
+                      "The fraction of a charge that weight decay removes per step (ηλ for translation) (§7.1)."),
+        // Normalization panel.
+        GlossaryEntry("η_eff", "effective learning rate",
+                      "η/|θ|²: how fast a normalized neuron's direction turns; a bigger norm means smaller turns (§5.3)."),
+        GlossaryEntry("RMS angle", "angular step",
+                      "Root-mean-square angle a normalized neuron's weight vector turns in one update (§5.3)."),
+        GlossaryEntry("√(2ηλ/(1+β))", "equilibrium angle",
+                      "The RMS angle once weight decay's shrinking balances the steps' growth; it does not depend on the data (§5.3)."),
+        GlossaryEntry("(2λ/η)S²", "RMSProp accumulator",
+                      "A normalized neuron's |θ|⁴ scaled by 2λ/η: it behaves like RMSProp's average of squared gradients (§5.3)."),
+        GlossaryEntry("EMA|ĝ|²", "gradient moving average",
+                      "Moving average of |ĝ|², ĝ being the gradient at unit norm, decay (1−ηλ)⁴; (2λ/η)S² should track it (§5.3)."),
+        // Other charts and the table.
+        GlossaryEntry("|W_l|²", "layer weight norm",
+                      "Sum of squares of all weights of layer l; one curve per layer (§9.1)."),
+        GlossaryEntry("loss", "minibatch loss",
+                      "Cross-entropy (or squared error) on the current minibatch, before the update (§9.1)."),
+        GlossaryEntry("batch acc", "minibatch accuracy",
+                      "Fraction of the current minibatch that the network classifies correctly (§9.1)."),
+        GlossaryEntry("residual", "exact residual",
+                      "|measured − exact| / magnitude: about 1e-15 to 1e-13 while the symmetry holds, large when it is broken (§7.3)."),
+        GlossaryEntry("heatmap", "per-neuron heatmap",
+                      "Every neuron of a family over time, shaded by charge, gap ratio or dead: what the median hides (§9.1)."),
+        GlossaryEntry("phase portrait", "phase portrait",
+                      "Each neuron's |θ|² against its change per unit time; they settle on the line η|g|² = (2λ+ηλ²)|θ|² (§9.2)."),
+        // Health.
+        GlossaryEntry("✔ exact", "health: exact",
+                      "Every live charge matches its exact prediction to 1e-10 or better: the symmetry holds (§7.4)."),
+        GlossaryEntry("broken by design", "health: broken by design",
+                      "Adam or a normalization eps > 0 removes the symmetry on purpose; large residuals are expected (§5.5)."),
+        GlossaryEntry("degenerate", "health: degenerate",
+                      "The numbers mean little: most neurons dead or collapsed, the loss stuck, or the run near divergence (§7.4)."),
+        GlossaryEntry("dead", "dead neuron",
+                      "A neuron that gets no gradient: its charge only decays, so it is counted and left out of medians (§10.1)."),
+        GlossaryEntry("collapsed", "collapsed neuron",
+                      "A neuron whose charge fell to a tiny fraction of its start: counted, left out of medians, bands, angles (§10.1)."),
+        // Controls and time.
+        GlossaryEntry("η", "learning rate (lr)",
+                      "The step size of each update; the theory's clock runs at η per update (§1)."),
+        GlossaryEntry("β", "momentum",
+                      "Share of the previous update carried into the next one (Adam's β₁ when the optimizer is Adam) (§1)."),
+        GlossaryEntry("λ", "weight decay",
+                      "Each update also pulls every weight towards zero by ηλθ: a charge loses a fraction 2ηλ per step, ηλ for translation (§1)."),
+        GlossaryEntry("step", "update count k",
+                      "How many updates have been made; a row or point at step k shows the weights after k updates (§1)."),
+        GlossaryEntry("t = ηk", "theory time",
+                      "Steps times learning rate: the clock the theory uses, so runs with different η can be compared (§9.3)."),
     ]
 }

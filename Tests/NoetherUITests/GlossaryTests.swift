@@ -1,0 +1,55 @@
+import Foundation
+import NoetherCore
+import NoetherUI
+import Testing
+
+/// The glossary page: one table that explains every symbol and curve the explorer shows.
+@Suite("Glossary")
+struct GlossaryTests {
+    static let theory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/THEORY.md")
+
+    @Test func everyEntryHasASymbolANameAndAShortMeaning() throws {
+        try #require(!Glossary.entries.isEmpty)
+        for e in Glossary.entries {
+            #expect(!e.symbol.trimmingCharacters(in: .whitespaces).isEmpty, "empty symbol: \(e.name)")
+            #expect(!e.name.trimmingCharacters(in: .whitespaces).isEmpty, "empty name: \(e.symbol)")
+            #expect(!e.meaning.trimmingCharacters(in: .whitespaces).isEmpty, "empty meaning: \(e.symbol)")
+            // One sentence that fits a help page line.
+            #expect(e.meaning.count <= 140, "\(e.symbol): meaning has \(e.meaning.count) characters")
+            #expect(e.meaning.hasSuffix("."), "\(e.symbol): meaning is not one finished sentence")
+        }
+    }
+
+    @Test func symbolsAreUnique() {
+        var seen: [String: Int] = [:]
+        for e in Glossary.entries { seen[e.symbol, default: 0] += 1 }
+        #expect(seen.filter { $0.value > 1 }.isEmpty, "repeated symbols: \(seen.filter { $0.value > 1 }.keys.sorted())")
+    }
+
+    @Test func everyEntryCitesASectionOfTheTheoryThatExists() throws {
+        let text = try String(contentsOf: Self.theory, encoding: .utf8)
+        let headings = TheoryReference.headings(inMarkdown: text)
+        try #require(!headings.isEmpty, "docs/THEORY.md has no numbered headings")
+        for e in Glossary.entries {
+            let cited = TheoryReference.references(in: e.meaning)
+            #expect(!cited.isEmpty, "\(e.symbol) cites no section")
+            for r in cited {
+                #expect(headings.contains(r.section), "\(e.symbol) cites \u{A7}\(r.section), which docs/THEORY.md lacks")
+            }
+        }
+    }
+
+    /// What the explorer puts on screen and the theory names: each must be explained.
+    @Test func coversEverySymbolAndCurveOnScreen() {
+        let symbols = Set(Glossary.entries.map(\.symbol))
+        let required = [
+            "Q", "translation", "scale", "rescale", "balance", "measured", "10–90 %", "exact", "Q⁽⁰⁾", "NM",
+            "Γ", "Γ/Q₀", "kinetic forcing", "potential forcing", "η_eff", "RMS angle", "√(2ηλ/(1+β))",
+            "(2λ/η)S²", "EMA|ĝ|²", "|W_l|²", "loss", "batch acc", "residual", "broken by design", "degenerate",
+            "dead", "collapsed", "β", "λ", "η", "t = ηk", "heatmap", "phase portrait",
+        ]
+        #expect(required.filter { !symbols.contains($0) }.isEmpty,
+                "not explained: \(required.filter { !symbols.contains($0) })")
+    }
+}
