@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI"], path: "Benchmarks/NoetherBench",
             swiftSettings: fast),
-        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore"]),
+        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets"]),
         .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["noether"]),
     ]

@@ -32,13 +32,33 @@ struct Run: ParsableCommand {
 }
 
 struct Presets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the presets: name, then title.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the presets: name, where it comes from, title.",
+        discussion: """
+            Presets are built in, or TOML files in $XDG_CONFIG_HOME/noether/presets (else \
+            ~/.config/noether/presets; the explorer's `w` saves there) and in the folders of \
+            $NOETHER_PRESETS (separated by ':'). A user file with a built-in preset's name takes its place. \
+            `noether presets show NAME` prints a preset's TOML to copy and edit.
+            """,
+        subcommands: [Show.self])
 
     func run() throws {
-        let all: [Preset]
-        do { all = try PresetLibrary.all() } catch { throw RunFailure("\(error)") }
-        let width = all.map(\.name.count).max() ?? 0
-        for p in all { print(p.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + p.title) }
+        let (entries, skipped) = PresetLibrary.catalog()
+        for problem in skipped { FileHandle.standardError.write(Data("noether: skipped \(problem)\n".utf8)) }
+        let width = entries.map(\.preset.name.count).max() ?? 0
+        let sourceWidth = entries.map(\.source.count).max() ?? 0
+        for e in entries {
+            print(e.preset.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                  + e.source.padding(toLength: sourceWidth + 2, withPad: " ", startingAt: 0) + e.preset.title)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a preset as TOML.")
+        @Argument(help: "Preset name or path.") var name: String
+        func run() throws {
+            do { print(try PresetLibrary.load(name).toml(), terminator: "") } catch { throw RunFailure("\(error)") }
+        }
     }
 }
 

@@ -44,7 +44,7 @@ enum Explorer {
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()
-        state.presets = (try? PresetLibrary.all()) ?? [PresetLibrary.builtInDefault]
+        state.presets = PresetLibrary.all()
         let screen = Screen(unicode: unicode, color: color, dots: dots)
         while !quit.isSet && !state.quit {
             let key = terminal.readKey()  // waits at most one frame

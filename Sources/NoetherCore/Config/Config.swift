@@ -164,12 +164,16 @@ extension Config {
         guard (0...1).contains(labelNoise) else {
             throw ConfigError("label-noise", "must be a fraction in [0, 1], got \(labelNoise)")
         }
-        guard noise.isFinite, noise >= 0 else { throw ConfigError("noise", "must be ≥ 0, got \(noise)") }
+        guard noise.isFinite, noise >= 0, noise <= 1e6 else { throw ConfigError("noise", "must be in [0, 1e6], got \(noise)") }
         guard (1...64).contains(targets) else { throw ConfigError("targets", "must be 1…64, got \(targets)") }
-        if let initStd, !(initStd.isFinite && initStd > 0) {
-            throw ConfigError("init-std", "must be > 0, got \(initStd)")
+        // Bounds that keep the first forward pass finite, so a bad value is named here and not
+        // reported later as a divergence "at step 0".
+        if let initStd, !(initStd.isFinite && initStd > 0 && initStd <= 100) {
+            throw ConfigError("init-std", "must be in (0, 100], got \(initStd)")
         }
-        guard outputShift.isFinite else { throw ConfigError("output-shift", "must be finite, got \(outputShift)") }
+        guard outputShift.isFinite, abs(outputShift) <= 1e6 else {
+            throw ConfigError("output-shift", "must be within ±1e6, got \(outputShift)")
+        }
         // TOML integers are 64-bit signed: larger seeds could not be saved and read back.
         guard seed <= UInt64(Int64.max) else {
             throw ConfigError("seed", "must be 0…9223372036854775807, got \(seed)")

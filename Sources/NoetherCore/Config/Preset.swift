@@ -1,4 +1,5 @@
 import Foundation
+import ShippedPresets
 
 /// A change of live parameters at a step, with optional narration: how presets tell a story
 /// and how recordings remember what the user did.
@@ -211,7 +212,8 @@ extension Preset {
     static func configLines(_ config: Config) -> String { Config.lines(config) }
 }
 
-/// Where presets come from: the built-in default, and the TOML files of a Presets folder.
+/// Where presets come from: the built-in default, the shipped presets compiled in, and the
+/// user's folders.
 public enum PresetLibrary {
     public static let builtInDefault = Preset(
         name: "default", title: "Batch-norm ReLU MLP on blobs",
@@ -240,43 +242,60 @@ public enum PresetLibrary {
         return (env["HOME"] ?? NSHomeDirectory()) + "/.config/noether/presets"
     }
 
-    /// Folders searched for presets: $NOETHER_PRESETS, ./Presets, then a Presets folder beside
-    /// or above the executable (so a built checkout finds its own presets).
-    public static func searchPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
-        var paths: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NOETHER_PRESETS"], !env.isEmpty { paths.append(env) }
-        paths.append(FileManager.default.currentDirectoryPath + "/Presets")
-        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            paths.append(dir.appendingPathComponent("Presets").path)
-            paths.append(dir.appendingPathComponent("share/noether/presets").path)
-            dir.deleteLastPathComponent()
+    /// Folders of the user's own presets, in search order: the user folder, then each folder of
+    /// $NOETHER_PRESETS (separated by ':').
+    public static var userFolders: [String] {
+        var folders = [userPresetsFolder]
+        if let env = ProcessInfo.processInfo.environment["NOETHER_PRESETS"] {
+            folders += env.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         }
-        var seen = Set<String>()
-        return paths.filter { seen.insert($0).inserted }
+        return folders
     }
 
-    /// Every preset: the built-in default first, then each file of the first folder that has any.
-    public static func all() throws(PresetError) -> [Preset] {
-        var out = [builtInDefault]
-        for dir in searchPaths() {
-            guard let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
-            let tomls = files.filter { $0.hasSuffix(".toml") }.sorted()
-            if tomls.isEmpty { continue }
-            for f in tomls { out.append(try loadFile(dir + "/" + f)) }
-            break
-        }
-        return out
+    /// One preset with where it came from ("built-in" or its file).
+    public struct Entry: Sendable {
+        public var preset: Preset
+        public var source: String
     }
 
-    /// A preset by name (lowercase letters, digits, hyphens) or by path to a TOML file.
+    /// Every preset: the built-in default, the shipped presets compiled into the binary, then each
+    /// `*.toml` of the user folders (a user file with a shipped preset's name takes its place).
+    /// Files that cannot be read are skipped and returned with their errors, so one broken or
+    /// half-written file never hides the others; hidden files and editor backups are ignored.
+    public static func catalog(folders: [String] = userFolders) -> (entries: [Entry], skipped: [PresetError]) {
+        var entries = [Entry(preset: builtInDefault, source: "built-in")]
+        var skipped: [PresetError] = []
+        for (name, text) in ShippedPresets.files {
+            do { entries.append(Entry(preset: try Preset.parse(text, name: name, file: "built-in \(name).toml"), source: "built-in")) }
+            catch { skipped.append(error) }
+        }
+        for folder in folders {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for file in files.sorted() where file.hasSuffix(".toml") && !file.hasPrefix(".") && !file.hasPrefix("#") {
+                let path = folder + "/" + file
+                do {
+                    let preset = try loadFile(path)
+                    entries.removeAll { $0.preset.name == preset.name }
+                    entries.append(Entry(preset: preset, source: path))
+                } catch { skipped.append(error) }
+            }
+        }
+        return (entries, skipped)
+    }
+
+    /// Every preset that can be read (see `catalog`).
+    public static func all() -> [Preset] { catalog().entries.map(\.preset) }
+
+    /// A preset by name (see `catalog`) or by path to a TOML file.
     public static func load(_ nameOrPath: String) throws(PresetError) -> Preset {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return try loadFile(nameOrPath) }
-        if nameOrPath == "default" { return builtInDefault }
-        let presets = try all()
-        if let p = presets.first(where: { $0.name == nameOrPath }) { return p }
+        let (entries, skipped) = catalog()
+        if let p = entries.last(where: { $0.preset.name == nameOrPath }) { return p.preset }
+        if let broken = skipped.first(where: { URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent == nameOrPath }) {
+            throw broken
+        }
         throw PresetError(file: nameOrPath, line: nil,
-                          message: "no such preset; available: \(presets.map(\.name).joined(separator: ", "))")
+                          message: "no such preset; available: \(entries.map(\.preset.name).joined(separator: ", ")) (user presets go in \(userPresetsFolder))")
     }
 
     public static func loadFile(_ path: String) throws(PresetError) -> Preset {

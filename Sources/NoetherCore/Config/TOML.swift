@@ -53,9 +53,8 @@ public enum TOML {
         }
         // TOMLKit keeps each array's order but not the order between differently named arrays,
         // nor lines: both come from the text, which TOMLKit has just validated.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        // Any line ending counts ("\r\n" is one Character in Swift, so splitting on "\n" misses it).
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let sections = Section.scan(lines)
         var doc = TOMLDocument()
         var arrays: [String: [TOMLTable]] = [:]

@@ -97,6 +97,8 @@ public struct Dataset: Sendable {
 /// Reads a user's CSV: numeric feature columns, then the label (classification) or the
 /// last `targets` columns (regression). An optional header line is recognised by not being numeric.
 enum CSVData {
+    static let largestValue = 1e150
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -110,7 +112,8 @@ enum CSVData {
         }
         var rows: [[Double]] = []
         var width = -1
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on any line ending: "\r\n" is one Character in Swift, so splitting on "\n" misses it.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -129,7 +132,13 @@ enum CSVData {
             for (column, value) in numbers.enumerated() {
                 guard let value, value.isFinite else {
                     throw Failure(description:
-                        "\(path):\(index + 1): column \(column + 1): '\(fields[column])' is not a finite number")
+                        "\(path):\(index + 1): column \(column + 1): '\(TOML.excerpt(fields[column]))' is not a finite number")
+                }
+                // Squares and products of inputs must stay finite, or training fails at step 0 for
+                // a reason that is not the learning rate's.
+                guard abs(value) <= CSVData.largestValue else {
+                    throw Failure(description:
+                        "\(path):\(index + 1): column \(column + 1): \(TOML.excerpt(fields[column])) is too large; values must lie within ±1e150")
                 }
                 row.append(value)
             }
@@ -137,7 +146,7 @@ enum CSVData {
                 let label = row[width - 1]
                 guard label >= 0, label == label.rounded(), label < 65 else {
                     throw Failure(description:
-                        "\(path):\(index + 1): column \(width): label must be a whole number 0…64, got \(fields[width - 1])")
+                        "\(path):\(index + 1): column \(width): label must be a whole number 0…64, got \(TOML.excerpt(fields[width - 1]))")
                 }
             }
             rows.append(row)
