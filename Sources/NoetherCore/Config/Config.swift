@@ -94,6 +94,9 @@ public struct Config: Equatable, Codable, Sendable {
 
     public init() {}
 
+    /// The most updates one run may take.
+    public static let maxSteps = 100_000_000
+
     public var live: LiveParameters {
         get { LiveParameters(learningRate: lr, momentum: momentum, weightDecay: weightDecay) }
         set { lr = newValue.learningRate; momentum = newValue.momentum; weightDecay = newValue.weightDecay }
@@ -161,8 +164,9 @@ extension Config {
             throw ConfigError("init-std", "must be > 0, got \(initStd)")
         }
         guard outputShift.isFinite else { throw ConfigError("output-shift", "must be finite, got \(outputShift)") }
-        guard steps >= 0, steps <= 100_000_000 else {
-            throw ConfigError("steps", "must be 0…100000000, got \(steps)")
+        guard steps >= 0, steps <= Config.maxSteps else {
+            throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
         }
+        try checkMemory()
     }
 }
