@@ -66,6 +66,11 @@ public struct Recording: Equatable, Sendable {
             guard let step = try integer("step") else {
                 throw PresetError(file: file, line: table.line, message: "[[\(table.name)]] table needs step = N")
             }
+            // [[at]] order is checked where changes are read (several may share a step).
+            if step < runs[current].noted, table.name != "at" {
+                throw PresetError(file: file, line: table.line,
+                                  message: "[[\(table.name)]] at step \(step) before step \(runs[current].noted), noted earlier in run \(current)")
+            }
             switch table.name {
             case "reset":
                 guard run == current + 1 else {
@@ -83,22 +88,10 @@ public struct Recording: Equatable, Sendable {
                 throw PresetError(file: file, line: table.line,
                                   message: "unknown table [[\(table.name)]]; a recording has [[at]], [[reset]], [[progress]] and [[stop]]")
             }
-            if step < runs[current].noted, table.name != "at" {
-                throw PresetError(file: file, line: table.line,
-                                  message: "[[\(table.name)]] at step \(step) before step \(runs[current].noted), noted earlier in run \(current)")
-            }
             runs[current].noted = max(runs[current].noted, step)
             if table.name == "at" { runs[current].tables.append((table.name, table.line, table.entries.filter { $0.key != "run" })) }
             if table.name == "stop" { stop = (step, table.line) }
         }
-        for (i, run) in runs.enumerated() {
-            let end = i == runs.count - 1 ? stop?.step : run.end
-            if let end, let late = run.tables.last(where: { t in t.entries.contains { $0.key == "step" && $0.value > .integer(end) } }) {
-                let what = i == runs.count - 1 ? "the recording stopped" : "run \(i) was reset"
-                throw PresetError(file: file, line: late.line, message: "change after \(what) at step \(end)")
-            }
-        }
-
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var parsed: [Run] = []
         for (i, run) in runs.enumerated() {
@@ -136,13 +129,6 @@ public struct Recording: Equatable, Sendable {
             throw PresetError(file: path, line: nil, message: "not UTF-8 text: not a noether recording")
         }
         return try parse(text, file: path)
-    }
-}
-
-private extension TOMLValue {
-    static func > (a: TOMLValue, b: TOMLValue) -> Bool {
-        if case .integer(let x) = a, case .integer(let y) = b { return x > y }
-        return false
     }
 }
 
