@@ -141,3 +141,20 @@ struct FileSafetyTests {
         #expect(contents(dir("rec.toml")).contains("[[stop]]"), "the recording was stopped where the rows end")
     }
 }
+
+extension FileSafetyTests {
+    /// The explorer's frame statistics go through the same writer: a symlink stays a link.
+    @Test func frameStatisticsWriteThroughASymlink() {
+        let dir = TemporaryFolder()
+        #expect(FileManager.default.createFile(atPath: dir("stats"), contents: nil))
+        #expect(symlink("stats", dir("link")) == 0)
+        let tmux = ExplorerEndToEndTests.Tmux()
+        tmux.type("NOETHER_FRAME_STATS=\(dir("link")) \(ExplorerEndToEndTests.binary) --width 4 --samples 64; echo \"exit=$?\"")
+        tmux.send("Enter")
+        guard tmux.waitFor("the explorer", { ExplorerEndToEndTests.step($0).map { $0 > 0 } ?? false }) != nil else { return }
+        tmux.send("q")
+        #expect(tmux.waitFor("the shell again") { $0.contains("exit=0") } != nil)
+        #expect(fileType(dir("link")) == S_IFLNK, "the link was replaced")
+        #expect(contents(dir("stats")).hasPrefix("frames "))
+    }
+}
