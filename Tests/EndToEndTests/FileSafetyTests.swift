@@ -59,7 +59,7 @@ struct FileSafetyTests {
     @Test func namedPipeFeedsAReader() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
-        let r = shell("cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))'; s=$?; wait; exit $s")
+        let r = shell("cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
         #expect(r.status == 0, "\(r.output)")
         #expect(fileType(dir("pipe")) == S_IFIFO)
         let rows = contents(dir("copy")).split(separator: "\n")
@@ -120,6 +120,15 @@ struct FileSafetyTests {
         let r = noether("run \(Self.small) \(flag) '\(full)' \(flag == "--out" ? "" : "--out '\(dir("rows"))'")")
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output.contains("\(full): cannot write: No space left on device"), "\(r.output)")
+    }
+
+    /// A reader that goes away: the run stops naming the output instead of dying silently by SIGPIPE.
+    @Test func closedPipeStopsTheRunNamingTheFile() {
+        let dir = TemporaryFolder()
+        #expect(mkfifo(dir("pipe"), 0o600) == 0)
+        let r = shell("head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output == "noether: \(dir("pipe")): cannot write: Broken pipe\n", "\(r.output)")
     }
 
     /// A 256 KB tmpfs fills mid-run (rows are flushed in 64 KB runs of whole lines): exit 1 naming the file, and the file ends with a whole line.
