@@ -194,11 +194,10 @@ public final class SimulationThread: Sendable {
                 if let sim { p.config.live = sim.live }
                 p.schedule = []
                 let path = "noether-preset-\(Int(Date().timeIntervalSince1970)).toml"
-                if FileManager.default.createFile(atPath: path, contents: Data(p.toml().utf8)) {
+                do {
+                    try OutputFile.write(p.toml(), to: path)
                     say("saved \(path)")
-                } else {
-                    say("cannot write \(path)")
-                }
+                } catch { say("\(error)") }
             case .quit: break
             }
         }

@@ -8,26 +8,15 @@ struct Run: ParsableCommand {
         abstract: "Train headless and write every step's charges and their exact theory.")
 
     @OptionGroup var options: ConfigOptions
-    @Option(help: "Write every Nth step (the last step is always written).") var every = 1
-    @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
-    @Option(help: "Per row: summary (loss, norms, one line per symmetry kind), families, or neurons (every group).")
-    var detail = OutputDetail.families
-    @Flag(help: "Print the dictionary of output fields (docs/FIELDS.md) and exit.") var fields = false
-    @Option(help: "Output file (default: standard output).") var out: String?
-    @Option(help: "Write the parameters at the written steps (JSON Lines, PyTorch layout).") var dumpParams: String?
-    @Option(help: "Write the training set as CSV.") var dumpData: String?
+    @OptionGroup var output: OutputOptions
     @Option(help: "Record the configuration and every change, for `noether replay`.") var record: String?
-
-    func validate() throws {
-        guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
-    }
+    @Flag(help: "Print the dictionary of output fields (docs/FIELDS.md) and exit.") var fields = false
 
     func run() throws {
         if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
-        try Headless.run(preset, steps: config.steps, OutputOptions(
-            every: every, format: format, detail: detail, out: out, dumpParams: dumpParams, dumpData: dumpData,
-            record: record))
+        try DistinctPaths.check(outputs: output.outputs + [("--record", record)], inputs: DistinctPaths.inputs(options, config))
+        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record)
     }
 }
 
@@ -64,28 +53,54 @@ struct Presets: ParsableCommand {
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay a recording in the explorer, or headless with the same observations byte for byte.")
+        abstract: "Replay a recording in the explorer, or headless with the same observations byte for byte.",
+        discussion: """
+            A recording holds every run of a session (a reset starts a new run). Headless, the runs \
+            are written one after another; when there are several, each JSON line starts with \
+            "run": n, and CSV (one header, one set of columns) needs --run N to pick one run.
+            """)
 
     @Argument(help: "A file written by --record.") var file: String
     @Flag(help: "Write observations instead of opening the explorer.") var headless = false
-    @Option(help: "Write every Nth step.") var every = 1
-    @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
-    @Option(help: "Per row: summary, families or neurons (see `noether run --help`).")
-    var detail = OutputDetail.families
-    @Option(help: "Output file (default: standard output).") var out: String?
-    @Option(help: "Steps to replay when the recording did not stop cleanly.") var steps: Int?
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("run"), help: "Replay only this run of the session (0 is the first; each reset starts the next).")
+    var only: Int?
+    @Option(help: "Steps of the last replayed run, instead of where the recording stopped.") var steps: Int?
     @Flag(help: "ASCII characters only.") var ascii = false
     @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
 
+    func validate() throws {
+        if let steps, !(0...Config.maxSteps).contains(steps) {
+            throw ValidationError("--steps must be 0…\(Config.maxSteps), got \(steps)")
+        }
+        if let only, only < 0 { throw ValidationError("--run must be 0 or more, got \(only)") }
+    }
+
     func run() throws {
         let recording: Recording
         do { recording = try Recording.load(file) } catch { throw RunFailure("\(error)") }
-        let total = steps ?? recording.stopStep ?? recording.preset.config.steps
+        for warning in recording.warnings { FileHandle.standardError.write(Data("noether: \(warning)\n".utf8)) }
+        var segments = recording.runs.enumerated().map { Headless.Segment(run: $0, preset: $1.preset, steps: $1.steps) }
+        if let only {
+            guard only < segments.count else {
+                throw RunFailure("--run \(only): \(file) has \(segments.count == 1 ? "1 run (0)" : "\(segments.count) runs (0…\(segments.count - 1))")")
+            }
+            segments = [segments[only]]
+        }
+        if let steps {
+            segments[segments.count - 1].steps = steps
+        } else if recording.stopStep == nil, only == nil || only == recording.runs.count - 1 {
+            FileHandle.standardError.write(Data("noether: \(file): the recording ends without [[stop]] (interrupted?); replaying to step \(segments.last!.steps), the last step it noted\n".utf8))
+        }
         if headless {
-            try Headless.run(recording.preset, steps: total, OutputOptions(every: every, format: format, detail: detail, out: out))
+            if segments.count > 1, output.format == .csv || output.dumpData != nil {
+                throw RunFailure("\(file) holds \(segments.count) runs (a reset starts each); \(output.format == .csv ? "CSV has one set of columns" : "--dump-data writes one data set"): pick one with --run N (0…\(segments.count - 1)), or use --format jsonl, whose rows carry \"run\"")
+            }
+            try DistinctPaths.check(outputs: output.outputs, inputs: [("the recording", file)])
+            try Headless.run(segments, labelRuns: segments.count > 1, output)
         } else {
-            try Explorer.launch(preset: recording.preset, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor)
+            try Explorer.launch(preset: segments[0].preset, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor)
         }
     }
 }
@@ -101,7 +116,9 @@ struct Explore: ParsableCommand {
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
 
     func run() throws {
-        let (_, preset) = try options.resolve()
+        let (config, preset) = try options.resolve()
+        // Refused before the terminal is taken: a session that cannot be recorded is not started.
+        try DistinctPaths.check(outputs: [("--record", record)], inputs: DistinctPaths.inputs(options, config))
         try Explorer.launch(preset: preset, replay: false, record: record, dots: ascii ? .ascii : glyphs, noColor: noColor)
     }
 }

@@ -1,9 +1,9 @@
+import ArgumentParser
 import CNcursesw
 import Dispatch
 import Foundation
 import NoetherCore
 import NoetherUI
-import Synchronization
 
 /// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
 /// on the main thread (every curses call happens here).
@@ -27,16 +27,8 @@ enum Explorer {
         let env = ProcessInfo.processInfo.environment
         let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty
 
-        let quit = QuitFlag()
         // Signals first: otherwise ncurses installs its own handlers and exits without our cleanup.
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { @Sendable in quit.set() }
-            source.resume()
-            sources.append(source)
-        }
+        let signals = StopSignals()
         noether_install_crash_handlers()
         noether_install_atexit()
 
@@ -46,7 +38,7 @@ enum Explorer {
         var state = AppState()
         state.presets = PresetLibrary.all()
         let screen = Screen(unicode: unicode, color: color, dots: dots)
-        while !quit.isSet && !state.quit {
+        while signals.caught == nil && !state.quit {
             let key = terminal.readKey()  // waits at most one frame
             let snapshot = simulator.snapshot()
             if let key, key != .resize {
@@ -60,8 +52,10 @@ enum Explorer {
         }
         terminal.close()
         simulator.stop()
-        for s in sources { s.cancel() }
+        signals.cancel()
         FrameStats.shared.report()
+        // Stopped by a signal: the terminal is restored and the recording closed; say so to the shell.
+        if let code = signals.exitCode { throw ExitCode(code) }
     }
 
     static func localeAsksUTF8() -> Bool {
@@ -69,13 +63,6 @@ enum Explorer {
         let value = env["LC_ALL"] ?? env["LC_CTYPE"] ?? env["LANG"] ?? ""
         return value.uppercased().contains("UTF-8") || value.uppercased().contains("UTF8")
     }
-}
-
-/// Set from a signal source, read by the UI loop.
-final class QuitFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
 }
 
 /// Frame-time statistics, written to $NOETHER_FRAME_STATS on exit (for measuring, never to the screen).
@@ -88,7 +75,9 @@ final class FrameStats: @unchecked Sendable {
         let sorted = times.sorted()
         let text = String(format: "frames %d  median %.2f ms  p90 %.2f ms  max %.2f ms\n", sorted.count,
                           sorted[sorted.count / 2], sorted[sorted.count * 9 / 10], sorted.last!)
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        do { try OutputFile.write(text, to: path) } catch {
+            FileHandle.standardError.write(Data("noether: NOETHER_FRAME_STATS: \(error)\n".utf8))
+        }
     }
 }
 

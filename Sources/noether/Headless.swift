@@ -1,90 +1,133 @@
+import ArgumentParser
 import Foundation
 import NoetherCore
 
-/// Buffered writing to standard output or a file; flushed in large chunks.
+/// Rows of one output, buffered and written whole lines at a time, so that a run stopped by a
+/// full disk or a signal never leaves half a line; a write error stops the run naming the file.
 final class OutputSink {
-    private let handle: FileHandle
+    private let file: OutputFile
     private var buffer = ""
-    let path: String?
 
-    init(path: String?) throws {
-        self.path = path
-        if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let h = FileHandle(forWritingAtPath: path) else {
-                throw RunFailure("\(path): cannot create the output file")
-            }
-            handle = h
-        } else {
-            handle = .standardOutput
-        }
-    }
+    init(path: String?) throws(OutputError) { file = try OutputFile(path: path ?? "-") }
 
-    func line(_ s: String) {
+    func line(_ s: String) throws(OutputError) {
         buffer += s
         buffer += "\n"
-        if buffer.utf8.count > 1 << 16 { flush() }
+        if buffer.utf8.count > 1 << 16 { try flush() }
     }
 
-    func flush() {
+    func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
-        try? handle.write(contentsOf: Data(buffer.utf8))
-        buffer = ""
+        defer { buffer = "" }
+        try file.write(buffer)
+    }
+
+    func finish() throws(OutputError) {
+        try flush()
+        try file.close()
     }
 }
 
-/// Options for where and how a headless run writes.
-struct OutputOptions {
-    var every = 1
-    var format = OutputFormat.jsonl
+/// Where and how `noether run` and `noether replay --headless` write: one set of options with
+/// one validation, shared by both commands.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Write every Nth step (the last step is always written).") var every = 1
+    @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
+    @Option(help: "Per row: summary (loss, norms, one entry per symmetry kind), families, or neurons (every group).")
     var detail = OutputDetail.families
-    var out: String?
-    var dumpParams: String?
-    var dumpData: String?
-    var record: String?
+    @Option(help: "Output file (default: standard output).") var out: String?
+    @Option(help: "Write the parameters at the written steps (JSON Lines, PyTorch layout).") var dumpParams: String?
+    @Option(help: "Write the training set as CSV.") var dumpData: String?
+
+    func validate() throws {
+        guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
+    }
+
+    var outputs: [(flag: String, path: String?)] {
+        [("--out", out), ("--dump-params", dumpParams), ("--dump-data", dumpData)]
+    }
 }
 
 /// The headless loop shared by `noether run` and `noether replay --headless`: schedule changes
 /// apply at their step before that step is observed, so row k shows the parameters of update k+1.
+///
+/// A replayed session of several runs (a recording with resets) writes them one after another;
+/// each JSON line then starts with `"run": n`. INT, TERM and HUP stop the run at the next step
+/// boundary: that step's row is written, every row flushed, the recording stopped there, and
+/// the process exits with 128 + the signal number.
 enum Headless {
-    static func run(_ preset: Preset, steps: Int, _ o: OutputOptions) throws {
-        let config = preset.config
-        let sim: Simulator
-        do { sim = try Simulator(config) } catch { throw RunFailure("\(error)") }
-        for note in sim.symmetries.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        if let path = o.dumpData {
-            guard FileManager.default.createFile(atPath: path, contents: Data(sim.data.csv().utf8)) else {
-                throw RunFailure("\(path): cannot write the data file")
+    struct Segment {
+        var run: Int
+        var preset: Preset
+        var steps: Int
+    }
+
+    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil) throws {
+        // A reader that goes away is a write error naming the output, not a silent death.
+        signal(SIGPIPE, SIG_IGN)
+        let out: OutputSink, params: OutputSink?
+        let recorder: Recorder?
+        do {
+            out = try OutputSink(path: o.out)
+            params = try o.dumpParams.map { path throws(OutputError) in try OutputSink(path: path) }
+            recorder = try record.map { path throws(PresetError) in
+                try Recorder(path: path, preset: segments[0].preset, version: Noether.version)
             }
-        }
-        let out = try OutputSink(path: o.out)
-        let params = try o.dumpParams.map { try OutputSink(path: $0) }
-        let recorder = try o.record.map { path throws(PresetError) in
-            try Recorder(path: path, preset: preset, version: Noether.version)
-        }
-        var pending = preset.schedule[...]
-        var wroteHeader = false
-        defer { out.flush(); params?.flush() }
-        for k in 0...steps {
-            for change in try sim.applyDue(&pending) { try recorder?.record(change) }
-            if k % o.every == 0 || k == steps {
-                let obs = sim.observation()
-                switch o.format {
-                case .jsonl: out.line(ObservationFormat.jsonLine(obs, detail: o.detail))
-                case .csv:
-                    if !wroteHeader { out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
-                    out.line(ObservationFormat.csvRow(obs, detail: o.detail))
+        } catch { throw RunFailure("\(error)", code: 1) }
+        let signals = StopSignals()
+        defer { signals.cancel() }
+        var step = 0
+        do {
+            var wroteHeader = false
+            for segment in segments {
+                let sim: Simulator
+                do { sim = try Simulator(segment.preset.config) } catch { throw RunFailure("\(error)") }
+                for note in sim.symmetries.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+                if let path = o.dumpData, segment.run == segments[0].run { try OutputFile.write(sim.data.csv(), to: path) }
+                let label = labelRuns ? "{\"run\":\(segment.run)," : nil
+                var pending = segment.preset.schedule[...]
+                step = 0
+                while true {
+                    let interrupted = signals.caught != nil
+                    for change in try sim.applyDue(&pending) { try recorder?.record(change) }
+                    let last = step == segment.steps || interrupted
+                    if step % o.every == 0 || last {
+                        let obs = sim.observation()
+                        switch o.format {
+                        case .jsonl:
+                            try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run : nil))
+                        case .csv:
+                            if !wroteHeader { try out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
+                            try out.line(ObservationFormat.csvRow(obs, detail: o.detail))
+                        }
+                        let p = ObservationFormat.parameterLine(step: step, sim.parameters())
+                        try params?.line(label.map { $0 + p.dropFirst() } ?? p)
+                    }
+                    if last { break }
+                    do { try sim.advance() } catch {
+                        try out.finish()
+                        try params?.finish()
+                        try recorder?.stop(at: sim.step)
+                        throw RunFailure("\(error)", code: 1)
+                    }
+                    step += 1
+                    try recorder?.progress(at: step)
                 }
-                params?.line(ObservationFormat.parameterLine(step: k, sim.parameters()))
+                if signals.caught != nil { break }
             }
-            if k < steps {
-                do { try sim.advance() } catch {
-                    out.flush()
-                    try recorder?.stop(at: sim.step)
-                    throw RunFailure("\(error)", code: 1)
-                }
-            }
+            try out.finish()
+            try params?.finish()
+            try recorder?.stop(at: step)
+        } catch let failure as RunFailure {
+            throw failure
+        } catch {
+            // A write failed (full disk, closed pipe, I/O error): stop, keeping the recording whole.
+            try? recorder?.stop(at: step)
+            throw RunFailure("\(error)", code: 1)
         }
-        try recorder?.stop(at: steps)
+        if let sig = signals.caught, let code = signals.exitCode {
+            FileHandle.standardError.write(Data("noether: stopped by \(String(cString: strsignal(sig))) at step \(step); every row up to it is written\n".utf8))
+            throw ExitCode(code)
+        }
     }
 }

@@ -103,6 +103,9 @@ public struct Config: Equatable, Codable, Sendable {
         case initStd = "init-std", outputShift = "output-shift", seed, steps
     }
 
+    /// The most updates one run may take.
+    public static let maxSteps = 100_000_000
+
     public var live: LiveParameters {
         get { LiveParameters(learningRate: lr, momentum: momentum, weightDecay: weightDecay) }
         set { lr = newValue.learningRate; momentum = newValue.momentum; weightDecay = newValue.weightDecay }
@@ -178,8 +181,9 @@ extension Config {
         guard seed <= UInt64(Int64.max) else {
             throw ConfigError("seed", "must be 0…9223372036854775807, got \(seed)")
         }
-        guard steps >= 0, steps <= 100_000_000 else {
-            throw ConfigError("steps", "must be 0…100000000, got \(steps)")
+        guard steps >= 0, steps <= Config.maxSteps else {
+            throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
         }
+        try checkMemory()
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What a configuration needs in memory, estimated from its sizes before anything is
+/// allocated, so that settings inside every documented range that together do not fit are
+/// refused with the estimate instead of aborting in the allocator.
+public struct MemoryEstimate: Equatable, Sendable {
+    /// The training set (features, labels or targets, the shuffle order).
+    public var data: Int
+    /// Parameters, previous parameters, gradient, velocity, Adam's second moment, one copy
+    /// for observations: about six buffers of the parameter count.
+    public var parameters: Int
+    /// Forward and backward activations of one minibatch.
+    public var activations: Int
+    /// The charge tracker: about twenty numbers per group channel (balance groups hold n²).
+    public var tracker: Int
+
+    public var total: Int { data + parameters + activations + tracker }
+
+    public init(_ c: Config) {
+        let inputs: Int
+        let outputs: Int
+        var dataBytes = 0
+        switch c.data {
+        case .blobs: (inputs, outputs) = (c.inputDim ?? 10, c.classes)
+        case .spirals: (inputs, outputs) = (2, c.classes)
+        case .teacher: (inputs, outputs) = (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
+        case .file(let path):
+            // Unknown until read: the text and its numbers, sized by the file.
+            (inputs, outputs) = (c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            dataBytes = 4 * size
+        }
+        let samples = c.data.isFile ? 0 : c.samples
+        let labels = c.resolvedTask == .classification ? 1 : outputs
+        data = dataBytes + 8 * samples * (inputs + labels + 1)
+
+        let widths = Array(repeating: c.width, count: c.depth)
+        let fanIns = [inputs] + widths
+        let fanOuts = widths + [outputs]
+        let count = zip(fanIns, fanOuts).map { ($0 + (c.bias ? 1 : 0)) * $1 }.reduce(0, +)
+        parameters = 8 * 6 * count
+
+        let batch = c.data.isFile ? c.batchSize : min(c.batchSize, c.samples)
+        activations = 8 * batch * (4 * c.depth * c.width + 3 * c.width + 2 * outputs + inputs)
+
+        let balance = c.arch == .linear && c.norm == .none ? c.depth * c.width * c.width : 0
+        tracker = 8 * 20 * (2 * c.depth * c.width + outputs + balance) + (balance > 0 ? 8 * count : 0)
+    }
+
+    /// The part that is largest, named by the option that controls it most.
+    var largest: (option: String, part: String, bytes: Int) {
+        [("samples", "the data set", data), ("width", "parameters and charges", parameters + tracker),
+         ("batch-size", "one minibatch's activations", activations)].max { $0.2 < $1.2 }!
+    }
+}
+
+extension Config {
+    /// Refuses a configuration that needs more than three quarters of `physicalMemory`.
+    public func checkMemory(physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) throws(ConfigError) {
+        let estimate = MemoryEstimate(self)
+        let limit = Double(physicalMemory) * 0.75
+        guard Double(estimate.total) > limit else { return }
+        let largest = estimate.largest
+        throw ConfigError(largest.option,
+                          "this configuration needs about \(Self.gigabytes(estimate.total)) of memory (\(largest.part) \(Self.gigabytes(largest.bytes))); this machine has \(Self.gigabytes(Int(clamping: physicalMemory))), and noether uses at most three quarters of it")
+    }
+
+    static func gigabytes(_ bytes: Int) -> String {
+        let gb = Double(bytes) / 1e9
+        return gb >= 10 ? "\(Int(gb.rounded())) GB" : String(format: "%.1f GB", gb)
+    }
+}
+
+private extension DataSource {
+    var isFile: Bool { if case .file = self { true } else { false } }
+}
