@@ -64,6 +64,14 @@ typealias CaptionClaim = @Sendable (StoryRun, ClosedRange<Int>) -> Void
 
 func within(_ x: Double, _ range: ClosedRange<Double>) -> Bool { range.contains(x) }
 
+/// Expects `holds` at every step of `steps`, with one issue that names the first failing step
+/// and how many fail (not one issue per step).
+func expectEvery<S: Sequence<Int>>(_ steps: S, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                                   _ holds: (Int) -> Bool) {
+    let failing = steps.filter { !holds($0) }
+    #expect(failing.isEmpty, "\(what): fails at \(failing.count) steps, first at \(failing.first ?? -1)", sourceLocation: sourceLocation)
+}
+
 /// Each shipped preset's narration, caption by caption, with the claim that proves it on the
 /// simulator. Numbers in the captions were measured with `noether run --preset NAME`.
 enum StoryClaims {
@@ -78,20 +86,14 @@ enum StoryClaims {
                 #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 < $0 }, "falls: \(grid)")
             },
             600: { run, range in
-                for k in range {
-                    for f in ["fc1.scale", "fc2.scale"] {
-                        let s = run.family(f, k)
-                        #expect(s.q50 > s.referenceMedian, "\(f) at \(k): \(s.q50) ≤ Q⁽⁰⁾ \(s.referenceMedian)")
-                    }
+                for f in ["fc1.scale", "fc2.scale"] {
+                    expectEvery(range, "\(f) median above Q⁽⁰⁾") { run.family(f, $0).q50 > run.family(f, $0).referenceMedian }
                 }
-                for o in run.sampled(range) {
-                    for c in run.liveScale(o) { #expect(c.ksbGap > 0, "\(c.group) at \(o.step): Γ = \(c.ksbGap)") }
-                }
+                let sampled = run.sampled(range)
+                expectEvery(sampled.indices, "every live charge above its Q⁽⁰⁾") { i in run.liveScale(sampled[i]).allSatisfy { $0.ksbGap > 0 } }
             },
             1200: { run, range in
-                for k in range.lowerBound...run.last {
-                    #expect(within(run.median("fc1.scale", k), 0.19...0.26), "median near 0.22 at \(k): \(run.median("fc1.scale", k))")
-                }
+                expectEvery(range.lowerBound...run.last, "median near 0.22") { within(run.median("fc1.scale", $0), 0.19...0.26) }
                 let refs = stride(from: range.lowerBound, through: run.last, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
                 #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 } && refs.last! < 0.03, "Q⁽⁰⁾ falls toward 0: \(refs)")
                 for f in ["fc1.scale", "fc2.scale"] {
@@ -100,9 +102,7 @@ enum StoryClaims {
             },
             1600: { run, range in
                 #expect(within(run.family("fc1.scale", 0).effectiveLearningRateMedian!, 0.085...0.095), "η_eff starts at 0.09")
-                for k in range {
-                    #expect(within(run.family("fc1.scale", k).effectiveLearningRateMedian!, 0.4...0.5), "η_eff about 0.45 at \(k)")
-                }
+                expectEvery(range, "η_eff about 0.45") { within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.4...0.5) }
                 for f in ["fc1.scale", "fc2.scale"] {
                     let rms = run.rmsAngle(f, range)
                     #expect(abs(rms / equilibrium(0.5) - 1) < 0.1, "\(f) RMS angle \(rms) vs \(equilibrium(0.5))")
@@ -110,8 +110,8 @@ enum StoryClaims {
             },
         ],
         "bn-scale-growth": [
-            0: { run, range in
-                let obs = run.sampled(range)
+            0: { run, _ in
+                let obs = run.sampled(0...run.last)
                 #expect(run.stride == 1 && obs.count == run.last + 1)
                 for (a, b) in zip(obs, obs.dropFirst()) {
                     for (x, y) in zip(a.charges, b.charges) where x.symmetry == .scale {
@@ -139,7 +139,7 @@ enum StoryClaims {
                 #expect(run.median("fc2.scale", range.upperBound) < 0.2)
             },
             2500: { run, range in
-                for k in range { #expect(within(run.median("fc2.scale", k), 0.15...0.2), "near 0.17 at \(k)") }
+                expectEvery(range, "fc2 median between 0.17 and 0.19") { within(run.median("fc2.scale", $0), 0.165...0.19) }
                 for f in ["fc1.scale", "fc2.scale"] {
                     let rms = run.rmsAngle(f, range)
                     #expect(abs(rms / equilibrium(0) - 1) < 0.05, "\(f) RMS angle \(rms) vs \(equilibrium(0))")
@@ -161,11 +161,10 @@ enum StoryClaims {
         ],
         "theory-overlay": [
             0: { run, _ in
-                for k in 0...run.last {
-                    for f in ["fc1.scale", "fc2.scale"] {
-                        let s = run.family(f, k)
-                        #expect(s.residualMax < 1e-12, "\(f) residual \(s.residualMax) at \(k)")
-                        #expect(abs(s.predictedMedian - s.q50) <= 1e-12 * s.q50, "\(f) exact median off at \(k)")
+                for f in ["fc1.scale", "fc2.scale"] {
+                    expectEvery(0...run.last, "\(f) residual below 1e-12") { run.family(f, $0).residualMax < 1e-12 }
+                    expectEvery(0...run.last, "\(f) exact median on the measured one") {
+                        abs(run.family(f, $0).predictedMedian - run.median(f, $0)) <= 1e-12 * run.median(f, $0)
                     }
                 }
             },
@@ -187,24 +186,24 @@ enum StoryClaims {
         ],
         "rmsprop-analogy": [
             0: { run, _ in
-                for o in run.sampled(0...run.last) {
-                    for c in run.liveScale(o) where o.step > 0 {
-                        let deviation = abs(c.rmspropAccumulator! - c.rmspropEMA!) / c.rmspropEMA!
-                        #expect(deviation < 0.01, "\(c.group) at \(o.step): \(deviation)")
-                    }
+                let deviations = run.sampled(1...run.last).flatMap { o in
+                    run.liveScale(o).map { abs($0.rmspropAccumulator! - $0.rmspropEMA!) / $0.rmspropEMA! }
                 }
+                #expect(!deviations.isEmpty && deviations.max()! < 0.01, "worst deviation \(deviations.max() ?? .nan)")
             },
             3000: { run, range in
                 let start = run.family("fc1.scale", 0)
                 #expect(within(start.rmspropAccumulatorMedian!, 0.125...0.135) && within(start.rmspropEMAMedian!, 0.125...0.135))
                 #expect(within(start.effectiveLearningRateMedian!, 0.085...0.095))
-                for k in range {
-                    let s = run.family("fc1.scale", k)
-                    for v in [s.rmspropAccumulatorMedian!, s.rmspropEMAMedian!] {
-                        #expect(within(v, 0.0035...0.0065) && within(start.rmspropAccumulatorMedian! / v, 20...36), "\(v) at \(k)")
-                    }
-                    #expect(within(s.effectiveLearningRateMedian!, 0.4...0.6), "η_eff about 0.5 at \(k)")
+                let medians = range.flatMap { k in
+                    [run.family("fc1.scale", k).rmspropAccumulatorMedian!, run.family("fc1.scale", k).rmspropEMAMedian!]
                 }
+                #expect(within(medians.min()!, 0.0033...0.0036) && within(medians.max()!, 0.0055...0.0057),
+                        "from 0.13 to \(medians.min()!)…\(medians.max()!)")
+                let folds = (start.rmspropAccumulatorMedian! / medians.max()!, start.rmspropAccumulatorMedian! / medians.min()!)
+                #expect(within(folds.0, 22.5...23.5) && within(folds.1, 36...38.5), "fell \(folds.0)–\(folds.1)-fold")
+                let rates = range.map { run.family("fc1.scale", $0).effectiveLearningRateMedian! }
+                #expect(within(rates.min()!, 0.415...0.425) && within(rates.max()!, 0.535...0.545), "η_eff \(rates.min()!)…\(rates.max()!)")
             },
         ],
         "layer-norm": [
@@ -216,9 +215,12 @@ enum StoryClaims {
             300: { run, _ in
                 let c = 1 - run.preset.config.lr * run.preset.config.weightDecay
                 let first = run.sampled[0]
-                for o in run.sampled(0...run.last) {
-                    for (a, b) in zip(first.charges, o.charges) where a.family == "fc1.translation" {
-                        #expect(relative(b.value, a.value * pow(c, Double(o.step)), scale: a.magnitude) < 1e-12, "\(a.group) at \(o.step)")
+                let sampled = run.sampled(0...run.last)
+                expectEvery(sampled.indices, "every column sum on T₀(1−ηλ)^k") { i in
+                    let decay: Double = pow(c, Double(sampled[i].step))
+                    let pairs = zip(first.charges, sampled[i].charges).filter { $0.0.family == "fc1.translation" }
+                    return pairs.count == 11 && pairs.allSatisfy { (a: ChargeObservation, b: ChargeObservation) -> Bool in
+                        relative(b.value, a.value * decay, scale: a.magnitude) < 1e-12
                     }
                 }
                 #expect(String(format: "%.3f", c) == "0.998")
@@ -227,7 +229,7 @@ enum StoryClaims {
             },
             1000: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 35...36), "starts at 35")
-                for k in range { #expect(within(run.median("fc1.scale", k), 2.3...2.7), "about 2.5 at \(k)") }
+                expectEvery(range, "fc1 scale charge about 2.5") { within(run.median("fc1.scale", $0), 2.3...2.7) }
                 let ref = run.family("fc1.scale", run.last).referenceMedian
                 #expect(ref > 0.005 && ref < 0.02, "Q⁽⁰⁾ \(ref)")
             },
@@ -236,23 +238,19 @@ enum StoryClaims {
             0: { run, range in
                 for l in ["fc1", "fc2", "fc3"] {
                     #expect(within(run.layer(l, 0), 0.05...0.15), "\(l) starts near 0.1")
-                    for k in 0..<range.upperBound { #expect(run.layer(l, k) < 0.3, "\(l) at \(k)") }
+                    expectEvery(range, "\(l) below 0.3") { run.layer(l, $0) < 0.3 }
                 }
             },
             500: { run, _ in
                 for l in ["fc1", "fc2", "fc3"] { #expect(within(run.layer(l, run.last), 2.4...2.8), "\(l) ends near 2.6") }
                 for (a, b) in [("fc1", "fc2"), ("fc2", "fc3")] {
                     let start = run.layer(b, 0) - run.layer(a, 0)
-                    for k in 0...run.last {
-                        #expect(abs(run.layer(b, k) - run.layer(a, k) - start) < 0.01, "gap \(a)–\(b) moved at \(k)")
-                    }
+                    expectEvery(0...run.last, "gap \(a)–\(b) fixed") { abs(run.layer(b, $0) - run.layer(a, $0) - start) < 0.01 }
                 }
             },
             1200: { run, _ in
-                for k in 0...run.last {
-                    for f in run.steps[k].families where f.symmetry == .balance {
-                        #expect(f.gapRatioMedian < 0.02, "\(f.family) drift ratio \(f.gapRatioMedian) at \(k)")
-                    }
+                expectEvery(0...run.last, "balance drift below 2 %") { k in
+                    run.steps[k].families.filter { $0.symmetry == .balance }.allSatisfy { $0.gapRatioMedian < 0.02 }
                 }
                 let drift = run.sampled.last!.charges.filter { $0.symmetry == .balance }.map { $0.drift! }
                 #expect(drift.count == 2 && drift.max()! < 0.003, "‖D − D₀‖ \(drift)")
@@ -261,7 +259,7 @@ enum StoryClaims {
         "relu-rescale": [
             0: { run, _ in
                 let start = run.median("fc1-fc2.rescale", 0)
-                for k in 0...run.last { #expect(abs(run.median("fc1-fc2.rescale", k) - start) < 0.01 * abs(start), "moved at \(k)") }
+                expectEvery(0...run.last, "median within 1 % of its start") { abs(run.median("fc1-fc2.rescale", $0) - start) < 0.01 * abs(start) }
             },
             60: { run, _ in
                 let gaps = [60, 100, 150, run.last].map { run.family("fc1-fc2.rescale", $0).gapRatioMedian }
@@ -283,10 +281,10 @@ enum StoryClaims {
             },
             200: { run, _ in
                 let scale = abs(run.median("fc3.translation", 0))
-                for k in 0...run.last {
+                expectEvery(0...run.last, "exact and Q⁽⁰⁾ on the measured median, no gap") { k in
                     let s = run.family("fc3.translation", k)
-                    #expect(abs(s.q50 - s.predictedMedian) < 1e-10 * scale && abs(s.q50 - s.referenceMedian) < 1e-10 * scale, "at \(k)")
-                    #expect(abs(s.gapRatioMedian) < 1e-10)
+                    return abs(s.q50 - s.predictedMedian) < 1e-10 * scale && abs(s.q50 - s.referenceMedian) < 1e-10 * scale
+                        && abs(s.gapRatioMedian) < 1e-10
                 }
             },
             1000: { run, _ in
@@ -294,7 +292,7 @@ enum StoryClaims {
                 #expect(within(start, -0.2045...(-0.2035)) && within(end, -0.0755...(-0.0745)), "\(start) → \(end)")
                 #expect(within(end / start, 0.36...0.375), "factor \(end / start)")
                 let c = run.preset.config
-                #expect((1 - c.momentum) / (c.lr * c.weightDecay) == 2000)
+                #expect(abs((1 - c.momentum) / (c.lr * c.weightDecay) - 2000) < 1e-9)
             },
         ],
         "translation-momentum": [
@@ -307,7 +305,7 @@ enum StoryClaims {
                 #expect(run.preset.schedule[0].speed! * 30 == run.last, "\(run.last) steps take 30 s")
             },
             300: { run, _ in
-                for k in 0...run.last { #expect(abs(run.family("fc3.translation", k).gapRatioMedian) < 1e-10, "Γ at \(k)") }
+                expectEvery(0...run.last, "Γ/Q₀ below 1e-10") { abs(run.family("fc3.translation", $0).gapRatioMedian) < 1e-10 }
                 let start = abs(run.median("fc3.translation", 0))
                 let late = (500...run.last).map { abs(run.median("fc3.translation", $0)) }.max()!
                 #expect(late < 0.1 * start, "\(late) vs \(start)")
@@ -322,15 +320,13 @@ enum StoryClaims {
             },
             700: { run, _ in
                 let start = run.median("fc3.translation", 0)
-                for k in 0...run.last { #expect(run.family("fc3.translation", k).referenceMedian == start, "Q⁽⁰⁾ flat at \(k)") }
+                expectEvery(0...run.last, "Q⁽⁰⁾ flat") { run.family("fc3.translation", $0).referenceMedian == start }
                 #expect(within(start, -0.085...(-0.078)))
                 #expect(within(run.median("fc3.translation", run.last), -0.5...(-0.42)))
             },
             1400: { run, range in
-                for k in range {
-                    #expect(abs(run.family("fc3.translation", k).gapRatioMedian) > 0.3, "translation gap at \(k)")
-                    for f in run.steps[k].families { #expect(f.residualMax > 1e-3, "\(f.family) residual at \(k)") }
-                }
+                expectEvery(range, "translation gap beyond 0.3") { abs(run.family("fc3.translation", $0).gapRatioMedian) > 0.3 }
+                expectEvery(range, "every residual above 1e-3") { k in run.steps[k].families.allSatisfy { $0.residualMax > 1e-3 } }
             },
         ],
     ]
