@@ -118,8 +118,7 @@ public enum ObservationFormat {
     }
 
     public static func jsonLine(_ o: Observation, detail: OutputDetail = .neurons, run: Int? = nil) -> String {
-        var s = "{\"step\":\(o.step)"
-        if let run { s += ",\"run\":\(run)" }
+        var s = run.map { "{\"run\":\($0),\"step\":\(o.step)" } ?? "{\"step\":\(o.step)"
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
