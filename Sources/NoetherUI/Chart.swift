@@ -119,7 +119,7 @@ public struct Chart: Sendable {
             if s.mark == .band {
                 for (lo, hi) in zip(pts, upper) {
                     let a = dot(lo), c = dot(hi)
-                    guard a.0 % 2 == 0 else { continue }
+                    guard a.0 % 3 == 0 else { continue }
                     for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 2) { canvas.set(a.0, y, s.color, ascii: s.mark.ascii) }
                 }
                 continue
@@ -187,25 +187,30 @@ public struct Chart: Sendable {
         func column(_ v: Double) -> Int { plot.x + Int(((v - x0) / (x1 - x0) * Double(plot.width - 1)).rounded()) }
         let count = max(2, plot.width / 10)
         let values = logX ? Ticks.logWithin(x0, x1, count: count) : Ticks.within(x0, x1, count: count)
-        // Markers first: a tick label never hides one.
-        let markerColumns = markers.filter { $0.x >= x0 && $0.x <= x1 }.map { (column($0.x), $0.label) }
-        let taken = Set(markerColumns.map(\.0))
+        // Markers first: a tick label never hides one (nor, on an expanded chart, its label).
+        let end = plot.x + plot.width
+        let marks = markers.filter { $0.x >= x0 && $0.x <= x1 }.map { (column($0.x), $0.label) }
+        var taken = Set<Int>()
+        for (i, (c, label)) in marks.enumerated() {
+            let next = i + 1 < marks.count ? marks[i + 1].0 : end
+            let labelEnd = expanded ? min(c + 1 + label.count, next - 1, end) : c + 1
+            taken.formUnion(c..<max(labelEnd, c + 1))
+        }
         var free = plot.x - Self.axisWidth + 1
         b.put(xLabel, x: free, y: row, Style(.gray))
         free += xLabel.count + 1
         for v in values {
             let label = NumberFormat.tick(logX ? pow(10, v) : v)
             let c = column(v)
-            let start = c == plot.x ? c : min(c - label.count / 2, plot.x + plot.width - label.count)
-            guard start >= free, !(start..<(start + label.count)).contains(where: taken.contains) else { continue }
+            let start = c == plot.x ? c : min(c - label.count / 2, end - label.count)
+            guard start >= free, !(start - 1...(start + label.count)).contains(where: taken.contains) else { continue }
             b.put(label, x: start, y: row, Style(.gray))
             free = start + label.count + 1
         }
-        for (c, label) in markerColumns {
+        for (i, (c, label)) in marks.enumerated() {
             b.put(glyphs.unicode ? "▲" : "^", x: c, y: row, Style(.orange, bold: true))
-            // The label where the axis row is free after the mark (expanded charts only).
-            let room = (c + 1..<(plot.x + plot.width)).prefix { b[$0, row].char == " " }.count
-            if expanded, room > 1 { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: room - 1, glyphs: glyphs) }
+            let next = i + 1 < marks.count ? marks[i + 1].0 : end
+            if expanded { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs) }
         }
     }
 

@@ -65,8 +65,7 @@ struct HeatmapChart: ChartView {
         if neurons > rows { b.put("+\(neurons - rows)", x: inner.x, y: grid.y + rows - 1, Style(.gray)) }
         // Time axis: the same span and round ticks as the line charts.
         let axisRow = inner.y + inner.height - 1
-        var free = inner.x
-        free = b.put("step", x: free, y: axisRow, Style(.gray)) + 1
+        var free = grid.x
         for v in Ticks.within(0, xMax, count: max(1, grid.width / 10)) {
             let label = NumberFormat.tick(v)
             let col = grid.x + Int((v / xMax * Double(grid.width - 1)).rounded())

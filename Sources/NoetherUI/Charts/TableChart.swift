@@ -17,7 +17,7 @@ struct TableChart: ChartView {
 
     static let columns: [Column] = [
         Column(header: "n", width: 4, priority: 9) { "\($0.count)" },
-        Column(header: "dead", width: 6, priority: 8) { "\(HealthVerdict.lost($0))" },
+        Column(header: "dead", width: 5, priority: 8) { "\(HealthVerdict.lost($0))" },
         Column(header: "residual", width: 9, priority: 10) { NumberFormat.compact($0.residualMax) },
         Column(header: "median", width: 9, priority: 6) { NumberFormat.compact($0.q50) },
         Column(header: "Γ/Q₀", width: 9, priority: 7) { NumberFormat.compact($0.gapRatioMedian) },
@@ -32,7 +32,7 @@ struct TableChart: ChartView {
     ]
 
     /// The columns that fit beside a family name of at least `nameWidth`, in display order.
-    static func fitting(_ width: Int, nameWidth: Int = 10) -> [Column] {
+    static func fitting(_ width: Int, nameWidth: Int = 8) -> [Column] {
         var budget = width - nameWidth
         var keep = Set<String>()
         for c in columns.sorted(by: { $0.priority > $1.priority }) where c.width <= budget {
