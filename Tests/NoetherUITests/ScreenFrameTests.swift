@@ -87,8 +87,8 @@ struct ScreenFrameTests {
         let b = render(state, s, 80, 24)
         let text = b.lines.joined(separator: "\n")
         #expect(text.contains("charges by family"))
-        #expect(b.line(14).hasSuffix("││family     n dead residual│"))
-        #expect(b.line(15).contains("││fc1.sc…   32   18  "))
+        #expect(b.line(13).hasSuffix("││family     n dead residual│"))
+        #expect(b.line(14).contains("││fc1.sc…   32   18  "))
         state.focus = "charge"
         #expect(render(state, s, 100, 30).lines.joined().contains("dead 18/32"))
     }
