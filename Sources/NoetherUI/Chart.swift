@@ -119,8 +119,9 @@ public struct Chart: Sendable {
             if s.mark == .band {
                 for (lo, hi) in zip(pts, upper) {
                     let a = dot(lo), c = dot(hi)
-                    guard a.0 % 3 == 0 else { continue }
-                    for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 2) { canvas.set(a.0, y, s.color, ascii: s.mark.ascii) }
+                    // A light grain: every fourth dot column, one dot per cell height.
+                    guard a.0 % 4 == 0 else { continue }
+                    for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 4) { canvas.set(a.0, y, s.color, ascii: s.mark.ascii) }
                 }
                 continue
             }

@@ -154,7 +154,7 @@ struct ScreenFrameTests {
     @Test func bigScreenShowsEveryPanelAndWideTable() throws {
         let s = try Self.run()
         let text = render(AppState(), s, 200, 60).lines.joined(separator: "\n")
-        for title in ["loss", "weight norms", "charge Q", "KSB gap", "η_eff", "charges by family", "neurons of", "phase"] {
+        for title in ["loss", "weight norms", "─ Q: fc1.scale", "KSB gap", "η_eff", "charges by family", "neurons of", "phase"] {
             #expect(text.contains(title), "\(title)")
         }
         #expect(text.contains("residual") && text.contains("exact") && text.contains("equilibrium"))

@@ -74,7 +74,7 @@ struct ScreenTests {
         let text = b.lines.joined(separator: "\n")
         #expect(b.line(0).contains("step 30") && b.line(0).contains("lr 0.1") && b.line(0).contains("RUNNING"))
         #expect(b.line(0).contains("seed 1"))
-        for s in ["learning rate", "normalization", "live (apply now)", "reset the run", "loss", "weight norms", "charge Q"] {
+        for s in ["learning rate", "normalization", "live (apply now)", "reset the run", "loss", "weight norms", "─ Q: fc1.scale"] {
             #expect(text.contains(s), "missing \(s)")
         }
         #expect(b.line(h - 1).contains("? help"))

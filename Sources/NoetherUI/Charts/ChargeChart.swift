@@ -11,9 +11,9 @@ struct ChargeChart: ChartView {
         guard let f = c.family else { return }
         let k = f.family
         // The family name carries the symmetry (fc1.scale); the residual is exact's distance from measured.
-        var title = "charge Q: \(k)"
+        var title = "Q: \(k)"
         if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
-        title += " · residual \(NumberFormat.compact(f.residualMax)) [c]"
+        title += " · residual \(NumberFormat.compact(f.residualMax))"
         var series = [
             ChartSeries(f.count > 1 ? "measured median" : "measured", .blue, .line, c.points(.family(k, .median))),
             // Sparse dots drawn over the measured line: both stay visible where they agree.
