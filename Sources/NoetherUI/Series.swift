@@ -2,7 +2,7 @@ import NoetherCore
 
 /// What a family contributes to the history, one value per sample.
 public enum FamilySeries: Hashable, Sendable, CaseIterable {
-    case q10, median, q90, predicted, reference, continuum, gapRatio, kineticRate, potentialRate, residual
+    case q10, median, q90, predicted, reference, continuum, gapRatio, kineticRate, potentialRate
     case effectiveLearningRate, angle, rmspropAccumulator, rmspropEMA
 }
 
@@ -39,7 +39,7 @@ extension Snapshot {
             let optional: [(FamilySeries, Double?)] = [
                 (.q10, f.q10), (.median, f.q50), (.q90, f.q90), (.predicted, f.predictedMedian),
                 (.reference, f.referenceMedian), (.continuum, f.continuumMedian), (.gapRatio, f.gapRatioMedian),
-                (.kineticRate, f.kineticRateMedian), (.potentialRate, f.potentialRate), (.residual, f.residualMax),
+                (.kineticRate, f.kineticRateMedian), (.potentialRate, f.potentialRate),
                 (.effectiveLearningRate, f.effectiveLearningRateMedian), (.angle, f.rmsAngularStep),
                 (.rmspropAccumulator, f.rmspropAccumulatorMedian), (.rmspropEMA, f.rmspropEMAMedian),
             ]

@@ -2,7 +2,8 @@ import NoetherCore
 
 /// Neural Mechanics' phase portrait of a scale family: each neuron's ‖θ‖² against its kinetic
 /// push η‖g‖² per step, with the equilibrium line η‖g‖² = (2λ + ηλ²)‖θ‖² (THEORY.md §4.2).
-/// Above the line a neuron's norm grows, below it shrinks; in equilibrium the points lie on it.
+/// Above the line a neuron's norm grows, below it shrinks. The points scatter with the minibatch;
+/// under SGD (β = 0) their time average settles on the line, and momentum moves it below.
 struct PhaseChart: ChartView {
     let id = "phase"
     let summary = "phase portrait: η‖g‖² against ‖θ‖² per neuron, equilibrium line"
