@@ -18,16 +18,6 @@ public struct ChartSeries: Sendable {
     }
 }
 
-/// A point of interest on the time axis (an applied change), in axis units.
-public struct AxisMarker: Sendable, Equatable {
-    public var x: Double
-    public var label: String
-    public init(x: Double, label: String) {
-        self.x = x
-        self.label = label
-    }
-}
-
 /// A line chart: title (saying what y is) on the border, legend with each series' mark, round
 /// y ticks inside the data range, an x axis from 0 to `xMax` with round ticks and markers.
 public struct Chart: Sendable {
@@ -36,7 +26,8 @@ public struct Chart: Sendable {
     public var xMin = 0.0
     public var xMax: Double
     public var xLabel = "step"
-    public var markers: [AxisMarker] = []
+    /// Applied changes on the time axis, in axis units.
+    public var markers: [(x: Double, label: String)] = []
     public var logY = false
     public var logX = false
     public var smoothing = false

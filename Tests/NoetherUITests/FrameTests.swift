@@ -51,7 +51,7 @@ struct ChartFrameTests {
         let flat = (0...100).map { (x: Double($0), y: 5.0) }
         var c = Chart(title: "Q", series: [ChartSeries("measured", .blue, .line, measured),
                                            ChartSeries("exact", .orange, .dots, flat)], xMax: 200)
-        c.markers = [AxisMarker(x: 100, label: "lr 0.2")]
+        c.markers = [(x: 100, label: "lr 0.2")]
         return c
     }
 

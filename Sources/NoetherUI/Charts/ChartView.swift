@@ -64,7 +64,7 @@ public struct ChartContext {
         var chart = Chart(title: title, series: series, xMax: xMax, logY: state.logY.contains(id),
                           smoothing: state.smoothing, status: status)
         chart.xLabel = state.timeAxis ? "t=Ση" : "step"
-        chart.markers = snapshot.markers.map { AxisMarker(x: axis(Double($0.step)), label: $0.label) }
+        chart.markers = snapshot.markers.map { (axis(Double($0.step)), $0.label) }
         if state.recentWindow, let recent = history[.loss]?.recentInOrder, let first = recent.first, let last = recent.last {
             // The recent window spans its own samples.
             chart.xMin = axis(Double(first.step))
@@ -81,6 +81,11 @@ public struct ChartContext {
         let chosen = s.families[state.familyIndex % s.families.count]
         return keep(chosen) ? chosen : s.families.first(where: keep)
     }
+
+    /// The scale family on the normalization and phase panels: the chosen one if it is a scale family.
+    var scaleFamily: FamilySummary? { Self.family(snapshot, state, where: { $0.symmetry == .scale }) }
+
+    static func hasScaleCharges(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry == .scale } }
 
     /// "dead 18/32" when any group of the family is lost (dead or collapsed).
     static func deadLabel(_ f: FamilySummary) -> String? {

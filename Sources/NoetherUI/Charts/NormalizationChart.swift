@@ -5,10 +5,10 @@ import NoetherCore
 struct NormalizationChart: ChartView {
     let id = "normalization"
     let summary = "scale family: η_eff, RMS angle and its equilibrium, RMSProp analogy"
-    func hasContent(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry == .scale } }
+    func hasContent(_ s: Snapshot) -> Bool { ChartContext.hasScaleCharges(s) }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        guard let f = ChartContext.family(c.snapshot, c.state, where: { $0.symmetry == .scale }) else { return }
+        guard let f = c.scaleFamily else { return }
         let k = f.family
         let live = c.snapshot.live
         let target = (2 * live.learningRate * live.weightDecay / (1 + live.momentum)).squareRoot()

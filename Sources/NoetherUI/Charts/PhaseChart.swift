@@ -7,10 +7,10 @@ import NoetherCore
 struct PhaseChart: ChartView {
     let id = "phase"
     let summary = "phase portrait: η‖g‖² against ‖θ‖² per neuron, equilibrium line"
-    func hasContent(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry == .scale } }
+    func hasContent(_ s: Snapshot) -> Bool { ChartContext.hasScaleCharges(s) }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        guard let f = ChartContext.family(c.snapshot, c.state, where: { $0.symmetry == .scale }) else { return }
+        guard let f = c.scaleFamily else { return }
         let live = c.snapshot.live
         let eta = live.learningRate, lambda = live.weightDecay
         let groups = c.snapshot.charges.filter { $0.family == f.family }
