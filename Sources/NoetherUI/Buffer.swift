@@ -140,10 +140,11 @@ public struct Rect: Equatable, Sendable {
         b[x + width - 1, y + height - 1] = Cell(char: glyphs.corners.3, style: s)
         var room = width - 4
         if let status {
-            let text = " \(status.text) "
-            let start = x + width - 2 - text.count
-            if text.count + 8 <= room {
-                b.put(text, x: start, y: y, Style(status.color, bold: true))
+            // Whole, or without its trailing number when the border is short ("✔ exact").
+            let words = status.text.split(separator: " ")
+            let short = words.count > 2 ? words.dropLast().joined(separator: " ") : status.text
+            if let text = [" \(status.text) ", " \(short) "].first(where: { $0.count + 8 <= room }) {
+                b.put(text, x: x + width - 2 - text.count, y: y, Style(status.color, bold: true))
                 room -= text.count + 1
             }
         }

@@ -177,7 +177,7 @@ struct ExplorerEndToEndTests {
         let t = Tmux(width: w, height: h)
         t.start()
         let screen = t.waitFor("charts at \(w)×\(h)") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
-        for text in ["loss, accuracy", "━━ loss", "weight norms ‖W‖²", "━━ fc1  ╌╌ fc2", "─ Q: fc1.scale · residual", "steps/s"] {
+        for text in ["loss, accuracy", "━━ loss", "weight norms ‖W‖²", "━━ fc1  ╌╌ fc2", "─ Q: fc1.scale · ", "✔ exact", "steps/s"] {
             #expect(screen?.contains(text) == true, "\(text) at \(w)×\(h):\n\(screen ?? "")")
         }
         #expect(screen?.contains("e+") == false)

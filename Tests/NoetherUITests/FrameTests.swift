@@ -100,6 +100,8 @@ struct ChartFrameTests {
         c.series = []
         let lines = frame(c, width: 40, height: 6)
         #expect(lines[0] == "┌─ a title much longe…─ ✔ exact 2e-13 ─┐")
+        // A shorter border keeps the verdict and drops its number.
+        #expect(frame(c, width: 26, height: 6)[0] == "┌─ a title mu…─ ✔ exact ─┐")
     }
 
     @Test func collapsedValuesNeverShowAsSubnormalTicks() {
