@@ -103,7 +103,11 @@ public struct TrainingTime: Sendable, Equatable {
     public init() {}
 
     mutating func record(step: Int, learningRate: Double) {
-        guard let last = segments.last else { segments = [Segment(step: step, t: 0, learningRate: learningRate)]; return }
+        guard let last = segments.last else {
+            // Before the first sample, η is taken to have been the same.
+            segments = [Segment(step: step, t: learningRate * Double(step), learningRate: learningRate)]
+            return
+        }
         guard learningRate != last.learningRate, step >= last.step else { return }
         segments.append(Segment(step: step, t: t(at: step), learningRate: learningRate))
         if segments.count > 4096 { segments.removeFirst(segments.count - 4096) }

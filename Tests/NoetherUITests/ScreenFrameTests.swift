@@ -160,3 +160,68 @@ struct ScreenFrameTests {
         #expect(text.contains("residual") && text.contains("exact") && text.contains("equilibrium"))
     }
 }
+
+@Suite("Per-neuron views")
+struct NeuronViewTests {
+    func panel(_ id: String, _ s: Snapshot, _ state: AppState = AppState(), width: Int = 60, height: Int = 14) -> [String] {
+        var b = Buffer(width: width, height: height)
+        ChartRegistry.chart(id)!.render(into: &b, Rect(x: 0, y: 0, width: width, height: height),
+                                        ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
+        return b.lines
+    }
+
+    @Test func heatmapHasOneRowPerNeuronAndMarksTheDead() throws {
+        var s = try ScreenFrameTests.run(steps: 30)
+        // Neuron 0 of fc1 dies at step 31.
+        var last = s.history.neurons["fc1.scale"]!.columns.last!
+        last[0].dead = true
+        s.history.record(step: 31, Sample(learningRate: 0.1, values: [], neurons: ["fc1.scale": last]))
+        s.step = 31
+        s.families[0].dead = 1
+        let lines = panel("heatmap", s)
+        #expect(lines[0].hasPrefix("┌─ neurons of fc1.scale: |Q| (log) · dead 1/32 [h] "))
+        #expect(lines[1].hasPrefix("│░▒▓█ |Q| (log, up to 6 decades)  × dead"))
+        // Rows 0…10 are neurons, the last row says how many more; the dead one ends in ×.
+        #expect(lines[2].hasPrefix("│  0 ") && lines[2].hasSuffix("×│"))
+        #expect(lines[3].hasPrefix("│  1 ") && !lines[3].contains("×"))
+        #expect(lines[11].hasPrefix("│+22 "))  // shown: 10 of 32
+        #expect(lines[12].hasPrefix("│    0 ") && lines[13].hasPrefix("└"))
+        var gap = AppState()
+        _ = gap.handle(.char("h"), s)
+        #expect(panel("heatmap", s, gap)[0].contains("Γ/Q₀"))
+    }
+
+    @Test func phasePortraitDrawsNeuronsAndTheEquilibriumLine() throws {
+        var s = try ScreenFrameTests.run(steps: 30)
+        s.charges[0].dead = true
+        let lines = panel("phase", s, width: 70)
+        #expect(lines[0].hasPrefix("┌─ phase fc1.scale: η‖g‖² vs ‖θ‖² (log–log) · 1 not shown (dead) "))
+        #expect(lines[1].hasPrefix("│• neurons  ╌╌ equilibrium (2λ+ηλ²)‖θ‖²"))
+        #expect(lines[12].hasPrefix("│ ‖θ‖²"))
+        // Something is plotted between the legend and the axis row.
+        let plotted = lines[2..<12].map { $0.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }.reduce(0, +)
+        #expect(plotted > 10)
+    }
+
+    @Test func timeAxisKeyShowsTheTheorysTime() throws {
+        let s = try ScreenFrameTests.run(steps: 30)
+        var state = AppState()
+        _ = state.handle(.char("t"), s)
+        _ = state.handle(.enter, s)  // the loss chart, expanded
+        let axis = Screen(unicode: true, color: true).render(state, s, width: 100, height: 30).line(27)
+        // 30 steps at η = 0.1 is t = 3: round ticks of t from 0 to 3.
+        #expect(axis.hasPrefix("│ t=Ση   0 "))
+        #expect(axis.contains(" 0.5 ") && axis.contains(" 2.5 "))
+        #expect(axis.hasSuffix(" 3│"))
+    }
+
+    @Test func gridTilesTheAreaWithoutOverlap() {
+        let area = Rect(x: 24, y: 1, width: 136, height: 46)
+        for n in 1...Layout.capacity(area) {
+            let rects = Layout.grid(n, in: area)
+            #expect(rects.count == n)
+            #expect(rects.map { $0.width * $0.height }.reduce(0, +) == area.width * area.height)
+            #expect(rects.allSatisfy { $0.width >= Layout.minimumPanelWidth && $0.height >= Layout.minimumPanelHeight })
+        }
+    }
+}
