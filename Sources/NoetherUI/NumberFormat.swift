@@ -49,7 +49,9 @@ public enum NumberFormat {
         if a >= 1e6 && a < 1e9 { return trim(String(format: "%.3g", v / 1e6)) + "M" }
         if a >= 1e3 && a < 1e6 { return trim(String(format: "%.3g", v / 1e3)) + "k" }
         if a >= 1e-3 && a < 1e3 { return trim(String(format: "%.3g", v)) }
-        return String(format: "%.0e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
+        // Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9.
+        let parts = String(format: "%.2e", v).split(separator: "e")
+        return trim(String(parts[0])) + "e" + String(Int(parts[1]) ?? 0)
     }
 
     private static func trim(_ s: String) -> String {

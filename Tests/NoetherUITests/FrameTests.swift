@@ -18,6 +18,7 @@ struct NumberTests {
         #expect(NumberFormat.compact(2.5e-321) == "0")
         #expect(NumberFormat.compact(-1e-310) == "0")
         #expect(NumberFormat.tick(2.5e-321) == "0")
+        #expect([1e-4, 1.5e-5, -2.5e-7, 2e9].map(NumberFormat.tick) == ["1e-4", "1.5e-5", "-2.5e-7", "2e9"])
     }
 
     @Test func ratioWithCollapsedDenominatorHasNoValue() {
