@@ -225,3 +225,19 @@ struct NeuronViewTests {
         }
     }
 }
+
+extension NeuronViewTests {
+    @Test func roomyTableListsTheNeuronsOfTheFamily() throws {
+        var s = try ScreenFrameTests.run(steps: 30)
+        s.charges[1].dead = true
+        let lines = panel("table", s, width: 60, height: 20)
+        #expect(lines[7] == "│                                                          │")
+        #expect(lines[8].hasPrefix("│neurons of fc1.scale   "))
+        #expect(lines[9].hasPrefix("│     #         Q      Γ/Q₀  residual   "))
+        #expect(lines[10].hasPrefix("│     0 ") && !lines[10].contains("dead"))
+        #expect(lines[11].hasPrefix("│     1 ") && lines[11].contains("  dead"))
+        #expect(lines[18].hasPrefix("│     … 24 more   "))  // neurons 0–7 shown
+        // A panel without room for them keeps to the families.
+        #expect(!panel("table", s, width: 60, height: 9).joined().contains("neurons of"))
+    }
+}

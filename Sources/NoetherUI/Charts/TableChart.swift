@@ -65,6 +65,7 @@ struct TableChart: ChartView {
             let ok = f.residualMax <= HealthVerdict.exactTolerance
             row(inner.y + 1 + i, f.family, cols.map { $0.value(f) }, .plain, residualStyle: Style(ok ? .green : .orange))
         }
+        neurons(&b, inner, c, from: inner.y + 2 + s.families.count)
         if s.families.count + 1 > inner.height {
             b.put(c.glyphs.ellipsis, x: inner.x, y: inner.y + inner.height - 1, Style(.gray))
         }
@@ -72,6 +73,25 @@ struct TableChart: ChartView {
             for (i, line) in s.notes.flatMap({ Screen.wrap($0, inner.width) }).enumerated() where i + 1 < inner.height {
                 b.put(line, x: inner.x, y: inner.y + 1 + i, Style(.gray))
             }
+        }
+    }
+
+    /// With room to spare, one row per neuron of the chosen family (charge, Γ/Q₀, residual, dead).
+    private func neurons(_ b: inout Buffer, _ inner: Rect, _ c: ChartContext, from top: Int) {
+        guard let f = c.family, inner.y + inner.height - top >= 4, inner.width >= 40 else { return }
+        let groups = c.snapshot.charges.filter { $0.family == f.family }
+        let lost = c.snapshot.history.neurons[f.family]
+        b.putClipped("neurons of \(f.family)", x: inner.x, y: top, Style(bold: true), width: inner.width, glyphs: c.glyphs)
+        let header = "     #" + ["Q", "Γ/Q₀", "residual"].map { $0.leftPad(10) }.joined()
+        b.putClipped(header, x: inner.x, y: top + 1, Style(bold: true), width: inner.width, glyphs: c.glyphs)
+        let rows = inner.y + inner.height - top - 2
+        for (i, g) in groups.prefix(rows).enumerated() {
+            let dead = lost.map { $0.isLost(NeuronValue(charge: g.value, gapRatio: g.gapRatio, dead: g.dead), neuron: i) } ?? g.dead
+            let text = "\(i)".leftPad(6) + [g.value, g.gapRatio, g.residual].map { NumberFormat.compact($0).leftPad(10) }.joined()
+                + (dead ? "  dead" : "")
+            let last = i == rows - 1 && groups.count > rows
+            b.putClipped(last ? "     \(c.glyphs.ellipsis) \(groups.count - i) more" : text, x: inner.x, y: top + 2 + i,
+                         dead ? Style(.vermillion) : .plain, width: inner.width, glyphs: c.glyphs)
         }
     }
 }
