@@ -57,25 +57,20 @@ public enum Ladder {
     }
 }
 
-public enum ChartKind: CaseIterable, Sendable {
-    case loss, norms, charges, gap, normalization, table
-    public var title: String {
-        switch self {
-        case .loss: "loss"
-        case .norms: "weight norms |W_l|²"
-        case .charges: "Noether charge"
-        case .gap: "KSB gap Γ/Q₀"
-        case .normalization: "normalization: η_eff, angle, RMSProp"
-        case .table: "charges"
-        }
-    }
-}
-
 /// The explorer's UI state. Pure: a key becomes an action, the action changes this state
 /// and returns the commands for the simulator.
 public struct AppState: Sendable {
-    public var focus = 0
-    public var logY: Set<ChartKind> = [.normalization]
+    /// The focused panel's id (ChartRegistry); narration may set it.
+    public var focus = "loss"
+    public var logY: Set<String> = ["normalization"]
+    /// x axis in the theory's time t = Σ η instead of steps.
+    public var timeAxis = false
+    /// The heatmap shows Γ/Q₀ instead of the charge.
+    public var heatmapGap = false
+    public var helpPage = 0
+    public var helpScroll = 0
+    /// The last narration request applied (each applies once).
+    public var narrationSerial = 0
     public var smoothing = false
     public var expanded = false
     public var frozen: Snapshot?
@@ -97,6 +92,7 @@ public struct AppState: Sendable {
 
     public mutating func handle(_ key: Key, _ s: Snapshot) -> [Command] {
         if pickerOpen { return handlePicker(key) }
+        if helpOpen, handleHelp(key) { return [] }
         guard let action = Keymap.action(for: key) else { return [] }
         if helpOpen, action != .help, action != .close, action != .quit { return [] }
         return apply(action, s)
@@ -169,11 +165,10 @@ public struct AppState: Sendable {
             let i = Ladder.speed.firstIndex(of: s.speedLimit) ?? Ladder.speed.count - 1
             let j = min(max(i + (action == .faster ? 1 : -1), 0), Ladder.speed.count - 1)
             return [.setSpeed(Ladder.speed[j])]
-        case .focusNext:
-            focus = (focus + 1) % ChartKind.allCases.count
-        case .toggleLogY:
-            let kind = ChartKind.allCases[focus]
-            if logY.contains(kind) { logY.remove(kind) } else { logY.insert(kind) }
+        case .focusNext: focus = ChartRegistry.next(after: focus, s)
+        case .toggleLogY: logY.formSymmetricDifference([focus])
+        case .toggleTimeAxis: timeAxis.toggle()
+        case .toggleHeatmapValue: heatmapGap.toggle()
         case .toggleSmoothing: smoothing.toggle()
         case .toggleExpand: expanded.toggle()
         case .toggleFreeze: frozen = frozen == nil ? s : nil
@@ -187,7 +182,10 @@ public struct AppState: Sendable {
             pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0
         case .savePreset: return [.savePreset]
         case .toggleRecording: return [.toggleRecording]
-        case .help: helpOpen.toggle()
+        case .help:
+            helpOpen.toggle()
+            helpPage = 0
+            helpScroll = 0
         case .close: helpOpen = false; pickerOpen = false
         case .quit:
             quit = true

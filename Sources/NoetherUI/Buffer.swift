@@ -1,6 +1,41 @@
 /// Colours by role, mapped to terminal colours by the backend (on the default background).
+/// The series colours are the Okabe–Ito palette, which colour-blind readers can tell apart;
+/// no meaning rests on a red/green or green/yellow pair.
 public enum Color: Int, Sendable, CaseIterable {
-    case normal = 0, red, green, yellow, blue, magenta, cyan, gray
+    case normal = 0, blue, orange, sky, vermillion, green, purple, yellow, gray
+
+    /// The xterm-256 index nearest to the Okabe–Ito colour, and the 8-colour fallback.
+    public var terminal256: Int16 {
+        switch self {
+        case .normal: -1
+        case .blue: 25      // #0072B2
+        case .orange: 214   // #E69F00
+        case .sky: 74       // #56B4E9
+        case .vermillion: 166  // #D55E00
+        case .green: 36     // #009E73 (bluish green)
+        case .purple: 175   // #CC79A7
+        case .yellow: 221   // #F0E442
+        case .gray: 244
+        }
+    }
+
+    /// ANSI colour numbers: 1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan, 7 white.
+    public var terminal8: Int16 {
+        switch self {
+        case .normal: -1
+        case .blue: 4
+        case .orange: 3
+        case .sky: 6
+        case .vermillion: 1
+        case .green: 2
+        case .purple: 5
+        case .yellow: 3
+        case .gray: 7
+        }
+    }
+
+    /// Series colours in the order charts hand them out.
+    public static let series: [Color] = [.blue, .orange, .sky, .vermillion, .green, .purple]
 }
 
 public struct Style: Equatable, Sendable {
@@ -53,6 +88,14 @@ public struct Buffer: Equatable, Sendable {
         return col
     }
 
+    /// Writes text into at most `width` columns; text that does not fit ends in an ellipsis.
+    @discardableResult
+    public mutating func putClipped(_ text: String, x: Int, y: Int, _ style: Style = .plain, width: Int, glyphs: Glyphs) -> Int {
+        guard width > 0 else { return x }
+        if text.count <= width { return put(text, x: x, y: y, style) }
+        return put(String(text.prefix(width - 1)) + glyphs.ellipsis, x: x, y: y, style)
+    }
+
     public mutating func fill(_ rect: Rect, _ ch: Character = " ", _ style: Style = .plain) {
         for y in rect.y..<(rect.y + rect.height) { for x in rect.x..<(rect.x + rect.width) { self[x, y] = Cell(char: ch, style: style) } }
     }
@@ -78,10 +121,11 @@ public struct Rect: Equatable, Sendable {
         self.height = max(height, 0)
     }
 
-    /// Draws a box border with a title in the top edge.
-    func frame(_ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs) {
+    /// Draws a box border with a title in the top edge and an optional status right-aligned
+    /// after it; a title too long for the border ends in an ellipsis, the status stays whole.
+    func frame(_ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil) {
         guard width >= 2, height >= 2 else { return }
-        let s = focused ? Style(.cyan, bold: true) : Style(.gray)
+        let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
             b[cx, y] = Cell(char: glyphs.horizontal, style: s)
             b[cx, y + height - 1] = Cell(char: glyphs.horizontal, style: s)
@@ -94,7 +138,17 @@ public struct Rect: Equatable, Sendable {
         b[x + width - 1, y] = Cell(char: glyphs.corners.1, style: s)
         b[x, y + height - 1] = Cell(char: glyphs.corners.2, style: s)
         b[x + width - 1, y + height - 1] = Cell(char: glyphs.corners.3, style: s)
-        b.put(" \(title) ", x: x + 2, y: y, focused ? Style(.cyan, bold: true) : Style(bold: true), maxWidth: width - 4)
+        var room = width - 4
+        if let status {
+            // Whole, or without its trailing number when the border is short ("✔ exact").
+            let words = status.text.split(separator: " ")
+            let short = words.count > 2 ? words.dropLast().joined(separator: " ") : status.text
+            if let text = [" \(status.text) ", " \(short) "].first(where: { $0.count + 8 <= room }) {
+                b.put(text, x: x + width - 2 - text.count, y: y, Style(status.color, bold: true))
+                room -= text.count + 1
+            }
+        }
+        b.putClipped(" \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: room, glyphs: glyphs)
     }
 
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
@@ -111,6 +165,7 @@ public struct Glyphs: Sendable {
         unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
     }
     public var ok: String { unicode ? "✔" : "ok" }
+    public var ellipsis: String { unicode ? "…" : "." }
     public var bad: String { unicode ? "✘" : "X" }
     public init(unicode: Bool, dots: DotStyle? = nil) {
         self.unicode = unicode

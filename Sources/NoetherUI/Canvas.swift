@@ -49,19 +49,24 @@ public struct Canvas {
 
     /// A straight segment between two dots (Bresenham).
     public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: Color, ascii: Character = "*") {
+        for (x, y) in Self.segment(x0, y0, x1, y1) { set(x, y, color, ascii: ascii) }
+    }
+
+    /// The dots of a straight segment, both ends included, in order (Bresenham).
+    static func segment(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> [(Int, Int)] {
         var x = x0, y = y0
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var err = dx + dy
-        var guardCount = 0
-        while guardCount < 10_000 {
-            set(x, y, color, ascii: ascii)
+        var out: [(Int, Int)] = []
+        while out.count < 10_000 {
+            out.append((x, y))
             if x == x1 && y == y1 { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x += sx }
             if e2 <= dx { err += dx; y += sy }
-            guardCount += 1
         }
+        return out
     }
 
     public func draw(into b: inout Buffer, at x: Int, _ y: Int) {

@@ -1,123 +1,209 @@
 import Foundation
 
-/// One line on a chart. `band` draws a shaded range (e.g. the 10–90 % quantiles of a family).
+/// One series on a chart: its legend name, colour, mark, and points in axis units.
+/// A `.band` series carries the lower edge in `points` and the upper edge in `upper`.
 public struct ChartSeries: Sendable {
     public var name: String
     public var color: Color
+    public var mark: Mark
     public var points: [(x: Double, y: Double)]
-    public var marker: Character
-    public var dotted: Bool
-    public init(_ name: String, _ color: Color, _ points: [(x: Double, y: Double)], marker: Character = "*",
-                dotted: Bool = false) {
+    public var upper: [(x: Double, y: Double)]
+    public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
+                upper: [(x: Double, y: Double)] = []) {
         self.name = name
         self.color = color
+        self.mark = mark
         self.points = points
-        self.marker = marker
-        self.dotted = dotted
+        self.upper = upper
     }
 }
 
-/// A line chart with a title, y-axis tick labels, x-axis (step) ticks and a legend.
+/// A line chart: title (saying what y is) on the border, legend with each series' mark, round
+/// y ticks inside the data range, an x axis from 0 to `xMax` with round ticks and markers.
 public struct Chart: Sendable {
     public var title: String
     public var series: [ChartSeries]
+    public var xMin = 0.0
+    public var xMax: Double
+    public var xLabel = "step"
+    /// Applied changes on the time axis, in axis units.
+    public var markers: [(x: Double, label: String)] = []
     public var logY = false
+    public var logX = false
     public var smoothing = false
     public var status: (text: String, color: Color)?
+    /// Straight lines y = slope · x drawn across the plot (e.g. an equilibrium).
+    public var guides: [(slope: Double, series: ChartSeries)] = []
 
-    public init(title: String, series: [ChartSeries], logY: Bool = false, smoothing: Bool = false,
+    public init(title: String, series: [ChartSeries], xMax: Double, logY: Bool = false, smoothing: Bool = false,
                 status: (text: String, color: Color)? = nil) {
         self.title = title
         self.series = series
+        self.xMax = xMax
         self.logY = logY
         self.smoothing = smoothing
         self.status = status
     }
 
-    static let axisWidth = 10
+    static let axisWidth = 8
 
-    public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, glyphs: Glyphs) {
-        rect.frame(&b, title: title + (logY ? " [log]" : "") + (smoothing ? " [smooth]" : ""), focused: focused, glyphs: glyphs)
+    var fullTitle: String { title + (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "") }
+
+    public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, expanded: Bool = false, glyphs: Glyphs) {
+        rect.frame(&b, title: fullTitle, focused: focused, glyphs: glyphs, status: status)
         let inner = rect.inner
         guard inner.width > Self.axisWidth + 4, inner.height >= 4 else { return }
-        // Legend on the first inner row, status (health) right-aligned.
-        var x = inner.x
-        for s in series where !s.name.isEmpty && x < inner.x + inner.width - 2 {
-            x = b.put(glyphs.unicode ? "━" : "-", x: x, y: inner.y, Style(s.color), maxWidth: inner.x + inner.width - x)
-            x = b.put(s.name + "  ", x: x + 1, y: inner.y, .plain, maxWidth: inner.x + inner.width - x - 1)
-        }
-        if let status {
-            // On the top border, right-aligned, so the legend never hides it.
-            // (In a narrow chart: at the end of the legend row instead, over the legend's tail.)
-            let text = " \(status.text) "
-            let fullTitle = title + (logY ? " [log]" : "") + (smoothing ? " [smooth]" : "")
-            let start = rect.x + rect.width - 2 - text.count
-            if start >= rect.x + 4 + fullTitle.count + 2 {
-                b.put(text, x: start, y: rect.y, Style(status.color, bold: true))
-            } else {
-                b.put(text, x: max(inner.x, inner.x + inner.width - text.count), y: inner.y, Style(status.color, bold: true))
-            }
-        }
+        legend(&b, inner, glyphs: glyphs)
         let plot = Rect(x: inner.x + Self.axisWidth, y: inner.y + 1, width: inner.width - Self.axisWidth,
                         height: inner.height - 2)
-        let transformed = series.map { s in
-            (s, s.points.compactMap { p -> (x: Double, y: Double)? in
-                let y = logY ? (p.y > 0 ? log10(p.y) : nil) : p.y
-                guard let y, y.isFinite, p.x.isFinite else { return nil }
-                return (p.x, y)
-            })
+        let tx: (Double) -> Double? = { x in logX ? (x > 0 ? log10(x) : nil) : x }
+        let ty: (Double) -> Double? = { y in
+            let y = NumberFormat.clean(y)
+            return logY ? (y > 0 ? log10(y) : nil) : y
         }
-        let all = transformed.flatMap(\.1)
-        guard let xmin = all.map(\.x).min(), let xmax = all.map(\.x).max(),
-              var ymin = all.map(\.y).min(), var ymax = all.map(\.y).max() else {
-            b.put("waiting for data", x: plot.x + 1, y: plot.y + plot.height / 2, Style(.gray))
+        func transform(_ pts: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+            pts.compactMap { p in
+                guard let x = tx(p.x), let y = ty(p.y), x.isFinite, y.isFinite else { return nil }
+                return (x, y)
+            }
+        }
+        let shown = series.map { s in (s, transform(s.points), transform(s.upper)) }
+        var all = shown.flatMap { $0.1 + $0.2 }
+        if let lo = all.map(\.x).min(), let hi = all.map(\.x).max() {
+            // Keep a guide line in view at both ends of the data.
+            for (slope, _) in guides where slope > 0 {
+                for x in [lo, hi] { if let y = ty(slope * (logX ? pow(10, x) : x)) { all.append((x, y)) } }
+            }
+        }
+        guard var ymin = all.map(\.y).min(), var ymax = all.map(\.y).max() else {
+            b.put("no data yet", x: plot.x + 1, y: plot.y + plot.height / 2, Style(.gray))
             return
         }
-        if ymax - ymin < 1e-12 * max(abs(ymax), 1e-300) || ymax == ymin {
+        let xs = all.map(\.x)
+        let x0 = logX ? (xs.min() ?? 0) : xMin
+        let x1 = logX ? max(xs.max() ?? 1, x0 + 1e-9) : max(xMax, xs.max() ?? 0, xMin + 1)
+        if ymax - ymin <= 1e-12 * max(abs(ymax), abs(ymin)) {
             let pad = ymax == 0 ? 1 : abs(ymax) * 1e-3
             ymin -= pad; ymax += pad
         }
-        let xspan = max(xmax - xmin, 1)
         var canvas = Canvas(cols: plot.width, rows: plot.height, style: glyphs.dots)
         func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
-            let dx = Int(((p.x - xmin) / xspan * Double(canvas.dotsX - 1)).rounded())
+            let dx = Int(((p.x - x0) / (x1 - x0) * Double(canvas.dotsX - 1)).rounded())
             let dy = Int(((ymax - p.y) / (ymax - ymin) * Double(canvas.dotsY - 1)).rounded())
             return (dx, dy)
         }
-        for (s, pts) in transformed {
+        for (slope, s) in guides where slope > 0 {
+            // y = slope·x, sampled across the plot in axis units.
+            let pts = (0...64).compactMap { i -> (x: Double, y: Double)? in
+                let x = x0 + (x1 - x0) * Double(i) / 64
+                let raw = logX ? pow(10, x) : x
+                guard let y = ty(slope * raw) else { return nil }
+                return (x, y)
+            }.filter { $0.y >= ymin && $0.y <= ymax }
+            draw(&canvas, pts.map(dot), s.mark, s.color)
+        }
+        // Bands beneath, then lines with the first legend entry on top, then sparse dots over all
+        // (so an exact prediction stays visible where it lies on the measured line).
+        let order = shown.filter { $0.0.mark == .band } + shown.filter { $0.0.mark != .band && $0.0.mark != .dots }.reversed()
+            + shown.filter { $0.0.mark == .dots }
+        for (s, pts, upper) in order {
+            if s.mark == .band {
+                for (lo, hi) in zip(pts, upper) {
+                    let a = dot(lo), c = dot(hi)
+                    // A light grain: every fourth dot column, one dot per cell height.
+                    guard a.0 % 4 == 0 else { continue }
+                    for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 4) { canvas.set(a.0, y, s.color, ascii: s.mark.ascii) }
+                }
+                continue
+            }
+            if s.mark == .points {
+                for p in pts { let d = dot(p); canvas.set(d.0, d.1, s.color, ascii: s.mark.ascii) }
+                continue
+            }
             var drawn = pts
             if smoothing, pts.count > 2 {
-                for p in pts { let d = dot(p); canvas.set(d.0, d.1, .gray, ascii: ".") }
+                for p in pts { let d = dot(p); canvas.set(d.0, d.1, .gray, ascii: ",") }
                 drawn = Self.smooth(pts)
             }
-            var previous: (Int, Int)?
-            for (i, p) in drawn.enumerated() {
-                let d = dot(p)
-                if s.dotted {
-                    if i % 2 == 0 { canvas.set(d.0, d.1, s.color, ascii: s.marker) }
-                } else if let prev = previous {
-                    canvas.line(prev.0, prev.1, d.0, d.1, s.color, ascii: s.marker)
-                } else {
-                    canvas.set(d.0, d.1, s.color, ascii: s.marker)
-                }
-                previous = d
-            }
+            draw(&canvas, drawn.map(dot), s.mark, s.color)
         }
         canvas.draw(into: &b, at: plot.x, plot.y)
-        // Y ticks: top, middle, bottom.
-        for (row, value) in [(0, ymax), (plot.height / 2, (ymax + ymin) / 2), (plot.height - 1, ymin)] {
-            let label = Self.format(logY ? pow(10, value) : value)
-            b.put(String(label.prefix(Self.axisWidth - 2)).leftPad(Self.axisWidth - 2), x: inner.x, y: plot.y + row, Style(.gray))
+        yTicks(&b, plot, inner, ymin, ymax, glyphs: glyphs)
+        xAxis(&b, plot, inner.y + inner.height - 1, x0, x1, expanded: expanded, glyphs: glyphs)
+    }
+
+    /// Draws a polyline with the mark's dot pattern running on across segments.
+    private func draw(_ canvas: inout Canvas, _ dots: [(Int, Int)], _ mark: Mark, _ color: Color) {
+        let pattern = mark.pattern
+        var n = 0
+        var previous: (Int, Int)?
+        for d in dots {
+            let path = previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
+            for p in path {
+                if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: mark.ascii) }
+                n += 1
+            }
+            previous = d
+        }
+    }
+
+    private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) {
+        var x = inner.x
+        let end = inner.x + inner.width
+        for s in series where !s.name.isEmpty {
+            let text = s.mark.legend(unicode: glyphs.unicode)
+            guard x + text.count + 2 <= end else {
+                b.put(glyphs.ellipsis, x: end - 1, y: inner.y, Style(.gray))
+                return
+            }
+            x = b.put(text, x: x, y: inner.y, Style(s.color))
+            x = b.putClipped(" " + s.name, x: x, y: inner.y, .plain, width: end - x, glyphs: glyphs) + 2
+        }
+    }
+
+    private func yTicks(_ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, glyphs: Glyphs) {
+        let count = max(2, min(5, plot.height / 3))
+        let ticks = logY ? Ticks.logWithin(ymin, ymax, count: count) : Ticks.within(ymin, ymax, count: count)
+        var used = Set<Int>()
+        for v in ticks {
+            let row = Int(((ymax - v) / (ymax - ymin) * Double(plot.height - 1)).rounded())
+            guard row >= 0, row < plot.height, !used.contains(row) else { continue }
+            used.insert(row)
+            let label = NumberFormat.tick(logY ? pow(10, v) : v)
+            b.put(String(label.suffix(Self.axisWidth - 1)).leftPad(Self.axisWidth - 1), x: inner.x, y: plot.y + row, Style(.gray))
             b.put(glyphs.unicode ? "┤" : "+", x: plot.x - 1, y: plot.y + row, Style(.gray))
         }
-        // X ticks (steps) on the last inner row.
-        let xRow = inner.y + inner.height - 1
-        let left = Self.format(xmin), right = Self.format(xmax), mid = Self.format((xmin + xmax) / 2)
-        b.put(left, x: plot.x, y: xRow, Style(.gray))
-        if plot.width > left.count + right.count + mid.count + 4 {
-            b.put(mid, x: plot.x + plot.width / 2 - mid.count / 2, y: xRow, Style(.gray))
+    }
+
+    private func xAxis(_ b: inout Buffer, _ plot: Rect, _ row: Int, _ x0: Double, _ x1: Double, expanded: Bool, glyphs: Glyphs) {
+        func column(_ v: Double) -> Int { plot.x + Int(((v - x0) / (x1 - x0) * Double(plot.width - 1)).rounded()) }
+        let count = max(2, plot.width / 10)
+        let values = logX ? Ticks.logWithin(x0, x1, count: count) : Ticks.within(x0, x1, count: count)
+        // Markers first: a tick label never hides one (nor, on an expanded chart, its label).
+        let end = plot.x + plot.width
+        let marks = markers.filter { $0.x >= x0 && $0.x <= x1 }.map { (column($0.x), $0.label) }
+        var taken = Set<Int>()
+        for (i, (c, label)) in marks.enumerated() {
+            let next = i + 1 < marks.count ? marks[i + 1].0 : end
+            let labelEnd = expanded ? min(c + 1 + label.count, next - 1, end) : c + 1
+            taken.formUnion(c..<max(labelEnd, c + 1))
         }
-        b.put(right, x: plot.x + plot.width - right.count, y: xRow, Style(.gray))
+        var free = plot.x - Self.axisWidth + 1
+        b.put(xLabel, x: free, y: row, Style(.gray))
+        free += xLabel.count + 1
+        for v in values {
+            let label = NumberFormat.tick(logX ? pow(10, v) : v)
+            let c = column(v)
+            let start = c == plot.x ? c : min(c - label.count / 2, end - label.count)
+            guard start >= free, !(start - 1...(start + label.count)).contains(where: taken.contains) else { continue }
+            b.put(label, x: start, y: row, Style(.gray))
+            free = start + label.count + 1
+        }
+        for (i, (c, label)) in marks.enumerated() {
+            b.put(glyphs.unicode ? "▲" : "^", x: c, y: row, Style(.orange, bold: true))
+            let next = i + 1 < marks.count ? marks[i + 1].0 : end
+            if expanded { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs) }
+        }
     }
 
     /// Debiased exponential moving average (as TensorBoard's smoothing).
@@ -128,18 +214,6 @@ public struct Chart: Sendable {
             debias *= weight
             return (p.x, ema / (1 - debias))
         }
-    }
-
-    /// Compact numbers for tick labels: 3 significant digits, k/M for large steps.
-    public static func format(_ v: Double) -> String {
-        guard v.isFinite else { return "-" }
-        let a = abs(v)
-        if a == 0 { return "0" }
-        if a >= 1e9 { return String(format: "%.1e", v) }
-        if a >= 1e6 { return String(format: "%.3gM", v / 1e6) }
-        if a >= 1e4 { return String(format: "%.3gk", v / 1e3) }
-        if a < 1e-3 { return String(format: "%.1e", v) }
-        return String(format: "%.3g", v)
     }
 }
 

@@ -77,16 +77,76 @@ public struct BoundedSeries: Sendable, Equatable {
     public var last: Double? { recent.isEmpty ? nil : recent[(recentStart + recent.count - 1) % recent.count].value }
 }
 
-/// All series of a run, sampled at the same steps, keyed by name.
+/// All series of a run, sampled at the same steps.
 public struct History: Sendable, Equatable {
-    public private(set) var series: [String: BoundedSeries] = [:]
+    public private(set) var series: [SeriesKey: BoundedSeries] = [:]
     public private(set) var lastStep = 0
+    public private(set) var time = TrainingTime()
+    public private(set) var neurons: [String: NeuronHistory] = [:]
     public init() {}
 
-    public mutating func record(step: Int, _ values: [(String, Double)]) {
+    public mutating func record(step: Int, _ sample: Sample) {
         lastStep = step
-        for (name, v) in values { series[name, default: BoundedSeries()].append(step: step, v) }
+        time.record(step: step, learningRate: sample.learningRate)
+        for (key, v) in sample.values { series[key, default: BoundedSeries()].append(step: step, v) }
+        for (family, values) in sample.neurons { neurons[family, default: NeuronHistory()].append(step: step, values) }
     }
 
-    public subscript(name: String) -> BoundedSeries? { series[name] }
+    public subscript(key: SeriesKey) -> BoundedSeries? { series[key] }
+}
+
+/// The theory's time t = Σ η over the updates so far (t = ηk while η stays fixed), kept as
+/// the steps where η changed. A change between two samples is dated at the later sample.
+public struct TrainingTime: Sendable, Equatable {
+    struct Segment: Sendable, Equatable { var step: Int; var t: Double; var learningRate: Double }
+    private var segments: [Segment] = []
+    public init() {}
+
+    mutating func record(step: Int, learningRate: Double) {
+        guard let last = segments.last else {
+            // Before the first sample, η is taken to have been the same.
+            segments = [Segment(step: step, t: learningRate * Double(step), learningRate: learningRate)]
+            return
+        }
+        guard learningRate != last.learningRate, step >= last.step else { return }
+        segments.append(Segment(step: step, t: t(at: step), learningRate: learningRate))
+        if segments.count > 4096 { segments.removeFirst(segments.count - 4096) }
+    }
+
+    /// t at `step`, extrapolated at the latest η past the last sample.
+    public func t(at step: Int) -> Double {
+        guard let s = segments.last(where: { $0.step <= step }) ?? segments.first else { return Double(step) }
+        return s.t + s.learningRate * Double(step - s.step)
+    }
+}
+
+/// Per-neuron values of one family over the run, in bounded memory: at most `capacity`
+/// columns; when full, every other column goes and the sampling interval doubles.
+public struct NeuronHistory: Sendable, Equatable {
+    public static let capacity = 240
+    public private(set) var steps: [Int] = []
+    public private(set) var columns: [[NeuronValue]] = []
+    /// Each neuron's first |charge|: collapse is judged relative to a neuron's own start.
+    public private(set) var start: [Double] = []
+    private var interval = 1
+
+    public init() {}
+
+    mutating func append(step: Int, _ values: [NeuronValue]) {
+        if start.count != values.count { self = NeuronHistory(); start = values.map { abs($0.charge) } }
+        if let last = steps.last, step < last + interval { return }
+        steps.append(step)
+        columns.append(values)
+        if columns.count > Self.capacity {
+            let keep = columns.indices.filter { $0 % 2 == 0 }
+            steps = keep.map { steps[$0] }
+            columns = keep.map { columns[$0] }
+            interval *= 2
+        }
+    }
+
+    /// Dead (no gradient) or collapsed to a negligible fraction of its own starting charge.
+    public func isLost(_ value: NeuronValue, neuron: Int) -> Bool {
+        value.dead || (start.indices.contains(neuron) && start[neuron] > 0 && abs(value.charge) <= 1e-12 * start[neuron])
+    }
 }

@@ -22,7 +22,7 @@ public enum Key: Hashable, Sendable {
 public enum Action: Hashable, Sendable {
     case togglePause, stepOnce, learningRateUp, learningRateDown, weightDecayUp, weightDecayDown, nextMomentum
     case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
-    case focusNext, toggleLogY, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
+    case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
     case presetPicker, savePreset, toggleRecording, help, close, quit
 }
@@ -57,13 +57,15 @@ public enum Keymap {
         KeyBinding(keys: [.char("c")], action: .nextFamily, help: "next charge family on the charge chart"),
         KeyBinding(keys: [.char("l")], action: .toggleLogY, help: "log y axis on the focused chart"),
         KeyBinding(keys: [.char("s")], action: .toggleSmoothing, help: "smoothing (raw line dimmed beneath)"),
+        KeyBinding(keys: [.char("t")], action: .toggleTimeAxis, help: "time axis: steps / t = Σ η (the theory's time)"),
+        KeyBinding(keys: [.char("h")], action: .toggleHeatmapValue, help: "heatmap: charge / gap ratio Γ/Q₀"),
         KeyBinding(keys: [.char("z")], action: .toggleWindow, help: "whole run / recent window"),
         KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
         KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
-        KeyBinding(keys: [.char("?")], action: .help, help: "this help"),
+        KeyBinding(keys: [.char("?")], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
         KeyBinding(keys: [.escape], action: .close, help: "close help or picker"),
         KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
     ]

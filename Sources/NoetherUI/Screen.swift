@@ -13,8 +13,6 @@ public struct Screen {
         self.color = color
     }
 
-    static let palette: [Color] = [.green, .cyan, .magenta, .yellow, .blue, .red]
-
     public func render(_ state: AppState, _ live: Snapshot, width: Int, height: Int) -> Buffer {
         var b = Buffer(width: width, height: height)
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
@@ -25,41 +23,33 @@ public struct Screen {
         let s = state.frozen ?? live
         header(&b, s, live, state)
         let hints = width >= 110
-            ? "space pause  . step  [ ] lr  { } wd  m momentum  n norm  a arch  tab focus  enter expand  p presets  ? help  q quit"
-            : "space pause  [ ] lr  { } wd  m mom  n norm  a arch  tab focus  ? help  q quit"
-        b.put(String(hints.prefix(width)), x: 0, y: height - 1, Style(.gray))
+            ? "space pause  . step  [ ] lr  { } wd  m momentum  tab focus  enter expand  t time  c family  p presets  ? help  q quit"
+            : "space pause  [ ] lr  { } wd  m mom  tab focus  enter expand  ? help  q quit"
+        b.putClipped(hints, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
         if let message = live.message {
-            b.put(" " + message + " ", x: max(0, width - message.count - 2), y: height - 1, Style(.yellow, bold: true))
+            b.putClipped(" " + message + " ", x: max(0, width - message.count - 2), y: height - 1, Style(.orange, bold: true),
+                         width: width, glyphs: glyphs)
         }
-        let full = width >= 120 && height >= 36
-        let panelWidth = full ? 30 : 24
+        let panelWidth = width >= 120 ? 30 : 24
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        let chartsArea: Rect
-        if state.expanded {
-            chartsArea = body
+        var context = ChartContext(snapshot: s, state: state, glyphs: glyphs)
+        let available = ChartRegistry.available(s)
+        let focused = available.first { $0.id == state.focus } ?? available.first
+        if state.expanded, let focused {
+            context.focused = true
+            context.expanded = true
+            focused.render(into: &b, body, context)
         } else {
             controls(&b, Rect(x: 0, y: 1, width: panelWidth, height: body.height), s, state)
-            chartsArea = Rect(x: panelWidth, y: 1, width: width - panelWidth, height: body.height)
-        }
-        let kinds = ChartKind.allCases
-        let focused = kinds[state.focus % kinds.count]
-        if state.expanded {
-            chart(&b, focused, chartsArea, s, state, focused: true)
-        } else {
-            // Compact: a 2×2 grid whose last slot follows the focus past the fourth chart.
-            var shown: [ChartKind] = full ? kinds : Array(kinds.prefix(4))
-            if !full, !shown.contains(focused) { shown[3] = focused }
-            let rowsCount = shown.count / 2
-            let colWidth = chartsArea.width / 2
-            let rowHeight = chartsArea.height / rowsCount
-            for (i, kind) in shown.enumerated() {
-                let r = Rect(x: chartsArea.x + (i % 2) * colWidth, y: chartsArea.y + (i / 2) * rowHeight,
-                             width: i % 2 == 0 ? colWidth : chartsArea.width - colWidth,
-                             height: i / 2 == rowsCount - 1 ? chartsArea.height - rowHeight * (rowsCount - 1) : rowHeight)
-                chart(&b, kind, r, s, state, focused: kind == focused)
+            let area = Rect(x: panelWidth, y: 1, width: width - panelWidth, height: body.height)
+            var shown = Array(available.prefix(Layout.capacity(area)))
+            if let focused, !shown.contains(where: { $0.id == focused.id }), !shown.isEmpty { shown[shown.count - 1] = focused }
+            for (chart, rect) in zip(shown, Layout.grid(shown.count, in: area)) {
+                context.focused = chart.id == focused?.id
+                chart.render(into: &b, rect, context)
             }
         }
-        if state.helpOpen { help(&b) }
+        if state.helpOpen { help(&b, state) }
         if state.pickerOpen { picker(&b, state) }
         if !glyphs.unicode { b = Self.asciiOnly(b) }
         return color ? b : Self.monochrome(b)
@@ -70,6 +60,7 @@ public struct Screen {
         "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "t", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
         "⁽": "(", "⁾": ")", "⁰": "0", "√": "V", "–": "-", "—": "-", "×": "x", "→": ">", "←": "<", "↑": "^",
         "↓": "v", "●": "*", "↺": "r", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
+        "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -111,23 +102,28 @@ public struct Screen {
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {
         let stateColor: Color = switch live.state {
         case .running: .green
-        case .paused, .finished: .yellow
-        case .diverged: .red
+        case .paused, .finished: .orange
+        case .diverged: .vermillion
         }
-        var x = b.put(" noether ", x: 0, y: 0, Style(.cyan, bold: true, reverse: true))
+        var x = b.put(" noether ", x: 0, y: 0, Style(.sky, bold: true, reverse: true))
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
         if live.replaying { label += " REPLAY" }
         if live.recordingPath != nil { label += " REC" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
+        if live.state == .finished { x = b.put("done: space continues ", x: x, y: 0, Style(.orange, bold: true)) }
         // Most important first, so a narrow terminal loses only the tail.
+        let target = s.targetSteps > 0 ? "/\(s.targetSteps)" : ""
         let parts = [
-            "step \(s.step)", "lr \(Chart.format(s.live.learningRate))", "β \(Chart.format(s.live.momentum))",
-            "λ \(Chart.format(s.live.weightDecay))", "seed \(s.config.seed)",
-            "\(Chart.format(live.stepsPerSecond)) steps/s", Self.summary(s.config),
+            "step \(s.step)\(target)", "lr \(NumberFormat.compact(s.live.learningRate))", "β \(NumberFormat.compact(s.live.momentum))",
+            "λ \(NumberFormat.compact(s.live.weightDecay))", NumberFormat.rate(live.stepsPerSecond), "seed \(s.config.seed)",
+            Self.summary(s.config),
         ]
-        for p in parts { x = b.put((glyphs.unicode ? "│ " : "| ") + p + " ", x: x, y: 0) }
+        for p in parts {
+            guard x < b.width - 2 else { break }
+            x = b.putClipped((glyphs.unicode ? "│ " : "| ") + p + " ", x: x, y: 0, width: b.width - x, glyphs: glyphs)
+        }
     }
 
     func controls(_ b: inout Buffer, _ r: Rect, _ s: Snapshot, _ state: AppState) {
@@ -136,9 +132,9 @@ public struct Screen {
         var y = inner.y
         func value(_ c: Control) -> String {
             switch c {
-            case .learningRate: Chart.format(s.live.learningRate)
-            case .momentum: Chart.format(s.live.momentum)
-            case .weightDecay: Chart.format(s.live.weightDecay)
+            case .learningRate: NumberFormat.compact(s.live.learningRate)
+            case .momentum: NumberFormat.compact(s.live.momentum)
+            case .weightDecay: NumberFormat.compact(s.live.weightDecay)
             case .speed: s.speedLimit == 0 ? "max" : "\(s.speedLimit)/s"
             case .arch: s.config.arch.rawValue
             case .norm: s.config.norm.rawValue
@@ -151,23 +147,30 @@ public struct Screen {
         }
         b.put("live (apply now)", x: inner.x, y: y, Style(.green, bold: true)); y += 1
         for c in Control.allCases {
-            if c == .arch { b.put("reset the run", x: inner.x, y: y, Style(.yellow, bold: true)); y += 1 }
+            if c == .arch { b.put("reset the run", x: inner.x, y: y, Style(.orange, bold: true)); y += 1 }
             guard y < inner.y + inner.height else { break }
             let selected = c == state.selected
             let mark = c.isLive ? (glyphs.unicode ? "●" : "*") : (glyphs.unicode ? "↺" : "r")
-            b.put(mark, x: inner.x, y: y, Style(c.isLive ? .green : .yellow))
+            b.put(mark, x: inner.x, y: y, Style(c.isLive ? .green : .orange))
             let v = value(c)
             let text = " " + c.label.padding(toLength: max(0, inner.width - 2 - v.count), withPad: " ", startingAt: 0) + v
             b.put(text, x: inner.x + 1, y: y, Style(bold: selected, reverse: selected), maxWidth: inner.width - 1)
             y += 1
         }
         y += 1
-        var notes = s.notes.map { "note: " + $0 }
-        if !s.description.isEmpty { notes.insert(s.title + ": " + s.description, at: 0) }
-        for note in notes {
-            for line in Self.wrap(note, inner.width) where y < inner.y + inner.height {
-                b.put(line, x: inner.x, y: y, Style(.gray)); y += 1
-            }
+        // The lesson: title, the caption in force, the description, then notes; cut with an ellipsis.
+        var text: [(String, Style)] = []
+        if !s.title.isEmpty { text.append((s.title + (s.modified ? " (modified)" : ""), Style(bold: true))) }
+        if let caption = s.caption, !caption.isEmpty { text.append(((glyphs.unicode ? "▶ " : "> ") + caption, Style(.sky))) }
+        if !s.description.isEmpty { text.append((s.description, Style(.gray))) }
+        text += s.notes.map { ("note: " + $0, Style(.gray)) }
+        let lines = text.flatMap { t, style in Self.wrap(t, inner.width).map { ($0, style) } }
+        let room = inner.y + inner.height - y
+        for (i, (line, style)) in lines.prefix(max(room, 0)).enumerated() {
+            let cut = i == room - 1 && lines.count > room
+            let shown = cut && line.count < inner.width ? line + glyphs.ellipsis : line + (cut ? "  " : "")
+            b.putClipped(shown, x: inner.x, y: y, style, width: inner.width, glyphs: glyphs)
+            y += 1
         }
     }
 
@@ -182,103 +185,6 @@ public struct Screen {
         return lines
     }
 
-    func points(_ s: Snapshot, _ name: String, _ state: AppState) -> [(x: Double, y: Double)] {
-        s.history[name]?.points(recentOnly: state.recentWindow) ?? []
-    }
-
-    /// The family shown on the charge chart (cycled with `c`).
-    public static func selectedFamily(_ s: Snapshot, _ state: AppState) -> FamilySummary? {
-        s.families.isEmpty ? nil : s.families[state.familyIndex % s.families.count]
-    }
-
-    /// Symmetry health: green while every exact residual sits at machine precision.
-    public static func health(_ s: Snapshot, glyphs: Glyphs) -> (text: String, color: Color) {
-        guard !s.families.isEmpty else { return ("no charges", .gray) }
-        let worst = s.families.map(\.residualMax).max() ?? 0
-        if worst <= 1e-10 { return ("\(glyphs.ok) exact \(Chart.format(worst))", .green) }
-        let reason = s.config.optimizer == .adam ? "Adam" : (s.config.eps > 0 ? "BN eps" : "residual")
-        return ("\(glyphs.bad) \(reason) \(Chart.format(worst))", .red)
-    }
-
-    func chart(_ b: inout Buffer, _ kind: ChartKind, _ r: Rect, _ s: Snapshot, _ state: AppState, focused: Bool) {
-        let log = state.logY.contains(kind)
-        var series: [ChartSeries] = []
-        var title = kind.title
-        var status: (text: String, color: Color)?
-        switch kind {
-        case .loss:
-            series.append(ChartSeries("loss", .cyan, points(s, "loss", state)))
-            if s.history["accuracy"] != nil {
-                series.append(ChartSeries("batch acc", .green, points(s, "accuracy", state), marker: "+"))
-            }
-        case .norms:
-            for (i, name) in s.layerNames.enumerated() {
-                series.append(ChartSeries(name, Self.palette[i % Self.palette.count], points(s, "norm:\(name)", state)))
-            }
-        case .charges:
-            if let f = Self.selectedFamily(s, state) {
-                let k = f.family
-                title = "\(f.symmetry.rawValue) \(k)" + (f.count > 1 ? " (median of \(f.count), 10–90 %)" : "") + " [c]"
-                series = [
-                    ChartSeries("10–90 %", .gray, points(s, "\(k):q10", state), marker: ".", dotted: true),
-                    ChartSeries("", .gray, points(s, "\(k):q90", state), marker: ".", dotted: true),
-                    ChartSeries("Q⁽⁰⁾ conserved", .magenta, points(s, "\(k):ref", state), marker: "o"),
-                    ChartSeries("NM", .blue, points(s, "\(k):nm", state), marker: "~"),
-                    ChartSeries("measured", .green, points(s, "\(k):q50", state), marker: "*"),
-                    ChartSeries("exact", .yellow, points(s, "\(k):pred", state), marker: "x", dotted: true),
-                ].filter { !$0.points.isEmpty }
-            } else {
-                title = "no charges"
-            }
-        case .gap:
-            for (i, f) in s.families.enumerated() where f.symmetry != .translation || s.config.optimizer == .adam {
-                series.append(ChartSeries(f.family, Self.palette[i % Self.palette.count], points(s, "\(f.family):gap", state)))
-            }
-            status = Self.health(s, glyphs: glyphs)
-        case .normalization:
-            if let f = s.families.first(where: { $0.symmetry == .scale }) {
-                let k = f.family
-                let target = (2 * s.live.learningRate * s.live.weightDecay / (1 + s.live.momentum)).squareRoot()
-                let angle = points(s, "\(k):angle", state)
-                series = [
-                    ChartSeries("η_eff", .cyan, points(s, "\(k):elr", state)),
-                    ChartSeries("RMS angle", .green, angle),
-                    ChartSeries("√(2ηλ/(1+β))", .yellow, target > 0 ? angle.map { ($0.x, target) } : [], marker: "-"),
-                    ChartSeries("(2λ/η)S²", .magenta, points(s, "\(k):acc", state), marker: "o"),
-                    ChartSeries("EMA|ĝ|²", .blue, points(s, "\(k):ema", state), marker: "+"),
-                ]
-                title = "\(k): η_eff, angle, RMSProp"
-            } else {
-                title = "normalization (no scale charges: norm none)"
-            }
-        case .table:
-            table(&b, r, s, focused: focused)
-            return
-        }
-        Chart(title: title, series: series, logY: log, smoothing: state.smoothing, status: status)
-            .render(into: &b, r, focused: focused, glyphs: glyphs)
-    }
-
-    func table(_ b: inout Buffer, _ r: Rect, _ s: Snapshot, focused: Bool) {
-        r.frame(&b, title: "charges by family", focused: focused, glyphs: glyphs)
-        let inner = r.inner
-        let head = "family".padding(toLength: 20, withPad: " ", startingAt: 0) + "   n    median      Γ/Q₀   residual"
-        b.put(head, x: inner.x, y: inner.y, Style(bold: true), maxWidth: inner.width)
-        for (i, f) in s.families.enumerated() where i + 1 < inner.height {
-            let ok = f.residualMax <= 1e-10
-            let row = String(f.family.prefix(19)).padding(toLength: 20, withPad: " ", startingAt: 0)
-                + "\(f.count)".leftPad(4) + Chart.format(f.q50).leftPad(10) + Chart.format(f.gapRatioMedian).leftPad(10)
-            let x = b.put(row, x: inner.x, y: inner.y + 1 + i, .plain, maxWidth: inner.width)
-            b.put(Chart.format(f.residualMax).leftPad(11), x: x, y: inner.y + 1 + i, Style(ok ? .green : .red),
-                  maxWidth: inner.x + inner.width - x)
-        }
-        if s.families.isEmpty {
-            for (i, line) in s.notes.flatMap({ Self.wrap($0, inner.width) }).enumerated() where i + 1 < inner.height {
-                b.put(line, x: inner.x, y: inner.y + 1 + i, Style(.gray))
-            }
-        }
-    }
-
     func overlay(_ b: inout Buffer, width: Int, height: Int, title: String) -> Rect {
         let w = min(width, b.width - 4), h = min(height, b.height - 2)
         let r = Rect(x: (b.width - w) / 2, y: (b.height - h) / 2, width: w, height: h)
@@ -287,16 +193,53 @@ public struct Screen {
         return r.inner
     }
 
-    /// The help screen, generated from the keymap table that handles the keys.
-    func help(_ b: inout Buffer) {
-        let rows = Keymap.bindings
-        let inner = overlay(&b, width: 64, height: rows.count + 4, title: "help: keys (esc or ? closes)")
-        for (i, k) in rows.enumerated() where i < inner.height - 1 {
-            let keys = k.keys.map(\.label).joined(separator: " ")
-            b.put(keys.padding(toLength: 10, withPad: " ", startingAt: 0), x: inner.x + 1, y: inner.y + i, Style(.cyan, bold: true))
-            b.put(k.help, x: inner.x + 12, y: inner.y + i, .plain, maxWidth: inner.width - 13)
+    /// The help overlay: page 1 lists the keys (from the keymap table) and the panels (from the
+    /// registry); page 2 is the glossary. Scrolls when the terminal is short.
+    func help(_ b: inout Buffer, _ state: AppState) {
+        let page = state.helpPage % AppState.helpPages.count
+        let inner = overlay(&b, width: 76, height: b.height - 2,
+                            title: "help \(page + 1)/\(AppState.helpPages.count): \(AppState.helpPages[page])")
+        let lines = Self.helpLines(page: page, width: inner.width - 2, glyphs: glyphs)
+        let visible = inner.height - 1
+        let scroll = min(state.helpScroll, max(0, lines.count - visible))
+        for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+            var x = inner.x + 1
+            for (text, style) in line { x = b.putClipped(text, x: x, y: inner.y + row, style, width: inner.x + inner.width - 1 - x, glyphs: glyphs) }
         }
-        b.put("● live: applies at once   ↺: resets the run", x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
+        let footerY = inner.y + inner.height - 1
+        let other = AppState.helpPages[(page + 1) % AppState.helpPages.count]
+        b.putClipped("tab: \(other)  ↑↓ scroll  esc closes", x: inner.x + 1, y: footerY, Style(.gray), width: inner.width - 10, glyphs: glyphs)
+        var more: [String] = []
+        if scroll > 0 { more.append("↑") }
+        if scroll + visible < lines.count { more.append("↓") }
+        if !more.isEmpty {
+            let text = "more " + more.joined()
+            b.put(text, x: inner.x + inner.width - text.count - 1, y: footerY, Style(.orange, bold: true))
+        }
+    }
+
+    /// The lines of a help page, each a list of styled pieces.
+    static func helpLines(page: Int, width: Int, glyphs: Glyphs) -> [[(String, Style)]] {
+        let key = Style(.sky, bold: true), head = Style(bold: true), gray = Style(.gray)
+        var out: [[(String, Style)]] = []
+        if page == 0 {
+            for k in Keymap.bindings {
+                let keys = k.keys.map(\.label).joined(separator: " ")
+                out.append([(keys.padding(toLength: 10, withPad: " ", startingAt: 0), key), (k.help, .plain)])
+            }
+            out.append([("● live: applies at once   ↺: resets the run", gray)])
+            out.append([])
+            out.append([("panels (tab order; narration focus ids)", head)])
+            for c in ChartRegistry.all {
+                out.append([(c.id.padding(toLength: 14, withPad: " ", startingAt: 0), key), (c.summary, .plain)])
+            }
+        } else {
+            for e in Glossary.entries {
+                out.append([(e.symbol + "  ", key), (e.name, head)])
+                for line in wrap(e.meaning, max(10, width - 4)) { out.append([("    " + line, .plain)]) }
+            }
+        }
+        return out
     }
 
     func picker(_ b: inout Buffer, _ state: AppState) {

@@ -65,22 +65,4 @@ public struct Snapshot: Sendable {
         self.config = config
         live = config.live
     }
-
-    /// The values one sample adds to the history: loss, norms and per-family summaries.
-    public static func sample(_ o: Observation) -> [(String, Double)] {
-        var v: [(String, Double)] = [("loss", o.loss)]
-        if let a = o.accuracy { v.append(("accuracy", a)) }
-        for l in o.layers { v.append(("norm:\(l.name)", l.weightNorm2)) }
-        for f in o.families {
-            let k = f.family
-            v += [("\(k):q50", f.q50), ("\(k):q10", f.q10), ("\(k):q90", f.q90), ("\(k):pred", f.predictedMedian),
-                  ("\(k):ref", f.referenceMedian), ("\(k):nm", f.continuumMedian), ("\(k):gap", f.gapRatioMedian),
-                  ("\(k):kin", f.kineticRateMedian), ("\(k):pot", f.potentialRate), ("\(k):res", f.residualMax)]
-            if let e = f.effectiveLearningRateMedian { v.append(("\(k):elr", e)) }
-            if let a = f.rmsAngularStep { v.append(("\(k):angle", a)) }
-            if let a = f.rmspropAccumulatorMedian { v.append(("\(k):acc", a)) }
-            if let e = f.rmspropEMAMedian { v.append(("\(k):ema", e)) }
-        }
-        return v
-    }
 }

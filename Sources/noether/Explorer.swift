@@ -41,6 +41,7 @@ enum Explorer {
         while signals.caught == nil && !state.quit {
             let key = terminal.readKey()  // waits at most one frame
             let snapshot = simulator.snapshot()
+            state.follow(snapshot.narration, snapshot)
             if let key, key != .resize {
                 for command in state.handle(key, snapshot) { simulator.send(command) }
             }
@@ -98,10 +99,9 @@ final class Terminal {
         if color, has_colors() {
             start_color()
             use_default_colors()
-            let map: [(Color, Int16)] = [(.red, Int16(COLOR_RED)), (.green, Int16(COLOR_GREEN)), (.yellow, Int16(COLOR_YELLOW)),
-                                         (.blue, Int16(COLOR_BLUE)), (.magenta, Int16(COLOR_MAGENTA)), (.cyan, Int16(COLOR_CYAN)),
-                                         (.gray, noether_colors() > 8 ? 8 : Int16(COLOR_WHITE))]
-            for (c, fg) in map { init_pair(Int16(c.rawValue), fg, -1) }
+            // Okabe–Ito approximations on 256-colour terminals, the nearest ANSI colour otherwise.
+            let rich = noether_colors() >= 256
+            for c in Color.allCases where c != .normal { init_pair(Int16(c.rawValue), rich ? c.terminal256 : c.terminal8, -1) }
         }
     }
 
@@ -138,28 +138,14 @@ final class Terminal {
         return a
     }
 
-    /// Sends runs of changed cells with one style each.
+    /// Sends the runs of changed cells (BufferDiff) with one style each.
     func draw(_ b: Buffer) {
         let old = previous.flatMap { $0.width == b.width && $0.height == b.height ? $0 : nil }
         if old == nil { erase() }
-        for y in 0..<b.height {
-            var x = 0
-            while x < b.width {
-                let cell = b[x, y]
-                if let old, old[x, y] == cell { x += 1; continue }
-                var run = String(cell.char)
-                var end = x + 1
-                while end < b.width, b[end, y].style == cell.style, old.map({ $0[end, y] != b[end, y] }) ?? true {
-                    run.append(b[end, y].char)
-                    end += 1
-                }
-                // The bottom-right cell cannot be written without scrolling; skip it.
-                if y == b.height - 1, end == b.width { run.removeLast() }
-                attrset(Int32(bitPattern: attributes(cell.style)))
-                let wide = run.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
-                _ = wide.withUnsafeBufferPointer { mvaddwstr(Int32(y), Int32(x), $0.baseAddress!) }
-                x = end
-            }
+        for run in BufferDiff.runs(from: old, to: b) {
+            attrset(Int32(bitPattern: attributes(run.style)))
+            let wide = run.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+            _ = wide.withUnsafeBufferPointer { mvaddwstr(Int32(run.y), Int32(run.x), $0.baseAddress!) }
         }
         attrset(0)
         refresh()

@@ -109,9 +109,9 @@ struct ExplorerEndToEndTests {
         t.waitFor("no normalization") { !$0.contains("fc1.scale") && $0.contains("fc1-fc2.rescale") }
 
         t.type("?")
-        t.waitFor("help") { $0.contains("help: keys") && $0.contains("learning rate up") }
+        t.waitFor("help") { $0.contains("help 1/2: keys") && $0.contains("learning rate up") }
         t.send("Escape")
-        t.waitFor("help closed") { !$0.contains("help: keys") }
+        t.waitFor("help closed") { !$0.contains("help 1/2: keys") }
 
         t.resize(40, 10)
         t.waitFor("too small") { $0.contains("terminal too small:") && $0.contains("need 80×24, have 40×10") }
@@ -166,6 +166,46 @@ struct ExplorerEndToEndTests {
         let screen = t.waitFor("ascii screen") { $0.contains("RUNNING") && $0.contains("+- controls") && (Self.step($0) ?? 0) > 5 }
         let ascii = screen.map { $0.unicodeScalars.allSatisfy { $0.isASCII } } ?? false
         #expect(ascii, "\(screen ?? "")")
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+
+    /// At every size: chart titles, round step ticks from 0, legends with their marks; every key
+    /// reachable in help by scrolling; the glossary page opens.
+    @Test(arguments: [(80, 24), (100, 30), (160, 48)])
+    func everySizeShowsChartsAndReachesEveryHelpPage(_ w: Int, _ h: Int) throws {
+        let t = Tmux(width: w, height: h)
+        t.start()
+        let screen = t.waitFor("charts at \(w)×\(h)") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
+        for text in ["loss, accuracy", "━━ loss", "weight norms ‖W‖²", "━━ fc1  ╌╌ fc2", "─ Q: fc1.scale · ", "✔ exact", "steps/s"] {
+            #expect(screen?.contains(text) == true, "\(text) at \(w)×\(h):\n\(screen ?? "")")
+        }
+        #expect(screen?.contains("e+") == false)
+        t.type("?")
+        t.waitFor("keys page") { $0.contains("help 1/2: keys") && $0.contains("pause / resume training") }
+        for _ in 0..<40 { t.send("Down") }
+        t.waitFor("the last key") { $0.contains("q         quit") && !$0.contains("more ↓") }
+        t.send("Tab")
+        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Q⁽⁰⁾") }
+        t.send("Escape")
+        t.waitFor("help closed") { !$0.contains("help 2/2") && $0.contains("RUNNING") }
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+
+    /// Without colour and UTF-8, series still differ by mark and help still pages.
+    @Test func asciiNoColorLegendsAndHelpPages() throws {
+        let t = Tmux(width: 80, height: 24)
+        t.type("env LANG=C LC_ALL=C NO_COLOR=1 \(Self.binary); echo \"exit=$?\"")
+        t.send("Enter")
+        let screen = t.waitFor("ascii charts") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
+        #expect(screen?.contains("** loss  -- batch accuracy") == true, "\(screen ?? "")")
+        #expect(screen?.contains("** fc1  -- fc2  .. fc3") == true)
+        t.type("?")
+        t.waitFor("keys page") { $0.contains("+- help 1/2: keys") && $0.contains("more v") }
+        t.send("Tab")
+        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Q(0)") }
+        t.send("Escape")
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
     }

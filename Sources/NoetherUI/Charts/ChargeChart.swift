@@ -1,0 +1,28 @@
+import NoetherCore
+
+/// One family's Noether charge: measured median and 10–90 % band, the exact prediction, the
+/// kinetically symmetric solution Q⁽⁰⁾ and the continuum (Neural Mechanics) prediction.
+struct ChargeChart: ChartView {
+    let id = "charge"
+    let summary = "charge Q of one family (c cycles): measured, exact, Q⁽⁰⁾, NM"
+    func hasContent(_ s: Snapshot) -> Bool { !s.families.isEmpty }
+
+    func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        guard let f = c.family else { return }
+        let k = f.family
+        // The family name carries the symmetry (fc1.scale); the residual is exact's distance from measured.
+        var title = "Q: \(k)"
+        if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
+        title += " · residual \(NumberFormat.compact(f.residualMax))"
+        var series = [
+            ChartSeries(f.count > 1 ? "measured median" : "measured", .blue, .line, c.points(.family(k, .median))),
+            // Sparse dots drawn over the measured line: both stay visible where they agree.
+            ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
+            ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))),
+            ChartSeries("NM", .sky, .dashDot, c.points(.family(k, .continuum))),
+        ]
+        if f.count > 1 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }
+        c.lineChart(id, title: title, series.filter { !$0.points.isEmpty })
+            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import NoetherCore
+
+/// Every neuron of one family over time: rows are neurons, columns are steps, shade is the
+/// charge (log scale) or the gap ratio Γ/Q₀; dead or collapsed neurons are marked ×.
+struct HeatmapChart: ChartView {
+    let id = "heatmap"
+    let summary = "per-neuron heatmap of a family: charge or Γ/Q₀ (h), dead marked ×"
+    func hasContent(_ s: Snapshot) -> Bool { s.families.contains { $0.count > 1 } }
+
+    static let decades = 6.0
+
+    func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        guard let f = ChartContext.family(c.snapshot, c.state, where: { $0.count > 1 }) else { return }
+        let gap = c.state.heatmapGap
+        var title = "neurons of \(f.family): " + (gap ? "Γ/Q₀" : "|Q| (log)")
+        if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
+        r.frame(&b, title: title + " [h]", focused: c.focused, glyphs: c.glyphs)
+        let inner = r.inner
+        guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty else { return }
+        let shades: [Character] = c.glyphs.unicode ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "*", "#"]
+        let lostMark: Character = c.glyphs.unicode ? "×" : "x"
+        // Legend row.
+        let legend = gap ? "\(String(shades[1...])) |Γ/Q₀| (linear; colour: sign)" : "\(String(shades[1...])) |Q| (log, up to \(Int(Self.decades)) decades)"
+        let x = b.putClipped(legend, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: c.glyphs)
+        b.putClipped("  \(lostMark) dead", x: x, y: inner.y, Style(.vermillion), width: inner.x + inner.width - x, glyphs: c.glyphs)
+        let labelWidth = 4
+        let grid = Rect(x: inner.x + labelWidth, y: inner.y + 1, width: inner.width - labelWidth, height: inner.height - 2)
+        let neurons = h.start.count
+        let rows = min(neurons, grid.height)
+        let last = h.columns.last!
+        // Shade range: the live values' own range (at most `decades` for the log scale of charges).
+        let values = h.columns.flatMap { $0.map { gap ? abs($0.gapRatio) : abs(NumberFormat.clean($0.charge)) } }
+            .filter { $0.isFinite && $0 > 0 }
+        let scale = values.max() ?? 1
+        let floor = max(values.min() ?? scale, scale * pow(10, -Self.decades))
+        let decades = max(log10(scale / floor), 1e-9)
+        let xMax = Double(max(c.snapshot.targetSteps, c.snapshot.step, 1))
+        for col in 0..<grid.width {
+            let step = Int((xMax * Double(col) / Double(max(grid.width - 1, 1))).rounded())
+            guard step >= h.steps[0], step <= c.snapshot.step else { continue }
+            let j = h.steps.lastIndex { $0 <= step } ?? 0
+            for row in 0..<rows {
+                let v = h.columns[j][row]
+                var cell: Cell
+                if h.isLost(v, neuron: row) {
+                    cell = Cell(char: lostMark, style: Style(.vermillion))
+                } else {
+                    let level: Double
+                    if gap {
+                        level = scale > 0 ? abs(v.gapRatio) / scale : 0
+                    } else {
+                        let q = abs(NumberFormat.clean(v.charge))
+                        level = q > 0 ? max(0, 1 + log10(q / scale) / decades) : 0
+                    }
+                    let i = min(shades.count - 1, Int((level * Double(shades.count - 1)).rounded(.up)))
+                    cell = Cell(char: shades[i], style: Style(gap && v.gapRatio < 0 ? .orange : .blue))
+                }
+                b[grid.x + col, grid.y + row] = cell
+            }
+        }
+        for row in 0..<rows {
+            b.put(String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row, Style(h.isLost(last[row], neuron: row) ? .vermillion : .gray))
+        }
+        if neurons > rows { b.put("+\(neurons - rows)", x: inner.x, y: grid.y + rows - 1, Style(.gray)) }
+        // Time axis: the same span and round ticks as the line charts.
+        let axisRow = inner.y + inner.height - 1
+        var free = grid.x
+        for v in Ticks.within(0, xMax, count: max(1, grid.width / 10)) {
+            let label = NumberFormat.tick(v)
+            let col = grid.x + Int((v / xMax * Double(grid.width - 1)).rounded())
+            let start = min(col == grid.x ? col : col - label.count / 2, grid.x + grid.width - label.count)
+            guard start >= free else { continue }
+            free = b.put(label, x: start, y: axisRow, Style(.gray)) + 1
+        }
+        for m in c.snapshot.markers where Double(m.step) <= xMax {
+            b.put(c.glyphs.unicode ? "▲" : "^", x: grid.x + Int((Double(m.step) / xMax * Double(grid.width - 1)).rounded()), y: axisRow, Style(.orange, bold: true))
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// Training loss, with the minibatch accuracy on the same axis when the task has classes.
+struct LossChart: ChartView {
+    let id = "loss"
+    let summary = "minibatch loss (and accuracy) against steps"
+    func hasContent(_ s: Snapshot) -> Bool { true }
+
+    func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        var series = [ChartSeries("loss", .blue, .line, c.points(.loss))]
+        let accuracy = c.points(.accuracy)
+        if !accuracy.isEmpty { series.append(ChartSeries("batch accuracy", .orange, .dashes, accuracy)) }
+        c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
+            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+}

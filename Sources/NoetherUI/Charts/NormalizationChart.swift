@@ -1,0 +1,26 @@
+import NoetherCore
+
+/// Scale-invariant weights under normalization: effective learning rate, RMS angular step and
+/// its equilibrium √(2ηλ/(1+β)), and the RMSProp analogy (THEORY.md §5.3).
+struct NormalizationChart: ChartView {
+    let id = "normalization"
+    let summary = "scale family: η_eff, RMS angle and its equilibrium, RMSProp analogy"
+    func hasContent(_ s: Snapshot) -> Bool { ChartContext.hasScaleCharges(s) }
+
+    func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        guard let f = c.scaleFamily else { return }
+        let k = f.family
+        let live = c.snapshot.live
+        let target = (2 * live.learningRate * live.weightDecay / (1 + live.momentum)).squareRoot()
+        let angle = c.points(.family(k, .angle))
+        let series = [
+            ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))),
+            ChartSeries("RMS angle", .orange, .dashes, angle),
+            ChartSeries("√(2ηλ/(1+β))", .gray, .dots, target > 0 ? angle.map { ($0.x, target) } : []),
+            ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
+            ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
+        ].filter { !$0.points.isEmpty }
+        c.lineChart(id, title: "\(k): η_eff, angle (rad), RMSProp", series)
+            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+}

@@ -1,0 +1,28 @@
+import NoetherCore
+
+/// Neural Mechanics' phase portrait of a scale family: each neuron's ‖θ‖² against its kinetic
+/// push η‖g‖² per step, with the equilibrium line η‖g‖² = (2λ + ηλ²)‖θ‖² (THEORY.md §4.2).
+/// Above the line a neuron's norm grows, below it shrinks. The points scatter with the minibatch;
+/// under SGD (β = 0) their time average settles on the line, and momentum moves it below.
+struct PhaseChart: ChartView {
+    let id = "phase"
+    let summary = "phase portrait: η‖g‖² against ‖θ‖² per neuron, equilibrium line"
+    func hasContent(_ s: Snapshot) -> Bool { ChartContext.hasScaleCharges(s) }
+
+    func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        guard let f = c.scaleFamily else { return }
+        let live = c.snapshot.live
+        let eta = live.learningRate, lambda = live.weightDecay
+        let groups = c.snapshot.charges.filter { $0.family == f.family }
+        let shown = groups.filter { !$0.dead && NumberFormat.clean($0.magnitude) > 0 && NumberFormat.clean($0.gradNorm2) > 0 }
+        var title = "phase \(f.family): η‖g‖² vs ‖θ‖² (log–log)"
+        if shown.count < groups.count { title += " · \(groups.count - shown.count) not shown (dead)" }
+        let neurons = ChartSeries("neurons", .blue, .points, shown.map { ($0.magnitude, eta * $0.gradNorm2) })
+        let line = ChartSeries(lambda > 0 ? "equilibrium (2λ+ηλ²)‖θ‖²" : "no equilibrium at λ = 0", .orange, .dashes, [])
+        var chart = Chart(title: title, series: [neurons, line], xMax: 1, logY: true)
+        chart.logX = true
+        chart.xLabel = "‖θ‖²"
+        chart.guides = [(2 * lambda + eta * lambda * lambda, line)]
+        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+}

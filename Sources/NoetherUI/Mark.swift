@@ -1,0 +1,41 @@
+/// How a series is drawn, so that series stay distinct without colour: the line pattern in
+/// braille/block dots, one character in ASCII, and the same sample in the legend.
+public enum Mark: Sendable, CaseIterable {
+    case line, dashes, dots, dashDot, band, points
+
+    /// Which dots along the path are drawn, repeating.
+    var pattern: [Bool] {
+        switch self {
+        case .line, .band, .points: [true]
+        case .dashes: [true, true, true, false, false, false]
+        case .dots: [true, false, false, false, false]
+        case .dashDot: [true, true, true, true, false, false, true, false, false]
+        }
+    }
+
+    public func legend(unicode: Bool) -> String {
+        switch self {
+        case .line: unicode ? "━━" : "**"
+        case .dashes: unicode ? "╌╌" : "--"
+        case .dots: unicode ? "··" : ".."
+        case .dashDot: unicode ? "─·" : "~~"
+        case .band: unicode ? "░░" : "::"
+        case .points: unicode ? "•" : "o"
+        }
+    }
+
+    /// The character an ASCII canvas writes for this mark.
+    public var ascii: Character {
+        switch self {
+        case .line: "*"
+        case .dashes: "-"
+        case .dots: "."
+        case .dashDot: "~"
+        case .band: ":"
+        case .points: "o"
+        }
+    }
+
+    /// Marks for a list of peers (layers, families), in the order they are handed out.
+    public static let cycle: [Mark] = [.line, .dashes, .dots, .dashDot]
+}

@@ -1,0 +1,52 @@
+import NoetherCore
+
+/// What a family contributes to the history, one value per sample.
+public enum FamilySeries: Hashable, Sendable, CaseIterable {
+    case q10, median, q90, predicted, reference, continuum, gapRatio, kineticRate, potentialRate
+    case effectiveLearningRate, angle, rmspropAccumulator, rmspropEMA
+}
+
+/// A series of the history, named by what it measures rather than by a string key.
+public enum SeriesKey: Hashable, Sendable {
+    case loss, accuracy
+    case weightNorm(layer: String)
+    case family(String, FamilySeries)
+}
+
+/// One neuron (charge group) at one sample, for the per-neuron views.
+public struct NeuronValue: Equatable, Sendable {
+    public var charge: Double
+    public var gapRatio: Double
+    public var dead: Bool
+}
+
+/// Everything one sample adds to the history.
+public struct Sample: Sendable {
+    public var learningRate: Double
+    public var values: [(SeriesKey, Double)]
+    /// Per family, one entry per group in the order of the observation.
+    public var neurons: [String: [NeuronValue]]
+}
+
+extension Snapshot {
+    /// The values one sample adds to the history: loss, norms, per-family summaries and per-neuron values.
+    public static func sample(_ o: Observation) -> Sample {
+        var v: [(SeriesKey, Double)] = [(.loss, o.loss)]
+        if let a = o.accuracy { v.append((.accuracy, a)) }
+        for l in o.layers { v.append((.weightNorm(layer: l.name), l.weightNorm2)) }
+        for f in o.families {
+            let k = f.family
+            let optional: [(FamilySeries, Double?)] = [
+                (.q10, f.q10), (.median, f.q50), (.q90, f.q90), (.predicted, f.predictedMedian),
+                (.reference, f.referenceMedian), (.continuum, f.continuumMedian), (.gapRatio, f.gapRatioMedian),
+                (.kineticRate, f.kineticRateMedian), (.potentialRate, f.potentialRate),
+                (.effectiveLearningRate, f.effectiveLearningRateMedian), (.angle, f.rmsAngularStep),
+                (.rmspropAccumulator, f.rmspropAccumulatorMedian), (.rmspropEMA, f.rmspropEMAMedian),
+            ]
+            for case let (s, value?) in optional { v.append((.family(k, s), value)) }
+        }
+        var neurons: [String: [NeuronValue]] = [:]
+        for c in o.charges { neurons[c.family, default: []].append(NeuronValue(charge: c.value, gapRatio: c.gapRatio, dead: c.dead)) }
+        return Sample(learningRate: o.live.learningRate, values: v, neurons: neurons)
+    }
+}

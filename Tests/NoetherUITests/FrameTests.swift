@@ -1,0 +1,220 @@
+import Foundation
+import NoetherCore
+import Testing
+@testable import NoetherUI
+
+/// Renders a chart into a fresh buffer and returns its lines (trailing spaces trimmed).
+func frame(_ chart: Chart, width: Int, height: Int, unicode: Bool = true, expanded: Bool = false) -> [String] {
+    var b = Buffer(width: width, height: height)
+    chart.render(into: &b, Rect(x: 0, y: 0, width: width, height: height), focused: false, expanded: expanded,
+                 glyphs: Glyphs(unicode: unicode))
+    return b.lines
+}
+
+@Suite("Numbers on screen")
+struct NumberTests {
+    @Test func subnormalsShowAsZero() {
+        #expect(NumberFormat.compact(9.4e-123) == "9.4e-123")  // normal, if tiny: kept
+        #expect(NumberFormat.compact(2.5e-321) == "0")
+        #expect(NumberFormat.compact(-1e-310) == "0")
+        #expect(NumberFormat.tick(2.5e-321) == "0")
+        #expect([1e-4, 1.5e-5, -2.5e-7, 2e9].map(NumberFormat.tick) == ["1e-4", "1.5e-5", "-2.5e-7", "2e9"])
+    }
+
+    @Test func ratioWithCollapsedDenominatorHasNoValue() {
+        #expect(NumberFormat.ratio(1, 1e-320) == "–")
+        #expect(NumberFormat.ratio(1, 0) == "–")
+        #expect(NumberFormat.ratio(1, 4) == "0.25")
+    }
+
+    @Test func stepsPerSecondReadsOneWay() {
+        #expect(NumberFormat.rate(5590.4) == "5,590 steps/s")
+        #expect(NumberFormat.rate(22_200) == "22.2k steps/s")
+        #expect(NumberFormat.rate(125) == "125 steps/s")
+        #expect(NumberFormat.rate(1_234_567) == "1.2M steps/s")
+    }
+
+    @Test func ticksAreRoundAndInsideTheRange() {
+        #expect(Ticks.within(0, 1200, count: 3) == [0, 500, 1000])
+        #expect(Ticks.within(0, 120_000, count: 3) == [0, 50_000, 100_000])
+        #expect(Ticks.within(0.13, 0.97, count: 4) == [0.2, 0.4, 0.6, 0.8])
+        #expect(Ticks.within(0, 1200, count: 3).map(NumberFormat.tick) == ["0", "500", "1k"])
+        #expect([0, 50_000, 100_000, 1_500_000].map(NumberFormat.tick) == ["0", "50k", "100k", "1.5M"])
+        #expect(Ticks.logWithin(-5, 2.5, count: 4) == [-5, -3, -1, 1])
+    }
+}
+
+@Suite("Chart frames")
+struct ChartFrameTests {
+    /// y = x/10 measured (line) and y = 5 exact (sparse dots), x in 0…100 of a 200-step run.
+    var chart: Chart {
+        let measured = (0...100).map { (x: Double($0), y: Double($0) / 10) }
+        let flat = (0...100).map { (x: Double($0), y: 5.0) }
+        var c = Chart(title: "Q", series: [ChartSeries("measured", .blue, .line, measured),
+                                           ChartSeries("exact", .orange, .dots, flat)], xMax: 200)
+        c.markers = [(x: 100, label: "lr 0.2")]
+        return c
+    }
+
+    @Test func asciiFrameShowsEverySeriesByItsMarkTicksAndMarker() {
+        // The tick at 100 gives way to the marker there.
+        #expect(frame(chart, width: 36, height: 10, unicode: false) == [
+            "+- Q ------------------------------+",
+            "|** measured  .. exact             |",
+            "|     10+           ***            |",
+            "|                 ***              |",
+            "|              ****                |",
+            "|      5+.   *.*   .               |",
+            "|         ****                     |",
+            "|      0+**                        |",
+            "| step   0            ^         200|",
+            "+----------------------------------+",
+        ])
+    }
+
+    @Test func expandedChartLabelsItsMarkers() {
+        let lines = frame(chart, width: 36, height: 10, unicode: false, expanded: true)
+        #expect(lines[8] == "| step   0            ^lr 0.2   200|")
+    }
+
+    @Test func unicodeLegendUsesLineStyles() {
+        let lines = frame(chart, width: 36, height: 10)
+        #expect(lines[0] == "┌─ Q ──────────────────────────────┐")
+        #expect(lines[1] == "│━━ measured  ·· exact             │")
+        #expect(lines[8] == "│ step   0            ▲         200│")
+    }
+
+    @Test func timeAxisSpansThePlannedRunFromZero() {
+        // A run planned for 1200 steps, 40 steps in: ticks of round steps from 0 to the plan.
+        let pts = (0...40).map { (x: Double($0), y: Double($0)) }
+        let lines = frame(Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, pts)], xMax: 1200),
+                          width: 50, height: 8, unicode: false)
+        #expect(lines[6] == "| step   0              500              1k      |")
+        // The 40 steps fill the first thirtieth of the plot, not the whole of it.
+        #expect(lines[2] == "|     40+ *                                      |")
+        #expect(!lines.joined().contains("e+"))
+    }
+
+    @Test func titleTooLongEndsInEllipsisAndStatusStaysWhole() {
+        var c = Chart(title: "a title much longer than the panel", series: [], xMax: 1,
+                      status: (text: "✔ exact 2e-13", color: .green))
+        c.series = []
+        let lines = frame(c, width: 40, height: 6)
+        #expect(lines[0] == "┌─ a title much longe…─ ✔ exact 2e-13 ─┐")
+        // A shorter border keeps the verdict and drops its number.
+        #expect(frame(c, width: 26, height: 6)[0] == "┌─ a title mu…─ ✔ exact ─┐")
+    }
+
+    @Test func collapsedValuesNeverShowAsSubnormalTicks() {
+        let pts = [(x: 0.0, y: 1e-320), (x: 10.0, y: 0.0), (x: 20.0, y: 2e-321)]
+        let text = frame(Chart(title: "Q", series: [ChartSeries("q", .blue, .line, pts)], xMax: 20),
+                         width: 30, height: 8, unicode: false).joined(separator: "\n")
+        #expect(!text.contains("e-32"))
+        #expect(text.contains(" 0+"))
+    }
+}
+
+@Suite("Health verdict")
+struct HealthTests {
+    func snapshot(_ c: Config, steps: Int) throws -> Snapshot {
+        let sim = try Simulator(c)
+        var s = Snapshot(config: c)
+        for _ in 0..<steps {
+            try sim.advance()
+            s.history.record(step: sim.step, Snapshot.sample(sim.observation()))
+        }
+        s.families = sim.observation().families
+        return s
+    }
+
+    @Test func exactWhenEveryLiveGroupFollowsTheIdentity() throws {
+        let v = HealthVerdict.of(try snapshot(Config(), steps: 20))
+        guard case .exact(let worst) = v else { Issue.record("\(v)"); return }
+        #expect(worst <= 1e-10)
+        #expect(v.mark(Glyphs(unicode: true)).text.hasPrefix("✔ exact"))
+        #expect(v.mark(Glyphs(unicode: false)).text.hasPrefix("ok exact"))
+    }
+
+    @Test func brokenByDesignNamesAdam() throws {
+        var c = Config()
+        c.optimizer = .adam
+        c.lr = 0.01
+        let v = HealthVerdict.of(try snapshot(c, steps: 20))
+        guard case .broken(let reason, _) = v else { Issue.record("\(v)"); return }
+        #expect(reason == "Adam")
+    }
+
+    @Test func mostNeuronsLostIsDegenerateNotExact() throws {
+        var s = try snapshot(Config(), steps: 5)
+        for i in s.families.indices where s.families[i].symmetry != .translation {
+            s.families[i].dead = s.families[i].count / 2
+            s.families[i].collapsed = s.families[i].count / 4 + 1
+        }
+        let v = HealthVerdict.of(s)
+        guard case .degenerate(let reason) = v else { Issue.record("\(v)"); return }
+        #expect(reason.hasPrefix("dead "))
+        #expect(!v.mark(Glyphs(unicode: true)).text.contains("✔"))
+    }
+
+    @Test func divergedRunIsDegenerate() throws {
+        var s = try snapshot(Config(), steps: 5)
+        s.state = .diverged("at step 5")
+        #expect(HealthVerdict.of(s) == .degenerate(reason: "diverged"))
+    }
+}
+
+@Suite("Cell diff")
+struct BufferDiffTests {
+    @Test func identicalFramesSendNothing() {
+        var a = Buffer(width: 6, height: 2)
+        a.put("abc", x: 0, y: 0)
+        #expect(BufferDiff.runs(from: a, to: a).isEmpty)
+    }
+
+    @Test func changedCellsBecomeRunsSplitByStyle() {
+        var a = Buffer(width: 8, height: 2)
+        a.put("abcdef", x: 0, y: 0)
+        var b = a
+        b.put("XY", x: 1, y: 0)
+        b.put("Z", x: 3, y: 0, Style(.blue))
+        b.put("Q", x: 6, y: 0)
+        #expect(BufferDiff.runs(from: a, to: b) == [
+            CellRun(x: 1, y: 0, text: "XY", style: .plain),
+            CellRun(x: 3, y: 0, text: "Z", style: Style(.blue)),
+            CellRun(x: 6, y: 0, text: "Q", style: .plain),
+        ])
+    }
+
+    @Test func firstFrameIsSentWholeExceptTheBottomRightCell() {
+        var b = Buffer(width: 3, height: 2)
+        b.put("ab", x: 0, y: 0)
+        let runs = BufferDiff.runs(from: nil, to: b)
+        #expect(runs == [CellRun(x: 0, y: 0, text: "ab ", style: .plain), CellRun(x: 0, y: 1, text: "  ", style: .plain)])
+        // A resized frame is compared with nothing.
+        #expect(BufferDiff.runs(from: Buffer(width: 2, height: 2), to: b) == runs)
+    }
+}
+
+@Suite("History")
+struct HistoryTests {
+    @Test func timeIsTheSumOfLearningRates() {
+        var t = TrainingTime()
+        t.record(step: 0, learningRate: 0.1)
+        t.record(step: 100, learningRate: 0.1)
+        t.record(step: 100, learningRate: 0.5)
+        #expect(abs(t.t(at: 100) - 10) < 1e-12)
+        #expect(abs(t.t(at: 120) - 20) < 1e-12)
+        #expect(abs(t.t(at: 50) - 5) < 1e-12)
+    }
+
+    @Test func neuronHistoryStaysBounded() {
+        var h = NeuronHistory()
+        let values = (0..<4).map { NeuronValue(charge: Double($0 + 1), gapRatio: 0, dead: false) }
+        for k in 0..<100_000 { h.append(step: k, values) }
+        #expect(h.columns.count <= NeuronHistory.capacity)
+        #expect(h.columns.count >= NeuronHistory.capacity / 2)
+        #expect(h.steps.first == 0 && h.steps.last! > 99_000)
+        #expect(h.isLost(NeuronValue(charge: 1e-13, gapRatio: 0, dead: false), neuron: 0))
+        #expect(!h.isLost(NeuronValue(charge: 0.5, gapRatio: 0, dead: false), neuron: 0))
+    }
+}
