@@ -19,8 +19,8 @@ public enum NumberFormat {
     }
 
     /// A ratio whose denominator has collapsed (to 0 or below the normal range) has no value: "–".
-    public static func ratio(_ numerator: Double, _ denominator: Double) -> String {
-        clean(denominator) == 0 || !denominator.isFinite ? "–" : compact(numerator / denominator)
+    public static func ratio(_ value: Double, over denominator: Double) -> String {
+        clean(denominator) == 0 || !denominator.isFinite ? "–" : compact(value)
     }
 
     /// Steps per second: grouped digits below 10,000, then one decimal in thousands.

@@ -189,6 +189,12 @@ struct ExplorerEndToEndTests {
         t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Q⁽⁰⁾") }
         t.send("Escape")
         t.waitFor("help closed") { !$0.contains("help 2/2") && $0.contains("RUNNING") }
+        t.type("t")
+        t.waitFor("t axis") { $0.contains("t=Ση   0") && !$0.contains("step   0") }
+        // Tab to the heatmap (seventh panel) and expand it.
+        for _ in 0..<6 { t.send("Tab") }
+        t.send("Enter")
+        t.waitFor("expanded heatmap") { $0.contains("neurons of fc1.scale: |Q| (log)") && ($0.contains("│ 31 ") || $0.contains("│+")) }
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
     }

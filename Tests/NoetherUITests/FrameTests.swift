@@ -22,9 +22,9 @@ struct NumberTests {
     }
 
     @Test func ratioWithCollapsedDenominatorHasNoValue() {
-        #expect(NumberFormat.ratio(1, 1e-320) == "–")
-        #expect(NumberFormat.ratio(1, 0) == "–")
-        #expect(NumberFormat.ratio(1, 4) == "0.25")
+        #expect(NumberFormat.ratio(0.25, over: 1e-320) == "–")
+        #expect(NumberFormat.ratio(0.25, over: 0) == "–")
+        #expect(NumberFormat.ratio(0.25, over: 4) == "0.25")
     }
 
     @Test func stepsPerSecondReadsOneWay() {

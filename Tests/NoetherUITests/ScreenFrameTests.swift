@@ -241,3 +241,15 @@ extension NeuronViewTests {
         #expect(!panel("table", s, width: 60, height: 9).joined().contains("neurons of"))
     }
 }
+
+extension NeuronViewTests {
+    @Test func wideTableShowsEveryColumnAndNoRateForACollapsedCharge() throws {
+        var s = try ScreenFrameTests.run(steps: 30)
+        s.families[0].q50 = 1e-320
+        let lines = panel("table", s, width: 130, height: 9)
+        #expect(lines[1] == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM      F/Q      2ηλ             │")
+        #expect(lines[2].hasPrefix("│fc1.scale         32    0 "))
+        #expect(lines[2].contains("        0 "))      // the collapsed median shows as 0
+        #expect(lines[2].contains("        –    0.001    "))  // and its F/Q has no value
+    }
+}

@@ -27,7 +27,7 @@ struct TableChart: ChartView {
         Column(header: "Q⁽⁰⁾", width: 9, priority: 2) { NumberFormat.compact($0.referenceMedian) },
         Column(header: "NM", width: 9, priority: 2) { NumberFormat.compact($0.continuumMedian) },
         // F/Q divides by the current charge: no value once the charge has collapsed.
-        Column(header: "F/Q", width: 9, priority: 1) { NumberFormat.clean($0.q50) == 0 ? "–" : NumberFormat.compact($0.kineticRateMedian) },
+        Column(header: "F/Q", width: 9, priority: 1) { NumberFormat.ratio($0.kineticRateMedian, over: $0.q50) },
         Column(header: "2ηλ", width: 9, priority: 1) { NumberFormat.compact($0.potentialRate) },
     ]
 
