@@ -145,8 +145,7 @@ public struct NeuronHistory: Sendable, Equatable {
         }
     }
 
-    /// Dead (no gradient) or collapsed to a negligible fraction of its own starting charge.
-    public func isLost(_ value: NeuronValue, neuron: Int) -> Bool {
-        value.dead || (start.indices.contains(neuron) && start[neuron] > 0 && abs(value.charge) <= 1e-12 * start[neuron])
-    }
+    /// Dead (no gradient) or collapsed, as the simulator flags them (ChargeObservation.collapsed:
+    /// one definition for the screen and the exports).
+    public func isLost(_ value: NeuronValue, neuron: Int) -> Bool { value.dead }
 }

@@ -46,7 +46,7 @@ extension Snapshot {
             for case let (s, value?) in optional { v.append((.family(k, s), value)) }
         }
         var neurons: [String: [NeuronValue]] = [:]
-        for c in o.charges { neurons[c.family, default: []].append(NeuronValue(charge: c.value, gapRatio: c.gapRatio, dead: c.dead)) }
+        for c in o.charges { neurons[c.family, default: []].append(NeuronValue(charge: c.value, gapRatio: c.gapRatio, dead: c.dead || c.collapsed)) }
         return Sample(learningRate: o.live.learningRate, values: v, neurons: neurons)
     }
 }

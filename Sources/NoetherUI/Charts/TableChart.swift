@@ -86,7 +86,7 @@ struct TableChart: ChartView {
         b.putClipped(header, x: inner.x, y: top + 1, Style(bold: true), width: inner.width, glyphs: c.glyphs)
         let rows = inner.y + inner.height - top - 2
         for (i, g) in groups.prefix(rows).enumerated() {
-            let dead = lost.map { $0.isLost(NeuronValue(charge: g.value, gapRatio: g.gapRatio, dead: g.dead), neuron: i) } ?? g.dead
+            let dead = lost.map { $0.isLost(NeuronValue(charge: g.value, gapRatio: g.gapRatio, dead: g.dead || g.collapsed), neuron: i) } ?? (g.dead || g.collapsed)
             let text = "\(i)".leftPad(6) + [g.value, g.gapRatio, g.residual].map { NumberFormat.compact($0).leftPad(10) }.joined()
                 + (dead ? "  dead" : "")
             let last = i == rows - 1 && groups.count > rows
