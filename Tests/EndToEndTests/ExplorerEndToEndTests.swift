@@ -186,7 +186,7 @@ struct ExplorerEndToEndTests {
         for _ in 0..<40 { t.send("Down") }
         t.waitFor("the last key") { $0.contains("q         quit") && !$0.contains("more ↓") }
         t.send("Tab")
-        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Q⁽⁰⁾") }
+        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Noether charge") }
         t.send("Escape")
         t.waitFor("help closed") { !$0.contains("help 2/2") && $0.contains("RUNNING") }
         t.type("t")
@@ -210,7 +210,7 @@ struct ExplorerEndToEndTests {
         t.type("?")
         t.waitFor("keys page") { $0.contains("+- help 1/2: keys") && $0.contains("more v") }
         t.send("Tab")
-        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Q(0)") }
+        t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Noether charge") }
         t.send("Escape")
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
@@ -287,7 +287,7 @@ struct RecordingEndToEndTests {
         t.waitFor("exit") { $0.contains("exit=0") }
 
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("recording-format = 1"))
+        #expect(text.contains("recording-format = 2"))
         // Two learning-rate changes; the default's narration at step 0 is recorded as applied too.
         #expect(text.components(separatedBy: "[[at]]").dropFirst().filter { $0.contains("\nlr = ") }.count == 2)
         #expect(text.contains("[[stop]]"))
