@@ -46,9 +46,27 @@ public enum Ladder {
     public static let width = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 
     /// The next rung above (or below) `value`, staying in range.
+    /// The nearest rung above (or below) `value`; a value beyond the ladder's end stays put, so
+    /// a key never moves a value the other way.
     public static func step<T: Comparable>(_ ladder: [T], from value: T, up: Bool) -> T {
-        if up { return ladder.first { $0 > value } ?? ladder.last! }
-        return ladder.last { $0 < value } ?? ladder.first!
+        if up { return ladder.first { $0 > value } ?? max(value, ladder.last!) }
+        return ladder.last { $0 < value } ?? min(value, ladder.first!)
+    }
+
+    /// The next pace up or down, in steps per second (0 = as fast as possible, the top rung).
+    /// A pace between rungs (a preset's steps/30) moves to the nearest rung in that direction.
+    public static func speed(from value: Int, up: Bool) -> Int {
+        let finite = speed.filter { $0 > 0 }
+        if value == 0 { return up ? 0 : finite.last! }
+        if up { return finite.first { $0 > value } ?? 0 }
+        return finite.last { $0 < value } ?? finite.first!
+    }
+
+    /// The next seed, kept within what a preset file can hold (0…2⁶³−1).
+    static func seed(after seed: UInt64, by delta: Int) -> UInt64 {
+        let top = UInt64(Int64.max)
+        if delta > 0 { return seed >= top ? 0 : seed + 1 }
+        return seed == 0 ? top : min(seed, top) - 1
     }
 
     static func cycle<T: Equatable>(_ all: [T], after value: T, by delta: Int = 1) -> T {
@@ -86,6 +104,7 @@ public struct AppState: Sendable {
     /// faster than snapshots arrive must build on each other, not on a stale snapshot.
     var sentLive: LiveParameters?
     var sentConfig: Config?
+    var sentSpeed: Int?
     var sentAge = 0
 
     public init() {}
@@ -116,6 +135,7 @@ public struct AppState: Sendable {
         sentAge += 1
         if sentLive == s.live || sentAge > 50 { sentLive = nil }
         if sentConfig.map({ sameRun($0, s.config) }) ?? false || sentAge > 50 { sentConfig = nil }
+        if sentSpeed == s.speedLimit || sentAge > 50 { sentSpeed = nil }
         var live = sentLive ?? s.live
         var config = sentConfig ?? s.config
         config.live = live
@@ -124,7 +144,8 @@ public struct AppState: Sendable {
             switch c {
             case .setLive(let p): sentLive = p; sentAge = 0
             case .reset(let c): sentConfig = c; sentLive = c.live; sentAge = 0
-            case .loadPreset: sentConfig = nil; sentLive = nil
+            case .setSpeed(let v): sentSpeed = v; sentAge = 0
+            case .loadPreset: sentConfig = nil; sentLive = nil; sentSpeed = nil
             default: break
             }
         }
@@ -159,12 +180,10 @@ public struct AppState: Sendable {
             return [.reset(config)]
         case .reset: return [.reset(config)]
         case .resetNewSeed:
-            config.seed = config.seed &+ 1
+            config.seed = Ladder.seed(after: config.seed, by: 1)
             return [.reset(config)]
         case .faster, .slower:
-            let i = Ladder.speed.firstIndex(of: s.speedLimit) ?? Ladder.speed.count - 1
-            let j = min(max(i + (action == .faster ? 1 : -1), 0), Ladder.speed.count - 1)
-            return [.setSpeed(Ladder.speed[j])]
+            return [.setSpeed(Ladder.speed(from: sentSpeed ?? s.speedLimit, up: action == .faster))]
         case .focusNext: focus = ChartRegistry.next(after: focus, s)
         case .toggleLogY: logY.formSymmetricDifference([focus])
         case .toggleTimeAxis: timeAxis.toggle()
@@ -200,9 +219,7 @@ public struct AppState: Sendable {
         case .learningRate: live.learningRate = Ladder.step(Ladder.learningRate, from: live.learningRate, up: up)
         case .momentum: live.momentum = Ladder.step(Ladder.momentum, from: live.momentum, up: up)
         case .weightDecay: live.weightDecay = Ladder.step(Ladder.weightDecay, from: live.weightDecay, up: up)
-        case .speed:
-            let i = Ladder.speed.firstIndex(of: s.speedLimit) ?? Ladder.speed.count - 1
-            return [.setSpeed(Ladder.speed[min(max(i + (up ? 1 : -1), 0), Ladder.speed.count - 1)])]
+        case .speed: return [.setSpeed(Ladder.speed(from: sentSpeed ?? s.speedLimit, up: up))]
         case .arch: config.arch = Ladder.cycle(Activation.allCases, after: config.arch, by: up ? 1 : -1)
         case .norm: config.norm = Ladder.cycle(Normalization.allCases, after: config.norm, by: up ? 1 : -1)
         case .width: config.width = Ladder.step(Ladder.width, from: config.width, up: up)
@@ -211,7 +228,7 @@ public struct AppState: Sendable {
             let builtIn: [DataSource] = [.blobs, .teacher, .spirals]
             config.data = Ladder.cycle(builtIn, after: config.data, by: up ? 1 : -1)
         case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
-        case .seed: config.seed = up ? config.seed &+ 1 : max(config.seed, 1) - 1
+        case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }
         return c.isLive ? [.setLive(live)] : [.reset(config)]
     }

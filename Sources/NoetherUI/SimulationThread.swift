@@ -13,22 +13,28 @@ public final class SimulationThread: Sendable {
     private let shared: Mutex<Shared>
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
+    /// Signalled by every command, so a paused simulator sleeps until there is something to do.
+    private let wake = DispatchSemaphore(value: 0)
     private let start: Preset
     private let replay: Bool
     private let recordPath: String?
     private let version: String
+    private let speed: Int?
 
-    public init(preset: Preset, replay: Bool, record: String?, version: String) {
+    /// `speed`: steps per second (0 = as fast as possible); nil paces the run so that its
+    /// planned `steps` take about 30 seconds.
+    public init(preset: Preset, replay: Bool, record: String?, version: String, speed: Int? = nil) {
         self.version = version
         start = preset
         self.replay = replay
         recordPath = record
+        self.speed = speed
         shared = Mutex(Shared(snapshot: Snapshot(config: preset.config)))
     }
 
     public func launch() {
         let thread = Thread { [self] in
-            var worker = Worker(owner: self, preset: start, replay: replay, recordPath: recordPath)
+            var worker = Worker(owner: self, preset: start, replay: replay, recordPath: recordPath, speed: speed)
             worker.run()
             finished.signal()
         }
@@ -36,12 +42,16 @@ public final class SimulationThread: Sendable {
         thread.start()
     }
 
-    public func send(_ command: Command) { shared.withLock { $0.commands.append(command) } }
+    public func send(_ command: Command) {
+        shared.withLock { $0.commands.append(command) }
+        wake.signal()
+    }
     public func snapshot() -> Snapshot { shared.withLock { $0.snapshot } }
 
     /// Asks the thread to stop and waits (bounded) for it to close any recording.
     public func stop() {
         stopRequested.store(true, ordering: .relaxed)
+        wake.signal()
         _ = finished.wait(timeout: .now() + 2)
     }
 
@@ -50,6 +60,15 @@ public final class SimulationThread: Sendable {
         shared.withLock { s in defer { s.commands = [] }; return s.commands }
     }
     fileprivate func publish(_ snapshot: Snapshot) { shared.withLock { $0.snapshot = snapshot } }
+    fileprivate func sleep(_ seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
+
+    /// The pace at which `steps` take about 30 s, in readable steps per second.
+    public static func pace(forSteps steps: Int) -> Int {
+        guard steps > 0 else { return 0 }
+        let raw = max(1, Int((Double(steps) / 30).rounded()))
+        let unit = raw >= 1000 ? 100 : raw >= 100 ? 10 : 1
+        return max(1, (raw + unit / 2) / unit * unit)
+    }
 
     /// The simulator thread's own state; touched by no other thread.
     private struct Worker {
@@ -60,17 +79,25 @@ public final class SimulationThread: Sendable {
         var schedule: ArraySlice<ScheduledChange>
         var recorder: Recorder?
         var paused = false
+        /// Once the user continues past the planned last step, the run goes on without end.
+        var pastTarget = false
         var pendingSteps = 0
         var rateWindow: (time: Double, step: Int) = (0, 0)
         var speedOrigin: (time: Double, step: Int) = (0, 0)
         var messageUntil = 0.0
+        /// Something changed since the last publish (the screen redraws only then).
+        var dirty = true
+        /// A pace asked for on the command line wins over the story's `speed` entries.
+        let fixedSpeed: Int?
 
-        init(owner: SimulationThread, preset: Preset, replay: Bool, recordPath: String?) {
+        init(owner: SimulationThread, preset: Preset, replay: Bool, recordPath: String?, speed: Int?) {
             self.owner = owner
             self.preset = preset
+            fixedSpeed = speed
             snapshot = Snapshot(config: preset.config)
             schedule = preset.schedule[...]
             snapshot.replaying = replay
+            snapshot.speedLimit = speed ?? SimulationThread.pace(forSteps: preset.config.steps)
             reset(preset)
             if let recordPath { startRecording(recordPath) }
         }
@@ -80,22 +107,30 @@ public final class SimulationThread: Sendable {
         mutating func say(_ message: String) {
             snapshot.message = message
             messageUntil = Self.now() + 4
+            dirty = true
         }
 
+        /// A fresh run of `p` from step 0: its story starts again, markers and history clear.
         mutating func reset(_ p: Preset) {
+            if snapshot.state == .finished { paused = false }  // a new run from DONE runs
             preset = p
             schedule = p.schedule[...]
             snapshot.config = p.config
             snapshot.live = p.config.live
             snapshot.title = p.title
             snapshot.description = p.description
+            snapshot.caption = nil
+            snapshot.markers = []
+            snapshot.targetSteps = p.config.steps
             snapshot.history = History()
             snapshot.step = 0
+            pastTarget = false
             do {
                 let s = try Simulator(p.config)
                 sim = s
                 snapshot.notes = s.symmetries.notes
                 snapshot.state = paused ? .paused : .running
+                applySchedule(s)
                 sample(s)
             } catch {
                 sim = nil
@@ -103,7 +138,7 @@ public final class SimulationThread: Sendable {
             }
             rateWindow = (Self.now(), 0)
             speedOrigin = rateWindow
-            if recorder != nil { stopRecording("recording stopped: the run was reset") }
+            dirty = true
         }
 
         mutating func sample(_ s: Simulator) {
@@ -116,104 +151,222 @@ public final class SimulationThread: Sendable {
             snapshot.live = s.live
         }
 
-        mutating func startRecording(_ path: String) {
-            guard let sim else { return }
-            var p = preset
-            p.config.live = sim.live
-            if sim.step > 0 {
-                say("recording starts at a reset: press r to restart from step 0 while recording")
+        mutating func mark(_ label: String) {
+            snapshot.markers.append(TimeMarker(step: sim?.step ?? 0, label: label))
+            if snapshot.markers.count > 64 { snapshot.markers.removeFirst() }
+        }
+
+        /// "lr 0.2 β 0.9": what a change of live parameters changed.
+        static func label(_ p: LiveParameters, from old: LiveParameters) -> String {
+            var parts: [String] = []
+            if p.learningRate != old.learningRate { parts.append("lr \(NumberFormat.tick(p.learningRate))") }
+            if p.momentum != old.momentum { parts.append("β \(NumberFormat.tick(p.momentum))") }
+            if p.weightDecay != old.weightDecay { parts.append("λ \(NumberFormat.tick(p.weightDecay))") }
+            return parts.joined(separator: " ")
+        }
+
+        /// Writes to the recording; a failure ends the recording with a message, never silently.
+        mutating func record(_ write: (Recorder) throws -> Void) {
+            guard let recorder else { return }
+            do { try write(recorder) } catch {
+                self.recorder = nil
+                snapshot.recordingPath = nil
+                say("recording stopped: \(error)")
+            }
+        }
+
+        /// The story's entries due at this step: live changes, captions, pauses, focus, pace.
+        mutating func applySchedule(_ sim: Simulator) {
+            let before = sim.live
+            let applied: [ScheduledChange]
+            do { applied = try sim.applyDue(&schedule) } catch {
+                say("\(error)")
                 return
             }
+            for change in applied {
+                if change.changesParameters {
+                    let text = Self.label(sim.live, from: before)
+                    if !text.isEmpty { mark(text) }
+                }
+                if let say = change.say { snapshot.caption = say }
+                if change.focus != nil || change.family != nil {
+                    snapshot.narration.serial += 1
+                    snapshot.narration.focus = change.focus
+                    snapshot.narration.family = change.family
+                }
+                if let speed = change.speed, fixedSpeed == nil {
+                    snapshot.speedLimit = speed
+                    speedOrigin = (Self.now(), sim.step)
+                }
+                if change.pause {
+                    paused = true
+                    snapshot.state = .paused
+                    say("paused by the story: space continues")
+                }
+                record { try $0.record(change) }
+                dirty = true
+            }
+        }
+
+        /// Starts recording: the run restarts from step 0 with its configuration as it is now, so
+        /// the recording replays from the start (the story's step-0 entries included).
+        mutating func startRecording(_ path: String) {
+            guard let sim else { return }
+            let restarted = sim.step > 0
+            var p = preset
+            p.config.live = sim.live
+            if snapshot.modified { p.schedule = [] }
+            let modified = snapshot.modified
             do {
                 recorder = try Recorder(path: path, preset: p, version: owner.version)
-                snapshot.recordingPath = path
-                say("recording to \(path)")
-            } catch { say("\(error)") }
+            } catch {
+                say("\(error)")
+                return
+            }
+            snapshot.recordingPath = path
+            let pace = snapshot.speedLimit
+            record { try $0.record(ScheduledChange(step: 0, speed: pace)) }
+            reset(p)
+            snapshot.modified = modified
+            say("recording to \(path)" + (restarted ? ": restarted from step 0" : ""))
         }
 
         mutating func stopRecording(_ message: String) {
-            try? recorder?.stop(at: sim?.step ?? 0)
+            let step = sim?.step ?? 0
+            record { try $0.stop(at: step) }
             recorder = nil
             snapshot.recordingPath = nil
             say(message)
         }
 
+        /// A file name in the working directory that exists nowhere yet.
+        static func freshPath(_ stem: String, in folder: String = ".") -> String {
+            var path = "\(folder)/\(stem).toml", n = 2
+            while FileManager.default.fileExists(atPath: path) { path = "\(folder)/\(stem)-\(n).toml"; n += 1 }
+            return folder == "." ? String(path.dropFirst(2)) : path
+        }
+
         mutating func handle(_ c: Command) {
+            dirty = true
             switch c {
             case .setLive(let p):
                 guard let sim else { return }
                 do {
+                    let before = sim.live
                     try sim.set(p)
                     snapshot.live = p
+                    snapshot.modified = true
                     if snapshot.replaying {
                         snapshot.replaying = false
                         schedule = []
                         say("took over from the recording")
                     }
+                    let text = Self.label(p, from: before)
+                    if !text.isEmpty { mark(text) }
                     let change = ScheduledChange(step: sim.step, learningRate: p.learningRate, momentum: p.momentum,
                                                  weightDecay: p.weightDecay)
-                    try recorder?.record(change)
+                    record { try $0.record(change) }
                 } catch { say("\(error)") }
             case .reset(let config):
                 var p = preset
                 var before = preset.config
                 before.live = config.live
                 before.seed = config.seed
-                if before != config, !p.title.hasSuffix("(modified)") {
-                    // The preset's description no longer describes this run.
-                    p.title += " (modified)"
-                    p.description = ""
-                }
+                let newNetwork = before != config
                 p.config = config
-                p.schedule = []
-                let recordingPath = recorder?.path
+                if newNetwork { p.schedule = [] }
+                let oldStep = sim?.step ?? 0
+                let modified = snapshot.modified || newNetwork || config.live != preset.config.live
                 snapshot.replaying = false
                 reset(p)
-                if let recordingPath { startRecording(recordingPath) }
+                snapshot.modified = modified
+                if newNetwork, !preset.description.isEmpty {
+                    snapshot.caption = "You changed the network: the story's captions no longer apply to this run."
+                }
+                record { try $0.reset(at: oldStep, to: p) }
             case .loadPreset(let p):
+                let oldStep = sim?.step ?? 0
                 snapshot.replaying = false
+                snapshot.modified = false
+                snapshot.speedLimit = SimulationThread.pace(forSteps: p.config.steps)
                 reset(p)
+                record { try $0.reset(at: oldStep, to: p) }
                 say("preset \(p.name)")
             case .setPaused(let value):
-                paused = value
                 if case .diverged = snapshot.state { return }
+                if !value, snapshot.state == .finished {
+                    pastTarget = true
+                    say("past the planned \(snapshot.targetSteps) steps: the run goes on")
+                }
+                paused = value
                 snapshot.state = value ? .paused : .running
                 speedOrigin = (Self.now(), sim?.step ?? 0)
             case .stepOnce: pendingSteps += 1
             case .setSpeed(let v):
                 snapshot.speedLimit = v
                 speedOrigin = (Self.now(), sim?.step ?? 0)
+                mark(v == 0 ? "speed max" : "speed \(v)/s")
+                let step = sim?.step ?? 0
+                record { try $0.record(ScheduledChange(step: step, speed: v)) }
             case .toggleRecording:
                 if recorder != nil {
                     stopRecording("recording saved")
                 } else {
-                    startRecording("noether-session-\(Int(Date().timeIntervalSince1970)).toml")
+                    let stamp = Self.timestamp()
+                    startRecording(Self.freshPath("noether-session-\(stamp)"))
                 }
-            case .savePreset:
-                var p = preset
-                if let sim { p.config.live = sim.live }
-                p.schedule = []
-                let path = "noether-preset-\(Int(Date().timeIntervalSince1970)).toml"
-                do {
-                    try OutputFile.write(p.toml(), to: path)
-                    say("saved \(path)")
-                } catch { say("\(error)") }
+            case .savePreset: savePreset()
             case .quit: break
             }
         }
 
+        static func timestamp() -> String {
+            let f = DateFormatter()
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            f.locale = Locale(identifier: "en_US_POSIX")
+            return f.string(from: Date())
+        }
+
+        /// Saves the configuration, as it is now, into the user presets folder (listed in the picker).
+        mutating func savePreset() {
+            var p = preset
+            if let sim { p.config.live = sim.live }
+            p.schedule = []
+            let c = p.config
+            let norm = c.norm == .none ? "" : (c.norm == .batch ? "bn-" : "ln-")
+            let stem = "\(norm)\(c.arch.rawValue)-\(c.depth)x\(c.width)-lr\(NumberFormat.tick(c.lr))"
+            let folder = PresetLibrary.userPresetsFolder
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let path = Self.freshPath(stem, in: folder)
+                p.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+                p.title = Screen.summary(c) + ", lr \(NumberFormat.tick(c.lr)), β \(NumberFormat.tick(c.momentum)), λ \(NumberFormat.tick(c.weightDecay))"
+                p.description = "Saved from the explorer at step \(sim?.step ?? 0) of \"\(preset.title)\": a \(Screen.summary(c)) network, "
+                    + "learning rate \(c.lr), momentum \(c.momentum), weight decay \(c.weightDecay), seed \(c.seed), \(c.steps) steps."
+                try OutputFile.write(p.toml(), to: path)
+                say("saved \(path) (preset \(p.name) in the picker)")
+            } catch { say("cannot save the preset: \(error)") }
+        }
+
         mutating func advance(_ sim: Simulator) -> Bool {
-            for change in (try? sim.applyDue(&schedule)) ?? [] { try? recorder?.record(change) }
             do {
                 try sim.advance()
-                return true
             } catch {
                 snapshot.state = .diverged("at step \(sim.step)")
                 say("\(error)")
                 sample(sim)
                 return false
             }
+            applySchedule(sim)
+            if !pastTarget, snapshot.targetSteps > 0, sim.step >= snapshot.targetSteps {
+                paused = true
+                snapshot.state = .finished
+                say("done: space continues")
+            }
+            return true
         }
+
+        var stepping: Bool { snapshot.state == .running || pendingSteps > 0 }
 
         mutating func run() {
             var lastPublish = 0.0
@@ -221,7 +374,7 @@ public final class SimulationThread: Sendable {
             while !owner.shouldStop {
                 for c in owner.takeCommands() { handle(c) }
                 let now = Self.now()
-                if let sim, snapshot.state == .running || pendingSteps > 0 {
+                if let sim, stepping {
                     // Work in slices of about 5 ms so commands apply within a frame.
                     let sliceEnd = now + 0.005
                     var budget = Int.max
@@ -230,29 +383,42 @@ public final class SimulationThread: Sendable {
                         budget = max(0, allowed - sim.step)
                     }
                     if pendingSteps > 0 { budget = pendingSteps; pendingSteps = 0 }
+                    if !pastTarget, snapshot.targetSteps > sim.step { budget = min(budget, snapshot.targetSteps - sim.step) }
                     var done = 0
                     while done < budget, Self.now() < sliceEnd || done == 0 && budget > 0 {
                         guard advance(sim) else { break }
                         done += 1
                         if sim.step % stride == 0 { sample(sim) }
+                        if snapshot.state != .running { break }
                     }
-                    if done == 0 { usleep(2000) }
+                    if done > 0 {
+                        dirty = true
+                        let step = sim.step
+                        record { try $0.progress(at: step) }
+                    } else {
+                        owner.sleep(0.002)
+                    }
                     snapshot.step = sim.step
                     snapshot.live = sim.live
                 } else {
-                    usleep(5000)
+                    // Paused, finished or diverged: sleep until a command arrives (or a message expires).
+                    owner.sleep(snapshot.message == nil ? 1 : 0.25)
                 }
                 if now - rateWindow.time >= 0.5 {
-                    snapshot.stepsPerSecond = Double((sim?.step ?? 0) - rateWindow.step) / (now - rateWindow.time)
+                    let rate = Double((sim?.step ?? 0) - rateWindow.step) / (now - rateWindow.time)
+                    if rate != snapshot.stepsPerSecond { dirty = true }
+                    snapshot.stepsPerSecond = rate
                     rateWindow = (now, sim?.step ?? 0)
                     // Keep history sampling near 60 per second whatever the step rate.
                     stride = max(1, Int(snapshot.stepsPerSecond / 60))
                 }
-                if now > messageUntil { snapshot.message = nil }
-                if now - lastPublish >= 1.0 / 30 {  // one publish per UI frame
+                if snapshot.message != nil, now > messageUntil { snapshot.message = nil; dirty = true }
+                if dirty, now - lastPublish >= 1.0 / 30 {  // at most one publish per UI frame
                     if let sim, sim.step != snapshot.history.lastStep { sample(sim) }
+                    snapshot.version += 1
                     owner.publish(snapshot)
                     lastPublish = now
+                    dirty = false
                 }
             }
             if recorder != nil { stopRecording("recording saved") }

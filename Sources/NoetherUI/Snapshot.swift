@@ -60,6 +60,8 @@ public struct Snapshot: Sendable {
     public var modified = false
     public var markers: [TimeMarker] = []
     public var narration = NarrationRequest()
+    /// Grows with every publish: the screen redraws only when it changed (idle when paused).
+    public var version = 0
 
     public init(config: Config) {
         self.config = config

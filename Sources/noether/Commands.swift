@@ -69,6 +69,8 @@ struct Replay: ParsableCommand {
     @Flag(help: "ASCII characters only.") var ascii = false
     @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
+    @Option(help: "Steps per second, or max (default: a pace at which the planned steps take about 30 s).")
+    var speed: Pace?
 
     func validate() throws {
         if let steps, !(0...Config.maxSteps).contains(steps) {
@@ -100,7 +102,14 @@ struct Replay: ParsableCommand {
             try DistinctPaths.check(outputs: output.outputs, inputs: [("the recording", file)])
             try Headless.run(segments, labelRuns: segments.count > 1, output)
         } else {
-            try Explorer.launch(preset: segments[0].preset, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor)
+            // The explorer replays the first run at the recorded pace and stops where it ended.
+            var first = segments[0].preset
+            first.config.steps = segments[0].steps
+            if segments.count > 1 {
+                FileHandle.standardError.write(Data("noether: \(file) holds \(segments.count) runs; the explorer replays run 0 (use --run N for another)\n".utf8))
+            }
+            try Explorer.launch(preset: first, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor,
+                                speed: speed?.stepsPerSecond)
         }
     }
 }
@@ -114,12 +123,15 @@ struct Explore: ParsableCommand {
     @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
     @Option(help: "Chart dots: braille, block (fonts without braille) or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
+    @Option(help: "Steps per second, or max (default: a pace at which the planned steps take about 30 s).")
+    var speed: Pace?
 
     func run() throws {
         let (config, preset) = try options.resolve()
         // Refused before the terminal is taken: a session that cannot be recorded is not started.
         try DistinctPaths.check(outputs: [("--record", record)], inputs: DistinctPaths.inputs(options, config))
-        try Explorer.launch(preset: preset, replay: false, record: record, dots: ascii ? .ascii : glyphs, noColor: noColor)
+        try Explorer.launch(preset: preset, replay: false, record: record, dots: ascii ? .ascii : glyphs, noColor: noColor,
+                            speed: speed?.stepsPerSecond)
     }
 }
 
@@ -157,4 +169,15 @@ struct Check: ParsableCommand {
     }
 
     private func sci(_ x: Double) -> String { String(format: "%.1e", x) }
+}
+
+/// A pace from the command line: steps per second, or `max` (as fast as possible).
+struct Pace: ExpressibleByArgument {
+    var stepsPerSecond: Int
+    init?(argument: String) {
+        if argument == "max" { stepsPerSecond = 0; return }
+        guard let n = Int(argument), (1...1_000_000).contains(n) else { return nil }
+        stepsPerSecond = n
+    }
+    static var defaultCompletionKind: CompletionKind { .list(["max"]) }
 }

@@ -50,7 +50,9 @@ struct ConfigOptions: ParsableArguments {
         let c: Config
         do { c = try Config.decoding(entries, over: preset.config) } catch { throw ValidationError("--\(error.message)") }
         do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.message)") }
-        if c != preset.config {
+        var lengthOnly = preset.config
+        lengthOnly.steps = c.steps
+        if c != lengthOnly {  // a different length is the same story, not a modified one
             preset.title += " (modified)"
         }
         preset.config = c

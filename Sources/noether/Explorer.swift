@@ -8,7 +8,8 @@ import NoetherUI
 /// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
 /// on the main thread (every curses call happens here).
 enum Explorer {
-    static func launch(preset: Preset, replay: Bool, record: String?, dots: DotStyle?, noColor: Bool) throws {
+    static func launch(preset: Preset, replay: Bool, record: String?, dots: DotStyle?, noColor: Bool,
+                       speed: Int? = nil) throws {
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -32,20 +33,27 @@ enum Explorer {
         noether_install_crash_handlers()
         noether_install_atexit()
 
-        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version)
+        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed)
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()
         state.presets = PresetLibrary.all()
         let screen = Screen(unicode: unicode, color: color, dots: dots)
+        var drawn = -1
         while signals.caught == nil && !state.quit {
             let key = terminal.readKey()  // waits at most one frame
             let snapshot = simulator.snapshot()
             state.follow(snapshot.narration, snapshot)
             if let key, key != .resize {
+                let pickerWasOpen = state.pickerOpen
                 for command in state.handle(key, snapshot) { simulator.send(command) }
+                // The picker lists the presets as they are now (a `w` save shows up at once).
+                if state.pickerOpen, !pickerWasOpen { state.presets = PresetLibrary.all() }
             }
             if key == .resize { terminal.invalidate() }
+            // Draw only what changed: a paused explorer does no work between key presses.
+            if key == nil, snapshot.version == drawn { continue }
+            drawn = snapshot.version
             let start = DispatchTime.now().uptimeNanoseconds
             let (w, h) = terminal.size
             terminal.draw(screen.render(state, snapshot, width: w, height: h))

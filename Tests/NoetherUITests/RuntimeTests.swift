@@ -1,0 +1,133 @@
+import Foundation
+import NoetherCore
+import Testing
+@testable import NoetherUI
+
+/// Keys build on what was already sent, and a value off a ladder moves the way the key says.
+@Suite("Controls")
+struct ControlTests {
+    static func snapshot(speed: Int = 0, weightDecay: Double = 5e-3) -> Snapshot {
+        var c = Config()
+        c.weightDecay = weightDecay
+        var s = Snapshot(config: c)
+        s.speedLimit = speed
+        return s
+    }
+
+    @Test("ten quick presses of - move ten rungs, not as many as the snapshot caught up with")
+    func repeatedSpeedKeysBuildOnEachOther() {
+        var state = AppState()
+        let stale = Self.snapshot(speed: 0)
+        var sent: [Int] = []
+        for _ in 0..<10 {
+            for case .setSpeed(let v) in state.handle(.char("-"), stale) { sent.append(v) }
+        }
+        let finite = Ladder.speed.filter { $0 > 0 }
+        #expect(sent == Array(finite.reversed().prefix(9)) + [finite.first!])
+    }
+
+    @Test("a pace between rungs moves to the nearest rung in the pressed direction")
+    func offLadderPace() {
+        #expect(Ladder.speed(from: 67, up: true) == 100)
+        #expect(Ladder.speed(from: 67, up: false) == 30)
+        #expect(Ladder.speed(from: 0, up: true) == 0)
+        #expect(Ladder.speed(from: 1, up: false) == 1)
+    }
+
+    @Test("} at a weight decay above the ladder's top never lowers it")
+    func weightDecayAboveTheLadder() {
+        var state = AppState()
+        let commands = state.handle(.char("}"), Self.snapshot(weightDecay: 0.1))
+        #expect(commands == [.setLive(LiveParameters(learningRate: 0.1, momentum: 0.5, weightDecay: 0.1))])
+        var down = AppState()
+        let lowered = down.handle(.char("{"), Self.snapshot(weightDecay: 0.1))
+        #expect(lowered == [.setLive(LiveParameters(learningRate: 0.1, momentum: 0.5, weightDecay: 0.05))])
+    }
+
+    @Test("a new seed stays within what a preset file can hold")
+    func seedStaysInRange() {
+        #expect(Ladder.seed(after: UInt64(Int64.max), by: 1) == 0)
+        #expect(Ladder.seed(after: 0, by: -1) == UInt64(Int64.max))
+        #expect(Ladder.seed(after: 41, by: 1) == 42)
+    }
+
+    @Test("a preset opens at a pace at which its steps take about 30 seconds")
+    func paceFromSteps() {
+        for steps in [200, 600, 2000, 4000, 12000, 100_000] {
+            let pace = SimulationThread.pace(forSteps: steps)
+            let seconds = Double(steps) / Double(pace)
+            #expect(seconds > 25 && seconds < 35, "\(steps) steps at \(pace)/s take \(seconds) s")
+        }
+        #expect(SimulationThread.pace(forSteps: 0) == 0)
+    }
+}
+
+/// The simulator thread without a terminal: narration, markers and the end of the planned run.
+@Suite("Explorer runtime")
+struct RuntimeTests {
+    static func until(_ thread: SimulationThread, _ what: String, _ done: (Snapshot) -> Bool) throws -> Snapshot {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let s = thread.snapshot()
+            if done(s) { return s }
+            usleep(20_000)
+        }
+        Issue.record("timed out waiting for \(what): at step \(thread.snapshot().step), \(thread.snapshot().state)")
+        throw CancellationError()
+    }
+
+    static let story = """
+        title = "story"
+        description = "a short story"
+        width = 8
+        samples = 64
+        steps = 120
+
+        [[at]]
+        step = 0
+        say = "first caption"
+        focus = "gap"
+        family = "fc1.scale"
+
+        [[at]]
+        step = 40
+        lr = 0.2
+        say = "second caption"
+        pause = true
+        """
+
+    @Test("captions, a pause, a marker and DONE at the planned last step")
+    func storyPlays() throws {
+        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
+        thread.launch()
+        defer { thread.stop() }
+        let first = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
+        #expect(first.narration.focus == "gap" && first.narration.family == "fc1.scale" && first.narration.serial >= 1)
+        #expect(first.targetSteps == 120)
+        let paused = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
+        #expect(paused.caption == "second caption")
+        #expect(paused.live.learningRate == 0.2)
+        #expect(paused.markers.contains { $0.step == 40 && $0.label == "lr 0.2" })
+        thread.send(.setPaused(false))
+        let done = try Self.until(thread, "DONE") { $0.state == .finished }
+        #expect(done.step == 120)
+        #expect(!done.modified && done.description == "a short story")
+        // Past the end it goes on, without stopping again.
+        thread.send(.setPaused(false))
+        _ = try Self.until(thread, "steps past the plan") { $0.state == .running && $0.step > 130 }
+    }
+
+    @Test("changing a live control keeps the title, description and caption, marked modified")
+    func changesKeepTheStory() throws {
+        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 1)
+        thread.launch()
+        defer { thread.stop() }
+        _ = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
+        thread.send(.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3)))
+        let s = try Self.until(thread, "the change") { $0.live.learningRate == 0.05 }
+        #expect(s.modified && s.caption == "first caption" && s.description == "a short story" && s.title == "story")
+        #expect(s.markers.last?.label == "lr 0.05")
+    }
+}
