@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Narrated presets in the real binary: the caption a preset opens with is on screen, the run
+/// stops at DONE, `o` restarts and records, and a replay stops where the recording ended.
+@Suite("Stories end to end", .serialized)
+struct StoryEndToEndTests {
+    typealias E = ExplorerEndToEndTests
+
+    @Test("three presets open with their first caption, at their pace, and reach DONE")
+    func presetsTellTheirStory() throws {
+        // (preset, words of its first caption, its steps and pace)
+        for (name, words, steps, pace) in [("translation-momentum", "pendulum", 600, " 20/s"),
+                                           ("bn-scale-growth", "Plain", 200, " 7/s"),
+                                           ("theory-overlay", "lies", 4000, " 130/s")] {
+            let t = E.Tmux()
+            t.start("--preset \(name)")
+            t.waitFor("\(name): its first caption and pace") {
+                $0.contains("▶") && $0.contains(words) && $0.contains("/\(steps)") && $0.contains("RUNNING")
+            }
+            // The speed control shows the pace at which the preset's steps take about 30 s.
+            t.waitFor("\(name): its pace", timeout: 10) {
+                $0.split(separator: "\n").contains { $0.contains("speed") && $0.contains(pace + "│") }
+            }
+            t.type("q")
+            t.waitFor("exit") { $0.contains("exit=0") }
+            let fast = E.Tmux()
+            fast.start("--preset \(name) --speed max")
+            // Story pauses wait for space; keep pressing it until DONE.
+            let end = Date().addingTimeInterval(90)
+            var screen = ""
+            while Date() < end {
+                screen = fast.screen()
+                if screen.contains("DONE") { break }
+                if screen.contains("PAUSED") { fast.send("Space") }
+                usleep(200_000)
+            }
+            #expect(screen.contains("DONE") && screen.contains("space continues") && screen.contains("step \(steps)/\(steps)"),
+                    "\(name):\n\(screen)")
+            fast.type("q")
+            fast.waitFor("exit") { $0.contains("exit=0") }
+        }
+    }
+
+    @Test("o mid-run restarts from step 0 and records; the replay stops at the recording's end")
+    func recordAnyTimeAndReplayToTheEnd() throws {
+        let dir = NSTemporaryDirectory() + "noether-story-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let t = E.Tmux()
+        t.type("cd '\(dir)'")
+        t.send("Enter")
+        t.start("--preset bn-scale-growth --speed 50")
+        t.waitFor("a run past step 30") { (E.step($0) ?? 0) > 30 }
+        t.type("o")
+        t.waitFor("recording from step 0") { $0.contains("REC") && $0.contains("restarted from step 0") }
+        t.waitFor("recorded steps") { (E.step($0) ?? 0) > 60 }
+        t.type("]")
+        t.waitFor("lr change") { $0.contains("lr 0.2 ") }
+        t.waitFor("more steps") { (E.step($0) ?? 0) > 90 }
+        t.type("o")
+        t.waitFor("recording saved") { $0.contains("recording saved") }
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("noether-session-") }
+        #expect(files.count == 1)
+        let file = dir + "/" + (files.first ?? "missing")
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        #expect(text.contains("[[stop]]") && text.contains("lr = 0.2"))
+        let stop = text.components(separatedBy: "[[stop]]\nstep = ").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
+        #expect(stop > 90)
+
+        let r = E.Tmux()
+        r.start("replay '\(file)' --speed max")
+        var screen = ""
+        let end = Date().addingTimeInterval(60)
+        while Date() < end {
+            screen = r.screen()
+            if screen.contains("DONE") { break }
+            if screen.contains("PAUSED") { r.send("Space") }
+            usleep(200_000)
+        }
+        #expect(screen.contains("DONE") && screen.contains("step \(stop)/\(stop)") && screen.contains("REPLAY"), "\(screen)")
+        r.type("q")
+        r.waitFor("exit") { $0.contains("exit=0") }
+    }
+}
