@@ -241,7 +241,7 @@ struct RecordingEndToEndTests {
         t.waitFor("exit") { $0.contains("exit=0") }
 
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("recording-format = 1"))
+        #expect(text.contains("recording-format = 2"))
         #expect(text.components(separatedBy: "[[at]]").count == 3)
         #expect(text.contains("[[stop]]"))
         let first = shell("\(E.binary) replay \(path) --headless --format csv")
