@@ -59,7 +59,7 @@ struct FileSafetyTests {
     @Test func namedPipeFeedsAReader() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
-        let r = shell("cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
+        let r = shell("timeout -s KILL 60 cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
         #expect(r.status == 0, "\(r.output)")
         #expect(fileType(dir("pipe")) == S_IFIFO)
         let rows = contents(dir("copy")).split(separator: "\n")
@@ -126,7 +126,7 @@ struct FileSafetyTests {
     @Test func closedPipeStopsTheRunNamingTheFile() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
-        let r = shell("head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
+        let r = shell("timeout -s KILL 60 head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output == "noether: \(dir("pipe")): cannot write: Broken pipe\n", "\(r.output)")
     }

@@ -44,6 +44,7 @@ struct SignalTests {
             p.terminate(); return
         }
         kill(p.processIdentifier, signal)
+        if !Self.waitFor("the run to stop", { !p.isRunning }) { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         #expect(p.terminationReason == .exit)
         #expect(p.terminationStatus == 128 + signal, "\(contents(dir("err")))")
