@@ -105,6 +105,9 @@ public struct AppState: Sendable {
     var sentLive: LiveParameters?
     var sentConfig: Config?
     var sentSpeed: Int?
+    /// `noether tour`: the presets in teaching order, and which one is open.
+    public var tour: [Preset] = []
+    public var tourIndex = 0
     var sentAge = 0
 
     public init() {}
@@ -196,6 +199,10 @@ public struct AppState: Sendable {
         case .selectUp: selected = Ladder.cycle(Control.allCases, after: selected, by: -1)
         case .selectDown: selected = Ladder.cycle(Control.allCases, after: selected)
         case .valueDown, .valueUp: return change(selected, up: action == .valueUp, s, live, config)
+        case .nextInTour:
+            guard tourIndex + 1 < tour.count else { return [] }
+            tourIndex += 1
+            return [.loadPreset(tour[tourIndex])]
         case .presetPicker:
             pickerOpen = true
             pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0

@@ -24,7 +24,7 @@ public enum Action: Hashable, Sendable {
     case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
     case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
-    case presetPicker, savePreset, toggleRecording, help, close, quit
+    case presetPicker, nextInTour, savePreset, toggleRecording, help, close, quit
 }
 
 public struct KeyBinding: Sendable {
@@ -63,6 +63,7 @@ public enum Keymap {
         KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
         KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
+        KeyBinding(keys: [.char(">")], action: .nextInTour, help: "next preset of the tour (noether tour)"),
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
         KeyBinding(keys: [.char("?")], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),

@@ -22,9 +22,12 @@ public struct Screen {
         }
         let s = state.frozen ?? live
         header(&b, s, live, state)
-        let hints = width >= 110
+        var hints = width >= 110
             ? "space pause  . step  [ ] lr  { } wd  m momentum  tab focus  enter expand  t time  c family  p presets  ? help  q quit"
             : "space pause  [ ] lr  { } wd  m mom  tab focus  enter expand  ? help  q quit"
+        if state.tourIndex + 1 < state.tour.count {
+            hints = "> next: \(state.tour[state.tourIndex + 1].name) (\(state.tourIndex + 2)/\(state.tour.count))  " + hints
+        }
         b.putClipped(hints, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
         if let message = live.message {
             b.putClipped(" " + message + " ", x: max(0, width - message.count - 2), y: height - 1, Style(.orange, bold: true),

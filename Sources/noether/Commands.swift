@@ -181,3 +181,32 @@ struct Pace: ExpressibleByArgument {
     }
     static var defaultCompletionKind: CompletionKind { .list(["max"]) }
 }
+
+struct Tour: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play the shipped presets in a teaching order; at the end of each, > opens the next.")
+
+    /// From what the charges are, through normalization and the exact theory, to what breaks them.
+    static let order = ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy",
+                        "relu-rescale", "tanh-discrete", "translation-momentum", "linear-balance", "layer-norm",
+                        "adam-breaking"]
+
+    @Option(help: "Start the tour at this preset.") var from: String?
+    @Option(help: "Steps per second, or max (default: each preset's own pace).") var speed: Pace?
+    @Flag(help: "ASCII characters only.") var ascii = false
+    @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
+    @Flag(help: "No colours (also NO_COLOR).") var noColor = false
+
+    func run() throws {
+        var presets: [Preset] = []
+        do { presets = try Self.order.map(PresetLibrary.load) } catch { throw RunFailure("\(error)") }
+        if let from {
+            guard let i = presets.firstIndex(where: { $0.name == from }) else {
+                throw ValidationError("--from \(from): not in the tour; the tour is \(Self.order.joined(separator: ", "))")
+            }
+            presets = Array(presets[i...])
+        }
+        try Explorer.launch(preset: presets[0], replay: false, record: nil, dots: ascii ? .ascii : glyphs,
+                            noColor: noColor, speed: speed?.stepsPerSecond, tour: presets)
+    }
+}

@@ -9,7 +9,7 @@ import NoetherUI
 /// on the main thread (every curses call happens here).
 enum Explorer {
     static func launch(preset: Preset, replay: Bool, record: String?, dots: DotStyle?, noColor: Bool,
-                       speed: Int? = nil) throws {
+                       speed: Int? = nil, tour: [Preset] = []) throws {
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -38,6 +38,7 @@ enum Explorer {
         let terminal = Terminal(color: color)
         var state = AppState()
         state.presets = PresetLibrary.all()
+        state.tour = tour
         let screen = Screen(unicode: unicode, color: color, dots: dots)
         var drawn = -1
         while signals.caught == nil && !state.quit {

@@ -174,8 +174,12 @@ struct ExplorerEndToEndTests {
     /// reachable in help by scrolling; the glossary page opens.
     @Test(arguments: [(80, 24), (100, 30), (160, 48)])
     func everySizeShowsChartsAndReachesEveryHelpPage(_ w: Int, _ h: Int) throws {
+        // The default's configuration without its story, so no caption moves the focus.
+        let plain = NSTemporaryDirectory() + "noether-plain-\(UUID().uuidString.prefix(8)).toml"
+        try "title = \"plain\"\n".write(toFile: plain, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: plain) }
         let t = Tmux(width: w, height: h)
-        t.start()
+        t.start("--preset \(plain)")
         let screen = t.waitFor("charts at \(w)×\(h)") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
         for text in ["loss, accuracy", "━━ loss", "weight norms ‖W‖²", "━━ fc1  ╌╌ fc2", "─ Q: fc1.scale · ", "✔ exact", "steps/s"] {
             #expect(screen?.contains(text) == true, "\(text) at \(w)×\(h):\n\(screen ?? "")")

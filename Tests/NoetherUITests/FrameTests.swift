@@ -214,7 +214,8 @@ struct HistoryTests {
         #expect(h.columns.count <= NeuronHistory.capacity)
         #expect(h.columns.count >= NeuronHistory.capacity / 2)
         #expect(h.steps.first == 0 && h.steps.last! > 99_000)
-        #expect(h.isLost(NeuronValue(charge: 1e-13, gapRatio: 0, dead: false), neuron: 0))
+        // Lost is the simulator's verdict (dead or collapsed), carried in the value.
+        #expect(h.isLost(NeuronValue(charge: 1e-13, gapRatio: 0, dead: true), neuron: 0))
         #expect(!h.isLost(NeuronValue(charge: 0.5, gapRatio: 0, dead: false), neuron: 0))
     }
 }

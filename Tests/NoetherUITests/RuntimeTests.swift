@@ -51,6 +51,19 @@ struct ControlTests {
         #expect(Ladder.seed(after: 41, by: 1) == 42)
     }
 
+    @Test("> opens the next preset of a tour, and nothing past its end")
+    func tourMovesOn() throws {
+        var state = AppState()
+        let a = PresetLibrary.builtInDefault
+        var b = a
+        b.name = "second"
+        state.tour = [a, b]
+        #expect(state.handle(.char(">"), Self.snapshot()) == [.loadPreset(b)])
+        #expect(state.handle(.char(">"), Self.snapshot()).isEmpty)
+        var alone = AppState()
+        #expect(alone.handle(.char(">"), Self.snapshot()).isEmpty)
+    }
+
     @Test("a preset opens at a pace at which its steps take about 30 seconds")
     func paceFromSteps() {
         for steps in [200, 600, 2000, 4000, 12000, 100_000] {
