@@ -81,24 +81,31 @@ for s in sizes {
 import NoetherUI
 
 print()
-print("# explorer: default configuration, simulator thread + 30 frames/s rendered at 140×44")
-let preset = PresetLibrary.builtInDefault
+print("# explorer: default configuration, simulator thread + 30 frames/s rendered at 140×44 (best of 3 windows)")
+// The default's configuration without its story or planned end, as fast as it can go.
+var preset = PresetLibrary.builtInDefault
+preset.schedule = []
+preset.config.steps = 0
 let headless = try stepsPerSecond(try Simulator(preset.config), seconds: seconds)
-let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "bench")
+let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "bench", speed: 0)
 thread.launch()
 let screen = Screen(unicode: true, color: true)
 var frames: [Double] = []
 usleep(300_000)
-let windowStart = now(), firstStep = thread.snapshot().step
-while now() - windowStart < 3 * seconds {
-    let frameStart = now()
-    let snap = thread.snapshot()
-    _ = screen.render(AppState(), snap, width: 140, height: 44)
-    frames.append((now() - frameStart) * 1000)
-    let rest = 1.0 / 30 - (now() - frameStart)
-    if rest > 0 { usleep(UInt32(rest * 1e6)) }
+// Best of three windows, as the headless figure is measured.
+var live = 0.0
+for _ in 0..<3 {
+    let windowStart = now(), firstStep = thread.snapshot().step
+    while now() - windowStart < seconds {
+        let frameStart = now()
+        let snap = thread.snapshot()
+        _ = screen.render(AppState(), snap, width: 140, height: 44)
+        frames.append((now() - frameStart) * 1000)
+        let rest = 1.0 / 30 - (now() - frameStart)
+        if rest > 0 { usleep(UInt32(rest * 1e6)) }
+    }
+    live = max(live, Double(thread.snapshot().step - firstStep) / (now() - windowStart))
 }
-let live = Double(thread.snapshot().step - firstStep) / (now() - windowStart)
 thread.stop()
 frames.sort()
 print(String(format: "headless %.0f steps/s, with explorer %.0f steps/s (%.0f%%); frame render median %.2f ms, p90 %.2f ms",
