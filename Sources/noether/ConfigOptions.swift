@@ -63,7 +63,7 @@ struct ConfigOptions: ParsableArguments {
     private func overrides() throws -> [TOMLEntry] {
         var entries: [TOMLEntry] = []
         for child in Mirror(reflecting: self).children {
-            guard let label = child.label, label != "_preset", let option = child.value as? GivenValue,
+            guard let label = child.label, label != "_preset", let option = child.value as? any GivenValue,
                   let value = option.given else { continue }
             let key = String(label.dropFirst()).kebabCased
             let toml: TOMLValue
@@ -87,19 +87,20 @@ struct ConfigOptions: ParsableArguments {
 }
 
 /// An option or flag whose value, if the user gave one, can be read without knowing its type.
-protocol GivenValue { var given: Any? { get } }
-extension Option: GivenValue {
+protocol GivenValue {
+    associatedtype Value
+    var wrappedValue: Value { get }
+}
+
+extension GivenValue {
     var given: Any? {
         let m = Mirror(reflecting: wrappedValue as Any)
         return m.displayStyle == .optional ? m.children.first?.value : wrappedValue
     }
 }
-extension Flag: GivenValue {
-    var given: Any? {
-        let m = Mirror(reflecting: wrappedValue as Any)
-        return m.displayStyle == .optional ? m.children.first?.value : wrappedValue
-    }
-}
+
+extension Option: GivenValue {}
+extension Flag: GivenValue {}
 
 extension String {
     /// `weightDecay` → `weight-decay`, as swift-argument-parser names long options.

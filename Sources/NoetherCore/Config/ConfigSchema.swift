@@ -18,47 +18,45 @@ extension Config {
 
     /// `base` with each entry applied. Types and names are checked here; ranges by `validate()`.
     public static func decoding(_ entries: [TOMLEntry], over base: Config) throws(ConfigEntryError) -> Config {
-        var object: [String: Any]
-        do {
-            object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
-        } catch {
+        let object: [String: Any]
+        do { object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:] } catch {
             throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
         }
         for e in entries {
             guard CodingKeys(rawValue: e.key) != nil else {
                 throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")
             }
-            switch e.value {
-            case .string(let s): object[e.key] = s
-            case .integer(let n): object[e.key] = n
-            case .float(let x): object[e.key] = x
-            case .bool(let b): object[e.key] = b
-            case .other: throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
+            guard jsonValue(e.value) != nil else {
+                throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
             }
         }
-        do {
-            // JSON in memory carries every Double and UInt64 exactly (shortest round-trip form).
-            return try JSONDecoder().decode(Config.self, from: JSONSerialization.data(withJSONObject: object))
-        } catch {
-            // Name the entry that does not decode: the first whose value alone fails.
-            for e in entries where (try? decoding([], over: base, setting: e)) == nil {
-                throw ConfigEntryError(key: e.key, line: e.line,
-                                       message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
-            }
-            throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration: \(error)")
+        if let config = decode(object, setting: entries) { return config }
+        // Name the entry that does not decode: the first whose value alone fails.
+        for e in entries where decode(object, setting: [e]) == nil {
+            throw ConfigEntryError(key: e.key, line: e.line,
+                                   message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
         }
+        throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
     }
 
-    private static func decoding(_ none: [TOMLEntry], over base: Config, setting e: TOMLEntry) throws -> Config {
-        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
-        switch e.value {
-        case .string(let s): object[e.key] = s
-        case .integer(let n): object[e.key] = n
-        case .float(let x): object[e.key] = x
-        case .bool(let b): object[e.key] = b
-        case .other: return base
+    /// The encoded base with `entries` set, decoded; nil when a value has the wrong type or name.
+    /// JSON in memory carries every Double and UInt64 exactly (shortest round-trip form).
+    private static func decode(_ base: [String: Any], setting entries: [TOMLEntry]) -> Config? {
+        var object = base
+        for e in entries { object[e.key] = jsonValue(e.value) }
+        guard let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
+        return try? JSONDecoder().decode(Config.self, from: data)
+    }
+
+    /// A TOML value as the JSON object it is decoded from; nil for arrays, tables and dates.
+    static func jsonValue(_ v: TOMLValue) -> Any? {
+        switch v {
+        case .string(let s): s
+        case .integer(let n): n
+        case .float(let x): x
+        case .bool(let b): b
+        case .other: nil
         }
-        return try JSONDecoder().decode(Config.self, from: JSONSerialization.data(withJSONObject: object))
     }
 
     /// What a key takes, for messages: its type, or its allowed names.

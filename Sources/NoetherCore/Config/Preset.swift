@@ -203,13 +203,10 @@ extension Preset {
     public func toml() -> String {
         var s = "title = \(TOML.format(.string(title)))\n"
         s += "description = \(TOML.format(.string(description)))\n\n"
-        s += Preset.configLines(config)
+        s += Config.lines(config)
         for change in schedule { s += change.toml }
         return s
     }
-
-    /// `key = value` lines for every field of `config` that differs from the built-in default.
-    static func configLines(_ config: Config) -> String { Config.lines(config) }
 }
 
 /// Where presets come from: the built-in default, the shipped presets compiled in, and the

@@ -164,7 +164,7 @@ public final class Recorder {
     /// through every reset, so a replay can reproduce it.
     public func reset(at step: Int, to preset: Preset) throws(PresetError) {
         run += 1
-        try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + Preset.configLines(preset.config))
+        try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + Config.lines(preset.config))
     }
 
     /// Notes the step the run has reached, at most every `interval` seconds, so that a recording
