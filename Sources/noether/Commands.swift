@@ -66,11 +66,7 @@ struct Replay: ParsableCommand {
     @Option(name: .customLong("run"), help: "Replay only this run of the session (0 is the first; each reset starts the next).")
     var only: Int?
     @Option(help: "Steps of the last replayed run, instead of where the recording stopped.") var steps: Int?
-    @Flag(help: "ASCII characters only.") var ascii = false
-    @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
-    @Flag(help: "No colours (also NO_COLOR).") var noColor = false
-    @Option(help: "Steps per second, or max (default: a pace at which the planned steps take about 30 s).")
-    var speed: Pace?
+    @OptionGroup var display: DisplayOptions
 
     func validate() throws {
         if let steps, !(0...Config.maxSteps).contains(steps) {
@@ -108,8 +104,7 @@ struct Replay: ParsableCommand {
             if segments.count > 1 {
                 FileHandle.standardError.write(Data("noether: \(file) holds \(segments.count) runs; the explorer replays run 0 (use --run N for another)\n".utf8))
             }
-            try Explorer.launch(preset: first, replay: true, record: nil, dots: ascii ? .ascii : glyphs, noColor: noColor,
-                                speed: speed?.stepsPerSecond)
+            try Explorer.launch(preset: first, replay: true, record: nil, display)
         }
     }
 }
@@ -120,18 +115,13 @@ struct Explore: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
     @Option(help: "Record the session to this file.") var record: String?
-    @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
-    @Option(help: "Chart dots: braille, block (fonts without braille) or ascii.") var glyphs: DotStyle?
-    @Flag(help: "No colours (also NO_COLOR).") var noColor = false
-    @Option(help: "Steps per second, or max (default: a pace at which the planned steps take about 30 s).")
-    var speed: Pace?
+    @OptionGroup var display: DisplayOptions
 
     func run() throws {
         let (config, preset) = try options.resolve()
         // Refused before the terminal is taken: a session that cannot be recorded is not started.
         try DistinctPaths.check(outputs: [("--record", record)], inputs: DistinctPaths.inputs(options, config))
-        try Explorer.launch(preset: preset, replay: false, record: record, dots: ascii ? .ascii : glyphs, noColor: noColor,
-                            speed: speed?.stepsPerSecond)
+        try Explorer.launch(preset: preset, replay: false, record: record, display)
     }
 }
 
@@ -171,6 +161,17 @@ struct Check: ParsableCommand {
     private func sci(_ x: Double) -> String { String(format: "%.1e", x) }
 }
 
+/// How the explorer draws and how fast it runs: shared by `noether`, `replay` and `tour`.
+struct DisplayOptions: ParsableArguments {
+    @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
+    @Option(help: "Chart dots: braille, block (fonts without braille) or ascii.") var glyphs: DotStyle?
+    @Flag(help: "No colours (also NO_COLOR).") var noColor = false
+    @Option(help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).")
+    var speed: Pace?
+
+    var dots: DotStyle? { ascii ? .ascii : glyphs }
+}
+
 /// A pace from the command line: steps per second, or `max` (as fast as possible).
 struct Pace: ExpressibleByArgument {
     var stepsPerSecond: Int
@@ -192,10 +193,7 @@ struct Tour: ParsableCommand {
                         "adam-breaking"]
 
     @Option(help: "Start the tour at this preset.") var from: String?
-    @Option(help: "Steps per second, or max (default: each preset's own pace).") var speed: Pace?
-    @Flag(help: "ASCII characters only.") var ascii = false
-    @Option(help: "Chart dots: braille, block or ascii.") var glyphs: DotStyle?
-    @Flag(help: "No colours (also NO_COLOR).") var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     func run() throws {
         var presets: [Preset] = []
@@ -206,7 +204,6 @@ struct Tour: ParsableCommand {
             }
             presets = Array(presets[i...])
         }
-        try Explorer.launch(preset: presets[0], replay: false, record: nil, dots: ascii ? .ascii : glyphs,
-                            noColor: noColor, speed: speed?.stepsPerSecond, tour: presets)
+        try Explorer.launch(preset: presets[0], replay: false, record: nil, display, tour: presets)
     }
 }

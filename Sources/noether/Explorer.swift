@@ -8,8 +8,9 @@ import NoetherUI
 /// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
 /// on the main thread (every curses call happens here).
 enum Explorer {
-    static func launch(preset: Preset, replay: Bool, record: String?, dots: DotStyle?, noColor: Bool,
-                       speed: Int? = nil, tour: [Preset] = []) throws {
+    static func launch(preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
+                       tour: [Preset] = []) throws {
+        let dots = display.dots, noColor = display.noColor, speed = display.speed?.stepsPerSecond
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
