@@ -288,7 +288,7 @@ public final class SimulationThread: Sendable {
                 let oldStep = sim?.step ?? 0
                 snapshot.replaying = false
                 snapshot.modified = false
-                snapshot.speedLimit = SimulationThread.pace(forSteps: p.config.steps)
+                snapshot.speedLimit = fixedSpeed ?? SimulationThread.pace(forSteps: p.config.steps)
                 reset(p)
                 record { try $0.reset(at: oldStep, to: p) }
                 say("preset \(p.name)")
