@@ -130,6 +130,10 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 extension LiveParameters {
+    /// √(2ηλ/(1+β)): the RMS angular step per update that normalized weights settle at
+    /// (THEORY.md §5.3).
+    public var equilibriumAngle: Double { (2 * learningRate * weightDecay / (1 + momentum)).squareRoot() }
+
     public func validate() throws(ConfigError) {
         guard learningRate.isFinite, learningRate > 0, learningRate <= 100 else {
             throw ConfigError("lr", "must be in (0, 100], got \(learningRate)")

@@ -111,8 +111,7 @@ public enum ObservationFormat {
         if let v = s.effectiveLearningRateMedian { f.append(("effective_lr_median", v)) }
         if let v = s.rmsAngularStep {
             f.append(("rms_angular_step", v))
-            f.append(("rms_angular_step_equilibrium",
-                      (2 * live.learningRate * live.weightDecay / (1 + live.momentum)).squareRoot()))
+            f.append(("rms_angular_step_equilibrium", live.equilibriumAngle))
         }
         return f
     }

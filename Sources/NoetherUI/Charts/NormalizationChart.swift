@@ -11,7 +11,7 @@ struct NormalizationChart: ChartView {
         guard let f = c.scaleFamily else { return }
         let k = f.family
         let live = c.snapshot.live
-        let target = (2 * live.learningRate * live.weightDecay / (1 + live.momentum)).squareRoot()
+        let target = live.equilibriumAngle
         let angle = c.points(.family(k, .angle))
         let series = [
             ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))),
