@@ -8,6 +8,8 @@ public struct ChartSeries: Sendable {
     public var mark: Mark
     public var points: [(x: Double, y: Double)]
     public var upper: [(x: Double, y: Double)]
+    /// The legend also gives the latest value, so a reader need not interpolate between ticks.
+    public var showsValue = false
     public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
                 upper: [(x: Double, y: Double)] = []) {
         self.name = name
@@ -16,6 +18,9 @@ public struct ChartSeries: Sendable {
         self.points = points
         self.upper = upper
     }
+
+    /// This series with its latest value in the legend.
+    public func withValue() -> ChartSeries { var s = self; s.showsValue = true; return s }
 }
 
 /// A line chart: title (saying what y is) on the border, legend with each series' mark, round
@@ -53,9 +58,9 @@ public struct Chart: Sendable {
         rect.frame(&b, title: fullTitle, focused: focused, glyphs: glyphs, status: status)
         let inner = rect.inner
         guard inner.width > Self.axisWidth + 4, inner.height >= 4 else { return }
-        legend(&b, inner, glyphs: glyphs)
-        let plot = Rect(x: inner.x + Self.axisWidth, y: inner.y + 1, width: inner.width - Self.axisWidth,
-                        height: inner.height - 2)
+        let legendRows = legend(&b, inner, glyphs: glyphs)
+        let plot = Rect(x: inner.x + Self.axisWidth, y: inner.y + legendRows, width: inner.width - Self.axisWidth,
+                        height: inner.height - 1 - legendRows)
         let tx: (Double) -> Double? = { x in logX ? (x > 0 ? log10(x) : nil) : x }
         let ty: (Double) -> Double? = { y in
             let y = NumberFormat.clean(y)
@@ -147,29 +152,39 @@ public struct Chart: Sendable {
         }
     }
 
-    private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) {
-        var x = inner.x
-        let end = inner.x + inner.width
-        for s in series where !s.name.isEmpty {
-            let text = s.mark.legend(unicode: glyphs.unicode)
-            guard x + text.count + 2 <= end else {
-                b.put(glyphs.ellipsis, x: end - 1, y: inner.y, Style(.gray))
-                return
-            }
-            x = b.put(text, x: x, y: inner.y, Style(s.color))
-            x = b.putClipped(" " + s.name, x: x, y: inner.y, .plain, width: end - x, glyphs: glyphs) + 2
+    /// The legend, each entry whole: on one line, or on two when one is too short and the plot
+    /// keeps enough rows. Returns the rows used.
+    @discardableResult
+    private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
+        let entries = series.filter { !$0.name.isEmpty }.map { s in
+            let value = s.showsValue ? s.points.last.map { " " + NumberFormat.compact($0.y) } ?? "" : ""
+            return (s.mark.legend(unicode: glyphs.unicode) + " " + s.name + value, s.color)
         }
+        let end = inner.x + inner.width
+        let maxRows = inner.height >= 8 ? 2 : 1
+        var row = 0, x = inner.x
+        for (text, color) in entries {
+            if x > inner.x, x + text.count > end { row += 1; x = inner.x }
+            guard row < maxRows, x + text.count <= end else {
+                b.put(glyphs.ellipsis, x: end - 1, y: inner.y + maxRows - 1, Style(.gray))
+                return maxRows
+            }
+            let markLength = text.prefix { $0 != " " }.count
+            b.put(String(text.prefix(markLength)), x: x, y: inner.y + row, Style(color))
+            x = b.put(String(text.dropFirst(markLength)), x: x + markLength, y: inner.y + row, .plain) + 2
+        }
+        return row + 1
     }
 
     private func yTicks(_ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, glyphs: Glyphs) {
         let count = max(2, min(5, plot.height / 3))
         let ticks = logY ? Ticks.logWithin(ymin, ymax, count: count) : Ticks.within(ymin, ymax, count: count)
         var used = Set<Int>()
-        for v in ticks {
+        let labels = NumberFormat.ticks(ticks.map { logY ? pow(10, $0) : $0 })
+        for (v, label) in zip(ticks, labels) {
             let row = Int(((ymax - v) / (ymax - ymin) * Double(plot.height - 1)).rounded())
             guard row >= 0, row < plot.height, !used.contains(row) else { continue }
             used.insert(row)
-            let label = NumberFormat.tick(logY ? pow(10, v) : v)
             b.put(String(label.suffix(Self.axisWidth - 1)).leftPad(Self.axisWidth - 1), x: inner.x, y: plot.y + row, Style(.gray))
             b.put(glyphs.unicode ? "┤" : "+", x: plot.x - 1, y: plot.y + row, Style(.gray))
         }
@@ -191,8 +206,7 @@ public struct Chart: Sendable {
         var free = plot.x - Self.axisWidth + 1
         b.put(xLabel, x: free, y: row, Style(.gray))
         free += xLabel.count + 1
-        for v in values {
-            let label = NumberFormat.tick(logX ? pow(10, v) : v)
+        for (v, label) in zip(values, NumberFormat.ticks(values.map { logX ? pow(10, $0) : $0 })) {
             let c = column(v)
             let start = c == plot.x ? c : min(c - label.count / 2, end - label.count)
             guard start >= free, !(start - 1...(start + label.count)).contains(where: taken.contains) else { continue }

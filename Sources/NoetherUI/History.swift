@@ -144,8 +144,4 @@ public struct NeuronHistory: Sendable, Equatable {
             interval *= 2
         }
     }
-
-    /// Dead (no gradient) or collapsed, as the simulator flags them (ChargeObservation.collapsed:
-    /// one definition for the screen and the exports).
-    public func isLost(_ value: NeuronValue, neuron: Int) -> Bool { value.dead }
 }

@@ -41,7 +41,7 @@ public enum NumberFormat {
         return (n < 0 ? "-" : "") + out
     }
 
-    /// A tick label for a round value: 0, 500, 1k, 1.5k, 50k, 1.2M, 0.25, 2e-05.
+    /// A tick label for a round value: 0, 500, 1k, 1.5k, 50k, 1.2M, 0.25, 2e-5.
     public static func tick(_ v: Double) -> String {
         let v = clean(v)
         let a = abs(v)
@@ -49,7 +49,21 @@ public enum NumberFormat {
         if a >= 1e6 && a < 1e9 { return trim(String(format: "%.3g", v / 1e6)) + "M" }
         if a >= 1e3 && a < 1e6 { return trim(String(format: "%.3g", v / 1e3)) + "k" }
         if a >= 1e-3 && a < 1e3 { return trim(String(format: "%.3g", v)) }
-        // Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9.
+        return exponent(v)
+    }
+
+    /// The labels of one axis in one notation: when any needs an exponent, all nonzero ones have
+    /// one (never 0.002 beside 5e-4).
+    public static func ticks(_ values: [Double]) -> [String] {
+        let needsExponent = values.contains { v in
+            let a = abs(clean(v))
+            return a != 0 && (a < 1e-3 || a >= 1e9)
+        }
+        return values.map { needsExponent && clean($0) != 0 ? exponent($0) : tick($0) }
+    }
+
+    /// Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9.
+    static func exponent(_ v: Double) -> String {
         let parts = String(format: "%.2e", v).split(separator: "e")
         return trim(String(parts[0])) + "e" + String(Int(parts[1]) ?? 0)
     }

@@ -28,13 +28,27 @@ public struct Screen {
         if state.tourIndex + 1 < state.tour.count {
             hints = "> next: \(state.tour[state.tourIndex + 1].name) (\(state.tourIndex + 2)/\(state.tour.count))  " + hints
         }
-        b.putClipped(hints, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
-        if let message = live.message {
-            b.putClipped(" " + message + " ", x: max(0, width - message.count - 2), y: height - 1, Style(.orange, bold: true),
+        // A message takes the right end; the hints keep only the whole ones that fit before it.
+        let message = live.message.map { " " + $0 + " " } ?? ""
+        let room = width - message.count - 1
+        var shown = ""
+        for hint in hints.components(separatedBy: "  ") {
+            let next = shown.isEmpty ? hint : shown + "  " + hint
+            guard next.count <= room else { break }
+            shown = next
+        }
+        b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
+        if !message.isEmpty {
+            b.putClipped(message, x: max(0, width - message.count - 1), y: height - 1, Style(.orange, bold: true),
                          width: width, glyphs: glyphs)
         }
         let panelWidth = width >= 120 ? 30 : 24
-        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        // The story's caption runs along the bottom, full width, like a subtitle.
+        let captionLines = caption(s, width: width)
+        for (i, line) in captionLines.enumerated() {
+            b.putClipped(line, x: 0, y: height - 1 - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
+        }
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2 - captionLines.count)
         var context = ChartContext(snapshot: s, state: state, glyphs: glyphs)
         let available = ChartRegistry.available(s)
         let focused = available.first { $0.id == state.focus } ?? available.first
@@ -62,8 +76,11 @@ public struct Screen {
     static let asciiStandIns: [Character: Character] = [
         "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "t", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
         "⁽": "(", "⁾": ")", "⁰": "0", "√": "V", "–": "-", "—": "-", "×": "x", "→": ">", "←": "<", "↑": "^",
-        "↓": "v", "●": "*", "↺": "r", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
+        "↓": "v", "●": "*", "↺": "~", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
+        "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
+        "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -115,14 +132,16 @@ public struct Screen {
         if live.replaying { label += " REPLAY" }
         if live.recordingPath != nil { label += " REC" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
-        if live.state == .finished { x = b.put("done: space continues ", x: x, y: 0, Style(.orange, bold: true)) }
-        // Most important first, so a narrow terminal loses only the tail.
+        if live.state == .finished { x = b.put("space continues ", x: x, y: 0, Style(.orange)) }
+        // Most important first, so a narrow terminal loses only the tail. The rate shows only
+        // while it is measured (a paused run has none).
         let target = s.targetSteps > 0 ? "/\(s.targetSteps)" : ""
-        let parts = [
-            "step \(s.step)\(target)", "lr \(NumberFormat.compact(s.live.learningRate))", "β \(NumberFormat.compact(s.live.momentum))",
-            "λ \(NumberFormat.compact(s.live.weightDecay))", NumberFormat.rate(live.stepsPerSecond), "seed \(s.config.seed)",
-            Self.summary(s.config),
+        let (beta, lambda) = glyphs.unicode ? ("β", "λ") : ("mom", "wd")
+        var parts = [
+            "step \(s.step)\(target)", "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
+            "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
+        if live.state == .running { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
         for p in parts {
             guard x < b.width - 2 else { break }
             x = b.putClipped((glyphs.unicode ? "│ " : "| ") + p + " ", x: x, y: 0, width: b.width - x, glyphs: glyphs)
@@ -156,15 +175,17 @@ public struct Screen {
             let mark = c.isLive ? (glyphs.unicode ? "●" : "*") : (glyphs.unicode ? "↺" : "r")
             b.put(mark, x: inner.x, y: y, Style(c.isLive ? .green : .orange))
             let v = value(c)
-            let text = " " + c.label.padding(toLength: max(0, inner.width - 2 - v.count), withPad: " ", startingAt: 0) + v
+            // The label gives way (abbreviated with a full stop) so a space always parts it from the value.
+            let room = inner.width - 3 - v.count
+            let label = c.label.count <= room ? c.label : String(c.label.prefix(max(1, room - 1))) + "."
+            let text = " " + label.padding(toLength: max(label.count + 1, inner.width - 2 - v.count), withPad: " ", startingAt: 0) + v
             b.put(text, x: inner.x + 1, y: y, Style(bold: selected, reverse: selected), maxWidth: inner.width - 1)
             y += 1
         }
         y += 1
-        // The lesson: title, the caption in force, the description, then notes; cut with an ellipsis.
+        // The lesson: title, description, then notes; cut with an ellipsis.
         var text: [(String, Style)] = []
         if !s.title.isEmpty { text.append((s.title + (s.modified ? " (modified)" : ""), Style(bold: true))) }
-        if let caption = s.caption, !caption.isEmpty { text.append(((glyphs.unicode ? "▶ " : "> ") + caption, Style(.sky))) }
         if !s.description.isEmpty { text.append((s.description, Style(.gray))) }
         text += s.notes.map { ("note: " + $0, Style(.gray)) }
         let lines = text.flatMap { t, style in Self.wrap(t, inner.width).map { ($0, style) } }
@@ -175,6 +196,18 @@ public struct Screen {
             b.putClipped(shown, x: inner.x, y: y, style, width: inner.width, glyphs: glyphs)
             y += 1
         }
+    }
+
+    /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when
+    /// cut); marked when the user has changed what the story describes.
+    func caption(_ s: Snapshot, width: Int) -> [String] {
+        guard let caption = s.caption, !caption.isEmpty else { return [] }
+        let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + caption
+        let lines = Self.wrap(text, width - 1)
+        guard lines.count > 3 else { return lines }
+        var kept = Array(lines.prefix(3))
+        kept[2] = String(kept[2].prefix(width - 2)) + glyphs.ellipsis
+        return kept
     }
 
     static func wrap(_ text: String, _ width: Int) -> [String] {
@@ -226,16 +259,17 @@ public struct Screen {
         let key = Style(.sky, bold: true), head = Style(bold: true), gray = Style(.gray)
         var out: [[(String, Style)]] = []
         if page == 0 {
-            for k in Keymap.bindings {
-                let keys = k.keys.map(\.label).joined(separator: " ")
-                out.append([(keys.padding(toLength: 10, withPad: " ", startingAt: 0), key), (k.help, .plain)])
+            // A label column, then the text wrapped beneath itself: nothing is cut at 80 columns.
+            func entry(_ label: String, _ column: Int, _ text: String) {
+                for (i, line) in wrap(text, max(10, width - column)).enumerated() {
+                    out.append([((i == 0 ? label : "").padding(toLength: column, withPad: " ", startingAt: 0), key), (line, .plain)])
+                }
             }
+            for k in Keymap.bindings { entry(k.keys.map(\.label).joined(separator: " "), 10, k.help) }
             out.append([("● live: applies at once   ↺: resets the run", gray)])
             out.append([])
             out.append([("panels (tab order; narration focus ids)", head)])
-            for c in ChartRegistry.all {
-                out.append([(c.id.padding(toLength: 14, withPad: " ", startingAt: 0), key), (c.summary, .plain)])
-            }
+            for c in ChartRegistry.all { entry(c.id, 14, c.summary) }
         } else {
             for e in Glossary.entries {
                 out.append([(e.symbol + "  ", key), (e.name, head)])
@@ -250,15 +284,22 @@ public struct Screen {
                             title: "presets (↑↓ choose, enter open, esc close)")
         let listHeight = max(1, inner.height - 5)
         let first = max(0, state.pickerIndex - listHeight + 1)
+        // Names whole (a saved preset's name can be long), titles cut with an ellipsis.
+        let nameWidth = min(max(state.presets.map(\.name.count).max() ?? 0, 20) + 2, inner.width / 2)
         for (row, i) in (first..<min(state.presets.count, first + listHeight)).enumerated() {
             let p = state.presets[i]
-            let text = p.name.padding(toLength: 22, withPad: " ", startingAt: 0) + p.title
-            b.put(text, x: inner.x + 1, y: inner.y + row, Style(bold: i == state.pickerIndex, reverse: i == state.pickerIndex),
-                  maxWidth: inner.width - 2)
+            let name = p.name.count < nameWidth - 1 ? p.name : String(p.name.prefix(nameWidth - 2)) + glyphs.ellipsis
+            let text = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + p.title
+            b.putClipped(text, x: inner.x + 1, y: inner.y + row, Style(bold: i == state.pickerIndex, reverse: i == state.pickerIndex),
+                         width: inner.width - 2, glyphs: glyphs)
         }
         if state.presets.indices.contains(state.pickerIndex) {
-            for (j, line) in Self.wrap(state.presets[state.pickerIndex].description, inner.width - 2).prefix(4).enumerated() {
-                b.put(line, x: inner.x + 1, y: inner.y + listHeight + 1 + j, Style(.gray))
+            let room = inner.height - listHeight - 1
+            let lines = Self.wrap(state.presets[state.pickerIndex].description, inner.width - 2)
+            for (j, line) in lines.prefix(room).enumerated() {
+                let cut = j == room - 1 && lines.count > room
+                b.putClipped(cut ? line + " " + glyphs.ellipsis : line, x: inner.x + 1, y: inner.y + listHeight + 1 + j, Style(.gray),
+                             width: inner.width - 2, glyphs: glyphs)
             }
         }
     }

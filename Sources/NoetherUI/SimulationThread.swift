@@ -151,8 +151,11 @@ public final class SimulationThread: Sendable {
             snapshot.live = s.live
         }
 
+        /// A change to the training at this step. At step 0 a change is the starting point, not a
+        /// change, and the pace is not part of the run: neither leaves a marker.
         mutating func mark(_ label: String) {
-            snapshot.markers.append(TimeMarker(step: sim?.step ?? 0, label: label))
+            guard let step = sim?.step, step > 0 else { return }
+            snapshot.markers.append(TimeMarker(step: step, label: label))
             if snapshot.markers.count > 64 { snapshot.markers.removeFirst() }
         }
 
@@ -305,7 +308,6 @@ public final class SimulationThread: Sendable {
             case .setSpeed(let v):
                 snapshot.speedLimit = v
                 speedOrigin = (Self.now(), sim?.step ?? 0)
-                mark(v == 0 ? "speed max" : "speed \(v)/s")
                 let step = sim?.step ?? 0
                 record { try $0.record(ScheduledChange(step: step, speed: v)) }
             case .toggleRecording:

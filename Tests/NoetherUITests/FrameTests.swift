@@ -42,6 +42,13 @@ struct NumberTests {
         #expect([0, 50_000, 100_000, 1_500_000].map(NumberFormat.tick) == ["0", "50k", "100k", "1.5M"])
         #expect(Ticks.logWithin(-5, 2.5, count: 4) == [-5, -3, -1, 1])
     }
+
+    @Test func oneAxisUsesOneNotation() {
+        // 0.002 beside 5e-4 would read as two scales: once one label needs an exponent, all have one.
+        #expect(NumberFormat.ticks([0, 5e-4, 1e-3, 1.5e-3, 2e-3]) == ["0", "5e-4", "1e-3", "1.5e-3", "2e-3"])
+        #expect(NumberFormat.ticks([0.2, 0.4, 0.6]) == ["0.2", "0.4", "0.6"])
+        #expect(NumberFormat.ticks([500, 1000, 1500]) == ["500", "1k", "1.5k"])
+    }
 }
 
 @Suite("Chart frames")
@@ -103,6 +110,19 @@ struct ChartFrameTests {
         #expect(lines[0] == "┌─ a title much longe…─ ✔ exact 2e-13 ─┐")
         // A shorter border keeps the verdict and drops its number.
         #expect(frame(c, width: 26, height: 6)[0] == "┌─ a title mu…─ ✔ exact ─┐")
+    }
+
+    @Test func legendThatDoesNotFitTakesASecondLineAndNamesEveryEntryWhole() {
+        let pts = (0...10).map { (x: Double($0), y: Double($0)) }
+        let c = Chart(title: "Q", series: [
+            ChartSeries("median", .blue, .line, pts).withValue(), ChartSeries("exact", .orange, .dots, pts),
+            ChartSeries("Q⁽⁰⁾", .purple, .dashes, pts), ChartSeries("NM", .sky, .dashDot, pts),
+        ], xMax: 10)
+        let lines = frame(c, width: 30, height: 12)
+        #expect(lines[1] == "│━━ median 10  ·· exact      │")
+        #expect(lines[2] == "│╌╌ Q⁽⁰⁾  ─· NM              │")
+        // Too short for two lines: one, ending in an ellipsis where entries were left out.
+        #expect(frame(c, width: 30, height: 7)[1] == "│━━ median 10  ·· exact     …│")
     }
 
     @Test func collapsedValuesNeverShowAsSubnormalTicks() {
@@ -214,8 +234,5 @@ struct HistoryTests {
         #expect(h.columns.count <= NeuronHistory.capacity)
         #expect(h.columns.count >= NeuronHistory.capacity / 2)
         #expect(h.steps.first == 0 && h.steps.last! > 99_000)
-        // Lost is the simulator's verdict (dead or collapsed), carried in the value.
-        #expect(h.isLost(NeuronValue(charge: 1e-13, gapRatio: 0, dead: true), neuron: 0))
-        #expect(!h.isLost(NeuronValue(charge: 0.5, gapRatio: 0, dead: false), neuron: 0))
     }
 }

@@ -47,7 +47,7 @@ struct GlossaryTests {
             "Q", "translation", "scale", "rescale", "balance", "measured", "10–90 %", "exact", "Q⁽⁰⁾", "NM",
             "Γ", "Γ/Q₀", "kinetic forcing", "potential forcing", "η_eff", "RMS angle", "√(2ηλ/(1+β))",
             "(2λ/η)S²", "EMA|ĝ|²", "|W_l|²", "loss", "batch acc", "residual", "broken by design", "degenerate",
-            "dead", "collapsed", "β", "λ", "η", "t = ηk", "heatmap", "phase portrait",
+            "dead", "collapsed", "β", "λ", "η", "t=Ση", "heatmap", "phase portrait", "fc1.scale", "dead 18/32", "▲",
         ]
         #expect(required.filter { !symbols.contains($0) }.isEmpty,
                 "not explained: \(required.filter { !symbols.contains($0) })")

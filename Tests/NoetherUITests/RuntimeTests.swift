@@ -138,9 +138,11 @@ struct RuntimeTests {
         thread.launch()
         defer { thread.stop() }
         _ = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
+        // At step 0 a change is the starting point; a marker needs a step behind it.
+        _ = try Self.until(thread, "a step") { $0.step >= 1 }
         thread.send(.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3)))
         let s = try Self.until(thread, "the change") { $0.live.learningRate == 0.05 }
         #expect(s.modified && s.caption == "first caption" && s.description == "a short story" && s.title == "story")
-        #expect(s.markers.last?.label == "lr 0.05")
+        #expect(s.markers.last?.label == "lr 0.05" && s.markers.last!.step >= 1)
     }
 }

@@ -102,7 +102,7 @@ struct ScreenFrameTests {
         let text = render(AppState(), s, 80, 24).lines.joined(separator: "\n")
         #expect(text.contains("Rotational equilibrium"))
         #expect(text.contains("(modified)"))
-        #expect(text.contains("▶ Momentum on: watch"))
+        #expect(text.contains("▶ (modified) Momentum on: watch"))
         #expect(text.contains("Scale charges settle"))
     }
 
@@ -110,7 +110,7 @@ struct ScreenFrameTests {
         var s = try Self.run()
         s.state = .finished
         s.targetSteps = 30
-        #expect(render(AppState(), s, 100, 30).line(0).hasPrefix(" noether  DONE done: space continues │ step 30/30 │"))
+        #expect(render(AppState(), s, 100, 30).line(0).hasPrefix(" noether  DONE space continues │ step 30/30 │"))
     }
 
     @Test func markersAppearOnEveryTimeAxis() throws {
@@ -144,11 +144,40 @@ struct ScreenFrameTests {
         let ascii = render(AppState(), s, 100, 30, unicode: false)
         for line in ascii.lines { #expect(line.unicodeScalars.allSatisfy { $0.isASCII }, "\(line)") }
         let text = ascii.lines.joined(separator: "\n")
-        #expect(text.contains("** fc1  -- fc2  .. fc3"))
-        #expect(text.contains("** measured median  .. exact"))
+        #expect(text.contains("** fc1 31.4  -- fc2 28.4"))
+        #expect(text.contains(".. fc3 6.44"))
+        #expect(text.contains("** median 1.07  .. exact  -- Q(0)"))
         let mono = render(AppState(), s, 100, 30, color: false)
         #expect(mono.cells.allSatisfy { $0.style.color == .normal })
-        #expect(mono.lines.joined().contains("━━ fc1  ╌╌ fc2  ·· fc3"))
+        #expect(mono.lines.joined().contains("━━ fc1 31.4  ╌╌ fc2 28.4"))
+    }
+
+    /// Every help and glossary line, and every shipped caption, has a stand-in for each of its
+    /// characters in ASCII mode: none turns into "?".
+    @Test func asciiModeHasAStandInForEveryCharacterOfHelpAndStories() throws {
+        var texts = (0..<AppState.helpPages.count).flatMap { page in
+            Screen.helpLines(page: page, width: 200, glyphs: Glyphs(unicode: true)).map { $0.map(\.0).joined() }
+        }
+        for entry in PresetLibrary.catalog(folders: []).entries {
+            texts += [entry.preset.title, entry.preset.description] + entry.preset.schedule.compactMap(\.say)
+        }
+        try #require(texts.count > 50)
+        let missing = Set(texts.joined().filter { !$0.isASCII && Screen.asciiStandIns[$0] == nil })
+        #expect(missing.isEmpty, "no ASCII stand-in for \(missing.sorted())")
+    }
+
+    @Test func captionRunsAlongTheBottomAndAMessageNeverCutsAHint() throws {
+        var s = try Self.run()
+        s.caption = "Gap chart: Γ/Q₀ grows at every step while the exact prediction stays on the measured curve, to about 1 % for fc2 by step 200."
+        s.message = "recording to noether-session.toml"
+        let b = render(AppState(), s, 80, 24)
+        #expect(b.line(21) == "▶ Gap chart: Γ/Q₀ grows at every step while the exact prediction stays on the")
+        #expect(b.line(22) == "measured curve, to about 1 % for fc2 by step 200.")
+        #expect(b.line(23) == "space pause  [ ] lr  { } wd  m mom           recording to noether-session.toml")
+        #expect(b.line(20).hasPrefix("└"))
+        // After the user changes a control the caption stays, marked.
+        s.modified = true
+        #expect(render(AppState(), s, 80, 24).line(21).hasPrefix("▶ (modified) Gap chart:"))
     }
 
     @Test func bigScreenShowsEveryPanelAndWideTable() throws {
@@ -179,7 +208,7 @@ struct NeuronViewTests {
         s.step = 31
         s.families[0].dead = 1
         let lines = panel("heatmap", s)
-        #expect(lines[0].hasPrefix("┌─ neurons of fc1.scale: |Q| (log) · dead 1/32 [h] "))
+        #expect(lines[0].hasPrefix("┌─ neurons of fc1.scale: |Q| (log) · dead 1/32 [h: Γ/Q₀] "))
         #expect(lines[1].hasPrefix("│░▒▓█ |Q| (log, up to 6 decades)  × dead"))
         // Rows 0…10 are neurons, the last row says how many more; the dead one ends in ×.
         #expect(lines[2].hasPrefix("│  0 ") && lines[2].hasSuffix("×│"))
@@ -247,7 +276,7 @@ extension NeuronViewTests {
         var s = try ScreenFrameTests.run(steps: 30)
         s.families[0].q50 = 1e-320
         let lines = panel("table", s, width: 130, height: 9)
-        #expect(lines[1] == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM      F/Q      2ηλ             │")
+        #expect(lines[1] == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM   NM err      F/Q      2ηλ    │")
         #expect(lines[2].hasPrefix("│fc1.scale         32    0 "))
         #expect(lines[2].contains("        0 "))      // the collapsed median shows as 0
         #expect(lines[2].contains("        –    0.001    "))  // and its F/Q has no value

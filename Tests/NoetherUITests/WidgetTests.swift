@@ -122,7 +122,7 @@ struct ScreenTests {
             let ascii = line.unicodeScalars.allSatisfy { $0.isASCII }
             #expect(ascii, "\(line)")
         }
-        #expect(b.line(0).contains("b 0.5") && b.line(0).contains("l 0.005"))
+        #expect(b.line(0).contains("mom 0.5") && b.line(0).contains("wd 0.005"))
     }
 
     @Test func noColorStripsEveryColour() throws {

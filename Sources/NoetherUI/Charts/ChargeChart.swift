@@ -13,16 +13,20 @@ struct ChargeChart: ChartView {
         // The family name carries the symmetry (fc1.scale); the residual is exact's distance from measured.
         var title = "Q: \(k)"
         if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
-        title += " · residual \(NumberFormat.compact(f.residualMax))"
+        let residual = NumberFormat.compact(f.residualMax)
+        // The residual goes on the border only where the title stays whole beside it.
+        let status = ["residual \(residual)", "res \(residual)"].first { r.width - 4 >= title.count + $0.count + 5 }
+            .map { ($0, Color.gray) }
         var series = [
-            ChartSeries(f.count > 1 ? "measured median" : "measured", .blue, .line, c.points(.family(k, .median))),
+            ChartSeries(f.count > 1 ? "median" : "measured", .blue, .line, c.points(.family(k, .median))).withValue(),
             // Sparse dots drawn over the measured line: both stay visible where they agree.
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
             ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))),
             ChartSeries("NM", .sky, .dashDot, c.points(.family(k, .continuum))),
         ]
-        if f.count > 1 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }
-        c.lineChart(id, title: title, series.filter { !$0.points.isEmpty })
+        // The band needs room: in a small panel its grain would hide the median.
+        if f.count > 1, r.height >= 16 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }
+        c.lineChart(id, title: title, series.filter { !$0.points.isEmpty }, status: status)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }

@@ -15,7 +15,7 @@ struct HeatmapChart: ChartView {
         let gap = c.state.heatmapGap
         var title = "neurons of \(f.family): " + (gap ? "Γ/Q₀" : "|Q| (log)")
         if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
-        r.frame(&b, title: title + " [h]", focused: c.focused, glyphs: c.glyphs)
+        r.frame(&b, title: title + (gap ? " [h: |Q|]" : " [h: Γ/Q₀]"), focused: c.focused, glyphs: c.glyphs)
         let inner = r.inner
         guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty else { return }
         let shades: [Character] = c.glyphs.unicode ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "*", "#"]
@@ -43,7 +43,7 @@ struct HeatmapChart: ChartView {
             for row in 0..<rows {
                 let v = h.columns[j][row]
                 var cell: Cell
-                if h.isLost(v, neuron: row) {
+                if v.dead {
                     cell = Cell(char: lostMark, style: Style(.vermillion))
                 } else {
                     let level: Double
@@ -60,7 +60,7 @@ struct HeatmapChart: ChartView {
             }
         }
         for row in 0..<rows {
-            b.put(String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row, Style(h.isLost(last[row], neuron: row) ? .vermillion : .gray))
+            b.put(String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row, Style(last[row].dead ? .vermillion : .gray))
         }
         if neurons > rows { b.put("+\(neurons - rows)", x: inner.x, y: grid.y + rows - 1, Style(.gray)) }
         // Time axis: the same span and round ticks as the line charts.

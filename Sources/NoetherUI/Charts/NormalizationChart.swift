@@ -14,9 +14,9 @@ struct NormalizationChart: ChartView {
         let target = live.equilibriumAngle
         let angle = c.points(.family(k, .angle))
         let series = [
-            ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))),
-            ChartSeries("RMS angle", .orange, .dashes, angle),
-            ChartSeries("√(2ηλ/(1+β))", .gray, .dots, target > 0 ? angle.map { ($0.x, target) } : []),
+            ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))).withValue(),
+            ChartSeries("RMS angle", .orange, .dashes, angle).withValue(),
+            ChartSeries("√(2ηλ/(1+β)) =", .gray, .dots, target > 0 ? angle.map { ($0.x, target) } : []).withValue(),
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }

@@ -6,7 +6,7 @@ struct NormsChart: ChartView {
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         let series = c.snapshot.layerNames.enumerated().map { i, name in
-            ChartSeries(name, Color.series[i % Color.series.count], Mark.cycle[i % Mark.cycle.count], c.points(.weightNorm(layer: name)))
+            ChartSeries(name, Color.series[i % Color.series.count], Mark.cycle[i % Mark.cycle.count], c.points(.weightNorm(layer: name))).withValue()
         }
         c.lineChart(id, title: "weight norms ‖W‖²", series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)

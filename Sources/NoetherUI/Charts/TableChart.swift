@@ -12,7 +12,23 @@ struct TableChart: ChartView {
         var width: Int
         /// Lower goes first when room is short.
         var priority: Int
-        var value: @Sendable (FamilySummary) -> String
+        var value: @Sendable (FamilySummary, Snapshot) -> String
+        init(header: String, width: Int, priority: Int, value: @escaping @Sendable (FamilySummary) -> String) {
+            self.init(header: header, width: width, priority: priority) { f, _ in value(f) }
+        }
+        init(header: String, width: Int, priority: Int, value: @escaping @Sendable (FamilySummary, Snapshot) -> String) {
+            self.header = header
+            self.width = width
+            self.priority = priority
+            self.value = value
+        }
+    }
+
+    /// How far the continuum (NM) is from the measurement: the worst |Q − NM| / magnitude over the
+    /// family's live groups, on the scale the exact residual uses.
+    static func continuumError(_ f: FamilySummary, _ s: Snapshot) -> Double? {
+        let live = s.charges.filter { $0.family == f.family && !$0.dead && !$0.collapsed && $0.magnitude > 0 }
+        return live.map { abs($0.value - $0.continuum) / $0.magnitude }.max()
     }
 
     static let columns: [Column] = [
@@ -26,6 +42,7 @@ struct TableChart: ChartView {
         Column(header: "exact", width: 9, priority: 4) { NumberFormat.compact($0.predictedMedian) },
         Column(header: "Q⁽⁰⁾", width: 9, priority: 2) { NumberFormat.compact($0.referenceMedian) },
         Column(header: "NM", width: 9, priority: 2) { NumberFormat.compact($0.continuumMedian) },
+        Column(header: "NM err", width: 9, priority: 5) { f, s in continuumError(f, s).map(NumberFormat.compact) ?? "–" },
         // F/Q divides by the current charge: no value once the charge has collapsed.
         Column(header: "F/Q", width: 9, priority: 1) { NumberFormat.ratio($0.kineticRateMedian, over: $0.q50) },
         Column(header: "2ηλ", width: 9, priority: 1) { NumberFormat.compact($0.potentialRate) },
@@ -48,7 +65,9 @@ struct TableChart: ChartView {
         let inner = r.inner
         guard inner.width > 4, inner.height > 1 else { return }
         let longest = s.families.map(\.family.count).max() ?? 6
-        let cols = Self.fitting(inner.width)
+        // Family names stay whole where the count, dead and residual columns still fit beside them.
+        let whole = Self.fitting(inner.width, nameWidth: max(longest + 1, 7))
+        let cols = whole.count(where: { $0.priority >= 8 }) == 3 ? whole : Self.fitting(inner.width)
         let nameWidth = min(max(longest + 1, 7), inner.width - cols.map(\.width).reduce(0, +))
         func row(_ y: Int, _ name: String, _ cells: [String], _ style: Style, residualStyle: Style? = nil) {
             var x = inner.x
@@ -63,7 +82,7 @@ struct TableChart: ChartView {
         row(inner.y, "family", cols.map(\.header), Style(bold: true))
         for (i, f) in s.families.enumerated() where i + 1 < inner.height {
             let ok = f.residualMax <= HealthVerdict.exactTolerance
-            row(inner.y + 1 + i, f.family, cols.map { $0.value(f) }, .plain, residualStyle: Style(ok ? .green : .orange))
+            row(inner.y + 1 + i, f.family, cols.map { $0.value(f, s) }, .plain, residualStyle: Style(ok ? .green : .orange))
         }
         neurons(&b, inner, c, from: inner.y + 2 + s.families.count)
         if s.families.count + 1 > inner.height {
@@ -80,13 +99,13 @@ struct TableChart: ChartView {
     private func neurons(_ b: inout Buffer, _ inner: Rect, _ c: ChartContext, from top: Int) {
         guard let f = c.family, inner.y + inner.height - top >= 4, inner.width >= 40 else { return }
         let groups = c.snapshot.charges.filter { $0.family == f.family }
-        let lost = c.snapshot.history.neurons[f.family]
         b.putClipped("neurons of \(f.family)", x: inner.x, y: top, Style(bold: true), width: inner.width, glyphs: c.glyphs)
         let header = "     #" + ["Q", "Γ/Q₀", "residual"].map { $0.leftPad(10) }.joined()
         b.putClipped(header, x: inner.x, y: top + 1, Style(bold: true), width: inner.width, glyphs: c.glyphs)
         let rows = inner.y + inner.height - top - 2
         for (i, g) in groups.prefix(rows).enumerated() {
-            let dead = lost.map { $0.isLost(NeuronValue(charge: g.value, gapRatio: g.gapRatio, dead: g.dead || g.collapsed), neuron: i) } ?? (g.dead || g.collapsed)
+            // Dead (no gradient) or collapsed, as the simulator flags them for screen and exports alike.
+            let dead = g.dead || g.collapsed
             let text = "\(i)".leftPad(6) + [g.value, g.gapRatio, g.residual].map { NumberFormat.compact($0).leftPad(10) }.joined()
                 + (dead ? "  dead" : "")
             let last = i == rows - 1 && groups.count > rows
