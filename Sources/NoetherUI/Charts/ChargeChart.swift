@@ -21,7 +21,7 @@ struct ChargeChart: ChartView {
             ChartSeries(f.count > 1 ? "median" : "measured", .blue, .line, c.points(.family(k, .median))).withValue(),
             // Sparse dots drawn over the measured line: both stay visible where they agree.
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
-            ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))),
+            ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),
             ChartSeries("NM", .sky, .dashDot, c.points(.family(k, .continuum))),
         ]
         // The band needs room: in a small panel its grain would hide the median.
