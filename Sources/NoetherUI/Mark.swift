@@ -36,6 +36,7 @@ public enum Mark: Sendable, CaseIterable {
         }
     }
 
-    /// Marks for a list of peers (layers, families), in the order they are handed out.
-    public static let cycle: [Mark] = [.line, .dashes, .dots, .dashDot]
+    /// Marks for a list of peers (layers, families), in the order they are handed out. A chart
+    /// draws at most this many peers, so no two share a mark.
+    public static let cycle: [Mark] = [.line, .dashes, .dots, .dashDot, .points]
 }

@@ -59,7 +59,12 @@ public enum NumberFormat {
             let a = abs(clean(v))
             return a != 0 && (a < 1e-3 || a >= 1e9)
         }
-        return values.map { needsExponent && clean($0) != 0 ? exponent($0) : tick($0) }
+        let labels = values.map { needsExponent && clean($0) != 0 ? exponent($0) : tick($0) }
+        guard Set(labels).count < labels.count, !needsExponent, values.allSatisfy({ abs($0) < 1e3 }) else { return labels }
+        // A narrow range (1.136, 1.138, …) needs the decimals of its spacing to keep labels apart.
+        let spacing = zip(values, values.dropFirst()).map { abs($1 - $0) }.filter { $0 > 0 }.min() ?? 1
+        let decimals = min(12, max(0, Int((-log10(spacing)).rounded(.up))))
+        return values.map { String(format: "%.\(decimals)f", clean($0)) }
     }
 
     /// Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9.

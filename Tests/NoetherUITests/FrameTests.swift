@@ -48,6 +48,8 @@ struct NumberTests {
         #expect(NumberFormat.ticks([0, 5e-4, 1e-3, 1.5e-3, 2e-3]) == ["0", "5e-4", "1e-3", "1.5e-3", "2e-3"])
         #expect(NumberFormat.ticks([0.2, 0.4, 0.6]) == ["0.2", "0.4", "0.6"])
         #expect(NumberFormat.ticks([500, 1000, 1500]) == ["500", "1k", "1.5k"])
+        // A narrow range keeps its labels apart with the decimals its spacing needs.
+        #expect(NumberFormat.ticks([1.136, 1.138, 1.14, 1.142]) == ["1.136", "1.138", "1.140", "1.142"])
     }
 }
 

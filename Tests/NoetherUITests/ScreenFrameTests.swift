@@ -146,7 +146,7 @@ struct ScreenFrameTests {
         let text = ascii.lines.joined(separator: "\n")
         #expect(text.contains("** fc1 31.4  -- fc2 28.4"))
         #expect(text.contains(".. fc3 6.44"))
-        #expect(text.contains("** median 1.07  .. exact  -- Q(0)"))
+        #expect(text.contains("** median 1.07  .. exact") && text.contains("-- Q(0) 1."))
         let mono = render(AppState(), s, 100, 30, color: false)
         #expect(mono.cells.allSatisfy { $0.style.color == .normal })
         #expect(mono.lines.joined().contains("━━ fc1 31.4  ╌╌ fc2 28.4"))

@@ -13,15 +13,16 @@ struct GapChart: ChartView {
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        // The chosen family (c) first, so it keeps its legend entry when the others run out of room.
-        // Each family keeps its colour and mark (by its place in the model) whatever is chosen.
-        var shown = Array(families(c.snapshot).enumerated())
-        if let chosen = c.family, let i = shown.firstIndex(where: { $0.1.family == chosen.family }) { shown.insert(shown.remove(at: i), at: 0) }
-        let series = shown.map { i, f in
-            ChartSeries(f.family, Color.series[i % Color.series.count], Mark.cycle[i % Mark.cycle.count],
+        // The chosen family (c) and the ones after it, at most one per mark, so no two curves look alike.
+        let all = families(c.snapshot)
+        let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
+        let shown = (0..<min(all.count, Mark.cycle.count)).map { all[(start + $0) % all.count] }
+        let series = shown.enumerated().map { i, f in
+            ChartSeries(f.family, Color.series[i % Color.series.count], Mark.cycle[i],
                         c.points(.family(f.family, .gapRatio))).withValue()
         }
-        c.lineChart(id, title: "KSB gap Γ/Q₀", series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))
+        let title = "KSB gap Γ/Q₀" + (shown.count < all.count ? " (\(shown.count) of \(all.count), c)" : "")
+        c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }

@@ -5,10 +5,13 @@ struct NormsChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { !s.layerNames.isEmpty }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        let series = c.snapshot.layerNames.enumerated().map { i, name in
-            ChartSeries(name, Color.series[i % Color.series.count], Mark.cycle[i % Mark.cycle.count], c.points(.weightNorm(layer: name))).withValue()
+        // One mark per layer: a deeper net shows its first layers and says so.
+        let layers = c.snapshot.layerNames
+        let series = layers.prefix(Mark.cycle.count).enumerated().map { i, name in
+            ChartSeries(name, Color.series[i % Color.series.count], Mark.cycle[i], c.points(.weightNorm(layer: name))).withValue()
         }
-        c.lineChart(id, title: "weight norms ‖W‖²", series)
+        let title = "weight norms ‖W‖²" + (series.count < layers.count ? " (\(series.count) of \(layers.count) layers)" : "")
+        c.lineChart(id, title: title, series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }
