@@ -8,8 +8,10 @@ public struct ChartSeries: Sendable {
     public var mark: Mark
     public var points: [(x: Double, y: Double)]
     public var upper: [(x: Double, y: Double)]
-    /// The legend also gives the latest value, so a reader need not interpolate between ticks.
+    /// The legend also gives the latest value (or `legendValue`), so a reader need not
+    /// interpolate between ticks.
     public var showsValue = false
+    public var legendValue: Double?
     public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
                 upper: [(x: Double, y: Double)] = []) {
         self.name = name
@@ -20,7 +22,12 @@ public struct ChartSeries: Sendable {
     }
 
     /// This series with its latest value in the legend.
-    public func withValue() -> ChartSeries { var s = self; s.showsValue = true; return s }
+    public func withValue(_ value: Double? = nil) -> ChartSeries {
+        var s = self
+        s.showsValue = true
+        s.legendValue = value
+        return s
+    }
 }
 
 /// A line chart: title (saying what y is) on the border, legend with each series' mark, round
@@ -157,7 +164,7 @@ public struct Chart: Sendable {
     @discardableResult
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
         let entries = series.filter { !$0.name.isEmpty }.map { s in
-            let value = s.showsValue ? s.points.last.map { " " + NumberFormat.compact($0.y) } ?? "" : ""
+            let value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
             return (s.mark.legend(unicode: glyphs.unicode) + " " + s.name + value, s.color)
         }
         let end = inner.x + inner.width

@@ -64,7 +64,7 @@ public enum Glossary {
         GlossaryEntry("η_eff", "effective learning rate",
                       "η/|θ|²: how fast a normalized neuron's direction turns; a bigger norm means smaller turns (§5.3)."),
         GlossaryEntry("RMS angle", "angular step",
-                      "Root-mean-square angle a normalized neuron's weight vector turns in one update (§5.3)."),
+                      "Root-mean-square angle the family's weight vectors turn per update; the legend gives its RMS over the last 50 points (§5.3)."),
         GlossaryEntry("√(2ηλ/(1+β))", "equilibrium angle",
                       "The RMS angle once weight decay's shrinking balances the steps' growth; it does not depend on the data (§5.3)."),
         GlossaryEntry("(2λ/η)S²", "RMSProp accumulator",

@@ -15,12 +15,18 @@ struct NormalizationChart: ChartView {
         let angle = c.points(.family(k, .angle))
         let series = [
             ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))).withValue(),
-            ChartSeries("RMS angle", .orange, .dashes, angle).withValue(),
+            // The per-step angle scatters with the minibatch: the legend gives its RMS over the last
+            // 50 samples, the average the equilibrium law is about (THEORY.md §5.3).
+            ChartSeries("RMS angle", .orange, .dashes, angle).withValue(Self.recentRMS(angle.suffix(50).map(\.y))),
             ChartSeries("√(2ηλ/(1+β)) =", .gray, .dots, target > 0 ? angle.map { ($0.x, target) } : []).withValue(),
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }
         c.lineChart(id, title: "\(k): η_eff, angle (rad), RMSProp", series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    static func recentRMS(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : (values.reduce(0) { $0 + $1 * $1 } / Double(values.count)).squareRoot()
     }
 }
