@@ -129,7 +129,7 @@ public struct Screen {
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
-        if live.replaying { label += " REPLAY" }
+        if live.replaying { label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "") }
         if live.recordingPath != nil { label += " REC" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
         if live.state == .finished { x = b.put("space continues ", x: x, y: 0, Style(.orange)) }

@@ -20,12 +20,15 @@ public final class SimulationThread: Sendable {
     private let recordPath: String?
     private let version: String
     private let speed: Int?
+    private let laterRuns: [Preset]
 
     /// `speed`: steps per second (0 = as fast as possible); nil paces the run so that its
-    /// planned `steps` take about 30 seconds.
-    public init(preset: Preset, replay: Bool, record: String?, version: String, speed: Int? = nil) {
+    /// planned `steps` take about 30 seconds. A replay of a session with resets passes the runs
+    /// after the first as `then`: each starts where the previous one reached its steps.
+    public init(preset: Preset, replay: Bool, record: String?, version: String, speed: Int? = nil, then: [Preset] = []) {
         self.version = version
         start = preset
+        laterRuns = then
         self.replay = replay
         recordPath = record
         self.speed = speed
@@ -34,7 +37,7 @@ public final class SimulationThread: Sendable {
 
     public func launch() {
         let thread = Thread { [self] in
-            var worker = Worker(owner: self, preset: start, replay: replay, recordPath: recordPath, speed: speed)
+            var worker = Worker(owner: self, preset: start, replay: replay, recordPath: recordPath, speed: speed, then: laterRuns)
             worker.run()
             finished.signal()
         }
@@ -89,14 +92,19 @@ public final class SimulationThread: Sendable {
         var dirty = true
         /// A pace asked for on the command line wins over the story's `speed` entries.
         let fixedSpeed: Int?
+        /// The recorded runs still to replay, and whether the current one has just ended.
+        var laterRuns: [Preset]
+        var runEnded = false
 
-        init(owner: SimulationThread, preset: Preset, replay: Bool, recordPath: String?, speed: Int?) {
+        init(owner: SimulationThread, preset: Preset, replay: Bool, recordPath: String?, speed: Int?, then: [Preset]) {
             self.owner = owner
+            laterRuns = then
             self.preset = preset
             fixedSpeed = speed
             snapshot = Snapshot(config: preset.config)
             schedule = preset.schedule[...]
             snapshot.replaying = replay
+            snapshot.replayRuns = 1 + then.count
             snapshot.speedLimit = speed ?? SimulationThread.pace(forSteps: preset.config.steps)
             reset(preset)
             if let recordPath { startRecording(recordPath) }
@@ -281,19 +289,22 @@ public final class SimulationThread: Sendable {
                 let oldStep = sim?.step ?? 0
                 let modified = snapshot.modified || newNetwork || config.live != preset.config.live
                 snapshot.replaying = false
+                // The reset is written first: the new run's step-0 entries belong to it.
+                record { try $0.reset(at: oldStep, to: p) }
                 reset(p)
                 snapshot.modified = modified
                 if newNetwork, !preset.description.isEmpty {
                     snapshot.caption = "You changed the network: the story's captions no longer apply to this run."
                 }
-                record { try $0.reset(at: oldStep, to: p) }
             case .loadPreset(let p):
                 let oldStep = sim?.step ?? 0
                 snapshot.replaying = false
                 snapshot.modified = false
                 snapshot.speedLimit = fixedSpeed ?? SimulationThread.pace(forSteps: p.config.steps)
-                reset(p)
                 record { try $0.reset(at: oldStep, to: p) }
+                let pace = snapshot.speedLimit
+                record { try $0.record(ScheduledChange(step: 0, speed: pace)) }
+                reset(p)
                 say("preset \(p.name)")
             case .setPaused(let value):
                 if case .diverged = snapshot.state { return }
@@ -361,6 +372,10 @@ public final class SimulationThread: Sendable {
             }
             applySchedule(sim)
             if !pastTarget, snapshot.targetSteps > 0, sim.step >= snapshot.targetSteps {
+                if snapshot.replaying, !laterRuns.isEmpty {
+                    runEnded = true  // the run loop starts the next run once this one's slice is over
+                    return false
+                }
                 paused = true
                 snapshot.state = .finished
                 say("done: space continues")
@@ -405,6 +420,12 @@ public final class SimulationThread: Sendable {
                 } else {
                     // Paused, finished or diverged: sleep until a command arrives (or a message expires).
                     owner.sleep(snapshot.message == nil ? 1 : 0.25)
+                }
+                if runEnded {
+                    runEnded = false
+                    snapshot.replayRun += 1
+                    reset(laterRuns.removeFirst())
+                    say("the recording reset here: run \(snapshot.replayRun + 1) of \(snapshot.replayRuns)")
                 }
                 if now - rateWindow.time >= 0.5 {
                     let rate = Double((sim?.step ?? 0) - rateWindow.step) / (now - rateWindow.time)

@@ -50,6 +50,9 @@ public struct Snapshot: Sendable {
     public var title = ""
     public var description = ""
     public var replaying = false
+    /// Which run of a recorded session is replaying (0-based), of how many.
+    public var replayRun = 0
+    public var replayRuns = 1
     public var recordingPath: String?
     public var message: String?
     /// The run's planned length (the preset's `steps` or --steps): the x-axis spans at least this.

@@ -98,13 +98,13 @@ struct Replay: ParsableCommand {
             try DistinctPaths.check(outputs: output.outputs, inputs: [("the recording", file)])
             try Headless.run(segments, labelRuns: segments.count > 1, output)
         } else {
-            // The explorer replays the first run at the recorded pace and stops where it ended.
-            var first = segments[0].preset
-            first.config.steps = segments[0].steps
-            if segments.count > 1 {
-                FileHandle.standardError.write(Data("noether: \(file) holds \(segments.count) runs; the explorer replays run 0 (use --run N for another)\n".utf8))
+            // The explorer replays run after run at the recorded pace and stops where the session ended.
+            let runs = segments.map { segment in
+                var p = segment.preset
+                p.config.steps = segment.steps
+                return p
             }
-            try Explorer.launch(preset: first, replay: true, record: nil, display)
+            try Explorer.launch(preset: runs[0], replay: true, record: nil, display, then: Array(runs.dropFirst()))
         }
     }
 }

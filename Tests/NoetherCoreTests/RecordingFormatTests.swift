@@ -17,6 +17,8 @@ import Testing
         var second = first
         second.config.width = 4
         second.config.seed = 9
+        second.title = "Second story"
+        second.description = "what the second run shows"
         let recorder = try Recorder(path: path, preset: first, version: "test")
         try recorder.record(ScheduledChange(step: 5, learningRate: 0.05))
         try recorder.progress(at: 8, interval: 0)
@@ -37,6 +39,9 @@ import Testing
         #expect(recording.runs[1].steps == 10)
         #expect(recording.runs[1].preset.config == second.config)
         #expect(recording.runs[1].preset.schedule == [ScheduledChange(step: 3, momentum: 0.9)])
+        // Each run keeps the title and description of what it started from.
+        #expect(recording.runs[0].preset.title == first.title)
+        #expect(recording.runs[1].preset.title == "Second story" && recording.runs[1].preset.description == "what the second run shows")
         #expect(recording.stopStep == 10)
         #expect(recording.warnings.isEmpty)
     }

@@ -131,6 +131,24 @@ struct RuntimeTests {
         _ = try Self.until(thread, "steps past the plan") { $0.state == .running && $0.step > 130 }
     }
 
+    @Test("a replayed session plays each run in turn, with its own title, and stops where the last ended")
+    func replayPlaysEveryRun() throws {
+        var first = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        first.schedule = []
+        first.config.steps = 30
+        var second = first
+        second.title = "second run"
+        second.config.width = 6
+        second.config.steps = 12
+        let thread = SimulationThread(preset: first, replay: true, record: nil, version: "test", speed: 0, then: [second])
+        thread.launch()
+        defer { thread.stop() }
+        let start = try Self.until(thread, "the first run") { $0.replaying }
+        #expect(start.replayRun == 0 && start.replayRuns == 2 && start.title == "story")
+        let done = try Self.until(thread, "the end of the second run") { $0.state == .finished }
+        #expect(done.replayRun == 1 && done.title == "second run" && done.step == 12 && done.config.width == 6)
+    }
+
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
         let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")

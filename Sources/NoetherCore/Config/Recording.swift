@@ -96,7 +96,10 @@ public struct Recording: Equatable, Sendable {
         var parsed: [Run] = []
         for (i, run) in runs.enumerated() {
             var preset = try Preset.parse(document: TOMLDocument(top: run.start, tables: run.tables), name: name, file: file)
-            if let first = parsed.first { (preset.title, preset.description) = (first.preset.title, first.preset.description) }
+            // A reset to another preset names it; a reset of the same run keeps the session's title.
+            if let first = parsed.first, !run.start.contains(where: { $0.key == "title" }) {
+                (preset.title, preset.description) = (first.preset.title, first.preset.description)
+            }
             var steps = i == runs.count - 1 ? stop?.step ?? run.noted : run.end ?? run.noted
             if steps > Config.maxSteps {
                 warnings.append("\(file): run \(i) is recorded to step \(steps), beyond the steps limit; replaying it to step \(Config.maxSteps)")
@@ -164,7 +167,8 @@ public final class Recorder {
     /// through every reset, so a replay can reproduce it.
     public func reset(at step: Int, to preset: Preset) throws(PresetError) {
         run += 1
-        try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + Config.lines(preset.config))
+        let story = "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
+        try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + story + Config.lines(preset.config))
     }
 
     /// Notes the step the run has reached, at most every `interval` seconds, so that a recording
