@@ -26,6 +26,16 @@ struct ConfigFileTests {
         }
     }
 
+    @Test("a data set that is neither built in nor a readable file is named with the preset's file and line")
+    func missingDataSet() {
+        #expect {
+            try Preset.parse("title = \"x\"\nsteps = 3\ndata = \"teache9\"\n", name: "t", file: "t.toml")
+        } throws: { error in
+            guard let e = error as? PresetError else { return false }
+            return e.file == "t.toml" && e.line == 3 && e.message.contains("\"teache9\" is neither a built-in data set (blobs, teacher, spirals)")
+        }
+    }
+
     @Test("a preset with Windows line endings is the same preset")
     func crlfPresets() throws {
         for (name, text) in ShippedPresets.files {

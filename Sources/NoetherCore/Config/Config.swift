@@ -1,3 +1,5 @@
+import Foundation
+
 /// Hidden-layer activation. `linear`, `relu` and `leakyRelu` are positively homogeneous
 /// (rescale symmetry, THEORY.md §2.1); `tanh` is odd and has only discrete symmetries.
 public enum Activation: String, CaseIterable, Codable, Sendable {
@@ -187,6 +189,10 @@ extension Config {
         }
         guard steps >= 0, steps <= Config.maxSteps else {
             throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
+        }
+        // Named here, with the file and line of the preset that asks for it, not later by the loader.
+        if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {
+            throw ConfigError("data", "\"\(path)\" is neither a built-in data set (blobs, teacher, spirals) nor a readable CSV file")
         }
         try checkMemory()
     }
