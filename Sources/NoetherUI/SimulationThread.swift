@@ -377,8 +377,7 @@ public final class SimulationThread: Sendable {
                     return false
                 }
                 paused = true
-                snapshot.state = .finished
-                say("done: space continues")
+                snapshot.state = .finished  // the header says "DONE space continues"
             }
             return true
         }
