@@ -1,0 +1,34 @@
+import Foundation
+
+/// A folder of result files, one per run, as workers leave them: a plan's `results/`, or a local
+/// sweep's pending folder. Gathering stores each in the database in file-name (run key) order;
+/// a file is removed only after its run is stored, so nothing finished is lost on the way.
+public enum ResultFolder {
+    public struct Gathered {
+        public var stored = 0
+        public var alreadyThere = 0
+        /// Files that are not results (cut short, or foreign), each with why.
+        public var unreadable: [OutputError] = []
+    }
+
+    /// The result files in `folder`, by name.
+    public static func files(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// Stores every result of `folder` not yet in `database`; `removing` deletes each file once stored.
+    public static func gather(_ folder: String, into database: ResultsDatabase, removing: Bool) throws(OutputError) -> Gathered {
+        var g = Gathered()
+        for path in files(in: folder) {
+            let result: RunResult
+            do { result = try RunResult.read(path) } catch {
+                g.unreadable.append(error)
+                continue
+            }
+            if try database.insert(result) { g.stored += 1 } else { g.alreadyThere += 1 }
+            if removing { unlink(path) }
+        }
+        return g
+    }
+}
