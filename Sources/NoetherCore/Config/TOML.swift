@@ -80,8 +80,9 @@ public enum TOML {
             if let table = value.table {
                 let section = sections.first { $0.name == key }
                 guard let section, plainTables.contains(key) else {
+                    let allowed = plainTables.sorted().map { "[\($0)]" }.joined(separator: ", ")
                     throw TOMLError(line: section?.line ?? 1,
-                                    message: "unsupported table [\(key)] with \(table.count) keys; only [[name]] tables are used")
+                                    message: "unsupported table [\(key)] with \(table.count) keys; only \(allowed.isEmpty ? "" : allowed + " and ")[[name]] tables are used")
                 }
                 let entries = table.map { k, v in TOMLEntry(key: k, value: convert(v), line: section.line(of: k, in: lines)) }
                 doc.sections.append((key, section.line, entries.sorted { $0.line < $1.line }))

@@ -52,7 +52,7 @@ extension ResultsDatabase {
                 let configKey = key.replacingOccurrences(of: "_", with: "-")
                 return Config.keys.contains(configKey) ? "json_extract(r.config, '$.\"\(configKey)\"')" : nil
             }
-            let fixed = Set(Self.runColumns.map(\.name)).subtracting(["steps", "time"])
+            let fixed = Set(Self.runColumns.map(\.name))
             let swept = columns.filter { !fixed.contains($0) }
             guard let xSQL = axis(x) else { throw unknownKey(x, swept) }
             let ySQL: String? = try y.map { k throws -> String in
@@ -86,7 +86,7 @@ extension ResultsDatabase {
     }
 
     private func unknownKey(_ key: String, _ swept: [String]) -> OutputError {
-        OutputError(path: path, message: "no key '\(key)'; the swept keys here: \(swept.joined(separator: ", ")) (any configuration key or time also works)")
+        OutputError(path: path, message: "no key '\(key)'; the swept keys here: \(swept.joined(separator: ", ")) (time, steps and any configuration key work too)")
     }
 
     static func diagram(_ rows: [Row], quantity: String, family: String?, x: String, y: String?) -> PhaseDiagram {

@@ -11,7 +11,7 @@ extension PhaseDiagram {
     static let terminalColors = [53, 60, 24, 30, 36, 71, 149, 226]
 
     /// A number for a cell: three significant digits.
-    static func format(_ x: Double) -> String { String(format: "%.3g", x) }
+    public static func format(_ x: Double) -> String { String(format: "%.3g", x) }
 
     /// An axis value for a figure: four significant digits (the table keeps every digit).
     static func label(_ v: AxisValue) -> String { v.number.map { String(format: "%.4g", $0) } ?? v.label }
@@ -61,19 +61,19 @@ extension PhaseDiagram {
             out += String(repeating: " ", count: pad - pad / 2) + label + String(repeating: " ", count: pad / 2)
         }
         out += "  " + x + "\n"
-        out += legend(shades: shades, levels: levels, color: color)
+        out += legend(shades: shades, levels: levels, color: color, unicode: unicode)
         return out
     }
 
     /// One entry per shade: the glyph (or colour swatch) and the values it stands for.
-    func legend(shades: [Character], levels: Int, color: Bool) -> String {
+    func legend(shades: [Character], levels: Int, color: Bool, unicode: Bool) -> String {
         guard let r = range else { return "no values\n" }
         var parts: [String] = []
         for k in 0..<levels {
             let lo = r.lowerBound + (r.upperBound - r.lowerBound) * Double(k) / Double(levels)
             let hi = r.lowerBound + (r.upperBound - r.lowerBound) * Double(k + 1) / Double(levels)
             let swatch = color ? "\u{1B}[48;5;\(Self.terminalColors[k])m  \u{1B}[0m" : String(shades[k])
-            parts.append("\(swatch) \(Self.format(lo))–\(Self.format(hi))")
+            parts.append("\(swatch) \(Self.format(lo))\(unicode ? "–" : "..")\(Self.format(hi))")
             if r.upperBound == r.lowerBound { break }
         }
         return "scale: " + parts.joined(separator: "  ") + "\n"
