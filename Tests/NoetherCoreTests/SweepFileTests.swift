@@ -111,3 +111,23 @@ struct SweepFileTests {
         #expect(shellQuoted("it's") == "'it'\\''s'")
     }
 }
+
+/// The sweeps shipped in Sweeps/ read and give the grids the README describes.
+@Suite("Shipped sweeps")
+struct ShippedSweepTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sweeps").path
+
+    @Test func theEquilibriumSweepIsA5By5GridOverTheBatchNormPreset() throws {
+        let sweep = try Sweep.load(Self.folder + "/equilibrium-angle.toml")
+        #expect(sweep.axes.map(\.key) == ["lr", "weight-decay"] && sweep.axes.map(\.values.count) == [5, 5])
+        #expect(try sweep.runs().allSatisfy { $0.config.norm == .batch && $0.config.momentum == 0.5 && $0.config.steps == 20000 })
+    }
+
+    @Test func theKSBSweepEndsEveryRunAtTheSameTime() throws {
+        let runs = try Sweep.load(Self.folder + "/ksb-gap-vs-lr.toml").runs()
+        #expect(runs.count == 15)
+        #expect(Set(runs.map { $0.config.lr * Double($0.config.steps) }) == [20])
+        #expect(runs.allSatisfy { $0.config.weightDecay == 0 && $0.config.momentum == 0 })
+    }
+}
