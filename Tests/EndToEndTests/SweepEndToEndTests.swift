@@ -79,6 +79,22 @@ struct SweepEndToEndTests {
         for table in ["runs", "families", "series"] { #expect(a[table] == b[table], "\(table) differ") }
     }
 
+    /// Opt-in (NOETHER_TEST_SLURM=1, with a Slurm whose nodes see this folder): the plan's
+    /// array job, submitted with sbatch, gives the rows a local sweep gives.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["NOETHER_TEST_SLURM"] == "1"))
+    func aSlurmArrayJobGivesTheSameDatabase() throws {
+        let dir = TemporaryFolder()
+        let file = Self.sweepFile(dir, Self.grid)
+        #expect(noether("sweep '\(file)' --out '\(dir("local.sqlite"))'").status == 0)
+        #expect(noether("sweep '\(file)' --plan '\(dir("plan"))'").status == 0)
+        let submitted = shell("sbatch --wait '\(dir("plan/slurm.sh"))'")
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let collected = noether("sweep collect '\(dir("plan"))' --out '\(dir("slurm.sqlite"))'")
+        #expect(collected.status == 0 && collected.output.contains("8 of 8 planned runs"), "\(collected.output)")
+        let a = try Self.rows(dir("local.sqlite")), b = try Self.rows(dir("slurm.sqlite"))
+        for table in ["runs", "families"] { #expect(a[table] == b[table], "\(table) differ") }
+    }
+
     /// The sweep's worker processes, found by their parent.
     static func workers(of parent: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -151,8 +167,30 @@ struct SweepEndToEndTests {
         #expect(ResultFolder.files(in: dir("r.sqlite.pending")).count == 1)
         let again = noether("sweep '\(file)' --out '\(dir("r.sqlite"))'")
         #expect(again.status == 0, "\(again.output)")
-        #expect(again.output.contains("stored 1 results that workers finished after the last sweep stopped"), "\(again.output)")
+        #expect(again.output.contains("stored 1 results that the last sweep left in \(dir("r.sqlite.pending"))"), "\(again.output)")
         #expect(again.output.contains("1 of 3 runs are already in"), "\(again.output)")
+    }
+
+    /// A full disk (a 64 KiB tmpfs, mounted where root may) stops the sweep naming the database;
+    /// the result that could not be stored waits and is stored once there is room.
+    @Test func aFullDiskStopsTheSweepAndLosesNoFinishedRun() throws {
+        let dir = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir("disk"), withIntermediateDirectories: false)
+        guard shell("mount -t tmpfs -o size=64k tmpfs '\(dir("disk"))'").status == 0 else {
+            print("note: cannot mount a small tmpfs here (not root?): full-disk test skipped")
+            return
+        }
+        defer { _ = shell("umount '\(dir("disk"))'") }
+        let file = Self.sweepFile(dir, Self.grid)
+        let full = noether("sweep '\(file)' --out '\(dir("disk/r.sqlite"))' --jobs 1 --series-every 1")
+        #expect(full.status == 1)
+        #expect(full.output.contains("noether: \(dir("disk/r.sqlite")): database or disk is full; the runs stored so far are kept"), "\(full.output)")
+        let waiting = ResultFolder.files(in: dir("disk/r.sqlite.pending"))
+        #expect(waiting.count == 1)
+        #expect(shell("mount -o remount,size=8m '\(dir("disk"))'").status == 0)
+        let again = noether("sweep '\(file)' --out '\(dir("disk/r.sqlite"))' --jobs 1 --series-every 1")
+        #expect(again.status == 0 && again.output.contains("stored 1 results that the last sweep left"), "\(again.output)")
+        #expect(try ResultsDatabase(path: dir("disk/r.sqlite")).storedIDs().count == 8)
     }
 
     @Test func badInputIsRefusedBeforeAnyRun() {

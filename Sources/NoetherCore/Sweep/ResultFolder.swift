@@ -17,6 +17,15 @@ public enum ResultFolder {
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
     }
 
+    /// Removes what workers that are gone left behind: their logs and half-written results
+    /// (`NAME.json.partial-PID` of a PID no longer running). Results stay.
+    public static func removeLeftovers(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let pid = name.range(of: ".partial-").flatMap { pid_t(name[$0.upperBound...]) }
+            if name.hasSuffix(".log") || pid.map({ kill($0, 0) != 0 }) == true { unlink(folder + "/" + name) }
+        }
+    }
+
     /// Stores every result of `folder` not yet in `database`; `removing` deletes each file once stored.
     public static func gather(_ folder: String, into database: ResultsDatabase, removing: Bool) throws(OutputError) -> Gathered {
         var g = Gathered()

@@ -77,7 +77,10 @@ extension RunResult {
         let data: Data
         do { data = try json() } catch { throw OutputError(path: path, message: "cannot encode the result: \(error)") }
         let temporary = path + ".partial-\(getpid())"
-        try OutputFile.write(String(decoding: data, as: UTF8.self) + "\n", to: temporary)
+        do { try OutputFile.write(String(decoding: data, as: UTF8.self) + "\n", to: temporary) } catch {
+            unlink(temporary)
+            throw error
+        }
         guard rename(temporary, path) == 0 else {
             let error = OutputError(path: path, action: "cannot move the finished result into place", errno: errno)
             unlink(temporary)

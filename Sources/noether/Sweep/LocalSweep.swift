@@ -21,8 +21,9 @@ struct LocalSweep {
         do {
             database = try ResultsDatabase(path: out)
             if FileManager.default.fileExists(atPath: pending) {
+                ResultFolder.removeLeftovers(in: pending)
                 let left = try ResultFolder.gather(pending, into: database, removing: true)
-                if left.stored > 0 { say("stored \(left.stored) results that workers finished after the last sweep stopped") }
+                if left.stored > 0 { say("stored \(left.stored) results that the last sweep left in \(pending)") }
             } else {
                 try FileManager.default.createDirectory(atPath: pending, withIntermediateDirectories: false)
             }
@@ -73,9 +74,10 @@ struct LocalSweep {
             }
         } catch let error as OutputError {
             progress.finish()
-            throw RunFailure("\(error); the runs finished so far are stored, the others' results wait in \(pending) and are stored by the next `noether sweep \(file) --out \(out)`", code: 1)
+            throw RunFailure("\(error); the runs stored so far are kept; results finished but not stored wait in \(pending) for the next `noether sweep \(file) --out \(out)`", code: 1)
         }
         progress.finish()
+        ResultFolder.removeLeftovers(in: pending)
         rmdir(pending)  // only when empty: a result that could not be stored stays
         let newRuns = progress.done - (runs.count - todo.count)
         let summary = "\(progress.done) of \(runs.count) runs are in \(out) (\(newRuns) new in \(String(format: "%.1f", progress.elapsed)) s, \(String(format: "%.2f", progress.rate)) runs/s)"
