@@ -24,12 +24,8 @@ public enum SweepPlan {
     {
         let folder = URL(fileURLWithPath: folder).standardized.path
         let results = folder + "/results"
-        do {
-            for sub in [results, folder + "/logs"] {  // Slurm writes no log into a folder it has to create
-                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
-            }
-        } catch {
-            throw OutputError(path: folder, message: "cannot create the plan folder: \((error as NSError).localizedDescription)")
+        for sub in [results, folder + "/logs"] {  // Slurm writes no log into a folder it has to create
+            try OutputFile.makeFolder(sub)
         }
         let lines = runs.map { run in
             ([binary] + workerArguments(run, out: resultPath(run, in: results), seriesEvery: seriesEvery))

@@ -25,14 +25,10 @@ struct LocalSweep {
                 let left = try ResultFolder.gather(pending, into: database, removing: true)
                 if left.stored > 0 { say("stored \(left.stored) results that the last sweep left in \(pending)") }
             } else {
-                try FileManager.default.createDirectory(atPath: pending, withIntermediateDirectories: false)
+                try OutputFile.makeFolder(pending)
             }
             stored = try database.storedIDs()
-        } catch let error as OutputError {
-            throw RunFailure("--out \(error)", code: 1)
-        } catch {
-            throw RunFailure("--out \(pending): cannot create the folder for results in progress: \((error as NSError).localizedDescription)", code: 1)
-        }
+        } catch { throw RunFailure("--out \(error)", code: 1) }
         let todo = runs.filter { !stored.contains($0.id) }
         guard !todo.isEmpty else {
             rmdir(pending)
