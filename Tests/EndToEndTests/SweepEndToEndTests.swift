@@ -212,7 +212,7 @@ struct SweepEndToEndTests {
         let dir = TemporaryFolder()
         let file = Self.sweepFile(dir, Self.grid)
         #expect(noether("sweep '\(file)' --out '\(dir("r.sqlite"))'").status == 0)
-        let shown = shell("NO_COLOR=1 LANG=C '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value rms_angle_ratio --svg '\(dir("f.svg"))'")
+        let shown = shell("NO_COLOR=1 LANG=C LC_ALL=C '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value rms_angle_ratio --svg '\(dir("f.svg"))'")
         #expect(shown.status == 0, "\(shown.output)")
         let lines = shown.output.split(separator: "\n")
         #expect(lines.first == "rms_angle_ratio of fc1.scale  (x: lr, y: weight-decay; mean of up to 2 runs per cell)")
