@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -28,7 +29,10 @@ let package = Package(
             ].map { .embedInCode("\($0).toml") }),
         .target(
             name: "NoetherCore",
-            dependencies: ["CBLAS", "ShippedPresets", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "CBLAS", "ShippedPresets", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: fast),
         .target(name: "NoetherUI", dependencies: ["NoetherCore"]),
         .executableTarget(
@@ -42,6 +46,7 @@ let package = Package(
             swiftSettings: fast),
         .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets"]),
         .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["noether"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["noether", "NoetherCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

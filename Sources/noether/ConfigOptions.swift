@@ -26,6 +26,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Coupled L2 weight decay λ ≥ 0.") var weightDecay: Double?
     @Option(help: "Minibatch size (drawn without replacement each epoch).") var batchSize: Int?
     @Option(help: "sgd or adam.") var optimizer: OptimizerKind?
+    @Option(help: "Adam's β₂, in (0, 1).") var adamBeta2: Double?
     @Option(help: "blobs, teacher, spirals, or a CSV file (features, then label or targets).") var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
     @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?

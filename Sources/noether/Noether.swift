@@ -13,7 +13,7 @@ struct Noether: ParsableCommand {
             on blobs). `noether run` trains headless and writes every charge with its exact theory.
             """,
         version: version,
-        subcommands: [Explore.self, Run.self, Check.self, Presets.self, Replay.self, Tour.self],
+        subcommands: [Explore.self, Run.self, Check.self, Presets.self, Replay.self, Tour.self, SweepCommand.self],
         defaultSubcommand: Explore.self)
 
     /// Usage errors exit with code 2 and one line naming the option and what is allowed.

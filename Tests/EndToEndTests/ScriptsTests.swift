@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func onePackageListSharedByStartTestAndCI() {
-        for package in ["libncursesw5-dev", "libopenblas-dev", "libsqlite3-dev", "tmux"] {
+        for package in ["libncursesw5-dev", "libopenblas-dev", "libsqlite3-dev", "tmux", "parallel"] {
             #expect(Self.file("scripts/install-deps").contains(package))
         }
         for script in ["scripts/start", "scripts/test", ".ci/run"] {

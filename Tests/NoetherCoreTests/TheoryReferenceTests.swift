@@ -9,7 +9,7 @@ struct TheoryReferenceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     /// What is scanned: everything a reader of the code, the README or the screen can meet.
-    static let scanned = ["Sources", "Tests", "README.md", "Presets", "Benchmarks", "scripts", "docs"]
+    static let scanned = ["Sources", "Tests", "README.md", "Presets", "Sweeps", "Benchmarks", "scripts", "docs"]
 
     struct MissingDocument: Error, CustomStringConvertible {
         var description: String { "docs/THEORY.md is missing: every § reference would dangle" }

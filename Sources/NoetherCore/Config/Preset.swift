@@ -96,7 +96,7 @@ public struct Preset: Equatable, Sendable {
     }
 }
 
-/// A preset or recording file that cannot be used, with the file, line and what is allowed.
+/// A preset, recording or sweep file that cannot be used, with the file, line and what is allowed.
 public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
     public var file: String
     public var line: Int?
@@ -106,6 +106,15 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
         self.file = file
         self.line = line
         self.message = message
+    }
+
+    /// The text of a file that noether reads (`what` names it in messages).
+    static func text(of path: String, _ what: String, notText: String = "not UTF-8 text") throws(PresetError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PresetError(file: path, line: nil, message: "cannot read \(what) (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw PresetError(file: path, line: nil, message: notText) }
+        return text
     }
 }
 
@@ -298,12 +307,7 @@ public enum PresetLibrary {
     }
 
     public static func loadFile(_ path: String) throws(PresetError) -> Preset {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PresetError(file: path, line: nil, message: "cannot read the preset file (missing or unreadable)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PresetError(file: path, line: nil, message: "not UTF-8 text")
-        }
+        let text = try PresetError.text(of: path, "the preset file")
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try Preset.parse(text, name: name, file: path)
     }

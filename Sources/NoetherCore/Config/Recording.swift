@@ -126,13 +126,7 @@ public struct Recording: Equatable, Sendable {
     }
 
     public static func load(_ path: String) throws(PresetError) -> Recording {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PresetError(file: path, line: nil, message: "cannot read the recording (missing or unreadable)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PresetError(file: path, line: nil, message: "not UTF-8 text: not a noether recording")
-        }
-        return try parse(text, file: path)
+        try parse(PresetError.text(of: path, "the recording", notText: "not UTF-8 text: not a noether recording"), file: path)
     }
 }
 

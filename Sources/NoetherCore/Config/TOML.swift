@@ -5,7 +5,10 @@ import TOMLKit
 /// order, each with its line, so messages can say where a value is.
 public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
-    /// A value noether has no key for: an array, a table, a date; named by its type.
+    /// Arrays and inline tables: no configuration key takes one; a sweep's axes do.
+    case array([TOMLValue])
+    case table([String: TOMLValue])
+    /// A value noether has no use for: a date or time; named by its type.
     case other(String)
 
     public var typeName: String {
@@ -14,7 +17,18 @@ public enum TOMLValue: Equatable, Sendable {
         case .integer: "an integer"
         case .float: "a number"
         case .bool: "a boolean"
+        case .array: "a TOML array"
+        case .table: "a TOML table"
         case .other(let type): "a TOML \(type)"
+        }
+    }
+
+    /// The value as a Double when it is a number (integer or float).
+    public var number: Double? {
+        switch self {
+        case .integer(let n): Double(n)
+        case .float(let x): x
+        default: nil
         }
     }
 }
@@ -31,10 +45,12 @@ public struct TOMLEntry: Equatable, Sendable {
     }
 }
 
-/// Top-level entries and the entries of each `[[name]]` table, in file order.
+/// Top-level entries, the entries of each `[[name]]` table, and those of each plain `[name]`
+/// table the caller accepts, in file order.
 public struct TOMLDocument: Sendable {
     public var top: [TOMLEntry] = []
     public var tables: [(name: String, line: Int, entries: [TOMLEntry])] = []
+    public var sections: [(name: String, line: Int, entries: [TOMLEntry])] = []
 }
 
 public struct TOMLError: Error, Equatable, Sendable {
@@ -43,7 +59,9 @@ public struct TOMLError: Error, Equatable, Sendable {
 }
 
 public enum TOML {
-    public static func parse(_ text: String) throws(TOMLError) -> TOMLDocument {
+    /// `plainTables`: the names of `[name]` tables the caller reads (a sweep's `[axes]`); any
+    /// other plain table is refused.
+    public static func parse(_ text: String, plainTables: Set<String> = []) throws(TOMLError) -> TOMLDocument {
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw TOMLError(line: error.source.begin.line,
@@ -60,8 +78,15 @@ public enum TOML {
         var arrays: [String: [TOMLTable]] = [:]
         for (key, value) in root {
             if let table = value.table {
-                throw TOMLError(line: sections.first { $0.name == key }?.line ?? 1,
-                                message: "unsupported table [\(key)] with \(table.count) keys; only [[name]] tables are used")
+                let section = sections.first { $0.name == key }
+                guard let section, plainTables.contains(key) else {
+                    let allowed = plainTables.sorted().map { "[\($0)]" }.joined(separator: ", ")
+                    throw TOMLError(line: section?.line ?? 1,
+                                    message: "unsupported table [\(key)] with \(table.count) keys; only \(allowed.isEmpty ? "" : allowed + " and ")[[name]] tables are used")
+                }
+                let entries = table.map { k, v in TOMLEntry(key: k, value: convert(v), line: section.line(of: k, in: lines)) }
+                doc.sections.append((key, section.line, entries.sorted { $0.line < $1.line }))
+                continue
             }
             if let array = value.array, !array.isEmpty, array.allSatisfy({ $0.table != nil }) {
                 arrays[key] = array.map { $0.table! }
@@ -96,6 +121,8 @@ public enum TOML {
         case .int: .integer(value.int ?? 0)
         case .double: .float(value.double ?? .nan)
         case .bool: .bool(value.bool ?? false)
+        case .array: .array(value.array.map { $0.map(convert) } ?? [])
+        case .table: .table(value.table.map { Dictionary(uniqueKeysWithValues: $0.map { ($0, convert($1)) }) } ?? [:])
         default: .other(value.type.description)
         }
     }
@@ -164,6 +191,9 @@ public enum TOML {
             let s = "\(x)"
             return s.contains(".") || s.contains("e") || s.contains("inf") || s.contains("nan") ? s : s + ".0"
         case .bool(let b): return b ? "true" : "false"
+        case .array(let items): return "[" + items.map(format).joined(separator: ", ") + "]"
+        case .table(let fields):
+            return "{ " + fields.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }.joined(separator: ", ") + " }"
         case .other(let type): return "\"<\(type)>\""
         }
     }

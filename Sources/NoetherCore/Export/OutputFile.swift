@@ -104,6 +104,23 @@ public final class OutputFile {
         }
     }
 
+    /// Creates a folder and any missing parents (an existing folder is fine); a failure names the
+    /// part of the path that could not be made and why.
+    public static func makeFolder(_ path: String) throws(OutputError) {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            var st = stat()
+            if stat(built, &st) == 0 {
+                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: path, message: "cannot create the folder: \(built) is a file") }
+                continue
+            }
+            guard mkdir(built, 0o777) == 0 || errno == EEXIST else {
+                throw OutputError(path: path, action: "cannot create the folder \(built)", errno: errno)
+            }
+        }
+    }
+
     /// Writes a whole file: open in place, write, close.
     public static func write(_ text: String, to path: String) throws(OutputError) {
         let file = try OutputFile(path: path)

@@ -60,8 +60,7 @@ public enum CheckSuite {
         func observe() {
             for c in sim.observation(includeCharges: true).charges where !c.dead {
                 worst[c.symmetry] = max(worst[c.symmetry] ?? 0, c.residual)
-                let scale = max(c.magnitude, .leastNormalMagnitude)
-                continuum[c.symmetry] = max(continuum[c.symmetry] ?? 0, abs(c.value - c.continuum) / scale)
+                continuum[c.symmetry] = max(continuum[c.symmetry] ?? 0, c.continuumError)
             }
         }
         for c in sim.observation().charges { groups[c.symmetry, default: 0] += 1 }

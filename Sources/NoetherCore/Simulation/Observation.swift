@@ -40,6 +40,9 @@ public struct ChargeObservation: Sendable, Equatable {
     public var rmspropEMA: Double?
     // Balance groups: ‖D − D₀‖_F.
     public var drift: Double?
+
+    /// |Q − Q^NM| / magnitude: how far the continuum is from the measured charge (THEORY.md §7.3).
+    public var continuumError: Double { abs(value - continuum) / max(magnitude, .leastNormalMagnitude) }
 }
 
 /// Summary of a per-neuron family: mean and 10/50/90 % quantiles of the charge, plus the

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The phase diagram as terminal text: a heatmap whose every cell prints its number, shaded by
+/// glyphs (░▒▓█, or . : + # in ASCII) so it reads without colour, on a 256-colour background
+/// when colour is on; a legend maps each shade to its range. The table view lists the same cells.
+extension PhaseDiagram {
+    /// Shades from low to high.
+    static let unicodeShades: [Character] = ["░", "▒", "▓", "█"]
+    static let asciiShades: [Character] = [".", ":", "+", "#"]
+    /// xterm-256 colours along viridis (dark violet to yellow), for backgrounds.
+    static let terminalColors = [53, 60, 24, 30, 36, 71, 149, 226]
+
+    /// A number for a cell: three significant digits.
+    public static func format(_ x: Double) -> String { String(format: "%.3g", x) }
+
+    /// An axis value for a figure: four significant digits (the table keeps every digit).
+    static func label(_ v: AxisValue) -> String { v.number.map { String(format: "%.4g", $0) } ?? v.label }
+
+    /// Which of `levels` bins a value falls in over the diagram's range.
+    func level(_ v: Double, levels: Int) -> Int {
+        guard let r = range, r.upperBound > r.lowerBound else { return levels - 1 }
+        return min(levels - 1, max(0, Int((v - r.lowerBound) / (r.upperBound - r.lowerBound) * Double(levels))))
+    }
+
+    public func text(unicode: Bool, color: Bool) -> String {
+        let shades = unicode ? Self.unicodeShades : Self.asciiShades
+        let levels = color ? Self.terminalColors.count : shades.count
+        let labels = cells.map { $0.map { c in c.value.map(Self.format) ?? (c.diverged > 0 ? "div" : "-") } }
+        let xLabels = xValues.map(Self.label), yLabels = y == nil ? [""] : yValues.map(Self.label)
+        let width = max(labels.joined().map(\.count).max() ?? 1, (xLabels.map(\.count).max() ?? 1) - 4)
+        let yWidth = yLabels.map(\.count).max() ?? 0
+        let bar = unicode ? "│" : "|", corner = unicode ? "└" : "+", rule: Character = unicode ? "─" : "-"
+        let perCell = cells.joined().map(\.runs).max() ?? 0
+        var out = "\(title)  (x: \(x)\(y.map { ", y: \($0)" } ?? "")\(perCell > 1 ? "; mean of up to \(perCell) runs per cell" : ""))\n"
+        if let y { out += y + "\n" }
+        // A cell: a space between cells, then the number framed by its shade (or its colour).
+        for j in yValues.indices.reversed() {
+            out += String(repeating: " ", count: yWidth - yLabels[j].count) + yLabels[j] + " \(bar)"
+            for i in xValues.indices {
+                let number = " " + String(repeating: " ", count: width - labels[j][i].count) + labels[j][i] + " "
+                guard let v = cells[j][i].value else {
+                    out += "  " + number + " "
+                    continue
+                }
+                let k = level(v, levels: levels)
+                if color {
+                    let c = Self.terminalColors[k], ink = k < levels / 2 ? 15 : 16
+                    out += " \u{1B}[48;5;\(c)m\u{1B}[38;5;\(ink)m " + number + " \u{1B}[0m"
+                } else {
+                    let g = String(shades[k])
+                    out += " " + g + number + g
+                }
+            }
+            out += "\n"
+        }
+        let cellWidth = width + 5
+        out += String(repeating: " ", count: yWidth + 1) + corner + String(repeating: rule, count: cellWidth * xValues.count + 1) + "\n"
+        out += String(repeating: " ", count: yWidth + 2)
+        for label in xLabels {
+            let pad = max(0, cellWidth - label.count)
+            out += String(repeating: " ", count: pad - pad / 2) + label + String(repeating: " ", count: pad / 2)
+        }
+        out += "  " + x + "\n"
+        out += legend(shades: shades, levels: levels, color: color, unicode: unicode)
+        return out
+    }
+
+    /// One entry per shade: the glyph (or colour swatch) and the values it stands for.
+    func legend(shades: [Character], levels: Int, color: Bool, unicode: Bool) -> String {
+        guard let r = range else { return "no values\n" }
+        var parts: [String] = []
+        for k in 0..<levels {
+            let lo = r.lowerBound + (r.upperBound - r.lowerBound) * Double(k) / Double(levels)
+            let hi = r.lowerBound + (r.upperBound - r.lowerBound) * Double(k + 1) / Double(levels)
+            let swatch = color ? "\u{1B}[48;5;\(Self.terminalColors[k])m  \u{1B}[0m" : String(shades[k])
+            parts.append("\(swatch) \(Self.format(lo))\(unicode ? "–" : "..")\(Self.format(hi))")
+            if r.upperBound == r.lowerBound { break }
+        }
+        return "scale: " + parts.joined(separator: "  ") + "\n"
+    }
+
+    /// One line per cell: the axis values, the value and how many runs it averages.
+    public func table() -> String {
+        var rows = [[x] + (y.map { [$0] } ?? []) + [title, "runs"]]
+        for j in yValues.indices {
+            for i in xValues.indices {
+                let c = cells[j][i]
+                guard c.runs > 0 else { continue }
+                rows.append([xValues[i].label] + (y == nil ? [] : [yValues[j].label])
+                            + [c.value.map { "\($0)" } ?? (c.diverged > 0 ? "diverged" : "-"), "\(c.runs)"])
+            }
+        }
+        let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
+        return rows.map { r in
+            r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

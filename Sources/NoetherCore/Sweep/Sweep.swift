@@ -1,0 +1,158 @@
+import Foundation
+
+/// A sweep: one base configuration and axes of values over its keys; every combination of
+/// axis values is one run. Written as TOML (README "Sweeps"): the base as preset keys (or
+/// `preset = "NAME"` and overrides), then an `[axes]` table.
+public struct Sweep: Sendable {
+    public var file: String
+    public var title: String
+    public var base: Config
+    /// When set, each run takes time / lr steps (rounded), so that t = η·k is the same in every
+    /// run however its learning rate differs.
+    public var time: Double?
+    public var axes: [SweepAxis]
+    /// Lines of the file's top-level keys, for messages about the runs they shape.
+    var lines: [String: Int]
+
+    public var runCount: Int { axes.reduce(1) { $0 * $1.values.count } }
+}
+
+/// One swept key with its values in order.
+public struct SweepAxis: Sendable, Equatable {
+    public var key: String
+    public var line: Int
+    public var values: [TOMLValue]
+}
+
+/// One run of a sweep: its whole configuration and the axis values that made it.
+public struct SweepRun: Sendable {
+    public var config: Config
+    public var axisValues: [(key: String, value: TOMLValue)]
+
+    /// The key runs are stored and resumed by (see RunIdentity.swift).
+    public var id: String { config.runID }
+    public var axes: [String] { axisValues.map(\.key) }
+    /// `lr=0.1 weight-decay=0.001`, for progress and failure messages.
+    public var label: String { axisValues.map { "\($0.key)=\(TOML.format($0.value))" }.joined(separator: " ") }
+}
+
+extension Sweep {
+    /// Keys a sweep file has besides the configuration's own.
+    static let ownKeys = ["preset", "time", "title", "description"]
+    /// The key that sets steps from the learning rate.
+    static let timeKey = "time"
+
+    public static func load(_ path: String) throws(PresetError) -> Sweep {
+        try parse(PresetError.text(of: path, "the sweep file"), file: path)
+    }
+
+    /// Reads a sweep and checks every run's configuration, so a bad value is named (file, line,
+    /// key, what is allowed) before any run starts.
+    public static func parse(_ text: String, file: String) throws(PresetError) -> Sweep {
+        let doc: TOMLDocument
+        do { doc = try TOML.parse(text, plainTables: ["axes"]) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message)
+        }
+        if let table = doc.tables.first {
+            throw PresetError(file: file, line: table.line,
+                              message: "unknown table [[\(table.name)]]; a sweep file has top-level keys and one [axes] table")
+        }
+        var base = Config(), title = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        var time: Double?
+        var entries: [TOMLEntry] = []
+        for e in doc.top {
+            switch e.key {
+            case "preset":
+                guard case .string(let name) = e.value else {
+                    throw PresetError(file: file, line: e.line, message: "preset must be a string, got \(e.value.typeName)")
+                }
+                do { base = try PresetLibrary.load(name).config } catch {
+                    throw PresetError(file: file, line: e.line, message: "preset \"\(name)\": \(error)")
+                }
+            case "title", "description":
+                guard case .string(let s) = e.value else {
+                    throw PresetError(file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
+                }
+                if e.key == "title" { title = s }
+            case timeKey: time = try duration(e, file: file)
+            default: entries.append(e)
+            }
+        }
+        do { base = try Config.decoding(entries, over: base) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message + allowed(error))
+        }
+        var lines = Dictionary(doc.top.map { ($0.key, $0.line) }, uniquingKeysWith: { a, _ in a })
+        var axes: [SweepAxis] = []
+        for e in doc.sections.first(where: { $0.name == "axes" })?.entries ?? [] {
+            guard e.key == timeKey || Config.keys.contains(e.key) else {
+                throw PresetError(file: file, line: e.line,
+                                  message: "unknown axis '\(TOML.excerpt(e.key))'; axes take \(timeKey) or a configuration key: \(Config.keys.joined(separator: ", "))")
+            }
+            if let line = lines[e.key] {
+                throw PresetError(file: file, line: e.line, message: "\(e.key) is set on line \(line) and swept here; keep one")
+            }
+            axes.append(try SweepAxis(e, over: base, file: file))
+        }
+        let timed = time != nil || axes.contains { $0.key == timeKey }
+        if timed, let line = lines["steps"] ?? axes.first(where: { $0.key == "steps" })?.line {
+            throw PresetError(file: file, line: line, message: "give steps or time (steps = time / lr), not both")
+        }
+        for axis in axes { lines[axis.key] = axis.line }
+        let sweep = Sweep(file: file, title: title, base: base, time: time, axes: axes, lines: lines)
+        _ = try sweep.runs()
+        return sweep
+    }
+
+    /// Every run, the first axis varying slowest; each configuration is validated.
+    public func runs() throws(PresetError) -> [SweepRun] {
+        var out: [SweepRun] = []
+        out.reserveCapacity(runCount)
+        for index in 0..<runCount {
+            var rest = index
+            var values: [(key: String, value: TOMLValue)] = []
+            for axis in axes.reversed() {
+                values.insert((axis.key, axis.values[rest % axis.values.count]), at: 0)
+                rest /= axis.values.count
+            }
+            let run = SweepRun(config: base, axisValues: values)
+            out.append(try resolve(run))
+        }
+        return out
+    }
+
+    /// The run's configuration: the base with its axis values, steps from time, validated.
+    private func resolve(_ run: SweepRun) throws(PresetError) -> SweepRun {
+        var run = run
+        let entries = run.axisValues.filter { $0.key != Self.timeKey }
+            .map { TOMLEntry(key: $0.key, value: $0.value, line: lines[$0.key] ?? 0) }
+        do { run.config = try Config.decoding(entries, over: base) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message)
+        }
+        if let t = run.axisValues.first(where: { $0.key == Self.timeKey })?.value.number ?? time {
+            let steps = (t / run.config.lr).rounded()
+            guard steps >= 1, steps <= Double(Config.maxSteps) else {
+                throw PresetError(file: file, line: lines[Self.timeKey],
+                                  message: "run \(run.label): time \(t) at lr \(run.config.lr) gives \(steps) steps; allowed 1…\(Config.maxSteps)")
+            }
+            run.config.steps = Int(steps)
+        }
+        do { try run.config.validate() } catch {
+            throw PresetError(file: file, line: lines[error.field],
+                              message: (run.axisValues.isEmpty ? "" : "run \(run.label): ") + "\(error.field) \(error.message)")
+        }
+        return run
+    }
+
+    static func duration(_ e: TOMLEntry, file: String) throws(PresetError) -> Double {
+        guard let t = e.value.number, t.isFinite, t > 0 else {
+            throw PresetError(file: file, line: e.line,
+                              message: "time must be a positive number (t = η·steps; each run takes time / lr steps), got \(TOML.format(e.value))")
+        }
+        return t
+    }
+
+    static func allowed(_ error: ConfigEntryError) -> String {
+        guard error.message.hasPrefix("unknown key") else { return "" }
+        return "; allowed: \(ownKeys.joined(separator: ", ")), \(Config.keys.joined(separator: ", ")), and an [axes] table"
+    }
+}
