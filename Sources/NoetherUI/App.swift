@@ -10,6 +10,11 @@ public enum Command: Equatable, Sendable {
     case loadPreset(Preset)
     case toggleRecording
     case savePreset
+    /// Fork the run: the current one goes on unchanged as a ghost; controls act on the fork.
+    case fork
+    /// Swap which of fork and ghost is in front (takes the controls).
+    case swapFork
+    case dropGhost
     case quit
 }
 
@@ -149,6 +154,7 @@ public struct AppState: Sendable {
             case .reset(let c): sentConfig = c; sentLive = c.live; sentAge = 0
             case .setSpeed(let v): sentSpeed = v; sentAge = 0
             case .loadPreset: sentConfig = nil; sentLive = nil; sentSpeed = nil
+            case .swapFork: sentLive = nil  // the other run's parameters come to the front
             default: break
             }
         }
@@ -207,6 +213,9 @@ public struct AppState: Sendable {
             pickerOpen = true
             pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0
         case .savePreset: return [.savePreset]
+        case .fork: return [.fork]
+        case .swapFork: return [.swapFork]
+        case .dropGhost: return [.dropGhost]
         case .toggleRecording: return [.toggleRecording]
         case .help:
             helpOpen.toggle()

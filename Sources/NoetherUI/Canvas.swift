@@ -15,6 +15,7 @@ public struct Canvas {
     private var bits: [UInt8]
     private var colors: [Color]
     private var asciiChars: [Character]
+    private var dims: [Bool]
 
     /// Braille bit of dot (x, y) within a cell (Unicode U+2800 block).
     static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
@@ -26,10 +27,12 @@ public struct Canvas {
         bits = Array(repeating: 0, count: self.cols * self.rows)
         colors = Array(repeating: .normal, count: self.cols * self.rows)
         asciiChars = Array(repeating: " ", count: self.cols * self.rows)
+        dims = Array(repeating: false, count: self.cols * self.rows)
     }
 
     /// Sets dot (x, y), with y = 0 at the top.
-    public mutating func set(_ x: Int, _ y: Int, _ color: Color, ascii: Character = "*") {
+    /// A `dim` dot (a ghost run's) shows dimmed unless a normal dot shares its cell.
+    public mutating func set(_ x: Int, _ y: Int, _ color: Color, ascii: Character = "*", dim: Bool = false) {
         guard x >= 0, y >= 0, x < dotsX, y < dotsY else { return }
         let i: Int
         switch style {
@@ -44,6 +47,7 @@ public struct Canvas {
             asciiChars[i] = ascii
             bits[i] = 1
         }
+        dims[i] = dim
         colors[i] = color
     }
 
@@ -79,7 +83,7 @@ public struct Canvas {
                 case .block: bits[i] == 1 ? "▀" : bits[i] == 2 ? "▄" : "█"
                 case .ascii: asciiChars[i]
                 }
-                b[x + c, y + r] = Cell(char: ch, style: Style(colors[i]))
+                b[x + c, y + r] = Cell(char: ch, style: Style(colors[i], dim: dims[i]))
             }
         }
     }

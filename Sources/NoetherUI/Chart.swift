@@ -12,6 +12,10 @@ public struct ChartSeries: Sendable {
     /// interpolate between ticks.
     public var showsValue = false
     public var legendValue: Double?
+    /// The history series behind the points, so a ghost run's copy can be drawn beside it.
+    public var key: SeriesKey?
+    /// A ghost run's copy: drawn dimmed, beneath every other series (`,` in ASCII).
+    public var ghost = false
     public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
                 upper: [(x: Double, y: Double)] = []) {
         self.name = name
@@ -114,10 +118,11 @@ public struct Chart: Sendable {
             }.filter { $0.y >= ymin && $0.y <= ymax }
             draw(&canvas, pts.map(dot), s.mark, s.color)
         }
-        // Bands beneath, then lines with the first legend entry on top, then sparse dots over all
-        // (so an exact prediction stays visible where it lies on the measured line).
-        let order = shown.filter { $0.0.mark == .band } + shown.filter { $0.0.mark != .band && $0.0.mark != .dots }.reversed()
-            + shown.filter { $0.0.mark == .dots }
+        // Ghosts beneath all, then bands, then lines with the first legend entry on top, then
+        // sparse dots over all (so an exact prediction stays visible where it lies on the measured line).
+        for (s, pts, _) in shown where s.ghost { draw(&canvas, pts.map(dot), s.mark, s.color, dim: true) }
+        let order = shown.filter { $0.0.mark == .band && !$0.0.ghost } + shown.filter { $0.0.mark != .band && $0.0.mark != .dots && !$0.0.ghost }.reversed()
+            + shown.filter { $0.0.mark == .dots && !$0.0.ghost }
         for (s, pts, upper) in order {
             if s.mark == .band {
                 for (lo, hi) in zip(pts, upper) {
@@ -145,14 +150,14 @@ public struct Chart: Sendable {
     }
 
     /// Draws a polyline with the mark's dot pattern running on across segments.
-    private func draw(_ canvas: inout Canvas, _ dots: [(Int, Int)], _ mark: Mark, _ color: Color) {
+    private func draw(_ canvas: inout Canvas, _ dots: [(Int, Int)], _ mark: Mark, _ color: Color, dim: Bool = false) {
         let pattern = mark.pattern
         var n = 0
         var previous: (Int, Int)?
         for d in dots {
-            let path = previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
+            let path = mark == .points ? [d][...] : previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
             for p in path {
-                if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: mark.ascii) }
+                if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: dim ? "," : mark.ascii, dim: dim) }
                 n += 1
             }
             previous = d
@@ -165,7 +170,8 @@ public struct Chart: Sendable {
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
         let entries = series.filter { !$0.name.isEmpty }.map { s in
             let value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
-            return (s.mark.legend(unicode: glyphs.unicode) + " " + s.name + value, s.color)
+            let mark = s.ghost && !glyphs.unicode ? ",," : s.mark.legend(unicode: glyphs.unicode)
+            return (mark + " " + s.name + value, Style(s.color, dim: s.ghost))
         }
         let end = inner.x + inner.width
         let maxRows = inner.height >= 8 ? 2 : 1
@@ -177,7 +183,7 @@ public struct Chart: Sendable {
                 return maxRows
             }
             let markLength = text.prefix { $0 != " " }.count
-            b.put(String(text.prefix(markLength)), x: x, y: inner.y + row, Style(color))
+            b.put(String(text.prefix(markLength)), x: x, y: inner.y + row, color)
             x = b.put(String(text.dropFirst(markLength)), x: x + markLength, y: inner.y + row, .plain) + 2
         }
         return row + 1

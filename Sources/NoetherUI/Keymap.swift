@@ -24,7 +24,7 @@ public enum Action: Hashable, Sendable {
     case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
     case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
-    case presetPicker, nextInTour, savePreset, toggleRecording, help, close, quit
+    case presetPicker, nextInTour, savePreset, toggleRecording, fork, swapFork, dropGhost, help, close, quit
 }
 
 public struct KeyBinding: Sendable {
@@ -62,6 +62,9 @@ public enum Keymap {
         KeyBinding(keys: [.char("z")], action: .toggleWindow, help: "whole run / recent window"),
         KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
         KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
+        KeyBinding(keys: [.char("F")], action: .fork, help: "fork: the run goes on as a dimmed ghost; keys act on the fork"),
+        KeyBinding(keys: [.char("x")], action: .swapFork, help: "swap fork and ghost (the front one takes the keys)"),
+        KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the ghost"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
         KeyBinding(keys: [.char(">")], action: .nextInTour, help: "next preset of the tour (noether tour)"),
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),

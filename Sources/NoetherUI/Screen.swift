@@ -129,6 +129,7 @@ public struct Screen {
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
+        if live.ghost != nil { label += " FORK" }
         if live.replaying { label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "") }
         if live.recordingPath != nil { label += " REC" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
@@ -142,6 +143,12 @@ public struct Screen {
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
         if live.state == .running { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
+        if let g = s.ghost {
+            // Both runs: the front one's parameters lead, the ghost's follow.
+            let state = g.diverged ? " diverged" : ""
+            parts.insert("ghost\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
+                + "\(lambda) \(NumberFormat.compact(g.live.weightDecay)) (forked at \(g.forkStep))", at: 4)
+        }
         for p in parts {
             guard x < b.width - 2 else { break }
             x = b.putClipped((glyphs.unicode ? "│ " : "| ") + p + " ", x: x, y: 0, width: b.width - x, glyphs: glyphs)

@@ -95,6 +95,11 @@ public final class SimulationThread: Sendable {
         /// The recorded runs still to replay, and whether the current one has just ended.
         var laterRuns: [Preset]
         var runEnded = false
+        /// Every change applied to the front run since step 0, in order: a fork replays it.
+        var log: [ScheduledChange] = []
+        /// After a fork, the ghost run and its own log.
+        var ghost: Simulator?
+        var ghostLog: [ScheduledChange] = []
 
         init(owner: SimulationThread, preset: Preset, replay: Bool, recordPath: String?, speed: Int?, then: [Preset]) {
             self.owner = owner
@@ -129,6 +134,9 @@ public final class SimulationThread: Sendable {
             snapshot.description = p.description
             snapshot.caption = nil
             snapshot.markers = []
+            snapshot.ghost = nil
+            ghost = nil
+            log = []
             snapshot.targetSteps = p.config.steps
             snapshot.history = History()
             snapshot.step = 0
@@ -150,6 +158,10 @@ public final class SimulationThread: Sendable {
         }
 
         mutating func sample(_ s: Simulator) {
+            if let ghost, snapshot.ghost?.diverged == false {
+                snapshot.ghost?.history.record(step: ghost.step, Snapshot.sample(ghost.observation()))
+                snapshot.ghost?.live = ghost.live
+            }
             let o = s.observation()
             snapshot.history.record(step: s.step, Snapshot.sample(o))
             snapshot.families = o.families
@@ -194,6 +206,7 @@ public final class SimulationThread: Sendable {
                 say("\(error)")
                 return
             }
+            log += applied
             for change in applied {
                 if change.changesParameters {
                     let text = Self.label(sim.live, from: before)
@@ -276,6 +289,7 @@ public final class SimulationThread: Sendable {
                     if !text.isEmpty { mark(text) }
                     let change = ScheduledChange(step: sim.step, learningRate: p.learningRate, momentum: p.momentum,
                                                  weightDecay: p.weightDecay)
+                    log.append(change)
                     record { try $0.record(change) }
                 } catch { say("\(error)") }
             case .reset(let config):
@@ -329,8 +343,49 @@ public final class SimulationThread: Sendable {
                     startRecording(Self.freshPath("noether-session-\(stamp)"))
                 }
             case .savePreset: savePreset()
+            case .fork: fork()
+            case .swapFork:
+                guard let front = sim, let other = ghost, var g = snapshot.ghost, !g.diverged else {
+                    say(snapshot.ghost == nil ? "no ghost to swap with: F forks the run" : "the ghost has diverged: it cannot come to the front")
+                    return
+                }
+                (sim, ghost) = (other, front)
+                (log, ghostLog) = (ghostLog, log)
+                (snapshot.history, g.history) = (g.history, snapshot.history)
+                g.live = front.live
+                snapshot.ghost = g
+                snapshot.live = other.live
+                sample(other)
+                say("swapped: the other run is in front and takes the controls")
+            case .dropGhost:
+                guard ghost != nil || snapshot.ghost != nil else { return say("no ghost to drop") }
+                ghost = nil
+                snapshot.ghost = nil
+                say("ghost dropped")
             case .quit: break
             }
+        }
+
+        /// Forks the run: a second simulator replays this run's configuration and changes to the
+        /// current step (runs are deterministic, so it is the same state bit for bit) and goes on
+        /// unchanged as the ghost, while controls act on the front run.
+        mutating func fork() {
+            guard let sim else { return }
+            guard recorder == nil else { return say("a recording holds one run: stop recording (o) before forking") }
+            do {
+                let replica = try Simulator(preset.config)
+                var pending = log[...]
+                try replica.applyDue(&pending)
+                while replica.step < sim.step {
+                    try replica.advance()
+                    try replica.applyDue(&pending)
+                }
+                ghost = replica
+                ghostLog = log
+                snapshot.ghost = Ghost(history: snapshot.history, live: replica.live, forkStep: sim.step)
+                snapshot.modified = true
+                say("forked at step \(sim.step): changes now act on the fork; the ghost goes on unchanged")
+            } catch { say("cannot fork: \(error)") }
         }
 
         static func timestamp() -> String {
@@ -369,6 +424,13 @@ public final class SimulationThread: Sendable {
                 say("\(error)")
                 sample(sim)
                 return false
+            }
+            if let ghost, snapshot.ghost?.diverged == false {
+                // Lock step: the ghost makes the same update count, with the parameters it kept.
+                do { try ghost.advance() } catch {
+                    snapshot.ghost?.diverged = true
+                    say("the ghost diverged at step \(ghost.step)")
+                }
             }
             applySchedule(sim)
             if !pastTarget, snapshot.targetSteps > 0, sim.step >= snapshot.targetSteps {

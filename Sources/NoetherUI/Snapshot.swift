@@ -33,6 +33,15 @@ public struct NarrationRequest: Equatable, Sendable {
     public init() {}
 }
 
+/// The run that goes on unchanged after a fork, drawn dimmed beneath the fork on every chart.
+public struct Ghost: Sendable {
+    public var history: History
+    public var live: LiveParameters
+    /// The step at which the two runs parted.
+    public var forkStep: Int
+    public var diverged = false
+}
+
 /// What the simulator thread publishes for the screen: a value copied under the lock.
 public struct Snapshot: Sendable {
     public var step = 0
@@ -62,6 +71,8 @@ public struct Snapshot: Sendable {
     /// True once the user changed a control: title and description stay, marked modified.
     public var modified = false
     public var markers: [TimeMarker] = []
+    /// After a fork: the other run, advancing in lock step.
+    public var ghost: Ghost?
     public var narration = NarrationRequest()
     /// Grows with every publish: the screen redraws only when it changed (idle when paused).
     public var version = 0

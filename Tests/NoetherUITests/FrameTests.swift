@@ -127,6 +127,23 @@ struct ChartFrameTests {
         #expect(frame(c, width: 30, height: 7)[1] == "│━━ median 10  ·· exact     …│")
     }
 
+    @Test func ghostIsDrawnDimmedBeneathAndNamedOnceInTheLegend() {
+        let front = (0...10).map { (x: Double($0), y: Double($0)) }
+        let behind = (0...10).map { (x: Double($0), y: 10 - Double($0)) }
+        var ghost = ChartSeries("", .blue, .line, behind)
+        ghost.ghost = true
+        var legend = ChartSeries("ghost (dimmed)", .gray, .line, [])
+        legend.ghost = true
+        let c = Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, front), ghost, legend], xMax: 10)
+        let ascii = frame(c, width: 30, height: 10, unicode: false)
+        #expect(ascii[1] == "|** loss  ,, ghost (dimmed)  |")
+        #expect(ascii[2] == "|     10+,                 **|")
+        var b = Buffer(width: 30, height: 10)
+        c.render(into: &b, Rect(x: 0, y: 0, width: 30, height: 10), focused: false, glyphs: Glyphs(unicode: true))
+        let dimmed = b.cells.filter { $0.style.dim }
+        #expect(dimmed.count > 5 && dimmed.allSatisfy { $0.char != " " })
+    }
+
     @Test func collapsedValuesNeverShowAsSubnormalTicks() {
         let pts = [(x: 0.0, y: 1e-320), (x: 10.0, y: 0.0), (x: 20.0, y: 2e-321)]
         let text = frame(Chart(title: "Q", series: [ChartSeries("q", .blue, .line, pts)], xMax: 20),

@@ -149,6 +149,39 @@ struct RuntimeTests {
         #expect(done.replayRun == 1 && done.title == "second run" && done.step == 12 && done.config.width == 6)
     }
 
+    @Test("a fork replays to the same state bit for bit; the ghost keeps its parameters while the fork's change")
+    func forkAndGhost() throws {
+        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        for change in [false, true] {
+            let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
+            thread.launch()
+            defer { thread.stop() }
+            _ = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
+            thread.send(.fork)
+            let forked = try Self.until(thread, "the fork") { $0.ghost != nil }
+            #expect(forked.ghost!.forkStep == 40 && forked.ghost!.live == forked.live)
+            if change { thread.send(.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))) }
+            thread.send(.setPaused(false))
+            let done = try Self.until(thread, "DONE") { $0.state == .finished }
+            let ghost = try #require(done.ghost)
+            let front = done.history[.loss]!.recentInOrder.filter { $0.step > 40 }
+            let behind = ghost.history[.loss]!.recentInOrder.filter { $0.step > 40 }
+            try #require(front.count > 10 && front.map(\.step) == behind.map(\.step))
+            if change {
+                #expect(ghost.live.learningRate == 0.2 && done.live.learningRate == 0.05)
+                #expect(zip(front, behind).contains { $0.value != $1.value }, "the runs part after the change")
+            } else {
+                // Same configuration and changes: the replayed ghost is the same run, value for value.
+                #expect(zip(front, behind).allSatisfy { $0.value == $1.value })
+            }
+            thread.send(.swapFork)
+            let swapped = try Self.until(thread, "the swap") { $0.live.learningRate == ghost.live.learningRate }
+            #expect(swapped.ghost?.live.learningRate == done.live.learningRate)
+            thread.send(.dropGhost)
+            _ = try Self.until(thread, "the ghost dropped") { $0.ghost == nil }
+        }
+    }
+
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
         let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")

@@ -18,7 +18,7 @@ struct ChargeChart: ChartView {
         let status = ["residual \(residual)", "res \(residual)"].first { r.width - 4 >= title.count + $0.count + 5 }
             .map { ($0, Color.gray) }
         var series = [
-            ChartSeries(f.count > 1 ? "median" : "measured", .blue, .line, c.points(.family(k, .median))).withValue(),
+            c.series(f.count > 1 ? "median" : "measured", .blue, .line, .family(k, .median)).withValue(),
             // Sparse dots drawn over the measured line: both stay visible where they agree.
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
             ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),

@@ -59,9 +59,33 @@ public struct ChartContext {
     /// The axis spans the run's planned length, or the current step once past it.
     public var xMax: Double { axis(Double(max(snapshot.targetSteps, snapshot.step, 1))) }
 
+    /// A series of the history, keyed so that a ghost run's copy can be drawn beside it.
+    func series(_ name: String, _ color: Color, _ mark: Mark, _ key: SeriesKey) -> ChartSeries {
+        var s = ChartSeries(name, color, mark, points(key))
+        s.key = key
+        return s
+    }
+
+    /// After a fork, the ghost's copy of every keyed series (dimmed, no legend of its own) and
+    /// one legend entry that says what the dimmed curves are.
+    func ghostSeries(_ series: [ChartSeries]) -> [ChartSeries] {
+        guard let ghost = snapshot.ghost else { return [] }
+        let copies = series.compactMap { s -> ChartSeries? in
+            guard let key = s.key, !s.ghost else { return nil }
+            var copy = ChartSeries("", s.color, s.mark,
+                                   (ghost.history[key]?.points(recentOnly: state.recentWindow) ?? []).map { (axis($0.x), $0.y) })
+            copy.ghost = true
+            return copy
+        }
+        guard !copies.isEmpty else { return [] }
+        var legend = ChartSeries("ghost (dimmed)", .gray, .line, [])
+        legend.ghost = true
+        return copies + [legend]
+    }
+
     /// A line chart wired to the time axis, markers, log and smoothing state of this panel.
     func lineChart(_ id: String, title: String, _ series: [ChartSeries], status: (text: String, color: Color)? = nil) -> Chart {
-        var chart = Chart(title: title, series: series, xMax: xMax, logY: state.logY.contains(id),
+        var chart = Chart(title: title, series: series + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
                           smoothing: state.smoothing, status: status)
         chart.xLabel = state.timeAxis ? "t=Ση" : "step"
         chart.markers = snapshot.markers.map { (axis(Double($0.step)), $0.label) }

@@ -18,8 +18,7 @@ struct GapChart: ChartView {
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
         let shown = (0..<min(all.count, Mark.cycle.count)).map { all[(start + $0) % all.count] }
         let series = shown.enumerated().map { i, f in
-            ChartSeries(f.family, Color.series[i % Color.series.count], Mark.cycle[i],
-                        c.points(.family(f.family, .gapRatio))).withValue()
+            c.series(f.family, Color.series[i % Color.series.count], Mark.cycle[i], .family(f.family, .gapRatio)).withValue()
         }
         let title = "KSB gap Γ/Q₀" + (shown.count < all.count ? " (\(shown.count) of \(all.count), c)" : "")
         c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))

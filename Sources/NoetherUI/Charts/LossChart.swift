@@ -5,7 +5,7 @@ struct LossChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { true }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        var series = [ChartSeries("loss", .blue, .line, c.points(.loss)).withValue()]
+        var series = [c.series("loss", .blue, .line, .loss).withValue()]
         let accuracy = c.points(.accuracy)
         if !accuracy.isEmpty { series.append(ChartSeries("batch accuracy", .orange, .dashes, accuracy)) }
         c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)

@@ -14,7 +14,7 @@ struct NormalizationChart: ChartView {
         let target = live.equilibriumAngle
         let angle = c.points(.family(k, .angle))
         let series = [
-            ChartSeries("η_eff", .blue, .line, c.points(.family(k, .effectiveLearningRate))).withValue(),
+            c.series("η_eff", .blue, .line, .family(k, .effectiveLearningRate)).withValue(),
             // The per-step angle scatters with the minibatch: the legend gives its RMS over the last
             // 50 samples, the average the equilibrium law is about (THEORY.md §5.3).
             ChartSeries("RMS angle", .orange, .dashes, angle).withValue(Self.recentRMS(angle.suffix(50).map(\.y))),

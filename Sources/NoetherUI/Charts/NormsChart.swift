@@ -8,7 +8,7 @@ struct NormsChart: ChartView {
         // One mark per layer: a deeper net shows its first layers and says so.
         let layers = c.snapshot.layerNames
         let series = layers.prefix(Mark.cycle.count).enumerated().map { i, name in
-            ChartSeries(name, Color.series[i % Color.series.count], Mark.cycle[i], c.points(.weightNorm(layer: name))).withValue()
+            c.series(name, Color.series[i % Color.series.count], Mark.cycle[i], .weightNorm(layer: name)).withValue()
         }
         let title = "weight norms ‖W‖²" + (series.count < layers.count ? " (\(series.count) of \(layers.count) layers)" : "")
         c.lineChart(id, title: title, series)

@@ -16,7 +16,7 @@ struct RatesChart: ChartView {
         guard let f = ChartContext.family(c.snapshot, c.state, where: Self.forced) else { return }
         let k = f.family
         let series = [
-            ChartSeries("kinetic F/Q", .blue, .line, c.points(.family(k, .kineticRate))),
+            c.series("kinetic F/Q", .blue, .line, .family(k, .kineticRate)),
             ChartSeries("potential 2ηλ", .orange, .dashes,
                         c.points(.family(k, .potentialRate))),
         ]
