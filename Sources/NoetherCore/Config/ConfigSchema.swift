@@ -55,7 +55,7 @@ extension Config {
         case .integer(let n): n
         case .float(let x): x
         case .bool(let b): b
-        case .other: nil
+        case .table, .other: nil
         }
     }
 

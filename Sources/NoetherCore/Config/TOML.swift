@@ -5,7 +5,9 @@ import TOMLKit
 /// order, each with its line, so messages can say where a value is.
 public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
-    /// A value noether has no key for: an array, a table, a date; named by its type.
+    /// An inline table (`{ family = "fc1.scale", factor = 2.0 }`), keys to values.
+    case table([String: TOMLValue])
+    /// A value noether has no key for: an array, a date; named by its type.
     case other(String)
 
     public var typeName: String {
@@ -14,6 +16,7 @@ public enum TOMLValue: Equatable, Sendable {
         case .integer: "an integer"
         case .float: "a number"
         case .bool: "a boolean"
+        case .table: "a TOML table"
         case .other(let type): "a TOML \(type)"
         }
     }
@@ -96,6 +99,7 @@ public enum TOML {
         case .int: .integer(value.int ?? 0)
         case .double: .float(value.double ?? .nan)
         case .bool: .bool(value.bool ?? false)
+        case .table: .table(Dictionary(uniqueKeysWithValues: (value.table ?? TOMLTable()).map { ($0, convert($1)) }))
         default: .other(value.type.description)
         }
     }
@@ -164,6 +168,12 @@ public enum TOML {
             let s = "\(x)"
             return s.contains(".") || s.contains("e") || s.contains("inf") || s.contains("nan") ? s : s + ".0"
         case .bool(let b): return b ? "true" : "false"
+        case .table(let entries):
+            // Keys in sorted order, quoted unless bare (letters, digits, '-' and '_').
+            let bare = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            return "{ " + entries.sorted { $0.key < $1.key }.map { key, value in
+                (!key.isEmpty && key.allSatisfy(bare.contains) ? key : format(.string(key))) + " = " + format(value)
+            }.joined(separator: ", ") + " }"
         case .other(let type): return "\"<\(type)>\""
         }
     }
