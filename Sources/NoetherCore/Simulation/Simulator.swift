@@ -46,8 +46,8 @@ public final class Simulator {
     private let batchLabels: UnsafeMutablePointer<Int>
     private let batchTargets: UnsafeMutablePointer<Double>
     private var previousRate: Double
-    /// Teleports so far: each random rotation draws from its own seed, so a replay repeats it.
-    private var teleports: UInt64 = 0
+    /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
+    private var rotations: UInt64 = 0
 
     public var parameterCount: Int { arch.parameterCount }
     public var batchSize: Int { backprop.batch }
@@ -195,10 +195,14 @@ public final class Simulator {
             for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
         case .balance, .rotate:
             let b = symmetries.balances[target.balance!]
-            teleports += 1
-            var rng = Xoshiro256(seed: config.seed ^ (UInt64(teleports) &* 0x9E37_79B9_7F4A_7C15))
-            let (g, inverse) = target.action == .rotate
-                ? BalanceTransform.rotation(b.n, rng: &rng) : try BalanceTransform.balancing(b, theta)
+            let g: [Double], inverse: [Double]
+            if target.action == .rotate {
+                rotations += 1
+                var rng = Xoshiro256(seed: config.seed ^ (rotations &* 0x9E37_79B9_7F4A_7C15))
+                (g, inverse) = BalanceTransform.rotation(b.n, rng: &rng)
+            } else {
+                (g, inverse) = try BalanceTransform.balancing(b, theta)
+            }
             action.transform(b, g, inverse: inverse)
         case .steepest:
             // Log-factors per group, or one shared factor for a linear balance's G = αI.
