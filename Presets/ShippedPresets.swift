@@ -6,6 +6,7 @@ public enum ShippedPresets {
         ("adam-breaking", PackageResources.adam_breaking_toml),
         ("bn-equilibrium", PackageResources.bn_equilibrium_toml),
         ("bn-scale-growth", PackageResources.bn_scale_growth_toml),
+        ("bn-teleport", PackageResources.bn_teleport_toml),
         ("layer-norm", PackageResources.layer_norm_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),

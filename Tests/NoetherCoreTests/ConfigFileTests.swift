@@ -16,6 +16,8 @@ struct ConfigFileTests {
     @Test("text that is not TOML is refused with its line", arguments: [
         ("lr = .5\n", 1), ("title = \"x\"\ndepth = 01\n", 2), ("title = \"a\" \"b\"\n", 1),
         ("description = \"\"\"a\"\"\" trailing\n", 1), ("title = \"bell \u{7}\"\n", 1), ("lr = 0.1\nlr = 0.2\n", 2),
+        // Headers TOMLKit's parser would stop the process on.
+        ("[+x]\n", 1), ("title = \"t\"\n[[ .at]]\n", 2), ("[=]\n", 1),
     ])
     func strictTOML(_ text: String, _ line: Int) {
         #expect {
@@ -24,6 +26,15 @@ struct ConfigFileTests {
             guard let e = error as? PresetError else { return false }
             return e.line == line && e.file == "t.toml"
         }
+    }
+
+    @Test("only lines where a table header can be are checked for one")
+    func headersOnlyWhereTheyCanBe() {
+        for text in ["a = [\n  [+1, 2],\n]\n", "a = \"\"\"\n[+x\n\"\"\"\n", "a = '''\n[=]\n'''\n", "a = { b = [\n[.5]] }\n",
+                     "[ \"a b\" ]\n", "[[at]]\n"] {
+            #expect(TOML.headerWithoutKey(text) == nil, "\(text)")
+        }
+        #expect(TOML.headerWithoutKey("a = \"[\"\n[+x]\n")?.line == 2)
     }
 
     @Test("a data set that is neither built in nor a readable file is named with the preset's file and line")

@@ -171,6 +171,51 @@ enum StoryClaims {
                 }
             },
         ],
+        "bn-teleport": [
+            0: { run, range in
+                #expect(within(run.median("fc1.scale", 0), 1.13...1.14), "starts at 1.13")
+                let grid = stride(from: 0, through: range.upperBound, by: 100).map { run.median("fc1.scale", $0) }
+                #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 < $0 }, "falls: \(grid)")
+            },
+            1000: { run, range in
+                expectEvery(range, "median 0.22–0.25") { within(run.median("fc1.scale", $0), 0.22...0.245) }
+                expectEvery(range, "η_eff 0.41–0.45") { within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.41...0.455) }
+            },
+            1500: { run, range in
+                // The same run without the teleport, to the teleport's step: same minibatch, same loss.
+                let plain = try! Simulator(run.preset.config)
+                for _ in 0..<1500 { try! plain.advance() }
+                let before = plain.observation().families.first { $0.family == "fc1.scale" }!
+                #expect(relative(run.steps[1500].loss, plain.loss) < 1e-12 && String(format: "%.3f", plain.loss) == "0.269")
+                #expect(relative(run.median("fc1.scale", 1500), 16 * before.q50) < 1e-12, "16-fold")
+                #expect(within(before.q50, 0.22...0.225) && within(run.median("fc1.scale", 1500), 3.555...3.565))
+                expectEvery(range, "still far up") { run.median("fc1.scale", $0) > 3 }
+            },
+            1550: { run, range in
+                let after = run.family("fc1.scale", 1500).effectiveLearningRateMedian!
+                let before = run.family("fc1.scale", 1499).effectiveLearningRateMedian!
+                #expect(within(before, 0.445...0.455) && within(after, 0.0275...0.0285) && within(before / after, 15.5...16.5))
+                #expect(within(run.rmsAngle("fc1.scale", 1450...1499), 0.0235...0.0245), "0.024 before")
+                #expect(within(run.rmsAngle("fc1.scale", 1501...1550), 0.00145...0.00155), "0.0015 after")
+                expectEvery(range, "barely turns") { run.rmsAngle("fc1.scale", ($0 - 49)...$0) < 0.004 }
+            },
+            1850: { run, range in
+                #expect(within(run.median("fc1.scale", 1850), 1.78...1.79))
+                let grid = stride(from: 1500, through: range.upperBound, by: 50).map { run.median("fc1.scale", $0) }
+                #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 < $0 }, "shrinks: \(grid)")
+                expectEvery(range, "kinetic below potential") { run.family("fc1.scale", $0).kineticRateMedian < run.family("fc1.scale", $0).potentialRate }
+            },
+            2500: { run, range in
+                #expect(within(run.median("fc1.scale", 2500), 0.54...0.55) && within(run.family("fc1.scale", 2500).effectiveLearningRateMedian!, 0.18...0.185))
+                expectEvery(range, "turns again") { run.rmsAngle("fc1.scale", ($0 - 49)...$0) > 0.01 }
+            },
+            4050: { run, range in
+                let before = (1000...1499).map { run.median("fc1.scale", $0) }.max()!
+                let back = (1500...run.last).first { run.median("fc1.scale", $0) <= before }!
+                #expect(within(Double(back - 1500), 2400...2600), "back at \(back)")
+                expectEvery(range, "near 0.24") { within(run.median("fc1.scale", $0), 0.235...0.255) }
+            },
+        ],
         "theory-overlay": [
             0: { run, _ in
                 for f in ["fc1.scale", "fc2.scale"] {
@@ -379,7 +424,7 @@ struct PresetStoryTests {
     /// family, and has a claim; every claim belongs to a caption.
     @Test func everyCaptionHasAClaim() throws {
         let presets = try Self.stories()
-        #expect(presets.count >= 11)
+        #expect(presets.count >= 12)
         #expect(Set(presets.map(\.name)) == Set(StoryClaims.all.keys))
         for p in presets {
             let captions = p.schedule.filter { $0.say != nil }
@@ -396,7 +441,7 @@ struct PresetStoryTests {
         }
     }
 
-    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy", "layer-norm",
+    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "theory-overlay", "rmsprop-analogy", "layer-norm",
                       "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking"])
     func captionsAreTrue(_ name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })

@@ -8,6 +8,8 @@ public struct ScheduledChange: Equatable, Sendable {
     public var learningRate: Double?
     public var momentum: Double?
     public var weightDecay: Double?
+    /// Symmetry teleports made at this step, in order, after the live parameters (THEORY.md §12).
+    public var teleports: [Teleport] = []
     /// Narration (explorer only; the simulation ignores it): a caption that holds from this
     /// step on, a pause, the chart to focus (a chart id of the explorer's registry), the charge
     /// family to show, and a pace in steps per second (0 = as fast as possible).
@@ -18,11 +20,12 @@ public struct ScheduledChange: Equatable, Sendable {
     public var speed: Int?
 
     public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
-                say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil, speed: Int? = nil) {
+                teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil, speed: Int? = nil) {
         self.step = step
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
+        self.teleports = teleports
         self.say = say
         self.pause = pause
         self.focus = focus
@@ -33,17 +36,24 @@ public struct ScheduledChange: Equatable, Sendable {
     /// True when the change touches the live parameters (narration alone does not).
     public var changesParameters: Bool { learningRate != nil || momentum != nil || weightDecay != nil }
 
-    /// The `[[at]]` table that presets and recordings store this change as.
+    /// True when the change moves θ itself (a teleport).
+    public var movesParameters: Bool { !teleports.isEmpty }
+
+    /// The `[[at]]` table that presets and recordings store this change as; a second teleport at
+    /// the same step takes a table of its own (a table holds one `teleport` key), and reading
+    /// merges them back in order.
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
+        if let first = teleports.first { s += "teleport = \(TOML.format(first.toml))\n" }
         if let say { s += "say = \(TOML.format(.string(say)))\n" }
         if pause { s += "pause = true\n" }
         if let focus { s += "focus = \(TOML.format(.string(focus)))\n" }
         if let family { s += "family = \(TOML.format(.string(family)))\n" }
         if let speed { s += "speed = \(speed)\n" }
+        for t in teleports.dropFirst() { s += "\n[[at]]\nstep = \(step)\nteleport = \(TOML.format(t.toml))\n" }
         return s
     }
 
@@ -121,6 +131,14 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 extension Preset {
     static let liveKeys = ["lr", "momentum", "weight-decay"]
 
+    /// The symmetries a configuration's model will have, known before its data is drawn; the
+    /// second value is false when group names depend on a CSV file's width.
+    static func symmetries(_ c: Config) -> (SymmetrySet, groupsKnown: Bool) {
+        let shape = Dataset.shape(c)
+        let arch = Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2, task: c.resolvedTask)
+        return (SymmetrySet(arch: arch, optimizer: c.optimizer), shape != nil)
+    }
+
     /// Reads a preset from TOML text; `file` names it in messages.
     public static func parse(_ text: String, name: String, file: String) throws(PresetError) -> Preset {
         let doc: TOMLDocument
@@ -159,6 +177,15 @@ extension Preset {
             }
             var change = ScheduledChange(step: -1)
             for e in table.entries {
+                if e.key == "teleport" {
+                    do {
+                        let t = try Teleport(toml: e.value)
+                        let (symmetries, groupsKnown) = Self.symmetries(c)
+                        _ = try t.resolve(in: symmetries, checksGroup: groupsKnown)
+                        change.teleports.append(t)
+                    } catch { throw PresetError(file: file, line: e.line, message: "\(error)") }
+                    continue
+                }
                 if e.key == "step" {
                     guard case .integer(let n) = e.value, n >= 0 else {
                         throw PresetError(file: file, line: e.line, message: "step must be a non-negative integer")
@@ -172,7 +199,7 @@ extension Preset {
                 }
                 guard liveKeys.contains(e.key) else {
                     throw PresetError(file: file, line: e.line,
-                                      message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), \(ScheduledChange.narrationKeys.joined(separator: ", "))")
+                                      message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))")
                 }
                 let probe: Config
                 do { probe = try Config.decoding([e], over: c) } catch {
@@ -199,7 +226,7 @@ extension Preset {
                 schedule[schedule.count - 1] = ScheduledChange(
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
                     momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay,
-                    say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
+                    teleports: last.teleports + change.teleports, say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
                     family: change.family ?? last.family, speed: change.speed ?? last.speed)
             } else {
                 schedule.append(change)

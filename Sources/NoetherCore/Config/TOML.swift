@@ -5,7 +5,8 @@ import TOMLKit
 /// order, each with its line, so messages can say where a value is.
 public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
-    /// Arrays and inline tables: no configuration key takes one; a sweep's axes do.
+    /// Arrays and inline tables: a sweep's axes are arrays; a teleport is an inline table
+    /// (`{ family = "fc1.scale", factor = 2.0 }`), keys to values.
     case array([TOMLValue])
     case table([String: TOMLValue])
     /// A value noether has no use for: a date or time; named by its type.
@@ -62,6 +63,7 @@ public enum TOML {
     /// `plainTables`: the names of `[name]` tables the caller reads (a sweep's `[axes]`); any
     /// other plain table is refused.
     public static func parse(_ text: String, plainTables: Set<String> = []) throws(TOMLError) -> TOMLDocument {
+        if let problem = headerWithoutKey(text) { throw problem }
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw TOMLError(line: error.source.begin.line,
@@ -113,6 +115,59 @@ public enum TOML {
             }
         }
         return doc
+    }
+
+    /// A table header whose first character cannot start a key (`[+x]`, `[[.a]]`, `[=]`): TOMLKit's
+    /// parser stops the process on an assertion there instead of reporting it, so it is refused
+    /// first. Headers are only looked for where one can be: at a line's start, outside strings,
+    /// arrays and inline tables.
+    static func headerWithoutKey(_ text: String) -> TOMLError? {
+        var depth = 0
+        var string: [Character]? = nil  // the delimiter of the string being read
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let chars = Array(line)
+            var i = 0
+            if string == nil, depth == 0 {
+                let start = chars.firstIndex { $0 != " " && $0 != "\t" } ?? chars.count
+                if start < chars.count, chars[start] == "[" {
+                    var k = start + 1
+                    if k < chars.count, chars[k] == "[" { k += 1 }
+                    while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+                    let c = k < chars.count ? chars[k] : "\n"
+                    guard c.isASCII && (c.isLetter || c.isNumber) || "_-\"']".contains(c) else {
+                        return TOMLError(line: index + 1, message: "column \(k + 1): a table header needs a key, got '\(c == "\n" ? "end of line" : String(c))'")
+                    }
+                    continue  // a header is one line
+                }
+            }
+            while i < chars.count {
+                let c = chars[i]
+                if let delimiter = string {
+                    if c == "\\", delimiter.first == "\"" { i += 2; continue }
+                    if Array(chars[i..<min(chars.count, i + delimiter.count)]) == delimiter {
+                        string = nil
+                        i += delimiter.count
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                switch c {
+                case "#": i = chars.count
+                case "\"", "'":
+                    let triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
+                    string = triple ? [c, c, c] : [c]
+                    i += triple ? 3 : 1
+                    continue
+                case "[", "{": depth += 1
+                case "]", "}": depth = max(0, depth - 1)
+                default: break
+                }
+                i += 1
+            }
+            if string?.count == 1 { string = nil }  // a one-line string ends with its line
+        }
+        return nil
     }
 
     static func convert(_ value: TOMLValueConvertible) -> TOMLValue {
@@ -192,8 +247,12 @@ public enum TOML {
             return s.contains(".") || s.contains("e") || s.contains("inf") || s.contains("nan") ? s : s + ".0"
         case .bool(let b): return b ? "true" : "false"
         case .array(let items): return "[" + items.map(format).joined(separator: ", ") + "]"
-        case .table(let fields):
-            return "{ " + fields.sorted { $0.key < $1.key }.map { "\($0.key) = \(format($0.value))" }.joined(separator: ", ") + " }"
+        case .table(let entries):
+            // Keys in sorted order, quoted unless bare (letters, digits, '-' and '_').
+            let bare = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            return "{ " + entries.sorted { $0.key < $1.key }.map { key, value in
+                (!key.isEmpty && key.allSatisfy(bare.contains) ? key : format(.string(key))) + " = " + format(value)
+            }.joined(separator: ", ") + " }"
         case .other(let type): return "\"<\(type)>\""
         }
     }

@@ -23,10 +23,21 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// Input and output widths of a built-in data set, known before it is drawn; nil for a CSV
+    /// file, whose width is read from the file.
+    static func shape(_ c: Config) -> (inputs: Int, outputs: Int)? {
+        switch c.data {
+        case .blobs: (c.inputDim ?? 10, c.classes)
+        case .teacher: (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
+        case .spirals: (2, c.classes)
+        case .file: nil
+        }
+    }
+
     /// Gaussian mixture (THEORY.md §8): class means ~ N(0, I), samples mean + N(0, I),
     /// a fraction of labels replaced at random so the minibatch noise never vanishes.
     static func blobs(_ c: Config, rng: inout Xoshiro256) -> Dataset {
-        let d = c.inputDim ?? 10
+        let d = shape(c)!.inputs
         let means = (0..<(c.classes * d)).map { _ in rng.normal() }
         var x = [Double](repeating: 0, count: c.samples * d)
         var y = [Int](repeating: 0, count: c.samples)
@@ -41,8 +52,7 @@ public struct Dataset: Sendable {
 
     /// Linear teacher regression: y = T x + noise · N(0, 1), T ~ N(0, 1/d), x ~ N(0, I).
     static func teacher(_ c: Config, rng: inout Xoshiro256) -> Dataset {
-        let d = c.inputDim ?? 8
-        let k = c.targets == 1 ? 3 : c.targets
+        let (d, k) = shape(c)!
         let scale = (1 / Double(d)).squareRoot()
         let t = (0..<(k * d)).map { _ in scale * rng.normal() }
         var x = [Double](repeating: 0, count: c.samples * d)

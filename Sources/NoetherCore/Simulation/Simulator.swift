@@ -46,6 +46,8 @@ public final class Simulator {
     private let batchLabels: UnsafeMutablePointer<Int>
     private let batchTargets: UnsafeMutablePointer<Double>
     private var previousRate: Double
+    /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
+    private var rotations: UInt64 = 0
 
     public var parameterCount: Int { arch.parameterCount }
     public var batchSize: Int { backprop.batch }
@@ -100,6 +102,7 @@ public final class Simulator {
         while let change = pending.first, change.step <= step {
             pending.removeFirst()
             try set(change.applied(to: live))
+            for t in change.teleports { try teleport(t) }
             applied.append(change)
         }
         return applied
@@ -143,6 +146,11 @@ public final class Simulator {
             }
         }
         cursor += B
+        try backpropagate()
+    }
+
+    /// Loss and gradient of the current minibatch at θ.
+    private func backpropagate() throws {
         let result = backprop.run(theta: theta, grad: grad, x: batchX, labels: batchLabels, targets: batchTargets)
         loss = result.loss
         correct = result.correct
@@ -163,8 +171,63 @@ public final class Simulator {
         precondition(values.count == parameterCount)
         theta.update(from: values, count: values.count)
         previous.update(from: values, count: values.count)
-        cursor -= backprop.batch
-        try computeGradient()
+        try backpropagate()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+    }
+
+    /// Moves θ along a symmetry orbit between two steps (THEORY.md §12): the optimizer's buffers
+    /// are carried as gradients, the gradient is recomputed on the same minibatch (same loss),
+    /// and every prediction restarts from the new point. Returns the loss before and after.
+    @discardableResult
+    public func teleport(_ t: Teleport) throws(ConfigError) -> (before: Double, after: Double) {
+        let target = try t.resolve(in: symmetries)
+        let before = loss
+        let n = parameterCount
+        let isAdam = optimizer.kind == .adam
+        let action = GroupAction(theta: theta, velocity: optimizer.velocity, second: isAdam ? optimizer.second : nil)
+        let groups = target.groups.map { symmetries.groups[$0] }
+        switch target.action {
+        case .scale:
+            for g in groups { action.multiply(g, by: target.factor) }
+        case .shift:
+            for g in groups { action.shift(g, by: target.factor) }
+        case .balance where target.kind == .rescale:
+            for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
+        case .balance, .rotate:
+            let b = symmetries.balances[target.balance!]
+            let g: [Double], inverse: [Double]
+            if target.action == .rotate {
+                rotations += 1
+                var rng = Xoshiro256(seed: config.seed ^ (rotations &* 0x9E37_79B9_7F4A_7C15))
+                (g, inverse) = BalanceTransform.rotation(b.n, rng: &rng)
+            } else {
+                (g, inverse) = try BalanceTransform.balancing(b, theta)
+            }
+            action.transform(b, g, inverse: inverse)
+        case .steepest:
+            // Log-factors per group, or one shared factor for a linear balance's G = αI.
+            let shared = target.kind == .balance
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n)
+            defer { scratch.deallocate() }
+            let trial = GroupAction(theta: scratch)
+            let best = SteepestAscent.maximize(dimension: shared ? 1 : groups.count, bound: _log(target.factor)) { s in
+                scratch.update(from: theta, count: n)
+                for (i, g) in groups.enumerated() { trial.multiply(g, by: _exp(s[shared ? 0 : i])) }
+                backprop.run(theta: scratch, grad: scratch + n, x: batchX, labels: batchLabels, targets: batchTargets)
+                var norm2 = 0.0
+                for i in n..<(2 * n) { norm2 += scratch[i] * scratch[i] }
+                return norm2
+            }
+            for (i, g) in groups.enumerated() { action.multiply(g, by: _exp(best.s[shared ? 0 : i])) }
+        }
+        do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
+        guard tracksCharges else { return (before, loss) }
+        // The next update continues the displacement −η_{k−1}v_k (heavy ball); Adam's buffer is no
+        // displacement, and its recursion has no momentum term (THEORY.md §3.5).
+        let rate = isAdam ? 0 : previousRate
+        for i in 0..<n { previous[i] = theta[i] + rate * optimizer.velocity[i] }
+        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity, live: live,
+                        rate: previousRate)
+        return (before, loss)
     }
 }

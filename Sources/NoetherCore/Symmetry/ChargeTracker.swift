@@ -60,18 +60,28 @@ final class ChargeTracker {
     /// Initial state at step 0: every prediction starts at the measured charge.
     func start(theta: UnsafePointer<Double>, grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
                live: LiveParameters) {
-        measure(theta: theta, previous: theta, grad: grad, velocity: velocity)
+        restart(theta: theta, previous: theta, grad: grad, velocity: velocity, live: live, rate: live.learningRate)
+        for g in 0..<scalarCount { ema[g] = kappa * q[g] * q[g] }
+    }
+
+    /// Every prediction (exact, Q⁽⁰⁾, continuum) starts again at the measured charge, as after a
+    /// teleport (THEORY.md §12). `previous` is the point θ_k − Δ_{k−1} whose displacement the
+    /// next update continues: θ_k + η_{k−1}v_k under heavy ball (`rate` = η_{k−1}), so (★)
+    /// holds exactly from the first update on; θ_k itself when the buffer is zero (step 0).
+    /// The RMSProp average is kept: Q|g|² does not change under a scale teleport.
+    func restart(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
+                 velocity: UnsafePointer<Double>, live: LiveParameters, rate: Double) {
+        measure(theta: previous, previous: previous, grad: grad, velocity: velocity)
+        for c in 0..<channelCount { qPrev[c] = newQ[c] }
+        measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
         for c in 0..<channelCount {
-            q[c] = newQ[c]; qPrev[c] = newQ[c]; q0[c] = newQ[c]
-            pred[c] = newQ[c]; predPrev[c] = newQ[c]; ref[c] = newQ[c]; refPrev[c] = newQ[c]
-            nm[c] = newQ[c]; nmRate[c] = 0; dq[c] = 0
+            q[c] = newQ[c]; q0[c] = newQ[c]
+            pred[c] = newQ[c]; predPrev[c] = qPrev[c]; ref[c] = newQ[c]; refPrev[c] = qPrev[c]
+            nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / rate; dq[c] = newDQ[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
         kappa = Self.kappa(live)
-        for g in 0..<scalarCount {
-            magnitude[g] = newMag[g]; magnitude0[g] = newMag[g]
-            ema[g] = kappa * q[g] * q[g]
-        }
+        for g in 0..<scalarCount { magnitude[g] = newMag[g]; magnitude0[g] = newMag[g] }
         balanceMagnitude = balanceMagnitudes(theta)
         balanceMagnitude0 = balanceMagnitude
     }
