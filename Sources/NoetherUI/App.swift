@@ -105,6 +105,8 @@ public struct AppState: Sendable {
     public var familyIndex = 0
     public var recentWindow = false
     public var quit = false
+    /// Help and the picker hold a running story while they are open (no caption goes by unseen).
+    var heldByOverlay = false
     /// What the last commands asked for, until the simulator's snapshot shows it: keys pressed
     /// faster than snapshots arrive must build on each other, not on a stale snapshot.
     var sentLive: LiveParameters?
@@ -118,6 +120,19 @@ public struct AppState: Sendable {
     public init() {}
 
     public mutating func handle(_ key: Key, _ s: Snapshot) -> [Command] {
+        let overlay = helpOpen || pickerOpen
+        var commands = handleKey(key, s)
+        if !overlay, helpOpen || pickerOpen, s.state == .running {
+            heldByOverlay = true
+            commands.insert(.setPaused(true), at: 0)
+        } else if overlay, !helpOpen, !pickerOpen, heldByOverlay {
+            heldByOverlay = false
+            commands.insert(.setPaused(false), at: 0)
+        }
+        return commands
+    }
+
+    private mutating func handleKey(_ key: Key, _ s: Snapshot) -> [Command] {
         if pickerOpen { return handlePicker(key) }
         if helpOpen, handleHelp(key) { return [] }
         guard let action = Keymap.action(for: key) else { return [] }

@@ -164,7 +164,7 @@ public struct Glyphs: Sendable {
     public var corners: (Character, Character, Character, Character) {
         unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
     }
-    public var ok: String { unicode ? "✔" : "ok" }
+    public var ok: String { unicode ? "✔" : "+" }
     public var ellipsis: String { unicode ? "…" : "." }
     public var bad: String { unicode ? "✘" : "X" }
     public init(unicode: Bool, dots: DotStyle? = nil) {

@@ -157,7 +157,7 @@ public struct Chart: Sendable {
         for d in dots {
             let path = mark == .points ? [d][...] : previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
             for p in path {
-                if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: dim ? "," : mark.ascii, dim: dim) }
+                if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: mark.ascii, dim: dim) }
                 n += 1
             }
             previous = d
@@ -170,7 +170,7 @@ public struct Chart: Sendable {
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
         let entries = series.filter { !$0.name.isEmpty }.map { s in
             let value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
-            let mark = s.ghost && !glyphs.unicode ? ",," : s.mark.legend(unicode: glyphs.unicode)
+            let mark = s.mark.legend(unicode: glyphs.unicode)
             return (mark + " " + s.name + value, Style(s.color, dim: s.ghost))
         }
         let end = inner.x + inner.width

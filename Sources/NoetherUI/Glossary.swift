@@ -81,7 +81,7 @@ public enum Glossary {
         GlossaryEntry("residual", "exact residual (res)",
                       "|measured − exact| / magnitude, worst over a family: 1e-15 to 1e-13 while the symmetry holds (§7.3)."),
         GlossaryEntry("NM err", "continuum error",
-                      "|measured − NM| / magnitude, worst over a family's live groups: how far the smooth-time prediction has drifted (§4.4)."),
+                      "|measured − NM| / magnitude, worst over a family's live groups (table; NM's legend entry): the continuum's drift (§4.4)."),
         GlossaryEntry("heatmap", "per-neuron heatmap",
                       "Every neuron of a family over time, shaded by charge, gap ratio or dead: what the median hides (§9.1)."),
         GlossaryEntry("phase portrait", "phase portrait",
@@ -112,6 +112,8 @@ public enum Glossary {
                       "The learning rates of all updates so far summed, ηk at a fixed η: the theory's clock; t switches the axis (§9.3)."),
         GlossaryEntry("▲", "applied change",
                       "A change to lr, momentum or weight decay, by a key or the story, at that step; labelled when a chart is expanded (§9.1)."),
+        GlossaryEntry("ghost", "the other run after a fork",
+                      "F forks: the run goes on unchanged, drawn faint and dimmed (┈┈) beneath the fork the keys now change; x swaps, g drops (§12)."),
         GlossaryEntry("(modified)", "changed story",
                       "You changed a control: the story's text describes its own settings, which the screen no longer shows (§8)."),
     ]

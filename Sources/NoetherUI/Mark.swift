@@ -1,7 +1,8 @@
 /// How a series is drawn, so that series stay distinct without colour: the line pattern in
 /// braille/block dots, one character in ASCII, and the same sample in the legend.
 public enum Mark: Sendable, CaseIterable {
-    case line, dashes, dots, dashDot, band, points
+    /// `faint`: a ghost run's curves, sparse and dimmed beneath the others.
+    case line, dashes, dots, dashDot, band, points, faint
 
     /// Which dots along the path are drawn, repeating.
     var pattern: [Bool] {
@@ -9,6 +10,7 @@ public enum Mark: Sendable, CaseIterable {
         case .line, .band, .points: [true]
         case .dashes: [true, true, true, false, false, false]
         case .dots: [true, false, false, false, false]
+        case .faint: [true, false]
         case .dashDot: [true, true, true, true, false, false, true, false, false]
         }
     }
@@ -21,6 +23,7 @@ public enum Mark: Sendable, CaseIterable {
         case .dashDot: unicode ? "─·" : "~~"
         case .band: unicode ? "░░" : "::"
         case .points: unicode ? "•" : "o"
+        case .faint: unicode ? "┈┈" : ",,"
         }
     }
 
@@ -33,6 +36,7 @@ public enum Mark: Sendable, CaseIterable {
         case .dashDot: "~"
         case .band: ":"
         case .points: "o"
+        case .faint: ","
         }
     }
 

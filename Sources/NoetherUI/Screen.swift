@@ -44,7 +44,7 @@ public struct Screen {
         }
         let panelWidth = width >= 120 ? 30 : 24
         // The story's caption runs along the bottom, full width, like a subtitle.
-        let captionLines = caption(s, width: width)
+        let captionLines = caption(s, width: width, maxLines: height >= 30 ? 3 : 2)
         for (i, line) in captionLines.enumerated() {
             b.putClipped(line, x: 0, y: height - 1 - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
         }
@@ -74,13 +74,13 @@ public struct Screen {
 
     /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
     static let asciiStandIns: [Character: Character] = [
-        "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "t", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
+        "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "w", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
         "⁽": "(", "⁾": ")", "⁰": "0", "√": "V", "–": "-", "—": "-", "×": "x", "→": ">", "←": "<", "↑": "^",
         "↓": "v", "●": "*", "↺": "~", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "┈": ",", "┌": "+", "┐": "+", "└": "+", "┘": "+",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -133,7 +133,7 @@ public struct Screen {
         if live.replaying { label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "") }
         if live.recordingPath != nil { label += " REC" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
-        if live.state == .finished { x = b.put("space continues ", x: x, y: 0, Style(.orange)) }
+        if live.state == .finished || live.state == .paused { x = b.put("space continues ", x: x, y: 0, Style(.orange)) }
         // Most important first, so a narrow terminal loses only the tail. The rate shows only
         // while it is measured (a paused run has none).
         let target = s.targetSteps > 0 ? "/\(s.targetSteps)" : ""
@@ -147,7 +147,7 @@ public struct Screen {
             // Both runs: the front one's parameters lead, the ghost's follow.
             let state = g.diverged ? " diverged" : ""
             parts.insert("ghost\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
-                + "\(lambda) \(NumberFormat.compact(g.live.weightDecay)) (forked at \(g.forkStep))", at: 4)
+                + "\(lambda) \(NumberFormat.compact(g.live.weightDecay))", at: 4)
         }
         for p in parts {
             guard x < b.width - 2 else { break }
@@ -207,13 +207,13 @@ public struct Screen {
 
     /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when
     /// cut); marked when the user has changed what the story describes.
-    func caption(_ s: Snapshot, width: Int) -> [String] {
+    func caption(_ s: Snapshot, width: Int, maxLines: Int = 3) -> [String] {
         guard let caption = s.caption, !caption.isEmpty else { return [] }
         let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + caption
         let lines = Self.wrap(text, width - 1)
-        guard lines.count > 3 else { return lines }
-        var kept = Array(lines.prefix(3))
-        kept[2] = String(kept[2].prefix(width - 2)) + glyphs.ellipsis
+        guard lines.count > maxLines else { return lines }
+        var kept = Array(lines.prefix(maxLines))
+        kept[maxLines - 1] = String(kept[maxLines - 1].prefix(width - 2)) + glyphs.ellipsis
         return kept
     }
 

@@ -239,8 +239,16 @@ public final class SimulationThread: Sendable {
             let restarted = sim.step > 0
             var p = preset
             p.config.live = sim.live
-            if snapshot.modified { p.schedule = [] }
             let modified = snapshot.modified
+            if modified {
+                // The story was told for other settings: the recording keeps the settings, says so,
+                // and leaves the story's entries out.
+                p.schedule = []
+                p.title = preset.title + " (modified)"
+                p.description = "Recorded from \"\(preset.title)\" with changed settings: lr \(NumberFormat.compact(sim.live.learningRate)), "
+                    + "momentum \(NumberFormat.compact(sim.live.momentum)), weight decay \(NumberFormat.compact(sim.live.weightDecay)); "
+                    + "the story's captions are left out."
+            }
             do {
                 recorder = try Recorder(path: path, preset: p, version: owner.version)
             } catch {
@@ -252,7 +260,7 @@ public final class SimulationThread: Sendable {
             record { try $0.record(ScheduledChange(step: 0, speed: pace)) }
             reset(p)
             snapshot.modified = modified
-            say("recording to \(path)" + (restarted ? ": restarted from step 0" : ""))
+            say("recording to \(path)" + (restarted ? ": restarted from step 0" : "") + (modified ? " with your settings, without the story" : ""))
         }
 
         mutating func stopRecording(_ message: String) {
@@ -324,6 +332,7 @@ public final class SimulationThread: Sendable {
                 if case .diverged = snapshot.state { return }
                 if !value, snapshot.state == .finished {
                     pastTarget = true
+                    snapshot.replaying = false  // past the recording's end the run is the user's
                     say("past the planned \(snapshot.targetSteps) steps: the run goes on")
                 }
                 paused = value
@@ -352,6 +361,7 @@ public final class SimulationThread: Sendable {
                 (sim, ghost) = (other, front)
                 (log, ghostLog) = (ghostLog, log)
                 (snapshot.history, g.history) = (g.history, snapshot.history)
+                (snapshot.markers, g.markers) = (g.markers, snapshot.markers)
                 g.live = front.live
                 snapshot.ghost = g
                 snapshot.live = other.live
@@ -382,7 +392,8 @@ public final class SimulationThread: Sendable {
                 }
                 ghost = replica
                 ghostLog = log
-                snapshot.ghost = Ghost(history: snapshot.history, live: replica.live, forkStep: sim.step)
+                mark("fork")
+                snapshot.ghost = Ghost(history: snapshot.history, live: replica.live, forkStep: sim.step, markers: snapshot.markers)
                 snapshot.modified = true
                 say("forked at step \(sim.step): changes now act on the fork; the ghost goes on unchanged")
             } catch { say("cannot fork: \(error)") }
@@ -412,7 +423,7 @@ public final class SimulationThread: Sendable {
                 p.description = "Saved from the explorer at step \(sim?.step ?? 0) of \"\(preset.title)\": a \(Screen.summary(c)) network, "
                     + "learning rate \(c.lr), momentum \(c.momentum), weight decay \(c.weightDecay), seed \(c.seed), \(c.steps) steps."
                 try OutputFile.write(p.toml(), to: path)
-                say("saved \(path) (preset \(p.name) in the picker)")
+                say("saved preset \(p.name) (p lists it)")
             } catch { say("cannot save the preset: \(error)") }
         }
 

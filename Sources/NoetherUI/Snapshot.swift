@@ -40,6 +40,8 @@ public struct Ghost: Sendable {
     /// The step at which the two runs parted.
     public var forkStep: Int
     public var diverged = false
+    /// The ghost's own applied changes (those before the fork are shared).
+    public var markers: [TimeMarker] = []
 }
 
 /// What the simulator thread publishes for the screen: a value copied under the lock.

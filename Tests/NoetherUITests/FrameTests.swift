@@ -130,9 +130,9 @@ struct ChartFrameTests {
     @Test func ghostIsDrawnDimmedBeneathAndNamedOnceInTheLegend() {
         let front = (0...10).map { (x: Double($0), y: Double($0)) }
         let behind = (0...10).map { (x: Double($0), y: 10 - Double($0)) }
-        var ghost = ChartSeries("", .blue, .line, behind)
+        var ghost = ChartSeries("", .blue, .faint, behind)
         ghost.ghost = true
-        var legend = ChartSeries("ghost (dimmed)", .gray, .line, [])
+        var legend = ChartSeries("ghost (dimmed)", .gray, .faint, [])
         legend.ghost = true
         let c = Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, front), ghost, legend], xMax: 10)
         let ascii = frame(c, width: 30, height: 10, unicode: false)
@@ -171,7 +171,7 @@ struct HealthTests {
         guard case .exact(let worst) = v else { Issue.record("\(v)"); return }
         #expect(worst <= 1e-10)
         #expect(v.mark(Glyphs(unicode: true)).text.hasPrefix("✔ exact"))
-        #expect(v.mark(Glyphs(unicode: false)).text.hasPrefix("ok exact"))
+        #expect(v.mark(Glyphs(unicode: false)).text.hasPrefix("+ exact"))
     }
 
     @Test func brokenByDesignNamesAdam() throws {

@@ -26,6 +26,24 @@ struct ControlTests {
         #expect(sent == Array(finite.reversed().prefix(9)) + [finite.first!])
     }
 
+    @Test("help and the picker hold a running story while open, and let go only what they held")
+    func overlaysHoldTheStory() {
+        var state = AppState()
+        state.presets = [PresetLibrary.builtInDefault]
+        var running = Self.snapshot()
+        running.state = .running
+        #expect(state.handle(.char("?"), running) == [.setPaused(true)])
+        #expect(state.handle(.tab, running).isEmpty)  // paging inside help
+        #expect(state.handle(.escape, running) == [.setPaused(false)])
+        var paused = running
+        paused.state = .paused
+        #expect(state.handle(.char("p"), paused).isEmpty)  // already paused: nothing to hold
+        #expect(state.handle(.escape, paused).isEmpty)
+        #expect(state.handle(.char("p"), running) == [.setPaused(true)])
+        let opened = state.handle(.enter, running)
+        #expect(opened.first == .setPaused(false) && opened.count == 2)
+    }
+
     @Test("a pace between rungs moves to the nearest rung in the pressed direction")
     func offLadderPace() {
         #expect(Ladder.speed(from: 67, up: true) == 100)

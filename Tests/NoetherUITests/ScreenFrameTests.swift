@@ -224,7 +224,7 @@ struct NeuronViewTests {
         var s = try ScreenFrameTests.run(steps: 30)
         s.charges[0].dead = true
         let lines = panel("phase", s, width: 70)
-        #expect(lines[0].hasPrefix("┌─ phase fc1.scale: η‖g‖² vs ‖θ‖² (log–log) · 1 not shown (dead) "))
+        #expect(lines[0].hasPrefix("┌─ phase fc1.scale (log–log) · 1 not shown (dead) "))
         #expect(lines[1].hasPrefix("│• neurons  ╌╌ equilibrium (2λ+ηλ²)‖θ‖²"))
         #expect(lines[12].hasPrefix("│ ‖θ‖²"))
         // Something is plotted between the legend and the axis row.

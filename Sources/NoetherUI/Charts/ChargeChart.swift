@@ -22,7 +22,9 @@ struct ChargeChart: ChartView {
             // Sparse dots drawn over the measured line: both stay visible where they agree.
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
             ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),
-            ChartSeries("NM", .sky, .dashDot, c.points(.family(k, .continuum))),
+            // The continuum's worst error over the family's live groups, as the table's NM err.
+            ChartSeries(TableChart.continuumError(f, c.snapshot).map { "NM (err \(NumberFormat.compact($0)))" } ?? "NM", .sky, .dashDot,
+                        c.points(.family(k, .continuum))),
         ]
         // The band needs room: in a small panel its grain would hide the median.
         if f.count > 1, r.height >= 16 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }

@@ -72,13 +72,14 @@ public struct ChartContext {
         guard let ghost = snapshot.ghost else { return [] }
         let copies = series.compactMap { s -> ChartSeries? in
             guard let key = s.key, !s.ghost else { return nil }
-            var copy = ChartSeries("", s.color, s.mark,
+            var copy = ChartSeries("", s.color, .faint,
                                    (ghost.history[key]?.points(recentOnly: state.recentWindow) ?? []).map { (axis($0.x), $0.y) })
             copy.ghost = true
             return copy
         }
-        guard !copies.isEmpty else { return [] }
-        var legend = ChartSeries("ghost (dimmed)", .gray, .line, [])
+        guard let first = copies.first else { return [] }
+        // One legend entry for the ghost, with its value of the chart's first curve.
+        var legend = ChartSeries("ghost" + (first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""), .gray, .faint, [])
         legend.ghost = true
         return copies + [legend]
     }

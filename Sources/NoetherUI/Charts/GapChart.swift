@@ -7,14 +7,15 @@ struct GapChart: ChartView {
     let summary = "KSB gap Γ/Q₀ per family (cumulative), health verdict"
     func hasContent(_ s: Snapshot) -> Bool { !families(s).isEmpty }
 
-    /// Translation charges have no kinetic breaking under SGD: their gap is identically 0.
-    func families(_ s: Snapshot) -> [FamilySummary] {
-        s.families.filter { $0.symmetry != .translation || s.config.optimizer == .adam }
+    /// Translation charges have no kinetic breaking under SGD: their gap is identically 0, so they
+    /// are left out, unless the translation family is the one chosen (then its flat zero is the point).
+    func families(_ s: Snapshot, chosen: String? = nil) -> [FamilySummary] {
+        s.families.filter { $0.symmetry != .translation || s.config.optimizer == .adam || $0.family == chosen }
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         // The chosen family (c) and the ones after it, at most one per mark, so no two curves look alike.
-        let all = families(c.snapshot)
+        let all = families(c.snapshot, chosen: c.family?.family)
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
         let shown = (0..<min(all.count, Mark.cycle.count)).map { all[(start + $0) % all.count] }
         let series = shown.enumerated().map { i, f in

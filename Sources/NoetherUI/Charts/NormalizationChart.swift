@@ -22,7 +22,7 @@ struct NormalizationChart: ChartView {
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }
-        c.lineChart(id, title: "\(k): η_eff, angle (rad), RMSProp", series)
+        c.lineChart(id, title: "\(k): η_eff, angle (rad)", series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 

@@ -15,7 +15,7 @@ struct PhaseChart: ChartView {
         let eta = live.learningRate, lambda = live.weightDecay
         let groups = c.snapshot.charges.filter { $0.family == f.family }
         let shown = groups.filter { !$0.dead && !$0.collapsed && NumberFormat.clean($0.magnitude) > 0 && NumberFormat.clean($0.gradNorm2) > 0 }
-        var title = "phase \(f.family): η‖g‖² vs ‖θ‖² (log–log)"
+        var title = "phase \(f.family) (log–log)"
         if shown.count < groups.count { title += " · \(groups.count - shown.count) not shown (dead)" }
         let neurons = ChartSeries("neurons", .blue, .points, shown.map { ($0.magnitude, eta * $0.gradNorm2) })
         let line = ChartSeries(lambda > 0 ? "equilibrium (2λ+ηλ²)‖θ‖²" : "no equilibrium at λ = 0", .orange, .dashes, [])
