@@ -10,6 +10,8 @@ public enum Command: Equatable, Sendable {
     case loadPreset(Preset)
     case toggleRecording
     case savePreset
+    /// A symmetry teleport of the front run, between two steps.
+    case teleport(Teleport)
     /// Fork the run: the current one goes on unchanged as a ghost; controls act on the fork.
     case fork
     /// Swap which of fork and ghost is in front (takes the controls).
@@ -100,6 +102,10 @@ public struct AppState: Sendable {
     public var helpOpen = false
     public var pickerOpen = false
     public var pickerIndex = 0
+    public var teleportOpen = false
+    public var teleportIndex = 0
+    /// The menu's entries, for the model shown when it opened.
+    public var teleports: [TeleportMenu.Entry] = []
     public var presets: [Preset] = []
     public var selected = Control.learningRate
     public var familyIndex = 0
@@ -120,12 +126,13 @@ public struct AppState: Sendable {
     public init() {}
 
     public mutating func handle(_ key: Key, _ s: Snapshot) -> [Command] {
-        let overlay = helpOpen || pickerOpen
+        let overlay = helpOpen || pickerOpen || teleportOpen
         var commands = handleKey(key, s)
-        if !overlay, helpOpen || pickerOpen, s.state == .running {
+        let open = helpOpen || pickerOpen || teleportOpen
+        if !overlay, open, s.state == .running {
             heldByOverlay = true
             commands.insert(.setPaused(true), at: 0)
-        } else if overlay, !helpOpen, !pickerOpen, heldByOverlay {
+        } else if overlay, !open, heldByOverlay {
             heldByOverlay = false
             commands.insert(.setPaused(false), at: 0)
         }
@@ -134,6 +141,7 @@ public struct AppState: Sendable {
 
     private mutating func handleKey(_ key: Key, _ s: Snapshot) -> [Command] {
         if pickerOpen { return handlePicker(key) }
+        if teleportOpen { return handleTeleportMenu(key) }
         if helpOpen, handleHelp(key) { return [] }
         guard let action = Keymap.action(for: key) else { return [] }
         if helpOpen, action != .help, action != .close, action != .quit { return [] }
@@ -148,6 +156,19 @@ public struct AppState: Sendable {
             pickerOpen = false
             if presets.indices.contains(pickerIndex) { return [.loadPreset(presets[pickerIndex])] }
         case .escape, .char("p"), .char("q"): pickerOpen = false
+        default: break
+        }
+        return []
+    }
+
+    private mutating func handleTeleportMenu(_ key: Key) -> [Command] {
+        switch key {
+        case .up: teleportIndex = max(0, teleportIndex - 1)
+        case .down: teleportIndex = min(teleports.count - 1, teleportIndex + 1)
+        case .enter:
+            teleportOpen = false
+            if teleports.indices.contains(teleportIndex) { return [.teleport(teleports[teleportIndex].teleport)] }
+        case .escape, .char("T"), .char("q"): teleportOpen = false
         default: break
         }
         return []
@@ -228,6 +249,12 @@ public struct AppState: Sendable {
             pickerOpen = true
             pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0
         case .savePreset: return [.savePreset]
+        case .teleportMenu:
+            teleports = TeleportMenu.entries(s.families)
+            teleportOpen = !teleports.isEmpty
+            // The chosen family's first entry, so c then T acts on what the charge chart shows.
+            let chosen = s.families.isEmpty ? nil : s.families[familyIndex % s.families.count].family
+            teleportIndex = teleports.firstIndex { $0.teleport.family == chosen } ?? 0
         case .fork: return [.fork]
         case .swapFork: return [.swapFork]
         case .dropGhost: return [.dropGhost]

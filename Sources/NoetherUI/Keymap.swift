@@ -24,7 +24,7 @@ public enum Action: Hashable, Sendable {
     case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
     case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
-    case presetPicker, nextInTour, savePreset, toggleRecording, fork, swapFork, dropGhost, help, close, quit
+    case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close, quit
 }
 
 public struct KeyBinding: Sendable {
@@ -62,6 +62,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("z")], action: .toggleWindow, help: "whole run / recent window"),
         KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
         KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
+        KeyBinding(keys: [.char("T")], action: .teleportMenu, help: "teleport: move along a symmetry (same loss, new charges)"),
         KeyBinding(keys: [.char("F")], action: .fork, help: "fork: the run goes on as a dimmed ghost; keys act on the fork"),
         KeyBinding(keys: [.char("x")], action: .swapFork, help: "swap fork and ghost (the front one takes the keys)"),
         KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the ghost"),
@@ -70,7 +71,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
         KeyBinding(keys: [.char("?")], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
-        KeyBinding(keys: [.escape], action: .close, help: "close help or picker"),
+        KeyBinding(keys: [.escape], action: .close, help: "close help, picker or teleport menu"),
         KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
     ]
 

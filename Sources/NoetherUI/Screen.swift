@@ -68,6 +68,7 @@ public struct Screen {
         }
         if state.helpOpen { help(&b, state) }
         if state.pickerOpen { picker(&b, state) }
+        if state.teleportOpen { teleportMenu(&b, state) }
         if !glyphs.unicode { b = Self.asciiOnly(b) }
         return color ? b : Self.monochrome(b)
     }
@@ -284,6 +285,21 @@ public struct Screen {
             }
         }
         return out
+    }
+
+    /// The teleport menu: one line per family and action; the loss stays, the charges jump.
+    func teleportMenu(_ b: inout Buffer, _ state: AppState) {
+        let inner = overlay(&b, width: 76, height: min(b.height - 2, state.teleports.count + 5),
+                            title: "teleport (↑↓ choose, enter apply, esc close)")
+        b.putClipped("Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y, Style(.gray),
+                     width: inner.width - 2, glyphs: glyphs)
+        let listHeight = max(1, inner.height - 2)
+        let first = max(0, state.teleportIndex - listHeight + 1)
+        for (row, i) in (first..<min(state.teleports.count, first + listHeight)).enumerated() {
+            let selected = i == state.teleportIndex
+            b.putClipped(state.teleports[i].label, x: inner.x + 1, y: inner.y + 2 + row, Style(bold: selected, reverse: selected),
+                         width: inner.width - 2, glyphs: glyphs)
+        }
     }
 
     func picker(_ b: inout Buffer, _ state: AppState) {

@@ -352,6 +352,7 @@ public final class SimulationThread: Sendable {
                     startRecording(Self.freshPath("noether-session-\(stamp)"))
                 }
             case .savePreset: savePreset()
+            case .teleport(let t): teleport(t)
             case .fork: fork()
             case .swapFork:
                 guard let front = sim, let other = ghost, var g = snapshot.ghost, !g.diverged else {
@@ -374,6 +375,24 @@ public final class SimulationThread: Sendable {
                 say("ghost dropped")
             case .quit: break
             }
+        }
+
+        /// A teleport of the front run between two steps: recorded (a replay repeats it), marked,
+        /// and replayed by a later fork like any change.
+        mutating func teleport(_ t: Teleport) {
+            guard let sim else { return }
+            do {
+                let (before, after) = try sim.teleport(t)
+                let change = ScheduledChange(step: sim.step, teleports: [t])
+                log.append(change)
+                record { try $0.record(change) }
+                let what = "\(t.family) \(t.action?.rawValue ?? "")\(t.factor.map { " \(NumberFormat.tick($0))" } ?? "")"
+                mark("T " + what)
+                snapshot.modified = true
+                sample(sim)
+                let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
+                say("teleported \(what): loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))")
+            } catch { say("cannot teleport: \(error)") }
         }
 
         /// Forks the run: a second simulator replays this run's configuration and changes to the

@@ -200,6 +200,46 @@ struct RuntimeTests {
         }
     }
 
+    @Test("a teleport keeps the loss, scales the charges, leaves a marker, and a fork after it replays it")
+    func teleportThenFork() throws {
+        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
+        thread.launch()
+        defer { thread.stop() }
+        let before = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
+        let q = before.families.first { $0.family == "fc1.scale" }!.q50
+        thread.send(.teleport(Teleport(family: "fc1.scale", factor: 2)))
+        let after = try Self.until(thread, "the teleport") { $0.markers.contains { $0.label.hasPrefix("T fc1.scale") } }
+        #expect(abs(after.families.first { $0.family == "fc1.scale" }!.q50 / q - 4) < 1e-12)
+        let losses = after.history[.loss]!.recentInOrder.filter { $0.step == 40 }.map(\.value)
+        #expect(losses.count == 2 && abs(losses[1] - losses[0]) <= 1e-12 * losses[0], "\(losses)")
+        #expect(after.message?.hasPrefix("teleported fc1.scale") == true && after.modified)
+        thread.send(.fork)
+        let forked = try Self.until(thread, "the fork") { $0.ghost != nil }
+        thread.send(.setPaused(false))
+        let done = try Self.until(thread, "DONE") { $0.state == .finished }
+        // The ghost replayed the teleport: with no change since, both runs agree value for value.
+        let front = done.history[.loss]!.recentInOrder.filter { $0.step > 40 }
+        let behind = done.ghost!.history[.loss]!.recentInOrder.filter { $0.step > 40 }
+        #expect(forked.ghost!.forkStep == 40 && !front.isEmpty && front.map(\.value) == behind.map(\.value))
+    }
+
+    @Test("the teleport menu offers every family's actions and opens on the chosen family")
+    func teleportMenu() throws {
+        let s = try ScreenFrameTests.run()
+        var state = AppState()
+        state.familyIndex = 2
+        var running = s
+        running.state = .running
+        #expect(state.handle(.char("T"), running) == [.setPaused(true)])
+        #expect(state.teleportOpen && state.teleports[state.teleportIndex].teleport.family == s.families[2].family)
+        let labels = state.teleports.map(\.label)
+        #expect(labels.contains("fc1.scale  weights × α = 4") && labels.contains("bn1-fc2.rescale  balance (|in|² = |out|²)"))
+        #expect(labels.contains { $0.hasPrefix("fc3.translation  shift") })
+        let applied = state.handle(.enter, running)
+        #expect(applied == [.setPaused(false), .teleport(state.teleports[state.teleportIndex].teleport)])
+    }
+
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
         let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
