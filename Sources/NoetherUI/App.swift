@@ -148,30 +148,29 @@ public struct AppState: Sendable {
         return apply(action, s)
     }
 
-    private mutating func handlePicker(_ key: Key) -> [Command] {
+    /// A list overlay's keys: ↑↓ move, enter chooses (and closes), escape, q or the key that
+    /// opened it close. Returns the chosen index.
+    private static func listKey(_ key: Key, index: inout Int, count: Int, open: inout Bool, opener: Character) -> Int? {
         switch key {
-        case .up: pickerIndex = max(0, pickerIndex - 1)
-        case .down: pickerIndex = min(presets.count - 1, pickerIndex + 1)
+        case .up: index = max(0, index - 1)
+        case .down: index = min(count - 1, index + 1)
         case .enter:
-            pickerOpen = false
-            if presets.indices.contains(pickerIndex) { return [.loadPreset(presets[pickerIndex])] }
-        case .escape, .char("p"), .char("q"): pickerOpen = false
+            open = false
+            return (0..<count).contains(index) ? index : nil
+        case .escape, .char("q"), .char(opener): open = false
         default: break
         }
-        return []
+        return nil
+    }
+
+    private mutating func handlePicker(_ key: Key) -> [Command] {
+        guard let i = Self.listKey(key, index: &pickerIndex, count: presets.count, open: &pickerOpen, opener: "p") else { return [] }
+        return [.loadPreset(presets[i])]
     }
 
     private mutating func handleTeleportMenu(_ key: Key) -> [Command] {
-        switch key {
-        case .up: teleportIndex = max(0, teleportIndex - 1)
-        case .down: teleportIndex = min(teleports.count - 1, teleportIndex + 1)
-        case .enter:
-            teleportOpen = false
-            if teleports.indices.contains(teleportIndex) { return [.teleport(teleports[teleportIndex].teleport)] }
-        case .escape, .char("T"), .char("q"): teleportOpen = false
-        default: break
-        }
-        return []
+        guard let i = Self.listKey(key, index: &teleportIndex, count: teleports.count, open: &teleportOpen, opener: "T") else { return [] }
+        return [.teleport(teleports[i].teleport)]
     }
 
     public mutating func apply(_ action: Action, _ s: Snapshot) -> [Command] {

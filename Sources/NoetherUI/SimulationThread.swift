@@ -386,7 +386,8 @@ public final class SimulationThread: Sendable {
                 let change = ScheduledChange(step: sim.step, teleports: [t])
                 log.append(change)
                 record { try $0.record(change) }
-                let what = "\(t.family) \(t.action?.rawValue ?? "")\(t.factor.map { " \(NumberFormat.tick($0))" } ?? "")"
+                let what = t.family + " " + (t.factor.map { f in t.action == .shift ? "+\(NumberFormat.tick(f))" : "×\(NumberFormat.tick(f))" }
+                    .map { t.action == .steepest ? "steepest \($0)" : $0 } ?? (t.action?.rawValue ?? ""))
                 mark("T " + what)
                 snapshot.modified = true
                 sample(sim)
