@@ -201,6 +201,7 @@ public final class SimulationThread: Sendable {
         /// The story's entries due at this step: live changes, captions, pauses, focus, pace.
         mutating func applySchedule(_ sim: Simulator) {
             let before = sim.live
+            if schedule.first.map({ $0.fork && $0.step <= sim.step }) == true { fork(byStory: true) }
             let applied: [ScheduledChange]
             do { applied = try sim.applyDue(&schedule) } catch {
                 say("\(error)")
@@ -355,6 +356,7 @@ public final class SimulationThread: Sendable {
             case .teleport(let t): teleport(t)
             case .fork: fork()
             case .swapFork:
+                guard recorder == nil else { return say("a recording follows the front run: stop recording (o) before swapping") }
                 guard let front = sim, let other = ghost, var g = snapshot.ghost, !g.diverged else {
                     say(snapshot.ghost == nil ? "no ghost to swap with: F forks the run" : "the ghost has diverged: it cannot come to the front")
                     return
@@ -399,16 +401,16 @@ public final class SimulationThread: Sendable {
         /// Forks the run: a second simulator replays this run's configuration and changes to the
         /// current step (runs are deterministic, so it is the same state bit for bit) and goes on
         /// unchanged as the ghost, while controls act on the front run.
-        mutating func fork() {
-            guard let sim else { return }
-            guard recorder == nil else { return say("a recording holds one run: stop recording (o) before forking") }
+        /// `byStory`: the schedule's own fork entry, which the schedule records and logs itself.
+        mutating func fork(byStory: Bool = false) {
+            guard let sim, ghost == nil else { return say("there is a ghost already: g drops it") }
             do {
-                let replica = try Simulator(preset.config)
-                var pending = log[...]
-                try replica.applyDue(&pending)
-                while replica.step < sim.step {
-                    try replica.advance()
-                    try replica.applyDue(&pending)
+                let replica = try Simulator.replica(of: preset.config, changes: log, to: sim.step)
+                // Recorded as a change, so a replay forks at the same step.
+                if !byStory {
+                    let change = ScheduledChange(step: sim.step, fork: true)
+                    log.append(change)
+                    record { try $0.record(change) }
                 }
                 ghost = replica
                 ghostLog = log

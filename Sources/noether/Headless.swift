@@ -63,6 +63,16 @@ enum Headless {
     }
 
     static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil) throws {
+        // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
+        // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
+        let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
+        if forks, segments.count > 1 {
+            throw RunFailure("a session with both resets and forks writes runs whose numbers would clash: pick one run with --run N")
+        }
+        if forks, o.format == .csv {
+            throw RunFailure("the preset forks (fork = true), so the output holds two runs and CSV has one set of columns: use --format jsonl, whose rows carry \"run\"")
+        }
+        let labelRuns = labelRuns || forks
         // A reader that goes away is a write error naming the output, not a silent death.
         signal(SIGPIPE, SIG_IGN)
         let out: OutputSink, params: OutputSink?
@@ -86,16 +96,28 @@ enum Headless {
                 if let path = o.dumpData, segment.run == segments[0].run { try OutputFile.write(sim.data.csv(), to: path) }
                 let label = labelRuns ? "{\"run\":\(segment.run)," : nil
                 var pending = segment.preset.schedule[...]
+                /// The changes applied so far (a fork replays them) and, after a fork, the ghost.
+                var applied: [ScheduledChange] = []
+                var ghost: Simulator?
+                var forked = false
                 step = 0
                 while true {
                     let interrupted = signals.caught != nil
-                    for change in try sim.applyDue(&pending) { try recorder?.record(change) }
+                    if ghost == nil, let next = pending.first, next.fork, next.step <= step {
+                        ghost = try Simulator.replica(of: segment.preset.config, changes: applied, to: step)
+                        forked = true
+                    }
+                    for change in try sim.applyDue(&pending) {
+                        applied.append(change)
+                        try recorder?.record(change)
+                    }
                     let last = step == segment.steps || interrupted
                     if step % o.every == 0 || last {
                         let obs = sim.observation()
                         switch o.format {
                         case .jsonl:
-                            try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run : nil))
+                            try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
+                            if let ghost { try out.line(ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run)) }
                         case .csv:
                             if !wroteHeader { try out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
                             try out.line(ObservationFormat.csvRow(obs, detail: o.detail))
@@ -104,6 +126,12 @@ enum Headless {
                         try params?.line(label.map { $0 + p.dropFirst() } ?? p)
                     }
                     if last { break }
+                    do {
+                        try ghost?.advance()
+                    } catch {
+                        FileHandle.standardError.write(Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
+                        ghost = nil
+                    }
                     do { try sim.advance() } catch {
                         try out.finish()
                         try params?.finish()

@@ -57,6 +57,34 @@ struct TeleportEndToEndTests {
         #expect(loss(moved, 21) != loss(still, 21), "the teleport changes what follows")
     }
 
+    /// A fork writes both runs: the ghost (run 0) is the run without the fork's changes, row for
+    /// row; the fork (run 1) carries the teleport; recorded and replayed, the bytes are the same.
+    @Test func aForkedPresetWritesBothRunsTagged() throws {
+        let dir = TemporaryFolder()
+        let forked = Self.preset.components(separatedBy: "\n[[at]]")[0]
+            + "\n[[at]]\nstep = 20\nfork = true\nteleport = { family = \"fc1.scale\", factor = 4.0 }\n"
+        #expect(FileManager.default.createFile(atPath: dir("f.toml"), contents: Data(forked.utf8)))
+        let plain = Self.preset.components(separatedBy: "\n[[at]]")[0]
+        #expect(FileManager.default.createFile(atPath: dir("plain.toml"), contents: Data(plain.utf8)))
+        let run = noether("run --preset '\(dir("f.toml"))' --out '\(dir("f.jsonl"))' --record '\(dir("f.rec"))'")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(noether("run --preset '\(dir("plain.toml"))' --out '\(dir("plain.jsonl"))'").status == 0)
+        let rows = Self.rows(dir("f.jsonl")), still = Self.rows(dir("plain.jsonl"))
+        let ghost = rows.filter { $0["run"] as? Int == 0 }, fork = rows.filter { $0["run"] as? Int == 1 }
+        try #require(ghost.count == 61 && fork.count == 41 && still.count == 61)
+        // The ghost's rows are the plain run's rows, value for value.
+        let lines = contents(dir("f.jsonl")).split(separator: "\n").filter { $0.hasPrefix("{\"run\":0,") }
+        #expect(lines.map { "{" + $0.dropFirst("{\"run\":0,".count) } == contents(dir("plain.jsonl")).split(separator: "\n").map(String.init))
+        // At the fork's step the loss is the same, the fork's fc1.scale charges are 16 times the ghost's.
+        let median = { (row: [String: Any]) in ((row["families"] as! [[String: Any]]).first { $0["family"] as? String == "fc1.scale" }!["q50"] as! Double) }
+        #expect(fork[0]["step"] as? Int == 20 && abs((fork[0]["loss"] as! Double) - (ghost[20]["loss"] as! Double)) <= 1e-12)
+        #expect(abs(median(fork[0]) / median(ghost[20]) - 16) < 1e-10)
+        let replay = noether("replay '\(dir("f.rec"))' --headless --out '\(dir("r.jsonl"))'")
+        #expect(replay.status == 0 && contents(dir("r.jsonl")) == contents(dir("f.jsonl")), "\(replay.output)")
+        let csv = noether("run --preset '\(dir("f.toml"))' --format csv --out '\(dir("f.csv"))'")
+        #expect(csv.status == 2 && csv.output.contains("the preset forks (fork = true)"), "\(csv.output)")
+    }
+
     @Test func aFamilyTheModelLacksIsRefusedWithFileAndLine() {
         let dir = TemporaryFolder()
         let bad = Self.preset.replacingOccurrences(of: "bn2-fc3.rescale", with: "fc2-fc3.rescale")

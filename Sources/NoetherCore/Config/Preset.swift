@@ -18,9 +18,14 @@ public struct ScheduledChange: Equatable, Sendable {
     public var focus: String?
     public var family: String?
     public var speed: Int?
+    /// Fork the run here, before this step's other changes: the run goes on unchanged as the
+    /// ghost (run 0), and this and every later change act on the fork (run 1).
+    public var fork = false
 
     public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
-                teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil, speed: Int? = nil) {
+                teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil,
+                speed: Int? = nil, fork: Bool = false) {
+        self.fork = fork
         self.step = step
         self.learningRate = learningRate
         self.momentum = momentum
@@ -44,6 +49,7 @@ public struct ScheduledChange: Equatable, Sendable {
     /// merges them back in order.
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
+        if fork { s += "fork = true\n" }
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
@@ -67,7 +73,7 @@ public struct ScheduledChange: Equatable, Sendable {
 }
 
 extension ScheduledChange {
-    static let narrationKeys = ["say", "pause", "focus", "family", "speed"]
+    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork"]
 
     /// Reads one narration key: nil when `key` is not one, "" when read, else what is wrong.
     mutating func applyNarration(_ key: String, _ value: TOMLValue) -> String? {
@@ -75,9 +81,9 @@ extension ScheduledChange {
         case "say", "focus", "family":
             guard case .string(let text) = value, !text.isEmpty else { return "\(key) must be a non-empty string" }
             if key == "say" { say = text } else if key == "focus" { focus = text } else { family = text }
-        case "pause":
-            guard case .bool(let b) = value else { return "pause must be true or false" }
-            pause = b
+        case "pause", "fork":
+            guard case .bool(let b) = value else { return "\(key) must be true or false" }
+            if key == "pause" { pause = b } else { fork = b }
         case "speed":
             guard case .integer(let n) = value, n >= 0, n <= 1_000_000 else {
                 return "speed must be an integer number of steps per second, 0…1000000 (0 = as fast as possible)"
@@ -227,7 +233,7 @@ extension Preset {
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
                     momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay,
                     teleports: last.teleports + change.teleports, say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
-                    family: change.family ?? last.family, speed: change.speed ?? last.speed)
+                    family: change.family ?? last.family, speed: change.speed ?? last.speed, fork: change.fork || last.fork)
             } else {
                 schedule.append(change)
             }
