@@ -416,7 +416,7 @@ public final class SimulationThread: Sendable {
                 ghostLog = log
                 mark("fork")
                 snapshot.ghost = Ghost(history: snapshot.history, live: replica.live, forkStep: sim.step, markers: snapshot.markers)
-                snapshot.modified = true
+                snapshot.modified = snapshot.modified || !byStory  // a story's own fork is part of the story
                 say("forked at step \(sim.step): changes now act on the fork; the ghost goes on unchanged")
             } catch { say("cannot fork: \(error)") }
         }
