@@ -44,7 +44,7 @@ public struct Screen {
         }
         let panelWidth = width >= 120 ? 30 : 24
         // The story's caption runs along the bottom, full width, like a subtitle.
-        let captionLines = caption(s, width: width, maxLines: height >= 30 ? 3 : 2)
+        let captionLines = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
         for (i, line) in captionLines.enumerated() {
             b.putClipped(line, x: 0, y: height - 1 - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
         }
@@ -143,7 +143,7 @@ public struct Screen {
             "step \(s.step)\(target)", "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
-        if live.state == .running { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
+        if live.state == .running, live.stepsPerSecond > 0 { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
         if let g = s.ghost {
             // Both runs: the front one's parameters lead, the ghost's follow.
             let state = g.diverged ? " diverged" : ""
@@ -208,9 +208,14 @@ public struct Screen {
 
     /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when
     /// cut); marked when the user has changed what the story describes.
-    func caption(_ s: Snapshot, width: Int, maxLines: Int = 3) -> [String] {
+    func caption(_ s: Snapshot, _ state: AppState, width: Int, maxLines: Int = 3) -> [String] {
         guard let caption = s.caption, !caption.isEmpty else { return [] }
-        let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + caption
+        // A caption about one family while `c` shows another says which one it is about.
+        var about = ""
+        if let narrated = s.narration.family, let shown = ChartContext.family(s, state)?.family, shown != narrated {
+            about = "(about \(narrated); c shows others) "
+        }
+        let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + caption
         let lines = Self.wrap(text, width - 1)
         guard lines.count > maxLines else { return lines }
         var kept = Array(lines.prefix(maxLines))

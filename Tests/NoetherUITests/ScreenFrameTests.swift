@@ -178,6 +178,11 @@ struct ScreenFrameTests {
         // After the user changes a control the caption stays, marked.
         s.modified = true
         #expect(render(AppState(), s, 80, 24).line(21).hasPrefix("▶ (modified) Gap chart:"))
+        // A caption about one family, while c shows another, says which it is about.
+        s.narration.family = "fc1.scale"
+        var state = AppState()
+        state.familyIndex = 2
+        #expect(render(state, s, 80, 24).line(21).hasPrefix("▶ (modified) (about fc1.scale; c shows others) Gap"))
     }
 
     @Test func bigScreenShowsEveryPanelAndWideTable() throws {

@@ -266,7 +266,7 @@ public enum PresetLibrary {
         schedule: [
             ScheduledChange(step: 0, say: "Charge chart: fc1's median scale charge, each neuron's squared incoming weight norm. Weight decay pulls it down from 1.13.",
                             focus: "charge", family: "fc1.scale"),
-            ScheduledChange(step: 600, say: "Q⁽⁰⁾ is what weight decay alone would give. The measured median stays above it: the finite learning rate pushes every charge up."),
+            ScheduledChange(step: 600, say: "Q⁽⁰⁾ is what weight decay alone would give. The measured median stays above it: the finite learning rate holds every charge above its Q⁽⁰⁾."),
             ScheduledChange(step: 1200, say: "Step 1200: the median levels off near 0.23; Q⁽⁰⁾ (0.10) keeps falling. Gap chart: their difference over the start, Γ/Q₀, is about 0.1 and grows.",
                             pause: true, focus: "gap"),
             ScheduledChange(step: 1600, say: "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.45, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
