@@ -85,3 +85,37 @@ struct StoryEndToEndTests {
         r.waitFor("exit") { $0.contains("exit=0") }
     }
 }
+
+/// Teleports and forks by key in the real binary: T opens the menu and teleports (the loss
+/// before and after in the message), F forks (the header shows the ghost), x swaps, g drops.
+@Suite("Teleports and forks end to end", .serialized)
+struct TeleportForkEndToEndTests {
+    typealias E = ExplorerEndToEndTests
+
+    @Test func teleportForkSwapDrop() throws {
+        let t = E.Tmux(width: 100, height: 30)
+        t.start("--preset bn-equilibrium --speed 300")
+        t.waitFor("running") { $0.contains("RUNNING") && (E.step($0) ?? 0) > 30 }
+        t.type("F")
+        t.waitFor("the fork") { $0.contains("FORK") && $0.contains("ghost lr 0.1") && $0.contains("forked at step") }
+        t.type("T")
+        // The menu opens on the narrated family (fc2.scale); its first entry is × 4, and a menu holds the story.
+        t.waitFor("the teleport menu") { $0.contains("teleport (↑↓ choose") && $0.contains("fc2.scale  weights × α = 4") && $0.contains("PAUSED") }
+        t.send("Enter")
+        let moved = t.waitFor("the teleport") { $0.contains("teleported fc2.scale ×4: loss") && $0.contains("RUNNING") }
+        // The loss before and after, equal to the digits shown.
+        if let line = moved?.split(separator: "\n").last(where: { $0.contains("teleported") }),
+           let range = line.range(of: "loss ") {
+            let parts = line[range.upperBound...].split(separator: " ")
+            #expect(parts.count >= 3 && parts[0] == parts[2], "\(line)")
+        }
+        t.type("]")
+        t.waitFor("the fork's lr") { $0.contains("│ lr 0.2 │") && $0.contains("ghost lr 0.1") }
+        t.type("x")
+        t.waitFor("swapped") { $0.contains("│ lr 0.1 │") && $0.contains("ghost lr 0.2") }
+        t.type("g")
+        t.waitFor("ghost dropped") { !$0.contains("FORK") && !$0.contains("ghost lr") }
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+    }
+}
