@@ -212,7 +212,8 @@ public struct Screen {
         guard let caption = s.caption, !caption.isEmpty else { return [] }
         // A caption about one family while `c` shows another says which one it is about.
         var about = ""
-        if let narrated = s.narration.family, let shown = ChartContext.family(s, state)?.family, shown != narrated {
+        if let narrated = s.narration.family, s.families.contains(where: { $0.family == narrated }),
+           let shown = ChartContext.family(s, state)?.family, shown != narrated {
             about = "(about \(narrated); c shows others) "
         }
         let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + caption

@@ -133,6 +133,9 @@ public final class SimulationThread: Sendable {
             snapshot.title = p.title
             snapshot.description = p.description
             snapshot.caption = nil
+            // A new run's captions name their own families (the serial keeps counting).
+            snapshot.narration.family = nil
+            snapshot.narration.focus = nil
             snapshot.markers = []
             snapshot.ghost = nil
             ghost = nil
