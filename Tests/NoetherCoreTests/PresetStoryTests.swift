@@ -206,6 +206,33 @@ enum StoryClaims {
                 #expect(within(run.meanLoss(200...590) / plain.meanLoss(200...590), 0.97...0.99), "about 2 % lower")
             },
         ],
+        "relu-steepest": [
+            0: { run, _ in
+                let plain = try! StoryRun(run.withoutSchedule)
+                #expect(relative(run.steps[0].loss, plain.steps[0].loss) < 1e-12, "same loss")
+                #expect(run.sampled[0].layers.map(\.gradNorm2).reduce(0, +) > plain.sampled[0].layers.map(\.gradNorm2).reduce(0, +),
+                        "larger gradient")
+            },
+            50: { run, _ in
+                let plain = try! StoryRun(run.withoutSchedule)
+                #expect(within(run.meanLoss(1...50) / plain.meanLoss(1...50), 0.79...0.81), "20 % below at this seed")
+            },
+            590: { run, _ in
+                let plain = try! StoryRun(run.withoutSchedule)
+                #expect(within(run.meanLoss(200...590) / plain.meanLoss(200...590), 0.975...0.99), "2 % lower here")
+                // The description's and caption's claims over seeds 1–10.
+                var early: [Double] = [], late: [Double] = []
+                for seed in 1...10 {
+                    var p = run.preset
+                    p.config.seed = UInt64(seed)
+                    let fork = try! StoryRun(p), ghost = try! StoryRun(fork.withoutSchedule)
+                    early.append(fork.meanLoss(1...50) / ghost.meanLoss(1...50))
+                    late.append(fork.meanLoss(200...590) / ghost.meanLoss(200...590))
+                }
+                #expect(early.filter { $0 < 1 }.count == 7 && within(early.sorted()[4...5].reduce(0, +) / 2, 0.93...0.95), "\(early)")
+                #expect(late.filter { $0 > 1 }.count == 9 && within(late.sorted()[4...5].reduce(0, +) / 2, 1.01...1.03), "\(late)")
+            },
+        ],
         "bn-teleport": [
             0: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 1.13...1.14), "starts at 1.13")
@@ -476,7 +503,7 @@ struct PresetStoryTests {
         }
     }
 
-    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "theory-overlay", "rmsprop-analogy", "layer-norm",
+    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "relu-steepest", "theory-overlay", "rmsprop-analogy", "layer-norm",
                       "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking"])
     func captionsAreTrue(_ name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })
