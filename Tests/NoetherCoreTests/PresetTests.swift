@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NoetherCore
+import ShippedPresets
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
@@ -11,6 +12,17 @@ struct PresetTests {
         let dir = repositoryRoot.appendingPathComponent("Presets").path
         return try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
             .map { try PresetLibrary.loadFile(dir + "/" + $0) }
+    }
+
+    /// Every preset file of the folder is compiled into the binary, with the same text.
+    @Test func everyPresetFileIsBuiltIn() throws {
+        let dir = repositoryRoot.appendingPathComponent("Presets").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
+        try #require(files.count >= 13)
+        #expect(ShippedPresets.files.map { $0.name + ".toml" } == files)
+        for (name, text) in ShippedPresets.files {
+            #expect(text == (try String(contentsOfFile: dir + "/" + name + ".toml", encoding: .utf8)), "\(name)")
+        }
     }
 
     @Test func atLeastTenPresetsWithTitlesAndDescriptions() throws {
