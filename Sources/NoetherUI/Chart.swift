@@ -14,8 +14,8 @@ public struct ChartSeries: Sendable {
     public var legendValue: Double?
     /// The history series behind the points, so a ghost run's copy can be drawn beside it.
     public var key: SeriesKey?
-    /// A ghost run's copy: drawn dimmed, beneath every other series (`,` in ASCII).
-    public var ghost = false
+    /// A ghost run's copy (the faint mark): drawn dimmed, beneath every other series.
+    public var ghost: Bool { mark == .faint }
     public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
                 upper: [(x: Double, y: Double)] = []) {
         self.name = name
@@ -121,8 +121,8 @@ public struct Chart: Sendable {
         // Ghosts beneath all, then bands, then lines with the first legend entry on top, then
         // sparse dots over all (so an exact prediction stays visible where it lies on the measured line).
         for (s, pts, _) in shown where s.ghost { draw(&canvas, pts.map(dot), s.mark, s.color, dim: true) }
-        let order = shown.filter { $0.0.mark == .band && !$0.0.ghost } + shown.filter { $0.0.mark != .band && $0.0.mark != .dots && !$0.0.ghost }.reversed()
-            + shown.filter { $0.0.mark == .dots && !$0.0.ghost }
+        let order = shown.filter { $0.0.mark == .band } + shown.filter { ![.band, .dots, .faint].contains($0.0.mark) }.reversed()
+            + shown.filter { $0.0.mark == .dots }
         for (s, pts, upper) in order {
             if s.mark == .band {
                 for (lo, hi) in zip(pts, upper) {

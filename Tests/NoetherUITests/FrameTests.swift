@@ -130,10 +130,8 @@ struct ChartFrameTests {
     @Test func ghostIsDrawnDimmedBeneathAndNamedOnceInTheLegend() {
         let front = (0...10).map { (x: Double($0), y: Double($0)) }
         let behind = (0...10).map { (x: Double($0), y: 10 - Double($0)) }
-        var ghost = ChartSeries("", .blue, .faint, behind)
-        ghost.ghost = true
-        var legend = ChartSeries("ghost (dimmed)", .gray, .faint, [])
-        legend.ghost = true
+        let ghost = ChartSeries("", .blue, .faint, behind)
+        let legend = ChartSeries("ghost (dimmed)", .gray, .faint, [])
         let c = Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, front), ghost, legend], xMax: 10)
         let ascii = frame(c, width: 30, height: 10, unicode: false)
         #expect(ascii[1] == "|** loss  ,, ghost (dimmed)  |")

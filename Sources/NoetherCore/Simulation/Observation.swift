@@ -45,6 +45,14 @@ public struct ChargeObservation: Sendable, Equatable {
     public var continuumError: Double { abs(value - continuum) / max(magnitude, .leastNormalMagnitude) }
 }
 
+extension Sequence<ChargeObservation> {
+    /// A family's worst continuum error over its live groups (dead and collapsed ones left out, as
+    /// from every family summary); nil when none is live.
+    public func worstContinuumError(family: String) -> Double? {
+        filter { $0.family == family && !$0.dead && !$0.collapsed }.map(\.continuumError).max()
+    }
+}
+
 /// Summary of a per-neuron family: mean and 10/50/90 % quantiles of the charge, plus the
 /// medians the explorer draws and the worst exact residual.
 public struct FamilySummary: Sendable, Equatable {

@@ -49,7 +49,6 @@ public enum RunSummary {
         }
         let diverged = status != RunResult.finished
         let families: [FamilyResult] = diverged ? [] : (last?.families ?? []).map { f in
-            let charges = last!.charges.filter { $0.family == f.family && !$0.collapsed && !$0.dead }
             let angles = angleSquares[f.family]
             return FamilyResult(
                 family: f.family, symmetry: f.symmetry.rawValue, groups: f.count, medianCharge: finite(f.q50),
@@ -59,7 +58,7 @@ public enum RunSummary {
                 deadFraction: Double(f.dead) / Double(max(f.count, 1)),
                 collapsedFraction: Double(f.collapsed) / Double(max(f.count, 1)),
                 residualMax: worstResidual[f.family],
-                continuumError: charges.isEmpty ? nil : finite(charges.map(\.continuumError).max()))
+                continuumError: last!.charges.worstContinuumError(family: f.family).flatMap(finite))
         }
         return RunResult(id: config.runID, axes: axes, config: config, status: status,
                          finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),

@@ -23,7 +23,7 @@ struct ChargeChart: ChartView {
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
             ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),
             // The continuum's worst error over the family's live groups, as the table's NM err.
-            ChartSeries(TableChart.continuumError(f, c.snapshot).map { "NM (err \(NumberFormat.compact($0)))" } ?? "NM", .sky, .dashDot,
+            ChartSeries(c.snapshot.charges.worstContinuumError(family: k).map { "NM (err \(NumberFormat.compact($0)))" } ?? "NM", .sky, .dashDot,
                         c.points(.family(k, .continuum))),
         ]
         // The band needs room: in a small panel its grain would hide the median.

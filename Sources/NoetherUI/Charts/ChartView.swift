@@ -51,9 +51,9 @@ public struct ChartContext {
     /// Steps, or the theory's t = Σ η when the t axis is on.
     func axis(_ step: Double) -> Double { state.timeAxis ? history.time.t(at: Int(step)) : step }
 
-    /// A series of the history in axis units.
-    public func points(_ key: SeriesKey) -> [(x: Double, y: Double)] {
-        (history[key]?.points(recentOnly: state.recentWindow) ?? []).map { (axis($0.x), $0.y) }
+    /// A series of the history (the front run's, or `run`'s) in axis units.
+    public func points(_ key: SeriesKey, of run: History? = nil) -> [(x: Double, y: Double)] {
+        ((run ?? history)[key]?.points(recentOnly: state.recentWindow) ?? []).map { (axis($0.x), $0.y) }
     }
 
     /// The axis spans the run's planned length, or the current step once past it.
@@ -72,15 +72,11 @@ public struct ChartContext {
         guard let ghost = snapshot.ghost else { return [] }
         let copies = series.compactMap { s -> ChartSeries? in
             guard let key = s.key, !s.ghost else { return nil }
-            var copy = ChartSeries("", s.color, .faint,
-                                   (ghost.history[key]?.points(recentOnly: state.recentWindow) ?? []).map { (axis($0.x), $0.y) })
-            copy.ghost = true
-            return copy
+            return ChartSeries("", s.color, .faint, points(key, of: ghost.history))
         }
         guard let first = copies.first else { return [] }
         // One legend entry for the ghost, with its value of the chart's first curve.
-        var legend = ChartSeries("ghost" + (first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""), .gray, .faint, [])
-        legend.ghost = true
+        let legend = ChartSeries("ghost" + (first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""), .gray, .faint, [])
         return copies + [legend]
     }
 

@@ -24,13 +24,6 @@ struct TableChart: ChartView {
         }
     }
 
-    /// How far the continuum (NM) is from the measurement: the worst |Q − NM| / magnitude over the
-    /// family's live groups, on the scale the exact residual uses.
-    static func continuumError(_ f: FamilySummary, _ s: Snapshot) -> Double? {
-        let live = s.charges.filter { $0.family == f.family && !$0.dead && !$0.collapsed && $0.magnitude > 0 }
-        return live.map { abs($0.value - $0.continuum) / $0.magnitude }.max()
-    }
-
     static let columns: [Column] = [
         Column(header: "n", width: 4, priority: 9) { "\($0.count)" },
         Column(header: "dead", width: 5, priority: 8) { "\(HealthVerdict.lost($0))" },
@@ -42,7 +35,10 @@ struct TableChart: ChartView {
         Column(header: "exact", width: 9, priority: 4) { NumberFormat.compact($0.predictedMedian) },
         Column(header: "Q⁽⁰⁾", width: 9, priority: 2) { NumberFormat.compact($0.referenceMedian) },
         Column(header: "NM", width: 9, priority: 2) { NumberFormat.compact($0.continuumMedian) },
-        Column(header: "NM err", width: 9, priority: 5) { f, s in continuumError(f, s).map(NumberFormat.compact) ?? "–" },
+        Column(header: "NM err", width: 9, priority: 5) { f, s in
+            // How far the continuum is from the measurement, on the scale of the exact residual.
+            s.charges.worstContinuumError(family: f.family).map(NumberFormat.compact) ?? "–"
+        },
         // F/Q divides by the current charge: no value once the charge has collapsed.
         Column(header: "F/Q", width: 9, priority: 1) { NumberFormat.ratio($0.kineticRateMedian, over: $0.q50) },
         Column(header: "2ηλ", width: 9, priority: 1) { NumberFormat.compact($0.potentialRate) },
