@@ -97,7 +97,7 @@ public final class SimulationThread: Sendable {
         var runEnded = false
         /// Every change applied to the front run since step 0, in order: a fork replays it.
         var log: [ScheduledChange] = []
-        /// After a fork, the ghost run and its own log.
+        /// After a fork, the ghost run (nil again once it diverges; the view keeps its curves) and its own log.
         var ghost: Simulator?
         var ghostLog: [ScheduledChange] = []
 
@@ -161,7 +161,7 @@ public final class SimulationThread: Sendable {
         }
 
         mutating func sample(_ s: Simulator) {
-            if let ghost, snapshot.ghost?.diverged == false {
+            if let ghost {
                 snapshot.ghost?.history.record(step: ghost.step, Snapshot.sample(ghost.observation()))
                 snapshot.ghost?.live = ghost.live
             }
@@ -360,7 +360,7 @@ public final class SimulationThread: Sendable {
             case .fork: fork()
             case .swapFork:
                 guard recorder == nil else { return say("a recording follows the front run: stop recording (o) before swapping") }
-                guard let front = sim, let other = ghost, var g = snapshot.ghost, !g.diverged else {
+                guard let front = sim, let other = ghost, var g = snapshot.ghost else {
                     say(snapshot.ghost == nil ? "no ghost to swap with: F forks the run" : "the ghost has diverged: it cannot come to the front")
                     return
                 }
@@ -374,7 +374,7 @@ public final class SimulationThread: Sendable {
                 sample(other)
                 say("swapped: the other run is in front and takes the controls")
             case .dropGhost:
-                guard ghost != nil || snapshot.ghost != nil else { return say("no ghost to drop") }
+                guard snapshot.ghost != nil else { return say("no ghost to drop") }
                 ghost = nil
                 snapshot.ghost = nil
                 say("ghost dropped")
@@ -461,9 +461,10 @@ public final class SimulationThread: Sendable {
                 sample(sim)
                 return false
             }
-            if let ghost, snapshot.ghost?.diverged == false {
+            if let ghost {
                 // Lock step: the ghost makes the same update count, with the parameters it kept.
                 do { try ghost.advance() } catch {
+                    self.ghost = nil
                     snapshot.ghost?.diverged = true
                     say("the ghost diverged at step \(ghost.step)")
                 }
