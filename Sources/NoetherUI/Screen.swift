@@ -299,12 +299,15 @@ public struct Screen {
                             title: "teleport (↑↓ choose, enter apply, esc close)")
         b.putClipped("Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y, Style(.gray),
                      width: inner.width - 2, glyphs: glyphs)
-        let listHeight = max(1, inner.height - 2)
-        let first = max(0, state.teleportIndex - listHeight + 1)
-        for (row, i) in (first..<min(state.teleports.count, first + listHeight)).enumerated() {
-            let selected = i == state.teleportIndex
-            b.putClipped(state.teleports[i].label, x: inner.x + 1, y: inner.y + 2 + row, Style(bold: selected, reverse: selected),
-                         width: inner.width - 2, glyphs: glyphs)
+        list(&b, state.teleports.map(\.label), selected: state.teleportIndex,
+             in: Rect(x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, height: max(1, inner.height - 2)))
+    }
+
+    /// A list overlay's rows, scrolled so the selected one shows, the selected one highlighted.
+    func list(_ b: inout Buffer, _ rows: [String], selected: Int, in r: Rect) {
+        let first = max(0, selected - r.height + 1)
+        for (row, i) in (first..<min(rows.count, first + r.height)).enumerated() {
+            b.putClipped(rows[i], x: r.x, y: r.y + row, Style(bold: i == selected, reverse: i == selected), width: r.width, glyphs: glyphs)
         }
     }
 
@@ -312,16 +315,13 @@ public struct Screen {
         let inner = overlay(&b, width: 76, height: min(b.height - 2, state.presets.count + 8),
                             title: "presets (↑↓ choose, enter open, esc close)")
         let listHeight = max(1, inner.height - 5)
-        let first = max(0, state.pickerIndex - listHeight + 1)
         // Names whole (a saved preset's name can be long), titles cut with an ellipsis.
         let nameWidth = min(max(state.presets.map(\.name.count).max() ?? 0, 20) + 2, inner.width / 2)
-        for (row, i) in (first..<min(state.presets.count, first + listHeight)).enumerated() {
-            let p = state.presets[i]
+        let rows = state.presets.map { p in
             let name = p.name.count < nameWidth - 1 ? p.name : String(p.name.prefix(nameWidth - 2)) + glyphs.ellipsis
-            let text = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + p.title
-            b.putClipped(text, x: inner.x + 1, y: inner.y + row, Style(bold: i == state.pickerIndex, reverse: i == state.pickerIndex),
-                         width: inner.width - 2, glyphs: glyphs)
+            return name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + p.title
         }
+        list(&b, rows, selected: state.pickerIndex, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: listHeight))
         if state.presets.indices.contains(state.pickerIndex) {
             let room = inner.height - listHeight - 1
             let lines = Self.wrap(state.presets[state.pickerIndex].description, inner.width - 2)
