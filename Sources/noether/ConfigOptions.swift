@@ -1,9 +1,11 @@
 import ArgumentParser
+import Foundation
 import NoetherCore
 import NoetherUI
 
 extension Activation: ExpressibleByArgument {}
 extension Normalization: ExpressibleByArgument {}
+extension Pooling: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
 extension OutputDetail: ExpressibleByArgument {}
@@ -19,7 +21,11 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Slope of leaky-relu for negative inputs, in (0, 1).") var leakySlope: Double?
     @Option(help: "Normalization after each hidden linear layer: none, batch, layer.") var norm: Normalization?
     @Option(help: "Normalization eps (0 keeps the scale symmetry exact).") var eps: Double?
-    @Option(help: "Hidden layers, 1…8.") var depth: Int?
+    @Option(help: "Conv blocks before the dense layers, by channel count: 8,16 (or none). Needs image data.")
+    var conv: ChannelList?
+    @Option(help: "Conv kernel size: 1, 3, 5 or 7.") var kernel: Int?
+    @Option(help: "Pooling after each conv block: max, avg, none (2×2, stride 2).") var pool: Pooling?
+    @Option(help: "Hidden dense layers, 0…8.") var depth: Int?
     @Option(help: "Neurons per hidden layer, 1…1024.") var width: Int?
     @Option(help: "Learning rate η.") var lr: Double?
     @Option(help: "Heavy-ball momentum β in [0, 1) (Adam's β₁ with --optimizer adam).") var momentum: Double?
@@ -77,6 +83,7 @@ struct ConfigOptions: ParsableArguments {
                 }
                 toml = .integer(Int(n))
             case let b as Bool: toml = .bool(b)
+            case let list as ChannelList: toml = .array(list.channels.map { .integer($0) })
             case let s as String: toml = .string(s)
             case let r as any RawRepresentable<String>: toml = .string(r.rawValue)
             default: continue
@@ -85,6 +92,20 @@ struct ConfigOptions: ParsableArguments {
         }
         return entries
     }
+}
+
+/// `--conv 8,16`: channel counts of the conv blocks, comma-separated (or as TOML writes them,
+/// `[8, 16]`); `none` or `[]` for an MLP.
+struct ChannelList: ExpressibleByArgument {
+    var channels: [Int]
+    init?(argument: String) {
+        let list = argument.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+        if list.isEmpty || list == "none" { channels = []; return }
+        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        channels = parts.map { $0! }
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
 }
 
 /// An option or flag whose value, if the user gave one, can be read without knowing its type.

@@ -16,7 +16,7 @@ struct GradientTests {
             $0.eps = norm == .none ? 0 : 1e-3
         }
         let (inputs, outputs, batch) = (4, 3, 7)
-        let arch = Architecture(config: c, inputDim: inputs, outputDim: outputs, task: task)
+        let arch = try Architecture(config: c, inputDim: inputs, outputDim: outputs, task: task)
         var rng = Xoshiro256(seed: 42)
         var theta = arch.initialParameters(c, rng: &rng)
         let x = (0..<(batch * inputs)).map { _ in rng.normal() }

@@ -12,7 +12,7 @@ struct InvarianceTests {
         var symmetries: SymmetrySet
 
         init(_ c: Config, task: Task = .classification) {
-            arch = Architecture(config: c, inputDim: 4, outputDim: 3, task: task)
+            arch = try! Architecture(config: c, inputDim: 4, outputDim: 3, task: task)
             var rng = Xoshiro256(seed: 7)
             theta = arch.initialParameters(c, rng: &rng)
             net = Backprop(arch: arch, batch: 9)
@@ -26,22 +26,7 @@ struct InvarianceTests {
             t.withUnsafeBufferPointer { net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss }
         }
 
-        /// Applies the group's one-parameter action with parameter α.
-        func act(_ g: SymmetryGroup, _ alpha: Double) -> [Double] {
-            var t = theta
-            for s in g.segments {
-                for i in 0..<s.count {
-                    let idx = s.offset + i * s.stride
-                    switch g.kind {
-                    case .translation: t[idx] += alpha
-                    case .scale: t[idx] *= _exp(alpha)
-                    case .rescale: t[idx] *= _exp(s.sign > 0 ? -alpha : alpha)
-                    case .balance: break
-                    }
-                }
-            }
-            return t
-        }
+        func act(_ g: SymmetryGroup, _ alpha: Double) -> [Double] { acted(theta, g, alpha) }
     }
 
     static let models: [(Activation, Normalization)] = [

@@ -12,6 +12,11 @@ public enum Normalization: String, CaseIterable, Codable, Sendable {
     case none, batch, layer
 }
 
+/// What follows each conv block's activation.
+public enum Pooling: String, CaseIterable, Codable, Sendable {
+    case max, avg, none
+}
+
 public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     case sgd, adam
 }
@@ -72,6 +77,9 @@ public struct Config: Equatable, Codable, Sendable {
     public var leakySlope: Double = 0.1
     public var norm: Normalization = .batch
     public var eps: Double = 0
+    public var conv: [Int] = []
+    public var kernel: Int = 3
+    public var pool: Pooling = .max
     public var depth: Int = 2
     public var width: Int = 32
     public var bias: Bool = true
@@ -99,7 +107,7 @@ public struct Config: Equatable, Codable, Sendable {
     /// The keys of preset files and the long option names of the command line (the one schema;
     /// see ConfigSchema.swift).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case arch, leakySlope = "leaky-slope", norm, eps, depth, width, bias, lr, momentum
+        case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
         case samples, classes, inputDim = "input-dim", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", seed, steps
@@ -153,7 +161,14 @@ extension LiveParameters {
 extension Config {
     public func validate() throws(ConfigError) {
         try live.validate()
-        guard (1...8).contains(depth) else { throw ConfigError("depth", "must be 1…8 hidden layers, got \(depth)") }
+        guard (0...8).contains(depth) else { throw ConfigError("depth", "must be 0…8 hidden dense layers, got \(depth)") }
+        guard conv.count <= 6 else { throw ConfigError("conv", "at most 6 conv blocks, got \(conv.count)") }
+        for channels in conv where !(1...256).contains(channels) {
+            throw ConfigError("conv", "channel counts must be 1…256, got \(channels)")
+        }
+        guard [1, 3, 5, 7].contains(kernel) else {
+            throw ConfigError("kernel", "must be 1, 3, 5 or 7 (odd, so \"same\" padding is symmetric), got \(kernel)")
+        }
         guard (1...1024).contains(width) else { throw ConfigError("width", "must be 1…1024, got \(width)") }
         guard batchSize >= 2 else {
             throw ConfigError("batch-size", "must be at least 2 (batch norm needs a batch), got \(batchSize)")

@@ -12,6 +12,7 @@ extension Config {
     static let choices: [String: [String]] = [
         CodingKeys.arch.rawValue: Activation.allCases.map(\.rawValue),
         CodingKeys.norm.rawValue: Normalization.allCases.map(\.rawValue),
+        CodingKeys.pool.rawValue: Pooling.allCases.map(\.rawValue),
         CodingKeys.optimizer.rawValue: OptimizerKind.allCases.map(\.rawValue),
         CodingKeys.task.rawValue: Task.allCases.map(\.rawValue),
     ]
@@ -55,7 +56,10 @@ extension Config {
         case .integer(let n): n
         case .float(let x): x
         case .bool(let b): b
-        case .array, .table, .other: nil
+        case .array(let items):
+            // Only lists of integers (conv channel counts) are configuration values.
+            items.allSatisfy { if case .integer = $0 { true } else { false } } ? items.map { jsonValue($0)! } : nil
+        case .table, .other: nil
         }
     }
 
@@ -66,6 +70,7 @@ extension Config {
         switch (key, example) {
         case ("data", _): return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path"
         case ("seed", _): return "must be an integer 0…9223372036854775807"
+        case ("conv", _): return "must be a list of channel counts, e.g. [8, 16]"
         case (_, .integer): return "must be an integer"
         case (_, .bool): return "must be true or false"
         case (_, .string): return "must be a string"
@@ -85,6 +90,7 @@ extension Config {
             case let n as Int: out[key.rawValue] = .integer(n)
             case let n as UInt64: out[key.rawValue] = n <= UInt64(Int.max) ? .integer(Int(n)) : .string("\(n)")
             case let b as Bool: out[key.rawValue] = .bool(b)
+            case let list as [Int]: out[key.rawValue] = .array(list.map { .integer($0) })
             case let d as DataSource: out[key.rawValue] = .string(d.name)
             case let r as any RawRepresentable<String>: out[key.rawValue] = .string(r.rawValue)
             default: continue

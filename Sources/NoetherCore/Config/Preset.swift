@@ -141,7 +141,8 @@ extension Preset {
     /// second value is false when group names depend on a CSV file's width.
     static func symmetries(_ c: Config) -> (SymmetrySet, groupsKnown: Bool) {
         let shape = Dataset.shape(c)
-        let arch = Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2, task: c.resolvedTask)
+        guard let arch = try? Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2,
+                                           task: c.resolvedTask, image: nil) else { return (SymmetrySet(), false) }
         return (SymmetrySet(arch: arch, optimizer: c.optimizer), shape != nil)
     }
 

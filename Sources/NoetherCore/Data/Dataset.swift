@@ -10,6 +10,8 @@ public struct Dataset: Sendable {
     public var inputs: [Double]
     public var labels: [Int]
     public var targets: [Double]
+    /// Channels, height and width of each sample when it is an image.
+    public var image: ImageShape? = nil
 
     public var count: Int { inputs.count / max(inputDim, 1) }
 

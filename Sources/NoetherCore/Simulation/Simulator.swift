@@ -59,7 +59,8 @@ public final class Simulator {
         let data = try Dataset.make(config, rng: &rng)
         guard data.count >= 2 else { throw SimulationError.invalidData("data set has fewer than 2 samples") }
         self.data = data
-        arch = Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task)
+        arch = try Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task,
+                                image: data.image)
         symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer)
         let initial = arch.initialParameters(config, rng: &rng)
         let n = arch.parameterCount

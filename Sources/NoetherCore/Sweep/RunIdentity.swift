@@ -4,10 +4,17 @@
 extension Config {
     /// Every key with its value in schema order, `key = value` per line (unset keys absent).
     /// Numbers print in their shortest round-trip form, so equal configurations give equal text.
+    /// Keys added after the first sweep databases are left out while at their default, so
+    /// every key made before them stays the same.
     public var canonicalText: String {
-        let values = Config.values(self)
-        return Config.keys.compactMap { key in values[key].map { "\(key) = \(TOML.format($0))\n" } }.joined()
+        let values = Config.values(self), defaults = Config.values(Config())
+        return Config.keys.compactMap { key in
+            if Config.laterKeys.contains(key), values[key] == defaults[key] { return nil }
+            return values[key].map { "\(key) = \(TOML.format($0))\n" }
+        }.joined()
     }
+
+    static let laterKeys: Set<String> = [CodingKeys.conv, .kernel, .pool].map(\.rawValue).reduce(into: []) { $0.insert($1) }
 
     /// 16 hex digits of FNV-1a (64 bits) over `canonicalText`: stable across machines and
     /// versions of Swift, unlike `hashValue`. A sweep of a million runs collides with

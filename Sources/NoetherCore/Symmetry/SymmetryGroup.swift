@@ -48,81 +48,80 @@ public struct SymmetrySet: Sendable {
         }
     }
 
+    /// No model yet: no groups.
+    public init() {}
+
+    /// Walks the layer sequence: each linear layer (dense or conv) with the normalization and
+    /// activation after it, and the next linear layer, which reads its units. A "unit" is a
+    /// neuron of a dense layer or a channel of a conv layer.
     public init(arch: Architecture, optimizer: OptimizerKind = .sgd) {
-        let hidden = arch.hidden
-        let normName = arch.norm == .batch ? "bn" : "ln"
-        for (index, layer) in hidden.enumerated() {
-            let l = index + 1
-            let rowSegments = { (i: Int) -> [Segment] in
-                var s = [Segment(offset: layer.weight + i * layer.inputs, count: layer.inputs, stride: 1, sign: 1)]
-                if let b = layer.bias { s.append(Segment(offset: b + i, count: 1, stride: 1, sign: 1)) }
-                return s
-            }
-            switch arch.norm {
-            case .batch:
-                // Batch norm makes each neuron's incoming row and bias scale-invariant.
-                for i in 0..<layer.width {
-                    groups.append(SymmetryGroup(kind: .scale, name: "fc\(l).scale[\(i)]", family: "fc\(l).scale",
-                                                segments: rowSegments(i)))
+        let layers = arch.layers
+        let linear = layers.indices.filter { layers[$0] is any LinearLayer }
+        for (n, index) in linear.dropLast().enumerated() {
+            let layer = layers[index] as! any LinearLayer
+            let next = layers[linear[n + 1]] as! any LinearLayer
+            let norm = layers[index + 1] as? any Normalizing
+            let units = layer.units, name = layer.name
+            switch norm {
+            case is BatchNorm:
+                // Batch norm makes each unit's incoming row (or filter) and bias scale-invariant.
+                for i in 0..<units {
+                    groups.append(SymmetryGroup(kind: .scale, name: "\(name).scale[\(i)]", family: "\(name).scale",
+                                                segments: layer.row(i)))
                 }
-            case .layer:
-                // Layer norm: one scale group for the whole layer, and a translation per input
-                // column (the per-sample mean is subtracted).
-                var all = [Segment(offset: layer.weight, count: layer.width * layer.inputs, stride: 1, sign: 1)]
-                if let b = layer.bias { all.append(Segment(offset: b, count: layer.width, stride: 1, sign: 1)) }
-                groups.append(SymmetryGroup(kind: .scale, name: "fc\(l).scale", family: "fc\(l).scale", segments: all))
-                for j in 0..<layer.inputs {
-                    groups.append(SymmetryGroup(
-                        kind: .translation, name: "fc\(l).translation[\(j)]", family: "fc\(l).translation",
-                        segments: [Segment(offset: layer.weight + j, count: layer.width, stride: layer.inputs, sign: 1)]))
+            case is LayerNorm:
+                // Layer norm: one scale group for the whole layer. The per-sample mean is subtracted,
+                // so adding one constant to every unit's bias is invisible; for a dense layer so is
+                // adding one to every row's weight on input j (a convolution's such shift varies
+                // with the position and is not).
+                groups.append(SymmetryGroup(kind: .scale, name: "\(name).scale", family: "\(name).scale",
+                                            segments: (0..<units).flatMap { layer.row($0) }))
+                if let dense = layer as? Dense {
+                    for j in 0..<dense.inputs {
+                        groups.append(SymmetryGroup(kind: .translation, name: "\(name).translation[\(j)]",
+                                                    family: "\(name).translation", segments: dense.reading(j)))
+                    }
                 }
                 if let b = layer.bias {
                     groups.append(SymmetryGroup(
-                        kind: .translation, name: "fc\(l).translation[bias]", family: "fc\(l).translation",
-                        segments: [Segment(offset: b, count: layer.width, stride: 1, sign: 1)]))
+                        kind: .translation, name: "\(name).translation[bias]", family: "\(name).translation",
+                        segments: [Segment(offset: b, count: units, stride: 1, sign: 1)]))
                 }
-            case .none: break
+            default: break
             }
             guard arch.activation.isHomogeneous else { continue }
-            // Positive homogeneity: scaling what feeds neuron i up and its outgoing column down.
-            let next = index + 1 < hidden.count ? hidden[index + 1].weight : arch.outputWeight
-            let nextRows = index + 1 < hidden.count ? hidden[index + 1].width : arch.outputDim
-            let from = arch.norm == .none ? "fc\(l)" : "\(normName)\(l)"
-            let family = "\(from)-fc\(l + 1).rescale"
-            for i in 0..<layer.width {
-                var incoming: [Segment]
-                if let g = layer.gamma, let b = layer.beta {
-                    incoming = [Segment(offset: g + i, count: 1, stride: 1, sign: -1),
-                                Segment(offset: b + i, count: 1, stride: 1, sign: -1)]
-                } else {
-                    incoming = rowSegments(i).map { var s = $0; s.sign = -1; return s }
-                }
-                let outgoing = Segment(offset: next + i, count: nextRows, stride: layer.width, sign: 1)
+            // Positive homogeneity (kept by max and average pooling): scaling what feeds unit i
+            // up and what the next layer reads from it down.
+            let family = "\(norm?.name ?? name)-\(next.name).rescale"
+            for i in 0..<units {
+                let incoming = norm.map { n in
+                    [Segment(offset: n.affine.gamma + i, count: 1, stride: 1, sign: -1),
+                     Segment(offset: n.affine.beta + i, count: 1, stride: 1, sign: -1)]
+                } ?? layer.row(i, sign: -1)
                 groups.append(SymmetryGroup(kind: .rescale, name: "\(family)[\(i)]", family: family,
-                                            segments: incoming + [outgoing]))
+                                            segments: incoming + next.reading(i)))
             }
-            if arch.activation == .linear, arch.norm == .none {
+            if arch.activation == .linear, norm == nil, let dense = layer as? Dense, let after = next as? Dense {
                 balances.append(BalanceGroup(
-                    name: "fc\(l)-fc\(l + 1).balance", n: layer.width, inputs: layer.inputs,
-                    incoming: layer.weight, incomingBias: layer.bias, outgoing: next, outputs: nextRows))
+                    name: "\(name)-\(next.name).balance", n: units, inputs: dense.inputs,
+                    incoming: dense.weight, incomingBias: dense.bias, outgoing: after.weight, outputs: after.outputs))
             }
         }
-        let out = hidden.count + 1
-        let fanIn = hidden.last?.width ?? arch.inputDim
-        if arch.task == .classification {
-            // Softmax ignores a constant added to every logit: one translation per input column.
-            for j in 0..<fanIn {
-                groups.append(SymmetryGroup(
-                    kind: .translation, name: "fc\(out).translation[\(j)]", family: "fc\(out).translation",
-                    segments: [Segment(offset: arch.outputWeight + j, count: arch.outputDim, stride: fanIn, sign: 1)]))
+        if let out = arch.linearLayers.last as? Dense {
+            if arch.task == .classification {
+                // Softmax ignores a constant added to every logit: one translation per input column.
+                for j in 0..<out.inputs {
+                    groups.append(SymmetryGroup(kind: .translation, name: "\(out.name).translation[\(j)]",
+                                                family: "\(out.name).translation", segments: out.reading(j)))
+                }
+                if let b = out.bias {
+                    groups.append(SymmetryGroup(
+                        kind: .translation, name: "\(out.name).translation[bias]", family: "\(out.name).translation",
+                        segments: [Segment(offset: b, count: out.outputs, stride: 1, sign: 1)]))
+                }
+            } else {
+                notes.append("mean squared error has no softmax translation symmetry, so the output layer has no translation charge (THEORY.md §2.1)")
             }
-            if let b = arch.outputBias {
-                groups.append(SymmetryGroup(
-                    kind: .translation, name: "fc\(out).translation[bias]", family: "fc\(out).translation",
-                    segments: [Segment(offset: b, count: arch.outputDim, stride: 1, sign: 1)]))
-            }
-        } else {
-            notes.append("mean squared error has no softmax translation symmetry, so the output layer has no translation charge (THEORY.md §2.1)")
         }
         if arch.activation == .tanh {
             notes.append("tanh is odd: its symmetries (sign flips, permutations of neurons) are discrete and give no Noether charge, so there is no rescale charge (THEORY.md §2.1)")
