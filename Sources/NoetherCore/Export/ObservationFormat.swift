@@ -175,20 +175,21 @@ public enum ObservationFormat {
         csvColumns(o, detail: detail).map(\.1).joined(separator: ",")
     }
 
-    /// One JSON line of the parameters at a step: named arrays in PyTorch layout.
+    /// One JSON line of the parameters at a step: named arrays nested in PyTorch's shape
+    /// ([out][in] for dense weights, [out][in][k][k] for convolutions).
     public static func parameterLine(step: Int, _ parameters: [(tensor: Tensor, values: [Double])]) -> String {
         var s = "{\"step\":\(step)"
-        for (t, v) in parameters {
-            s += ",\(json(t.name)):"
-            if t.isMatrix {
-                s += "[" + (0..<t.rows).map { r in
-                    "[" + v[(r * t.cols)..<((r + 1) * t.cols)].map(exact).joined(separator: ",") + "]"
-                }.joined(separator: ",") + "]"
-            } else {
-                s += "[" + v.map(exact).joined(separator: ",") + "]"
-            }
-        }
+        for (t, v) in parameters { s += ",\(json(t.name)):" + nested(v[...], shape: t.shape[...]) }
         return s + "}"
+    }
+
+    private static func nested(_ v: ArraySlice<Double>, shape: ArraySlice<Int>) -> String {
+        guard shape.count > 1 else { return "[" + v.map(exact).joined(separator: ",") + "]" }
+        let inner = v.count / shape.first!
+        return "[" + (0..<shape.first!).map { i in
+            let start = v.startIndex + i * inner
+            return nested(v[start..<(start + inner)], shape: shape.dropFirst())
+        }.joined(separator: ",") + "]"
     }
 }
 
