@@ -64,7 +64,8 @@ extension Config {
         if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
         let example = Config.values(Config())[key] ?? .string("")
         switch (key, example) {
-        case ("data", _): return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path"
+        case ("data", _): return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " or a CSV path"
+        case ("image-shape", _): return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
         case ("seed", _): return "must be an integer 0…9223372036854775807"
         case (_, .integer): return "must be an integer"
         case (_, .bool): return "must be true or false"
@@ -86,6 +87,7 @@ extension Config {
             case let n as UInt64: out[key.rawValue] = n <= UInt64(Int.max) ? .integer(Int(n)) : .string("\(n)")
             case let b as Bool: out[key.rawValue] = .bool(b)
             case let d as DataSource: out[key.rawValue] = .string(d.name)
+            case let s as ImageShape: out[key.rawValue] = .string(s.description)
             case let r as any RawRepresentable<String>: out[key.rawValue] = .string(r.rawValue)
             default: continue
             }
