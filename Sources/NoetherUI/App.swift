@@ -282,8 +282,7 @@ public struct AppState: Sendable {
         case .width: config.width = Ladder.step(Ladder.width, from: config.width, up: up)
         case .depth: config.depth = min(max(config.depth + (up ? 1 : -1), 1), 8)
         case .data:
-            let builtIn: [DataSource] = [.blobs, .teacher, .spirals]
-            config.data = Ladder.cycle(builtIn, after: config.data, by: up ? 1 : -1)
+            config.data = Ladder.cycle(DataSource.builtIn, after: config.data, by: up ? 1 : -1)
         case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
         case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }

@@ -33,14 +33,16 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Minibatch size (drawn without replacement each epoch).") var batchSize: Int?
     @Option(help: "sgd or adam.") var optimizer: OptimizerKind?
     @Option(help: "Adam's β₂, in (0, 1).") var adamBeta2: Double?
-    @Option(help: "blobs, teacher, spirals, or a CSV file (features, then label or targets).") var data: String?
+    @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).") var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
     @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?
     @Option(help: "Samples in a built-in data set.") var samples: Int?
-    @Option(help: "Classes of blobs or spirals.") var classes: Int?
+    @Option(help: "Classes of blobs, spirals or shapes (shapes: 2…8).") var classes: Int?
     @Option(help: "Input dimension of blobs or teacher.") var inputDim: Int?
-    @Option(help: "Fraction of labels drawn at random (blobs, spirals).") var labelNoise: Double?
-    @Option(help: "Noise scale of teacher targets and spirals.") var noise: Double?
+    @Option(help: "CxHxW: read a CSV file's rows as images of this shape (C·H·W values, C,H,W order, then the label); for shapes, 1x12x12 (default) or 1x16x16.")
+    var imageShape: String?
+    @Option(help: "Fraction of labels drawn at random (blobs, spirals, shapes).") var labelNoise: Double?
+    @Option(help: "Noise scale of teacher targets, spirals and shapes' pixels.") var noise: Double?
     @Option(help: "Fixed standard deviation for weight initialization instead of 1/√fan-in.") var initStd: Double?
     @Option(help: "Constant added to every output weight and bias (makes translation charges visible).")
     var outputShift: Double?

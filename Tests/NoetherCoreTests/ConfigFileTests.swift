@@ -43,7 +43,7 @@ struct ConfigFileTests {
             try Preset.parse("title = \"x\"\nsteps = 3\ndata = \"teache9\"\n", name: "t", file: "t.toml")
         } throws: { error in
             guard let e = error as? PresetError else { return false }
-            return e.file == "t.toml" && e.line == 3 && e.message.contains("\"teache9\" is neither a built-in data set (blobs, teacher, spirals)")
+            return e.file == "t.toml" && e.line == 3 && e.message.contains("\"teache9\" is neither a built-in data set (blobs, teacher, spirals, shapes)")
         }
     }
 

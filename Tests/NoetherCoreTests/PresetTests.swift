@@ -188,8 +188,19 @@ struct PresetTests {
             let path = dir + "/" + parts[0]
             var message = ""
             do {
-                if parts[0].contains("recording") { _ = try Recording.load(path) } else { _ = try PresetLibrary.loadFile(path) }
-            } catch { message = error.description }
+                if parts[0].hasSuffix(".csv") {
+                    // Image CSV files, each declared as 1x3x3 images.
+                    var c = Config()
+                    c.data = .file(path)
+                    c.imageShape = ImageShape(channels: 1, height: 3, width: 3)
+                    var rng = Xoshiro256(seed: 1)
+                    _ = try Dataset.make(c, rng: &rng)
+                } else if parts[0].contains("recording") {
+                    _ = try Recording.load(path)
+                } else {
+                    _ = try PresetLibrary.loadFile(path)
+                }
+            } catch { message = "\(error)" }
             #expect(message.hasPrefix(path), "\(parts[0]): \(message)")
             #expect(message.contains(parts[1]), "\(parts[0]): \(message)")
         }

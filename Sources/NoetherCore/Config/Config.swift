@@ -23,16 +23,17 @@ public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
 
 /// Where the training set comes from: a built-in generator or a user's CSV file.
 public enum DataSource: Equatable, Codable, Sendable {
-    case blobs, teacher, spirals
+    case blobs, teacher, spirals, shapes
     case file(String)
 
+    /// The built-in generators, in the order they are listed and cycled through.
+    public static let builtIn: [DataSource] = [.blobs, .teacher, .spirals, .shapes]
+
+    /// "blobs, teacher, spirals, shapes", for messages.
+    public static var builtInNames: String { builtIn.map(\.name).joined(separator: ", ") }
+
     public init(_ text: String) {
-        switch text {
-        case "blobs": self = .blobs
-        case "teacher": self = .teacher
-        case "spirals": self = .spirals
-        default: self = .file(text)
-        }
+        self = Self.builtIn.first { $0.name == text } ?? .file(text)
     }
 
     public var name: String {
@@ -40,6 +41,7 @@ public enum DataSource: Equatable, Codable, Sendable {
         case .blobs: "blobs"
         case .teacher: "teacher"
         case .spirals: "spirals"
+        case .shapes: "shapes"
         case .file(let path): path
         }
     }
@@ -94,6 +96,8 @@ public struct Config: Equatable, Codable, Sendable {
     public var samples: Int = 1024
     public var classes: Int = 4
     public var inputDim: Int? = nil
+    /// Image data: the shape a CSV file's rows are read as, or the size `shapes` draws.
+    public var imageShape: ImageShape? = nil
     public var labelNoise: Double = 0.1
     public var noise: Double = 0.1
     public var targets: Int = 1
@@ -109,7 +113,7 @@ public struct Config: Equatable, Codable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
-        case samples, classes, inputDim = "input-dim", labelNoise = "label-noise", noise, targets
+        case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", seed, steps
     }
 
@@ -207,7 +211,17 @@ extension Config {
         }
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {
-            throw ConfigError("data", "\"\(path)\" is neither a built-in data set (blobs, teacher, spirals) nor a readable CSV file")
+            throw ConfigError("data", "\"\(path)\" is neither a built-in data set (\(DataSource.builtInNames)) nor a readable CSV file")
+        }
+        try imageShape?.validate()
+        if data == .shapes {
+            let sides = ShapesData.sides.map { "1x\($0)x\($0)" }.joined(separator: " or ")
+            if let s = imageShape, !(s.channels == 1 && s.height == s.width && ShapesData.sides.contains(s.height)) {
+                throw ConfigError("image-shape", "shapes draws \(sides) images, got \(s)")
+            }
+            guard classes <= ShapesData.kinds.count else {
+                throw ConfigError("classes", "shapes draws \(ShapesData.kinds.count) kinds of shape (\(ShapesData.kinds.joined(separator: ", "))), so classes must be 2…\(ShapesData.kinds.count), got \(classes)")
+            }
         }
         try checkMemory()
     }

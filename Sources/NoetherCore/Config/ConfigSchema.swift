@@ -68,7 +68,8 @@ extension Config {
         if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
         let example = Config.values(Config())[key] ?? .string("")
         switch (key, example) {
-        case ("data", _): return "must be a string: \"blobs\", \"teacher\", \"spirals\" or a CSV path"
+        case ("data", _): return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " or a CSV path"
+        case ("image-shape", _): return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
         case ("seed", _): return "must be an integer 0…9223372036854775807"
         case ("conv", _): return "must be a list of channel counts, e.g. [8, 16]"
         case (_, .integer): return "must be an integer"
@@ -92,6 +93,7 @@ extension Config {
             case let b as Bool: out[key.rawValue] = .bool(b)
             case let list as [Int]: out[key.rawValue] = .array(list.map { .integer($0) })
             case let d as DataSource: out[key.rawValue] = .string(d.name)
+            case let s as ImageShape: out[key.rawValue] = .string(s.description)
             case let r as any RawRepresentable<String>: out[key.rawValue] = .string(r.rawValue)
             default: continue
             }

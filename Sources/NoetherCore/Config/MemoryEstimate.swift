@@ -20,15 +20,15 @@ public struct MemoryEstimate: Equatable, Sendable {
         let inputs: Int
         let outputs: Int
         var dataBytes = 0
-        switch c.data {
-        case .blobs: (inputs, outputs) = (c.inputDim ?? 10, c.classes)
-        case .spirals: (inputs, outputs) = (2, c.classes)
-        case .teacher: (inputs, outputs) = (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
-        case .file(let path):
+        if let shape = Dataset.shape(c) {
+            (inputs, outputs) = shape
+        } else {
             // Unknown until read: the text and its numbers, sized by the file.
-            (inputs, outputs) = (c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes)
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            dataBytes = 4 * size
+            (inputs, outputs) = (c.imageShape?.count ?? c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes)
+            if case .file(let path) = c.data {
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                dataBytes = 4 * size
+            }
         }
         let samples = c.data.isFile ? 0 : c.samples
         let labels = c.resolvedTask == .classification ? 1 : outputs

@@ -142,7 +142,7 @@ extension Preset {
     static func symmetries(_ c: Config) -> (SymmetrySet, groupsKnown: Bool) {
         let shape = Dataset.shape(c)
         guard let arch = try? Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2,
-                                           task: c.resolvedTask, image: nil) else { return (SymmetrySet(), false) }
+                                           task: c.resolvedTask, image: Dataset.image(c)) else { return (SymmetrySet(), false) }
         return (SymmetrySet(arch: arch, optimizer: c.optimizer), shape != nil)
     }
 

@@ -10,8 +10,9 @@ public struct Dataset: Sendable {
     public var inputs: [Double]
     public var labels: [Int]
     public var targets: [Double]
-    /// Channels, height and width of each sample when it is an image.
-    public var image: ImageShape? = nil
+    /// Channels × height × width of each sample when the inputs are images (nil for vectors);
+    /// each row of `inputs` is then one image flattened in C, H, W order.
+    public var imageShape: ImageShape? = nil
 
     public var count: Int { inputs.count / max(inputDim, 1) }
 
@@ -21,7 +22,9 @@ public struct Dataset: Sendable {
         case .blobs: return blobs(config, rng: &rng)
         case .teacher: return teacher(config, rng: &rng)
         case .spirals: return spirals(config, rng: &rng)
-        case .file(let path): return try CSVData.load(path: path, task: config.resolvedTask, targets: config.targets)
+        case .shapes: return ShapesData.make(config, rng: &rng)
+        case .file(let path):
+            return try CSVData.load(path: path, task: config.resolvedTask, targets: config.targets, image: config.imageShape)
         }
     }
 
@@ -32,7 +35,18 @@ public struct Dataset: Sendable {
         case .blobs: (c.inputDim ?? 10, c.classes)
         case .teacher: (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
         case .spirals: (2, c.classes)
+        case .shapes: ((c.imageShape?.height ?? ShapesData.defaultSide) * (c.imageShape?.width ?? ShapesData.defaultSide), c.classes)
         case .file: nil
+        }
+    }
+
+    /// The image shape of a configuration's samples, known before they are drawn or read; nil
+    /// for vector data.
+    static func image(_ c: Config) -> ImageShape? {
+        switch c.data {
+        case .shapes: c.imageShape ?? ImageShape(channels: 1, height: ShapesData.defaultSide, width: ShapesData.defaultSide)
+        case .file: c.imageShape
+        default: nil
         }
     }
 
@@ -88,11 +102,13 @@ public struct Dataset: Sendable {
     }
 
     /// The training set as CSV: feature columns x0…, then `label` or y0… — the same layout
-    /// `--data FILE` reads back.
+    /// `--data FILE` reads back. Images are one flattened image a row (C, H, W order) under a
+    /// comment naming their shape, which `--data FILE --image-shape CxHxW` reads back.
     public func csv() -> String {
         var out = (0..<inputDim).map { "x\($0)" }
         out += task == .classification ? ["label"] : (0..<outputDim).map { "y\($0)" }
-        var text = out.joined(separator: ",") + "\n"
+        var text = imageShape.map { "# image-shape = \($0): one image a row, C, H, W order, then the \(task == .classification ? "label" : "targets")\n" } ?? ""
+        text += out.joined(separator: ",") + "\n"
         for n in 0..<count {
             var row = (0..<inputDim).map { formatNumber(inputs[n * inputDim + $0]) }
             if task == .classification {
@@ -115,15 +131,26 @@ enum CSVData {
         var description: String
     }
 
-    static func load(path: String, task: Task, targets: Int) throws -> Dataset {
+    /// `image`, when given, declares each row's features to be one image of that shape: every
+    /// row (and a header) must then have exactly its C·H·W values before the label or targets.
+    static func load(path: String, task: Task, targets: Int, image: ImageShape? = nil) throws -> Dataset {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "\(path): cannot read the data file (missing or unreadable)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw Failure(description: "\(path): not UTF-8 text")
         }
+        let outputs = task == .classification ? 1 : targets
+        let outputColumns = task == .classification ? "the label" : "\(targets) target column(s)"
         var rows: [[Double]] = []
-        var width = -1
+        var width = image.map { $0.count + outputs } ?? -1
+        var header = false
+        /// A column named for messages; in an image, also the pixel it holds.
+        func column(_ i: Int) -> String {
+            guard let image, i < image.count else { return "column \(i + 1)" }
+            let p = image.position(i)
+            return "column \(i + 1) (pixel c=\(p.channel) y=\(p.row) x=\(p.column) of the \(image) image)"
+        }
         // Split on any line ending: "\r\n" is one Character in Swift, so splitting on "\n" misses it.
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -131,26 +158,26 @@ enum CSVData {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             let numbers = fields.map { Double($0) }
-            if rows.isEmpty, width < 0, numbers.allSatisfy({ $0 == nil }) {
-                width = fields.count  // header
-                continue
-            }
+            let isHeader = rows.isEmpty && !header && numbers.allSatisfy({ $0 == nil })
+            if isHeader { header = true }
             if width < 0 { width = fields.count }
             guard fields.count == width else {
+                let what = image.map { " (a \($0) image is \($0.count) values, then \(outputColumns))" } ?? ""
                 throw Failure(description:
-                    "\(path):\(index + 1): expected \(width) columns, found \(fields.count)")
+                    "\(path):\(index + 1): expected \(width) columns\(what), found \(fields.count)")
             }
+            if isHeader { continue }
             var row: [Double] = []
-            for (column, value) in numbers.enumerated() {
+            for (i, value) in numbers.enumerated() {
                 guard let value, value.isFinite else {
                     throw Failure(description:
-                        "\(path):\(index + 1): column \(column + 1): '\(TOML.excerpt(fields[column]))' is not a finite number")
+                        "\(path):\(index + 1): \(column(i)): '\(TOML.excerpt(fields[i]))' is not a finite number")
                 }
                 // Squares and products of inputs must stay finite, or training fails at step 0 for
                 // a reason that is not the learning rate's.
                 guard abs(value) <= CSVData.largestValue else {
                     throw Failure(description:
-                        "\(path):\(index + 1): column \(column + 1): \(TOML.excerpt(fields[column])) is too large; values must lie within ±1e150")
+                        "\(path):\(index + 1): \(column(i)): \(TOML.excerpt(fields[i])) is too large; values must lie within ±1e150")
                 }
                 row.append(value)
             }
@@ -163,9 +190,8 @@ enum CSVData {
             }
             rows.append(row)
         }
-        let outputs = task == .classification ? 1 : targets
         guard width > outputs else {
-            throw Failure(description: "\(path): needs at least one feature column before the \(task == .classification ? "label column" : "\(targets) target column(s)")")
+            throw Failure(description: "\(path): needs at least one feature column before \(outputColumns)")
         }
         guard rows.count >= 8 else {
             throw Failure(description: "\(path): needs at least 8 data rows, found \(rows.count)")
@@ -178,12 +204,12 @@ enum CSVData {
             let labels = rows.map { Int($0[d]) }
             let classes = max(2, (labels.max() ?? 0) + 1)
             return Dataset(name: path, inputDim: d, outputDim: classes, task: .classification,
-                           inputs: x, labels: labels, targets: [])
+                           inputs: x, labels: labels, targets: [], imageShape: image)
         }
         var y: [Double] = []
         for row in rows { y += row[d...] }
         return Dataset(name: path, inputDim: d, outputDim: outputs, task: .regression,
-                       inputs: x, labels: [], targets: y)
+                       inputs: x, labels: [], targets: y, imageShape: image)
     }
 }
 

@@ -1,15 +1,3 @@
-/// An image's channels, height and width, as data sets and the network builder see it.
-public struct ImageShape: Equatable, Sendable {
-    public var channels: Int
-    public var height: Int
-    public var width: Int
-    public init(channels: Int, height: Int, width: Int) {
-        self.channels = channels
-        self.height = height
-        self.width = width
-    }
-}
-
 /// The model as a sequence of layers, and its flat parameter layout. Parameters themselves
 /// live in the caller's buffers, so optimizers, charges and exports all index the same vector.
 ///

@@ -60,7 +60,7 @@ public final class Simulator {
         guard data.count >= 2 else { throw SimulationError.invalidData("data set has fewer than 2 samples") }
         self.data = data
         arch = try Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task,
-                                image: data.image)
+                                image: data.imageShape)
         symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer)
         let initial = arch.initialParameters(config, rng: &rng)
         let n = arch.parameterCount
