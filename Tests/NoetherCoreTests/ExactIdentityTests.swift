@@ -12,7 +12,19 @@ struct ExactIdentityTests {
         ("ln-relu", config { $0.arch = .relu; $0.norm = .layer; $0.depth = 1; $0.width = 16; $0.lr = 0.2 }),
         ("linear", config { $0.arch = .linear; $0.norm = .none; $0.depth = 2; $0.width = 8; $0.data = .teacher
                             $0.lr = 0.05 }),
+        // Conv nets: per-channel scale and rescale through pooling into the next conv and the dense head.
+        ("conv-bn", convNet { $0.norm = .batch; $0.pool = .max }),
+        ("conv-plain", convNet { $0.norm = .none; $0.pool = .avg; $0.lr = 0.05 }),
+        ("conv-ln", convNet { $0.norm = .layer; $0.pool = .max }),
     ]
+
+    static func convNet(_ change: (inout Config) -> Void) -> Config {
+        config {
+            $0.data = .shapes; $0.imageShape = ImageShape(channels: 1, height: 12, width: 12); $0.samples = 256
+            $0.conv = [4, 4]; $0.depth = 1; $0.width = 8; $0.arch = .relu
+            change(&$0)
+        }
+    }
     static let optimizers: [(Double, Double)] = [(0, 0), (0, 1e-2), (0.9, 0), (0.9, 5e-3)]
 
     static var cases: [(String, Double, Double)] {
