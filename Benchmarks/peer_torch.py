@@ -1,7 +1,9 @@
 """The reference workload of PERFORMANCE.md in PyTorch (float64, one thread), with the same
 tracking as the peers measured there: loss, |W_l|^2, |dL/dW_l|^2, each neuron's incoming-row
 norm, the output layer's column sums and |in|^2 - |out|^2 per hidden neuron, every step.
-Prints one line per size: `S <steps/s>`."""
+Size C is the conv net: two blocks (3x3 conv, BatchNorm2d, ReLU, 2x2 max pooling) of 16
+channels on 16x16 single-channel images, global average pooling, a linear layer to 8 classes,
+tracking per channel. Prints one line per size: `S <steps/s>`."""
 import sys
 import time
 
@@ -27,14 +29,27 @@ def model(depth, width, inputs, bn):
     return torch.nn.Sequential(*layers)
 
 
-def run(depth, width, batch, inputs, bn):
+def conv_model(channels):
+    layers, fan = [], 1
+    for out in channels:
+        layers += [torch.nn.Conv2d(fan, out, 3, padding=1, bias=False), torch.nn.BatchNorm2d(out),
+                   torch.nn.ReLU(), torch.nn.MaxPool2d(2)]
+        fan = out
+    layers += [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(fan, 8)]
+    return torch.nn.Sequential(*layers)
+
+
+def run(depth, width, batch, inputs, bn, conv=None):
     g = torch.Generator().manual_seed(1)
-    means = 1.5 * torch.randn(10, inputs, generator=g)
-    labels = torch.randint(0, 10, (8192,), generator=g)
+    classes = 8 if conv else 10
+    means = 1.5 * torch.randn(classes, inputs, generator=g)
+    labels = torch.randint(0, classes, (8192,), generator=g)
     x = means[labels] + torch.randn(8192, inputs, generator=g)
-    net = model(depth, width, inputs, bn)
+    if conv:
+        x = x.reshape(8192, 1, 16, 16)
+    net = conv_model(conv) if conv else model(depth, width, inputs, bn)
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
-    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    linears = [m for m in net if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
     loss_fn = torch.nn.CrossEntropyLoss()
     cursor = 0
 
@@ -49,9 +64,12 @@ def run(depth, width, batch, inputs, bn):
         with torch.no_grad():
             stats = [loss.detach()]
             for i, lin in enumerate(linears):
-                stats += [lin.weight.pow(2).sum(), lin.weight.grad.pow(2).sum(), lin.weight.pow(2).sum(1)]
+                w = lin.weight.flatten(1)
+                stats += [w.pow(2).sum(), lin.weight.grad.pow(2).sum(), w.pow(2).sum(1)]
                 if i + 1 < len(linears):
-                    stats.append(lin.weight.pow(2).sum(1) - linears[i + 1].weight.pow(2).sum(0))
+                    # What reads unit i in the next layer: its column, or its slice of every filter.
+                    reads = linears[i + 1].weight.pow(2).sum(0)
+                    stats.append(w.pow(2).sum(1) - (reads.flatten(1).sum(1) if reads.dim() > 1 else reads))
             stats.append(linears[-1].weight.sum(0))
         return stats
 
@@ -70,3 +88,4 @@ def run(depth, width, batch, inputs, bn):
 
 for name, depth, width, batch, inputs, bn in SIZES:
     print(name, f"{run(depth, width, batch, inputs, bn):.1f}", flush=True)
+print("C", f"{run(0, 0, 64, 256, True, conv=[16, 16]):.1f}", flush=True)

@@ -9,8 +9,20 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 struct Size {
     var name: String
     var depth: Int, width: Int, batch: Int, inputs: Int, norm: Normalization, bias: Bool
-    /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (PERFORMANCE.md).
+    /// Conv blocks (3 × 3, then 2 × 2 max pooling) on side × side single-channel images.
+    var conv: [Int] = [], side = 0
+    /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (PERFORMANCE.md); a convolution
+    /// counts as the product of its unfolded input, 2·B·H·W·(in·9)·out each way, the first
+    /// without the input gradient.
     var flops: Double {
+        if !conv.isEmpty {
+            var (fanIn, side, sum) = (1, side, 0.0)
+            for (i, out) in conv.enumerated() {
+                sum += Double(i == 0 ? 4 : 6) * Double(batch * side * side * fanIn * 9 * out)
+                (fanIn, side) = (out, side / 2)
+            }
+            return sum + 6 * Double(batch * fanIn * 8)
+        }
         var dims = [inputs] + Array(repeating: width, count: depth) + [10]
         var sum = 0.0
         for i in 0..<(dims.count - 1) { sum += Double(dims[i] * dims[i + 1]) }
@@ -24,12 +36,17 @@ let sizes = [
     Size(name: "S", depth: 2, width: 32, batch: 32, inputs: 32, norm: .none, bias: true),
     Size(name: "M", depth: 3, width: 128, batch: 128, inputs: 64, norm: .batch, bias: false),
     Size(name: "L", depth: 4, width: 512, batch: 256, inputs: 64, norm: .batch, bias: false),
+    Size(name: "C", depth: 0, width: 32, batch: 64, inputs: 256, norm: .batch, bias: false, conv: [16, 16], side: 16),
 ]
 
 func config(_ s: Size) -> Config {
     var c = Config()
     c.arch = .relu; c.norm = s.norm; c.bias = s.bias; c.depth = s.depth; c.width = s.width
     c.batchSize = s.batch; c.inputDim = s.inputs; c.classes = 10; c.samples = 8192; c.labelNoise = 0
+    if !s.conv.isEmpty {
+        c.conv = s.conv; c.data = .shapes; c.classes = 8
+        c.imageShape = ImageShape(channels: 1, height: s.side, width: s.side); c.inputDim = nil
+    }
     c.lr = 0.05; c.momentum = 0.9; c.weightDecay = 5e-4; c.seed = 1
     return c
 }

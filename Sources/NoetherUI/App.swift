@@ -23,7 +23,7 @@ public enum Command: Equatable, Sendable {
 /// The controls panel: live parameters apply at once, the others reset the run.
 public enum Control: CaseIterable, Sendable {
     case learningRate, momentum, weightDecay, speed
-    case arch, norm, width, depth, data, optimizer, seed
+    case model, arch, norm, width, depth, data, optimizer, seed
 
     public var isLive: Bool { [.learningRate, .momentum, .weightDecay, .speed].contains(self) }
 
@@ -33,6 +33,7 @@ public enum Control: CaseIterable, Sendable {
         case .momentum: "momentum"
         case .weightDecay: "weight decay"
         case .speed: "speed"
+        case .model: "model"
         case .arch: "activation"
         case .norm: "normalization"
         case .width: "width"
@@ -280,9 +281,13 @@ public struct AppState: Sendable {
         case .arch: config.arch = Ladder.cycle(Activation.allCases, after: config.arch, by: up ? 1 : -1)
         case .norm: config.norm = Ladder.cycle(Normalization.allCases, after: config.norm, by: up ? 1 : -1)
         case .width: config.width = Ladder.step(Ladder.width, from: config.width, up: up)
-        case .depth: config.depth = min(max(config.depth + (up ? 1 : -1), 1), 8)
+        case .model: config = ModelFamily.cycle(config, up: up)
+        // A conv net may drop its dense hidden layers; an MLP keeps one.
+        case .depth: config.depth = min(max(config.depth + (up ? 1 : -1), config.conv.isEmpty ? 1 : 0), 8)
         case .data:
-            config.data = Ladder.cycle(DataSource.builtIn, after: config.data, by: up ? 1 : -1)
+            // A conv net needs images: its data control stays on the image sets.
+            let sets = config.conv.isEmpty ? DataSource.builtIn : DataSource.builtIn.filter(\.isImage)
+            config.data = Ladder.cycle(sets, after: config.data, by: up ? 1 : -1)
         case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
         case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }

@@ -117,7 +117,8 @@ public struct Screen {
 
     public static func summary(_ c: Config) -> String {
         let norm = c.norm == .none ? "" : (c.norm == .batch ? "BN " : "LN ")
-        return "\(norm)\(c.arch.rawValue) \(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizer.rawValue)"
+        let conv = c.conv.isEmpty ? "" : ModelFamily.name(c) + " + "
+        return "\(norm)\(c.arch.rawValue) \(conv)\(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizer.rawValue)"
     }
 
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {
@@ -166,6 +167,7 @@ public struct Screen {
             case .momentum: NumberFormat.compact(s.live.momentum)
             case .weightDecay: NumberFormat.compact(s.live.weightDecay)
             case .speed: s.speedLimit == 0 ? "max" : "\(s.speedLimit)/s"
+            case .model: ModelFamily.name(s.config)
             case .arch: s.config.arch.rawValue
             case .norm: s.config.norm.rawValue
             case .width: "\(s.config.width)"
@@ -177,7 +179,7 @@ public struct Screen {
         }
         b.put("live (apply now)", x: inner.x, y: y, Style(.green, bold: true)); y += 1
         for c in Control.allCases {
-            if c == .arch { b.put("reset the run", x: inner.x, y: y, Style(.orange, bold: true)); y += 1 }
+            if c == .model { b.put("reset the run", x: inner.x, y: y, Style(.orange, bold: true)); y += 1 }
             guard y < inner.y + inner.height else { break }
             let selected = c == state.selected
             let mark = c.isLive ? (glyphs.unicode ? "●" : "*") : (glyphs.unicode ? "↺" : "r")

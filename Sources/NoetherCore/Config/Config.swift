@@ -29,6 +29,9 @@ public enum DataSource: Equatable, Codable, Sendable {
     /// The built-in generators, in the order they are listed and cycled through.
     public static let builtIn: [DataSource] = [.blobs, .teacher, .spirals, .shapes]
 
+    /// A built-in set of images (what conv blocks need; a CSV file is one when given --image-shape).
+    public var isImage: Bool { self == .shapes }
+
     /// "blobs, teacher, spirals, shapes", for messages.
     public static var builtInNames: String { builtIn.map(\.name).joined(separator: ", ") }
 

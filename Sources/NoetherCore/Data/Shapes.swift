@@ -65,3 +65,8 @@ enum ShapesData {
                        inputs: x, labels: y, targets: [], imageShape: ImageShape(channels: 1, height: side, width: side))
     }
 }
+
+extension DataSource {
+    /// How many classes `shapes` can draw.
+    public static var shapeKinds: Int { ShapesData.kinds.count }
+}
