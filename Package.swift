@@ -25,7 +25,7 @@ let package = Package(
             name: "ShippedPresets", path: "Presets",
             resources: [
                 "adam-breaking", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "layer-norm", "linear-balance", "relu-balance", "relu-rescale", "relu-steepest",
-                "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum",
+                "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(
             name: "NoetherCore",
