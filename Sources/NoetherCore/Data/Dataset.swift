@@ -127,7 +127,7 @@ enum CSVData {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "\(path): cannot read the data file (missing or unreadable)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard String(data: data, encoding: .utf8) != nil else {
             throw Failure(description: "\(path): not UTF-8 text")
         }
         let outputs = task == .classification ? 1 : targets
@@ -141,22 +141,26 @@ enum CSVData {
             let p = image.position(i)
             return "column \(i + 1) (pixel c=\(p.channel) y=\(p.row) x=\(p.column) of the \(image) image)"
         }
-        // Split on any line ending: "\r\n" is one Character in Swift, so splitting on "\n" misses it.
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            let numbers = fields.map { Double($0) }
-            let isHeader = rows.isEmpty && !header && numbers.allSatisfy({ $0 == nil })
-            if isHeader { header = true }
-            if width < 0 { width = fields.count }
-            guard fields.count == width else {
+        // Lines and fields are cut on the UTF-8 bytes (a large image file is read in seconds,
+        // not minutes); "\r\n", "\n" and "\r" each end a line.
+        let bytes = [UInt8](data)
+        for (index, range) in lines(bytes).enumerated() {
+            let line = trimmed(bytes[range])
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            let cells = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            // The column count first: a row of the wrong width is refused before its values are read.
+            guard width < 0 || cells.count == width else {
                 let what = image.map { " (a \($0) image is \($0.count) values, then \(outputColumns))" } ?? ""
                 throw Failure(description:
-                    "\(path):\(index + 1): expected \(width) columns\(what), found \(fields.count)")
+                    "\(path):\(index + 1): expected \(width) columns\(what), found \(cells.count)")
             }
-            if isHeader { continue }
+            let fields = cells.map { String(decoding: trimmed($0), as: UTF8.self) }
+            let numbers = fields.map { Double($0) }
+            if width < 0 { width = fields.count }
+            if rows.isEmpty, !header, numbers.allSatisfy({ $0 == nil }) {
+                header = true
+                continue
+            }
             var row: [Double] = []
             for (i, value) in numbers.enumerated() {
                 guard let value, value.isFinite else {
@@ -200,6 +204,34 @@ enum CSVData {
         for row in rows { y += row[d...] }
         return Dataset(name: path, inputDim: d, outputDim: outputs, task: .regression,
                        inputs: x, labels: [], targets: y, imageShape: image)
+    }
+
+    /// Where each line of `bytes` lies, without its line ending.
+    static func lines(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { p in
+            var start = 0, i = 0
+            while i < p.count {
+                let b = p[i]
+                if b == 10 || b == 13 {
+                    out.append(start..<i)
+                    i += b == 13 && i + 1 < p.count && p[i + 1] == 10 ? 2 : 1
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            out.append(start..<p.count)
+        }
+        return out
+    }
+
+    /// `s` without the spaces and tabs at either end.
+    static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var s = s
+        while let b = s.first, b == 32 || b == 9 { s = s.dropFirst() }
+        while let b = s.last, b == 32 || b == 9 { s = s.dropLast() }
+        return s
     }
 }
 
