@@ -144,17 +144,19 @@ enum CSVData {
         // Lines and fields are cut on the UTF-8 bytes (a large image file is read in seconds,
         // not minutes); "\r\n", "\n" and "\r" each end a line.
         let bytes = [UInt8](data)
-        for (index, range) in lines(bytes).enumerated() {
-            let line = trimmed(bytes[range])
-            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
-            let cells = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        for (index, range) in bytes.withUnsafeBufferPointer({ lines($0) }).enumerated() {
+            let line = bytes.withUnsafeBufferPointer { trimmed($0, range) }
+            if line.isEmpty || bytes[line.lowerBound] == UInt8(ascii: "#") { continue }
+            let cells = bytes.withUnsafeBufferPointer { pieces($0, line, at: UInt8(ascii: ",")) }
             // The column count first: a row of the wrong width is refused before its values are read.
             guard width < 0 || cells.count == width else {
                 let what = image.map { " (a \($0) image is \($0.count) values, then \(outputColumns))" } ?? ""
                 throw Failure(description:
                     "\(path):\(index + 1): expected \(width) columns\(what), found \(cells.count)")
             }
-            let fields = cells.map { String(decoding: trimmed($0), as: UTF8.self) }
+            let fields = bytes.withUnsafeBufferPointer { p in
+                cells.map { String(decoding: UnsafeBufferPointer(rebasing: p[trimmed(p, $0)]), as: UTF8.self) }
+            }
             let numbers = fields.map { Double($0) }
             if width < 0 { width = fields.count }
             if rows.isEmpty, !header, numbers.allSatisfy({ $0 == nil }) {
@@ -206,32 +208,37 @@ enum CSVData {
                        inputs: x, labels: [], targets: y, imageShape: image)
     }
 
-    /// Where each line of `bytes` lies, without its line ending.
-    static func lines(_ bytes: [UInt8]) -> [Range<Int>] {
+    /// Where each line of `bytes` lies, without its line ending ("\r\n", "\n" or "\r").
+    static func lines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        bytes.withUnsafeBufferPointer { p in
-            var start = 0, i = 0
-            while i < p.count {
-                let b = p[i]
-                if b == 10 || b == 13 {
-                    out.append(start..<i)
-                    i += b == 13 && i + 1 < p.count && p[i + 1] == 10 ? 2 : 1
-                    start = i
-                } else {
-                    i += 1
-                }
-            }
-            out.append(start..<p.count)
+        for piece in pieces(bytes, 0..<bytes.count, at: 10) {
+            let end = piece.upperBound > piece.lowerBound && bytes[piece.upperBound - 1] == 13 ? piece.upperBound - 1 : piece.upperBound
+            out += pieces(bytes, piece.lowerBound..<end, at: 13)
         }
         return out
     }
 
-    /// `s` without the spaces and tabs at either end.
-    static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var s = s
-        while let b = s.first, b == 32 || b == 9 { s = s.dropFirst() }
-        while let b = s.last, b == 32 || b == 9 { s = s.dropLast() }
-        return s
+    /// `range` of `bytes` cut at every `separator`, which no piece includes. It searches with
+    /// memchr, so a file of hundreds of megabytes is cut in well under a second in any build.
+    static func pieces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, at separator: UInt8) -> [Range<Int>] {
+        guard let base = bytes.baseAddress else { return [range] }
+        var out: [Range<Int>] = []
+        var start = range.lowerBound
+        while start < range.upperBound, let hit = memchr(base + start, Int32(separator), range.upperBound - start) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            out.append(start..<at)
+            start = at + 1
+        }
+        out.append(start..<range.upperBound)
+        return out
+    }
+
+    /// `range` without the spaces and tabs at either end.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, bytes[lower] == 32 || bytes[lower] == 9 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 32 || bytes[upper - 1] == 9 { upper -= 1 }
+        return lower..<upper
     }
 }
 
