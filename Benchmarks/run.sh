@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
 # Steps per second of noether beside PyTorch on the same workload, in one invocation so the
-# ratio is fair on a shared machine. Installs PyTorch (CPU) into Benchmarks/.venv on first use.
+# ratio is fair on a shared machine. Installs PyTorch (CPU) on first use (scripts/torch-venv).
 # Usage: Benchmarks/run.sh [seconds per window, default 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-1}"
-if [ ! -x Benchmarks/.venv/bin/python ] || ! Benchmarks/.venv/bin/python -c "import torch" 2>/dev/null; then
-    python3 -m venv Benchmarks/.venv
-    Benchmarks/.venv/bin/pip install -q "torch==2.13.0+cpu" || Benchmarks/.venv/bin/pip install -q torch
-fi
+python=$(scripts/torch-venv)
 swift build -c release --product noether-bench >&2
 ours=$(.build/release/noether-bench "$seconds")
-theirs=$(Benchmarks/.venv/bin/python Benchmarks/peer_torch.py "$seconds")
+theirs=$("$python" Benchmarks/peer_torch.py "$seconds")
 echo "$ours"
 echo
-echo "# PyTorch $(Benchmarks/.venv/bin/python -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
+echo "# PyTorch $("$python" -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
 echo "size  noether steps/s  PyTorch steps/s  ratio"
 while read -r size value; do
     mine=$(echo "$ours" | awk -v s="$size" '$1 == s { print $2 }')

@@ -8,7 +8,7 @@ import Testing
 struct BadInputMutationTests {
     static let binary = ExplorerEndToEndTests.binary
 
-    enum Kind { case preset, recording, csv }
+    enum Kind { case preset, recording, csv, imageCSV }
 
     struct Mutant {
         var kind: Kind
@@ -36,7 +36,7 @@ struct BadInputMutationTests {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
-    static func mutants(presets: [String], recording: [UInt8], csv: [UInt8]) -> [Mutant] {
+    static func mutants(presets: [String], recording: [UInt8], csv: [UInt8], images: [UInt8]) -> [Mutant] {
         var out: [Mutant] = []
         var rng = SplitMix(state: 7)
         // Truncation at every byte of one recording (what a crash or full disk leaves).
@@ -71,15 +71,22 @@ struct BadInputMutationTests {
                                   bytes: Array("title = \"t\"\nsteps = 3\n\(key) = \(value)\n".utf8)))
             }
         }
+        out += csvMutants(.csv, csv) + csvMutants(.imageCSV, images)
+        return out
+    }
+
+    /// Windows line endings, absurd values, extra and missing columns, and truncations of one CSV file.
+    static func csvMutants(_ kind: Kind, _ csv: [UInt8]) -> [Mutant] {
+        var out: [Mutant] = []
         let csvText = String(decoding: csv, as: UTF8.self)
-        out.append(Mutant(kind: .csv, label: "csv CRLF", bytes: Array(csvText.replacingOccurrences(of: "\n", with: "\r\n").utf8)))
+        out.append(Mutant(kind: kind, label: "\(kind) CRLF", bytes: Array(csvText.replacingOccurrences(of: "\n", with: "\r\n").utf8)))
         for (i, value) in ["1.7e308", "-1.7e308", "nan", "", "1,2", "\"3\"", String(repeating: "9", count: 2_000_000), "0x10", "1e-400"].enumerated() {
             var lines = csvText.split(separator: "\n").map(String.init)
             lines[3 + i % 5] = lines[3 + i % 5].replacingOccurrences(of: "0.", with: value + ",")
-            out.append(Mutant(kind: .csv, label: "csv value \(value.prefix(12))", bytes: Array(lines.joined(separator: "\n").utf8)))
+            out.append(Mutant(kind: kind, label: "\(kind) value \(value.prefix(12))", bytes: Array(lines.joined(separator: "\n").utf8)))
         }
         for n in stride(from: 0, to: csv.count, by: max(1, csv.count / 40)) {
-            out.append(Mutant(kind: .csv, label: "csv cut at \(n)", bytes: Array(csv[..<n])))
+            out.append(Mutant(kind: kind, label: "\(kind) cut at \(n)", bytes: Array(csv[..<n])))
         }
         return out
     }
@@ -89,6 +96,7 @@ struct BadInputMutationTests {
         case .preset: "run --preset '\(file)' --steps 3 --out '\(out)'"
         case .recording: "replay '\(file)' --headless --out '\(out)'"
         case .csv: "run --data '\(file)' --steps 3 --out '\(out)'"
+        case .imageCSV: "run --data '\(file)' --image-shape 1x12x12 --steps 3 --out '\(out)'"
         }
         // `timeout` turns a hang into exit 124; a signal shows as 128 + its number.
         return "SWIFT_BACKTRACE=enable=no timeout -s KILL 30 '\(binary)' \(args) 2>'\(file).err' >/dev/null; echo $?"
@@ -110,7 +118,10 @@ struct BadInputMutationTests {
         #expect(made.status == 0, "\(made.output)")
         let recording = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/source.rec")))
         let csv = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/source.csv")))
-        let mutants = Self.mutants(presets: presets, recording: recording, csv: csv)
+        let drawn = shell("'\(Self.binary)' run --data shapes --samples 40 --steps 0 --out '\(dir)/images.out' --dump-data '\(dir)/images.csv'")
+        #expect(drawn.status == 0, "\(drawn.output)")
+        let images = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/images.csv")))
+        let mutants = Self.mutants(presets: presets, recording: recording, csv: csv, images: images)
         #expect(mutants.count >= 500)
 
         let results = Mutex<[Outcome]>([])
@@ -118,7 +129,7 @@ struct BadInputMutationTests {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for i in stride(from: w, to: mutants.count, by: workers) {
                 let m = mutants[i]
-                let file = "\(dir)/m\(i)." + (m.kind == .csv ? "csv" : "toml")
+                let file = "\(dir)/m\(i)." + (m.kind == .csv || m.kind == .imageCSV ? "csv" : "toml")
                 FileManager.default.createFile(atPath: file, contents: Data(m.bytes))
                 let status = Int32(shell(Self.command(m, file: file, out: "\(dir)/m\(i).out"), mergeErrors: false)
                     .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
