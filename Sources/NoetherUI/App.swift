@@ -284,7 +284,7 @@ public struct AppState: Sendable {
         case .data:
             let builtIn: [DataSource] = [.blobs, .teacher, .spirals]
             config.data = Ladder.cycle(builtIn, after: config.data, by: up ? 1 : -1)
-        case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
+        case .optimizer: config.switchOptimizer(to: Ladder.cycle(OptimizerKind.allCases, after: config.optimizer, by: up ? 1 : -1))
         case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }
         return c.isLive ? [.setLive(live)] : [.reset(config)]

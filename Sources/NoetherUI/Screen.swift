@@ -117,7 +117,7 @@ public struct Screen {
 
     public static func summary(_ c: Config) -> String {
         let norm = c.norm == .none ? "" : (c.norm == .batch ? "BN " : "LN ")
-        return "\(norm)\(c.arch.rawValue) \(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizer.rawValue)"
+        return "\(norm)\(c.arch.rawValue) \(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizerTitle)"
     }
 
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {

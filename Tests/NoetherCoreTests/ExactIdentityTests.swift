@@ -173,7 +173,7 @@ struct StateSpaceTests {
         let group = sim.symmetries.groups.first { $0.kind == .scale }!
         let indices = group.segments.flatMap { s in (0..<s.count).map { s.offset + $0 * s.stride } }
         func state() -> (s: [Double], g: [Double], v: [Double]) {
-            let theta = indices.map { sim.theta[$0] }, v = indices.map { sim.optimizer.velocity[$0] }
+            let theta = indices.map { sim.theta[$0] }, v = indices.map { sim.optimizer.buffer[$0] }
             let g = indices.map { sim.grad[$0] }
             func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
             return ([dot(theta, theta), dot(theta, v), dot(v, v)], g, v)

@@ -142,7 +142,7 @@ extension Preset {
     static func symmetries(_ c: Config) -> (SymmetrySet, groupsKnown: Bool) {
         let shape = Dataset.shape(c)
         let arch = Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2, task: c.resolvedTask)
-        return (SymmetrySet(arch: arch, optimizer: c.optimizer), shape != nil)
+        return (SymmetrySet(arch: arch, optimizer: c.optimizer, settings: c.optimizerSettings), shape != nil)
     }
 
     /// Reads a preset from TOML text; `file` names it in messages.
@@ -172,7 +172,7 @@ extension Preset {
             throw PresetError(file: file, line: error.line, message: error.message + allowed)
         }
         do { try c.validate() } catch {
-            let line = doc.top.first { $0.key == error.field }?.line
+            let line = doc.top.first { $0.key == error.field || Config.aliases[$0.key] == error.field }?.line
             throw PresetError(file: file, line: line, message: "\(error.field) \(error.message)")
         }
         var schedule: [ScheduledChange] = []

@@ -30,13 +30,13 @@ public final class Simulator {
     /// Charges are tracked every step unless switched off (for measuring what tracking costs);
     /// switching it back on restarts every prediction from the current step.
     public var tracksCharges = true {
-        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live) } }
+        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) } }
     }
 
     let theta: UnsafeMutablePointer<Double>
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
-    var optimizer: Optimizer
+    let optimizer: any UpdateRule
     let tracker: ChargeTracker
     private var rng: Xoshiro256
     private let backprop: Backprop
@@ -60,13 +60,13 @@ public final class Simulator {
         guard data.count >= 2 else { throw SimulationError.invalidData("data set has fewer than 2 samples") }
         self.data = data
         arch = Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task)
-        symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer)
+        symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer, settings: config.optimizerSettings)
         let initial = arch.initialParameters(config, rng: &rng)
         let n = arch.parameterCount
         theta = .allocate(capacity: n); theta.initialize(from: initial, count: n)
         previous = .allocate(capacity: n); previous.initialize(from: initial, count: n)
         grad = .allocate(capacity: n); grad.initialize(repeating: 0, count: n)
-        optimizer = Optimizer(kind: config.optimizer, count: n, beta2: config.adamBeta2)
+        optimizer = config.optimizer.rule.init(count: n, settings: config.optimizerSettings)
         let batch = min(config.batchSize, data.count)
         backprop = Backprop(arch: arch, batch: batch)
         batchX = .allocate(capacity: batch * data.inputDim)
@@ -77,14 +77,14 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
-        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, optimizer: config.optimizer)
+        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n)
         self.rng = rng
         try computeGradient()
-        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
     }
 
     deinit {
-        theta.deallocate(); previous.deallocate(); grad.deallocate(); optimizer.deallocate()
+        theta.deallocate(); previous.deallocate(); grad.deallocate()
         batchX.deallocate(); batchLabels.deallocate(); batchTargets.deallocate()
     }
 
@@ -116,8 +116,8 @@ public final class Simulator {
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
         guard tracksCharges else { return previousRate = live.learningRate }
-        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity,
-                        live: live, previousRate: previousRate)
+        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
+                        live: live, recursion: optimizer.recursion(live))
         previousRate = live.learningRate
     }
 
@@ -172,7 +172,7 @@ public final class Simulator {
         theta.update(from: values, count: values.count)
         previous.update(from: values, count: values.count)
         try backpropagate()
-        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
     }
 
     /// Moves θ along a symmetry orbit between two steps (THEORY.md §12): the optimizer's buffers
@@ -183,8 +183,7 @@ public final class Simulator {
         let target = try t.resolve(in: symmetries)
         let before = loss
         let n = parameterCount
-        let isAdam = optimizer.kind == .adam
-        let action = GroupAction(theta: theta, velocity: optimizer.velocity, second: isAdam ? optimizer.second : nil)
+        let action = GroupAction(theta: theta, velocity: optimizer.buffer, second: optimizer.second)
         let groups = target.groups.map { symmetries.groups[$0] }
         switch target.action {
         case .scale:
@@ -222,11 +221,9 @@ public final class Simulator {
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
         guard tracksCharges else { return (before, loss) }
-        // The next update continues the displacement −η_{k−1}v_k (heavy ball); Adam's buffer is no
-        // displacement, and its recursion has no momentum term (THEORY.md §3.5).
-        let rate = isAdam ? 0 : previousRate
-        for i in 0..<n { previous[i] = theta[i] + rate * optimizer.velocity[i] }
-        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity, live: live,
+        // The point whose displacement the next update continues (THEORY.md §12.4, §13).
+        optimizer.restartPoint(theta: theta, into: previous, count: n)
+        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer, live: live,
                         rate: previousRate)
         return (before, loss)
     }

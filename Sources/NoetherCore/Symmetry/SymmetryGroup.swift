@@ -48,7 +48,7 @@ public struct SymmetrySet: Sendable {
         }
     }
 
-    public init(arch: Architecture, optimizer: OptimizerKind = .sgd) {
+    public init(arch: Architecture, optimizer: OptimizerKind = .sgd, settings: OptimizerSettings = Config().optimizerSettings) {
         let hidden = arch.hidden
         let normName = arch.norm == .batch ? "bn" : "ln"
         for (index, layer) in hidden.enumerated() {
@@ -130,9 +130,7 @@ public struct SymmetrySet: Sendable {
         if arch.norm != .none, arch.eps > 0 {
             notes.append("normalization eps = \(arch.eps) breaks the scale symmetry; exact identities hold only to about eps/Var(z) (THEORY.md §2.1)")
         }
-        if optimizer == .adam {
-            notes.append("Adam preconditions the gradient, which breaks every charge at first order in the learning rate (THEORY.md §5.5)")
-        }
+        if let note = optimizer.rule.note(settings) { notes.append(note) }
         if groups.isEmpty, balances.isEmpty {
             notes.append("this model has no continuous parameter symmetry: no charges to track")
         }
