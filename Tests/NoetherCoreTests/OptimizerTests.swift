@@ -75,15 +75,7 @@ struct OptimizerTests {
         Self.exactRules.first { $0.0 == rule }!.1(&c)
         c.weightDecay = 1e-2
         #expect(c.optimizer.keepsAllExact(c.optimizerSettings))
-        var changed = c.live
-        changed.learningRate *= 0.5
-        changed.weightDecay *= 2
-        changed.momentum = c.momentum > 0 ? 0.7 : 0
-        var back = c.live
-        back.learningRate *= 1.3
-        let obs = try trajectory(c, steps: 300, changes: [100: changed, 200: back])
-        var worst: [SymmetryKind: Double] = [:]
-        for o in obs { for ch in o.charges { worst[ch.symmetry] = max(worst[ch.symmetry] ?? 0, ch.residual) } }
+        let worst = try worstResiduals(c, momentum: c.momentum > 0 ? 0.7 : 0)
         #expect(!worst.isEmpty)
         for (kind, r) in worst { #expect(r < 1e-10, "\(model) \(rule) \(kind): worst residual \(r)") }
     }
@@ -164,17 +156,7 @@ struct OptimizerTests {
     @Test(arguments: equilibria.map(\.0))
     func settlesAtItsEquilibriumAngle(_ name: String) throws {
         let (_, tolerance, c) = Self.equilibria.first { $0.0 == name }!
-        let sim = try Simulator(c)
-        var sum = 0.0, count = 0
-        for k in 1...5000 {
-            try sim.advance()
-            guard k > 3000 else { continue }
-            for ch in sim.observation().charges where ch.symmetry == .scale && !ch.collapsed {
-                sum += ch.angularStep! * ch.angularStep!
-                count += 1
-            }
-        }
-        let rms = (sum / Double(count)).squareRoot()
+        let rms = try rmsAngle(c, from: 3000, to: 5000)
         let predicted = c.equilibrium(c.live)!.angle
         #expect(abs(rms / predicted - 1) < tolerance, "\(name): RMS angle \(rms) vs \(predicted)")
     }
