@@ -181,6 +181,9 @@ struct OptimizerTests {
         #expect(error { $0.optimizer = .sgdw; $0.nesterov = true; $0.momentum = 0.9 }?.field == "nesterov")
         #expect(error { $0.optimizer = .lion; $0.beta2 = 1 }?.field == "beta2")
         #expect(error { $0.dampening = 1.5 }?.field == "dampening")
+        // Run keys of earlier configurations stay; the new keys count once set.
+        #expect(Config().canonicalText.contains("adam-beta2 = 0.999\n") && !Config().canonicalText.contains("nesterov"))
+        #expect(config { $0.dampening = 0.1 }.runID != Config().runID)
         #expect(OptimizerKind.allCases.map(\.rawValue) == ["sgd", "sgdw", "adam", "adamw", "lion"])
     }
 

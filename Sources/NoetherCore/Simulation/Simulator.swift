@@ -18,10 +18,11 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
 /// Step convention: the state "at step k" holds θ_k (after k updates) and the loss and gradient
 /// of the minibatch that update k+1 will use.
 public final class Simulator {
-    public let config: Config
+    /// The run's configuration; a scheduled change may switch its optimizer.
+    public private(set) var config: Config
     public let arch: Architecture
     public let data: Dataset
-    public let symmetries: SymmetrySet
+    public private(set) var symmetries: SymmetrySet
     public private(set) var live: LiveParameters
     public private(set) var step = 0
     public private(set) var loss = 0.0
@@ -36,7 +37,7 @@ public final class Simulator {
     let theta: UnsafeMutablePointer<Double>
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
-    let optimizer: any UpdateRule
+    private(set) var optimizer: any UpdateRule
     let tracker: ChargeTracker
     private var rng: Xoshiro256
     private let backprop: Backprop
@@ -102,10 +103,21 @@ public final class Simulator {
         while let change = pending.first, change.step <= step {
             pending.removeFirst()
             try set(change.applied(to: live))
+            if let kind = change.optimizer { try switchOptimizer(to: kind) }
             for t in change.teleports { try teleport(t) }
             applied.append(change)
         }
         return applied
+    }
+
+    /// Another optimizer from the next update on, with fresh buffers; the predictions restart
+    /// from the measured charges, since the new rule has its own recursion (THEORY.md §13.7).
+    public func switchOptimizer(to kind: OptimizerKind) throws(ConfigError) {
+        try kind.rule.validate(config.optimizerSettings, momentum: live.momentum)
+        config.optimizer = kind
+        optimizer = kind.rule.init(count: parameterCount, settings: config.optimizerSettings)
+        symmetries.notes = SymmetrySet(arch: arch, optimizer: kind, settings: config.optimizerSettings).notes
+        if tracksCharges { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) }
     }
 
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.

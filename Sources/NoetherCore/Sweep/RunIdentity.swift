@@ -4,10 +4,18 @@
 extension Config {
     /// Every key with its value in schema order, `key = value` per line (unset keys absent).
     /// Numbers print in their shortest round-trip form, so equal configurations give equal text.
+    /// Keys added later appear only when set, and renamed keys keep their first name, so the
+    /// keys of earlier runs stay what databases resume by.
     public var canonicalText: String {
-        let values = Config.values(self)
-        return Config.keys.compactMap { key in values[key].map { "\(key) = \(TOML.format($0))\n" } }.joined()
+        let values = Config.values(self), defaults = Config.values(Config())
+        return Config.keys.compactMap { key in
+            guard let v = values[key], !(Self.laterKeys.contains(key) && v == defaults[key]) else { return nil }
+            return "\(Self.firstNames[key] ?? key) = \(TOML.format(v))\n"
+        }.joined()
     }
+
+    static let laterKeys: Set = [CodingKeys.nesterov.rawValue, CodingKeys.dampening.rawValue]
+    static let firstNames = Dictionary(uniqueKeysWithValues: aliases.map { ($1, $0) })
 
     /// 16 hex digits of FNV-1a (64 bits) over `canonicalText`: stable across machines and
     /// versions of Swift, unlike `hashValue`. A sweep of a million runs collides with
