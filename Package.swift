@@ -24,7 +24,8 @@ let package = Package(
         .target(
             name: "ShippedPresets", path: "Presets",
             resources: [
-                "adam-breaking", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "layer-norm", "linear-balance", "relu-balance", "relu-rescale", "relu-steepest",
+                "adam-breaking", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "layer-norm", "linear-balance", "optimizer-equilibria",
+                "relu-balance", "relu-rescale", "relu-steepest",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(

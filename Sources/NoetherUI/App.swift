@@ -288,7 +288,7 @@ public struct AppState: Sendable {
             // A conv net needs images: its data control stays on the image sets.
             let sets = config.conv.isEmpty ? DataSource.builtIn : DataSource.builtIn.filter(\.isImage)
             config.data = Ladder.cycle(sets, after: config.data, by: up ? 1 : -1)
-        case .optimizer: config.optimizer = Ladder.cycle(OptimizerKind.allCases, after: config.optimizer)
+        case .optimizer: config.switchOptimizer(to: Ladder.cycle(OptimizerKind.allCases, after: config.optimizer, by: up ? 1 : -1))
         case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }
         return c.isLive ? [.setLive(live)] : [.reset(config)]

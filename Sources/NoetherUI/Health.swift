@@ -6,7 +6,8 @@ public enum HealthVerdict: Equatable, Sendable {
     case none
     /// Every live group follows the exact one-step identity to machine precision.
     case exact(worst: Double)
-    /// The identity does not hold, for a reason the configuration states (Adam, normalization eps).
+    /// The identity does not hold, for a reason the configuration states (an optimizer without an
+    /// exact recursion, normalization eps).
     case broken(reason: String, worst: Double)
     /// The run says nothing about the symmetry: diverged, most neurons lost, or loss stuck.
     case degenerate(reason: String)
@@ -28,7 +29,9 @@ public enum HealthVerdict: Equatable, Sendable {
         if let loss = s.history[.loss], Self.stuck(loss.recentInOrder.map(\.value)) { return .degenerate(reason: "loss stuck") }
         let worst = s.families.map(\.residualMax).max() ?? 0
         if worst <= exactTolerance { return .exact(worst: worst) }
-        if s.config.optimizer == .adam { return .broken(reason: "Adam", worst: worst) }
+        if !s.config.optimizer.keepsAllExact(s.config.optimizerSettings) {
+            return .broken(reason: s.config.optimizerName, worst: worst)
+        }
         if s.config.eps > 0, s.config.norm != .none {
             return .broken(reason: (s.config.norm == .batch ? "BN" : "LN") + " eps > 0", worst: worst)
         }

@@ -81,7 +81,7 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "α": "a", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "┈": ",", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -118,7 +118,7 @@ public struct Screen {
     public static func summary(_ c: Config) -> String {
         let norm = c.norm == .none ? "" : (c.norm == .batch ? "BN " : "LN ")
         let conv = c.conv.isEmpty ? "" : ModelFamily.name(c) + " + "
-        return "\(norm)\(c.arch.rawValue) \(conv)\(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizer.rawValue)"
+        return "\(norm)\(c.arch.rawValue) \(conv)\(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizerTitle)"
     }
 
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {

@@ -211,9 +211,11 @@ public final class SimulationThread: Sendable {
                 return
             }
             log += applied
+            snapshot.config.optimizer = sim.config.optimizer
             for change in applied {
                 if change.changesParameters {
-                    let text = Self.label(sim.live, from: before)
+                    let text = ([change.optimizer?.title ?? ""] + [Self.label(sim.live, from: before)]).filter { !$0.isEmpty }
+                        .joined(separator: " ")
                     if !text.isEmpty { mark(text) }
                 }
                 if let say = change.say { snapshot.caption = say }

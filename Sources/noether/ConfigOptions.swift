@@ -28,11 +28,13 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Hidden dense layers, 0…8.") var depth: Int?
     @Option(help: "Neurons per hidden layer, 1…1024.") var width: Int?
     @Option(help: "Learning rate η.") var lr: Double?
-    @Option(help: "Heavy-ball momentum β in [0, 1) (Adam's β₁ with --optimizer adam).") var momentum: Double?
-    @Option(help: "Coupled L2 weight decay λ ≥ 0.") var weightDecay: Double?
+    @Option(help: "Heavy-ball momentum β in [0, 1) (β₁ of adam, adamw and lion).") var momentum: Double?
+    @Option(help: "Weight decay λ ≥ 0: coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion.") var weightDecay: Double?
     @Option(help: "Minibatch size (drawn without replacement each epoch).") var batchSize: Int?
-    @Option(help: "sgd or adam.") var optimizer: OptimizerKind?
-    @Option(help: "Adam's β₂, in (0, 1).") var adamBeta2: Double?
+    @Option(help: "\(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer: OptimizerKind?
+    @Option(help: "β₂ of adam, adamw and lion, in (0, 1).") var beta2: Double?
+    @Flag(inversion: .prefixedNo, help: "Nesterov momentum (sgd; needs momentum > 0 and dampening 0).") var nesterov: Bool?
+    @Option(help: "Dampening τ of the momentum buffer in [0, 1] (sgd, sgdw).") var dampening: Double?
     @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).") var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
     @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?

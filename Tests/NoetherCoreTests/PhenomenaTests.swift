@@ -32,18 +32,8 @@ struct PhenomenaTests {
     @Test(arguments: [0.0, 0.9])
     func p2RMSAngularStepMatchesEquilibrium(_ beta: Double) throws {
         let c = config { $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = beta }
-        let sim = try Simulator(c)
-        var sum = 0.0, count = 0
-        for k in 1...5000 {
-            try sim.advance()
-            guard k > 2000 else { continue }
-            // Collapsed neurons (momentum 0.9 shrinks a few away) have no angle to speak of.
-            for ch in sim.observation().charges where ch.symmetry == .scale && !ch.collapsed {
-                sum += ch.angularStep! * ch.angularStep!
-                count += 1
-            }
-        }
-        let rms = (sum / Double(count)).squareRoot()
+        // Collapsed neurons (momentum 0.9 shrinks a few away) have no angle to speak of.
+        let rms = try rmsAngle(c, from: 2000, to: 5000)
         let predicted = (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot()
         #expect(abs(rms / predicted - 1) < 0.05, "RMS angle \(rms) vs \(predicted)")
     }

@@ -181,6 +181,28 @@ enum StoryClaims {
                 }
             },
         ],
+        "optimizer-equilibria": [
+            0: { run, range in
+                let line = try! #require(run.steps[0].equilibriumAngle)
+                #expect(String(format: "%.3f", line) == "0.023" && run.preset.config.momentum == 0.9)
+                #expect(run.rmsAngle("fc2.scale", 1...100) < 0.8 * line, "climbs")
+                #expect(abs(run.rmsAngle("fc2.scale", 1000...range.upperBound) / line - 1) < 0.03, "holds at the line")
+            },
+            4000: { run, range in
+                #expect(run.steps[range.lowerBound].live == LiveParameters(learningRate: 0.01, momentum: 0.9, weightDecay: 0.1))
+                let line = try! #require(run.steps[range.lowerBound].equilibriumAngle)
+                #expect(String(format: "%.3f", line) == "0.010" && line < run.steps[0].equilibriumAngle!)
+                #expect(run.rmsAngle("fc2.scale", 4000...4100) > 2 * line, "jumps")
+                #expect(within(run.rmsAngle("fc2.scale", 5000...range.upperBound) / line, 0.85...0.90), "10–15 % below")
+            },
+            8000: { run, range in
+                #expect(run.steps[range.lowerBound].live == LiveParameters(learningRate: 1e-3, momentum: 0.9, weightDecay: 1))
+                #expect(run.preset.config.beta2 == 0.99)
+                let line = try! #require(run.steps[range.lowerBound].equilibriumAngle)
+                #expect(String(format: "%.4f", line) == "0.0066")
+                #expect(abs(run.rmsAngle("fc2.scale", 9000...range.upperBound) / line - 1) < 0.05, "within 5 %")
+            },
+        ],
         "relu-balance": [
             0: { run, _ in
                 let plain = try! StoryRun(run.withoutSchedule)
@@ -529,7 +551,8 @@ struct PresetStoryTests {
     }
 
     @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "relu-steepest", "theory-overlay", "rmsprop-analogy", "layer-norm",
-                      "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini"])
+                      "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini",
+                      "optimizer-equilibria"])
     func captionsAreTrue(_ name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })
         let claims = try #require(StoryClaims.all[name])

@@ -40,3 +40,33 @@ func acted(_ theta: [Double], _ g: SymmetryGroup, _ alpha: Double) -> [Double] {
     }
     return t
 }
+
+/// The worst exact residual per symmetry kind over 300 steps that halve η and double λ at step
+/// 100 (changing β to `momentum` when given) and raise η by 1.3 at step 200.
+func worstResiduals(_ c: Config, momentum: Double? = nil) throws -> [SymmetryKind: Double] {
+    var changed = c.live
+    changed.learningRate *= 0.5
+    changed.weightDecay *= 2
+    if let momentum { changed.momentum = momentum }
+    var back = c.live
+    back.learningRate *= 1.3
+    let obs = try trajectory(c, steps: 300, changes: [100: changed, 200: back])
+    var worst: [SymmetryKind: Double] = [:]
+    for o in obs { for ch in o.charges { worst[ch.symmetry] = max(worst[ch.symmetry] ?? 0, ch.residual) } }
+    return worst
+}
+
+/// RMS of the per-step angle of every live (not collapsed) scale group over steps from+1…to.
+func rmsAngle(_ c: Config, from: Int, to: Int) throws -> Double {
+    let sim = try Simulator(c)
+    var sum = 0.0, count = 0
+    for k in 1...to {
+        try sim.advance()
+        guard k > from else { continue }
+        for ch in sim.observation().charges where ch.symmetry == .scale && !ch.collapsed {
+            sum += ch.angularStep! * ch.angularStep!
+            count += 1
+        }
+    }
+    return (sum / Double(count)).squareRoot()
+}

@@ -30,7 +30,7 @@ struct SweepResultTests {
         let fc1 = try #require(r.families.first { $0.family == "fc1.scale" })
         let summary = try #require(final.families.first { $0.family == "fc1.scale" })
         #expect(fc1.medianCharge == summary.q50 && fc1.gapRatio == summary.gapRatioMedian && fc1.groups == 6)
-        #expect(fc1.rmsAnglePredicted == c.live.equilibriumAngle)
+        #expect(fc1.rmsAnglePredicted == c.equilibrium(c.live)?.angle)
         #expect(try #require(fc1.rmsAngle) > 0)
         #expect(try #require(fc1.residualMax) < 1e-10, "the exact identity holds")
         #expect(try #require(fc1.continuumError) > 0)

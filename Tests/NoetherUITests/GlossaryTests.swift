@@ -40,6 +40,22 @@ struct GlossaryTests {
         }
     }
 
+    /// Every optimizer's equilibrium line is labelled with its formula: each formula is explained.
+    @Test func everyOptimizersEquilibriumLabelIsExplained() {
+        let symbols = Set(Glossary.entries.map(\.symbol))
+        let live = LiveParameters(learningRate: 0.1, momentum: 0.9, weightDecay: 5e-3)
+        for kind in OptimizerKind.allCases {
+            for (nesterov, dampening) in [(false, 0.0), (true, 0.0), (false, 0.5)] {
+                var c = Config()
+                c.optimizer = kind
+                c.nesterov = nesterov
+                c.dampening = dampening
+                guard (try? c.validate()) != nil, let label = c.equilibrium(live)?.label else { continue }
+                #expect(symbols.contains(label), "\(kind.rawValue): \(label) is not in the glossary")
+            }
+        }
+    }
+
     /// What the explorer puts on screen and the theory names: each must be explained.
     @Test func coversEverySymbolAndCurveOnScreen() {
         let symbols = Set(Glossary.entries.map(\.symbol))

@@ -17,10 +17,6 @@ public enum Pooling: String, CaseIterable, Codable, Sendable {
     case max, avg, none
 }
 
-public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
-    case sgd, adam
-}
-
 /// Where the training set comes from: a built-in generator or a user's CSV file.
 public enum DataSource: Equatable, Codable, Sendable {
     case blobs, teacher, spirals, shapes
@@ -93,7 +89,11 @@ public struct Config: Equatable, Codable, Sendable {
     public var weightDecay: Double = 5e-3
     public var batchSize: Int = 32
     public var optimizer: OptimizerKind = .sgd
-    public var adamBeta2: Double = 0.999
+    /// The Adam family's β₂ and Lion's β₂ (its β₁ is `momentum`).
+    public var beta2: Double = 0.999
+    /// SGD's Nesterov momentum and its dampening τ (as torch.optim.SGD).
+    public var nesterov: Bool = false
+    public var dampening: Double = 0
     public var data: DataSource = .blobs
     public var task: Task? = nil
     public var samples: Int = 1024
@@ -115,10 +115,13 @@ public struct Config: Equatable, Codable, Sendable {
     /// see ConfigSchema.swift).
     enum CodingKeys: String, CodingKey, CaseIterable {
         case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
-        case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, adamBeta2 = "adam-beta2", data, task
+        case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", seed, steps
     }
+
+    /// Older names still read from presets and recordings.
+    static let aliases = ["adam-beta2": CodingKeys.beta2.rawValue]
 
     /// The most updates one run may take.
     public static let maxSteps = 100_000_000
@@ -147,10 +150,6 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 extension LiveParameters {
-    /// √(2ηλ/(1+β)): the RMS angular step per update that normalized weights settle at
-    /// (THEORY.md §5.3).
-    public var equilibriumAngle: Double { (2 * learningRate * weightDecay / (1 + momentum)).squareRoot() }
-
     public func validate() throws(ConfigError) {
         guard learningRate.isFinite, learningRate > 0, learningRate <= 100 else {
             throw ConfigError("lr", "must be in (0, 100], got \(learningRate)")
@@ -184,7 +183,7 @@ extension Config {
         guard leakySlope.isFinite, leakySlope > 0, leakySlope < 1 else {
             throw ConfigError("leaky-slope", "must be in (0, 1), got \(leakySlope)")
         }
-        guard adamBeta2 > 0, adamBeta2 < 1 else { throw ConfigError("adam-beta2", "must be in (0, 1), got \(adamBeta2)") }
+        try optimizer.rule.validate(optimizerSettings, momentum: momentum)
         guard (8...1_000_000).contains(samples) else {
             throw ConfigError("samples", "must be 8…1000000, got \(samples)")
         }

@@ -23,6 +23,11 @@ extension Config {
         do { object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:] } catch {
             throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
         }
+        let entries = entries.map { e in
+            var e = e
+            if let key = aliases[e.key] { e.key = key }
+            return e
+        }
         for e in entries {
             guard CodingKeys(rawValue: e.key) != nil else {
                 throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")

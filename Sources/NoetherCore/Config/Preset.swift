@@ -8,6 +8,8 @@ public struct ScheduledChange: Equatable, Sendable {
     public var learningRate: Double?
     public var momentum: Double?
     public var weightDecay: Double?
+    /// Another optimizer from this step on, with fresh buffers (THEORY.md §13.7).
+    public var optimizer: OptimizerKind?
     /// Symmetry teleports made at this step, in order, after the live parameters (THEORY.md §12).
     public var teleports: [Teleport] = []
     /// Narration (explorer only; the simulation ignores it): a caption that holds from this
@@ -24,8 +26,9 @@ public struct ScheduledChange: Equatable, Sendable {
 
     public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
                 teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil,
-                speed: Int? = nil, fork: Bool = false) {
+                speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil) {
         self.fork = fork
+        self.optimizer = optimizer
         self.step = step
         self.learningRate = learningRate
         self.momentum = momentum
@@ -39,7 +42,7 @@ public struct ScheduledChange: Equatable, Sendable {
     }
 
     /// True when the change touches the live parameters (narration alone does not).
-    public var changesParameters: Bool { learningRate != nil || momentum != nil || weightDecay != nil }
+    public var changesParameters: Bool { learningRate != nil || momentum != nil || weightDecay != nil || optimizer != nil }
 
     /// True when the change moves θ itself (a teleport).
     public var movesParameters: Bool { !teleports.isEmpty }
@@ -50,6 +53,7 @@ public struct ScheduledChange: Equatable, Sendable {
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
         if fork { s += "fork = true\n" }
+        if let optimizer { s += "optimizer = \(TOML.format(.string(optimizer.rawValue)))\n" }
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
@@ -135,7 +139,7 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 extension Preset {
-    static let liveKeys = ["lr", "momentum", "weight-decay"]
+    static let liveKeys = ["lr", "momentum", "weight-decay", "optimizer"]
 
     /// The symmetries a configuration's model will have, known before its data is drawn; the
     /// second value is false when group names depend on a CSV file's width.
@@ -143,7 +147,7 @@ extension Preset {
         let shape = Dataset.shape(c)
         guard let arch = try? Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2,
                                            task: c.resolvedTask, image: Dataset.image(c)) else { return (SymmetrySet(), false) }
-        return (SymmetrySet(arch: arch, optimizer: c.optimizer), shape != nil)
+        return (SymmetrySet(arch: arch, optimizer: c.optimizer, settings: c.optimizerSettings), shape != nil)
     }
 
     /// Reads a preset from TOML text; `file` names it in messages.
@@ -173,7 +177,7 @@ extension Preset {
             throw PresetError(file: file, line: error.line, message: error.message + allowed)
         }
         do { try c.validate() } catch {
-            let line = doc.top.first { $0.key == error.field }?.line
+            let line = doc.top.first { $0.key == error.field || Config.aliases[$0.key] == error.field }?.line
             throw PresetError(file: file, line: line, message: "\(error.field) \(error.message)")
         }
         var schedule: [ScheduledChange] = []
@@ -215,10 +219,14 @@ extension Preset {
                 switch e.key {
                 case "lr": change.learningRate = probe.lr
                 case "momentum": change.momentum = probe.momentum
+                case "optimizer": change.optimizer = probe.optimizer
                 default: change.weightDecay = probe.weightDecay
                 }
                 live = change.applied(to: live)
-                do { try live.validate() } catch {
+                do {
+                    try live.validate()
+                    if let kind = change.optimizer { try kind.rule.validate(c.optimizerSettings, momentum: live.momentum) }
+                } catch {
                     throw PresetError(file: file, line: e.line, message: "\(error.field) \(error.message)")
                 }
             }
@@ -234,7 +242,8 @@ extension Preset {
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
                     momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay,
                     teleports: last.teleports + change.teleports, say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
-                    family: change.family ?? last.family, speed: change.speed ?? last.speed, fork: change.fork || last.fork)
+                    family: change.family ?? last.family, speed: change.speed ?? last.speed, fork: change.fork || last.fork,
+                    optimizer: change.optimizer ?? last.optimizer)
             } else {
                 schedule.append(change)
             }

@@ -100,7 +100,7 @@ public enum ObservationFormat {
         return f
     }
 
-    static func fields(_ s: FamilySummary, _ live: LiveParameters) -> [(String, Double)] {
+    static func fields(_ s: FamilySummary, equilibrium: Double?) -> [(String, Double)] {
         var f: [(String, Double)] = [
             ("count", Double(s.count)), ("collapsed", Double(s.collapsed)), ("dead", Double(s.dead)),
             ("mean", s.mean), ("q10", s.q10), ("q50", s.q50), ("q90", s.q90),
@@ -111,7 +111,7 @@ public enum ObservationFormat {
         if let v = s.effectiveLearningRateMedian { f.append(("effective_lr_median", v)) }
         if let v = s.rmsAngularStep {
             f.append(("rms_angular_step", v))
-            f.append(("rms_angular_step_equilibrium", live.equilibriumAngle))
+            if let equilibrium { f.append(("rms_angular_step_equilibrium", equilibrium)) }
         }
         return f
     }
@@ -134,7 +134,7 @@ public enum ObservationFormat {
             s += ",\"families\":["
             s += o.families.map { f in
                 "{\"family\":\(json(f.family)),\"symmetry\":\"\(f.symmetry.rawValue)\""
-                    + fields(f, o.live).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+                    + fields(f, equilibrium: o.equilibriumAngle).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
             }.joined(separator: ",")
             s += "]"
         }
@@ -159,7 +159,7 @@ public enum ObservationFormat {
         }
         for k in KindSummary.of(o) { r += k.fields.map { ("\(k.kind.rawValue).\($0.0)", csv($0.1)) } }
         if detail != .summary {
-            for f in o.families { r += fields(f, o.live).map { ("\(f.family).\($0.0)", csv($0.1)) } }
+            for f in o.families { r += fields(f, equilibrium: o.equilibriumAngle).map { ("\(f.family).\($0.0)", csv($0.1)) } }
         }
         if detail == .neurons {
             for c in o.charges { r += fields(c).map { ("\(c.group).\($0.0)", csv($0.1)) } }

@@ -89,6 +89,8 @@ public struct Observation: Sendable, Equatable {
     public var layers: [LayerObservation]
     public var charges: [ChargeObservation]
     public var families: [FamilySummary]
+    /// The RMS angle per update a scale group settles at under this optimizer (THEORY.md §13).
+    public var equilibriumAngle: Double? = nil
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -146,7 +148,8 @@ extension Simulator {
         return Observation(
             step: step, loss: loss,
             accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
-            live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [])
+            live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
+            equilibriumAngle: config.equilibrium(live)?.angle)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

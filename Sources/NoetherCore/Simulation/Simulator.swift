@@ -18,10 +18,11 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
 /// Step convention: the state "at step k" holds θ_k (after k updates) and the loss and gradient
 /// of the minibatch that update k+1 will use.
 public final class Simulator {
-    public let config: Config
+    /// The run's configuration; a scheduled change may switch its optimizer.
+    public private(set) var config: Config
     public let arch: Architecture
     public let data: Dataset
-    public let symmetries: SymmetrySet
+    public private(set) var symmetries: SymmetrySet
     public private(set) var live: LiveParameters
     public private(set) var step = 0
     public private(set) var loss = 0.0
@@ -30,13 +31,13 @@ public final class Simulator {
     /// Charges are tracked every step unless switched off (for measuring what tracking costs);
     /// switching it back on restarts every prediction from the current step.
     public var tracksCharges = true {
-        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live) } }
+        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) } }
     }
 
     let theta: UnsafeMutablePointer<Double>
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
-    var optimizer: Optimizer
+    private(set) var optimizer: any UpdateRule
     let tracker: ChargeTracker
     private var rng: Xoshiro256
     private let backprop: Backprop
@@ -61,13 +62,13 @@ public final class Simulator {
         self.data = data
         arch = try Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task,
                                 image: data.imageShape)
-        symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer)
+        symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer, settings: config.optimizerSettings)
         let initial = arch.initialParameters(config, rng: &rng)
         let n = arch.parameterCount
         theta = .allocate(capacity: n); theta.initialize(from: initial, count: n)
         previous = .allocate(capacity: n); previous.initialize(from: initial, count: n)
         grad = .allocate(capacity: n); grad.initialize(repeating: 0, count: n)
-        optimizer = Optimizer(kind: config.optimizer, count: n, beta2: config.adamBeta2)
+        optimizer = config.optimizer.rule.init(count: n, settings: config.optimizerSettings)
         let batch = min(config.batchSize, data.count)
         backprop = Backprop(arch: arch, batch: batch)
         batchX = .allocate(capacity: batch * data.inputDim)
@@ -78,14 +79,14 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
-        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, optimizer: config.optimizer)
+        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n)
         self.rng = rng
         try computeGradient()
-        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
     }
 
     deinit {
-        theta.deallocate(); previous.deallocate(); grad.deallocate(); optimizer.deallocate()
+        theta.deallocate(); previous.deallocate(); grad.deallocate()
         batchX.deallocate(); batchLabels.deallocate(); batchTargets.deallocate()
     }
 
@@ -103,10 +104,21 @@ public final class Simulator {
         while let change = pending.first, change.step <= step {
             pending.removeFirst()
             try set(change.applied(to: live))
+            if let kind = change.optimizer { try switchOptimizer(to: kind) }
             for t in change.teleports { try teleport(t) }
             applied.append(change)
         }
         return applied
+    }
+
+    /// Another optimizer from the next update on, with fresh buffers; the predictions restart
+    /// from the measured charges, since the new rule has its own recursion (THEORY.md §13.7).
+    public func switchOptimizer(to kind: OptimizerKind) throws(ConfigError) {
+        try kind.rule.validate(config.optimizerSettings, momentum: live.momentum)
+        config.optimizer = kind
+        optimizer = kind.rule.init(count: parameterCount, settings: config.optimizerSettings)
+        symmetries.notes = SymmetrySet(arch: arch, optimizer: kind, settings: config.optimizerSettings).notes
+        if tracksCharges { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) }
     }
 
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
@@ -117,8 +129,8 @@ public final class Simulator {
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
         guard tracksCharges else { return previousRate = live.learningRate }
-        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity,
-                        live: live, previousRate: previousRate)
+        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
+                        live: live, recursion: optimizer.recursion(live))
         previousRate = live.learningRate
     }
 
@@ -173,7 +185,7 @@ public final class Simulator {
         theta.update(from: values, count: values.count)
         previous.update(from: values, count: values.count)
         try backpropagate()
-        tracker.start(theta: theta, grad: grad, velocity: optimizer.velocity, live: live)
+        tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
     }
 
     /// Moves θ along a symmetry orbit between two steps (THEORY.md §12): the optimizer's buffers
@@ -184,8 +196,7 @@ public final class Simulator {
         let target = try t.resolve(in: symmetries)
         let before = loss
         let n = parameterCount
-        let isAdam = optimizer.kind == .adam
-        let action = GroupAction(theta: theta, velocity: optimizer.velocity, second: isAdam ? optimizer.second : nil)
+        let action = GroupAction(theta: theta, velocity: optimizer.buffer, second: optimizer.second)
         let groups = target.groups.map { symmetries.groups[$0] }
         switch target.action {
         case .scale:
@@ -223,11 +234,9 @@ public final class Simulator {
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
         guard tracksCharges else { return (before, loss) }
-        // The next update continues the displacement −η_{k−1}v_k (heavy ball); Adam's buffer is no
-        // displacement, and its recursion has no momentum term (THEORY.md §3.5).
-        let rate = isAdam ? 0 : previousRate
-        for i in 0..<n { previous[i] = theta[i] + rate * optimizer.velocity[i] }
-        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.velocity, live: live,
+        // The point whose displacement the next update continues (THEORY.md §12.4, §13).
+        optimizer.restartPoint(theta: theta, into: previous, count: n)
+        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer, live: live,
                         rate: previousRate)
         return (before, loss)
     }

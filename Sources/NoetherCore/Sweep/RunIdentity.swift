@@ -4,17 +4,18 @@
 extension Config {
     /// Every key with its value in schema order, `key = value` per line (unset keys absent).
     /// Numbers print in their shortest round-trip form, so equal configurations give equal text.
-    /// Keys added after the first sweep databases are left out while at their default, so
-    /// every key made before them stays the same.
+    /// Keys added later appear only when set, and renamed keys keep their first name, so the
+    /// keys of earlier runs stay what databases resume by.
     public var canonicalText: String {
         let values = Config.values(self), defaults = Config.values(Config())
         return Config.keys.compactMap { key in
-            if Config.laterKeys.contains(key), values[key] == defaults[key] { return nil }
-            return values[key].map { "\(key) = \(TOML.format($0))\n" }
+            guard let v = values[key], !(Self.laterKeys.contains(key) && v == defaults[key]) else { return nil }
+            return "\(Self.firstNames[key] ?? key) = \(TOML.format(v))\n"
         }.joined()
     }
 
-    static let laterKeys: Set<String> = [CodingKeys.conv, .kernel, .pool].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+    static let laterKeys = Set([CodingKeys.nesterov, .dampening, .conv, .kernel, .pool].map(\.rawValue))
+    static let firstNames = Dictionary(uniqueKeysWithValues: aliases.map { ($1, $0) })
 
     /// 16 hex digits of FNV-1a (64 bits) over `canonicalText`: stable across machines and
     /// versions of Swift, unlike `hashValue`. A sweep of a million runs collides with

@@ -1,13 +1,12 @@
 /// Follows every charge of a run step by step: the measured value, the exact prediction
-/// propagated through (★) from the parameter history (THEORY.md §3.2, with β'_k = βη_k/η_{k−1}
-/// across learning-rate changes, §3.3), the kinetically symmetric reference Q⁽⁰⁾, the forcing
-/// split of §7 and the continuum prediction of §4.
+/// propagated from the parameter history through the optimizer's own recursion (THEORY.md §3.2,
+/// §13: carry b and decay μ, e.g. b = βη_k/η_{k−1} across learning-rate changes, §3.3), the
+/// kinetically symmetric reference Q⁽⁰⁾, the forcing split of §7 and the continuum prediction of §4.
 ///
 /// Every scalar group is one "channel"; a balance group is n² channels, one per entry of its
 /// n × n matrix, so scalar and matrix charges share one recursion loop.
 final class ChargeTracker {
     let symmetries: SymmetrySet
-    let isAdam: Bool
     let scalarCount: Int
     let channelCount: Int
     private(set) var balanceStart: [Int] = []
@@ -31,11 +30,10 @@ final class ChargeTracker {
     private var oscillatorKey: (Double, Double, Double)?
     private var oscillators: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)?
 
-    init(symmetries: SymmetrySet, tensors: [Tensor], parameterCount: Int, optimizer: OptimizerKind) {
+    init(symmetries: SymmetrySet, tensors: [Tensor], parameterCount: Int) {
         self.symmetries = symmetries
         self.parameterCount = parameterCount
         plan = ReductionPlan(groups: symmetries.groups, tensors: tensors)
-        isAdam = optimizer == .adam
         scalarCount = symmetries.groups.count
         var channels = scalarCount
         for b in symmetries.balances {
@@ -92,14 +90,14 @@ final class ChargeTracker {
         return (1 - c * c * c * c) / (2 * c * c * p.learningRate * p.learningRate)
     }
 
-    /// Advance every channel over the update θ_k → θ_{k+1} made with `live`; `previousRate`
-    /// is η_{k−1}. `theta`, `grad` and `velocity` are the state after the update.
+    /// Advance every channel over the update θ_k → θ_{k+1} made with `live`, whose charge
+    /// recursion the optimizer gives. `theta`, `grad` and `velocity` are the state after the update.
     func advance(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
-                 velocity: UnsafePointer<Double>, live: LiveParameters, previousRate: Double) {
+                 velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion) {
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
-        let eta = live.learningRate, lambda = live.weightDecay
-        let beta = isAdam ? 0 : live.momentum
-        let betaEff = beta * eta / previousRate
+        let eta = live.learningRate, lambda = recursion.weightDecay
+        let beta = recursion.momentum
+        let betaEff = recursion.carry, mu = recursion.decay
         let withMomentum = beta > 0
         let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
         let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
@@ -111,7 +109,7 @@ final class ChargeTracker {
         }
         let quadOsc = withMomentum ? oscillators?.quadratic : nil
         let linOsc = withMomentum ? oscillators?.linear : nil
-        let c = 1 - eta * lambda, rho = c * c * c * c
+        let c = 1 - eta * live.weightDecay, rho = c * c * c * c
         let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
         let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
         let gn = gn.pointer, vn = vn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
@@ -122,7 +120,7 @@ final class ChargeTracker {
         for ch in 0..<channelCount {
             let linear = isLinear[ch]
             let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
-            let decay = linear ? eta * lambda : 2 * eta * lambda
+            let decay = linear ? mu : 2 * mu
             let force = linear ? 0 : dn + betaEff * dq[ch]
             let predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
             let refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]

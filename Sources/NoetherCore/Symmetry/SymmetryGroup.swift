@@ -54,7 +54,7 @@ public struct SymmetrySet: Sendable {
     /// Walks the layer sequence: each linear layer (dense or conv) with the normalization and
     /// activation after it, and the next linear layer, which reads its units. A "unit" is a
     /// neuron of a dense layer or a channel of a conv layer.
-    public init(arch: Architecture, optimizer: OptimizerKind = .sgd) {
+    public init(arch: Architecture, optimizer: OptimizerKind = .sgd, settings: OptimizerSettings = Config().optimizerSettings) {
         let layers = arch.layers
         let linear = layers.indices.filter { layers[$0] is any LinearLayer }
         for (n, index) in linear.dropLast().enumerated() {
@@ -129,9 +129,7 @@ public struct SymmetrySet: Sendable {
         if arch.norm != .none, arch.eps > 0 {
             notes.append("normalization eps = \(arch.eps) breaks the scale symmetry; exact identities hold only to about eps/Var(z) (THEORY.md §2.1)")
         }
-        if optimizer == .adam {
-            notes.append("Adam preconditions the gradient, which breaks every charge at first order in the learning rate (THEORY.md §5.5)")
-        }
+        if let note = optimizer.rule.note(settings) { notes.append(note) }
         if groups.isEmpty, balances.isEmpty {
             notes.append("this model has no continuous parameter symmetry: no charges to track")
         }

@@ -7,10 +7,11 @@ struct GapChart: ChartView {
     let summary = "KSB gap Γ/Q₀ per family (cumulative), health verdict"
     func hasContent(_ s: Snapshot) -> Bool { !families(s).isEmpty }
 
-    /// Translation charges have no kinetic breaking under SGD: their gap is identically 0, so they
-    /// are left out, unless the translation family is the one chosen (then its flat zero is the point).
+    /// Translation charges have no kinetic breaking under an optimizer that keeps them exact: their
+    /// gap is identically 0, so they are left out, unless the translation family is the one chosen
+    /// (then its flat zero is the point).
     func families(_ s: Snapshot, chosen: String? = nil) -> [FamilySummary] {
-        s.families.filter { $0.symmetry != .translation || s.config.optimizer == .adam || $0.family == chosen }
+        s.families.filter { $0.symmetry != .translation || !s.config.optimizer.keepsExact(.translation, s.config.optimizerSettings) || $0.family == chosen }
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {

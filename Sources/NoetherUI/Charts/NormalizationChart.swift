@@ -1,7 +1,7 @@
 import NoetherCore
 
 /// Scale-invariant weights under normalization: effective learning rate, RMS angular step and
-/// its equilibrium √(2ηλ/(1+β)), and the RMSProp analogy (THEORY.md §5.3).
+/// the optimizer's own equilibrium angle (THEORY.md §5.3, §13), and the RMSProp analogy.
 struct NormalizationChart: ChartView {
     let id = "normalization"
     let summary = "scale family: η_eff, RMS angle and its equilibrium, RMSProp analogy"
@@ -11,14 +11,15 @@ struct NormalizationChart: ChartView {
         guard let f = c.scaleFamily else { return }
         let k = f.family
         let live = c.snapshot.live
-        let target = live.equilibriumAngle
+        let equilibrium = c.snapshot.config.equilibrium(live)
         let angle = c.points(.family(k, .angle))
         let series = [
             c.series("η_eff", .blue, .line, .family(k, .effectiveLearningRate)).withValue(),
             // The per-step angle scatters with the minibatch: the legend gives its RMS over the last
             // 50 samples, the average the equilibrium law is about (THEORY.md §5.3).
             ChartSeries("RMS angle", .orange, .dashes, angle).withValue(Self.recentRMS(angle.suffix(50).map(\.y))),
-            ChartSeries("√(2ηλ/(1+β)) =", .gray, .dots, target > 0 ? angle.map { ($0.x, target) } : []).withValue(),
+            ChartSeries((equilibrium?.label ?? "") + " =", .gray, .dots,
+                        equilibrium.map { e in e.angle > 0 ? angle.map { ($0.x, e.angle) } : [] } ?? []).withValue(),
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }

@@ -1,0 +1,98 @@
+/// torch.optim.SGD (THEORY.md §13.1): d = g + λθ, buffer b ← βb + (1−τ)d (b = d on the first
+/// step and whenever β = 0), θ ← θ − ηb, or θ ← θ − η(d + βb) with Nesterov.
+final class SGD: UpdateRule {
+    static let name = "sgd"
+    static let title = "SGD"
+    let settings: OptimizerSettings
+    let storage: Buffer
+    var buffer: UnsafeMutablePointer<Double> { storage.pointer }
+    var count: Int { storage.count }
+    private var steps = 0
+    /// η of the last update and of the one before, and the last update's dampening factor 1 − τ.
+    private var rate = 0.0, previousRate = 0.0, damping = 1.0
+
+    init(count: Int, settings: OptimizerSettings) {
+        self.settings = settings
+        storage = Buffer(count)
+    }
+
+    static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
+        try validateDampening(s)
+        if s.nesterov, momentum <= 0 || s.dampening != 0 {
+            throw ConfigError("nesterov", "requires momentum > 0 and dampening 0, got momentum \(momentum), dampening \(s.dampening)")
+        }
+    }
+
+    static func note(_ s: OptimizerSettings) -> String? {
+        s.nesterov ? "Nesterov's look-ahead has an exact charge recursion only with θ·b as a second state (THEORY.md §13.2); the prediction shown is heavy ball's, off at second order in the learning rate" : nil
+    }
+
+    static func exactKinds(_ s: OptimizerSettings) -> Set<SymmetryKind> {
+        s.nesterov ? [] : Set(SymmetryKind.allCases)
+    }
+
+    static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
+        let rate = 2 * live.learningRate * live.weightDecay, beta = live.momentum
+        if s.nesterov { return ((rate * (1 + 2 * beta - 2 * beta * beta * beta) / (1 + beta)).squareRoot(), "√(2ηλ(1+2β−2β³)/(1+β))") }
+        let kept = beta > 0 ? 1 - s.dampening : 1
+        return ((rate * kept / (1 + beta)).squareRoot(), s.dampening > 0 ? "√(2ηλ(1−τ)/(1+β))" : "√(2ηλ/(1+β))")
+    }
+
+    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double {
+        let beta = live.momentum
+        damping = steps == 0 || beta == 0 ? 1 : 1 - settings.dampening
+        steps += 1
+        previousRate = rate
+        rate = live.learningRate
+        let eta = live.learningRate, lambda = live.weightDecay
+        return settings.nesterov
+            ? momentumStep(nesterov: true, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta, damping: damping)
+            : momentumStep(nesterov: false, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta, damping: damping)
+    }
+
+    /// (★) with β' = βη_k/η_{k−1} and μ = (1−τ)ηλ (§13.1). Nesterov's identity needs θ·b as a
+    /// second state (§13.2), so its prediction here is the heavy-ball one.
+    func recursion(_ live: LiveParameters) -> ChargeRecursion {
+        let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
+        return ChargeRecursion(carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
+                               weightDecay: damping * live.weightDecay, isExact: !settings.nesterov)
+    }
+
+    /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k.
+    func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int) {
+        let eta = settings.nesterov ? 0 : rate
+        for i in 0..<count { previous[i] = theta[i] + eta * buffer[i] }
+    }
+}
+
+extension OptimizerKind {
+    public static let sgd = OptimizerKind(SGD.self)
+}
+
+/// τ of the momentum family, as torch.optim.SGD allows it.
+func validateDampening(_ s: OptimizerSettings) throws(ConfigError) {
+    guard s.dampening.isFinite, (0...1).contains(s.dampening) else {
+        throw ConfigError("dampening", "must be in [0, 1], got \(s.dampening)")
+    }
+}
+
+/// One pass of the momentum family: d = g + coupled·θ, b ← βb + damping·d, θ ← shrink·θ − η·step
+/// with step = b, or d + βb with Nesterov. Inlined so each call site's constants fold away.
+@inline(__always)
+func momentumStep(nesterov: Bool, _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>,
+                  _ grad: UnsafePointer<Double>, _ buffer: UnsafeMutablePointer<Double>, _ count: Int,
+                  eta: Double, coupled: Double, shrink: Double, beta: Double, damping: Double) -> Double {
+    var norm2 = 0.0
+    for i in 0..<count {
+        let t = theta[i]
+        previous[i] = t
+        let d = grad[i] + coupled * t
+        let b = beta * buffer[i] + damping * d
+        buffer[i] = b
+        let next = shrink * t - eta * (nesterov ? d + beta * b : b)
+        theta[i] = next
+        norm2 += next * next
+    }
+    return norm2
+}
