@@ -17,5 +17,6 @@ public enum ShippedPresets {
         ("tanh-discrete", PackageResources.tanh_discrete_toml),
         ("theory-overlay", PackageResources.theory_overlay_toml),
         ("translation-momentum", PackageResources.translation_momentum_toml),
+        ("vgg-mini", PackageResources.vgg_mini_toml),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }
