@@ -28,6 +28,10 @@ public enum Glossary {
                       "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6)."),
         GlossaryEntry("fc1.scale", "family name",
                       "Layer, then symmetry: fc1.scale is fc1's neurons; bn1-fc2.rescale couples batch norm 1 (γ, β) to fc2's columns (§2.1)."),
+        GlossaryEntry("conv1.scale", "conv family name",
+                      "A conv layer's channels: one group per filter; cbn1-conv2.rescale couples block 1's γ, β to conv2's slices (§2.1)."),
+        GlossaryEntry("VGG-mini", "model control",
+                      "Conv blocks of 8 and 16 channels (conv, norm, activation, 2×2 pool), average pooling, then dense layers (§2.1)."),
         GlossaryEntry("magnitude", "group magnitude",
                       "Σθ² over the group's weights (Σ|θ| for translation): what residuals and ratios are divided by (§2.2)."),
         // The curves of the charge chart.

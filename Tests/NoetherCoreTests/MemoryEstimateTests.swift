@@ -42,3 +42,29 @@ import Testing
         for p in presets { try p.config.checkMemory(physicalMemory: 4_000_000_000) }
     }
 }
+
+@Suite("Memory estimate of conv nets")
+struct ConvMemoryEstimateTests {
+    /// Wide conv blocks on the largest images an image CSV may declare are refused by the
+    /// estimate, naming the batch, before anything is allocated.
+    @Test func hugeConvActivationsAreRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("noether-conv-\(UUID()).csv").path
+        try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = config {
+            $0.data = .file(path); $0.imageShape = ImageShape(channels: 64, height: 1024, width: 1024)
+            $0.conv = [256, 256]; $0.batchSize = 64
+        }
+        #expect(MemoryEstimate(c).activations > 1 << 40)
+        #expect { try c.checkMemory(physicalMemory: 24 << 30) } throws: { ($0 as? ConfigError)?.field == "batch-size" }
+    }
+
+    /// The conv blocks of vgg-mini fit easily, and add to the estimate.
+    @Test func vggMiniFitsAndCounts() throws {
+        let mlp = config { $0.data = .shapes }
+        var conv = mlp
+        conv.conv = [8, 16]
+        #expect(MemoryEstimate(conv).activations > MemoryEstimate(mlp).activations)
+        try conv.checkMemory(physicalMemory: 1 << 30)
+    }
+}

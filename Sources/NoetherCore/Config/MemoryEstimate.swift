@@ -35,16 +35,32 @@ public struct MemoryEstimate: Equatable, Sendable {
         data = dataBytes + 8 * samples * (inputs + labels + 1)
 
         let widths = Array(repeating: c.width, count: c.depth)
-        let fanIns = [inputs] + widths
+        // Conv blocks feed the dense layers one number per channel (global average pooling).
+        let fanIns = [c.conv.last ?? inputs] + widths
         let fanOuts = widths + [outputs]
-        let count = zip(fanIns, fanOuts).map { ($0 + (c.bias ? 1 : 0)) * $1 }.reduce(0, +)
+        let convFanIns = [Dataset.image(c)?.channels ?? 1] + c.conv.dropLast()
+        let convCount = zip(convFanIns, c.conv).map { ($0 * c.kernel * c.kernel + (c.bias ? 1 : 0)) * $1 }.reduce(0, +)
+        let count = zip(fanIns, fanOuts).map { ($0 + (c.bias ? 1 : 0)) * $1 }.reduce(0, +) + convCount
         parameters = 8 * 6 * count
 
         let batch = c.data.isFile ? c.batchSize : min(c.batchSize, c.samples)
-        activations = 8 * batch * (4 * c.depth * c.width + 3 * c.width + 2 * outputs + inputs)
+        activations = 8 * batch * (4 * c.depth * c.width + 3 * c.width + 2 * outputs + inputs + Self.convActivations(c))
 
         let balance = c.arch == .linear && c.norm == .none ? c.depth * c.width * c.width : 0
         tracker = 8 * 20 * (2 * c.depth * c.width + outputs + balance) + (balance > 0 ? 8 * count : 0)
+    }
+
+    /// Numbers per sample the conv blocks hold: about five maps per block (convolution,
+    /// normalization and its ẑ, activation, pooling) and the unfolded input with its gradient.
+    static func convActivations(_ c: Config) -> Int {
+        guard !c.conv.isEmpty, let image = Dataset.image(c) else { return 0 }
+        var (channels, h, w, total) = (image.channels, image.height, image.width, 0)
+        for out in c.conv {
+            total += 5 * out * h * w + 2 * channels * c.kernel * c.kernel * h * w
+            if c.pool != .none { (h, w) = (h / 2, w / 2) }
+            channels = out
+        }
+        return total
     }
 
     /// The part that is largest, named by the option that controls it most.
