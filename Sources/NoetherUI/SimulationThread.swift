@@ -436,7 +436,10 @@ public final class SimulationThread: Sendable {
         /// Saves the configuration, as it is now, into the user presets folder (listed in the picker).
         mutating func savePreset() {
             var p = preset
-            if let sim { p.config.live = sim.live }
+            if let sim {
+                p.config.live = sim.live
+                p.config.optimizer = sim.config.optimizer  // a story may have switched it
+            }
             p.schedule = []
             let c = p.config
             let norm = c.norm == .none ? "" : (c.norm == .batch ? "bn-" : "ln-")

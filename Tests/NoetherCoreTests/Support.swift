@@ -56,13 +56,14 @@ func worstResiduals(_ c: Config, momentum: Double? = nil) throws -> [SymmetryKin
     return worst
 }
 
-/// RMS of the per-step angle of every live (not collapsed) scale group over steps from+1…to.
-func rmsAngle(_ c: Config, from: Int, to: Int) throws -> Double {
+/// RMS of the per-step angle of every live (not collapsed) scale group over steps from+1…to,
+/// read at every `every`-th step (a sample of the same per-step angles).
+func rmsAngle(_ c: Config, from: Int, to: Int, every: Int = 1) throws -> Double {
     let sim = try Simulator(c)
     var sum = 0.0, count = 0
     for k in 1...to {
         try sim.advance()
-        guard k > from else { continue }
+        guard k > from, k % every == 0 else { continue }
         for ch in sim.observation().charges where ch.symmetry == .scale && !ch.collapsed {
             sum += ch.angularStep! * ch.angularStep!
             count += 1

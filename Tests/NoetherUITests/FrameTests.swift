@@ -181,6 +181,26 @@ struct HealthTests {
         #expect(reason == "Adam")
     }
 
+    /// The verdict asks the optimizer whether it keeps the charges exact: SGDW and dampened SGD
+    /// do, AdamW, Lion and Nesterov (untracked second state) are named.
+    @Test(arguments: [("sgdw", false, 0.0, nil), ("sgd", false, 0.5, nil), ("adamw", false, 0.0, "AdamW"),
+                      ("lion", false, 0.0, "Lion"), ("sgd", true, 0.0, "SGD Nesterov")] as [(String, Bool, Double, String?)])
+    func verdictAsksTheOptimizer(_ name: String, _ nesterov: Bool, _ dampening: Double, _ reason: String?) throws {
+        var c = Config()
+        c.optimizer = OptimizerKind(rawValue: name)!
+        c.nesterov = nesterov
+        c.dampening = dampening
+        c.momentum = 0.9
+        if name == "adamw" || name == "lion" { c.lr = 1e-3 }
+        let v = HealthVerdict.of(try snapshot(c, steps: 20))
+        if let reason {
+            guard case .broken(let r, _) = v else { Issue.record("\(name): \(v)"); return }
+            #expect(r == reason)
+        } else {
+            guard case .exact = v else { Issue.record("\(name): \(v)"); return }
+        }
+    }
+
     @Test func mostNeuronsLostIsDegenerateNotExact() throws {
         var s = try snapshot(Config(), steps: 5)
         for i in s.families.indices where s.families[i].symmetry != .translation {

@@ -161,9 +161,29 @@ struct ScreenFrameTests {
         for entry in PresetLibrary.catalog(folders: []).entries {
             texts += [entry.preset.title, entry.preset.description] + entry.preset.schedule.compactMap(\.say)
         }
+        // The header's optimizer, with every setting that shows there, and each equilibrium label.
+        for c in optimizerVariants() {
+            texts.append(Screen.summary(c))
+            if let e = c.equilibrium(c.live) { texts.append(e.label) }
+        }
         try #require(texts.count > 50)
         let missing = Set(texts.joined().filter { !$0.isASCII && Screen.asciiStandIns[$0] == nil })
         #expect(missing.isEmpty, "no ASCII stand-in for \(missing.sorted())")
+    }
+
+    /// The header names the optimizer with the settings that change its rule, in ASCII too.
+    @Test func headerNamesTheOptimizerAndItsSettings() {
+        var c = Config()
+        c.optimizer = .lion
+        c.beta2 = 0.99
+        #expect(Screen.summary(c).hasSuffix("· Lion β₂ 0.99"))
+        c.optimizer = .sgd
+        c.nesterov = true
+        #expect(Screen.summary(c).hasSuffix("· SGD Nesterov"))
+        c.nesterov = false
+        c.dampening = 0.5
+        #expect(Screen.summary(c).hasSuffix("· SGD τ 0.5"))
+        #expect(String(Screen.summary(c).map { Screen.asciiStandIns[$0] ?? $0 }).hasSuffix(". SGD t 0.5"))
     }
 
     @Test func captionRunsAlongTheBottomAndAMessageNeverCutsAHint() throws {

@@ -1,7 +1,7 @@
 /// The fixed suite behind `noether check`: small configurations that together cover every
-/// symmetry kind, both optimizers, momentum and weight decay on and off, a learning-rate change
+/// symmetry kind, every optimizer, momentum and weight decay on and off, a learning-rate change
 /// and each normalization. Where the theory says the charges are exact, the worst residual
-/// must stay under the tolerance; where something breaks the symmetry (Adam, eps), the suite
+/// must stay under the tolerance; where something breaks the symmetry (Adam, AdamW, Lion, eps), the suite
 /// checks that the breaking is seen.
 public struct CheckCase: Sendable {
     public var name: String
@@ -43,6 +43,14 @@ public enum CheckSuite {
                 $0.bias = false; $0.lr = 0.05; $0.momentum = 0; $0.weightDecay = 1e-3 }, schedule: []),
             CheckCase(name: "linear balance momentum", config: c { $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
                 $0.lr = 0.02; $0.momentum = 0.9; $0.weightDecay = 0 }, schedule: []),
+            CheckCase(name: "bn-relu sgd dampening", config: c { $0.momentum = 0.9; $0.dampening = 0.3; $0.weightDecay = 5e-3 },
+                      schedule: [ScheduledChange(step: 150, learningRate: 0.05)]),
+            CheckCase(name: "ln-relu sgdw", config: c { $0.optimizer = .sgdw; $0.norm = .layer; $0.depth = 1; $0.momentum = 0.9
+                $0.weightDecay = 5e-2 }, schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.5)]),
+            CheckCase(name: "bn-relu adamw", config: c { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1 }, schedule: [],
+                      brokenBy: "AdamW"),
+            CheckCase(name: "bn-relu lion", config: c { $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1 }, schedule: [],
+                      brokenBy: "Lion"),
             CheckCase(name: "bn-relu adam", config: c { $0.optimizer = .adam; $0.lr = 1e-2; $0.weightDecay = 0 }, schedule: [],
                       brokenBy: "Adam"),
             CheckCase(name: "bn-relu eps=1e-3", config: c { $0.eps = 1e-3; $0.momentum = 0; $0.weightDecay = 0 }, schedule: [],

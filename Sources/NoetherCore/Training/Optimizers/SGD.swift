@@ -56,7 +56,7 @@ final class SGD: UpdateRule {
     func recursion(_ live: LiveParameters) -> ChargeRecursion {
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
         return ChargeRecursion(carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
-                               weightDecay: damping * live.weightDecay, isExact: !settings.nesterov)
+                               weightDecay: damping * live.weightDecay)
     }
 
     /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k.

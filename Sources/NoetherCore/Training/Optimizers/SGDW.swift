@@ -48,7 +48,7 @@ final class SGDW: UpdateRule {
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
         let decay = shrinkage - carry * previousShrinkage
         return ChargeRecursion(carry: carry * (1 - previousShrinkage), decay: decay, momentum: live.momentum,
-                               weightDecay: live.weightDecay * (1 - live.momentum), isExact: true)
+                               weightDecay: live.weightDecay * (1 - live.momentum))
     }
 
     /// θ_k = (1 − a)θ_{k−1} − η_{k−1}b_k, solved for θ_{k−1}.

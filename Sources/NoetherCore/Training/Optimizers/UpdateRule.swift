@@ -50,15 +50,12 @@ public struct ChargeRecursion: Equatable, Sendable {
     /// The continuum oscillator's momentum and weight decay (THEORY.md §4.3).
     public var momentum: Double
     public var weightDecay: Double
-    /// False when the rule has no exact recursion: this is then its first-order prediction and the
-    /// residual measures the breaking (THEORY.md §5.5).
-    public var isExact: Bool
 
     /// The SGD identity of §3.1 without momentum, kept as the first-order prediction of the rules
-    /// that precondition or take signs.
+    /// that precondition or take signs; the residual then measures the breaking (THEORY.md §5.5).
     static func firstOrder(_ live: LiveParameters) -> ChargeRecursion {
         ChargeRecursion(carry: 0, decay: live.learningRate * live.weightDecay, momentum: 0,
-                        weightDecay: live.weightDecay, isExact: false)
+                        weightDecay: live.weightDecay)
     }
 }
 
