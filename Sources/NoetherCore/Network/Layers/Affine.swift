@@ -31,24 +31,39 @@ struct Affine: Sendable {
     /// dγ and dβ into the gradient; dẑ = dy·γ into `dzhat` when given.
     func backward(_ zhat: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ dzhat: UnsafeMutablePointer<Double>?,
                   _ p: Pass) {
+        parameterGradient(zhat, dy, p)
+        guard let dzhat else { return }
+        let gamma = p.theta + self.gamma
+        switch shape {
+        case .vector(let n):
+            for r in 0..<p.batch {
+                let d = dy + r * n, out = dzhat + r * n
+                for j in 0..<n { out[j] = d[j] * gamma[j] }
+            }
+        case .map(let c, _, _):
+            let run = p.batch * shape.spatial
+            for u in 0..<c {
+                let d = dy + u * run, out = dzhat + u * run, g = gamma[u]
+                for i in 0..<run { out[i] = d[i] * g }
+            }
+        }
+    }
+
+    /// dγ = Σ dy·ẑ and dβ = Σ dy per unit, into the gradient.
+    func parameterGradient(_ zhat: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ p: Pass) {
         guard let grad = p.grad else { return }
-        let gamma = p.theta + self.gamma, dGamma = grad + self.gamma, dBeta = grad + beta
+        let dGamma = grad + gamma, dBeta = grad + beta
         switch shape {
         case .vector(let n):
             for j in 0..<n { dGamma[j] = 0; dBeta[j] = 0 }
             for r in 0..<p.batch {
                 let d = dy + r * n, z = zhat + r * n
                 for j in 0..<n { dGamma[j] += d[j] * z[j]; dBeta[j] += d[j] }
-                if let dzhat { let out = dzhat + r * n; for j in 0..<n { out[j] = d[j] * gamma[j] } }
             }
         case .map(let c, _, _):
             let run = p.batch * shape.spatial
             for u in 0..<c {
-                let d = dy + u * run, z = zhat + u * run, g = gamma[u]
-                var sg = 0.0, sb = 0.0
-                for i in 0..<run { sg += d[i] * z[i]; sb += d[i] }
-                dGamma[u] = sg; dBeta[u] = sb
-                if let dzhat { let out = dzhat + u * run; for i in 0..<run { out[i] = d[i] * g } }
+                (dGamma[u], dBeta[u]) = Reduce.dotAndSum(dy + u * run, zhat + u * run, run)
             }
         }
     }

@@ -10,7 +10,7 @@ struct BatchNorm: Normalizing {
     var input: FeatureShape { shape }
     var output: FeatureShape { shape }
 
-    /// ẑ, then per unit: 1/σ, and two sums for backward.
+    /// ẑ, then per unit: 1/σ, the mean and the variance.
     func scratchCount(batch: Int) -> Int { batch * shape.size + 3 * shape.units }
 
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
@@ -34,51 +34,47 @@ struct BatchNorm: Normalizing {
                 let row = x + r * n, out = zhat + r * n
                 for j in 0..<n { out[j] = (row[j] - mean[j]) * inv[j] }
             }
+            affine.forward(zhat, y, p)
         case .map:
+            // ẑ and y in one pass: these maps are the largest in a conv net.
             let run = p.batch * shape.spatial, scale = 1 / Double(run)
+            let gamma = p.theta + affine.gamma, beta = p.theta + affine.beta
             for u in 0..<units {
-                let row = x + u * run, out = zhat + u * run
-                var m = 0.0
-                for i in 0..<run { m += row[i] }
-                m *= scale
-                var v = 0.0
-                for i in 0..<run { let d = row[i] - m; v += d * d }
-                let s = inverseDeviation(v * scale, eps: eps)
+                let row = x + u * run, z = zhat + u * run, out = y + u * run
+                let m = Reduce.sum(row, run) * scale
+                let s = inverseDeviation(Reduce.squaredDeviation(row, run, from: m) * scale, eps: eps)
                 inv[u] = s
-                for i in 0..<run { out[i] = (row[i] - m) * s }
+                let g = gamma[u], b = beta[u]
+                for i in 0..<run { let v = (row[i] - m) * s; z[i] = v; out[i] = g * v + b }
             }
         }
-        affine.forward(zhat, y, p)
     }
 
-    /// dx = (1/σ)/N · (N·dẑ − Σdẑ − ẑ·Σ(dẑ·ẑ)) per unit, N the numbers it was normalized over.
+    /// dx = (1/σ)/N · (N·dẑ − Σdẑ − ẑ·Σ(dẑ·ẑ)) per unit, N the numbers it was normalized over,
+    /// with dẑ = γ·dy: the two sums are γ·dβ and γ·dγ, so dx takes one pass after the affine's.
     func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
                   _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+        guard let grad = p.grad else { return }
         let zhat = scratch, inv = scratch + p.batch * shape.size
-        let units = shape.units, sum = inv + units, dot = inv + 2 * units
-        affine.backward(zhat, dy, dx, p)
+        let gamma = p.theta + affine.gamma, dGamma = grad + affine.gamma, dBeta = grad + affine.beta
+        affine.parameterGradient(zhat, dy, p)
         guard let dx else { return }
         switch shape {
         case .vector(let n):
             let count = Double(p.batch)
-            sum.update(repeating: 0, count: n)
-            dot.update(repeating: 0, count: n)
             for r in 0..<p.batch {
-                let d = dx + r * n, z = zhat + r * n
-                for j in 0..<n { sum[j] += d[j]; dot[j] += d[j] * z[j] }
-            }
-            for r in 0..<p.batch {
-                let d = dx + r * n, z = zhat + r * n
-                for j in 0..<n { d[j] = inv[j] / count * (count * d[j] - sum[j] - z[j] * dot[j]) }
+                let d = dy + r * n, z = zhat + r * n, out = dx + r * n
+                for j in 0..<n {
+                    let g = gamma[j]
+                    out[j] = inv[j] / count * (count * (d[j] * g) - g * dBeta[j] - z[j] * (g * dGamma[j]))
+                }
             }
         case .map:
             let run = p.batch * shape.spatial, count = Double(run)
-            for u in 0..<units {
-                let d = dx + u * run, z = zhat + u * run
-                var s = 0.0, t = 0.0
-                for i in 0..<run { s += d[i]; t += d[i] * z[i] }
-                let k = inv[u] / count
-                for i in 0..<run { d[i] = k * (count * d[i] - s - z[i] * t) }
+            for u in 0..<shape.units {
+                let d = dy + u * run, z = zhat + u * run, out = dx + u * run
+                let g = gamma[u], s = g * dBeta[u], t = g * dGamma[u], k = inv[u] / count
+                for i in 0..<run { out[i] = k * (count * (d[i] * g) - s - z[i] * t) }
             }
         }
     }

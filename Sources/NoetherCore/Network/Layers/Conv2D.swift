@@ -24,19 +24,25 @@ struct Conv2D: LinearLayer {
         }
     }
 
-    /// The unfolded input and, in backward, its gradient: fanIn × (batch·H·W) each.
-    func scratchCount(batch: Int) -> Int { 2 * fanIn * batch * height * width }
+    /// The unfolded input, and in backward the unfolded ∂L/∂y (outChannels·k·k × batch·H·W)
+    /// and the flipped weight that turns it into ∂L/∂x.
+    func scratchCount(batch: Int) -> Int {
+        let columns = batch * height * width, flipped = outChannels * kernel * kernel
+        return (fanIn + flipped) * columns + inChannels * flipped
+    }
 
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         let columns = p.batch * height * width
-        unfold(x, into: scratch, batch: p.batch)
+        unfold(x, channels: inChannels, into: scratch, batch: p.batch)
         BLAS.gemm(transA: false, transB: false, m: outChannels, n: columns, k: fanIn,
                   p.theta + weight, lda: fanIn, scratch, ldb: columns, y, ldc: columns)
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
-    /// dW = dy·colsᵀ, db = Σ dy, dx = fold(Wᵀ·dy).
+    /// dW = dy·colsᵀ, db = Σ dy, and dx as the convolution of dy with the flipped kernel (the
+    /// adjoint of a "same" convolution): its unfolded input has outChannels rows per offset
+    /// instead of the fanIn rows Wᵀ·dy would write and fold back, and no scattered additions.
     func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
                   _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         guard let grad = p.grad else { return }
@@ -45,49 +51,44 @@ struct Conv2D: LinearLayer {
                   dy, lda: columns, scratch, ldb: columns, grad + weight, ldc: fanIn)
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
-        let dCols = scratch + fanIn * columns
-        BLAS.gemm(transA: true, transB: false, m: fanIn, n: columns, k: outChannels,
-                  p.theta + weight, lda: fanIn, dy, ldb: columns, dCols, ldc: columns)
-        fold(dCols, into: dx, batch: p.batch)
-    }
-
-    /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image.
-    private func unfold(_ x: UnsafePointer<Double>, into cols: UnsafeMutablePointer<Double>, batch: Int) {
-        visit(batch: batch) { col, source, count in
-            if let source { (cols + col).update(from: x + source, count: count) } else {
-                (cols + col).update(repeating: 0, count: count)
+        let area = kernel * kernel, rows = outChannels * area
+        let dyCols = scratch + fanIn * columns, flipped = dyCols + rows * columns
+        // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
+        let w = p.theta + weight
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let from = w + (o * inChannels + c) * area, to = flipped + c * rows + o * area
+                for t in 0..<area { to[t] = from[area - 1 - t] }
             }
         }
+        unfold(dy, channels: outChannels, into: dyCols, batch: p.batch)
+        BLAS.gemm(transA: false, transB: false, m: inChannels, n: columns, k: rows,
+                  flipped, lda: rows, dyCols, ldb: columns, dx, ldc: columns)
     }
 
-    /// The adjoint of `unfold`: every column entry added back onto the input position it came from.
-    private func fold(_ cols: UnsafePointer<Double>, into dx: UnsafeMutablePointer<Double>, batch: Int) {
-        dx.update(repeating: 0, count: inChannels * batch * height * width)
-        visit(batch: batch) { col, source, count in
-            guard let source else { return }
-            let from = cols + col, to = dx + source
-            for i in 0..<count { to[i] += from[i] }
-        }
-    }
-
-    /// Walks the unfolded matrix in contiguous runs: `body(column offset, input offset or nil
-    /// for zero padding, length)`.
-    private func visit(batch: Int, _ body: (Int, Int?, Int) -> Void) {
-        let pad = kernel / 2, area = height * width, columns = batch * area
-        for c in 0..<inChannels {
+    /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image;
+    /// each row of an image is one short run, written in place (no call per run).
+    private func unfold(_ x: UnsafePointer<Double>, channels: Int, into cols: UnsafeMutablePointer<Double>, batch: Int) {
+        let pad = kernel / 2, area = height * width
+        var out = cols
+        for c in 0..<channels {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
-                    let r = (c * kernel + ky) * kernel + kx
                     let shift = kx - pad
-                    let lo = max(0, -shift), hi = min(width, width - shift)
+                    let lo = max(0, -shift), hi = max(lo, min(width, width - shift))
                     for b in 0..<batch {
+                        let image = x + (c * batch + b) * area
                         for i in 0..<height {
-                            let col = r * columns + b * area + i * width
                             let iy = i + ky - pad
-                            guard iy >= 0, iy < height, lo < hi else { body(col, nil, width); continue }
-                            if lo > 0 { body(col, nil, lo) }
-                            body(col + lo, (c * batch + b) * area + iy * width + lo + shift, hi - lo)
-                            if hi < width { body(col + hi, nil, width - hi) }
+                            if iy < 0 || iy >= height {
+                                for j in 0..<width { out[j] = 0 }
+                            } else {
+                                let src = image + iy * width
+                                for j in 0..<lo { out[j] = 0 }
+                                for j in lo..<hi { out[j] = src[j + shift] }
+                                for j in hi..<width { out[j] = 0 }
+                            }
+                            out += width
                         }
                     }
                 }

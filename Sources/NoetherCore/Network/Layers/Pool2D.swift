@@ -11,51 +11,63 @@ struct Pool2D: Layer {
     var input: FeatureShape { .map(channels: channels, height: height, width: width) }
     var output: FeatureShape { .map(channels: channels, height: height / 2, width: width / 2) }
 
-    /// Max pooling remembers which input won each window.
-    func scratchCount(batch: Int) -> Int { kind == .max ? batch * output.size : 0 }
-
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         let oh = height / 2, ow = width / 2
         for plane in 0..<(channels * p.batch) {
             let src = x + plane * height * width, dst = y + plane * oh * ow
             for i in 0..<oh {
+                let top = src + 2 * i * width, bottom = top + width, out = dst + i * ow
                 for j in 0..<ow {
-                    let at = 2 * i * width + 2 * j
+                    let a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1]
                     if kind == .max {
-                        // The first of equal maxima wins, as in PyTorch.
-                        var best = at
-                        if src[at + 1] > src[best] { best = at + 1 }
-                        if src[at + width] > src[best] { best = at + width }
-                        if src[at + width + 1] > src[best] { best = at + width + 1 }
-                        dst[i * ow + j] = src[best]
-                        scratch[plane * oh * ow + i * ow + j] = Double(best)
+                        // Only a strictly larger value replaces the best so far, as in PyTorch.
+                        var m = a
+                        if b > m { m = b }
+                        if c > m { m = c }
+                        if d > m { m = d }
+                        out[j] = m
                     } else {
-                        dst[i * ow + j] = 0.25 * (src[at] + src[at + 1] + src[at + width] + src[at + width + 1])
+                        out[j] = 0.25 * (a + b + c + d)
                     }
                 }
             }
         }
     }
 
+    /// Every input position is written once, so dx needs no clearing. Max pooling finds each
+    /// window's winner again as the first input equal to its output (the one forward kept).
     func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
                   _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         guard let dx else { return }
         let oh = height / 2, ow = width / 2
-        dx.update(repeating: 0, count: p.batch * input.size)
         for plane in 0..<(channels * p.batch) {
-            let to = dx + plane * height * width, from = dy + plane * oh * ow
+            let src = x + plane * height * width, to = dx + plane * height * width
+            let from = dy + plane * oh * ow, won = y + plane * oh * ow
             for i in 0..<oh {
+                let at = 2 * i * width
                 for j in 0..<ow {
-                    let d = from[i * ow + j]
+                    let d = from[i * ow + j], k = at + 2 * j
                     if kind == .max {
-                        to[Int(scratch[plane * oh * ow + i * ow + j])] += d
+                        let m = won[i * ow + j]
+                        let w0 = src[k] == m, w1 = !w0 && src[k + 1] == m
+                        let w2 = !w0 && !w1 && src[k + width] == m
+                        // A NaN window matches nowhere; forward then kept its first entry.
+                        let w3 = !w0 && !w1 && !w2 && src[k + width + 1] == m
+                        let first = w0 || !(w1 || w2 || w3)
+                        to[k] = first ? d : 0
+                        to[k + 1] = w1 ? d : 0
+                        to[k + width] = w2 ? d : 0
+                        to[k + width + 1] = w3 ? d : 0
                     } else {
-                        let at = 2 * i * width + 2 * j, q = 0.25 * d
-                        to[at] += q; to[at + 1] += q; to[at + width] += q; to[at + width + 1] += q
+                        let q = 0.25 * d
+                        to[k] = q; to[k + 1] = q; to[k + width] = q; to[k + width + 1] = q
                     }
                 }
             }
+            // Odd last row or column: no window reads them.
+            if height % 2 == 1 { (to + (height - 1) * width).update(repeating: 0, count: width) }
+            if width % 2 == 1 { for r in 0..<(2 * oh) { to[r * width + width - 1] = 0 } }
         }
     }
 }
