@@ -51,7 +51,7 @@ public struct Architecture: Sendable {
                 c = channels
                 if config.pool != .none {
                     guard h >= 2, w >= 2 else {
-                        throw ConfigError("conv", "\(config.conv.count) blocks with 2×2 pooling shrink \(image.height)×\(image.width) images below 1×1 at block \(i); use fewer blocks, larger images or --pool none")
+                        throw ConfigError("conv", "\(config.conv.count) block\(config.conv.count == 1 ? "" : "s") with 2×2 pooling shrink \(image.height)×\(image.width) images below 1×1 at block \(i); use fewer blocks, larger images or --pool none")
                     }
                     layers.append(Pool2D(kind: config.pool == .max ? .max : .avg, channels: c, height: h, width: w))
                     (h, w) = (h / 2, w / 2)
