@@ -61,13 +61,18 @@ struct BatchNorm: Normalizing {
         guard let dx else { return }
         switch shape {
         case .vector(let n):
-            let count = Double(p.batch)
+            // Row by row, with dẑ and its sums accumulated in PyTorch's order: the MLP paths
+            // amplify rounding enough that a reassociated sum shows at 1e-12 against PyTorch.
+            let count = Double(p.batch), sum = inv + n, dot = inv + 2 * n
+            sum.update(repeating: 0, count: n)
+            dot.update(repeating: 0, count: n)
             for r in 0..<p.batch {
                 let d = dy + r * n, z = zhat + r * n, out = dx + r * n
-                for j in 0..<n {
-                    let g = gamma[j]
-                    out[j] = inv[j] / count * (count * (d[j] * g) - g * dBeta[j] - z[j] * (g * dGamma[j]))
-                }
+                for j in 0..<n { let v = d[j] * gamma[j]; out[j] = v; sum[j] += v; dot[j] += v * z[j] }
+            }
+            for r in 0..<p.batch {
+                let d = dx + r * n, z = zhat + r * n
+                for j in 0..<n { d[j] = inv[j] / count * (count * d[j] - sum[j] - z[j] * dot[j]) }
             }
         case .map:
             let run = p.batch * shape.spatial, count = Double(run)
