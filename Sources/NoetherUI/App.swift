@@ -281,7 +281,7 @@ public struct AppState: Sendable {
         case .arch: config.arch = Ladder.cycle(Activation.allCases, after: config.arch, by: up ? 1 : -1)
         case .norm: config.norm = Ladder.cycle(Normalization.allCases, after: config.norm, by: up ? 1 : -1)
         case .width: config.width = Ladder.step(Ladder.width, from: config.width, up: up)
-        case .model: config = ModelFamily.cycle(config, up: up)
+        case .model: config = ModelFamily.toggled(config)
         // A conv net may drop its dense hidden layers; an MLP keeps one.
         case .depth: config.depth = min(max(config.depth + (up ? 1 : -1), config.conv.isEmpty ? 1 : 0), 8)
         case .data:

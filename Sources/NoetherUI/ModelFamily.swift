@@ -12,9 +12,10 @@ enum ModelFamily {
         return c.conv == vggMini ? "VGG-mini" : "conv " + c.conv.map(String.init).joined(separator: ",")
     }
 
-    /// The other family: a conv net becomes an MLP on the same data; an MLP becomes VGG-mini,
-    /// on the built-in shapes unless its data are images already.
-    static func cycle(_ c: Config, up: Bool) -> Config {
+    /// The other family (there are two, so either arrow key toggles): a conv net becomes an MLP
+    /// on the same data; an MLP becomes VGG-mini, on the built-in shapes unless its data are
+    /// images already.
+    static func toggled(_ c: Config) -> Config {
         var c = c
         if c.conv.isEmpty {
             c.conv = vggMini

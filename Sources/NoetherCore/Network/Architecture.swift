@@ -16,11 +16,6 @@ public struct Architecture: Sendable {
     private(set) var layers: [any Layer] = []
     let head: any LossHead
 
-    /// Hidden dense layers.
-    public private(set) var depth = 0
-    /// Channels of each conv block.
-    public let convChannels: [Int]
-
     /// The layers with weights, in order: what init and symmetry discovery walk.
     var linearLayers: [any LinearLayer] { layers.compactMap { $0 as? any LinearLayer } }
 
@@ -31,7 +26,6 @@ public struct Architecture: Sendable {
         self.inputDim = inputDim
         self.outputDim = outputDim
         self.task = task
-        convChannels = config.conv
         head = task == .classification ? SoftmaxCrossEntropy() : MeanSquaredError() as any LossHead
         var shape = FeatureShape.vector(inputDim)
         if !config.conv.isEmpty {
@@ -66,7 +60,6 @@ public struct Architecture: Sendable {
             shape = dense.output
             addNormalizationAndActivation(config, block: l, conv: false, shape)
         }
-        depth = config.depth
         layers.append(denseLayer("fc\(config.depth + 1)", inputs: shape.size, outputs: outputDim, bias: config.bias))
     }
 

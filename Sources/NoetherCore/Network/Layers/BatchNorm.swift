@@ -10,7 +10,7 @@ struct BatchNorm: Normalizing {
     var input: FeatureShape { shape }
     var output: FeatureShape { shape }
 
-    /// ẑ, then per unit: 1/σ, the mean and the variance.
+    /// ẑ, then per unit: 1/σ, the mean and the variance (the last two hold dense backward's sums).
     func scratchCount(batch: Int) -> Int { batch * shape.size + 3 * shape.units }
 
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
