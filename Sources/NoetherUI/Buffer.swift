@@ -124,6 +124,11 @@ public struct Rect: Equatable, Sendable {
     /// Draws a box border with a title in the top edge and an optional status right-aligned
     /// after it; a title too long for the border ends in an ellipsis, the status stays whole.
     func frame(_ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil) {
+        frame(&b, titles: [title], focused: focused, glyphs: glyphs, status: status)
+    }
+
+    /// As `frame(title:)`, with titles longest first: the first that fits whole is drawn.
+    func frame(_ b: inout Buffer, titles: [String], focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil) {
         guard width >= 2, height >= 2 else { return }
         let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
@@ -148,6 +153,7 @@ public struct Rect: Equatable, Sendable {
                 room -= text.count + 1
             }
         }
+        let title = titles.first { $0.count + 2 <= room } ?? titles.last ?? ""
         b.putClipped(" \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: room, glyphs: glyphs)
     }
 
