@@ -62,6 +62,8 @@ public struct Chart: Sendable {
     public var guides: [(slope: Double, series: ChartSeries)] = []
     /// How the y-range is chosen (linear axes only).
     public var yAxis = YAxisMode.honest
+    /// The status gives way to the title's drift on a narrow border (a residual; never a verdict).
+    public var statusOptional = false
     /// A shorter title for a narrow border, instead of cutting the long one.
     public var shortTitle: String?
 
@@ -84,8 +86,13 @@ public struct Chart: Sendable {
     func titles(drift: String? = nil) -> [String] {
         let mode = logY ? "" : yAxis.titleSuffix
         let tail = (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "")
-        var out = [title + mode + (drift.map { " · " + $0 } ?? "") + tail, title + mode + tail]
-        if let shortTitle { out += [shortTitle + mode + tail, shortTitle + mode] }
+        let short = logY ? "" : yAxis.shortSuffix
+        var out = drift.map { d in
+            [title + mode + " · drift " + d + tail, title + mode + " Δ" + d + tail] + (shortTitle.map { [$0 + " Δ" + d] } ?? [])
+        } ?? []
+        out += [title + mode + tail, title + short + tail]
+        if let shortTitle { out += [shortTitle + mode + tail, shortTitle + short + tail, shortTitle + short] }
+        out.append((shortTitle ?? title) + (logY ? "" : yAxis.tinySuffix))
         return out
     }
 
@@ -97,7 +104,7 @@ public struct Chart: Sendable {
         let size = max(abs(ymin), abs(ymax))
         guard size > 0, ymax - ymin < 0.1 * size else { return nil }
         let change = (last - first) / abs(first) * 100
-        return "drift " + (change >= 0 ? "+" : "") + NumberFormat.compact(change) + " %"
+        return (change >= 0 ? "+" : "") + NumberFormat.compact(change) + "%"
     }
 
     public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, expanded: Bool = false, glyphs: Glyphs) {
@@ -140,7 +147,9 @@ public struct Chart: Sendable {
             b.put("no data yet", x: plot.x + 1, y: plot.y + plot.height / 2, Style(.gray))
             return
         }
-        rect.frame(&b, titles: titles(drift: drift(ymin, ymax)), focused: focused, glyphs: glyphs, status: status)
+        let drift = drift(ymin, ymax)
+        rect.frame(&b, titles: titles(drift: drift), focused: focused, glyphs: glyphs, status: status,
+                   statusYields: statusOptional && drift != nil ? (shortTitle == nil ? 2 : 3) : 0)
         let xs = all.map(\.x)
         let x0 = logX ? (xs.min() ?? 0) : xMin
         let x1 = logX ? max(xs.max() ?? 1, x0 + 1e-9) : max(xMax, xs.max() ?? 0, xMin + 1)
@@ -229,7 +238,7 @@ public struct Chart: Sendable {
         let perCellX = canvas.dotsX / max(canvas.cols, 1), perCellY = canvas.dotsY / max(canvas.rows, 1)
         var taken: [Int: [Range<Int>]] = [:]
         for (s, dots) in labelled {
-            let text = s.directLabel
+            let text = Self.abbreviated(s.directLabel, to: max(10, plot.width / 3))
             guard text.count + 1 < plot.width else { continue }
             let end = dots.last!
             let cx = plot.x + end.0 / perCellX, cy = plot.y + min(max(end.1 / perCellY, 0), plot.height - 1)
@@ -271,7 +280,7 @@ public struct Chart: Sendable {
             return (mark + " " + s.name + value, Style(s.color, dim: s.ghost))
         }
         let end = inner.x + inner.width
-        let maxRows = inner.height >= 8 ? 2 : 1
+        let maxRows = inner.height >= 10 ? 3 : inner.height >= 8 ? 2 : 1
         var row = 0, x = inner.x
         for (text, color) in entries {
             if x > inner.x, x + text.count > end { row += 1; x = inner.x }
@@ -326,6 +335,24 @@ public struct Chart: Sendable {
             let next = i + 1 < marks.count ? marks[i + 1].0 : end
             if expanded { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs) }
         }
+    }
+
+    /// A label shortened for a small plot: symmetry names abbreviated (fc1-fc2.balance → fc1-2.bal),
+    /// then cut with an ellipsis.
+    static func abbreviated(_ label: String, to width: Int) -> String {
+        guard label.count > width else { return label }
+        var s = label
+        for (long, short) in [(".balance", ".bal"), (".rescale", ".resc"), (".scale", ".sc"), (".translation", ".tr")] {
+            s = s.replacingOccurrences(of: long, with: short)
+        }
+        // "fc1-fc2" → "fc1-2": the second layer's prefix repeats the first's.
+        if let r = s.range(of: #"([a-z]+)(\d+)-\1(\d+)"#, options: .regularExpression) {
+            let pair = String(s[r])
+            let parts = pair.split(separator: "-")
+            let prefix = parts[0].prefix { !$0.isNumber }
+            s.replaceSubrange(r, with: parts[0] + "-" + parts[1].dropFirst(prefix.count))
+        }
+        return s.count <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
     }
 
     /// Debiased exponential moving average (as TensorBoard's smoothing).

@@ -22,6 +22,26 @@ public enum YAxisMode: String, CaseIterable, Sendable {
         }
     }
 
+    /// The same for a narrow border.
+    public var shortSuffix: String {
+        switch self {
+        case .honest: ""
+        case .fromZero: " [from 0]"
+        case .relative: " [% chg]"
+        case .zoom: " [zoom]"
+        }
+    }
+
+    /// The least a border can say.
+    public var tinySuffix: String {
+        switch self {
+        case .honest: ""
+        case .fromZero: " [0]"
+        case .relative: " [%]"
+        case .zoom: " [z]"
+        }
+    }
+
     /// The smallest span the honest range allows, relative to the size of the values.
     public static let floor = 0.01
 }
