@@ -158,7 +158,7 @@ public struct Rect: Equatable, Sendable {
             return (forms.isEmpty || i < statusYields) && t.count + 2 <= room ? (t, nil) : nil
         }.first
         let (title, statusText): (String, String?) = fitting
-            ?? (titles.last ?? "", forms.last.flatMap { $0.count + 8 <= room ? $0 : nil })
+            ?? (titles.last ?? "", forms.first { $0.count + 8 <= room })
         var titleRoom = room
         if let statusText, let status {
             b.put(statusText, x: x + width - 2 - statusText.count, y: y, Style(status.color, bold: true))
