@@ -61,7 +61,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("c")], action: .nextFamily, help: "next charge family on the charge chart"),
         KeyBinding(keys: [.char("l")], action: .toggleLogY, help: "log y axis on the focused chart"),
         KeyBinding(keys: [.char("y")], action: .cycleYAxis,
-                   help: "y axis of the focused chart: honest range / from zero / % change from start / full zoom"),
+                   help: "y axis of the focused chart: honest / from 0 / % change / zoom"),
         KeyBinding(keys: [.char("s")], action: .toggleSmoothing, help: "smoothing (raw line dimmed beneath)"),
         KeyBinding(keys: [.char("t")], action: .toggleTimeAxis, help: "time axis: steps / t = Σ η (the theory's time)"),
         KeyBinding(keys: [.char("h")], action: .toggleHeatmapValue, help: "heatmap: charge / gap ratio Γ/Q₀"),
