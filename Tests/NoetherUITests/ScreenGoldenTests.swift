@@ -81,6 +81,31 @@ struct ScreenGoldenTests {
         #expect(info.lines.contains { $0.contains("│ A batch-norm MLP on blobs") } && info.lines.contains { $0.contains("│ rounding.") })
     }
 
+    /// Two spirals under layer norm after 200 steps: the data panel fits at 100×30 beside the
+    /// others when focused, and expands with enter; classes by mark, regions by shade.
+    @Test func dataPanelShowsPointsOverDecisionRegions() throws {
+        var c = Config()
+        c.data = .spirals
+        c.classes = 2
+        c.norm = .layer
+        c.samples = 256
+        var s = try ScreenFrameTests.run(c, steps: 200)
+        let sim = try Simulator(c)
+        for _ in 0..<200 { try sim.advance() }
+        s.decision = sim.decisionMap()
+        var state = AppState()
+        state.focus = "data"
+        let b = render(state, s, 100, 30)
+        Golden.check(b, "screen-data-100x30")
+        #expect(b.lines.contains { $0.contains("│o 0 x 1  shade: predicted class") })
+        state.expanded = true
+        let ascii = render(state, s, 100, 30, unicode: false, color: false)
+        Golden.check(ascii, "screen-data-expanded-100x30-ascii")
+        #expect(ascii.line(2).hasPrefix("|o class 0  x class 1  shade: predicted class"))
+        let plot = ascii.lines[3..<28].joined()
+        #expect(plot.contains("o") && plot.contains("x") && plot.contains(":"), "both classes and a predicted region")
+    }
+
     @Test func phasePortraitOfOneGroupSaysWhatItNeeds() throws {
         var s = try Self.story()
         s.charges = s.charges.filter { $0.family != "fc1.scale" } + s.charges.filter { $0.family == "fc1.scale" }.prefix(1)

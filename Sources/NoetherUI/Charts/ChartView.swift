@@ -15,6 +15,7 @@ public protocol ChartView: Sendable {
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
         LossChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
+        DataChart(),
     ]
     public static var ids: [String] { all.map(\.id) }
 
