@@ -62,9 +62,12 @@ struct AxisScale {
 
     /// A tick label: as few digits as tell the ticks apart.
     static func label(_ x: Double, ticks: [Double]) -> String {
+        // Each label must read back as its tick (1.5 is never printed "2").
         for digits in 1...6 {
-            let labels = ticks.map { format($0, digits) }
-            if Set(labels).count == ticks.count { return format(x, digits) }
+            let exact = ticks.allSatisfy { t in
+                Double(format(t, digits)).map { abs($0 - t) <= 1e-9 * max(abs(t), 1e-300) } ?? false
+            }
+            if exact { return format(x, digits) }
         }
         return format(x, 6)
     }

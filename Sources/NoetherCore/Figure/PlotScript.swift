@@ -35,7 +35,9 @@ extension PhaseDiagram {
             \(query)
             \"\"\"
             # Student's t 97.5 % quantiles for 1…30 degrees of freedom (the normal 1.96 beyond).
-            T975 = [\(Spread.tTable.map { "\($0)" }.joined(separator: ", "))]
+            T975 = [\(stride(from: 0, to: Spread.tTable.count, by: 10).map { k in
+                Spread.tTable[k..<min(k + 10, Spread.tTable.count)].map { "\($0)" }.joined(separator: ", ")
+            }.joined(separator: ",\n        "))]
 
             runs = pd.read_sql_query(QUERY, sqlite3.connect(DATABASE), params=() if FAMILY is None else (FAMILY,))
             runs = runs[np.isfinite(pd.to_numeric(runs["value"], errors="coerce"))]
@@ -122,7 +124,7 @@ extension PhaseDiagram {
                     """
             }
             s += """
-                \(logX ? "ax.set_xscale(\"log\")\n" : "")\(logY ? "ax.set_yscale(\"log\")\n" : "")ax.set_xlabel(\(py(xLabel)))
+                \(logX ? "ax.set_xscale(\"log\")\nax.set_xticks(sorted(points[\"x\"].unique()), [f\"{v:.4g}\" for v in sorted(points[\"x\"].unique())])\nax.minorticks_off()\n" : "")\(logY ? "ax.set_yscale(\"log\")\n" : "")ax.set_xlabel(\(py(xLabel)))
                 ax.set_ylabel(\(py(yLabel)))
                 ax.legend(fontsize=8)
 

@@ -115,7 +115,7 @@ extension PhaseDiagram {
             for j in yValues.indices {
                 let means = xValues.indices.compactMap { i in xValues[i].number.flatMap { x in cells[j][i].value.map { (x, $0) } } }
                 guard let level = Self.intercept(means) else { continue }
-                out.append(Plot.Line(label: "theory: " + label + " at the η → 0 intercept \(Spread.significant(level, 3)) of a fit a + bη"
+                out.append(Plot.Line(label: "theory: " + label + " at \(Spread.significant(level, 3)), the η → 0 limit of a fit a + bη"
                                      + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
                                      style: .theory, points: [Plot.Point(x: lo, y: level), Plot.Point(x: hi, y: level)],
                                      colour: several ? j : 6))

@@ -39,7 +39,7 @@ public struct SweepQuantity: Sendable {
             SweepQuantity(name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted",
                           theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
             SweepQuantity(name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
-                          theory: .flatInLearningRate(label: "modified flow, first order in η: flat (§4.1, §7.2)")),
+                          theory: .flatInLearningRate(label: "modified flow, first order: flat in η (§4.1)")),
         ]
 
     /// A quantity by its name or any alias of it in the vocabulary (`q50`, `rms_angular_step`).
