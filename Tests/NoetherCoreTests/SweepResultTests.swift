@@ -111,9 +111,9 @@ struct SweepResultTests {
         #expect(onlyASCII, "\(ascii)")
         #expect(d.text(unicode: true, color: true).contains("\u{1B}[48;5;"))
         let svg = d.svg()
-        #expect(svg.hasPrefix("<svg") && svg.contains(PhaseDiagram.format(cell.value!)) && svg.contains("linearGradient"))
+        #expect(svg.hasPrefix("<?xml") && svg.contains(PhaseDiagram.format(cell.value!)) && svg.contains("linearGradient"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 1 + 9 + 1, "background, 3 × 3 cells, colour bar")
-        #expect(d.table().contains("\(cell.value!)"))
+        #expect(d.table().contains(cell.spread!.formatted(.sem) + "  2"))
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: "nope", quantity: "gap_ratio", family: nil) }
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: nil, quantity: "gap_ratio", family: "fc9.scale") }
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: nil, quantity: "charm", family: nil) }

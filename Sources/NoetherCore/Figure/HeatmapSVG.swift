@@ -78,7 +78,7 @@ extension PhaseDiagram {
                     continue
                 }
                 let f = fraction(v)
-                let hover = "\(place): \(spread.formatted(error)) (n = \(spread.n))" + (cell.theory.map { ", theory \(Spread.significant($0, 4))" } ?? "")
+                let hover = "\(place): \(spread.formatted(error)) (n = \(spread.n))" + ((cell.theory ?? theoryCentre).map { ", theory \(Spread.significant($0, 4))" } ?? "")
                 s += "<rect class=\"cell\" x=\"\(W.n(px))\" y=\"\(W.n(py))\" width=\"\(W.n(cw))\" height=\"\(W.n(ch))\" fill=\"\(Self.hex(Self.color(f, stops)))\" stroke=\"white\"><title>\(W.escape(hover))</title></rect>\n"
                 let dark = theoryCentre == nil ? f < 0.55 : abs(f - 0.5) > 0.33
                 s += W.text(Self.format(v), x: px + cw / 2, y: py + ch / 2 + 4, anchor: "middle", fill: dark ? "white" : "black")

@@ -103,7 +103,7 @@ extension Plot {
         let colour = W.colour(line.colour)
         let points = line.points.filter { sx.contains($0.x) && sy.contains($0.y) }.sorted { $0.x < $1.x }
         func path(_ p: [Point]) -> String { p.map { "\(W.n(sx.pixel($0.x))),\(W.n(sy.pixel($0.y)))" }.joined(separator: " ") }
-        var s = "<g class=\"series \(line.style)\">\n"
+        var s = "<g class=\"\(line.style)-series\">\n"
         switch line.style {
         case .theory:
             s += "<polyline class=\"theory\" points=\"\(path(points))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" stroke-dasharray=\"\(line.dash)\" clip-path=\"url(#plot-area)\"><title>\(W.escape(line.label))</title></polyline>\n"
