@@ -98,13 +98,14 @@ struct SweepShow: ParsableCommand {
             if kind == .heatmap { throw RunFailure("--theory draws a line: use it with a line plot (--plot line)") }
         }
         let linePlot = diagram.linePlot(error: error, scatter: kind == .scatter, logX: logX, logY: logY, expression: expression)
+        // The note first: it goes to standard error, which is not buffered.
+        if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note)\n".utf8)) }
         if table || kind != .heatmap {
             print(diagram.table(error: error), terminator: "")
         } else {
             let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
             print(diagram.text(unicode: !ascii && Explorer.localeAsksUTF8(), color: color), terminator: "")
         }
-        if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note)\n".utf8)) }
         if files.any { try files.write(kind == .heatmap ? diagram.svg(error: error) : linePlot.svg()) }
         if let script {
             let text = diagram.script(database: database, kind: kind, error: error, logX: linePlot.logX, logY: linePlot.logY,
