@@ -129,8 +129,10 @@ struct FigureTests {
         #expect(d.choiceNote == nil, "a family that was named needs no note")
         let plot = d.linePlot(error: .sem)
         #expect(plot.lines.filter { $0.style == .measured }.map(\.label) == ["λ = 0.001", "λ = 0.004"])
-        let theory = plot.lines.filter { $0.style == .theory }
-        #expect(theory.count == 2 && theory.allSatisfy { $0.points.count == 4 })
+        let theory = plot.lines.filter { $0.style == .theory && !$0.points.isEmpty }
+        #expect(theory.count == 2 && theory.allSatisfy { $0.points.count == 4 && !$0.inLegend })
+        #expect(plot.lines.filter { $0.inLegend && $0.style == .theory }.map(\.label) == ["theory: equilibrium √(2ηλ/(1+β)) (§5.3)"],
+                "the legend names the theory once")
         for t in theory {
             let wd = t.label.hasSuffix("0.001") ? 1e-3 : 4e-3
             for p in t.points { #expect(abs(p.y - (2 * p.x * wd / 1.5).squareRoot()) < 1e-15, "the predicted angle √(2ηλ/(1+β))") }
@@ -180,10 +182,11 @@ struct FigureTests {
         #expect(plot.xLabel == "t = ηk" && plot.yLabel == "median Q")
         let bands = plot.lines.filter { $0.style == .band }
         #expect(bands.count == 4)
-        #expect(plot.lines.filter { $0.style == .theory }.map { $0.label.components(separatedBy: ",")[0] }
+        #expect(plot.lines.filter { $0.style == .theory && !$0.points.isEmpty }.map { $0.label.components(separatedBy: ",")[0] }
                 == Array(repeating: ["exact (★)", "Q⁽⁰⁾", "NM"], count: 4).flatMap { $0 })
+        #expect(plot.lines.filter(\.inLegend).map(\.label) == ["η = 0.01", "η = 0.02", "η = 0.04", "η = 0.08", "exact (★)", "Q⁽⁰⁾", "NM"])
         let lr = 0.02
-        let band = try #require(bands.first { $0.label == "measured, η = \(lr)" })
+        let band = try #require(bands.first { $0.label == "η = \(lr)" })
         // Step 10 at η = 0.02 is t = 0.2; seeds 1 and 3 give 1 + 10η·seed: mean 1 + 20η, std 10η√2.
         let p = try #require(band.points.first { abs($0.x - 10 * lr) < 1e-15 })
         #expect(abs(p.y - (1 + 20 * lr)) < 1e-12 && abs(p.high! - p.y - 10 * lr * 2.0.squareRoot()) < 1e-12)

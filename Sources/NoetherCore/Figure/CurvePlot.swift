@@ -16,14 +16,17 @@ public enum CurvePlot {
     public static var quantities: [String] { ResultsDatabase.seriesColumns.dropFirst(2).map(\.name) }
 
     /// `x` is "step" or "time"; `by` a swept key or nil.
+    /// `at` fixes other swept keys (`weight-decay` = 0.004): every swept key but seed and `by`
+    /// must be fixed or take one value, so no curve silently averages over a swept key.
     public static func plot(_ database: ResultsDatabase, value name: String, family: String?, by: String?,
-                            x: String, error: ErrorKind) throws(OutputError) -> Plot
+                            x: String, error: ErrorKind, at: [(key: String, value: Double)] = []) throws(OutputError) -> Plot
     {
         let path = database.path
         let value = Vocabulary.term(name)?.name ?? name
         guard quantities.contains(value) else {
             throw OutputError(path: path, message: "no series quantity '\(name)'; choose one of \(quantities.joined(separator: ", "))")
         }
+        let swept = try database.sweptKeys()
         return try database.read { db in
             let stored = Set(try db.columns(in: "series").map(\.name))
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM series") ?? 0 > 0 else {
@@ -56,11 +59,28 @@ public enum CurvePlot {
                     throw OutputError(path: path, message: "no key '\(by)' to draw one band per value of")
                 }
             }
+            let runColumns = try db.columns(in: "runs").map(\.name)
+            var conditions: [String] = []
+            for (key, v) in at {
+                let column = ResultsDatabase.column(of: key)
+                guard runColumns.contains(column) else {
+                    throw OutputError(path: path, message: "--at \(key): not a swept key here; the swept keys: \(swept.joined(separator: ", "))")
+                }
+                conditions.append("abs(r.\"\(column)\" - \(v)) <= 1e-12 * abs(\(v))")
+            }
+            let fixed = Set(at.map { ResultsDatabase.column(of: $0.key) } + ["seed"] + (by.map { [ResultsDatabase.column(of: $0)] } ?? []))
+            for column in swept where !fixed.contains(column) {
+                let values = try DatabaseValue.fetchAll(db, sql: "SELECT DISTINCT \"\(column)\" FROM runs ORDER BY 1")
+                if values.count > 1 {
+                    throw OutputError(path: path, message: "\(column) takes \(values.count) values here (\(values.map { "\($0)" }.joined(separator: ", "))): pick one with --at \(column.replacingOccurrences(of: "_", with: "-"))=VALUE, or draw one curve per value with --by \(column.replacingOccurrences(of: "_", with: "-"))")
+                }
+            }
             let theory = (theories[value] ?? []).filter(stored.contains)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.step AS step, s.step * json_extract(r.config, '$.lr') AS t, \(bySQL) AS by, s."\(value)" AS value
                   \(theory.map { ", s.\"\($0)\" AS \"\($0)\"" }.joined())
-                FROM series s JOIN runs r ON r.id = s.run_id WHERE s.family = ? ORDER BY s.step
+                FROM series s JOIN runs r ON r.id = s.run_id WHERE s.family = ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
+                ORDER BY s.step
                 """, arguments: [chosen])
             var groups: [String: (by: Double?, label: String, steps: [Int: (x: Double, values: [Double], theory: [String: [Double]])])] = [:]
             var order: [String] = []
@@ -81,11 +101,14 @@ public enum CurvePlot {
             order.sort { (groups[$0]!.by ?? 0, $0) < (groups[$1]!.by ?? 0, $1) }
             let counts = groups.values.flatMap { $0.steps.values.map(\.values.count) }.filter { $0 > 0 }
             let n = counts.isEmpty ? "no values" : "n = \(counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)") runs per curve"
+            guard !rows.isEmpty else { throw OutputError(path: path, message: "no series rows match --at") }
+            let atText = at.map { "\(Vocabulary.label($0.key)) = \(Spread.significant($0.value, 4))" }.joined(separator: ", ")
             var plot = Plot(
-                title: "\(Vocabulary.label(value)) of \(chosen ?? "-") against \(Vocabulary.label(x == "time" ? "time" : "step"))",
+                title: "\(Vocabulary.label(value)) of \(chosen ?? "-") against \(Vocabulary.label(x == "time" ? "time" : "step"))"
+                    + (atText.isEmpty ? "" : " at \(atText)"),
                 subtitle: choice.map { "family \(chosen ?? "-"): \($0) (--family picks another)" },
                 caption: "Solid: mean over seeds with a band \(error.caption); dashed: the theory's curves "
-                    + "from the same runs; \(n).",
+                    + "from the same runs (exact (★) lies on the measurement); \(n).",
                 xLabel: Vocabulary.label(x == "time" ? "time" : "step"), yLabel: Vocabulary.label(value))
             for (k, label) in order.enumerated() {
                 let group = groups[label]!
@@ -97,7 +120,7 @@ public enum CurvePlot {
                     let err = spread.error(error)
                     return Plot.Point(x: e.x, y: spread.mean, low: err.map { spread.mean - $0 }, high: err.map { spread.mean + $0 }, n: spread.n)
                 }
-                plot.lines.append(Plot.Line(label: "measured" + (named.map { ", " + $0 } ?? ""), style: .band, points: points, colour: k))
+                plot.lines.append(Plot.Line(label: named ?? "measured", style: .band, points: points, colour: k))
                 for (d, c) in theory.enumerated() {
                     let curve = steps.compactMap { s -> Plot.Point? in
                         let e = group.steps[s]!
@@ -105,6 +128,15 @@ public enum CurvePlot {
                     }
                     guard !curve.isEmpty else { continue }
                     var line = Plot.Line(label: Vocabulary.label(c) + (named.map { ", " + $0 } ?? ""), style: .theory, points: curve, colour: k)
+                    line.dash = Plot.dashes[d % Plot.dashes.count]
+                    line.inLegend = order.count == 1
+                    plot.lines.append(line)
+                }
+            }
+            // Several bands: the legend names each theory curve once, by its dash, in black.
+            if order.count > 1 {
+                for (d, c) in theory.enumerated() {
+                    var line = Plot.Line(label: Vocabulary.label(c), style: .theory, points: [], colour: 6)
                     line.dash = Plot.dashes[d % Plot.dashes.count]
                     plot.lines.append(line)
                 }

@@ -12,6 +12,8 @@ public struct Plot: Sendable {
     public var yLabel: String
     public var logX = false
     public var logY = false
+    /// Where the x ticks go, when not at round values (a log axis of a few measured values).
+    public var xTicks: [Double]?
     public var lines: [Line] = []
 
     public init(title: String, subtitle: String? = nil, caption: String, xLabel: String, yLabel: String) {
@@ -60,6 +62,8 @@ public struct Plot: Sendable {
         public var colour: Int
         /// The dash pattern of a theory line (one per kind of prediction).
         public var dash = Plot.dashes[0]
+        /// False for lines the legend names once for all (theory lines of several colours).
+        public var inLegend = true
 
         public init(label: String, style: Style, points: [Point], colour: Int) {
             (self.label, self.style, self.points, self.colour) = (label, style, points, colour)

@@ -17,7 +17,9 @@ extension Plot {
         let subtitleLines = subtitle.map { W.wrap($0, width: width - 40, size: 12) } ?? []
         let top = 20 + Double(titleLines.count) * 19 + Double(subtitleLines.count) * 16 + 14
         let captionLines = W.wrap(caption, width: width - 40, size: 11)
-        let height = top + plotHeight + 58 + Double(captionLines.count) * 14 + 8
+        let legend = lines.filter(\.inLegend)
+        let legendHeight = legend.reduce(8.0) { $0 + 14 * Double(W.wrap($1.label, width: legendWidth - 34, size: 12).count) + 8 }
+        let height = max(top + plotHeight + 58 + Double(captionLines.count) * 14 + 8, top + legendHeight + 10)
         let xs = lines.flatMap { $0.points.map(\.x) }
         let ys = lines.flatMap { l in l.points.flatMap { [$0.y] + [$0.low, $0.high].compactMap { $0 } } }
         let sx = AxisScale(xs, log: logX, from: left, to: left + plotWidth)
@@ -36,7 +38,7 @@ extension Plot {
         }
         // Grid, frame, ticks.
         s += "<g class=\"axes\" stroke=\"#dddddd\" stroke-width=\"1\">\n"
-        let xTicks = sx.ticks(), yTicks = sy.ticks()
+        let xTicks = xTicks?.filter(sx.contains) ?? sx.ticks(), yTicks = sy.ticks()
         for t in xTicks { s += "<line x1=\"\(W.n(sx.pixel(t)))\" y1=\"\(W.n(top))\" x2=\"\(W.n(sx.pixel(t)))\" y2=\"\(W.n(top + plotHeight))\"/>\n" }
         for t in yTicks { s += "<line x1=\"\(W.n(left))\" y1=\"\(W.n(sy.pixel(t)))\" x2=\"\(W.n(left + plotWidth))\" y2=\"\(W.n(sy.pixel(t)))\"/>\n" }
         s += "</g>\n<rect x=\"\(W.n(left))\" y=\"\(W.n(top))\" width=\"\(W.n(plotWidth))\" height=\"\(W.n(plotHeight))\" fill=\"none\" stroke=\"#333333\"/>\n"
@@ -70,7 +72,7 @@ extension Plot {
         var ly = top + 8
         let lx = left + plotWidth + 24
         s += "<g class=\"legend\">\n"
-        for line in lines {
+        for line in legend {
             let colour = SVGWriter.colour(line.colour)
             switch line.style {
             case .theory:
@@ -102,6 +104,7 @@ extension Plot {
         typealias W = SVGWriter
         let colour = W.colour(line.colour)
         let points = line.points.filter { sx.contains($0.x) && sy.contains($0.y) }.sorted { $0.x < $1.x }
+        guard !points.isEmpty else { return "" }
         func path(_ p: [Point]) -> String { p.map { "\(W.n(sx.pixel($0.x))),\(W.n(sy.pixel($0.y)))" }.joined(separator: " ") }
         var s = "<g class=\"\(line.style)-series\">\n"
         switch line.style {

@@ -24,10 +24,10 @@ extension PhaseDiagram {
         return geometric && !even
     }
 
-    /// The measured values as a positive range worth a log axis (over 20× from lowest to highest).
+    /// The measured values as a positive range worth a log axis (10× or more from lowest to highest).
     static func isLogSpread(_ values: [Double]) -> Bool {
         guard let lo = values.min(), let hi = values.max(), lo > 0 else { return false }
-        return hi / lo >= 20
+        return hi / lo >= 10
     }
 
     var xNumbers: [Double] { xValues.compactMap(\.number) }
@@ -40,7 +40,8 @@ extension PhaseDiagram {
         let counts = cells.joined().map(\.values.count).filter { $0 > 0 }
         guard let lo = counts.min(), let hi = counts.max() else { return "no runs have a value" }
         let diverged = cells.joined().map(\.diverged).reduce(0, +)
-        return "n = \(lo == hi ? "\(lo)" : "\(lo)–\(hi)") \(hi == 1 ? "run" : "runs") per point"
+        let runs = hi == 1 ? "one run per point, no repeats to average" : "n = \(lo == hi ? "\(lo)" : "\(lo)–\(hi)") runs per point"
+        return runs
             + (diverged > 0 ? "; \(diverged) diverged \(diverged == 1 ? "run is" : "runs are") left out" : "")
     }
 
@@ -65,10 +66,13 @@ extension PhaseDiagram {
             title: figureTitle(), subtitle: choiceNote,
             caption: scatter
                 ? "Each marker is one run\(perLine). \(countCaption)."
-                : "Markers: mean over seeds, bars \(error.caption); \(countCaption)\(perLine).",
+                : (cells.joined().map(\.values.count).max() ?? 0) > 1
+                    ? "Markers: mean over seeds, bars \(error.caption); \(countCaption)\(perLine)."
+                    : "Markers: the runs; \(countCaption)\(perLine).",
             xLabel: Vocabulary.label(x), yLabel: Vocabulary.label(quantity))
         plot.logX = logX ?? Self.isLogRange(xNumbers)
         plot.logY = logY ?? Self.isLogSpread(cells.joined().flatMap(\.values))
+        if plot.logX, xNumbers.count <= 8 { plot.xTicks = xNumbers }
         for (j, yv) in yValues.enumerated() {
             let label = y.map { Self.assignment($0, yv) } ?? (scatter ? "runs" : "measured")
             var points: [Plot.Point] = []
@@ -115,12 +119,25 @@ extension PhaseDiagram {
             for j in yValues.indices {
                 let means = xValues.indices.compactMap { i in xValues[i].number.flatMap { x in cells[j][i].value.map { (x, $0) } } }
                 guard let level = Self.intercept(means) else { continue }
-                out.append(Plot.Line(label: "theory: " + label + " at \(Spread.significant(level, 3)), the η → 0 limit of a fit a + bη"
-                                     + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
+                let at = several ? ", each at the η → 0 limit of a fit a + bη to its line"
+                    : " at \(Spread.significant(level, 3)), the η → 0 limit of a fit a + bη"
+                out.append(Plot.Line(label: "theory: " + label + at + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
                                      style: .theory, points: [Plot.Point(x: lo, y: level), Plot.Point(x: hi, y: level)],
                                      colour: several ? j : 6))
             }
         case nil: break
+        }
+        // Several lines: the theory's colour follows its line, and the legend names it once, in black.
+        if several {
+            var once: [Plot.Line] = []
+            for k in out.indices {
+                let label = out[k].label.components(separatedBy: ", " + Vocabulary.label(y!) + " = ")[0]
+                if out[k].colour != 6 {
+                    out[k].inLegend = false
+                    if !once.contains(where: { $0.label == label }) { once.append(Plot.Line(label: label, style: .theory, points: [], colour: 6)) }
+                }
+            }
+            out += once
         }
         if let (e, text) = expression {
             let dense = (0...60).map { k -> Double in

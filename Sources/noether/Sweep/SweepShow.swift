@@ -33,6 +33,7 @@ struct SweepShow: ParsableCommand {
     var theory: String?
     @Flag(help: "Curves of the time series against step or t (needs a sweep run with --series-every).") var curves = false
     @Option(help: "With --curves: step or time (t = ηk; the default with --by lr).") var along: String?
+    @Option(help: "With --curves: fix another swept key, KEY=VALUE (repeatable).") var at: [String] = []
     @Option(help: "Write the figure as SVG.") var svg: String?
     @Option(help: "Write the figure as PDF (converted from the SVG by rsvg-convert).") var pdf: String?
     @Option(help: "Write the figure as PNG (converted from the SVG by rsvg-convert).") var png: String?
@@ -116,8 +117,15 @@ struct SweepShow: ParsableCommand {
 
     private func drawCurves(_ db: ResultsDatabase, _ files: FigureFiles) throws {
         let axis = along ?? (by.map(ResultsDatabase.column(of:)) == "lr" ? "time" : "step")
+        let fixed = try at.map { item -> (key: String, value: Double) in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let v = Double(parts[1]) else {
+                throw RunFailure("--at \(item): give KEY=NUMBER, e.g. --at weight-decay=0.004")
+            }
+            return (parts[0], v)
+        }
         let plot: Plot
-        do { plot = try CurvePlot.plot(db, value: value, family: family, by: by, x: axis, error: error) } catch {
+        do { plot = try CurvePlot.plot(db, value: value, family: family, by: by, x: axis, error: error, at: fixed) } catch {
             throw RunFailure("\(error)")
         }
         var curvesPlot = plot
