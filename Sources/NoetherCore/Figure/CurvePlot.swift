@@ -100,15 +100,18 @@ public enum CurvePlot {
             }
             order.sort { (groups[$0]!.by ?? 0, $0) < (groups[$1]!.by ?? 0, $1) }
             let counts = groups.values.flatMap { $0.steps.values.map(\.values.count) }.filter { $0 > 0 }
-            let n = counts.isEmpty ? "no values" : "n = \(counts.min()! == counts.max()! ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)") runs per curve"
+            let most = counts.max() ?? 0
+            let n = most == 0 ? "no values" : most == 1 ? "one run per curve, no repeats to average"
+                : "n = \(counts.min()! == most ? "\(most)" : "\(counts.min()!)–\(most)") runs per curve"
             guard !rows.isEmpty else { throw OutputError(path: path, message: "no series rows match --at") }
-            let atText = at.map { "\(Vocabulary.label($0.key)) = \(Spread.significant($0.value, 4))" }.joined(separator: ", ")
+            let atText = at.map { "\(Vocabulary.label($0.key)) = \(String(format: "%.4g", $0.value))" }.joined(separator: ", ")
             var plot = Plot(
                 title: "\(Vocabulary.label(value)) of \(chosen ?? "-") against \(Vocabulary.label(x == "time" ? "time" : "step"))"
                     + (atText.isEmpty ? "" : " at \(atText)"),
                 subtitle: choice.map { "family \(chosen ?? "-"): \($0) (--family picks another)" },
-                caption: "Solid: mean over seeds with a band \(error.caption); dashed: the theory's curves "
-                    + "from the same runs (exact (★) lies on the measurement); \(n).",
+                caption: (most > 1 ? "Solid: mean over seeds with a band \(error.caption)" : "Solid: the run")
+                    + (theory.isEmpty ? "" : "; dashed: the theory's curves from the same runs"
+                        + (theory.contains("predicted_median") ? " (exact (★) lies on the measurement)" : "")) + "; \(n).",
                 xLabel: Vocabulary.label(x == "time" ? "time" : "step"), yLabel: Vocabulary.label(value))
             for (k, label) in order.enumerated() {
                 let group = groups[label]!
