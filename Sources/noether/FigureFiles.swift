@@ -1,4 +1,5 @@
 import Foundation
+import ArgumentParser
 import NoetherCore
 
 /// Writes one figure in the formats asked for: SVG as it is, PDF and PNG converted from it by
@@ -45,3 +46,4 @@ struct FigureFiles {
         }
     }
 }
+extension RunPlot.Chart: ExpressibleByArgument {}

@@ -174,6 +174,17 @@ struct SweepEndToEndTests {
         #expect(none.status == 1 && none.output.contains("--pdf need rsvg-convert to convert the SVG figure, and it is not installed"), "\(none.output)")
     }
 
+    @Test func aHeadlessRunDrawsOneChartWithItsTheory() {
+        let dir = TemporaryFolder()
+        let r = noether("run --width 4 --samples 64 --steps 60 --every 5 --out '\(dir("o.jsonl"))' --svg '\(dir("c.svg"))' --plot charge --family fc2.scale")
+        #expect(r.status == 0, "\(r.output)")
+        let svg = contents(dir("c.svg"))
+        #expect(svg.contains(">median Q of fc2.scale against step k<") && svg.components(separatedBy: "class=\"theory\"").count - 1 == 3)
+        #expect(contents(dir("o.jsonl")).split(separator: "\n").count == 13, "the rows are written as ever")
+        let bad = noether("run --width 4 --samples 64 --steps 5 --out /dev/null --svg '\(dir("d.svg"))' --family fc9.scale")
+        #expect(bad.status == 2 && bad.output.contains("--family no family 'fc9.scale' in this run"), "\(bad.output)")
+    }
+
     /// The plan's array job on a real one-node Slurm that the test brings up (scripts/slurm-local:
     /// Debian's slurm-wlm and munge, installed if missing) and stops: the same rows as a local
     /// sweep. Needs root; elsewhere it says why it did not run.

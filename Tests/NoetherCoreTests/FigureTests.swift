@@ -254,4 +254,24 @@ struct FigureTests {
         #expect(runs.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[groups] == "8" })
         #expect(columns.prefix(8) == ["id", "status", "steps", "time", "final_loss", "mean_loss", "lr", "seed"])
     }
+
+    @Test func aRunsChartIsThePlotOfItsObservationsWithTheTheory() throws {
+        let c = SweepResultTests.tiny()
+        let observations = try trajectory(c, steps: 30)
+        var chart = RunPlot(chart: .charge, family: nil)
+        for o in observations { chart.add(o) }
+        let plot = try chart.plot().get()
+        #expect(plot.title == "median Q of fc1.scale against step k")
+        let band = try #require(plot.lines.first { $0.style == .band })
+        let fc1 = observations.map { o in o.families.first { $0.family == "fc1.scale" }! }
+        #expect(band.points.map(\.y) == fc1.map(\.q50) && band.points.map(\.low) == fc1.map(\.q10))
+        let exact = try #require(plot.lines.first { $0.label == "exact (★)" })
+        #expect(exact.points.map(\.y) == fc1.map(\.predictedMedian) && exact.style == .theory)
+        let svg = try Self.parse(plot.svg())
+        #expect(svg.classed("band").count == 1 && svg.classed("theory").count == 3)
+        var missing = RunPlot(chart: .angle, family: "fc9.scale")
+        for o in observations { missing.add(o) }
+        guard case .failure(let e) = missing.plot() else { Issue.record("an unknown family is refused"); return }
+        #expect(e.message.hasPrefix("no family 'fc9.scale' in this run; its families: fc1.scale"))
+    }
 }

@@ -77,8 +77,10 @@ extension Plot {
             switch line.style {
             case .theory:
                 s += "<line x1=\"\(W.n(lx))\" y1=\"\(W.n(ly))\" x2=\"\(W.n(lx + 24))\" y2=\"\(W.n(ly))\" stroke=\"\(colour)\" stroke-width=\"1.8\" stroke-dasharray=\"\(line.dash)\"/>\n"
-            case .band:
+            case .band where line.points.contains(where: { $0.low != nil }):
                 s += "<rect x=\"\(W.n(lx))\" y=\"\(W.n(ly - 6))\" width=\"24\" height=\"12\" fill=\"\(colour)\" fill-opacity=\"0.2\"/>\n"
+                s += "<line x1=\"\(W.n(lx))\" y1=\"\(W.n(ly))\" x2=\"\(W.n(lx + 24))\" y2=\"\(W.n(ly))\" stroke=\"\(colour)\" stroke-width=\"1.8\"/>\n"
+            case .band:
                 s += "<line x1=\"\(W.n(lx))\" y1=\"\(W.n(ly))\" x2=\"\(W.n(lx + 24))\" y2=\"\(W.n(ly))\" stroke=\"\(colour)\" stroke-width=\"1.8\"/>\n"
             case .measured, .scatter:
                 if line.style == .measured {
