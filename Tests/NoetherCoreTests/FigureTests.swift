@@ -220,7 +220,7 @@ struct FigureTests {
         #expect(Vocabulary.label("weight-decay") == "λ" && Vocabulary.label("beta2") == "β₂" && Vocabulary.label("gap_ratio_per_lr") == "Γ/(Q₀η)")
         let names = Vocabulary.terms.map(\.name)
         #expect(Set(names).count == names.count, "a name means one thing")
-        #expect(FieldDictionary.markdown().contains("| `median_charge` | median Q | `q50`"))
+        #expect(FieldDictionary.markdown().contains("| `median_charge` | median Q | `q50`, `families[].q50` | measured |"))
     }
 
     @Test func logAxesForLogRanges() {

@@ -8,14 +8,17 @@ public struct Term: Sendable, Equatable {
     public var name: String
     /// What a figure prints: `η`, `Γ/(Q₀η)`.
     public var label: String
-    /// The same quantity in `noether run` output (`families[].q50`), on screen, or in older files.
+    /// The same quantity in `noether run` output (`families[].q50`) or in older files.
     public var aliases: [String]
+    /// Its symbol in the explorer's legends: an entry of the glossary (Glossary.swift).
+    public var screen: String?
     public var meaning: String
 
-    init(_ name: String, _ label: String, _ aliases: [String] = [], _ meaning: String) {
+    init(_ name: String, _ label: String, _ aliases: [String] = [], screen: String? = nil, _ meaning: String) {
         self.name = name
         self.label = label
         self.aliases = aliases
+        self.screen = screen
         self.meaning = meaning
     }
 }
@@ -37,22 +40,22 @@ public enum Vocabulary {
         Term("mean_loss", "mean loss", [], "mean minibatch loss over every step (§1)"),
         // Per family.
         Term("groups", "groups", ["count", "families[].count"], "groups in the family (an integer) (§2)"),
-        Term("median_charge", "median Q", ["q50", "families[].q50", "median (screen)"],
+        Term("median_charge", "median Q", ["q50", "families[].q50"], screen: "measured",
              "median charge Q over live groups (§2)"),
-        Term("q10", "Q, 10 % quantile", ["families[].q10", "10–90 % band (screen)"], "10 % quantile of Q (§2)"),
-        Term("q90", "Q, 90 % quantile", ["families[].q90", "10–90 % band (screen)"], "90 % quantile of Q (§2)"),
-        Term("predicted_median", "exact (★)", ["families[].predicted_median", "exact (screen)"],
+        Term("q10", "Q, 10 % quantile", ["families[].q10"], screen: "10–90 %", "10 % quantile of Q (§2)"),
+        Term("q90", "Q, 90 % quantile", ["families[].q90"], screen: "10–90 %", "90 % quantile of Q (§2)"),
+        Term("predicted_median", "exact (★)", ["families[].predicted_median"], screen: "exact",
              "median exact prediction (§3)"),
-        Term("reference_median", "Q⁽⁰⁾", ["families[].reference_median"],
+        Term("reference_median", "Q⁽⁰⁾", ["families[].reference_median"], screen: "Q⁽⁰⁾",
              "median symmetric reference, the charge without kinetic forcing (§7.2)"),
-        Term("continuum_median", "NM", ["families[].continuum_median", "continuum"],
+        Term("continuum_median", "NM", ["families[].continuum_median", "continuum"], screen: "NM",
              "median continuum (Neural Mechanics) prediction (§4)"),
         Term("effective_lr_median", "η_eff = η/Q", ["families[].effective_lr_median"],
              "median effective learning rate of the normalized direction (§5.3)"),
-        Term("gap_ratio", "Γ/Q₀", ["gap_ratio_median", "families[].gap_ratio_median"],
+        Term("gap_ratio", "Γ/Q₀", ["gap_ratio_median", "families[].gap_ratio_median"], screen: "Γ/Q₀",
              "median KSB gap over the magnitude at step 0 (§7.2)"),
         Term("gap_ratio_per_lr", "Γ/(Q₀η)", [], "the gap ratio over η: flat in η at fixed t to first order (§7.2)"),
-        Term("rms_angle", "RMS angle (rad)", ["rms_angular_step", "families[].rms_angular_step", "RMS angle (screen)"],
+        Term("rms_angle", "RMS angle (rad)", ["rms_angular_step", "families[].rms_angular_step"],
              "RMS angle a normalized group turns per update; over the second half of a run in a database (§5.3)"),
         Term("rms_angle_predicted", "√(2ηλ/(1+β))",
              ["rms_angular_step_equilibrium", "families[].rms_angular_step_equilibrium"],
@@ -82,14 +85,15 @@ public enum Vocabulary {
 
             The results database (`noether sweep`), `sweep show` and `sweep export` use the first name; a
             figure labels its axes with the symbol; the other names are the same quantity in `noether run`
-            output, on screen, or in older files, and `sweep show` takes any of them.
+            output or in older files, and `sweep show` takes any of them; the explorer's legends show it as
+            its glossary entry (`?` in the explorer).
 
-            | name | symbol | also called | meaning |
-            |---|---|---|---|
+            | name | symbol | also called | on screen | meaning |
+            |---|---|---|---|---|
 
             """
         for t in terms {
-            s += "| `\(t.name)` | \(t.label) | \(t.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(t.meaning) |\n"
+            s += "| `\(t.name)` | \(t.label) | \(t.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(t.screen ?? "") | \(t.meaning) |\n"
         }
         return s + "\n"
     }

@@ -102,7 +102,9 @@ struct SweepShow: ParsableCommand {
         // The note first: it goes to standard error, which is not buffered.
         if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note)\n".utf8)) }
         if table || kind != .heatmap {
-            print(diagram.table(error: error), terminator: "")
+            // ± is not ASCII: a terminal without UTF-8 (or --ascii) gets +-.
+            let text = diagram.table(error: error)
+            print(!ascii && Explorer.localeAsksUTF8() ? text : text.replacingOccurrences(of: "±", with: "+-"), terminator: "")
         } else {
             let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
             print(diagram.text(unicode: !ascii && Explorer.localeAsksUTF8(), color: color), terminator: "")
