@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import GRDB
 import Testing
 @testable import NoetherCore
 
@@ -273,5 +274,41 @@ struct FigureTests {
         for o in observations { missing.add(o) }
         guard case .failure(let e) = missing.plot() else { Issue.record("an unknown family is refused"); return }
         #expect(e.message.hasPrefix("no family 'fc9.scale' in this run; its families: fc1.scale"))
+    }
+
+    /// A database from before the series stored its theory columns: still drawn, and a sweep
+    /// resumed into it adds the columns (NULL in the old rows).
+    @Test func anOlderDatabaseStaysReadableAndGainsTheNewColumns() throws {
+        let dir = SweepResultTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL, steps INTEGER NOT NULL,
+                  time REAL NOT NULL, final_loss REAL, mean_loss REAL, "lr");
+                CREATE TABLE families (run_id TEXT NOT NULL, family TEXT NOT NULL, symmetry TEXT NOT NULL, groups INTEGER NOT NULL,
+                  median_charge REAL, gap_ratio REAL, rms_angle REAL, rms_angle_predicted REAL, dead_fraction REAL,
+                  collapsed_fraction REAL, residual_max REAL, continuum_error REAL, PRIMARY KEY (run_id, family));
+                CREATE TABLE series (run_id TEXT NOT NULL, step INTEGER NOT NULL, family TEXT NOT NULL, loss REAL,
+                  median_charge REAL, gap_ratio REAL, rms_angle REAL, PRIMARY KEY (run_id, step, family));
+                INSERT INTO runs VALUES ('a', 'finished', '{"lr":0.1}', 10, 1.0, 0.5, 0.6, 0.1);
+                INSERT INTO families VALUES ('a', 'fc1.scale', 'scale', 4, 1.1, 0.01, 0.02, 0.02, 0, 0, 1e-14, 1e-3);
+                INSERT INTO series VALUES ('a', 0, 'fc1.scale', 0.7, 1.0, 0, NULL), ('a', 10, 'fc1.scale', 0.5, 1.1, 0.01, 0.02);
+                """)
+        }
+        try old.close()
+        let readOnly = try ResultsDatabase(path: path, readOnly: true)
+        let curves = try CurvePlot.plot(readOnly, value: "q50", family: nil, by: nil, x: "step", error: .sem)
+        #expect(curves.lines.map(\.label) == ["measured"], "no theory columns, no theory curves")
+        #expect(curves.lines[0].points.map(\.y) == [1.0, 1.1])
+        #expect(throws: OutputError.self) { try CurvePlot.plot(readOnly, value: "q10", family: nil, by: nil, x: "step", error: .sem) }
+        _ = try ResultsDatabase(path: path)
+        let columns = try DatabaseQueue(path: path).read { db in try db.columns(in: "series").map(\.name) }
+        #expect(columns.suffix(7) == ["q10", "q90", "predicted_median", "reference_median", "continuum_median",
+                                      "effective_lr_median", "rms_angle_predicted"])
+        let resumed = try ResultsDatabase(path: path, readOnly: true)
+        let again = try CurvePlot.plot(resumed, value: "median_charge", family: nil, by: nil, x: "step", error: .sem)
+        #expect(again.lines.filter { $0.style == .theory }.isEmpty, "the old rows have NULL predictions: nothing to draw")
     }
 }
