@@ -123,7 +123,7 @@ public enum Glossary {
         GlossaryEntry("τ", "dampening",
                       "SGD's buffer adds (1−τ) of each new gradient, from the second step on (§13.1)."),
         GlossaryEntry("Nesterov", "Nesterov momentum",
-                      "SGD steps by g + βb, looking ahead along its buffer; exact only with a second state (§13.2)."),
+                      "SGD steps by g + βb, looking ahead; exact, tracked with θ·b as a second state (§13.2)."),
         GlossaryEntry("SGDW", "SGD with decoupled weight decay",
                       "Weight decay shrinks θ by (1−ηλ) outside the momentum buffer; the charges stay exact (§13.3)."),
         GlossaryEntry("AdamW", "Adam with decoupled weight decay",
