@@ -75,6 +75,7 @@ struct LawTallyTests {
         let line = ObservationFormat.jsonLine(sim.observation(), detail: .summary)
         #expect(line.contains("\"laws_independent\":\(tally.count.independent),\"laws_tracked\":\(tally.tracked)"))
         #expect(ObservationFormat.csvHeader(sim.observation(), detail: .summary).contains("laws_independent,laws_tracked"))
+        #expect(sim.symmetries.notes.contains { $0.hasSuffix("these are all the laws there are (THEORY.md §14.3)") })
     }
 
     /// Wider than inputs + outputs, the balance matrix's entries are not independent: noether
@@ -83,6 +84,7 @@ struct LawTallyTests {
         let sim = try Self.run { $0.arch = .linear; $0.width = 5; $0.inputDim = 1; $0.targets = 2; $0.bias = false }
         let tally = try #require(sim.laws)
         #expect(tally.tracked == 15 && tally.count.independent == 12)
+        #expect(sim.symmetries.notes.contains { $0.contains("12 independent") && $0.contains("not independent") })
     }
 
     /// Models the counter does not cover carry no count and no columns.

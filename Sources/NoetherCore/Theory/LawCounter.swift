@@ -123,6 +123,16 @@ public struct LawTally: Sendable, Equatable {
     /// Independent tracked charges of the model's factorization: n(n+1)/2 entries of each
     /// symmetric balance matrix, or one rescale charge per hidden neuron.
     public var tracked: Int
+
+    /// The model note: whether the tracked charges are every law there is.
+    public var note: String {
+        let counted = "\(count.independent) independent conservation law\(count.independent == 1 ? "" : "s") at θ (D = \(count.parameters), rank \(count.rank)), \(tracked) tracked"
+        if count.independent == tracked { return counted + ": these are all the laws there are (THEORY.md §14.3)" }
+        if count.independent < tracked {
+            return counted + ": the tracked balance entries are not independent here, the layer is wider than its inputs and outputs (THEORY.md §14.3)"
+        }
+        return counted + ": θ is a special point with more laws than the tracked ones, such as a dead neuron (THEORY.md §14.3)"
+    }
 }
 
 extension LawCounter {
