@@ -129,6 +129,6 @@ public enum FieldDictionary {
             }
             s += "\n"
         }
-        return s
+        return s + Vocabulary.markdown()
     }
 }
