@@ -49,6 +49,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Constant added to every output weight and bias (makes translation charges visible).")
     var outputShift: Double?
     @Flag(inversion: .prefixedNo, help: "Biases in the linear layers.") var bias: Bool?
+    @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
 

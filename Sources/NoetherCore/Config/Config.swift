@@ -106,6 +106,9 @@ public struct Config: Equatable, Codable, Sendable {
     public var targets: Int = 1
     public var initStd: Double? = nil
     public var outputShift: Double = 0
+    /// Whiten the inputs exactly: x ← M^{-1/2}x with M = XᵀX/n, so the data set's second-moment
+    /// matrix is the identity (THEORY.md §14.2).
+    public var whiten: Bool = false
     public var seed: UInt64 = 1
     public var steps: Int = 2000
 
@@ -117,7 +120,7 @@ public struct Config: Equatable, Codable, Sendable {
         case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
-        case initStd = "init-std", outputShift = "output-shift", seed, steps
+        case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
     }
 
     /// Older names still read from presets and recordings.
