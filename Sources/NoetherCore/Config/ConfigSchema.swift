@@ -35,6 +35,11 @@ extension Config {
             guard jsonValue(e.value) != nil else {
                 throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
             }
+            // JSON would read 1000.0 as the integer 1000: a float for a count is refused as written.
+            if case .float(let x) = e.value, integerKeys.contains(e.key) {
+                throw ConfigEntryError(key: e.key, line: e.line,
+                                       message: "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))")
+            }
         }
         if let config = decode(object, setting: entries) { return config }
         // Name the entry that does not decode: the first whose value alone fails.
@@ -44,6 +49,13 @@ extension Config {
         }
         throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
     }
+
+    /// The keys whose values are whole numbers (counts, sizes, the seed).
+    static let integerKeys: Set<String> = {
+        var probe = Config()
+        probe.inputDim = 1  // optional keys have a value only when set
+        return Set(values(probe).filter { if case .integer = $0.value { true } else { false } }.keys)
+    }()
 
     /// The encoded base with `entries` set, decoded; nil when a value has the wrong type or name.
     /// JSON in memory carries every Double and UInt64 exactly (shortest round-trip form).

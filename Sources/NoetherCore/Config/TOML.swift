@@ -3,7 +3,7 @@ import TOMLKit
 /// The TOML that presets and recordings use, read by TOMLKit (so a file parses here exactly as
 /// in every other TOML tool) and handed on as top-level entries and `[[name]]` tables in file
 /// order, each with its line, so messages can say where a value is.
-public enum TOMLValue: Equatable, Sendable {
+public enum TOMLValue: Hashable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
     /// Arrays and inline tables: a sweep's axes are arrays; a teleport is an inline table
     /// (`{ family = "fc1.scale", factor = 2.0 }`), keys to values.

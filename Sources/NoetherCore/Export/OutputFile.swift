@@ -136,6 +136,8 @@ private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 public struct OutputError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var message: String
+    /// The system's error number, when a system call failed (EPIPE: the reader went away).
+    public var code: Int32?
     public var description: String { "\(path == "-" ? "standard output" : path): \(message)" }
 
     public init(path: String, message: String) {
@@ -145,5 +147,6 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 
     init(path: String, action: String, errno code: Int32) {
         self.init(path: path, message: "\(action): \(String(cString: strerror(code)))")
+        self.code = code
     }
 }

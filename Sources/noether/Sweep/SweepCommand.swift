@@ -38,6 +38,7 @@ struct SweepStart: ParsableCommand {
             sweep = try Sweep.load(file)
             runs = try sweep.runs()
         } catch { throw RunFailure("\(error)") }
+        for message in Sweep.unusedSettings(runs) { warn("\(file): \(message)") }
         var seen = Set<String>()
         let unique = runs.filter { seen.insert($0.id).inserted }
         if let plan {
