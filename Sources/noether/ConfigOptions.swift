@@ -86,10 +86,6 @@ struct ConfigOptions: ParsableArguments {
         for (_, message) in c.unusedSettings(alsoUsing: preset.schedule.compactMap(\.optimizer)) {
             warn(message)
         }
-        if let late = preset.schedule.last(where: { $0.step > c.steps }) {
-            let dropped = preset.schedule.filter { $0.step > c.steps }
-            warn("--steps \(c.steps) ends the run before \(dropped.count) of the preset's changes (steps \(dropped[0].step)…\(late.step)); they are not made")
-        }
         return (c, preset)
     }
 

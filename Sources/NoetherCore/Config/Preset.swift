@@ -153,15 +153,7 @@ extension Preset {
 
     /// Reads a preset from TOML text; `file` names it in messages.
     public static func parse(_ text: String, name: String, file: String) throws(PresetError) -> Preset {
-        // Counted on the bytes before any table is built, so a huge file is refused at once.
-        var headers = 0, lineStart = true
-        for byte in text.utf8 {
-            if lineStart, byte == UInt8(ascii: "[") { headers += 1 }
-            lineStart = byte == 10 || (lineStart && (byte == 32 || byte == 9))
-        }
-        guard headers <= maxChanges else {
-            throw PresetError(file: file, line: nil, message: "about \(headers) tables; a file may hold at most \(maxChanges) [[at]] tables")
-        }
+        try checkTableCount(text, file: file)
         let doc: TOMLDocument
         do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
         return try parse(document: doc, name: name, file: file, withinSteps: true)
@@ -170,6 +162,19 @@ extension Preset {
     /// The most `[[at]]` tables one file may hold (a recording of a long session holds one per
     /// change; a million is far beyond any).
     public static let maxChanges = 1_000_000
+
+    /// Refuses a file with more table headers than `maxChanges`, counted on the bytes before
+    /// any table is built, so that a huge file is refused at once.
+    static func checkTableCount(_ text: String, file: String) throws(PresetError) {
+        var headers = 0, lineStart = true
+        for byte in text.utf8 {
+            if lineStart, byte == UInt8(ascii: "[") { headers += 1 }
+            lineStart = byte == 10 || byte == 13 || (lineStart && (byte == 32 || byte == 9))
+        }
+        guard headers <= maxChanges else {
+            throw PresetError(file: file, line: nil, message: "about \(headers) tables; a file may hold at most \(maxChanges) [[at]] tables")
+        }
+    }
 
     /// `withinSteps`: a change after the run's last step is refused (a preset's own length); a
     /// recording's length is where it stopped, so it is not checked there.
@@ -236,15 +241,19 @@ extension Preset {
                     throw PresetError(file: file, line: e.line,
                                       message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))")
                 }
-                let probe: Config
-                do { probe = try Config.decoding([e], over: c) } catch {
-                    throw PresetError(file: file, line: e.line, message: error.message)
-                }
+                // Read directly, not through the whole configuration's decoding: a recording may
+                // hold a million of these (same types and messages as Config.decoding).
+                let wrong = PresetError(file: file, line: e.line,
+                                        message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
                 switch e.key {
-                case "lr": change.learningRate = probe.lr
-                case "momentum": change.momentum = probe.momentum
-                case "optimizer": change.optimizer = probe.optimizer
-                default: change.weightDecay = probe.weightDecay
+                case "optimizer":
+                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else { throw wrong }
+                    change.optimizer = kind
+                default:
+                    guard let x = e.value.number else { throw wrong }
+                    if e.key == "lr" { change.learningRate = x } else if e.key == "momentum" { change.momentum = x } else {
+                        change.weightDecay = x
+                    }
                 }
                 live = change.applied(to: live)
                 do {

@@ -13,6 +13,8 @@ public struct Sweep: Sendable {
     public var axes: [SweepAxis]
     /// Lines of the file's top-level keys, for messages about the runs they shape.
     var lines: [String: Int]
+    /// Every run, laid out and validated once when the file is read.
+    var planned: [SweepRun] = []
 
     public var runCount: Int { axes.reduce(1) { $0 * $1.values.count } }
 
@@ -114,13 +116,15 @@ extension Sweep {
             throw PresetError(file: file, line: line, message: "give steps or time (steps = time / lr), not both")
         }
         for axis in axes { lines[axis.key] = axis.line }
-        let sweep = Sweep(file: file, title: title, base: base, time: time, axes: axes, lines: lines)
-        _ = try sweep.runs()
+        var sweep = Sweep(file: file, title: title, base: base, time: time, axes: axes, lines: lines)
+        sweep.planned = try sweep.layOut()
         return sweep
     }
 
     /// Every run, the first axis varying slowest; each configuration is validated.
-    public func runs() throws(PresetError) -> [SweepRun] {
+    public func runs() throws(PresetError) -> [SweepRun] { planned.isEmpty ? try layOut() : planned }
+
+    private func layOut() throws(PresetError) -> [SweepRun] {
         var out: [SweepRun] = []
         out.reserveCapacity(runCount)
         for index in 0..<runCount {
