@@ -43,7 +43,7 @@ struct LimitsAndPipesTests {
 
     @Test(arguments: ["4.9e-324", "1e-310", "2.2250738585072014e-308", "1e-300"])
     func anExtremeLearningRateRuns(lr: String) {
-        let r = shell("timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --lr \(lr) --momentum 0.9 \(Self.small) 2>&1 >/dev/null")
+        let r = shell("timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --lr \(lr) --momentum 0.9 \(Self.small) 2>&1 >/dev/null", mergeErrors: false)
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -70,7 +70,7 @@ struct LimitsAndPipesTests {
         FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"t\"\n\(line)\n".utf8))
         let r = noether("run --preset '\(dir("p.toml"))'")
         #expect(r.status == 2)
-        #expect(r.output == "noether: \(dir("p.toml")):2: \(message)\n", "\(r.output)")
+        #expect(r.output.hasPrefix("noether: \(dir("p.toml")):2: \(message)"), "\(r.output)")
     }
 
     @Test(arguments: [
@@ -99,16 +99,16 @@ struct LimitsAndPipesTests {
     ])
     func anUnusedSettingIsNamedTheSameEverywhere(flags: String, toml: String, warning: String) {
         let dir = TemporaryFolder()
-        let r = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) \(flags) 2>&1 >/dev/null")
+        let r = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) \(flags) 2>&1 >/dev/null", mergeErrors: false)
         #expect(r.status == 0)
         #expect(r.output == "noether: warning: \(warning)\n", "\(r.output)")
         FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"p\"\n\(toml)\n".utf8))
-        let p = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) --preset '\(dir("p.toml"))' 2>&1 >/dev/null")
+        let p = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) --preset '\(dir("p.toml"))' 2>&1 >/dev/null", mergeErrors: false)
         #expect(p.status == 0)
         #expect(p.output == "noether: warning: \(warning)\n", "\(p.output)")
         let sweep = "steps = 2\nwidth = 4\nsamples = 64\n\(toml)\n\n[axes]\nseed = [1, 2]\n"
         FileManager.default.createFile(atPath: dir("s.toml"), contents: Data(sweep.utf8))
-        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null")
+        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null", mergeErrors: false)
         #expect(s.status == 0, "\(s.output)")
         #expect(s.output == "noether: warning: \(dir("s.toml")): \(warning)\n", "\(s.output)")
     }
@@ -117,7 +117,7 @@ struct LimitsAndPipesTests {
         let dir = TemporaryFolder()
         let text = "steps = 2\nwidth = 4\nsamples = 64\nbeta2 = 0.9\n\n[axes]\noptimizer = [\"sgd\", \"adam\"]\n"
         FileManager.default.createFile(atPath: dir("s.toml"), contents: Data(text.utf8))
-        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null")
+        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null", mergeErrors: false)
         #expect(s.status == 0)
         #expect(s.output == "", "\(s.output)")
     }
@@ -148,7 +148,7 @@ struct LimitsAndPipesTests {
     }
 
     @Test func aClosedStandardOutputEndsTheRunQuietly() {
-        let r = shell("set -o pipefail; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 | head -3 | wc -l")
+        let r = shell("bash -c \"set -o pipefail; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 | head -3 | wc -l\"")
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output == "3\n", "\(r.output)")
     }
@@ -161,11 +161,11 @@ struct LimitsAndPipesTests {
         #expect(r.output.contains("\(dir("fifo")): cannot write: Broken pipe"), "\(r.output)")
     }
 
-    /// A file-size limit (ulimit -f, with SIGXFSZ ignored) makes writes fail as a full disk does:
+    /// A file-size limit (bash's ulimit -f 40: 40 KiB, with SIGXFSZ ignored) makes writes fail as a full disk does:
     /// every whole row before the limit stays, and the message says how many.
     @Test func aFullFileKeepsEveryRowThatFitted() {
         let dir = TemporaryFolder()
-        let r = shell("trap '' XFSZ; ulimit -f 40; '\(ExplorerEndToEndTests.binary)' run --steps 2000 --format csv --width 4 --samples 64 --out '\(dir("o.csv"))'")
+        let r = shell("bash -c \"trap '' XFSZ; ulimit -f 40; '\(ExplorerEndToEndTests.binary)' run --steps 2000 --format csv --width 4 --samples 64 --out '\(dir("o.csv"))'\"")
         #expect(r.status == 1)
         let kept = contents(dir("o.csv"))
         #expect(kept.utf8.count > 30_000 && kept.utf8.count <= 40 * 1024, "\(kept.utf8.count) bytes")
@@ -216,7 +216,7 @@ struct LimitsAndPipesTests {
     }
 
     @Test func aPresetFromAPipeIsRead() {
-        let r = shell("'\(ExplorerEndToEndTests.binary)' run --preset <(printf 'title = \"piped\"\\nsteps = 2\\nwidth = 4\\n') --samples 64 | wc -l")
+        let r = shell("bash -c \"'\(ExplorerEndToEndTests.binary)' run --preset <(printf 'title = \\\"piped\\\"\\nsteps = 2\\nwidth = 4\\n') --samples 64 | wc -l\"")
         #expect(r.output.hasSuffix("3\n"), "\(r.output)")
         let zero = shell("timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --preset /dev/zero")
         #expect(zero.status == 2, "\(zero.output)")

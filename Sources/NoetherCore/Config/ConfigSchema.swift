@@ -83,7 +83,7 @@ extension Config {
     /// What a key takes, for messages: its type, or its allowed names.
     static func expectation(_ key: String) -> String {
         if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
-        let example = Config.values(Config())[key] ?? .string("")
+        let example = defaultValues[key] ?? .string("")
         switch (key, example) {
         case ("data", _): return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " or a CSV path"
         case ("image-shape", _): return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
@@ -95,6 +95,9 @@ extension Config {
         default: return "must be a number"
         }
     }
+
+    /// The built-in default's values, computed once.
+    static let defaultValues = values(Config())
 
     /// Each key's value in `c` as TOML (keys whose value is unset are absent).
     static func values(_ c: Config) -> [String: TOMLValue] {
@@ -120,7 +123,7 @@ extension Config {
 
     /// `key = value` lines for every key whose value in `c` differs from the built-in default.
     public static func lines(_ c: Config) -> String {
-        let mine = values(c), defaults = values(Config())
+        let mine = values(c), defaults = defaultValues
         var s = ""
         for key in keys {
             if let v = mine[key], v != defaults[key] { s += "\(key) = \(TOML.format(v))\n" }

@@ -243,14 +243,16 @@ extension Preset {
                 }
                 // Read directly, not through the whole configuration's decoding: a recording may
                 // hold a million of these (same types and messages as Config.decoding).
-                let wrong = PresetError(file: file, line: e.line,
-                                        message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+                func wrong() -> PresetError {
+                    PresetError(file: file, line: e.line,
+                                message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+                }
                 switch e.key {
                 case "optimizer":
-                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else { throw wrong }
+                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else { throw wrong() }
                     change.optimizer = kind
                 default:
-                    guard let x = e.value.number else { throw wrong }
+                    guard let x = e.value.number else { throw wrong() }
                     if e.key == "lr" { change.learningRate = x } else if e.key == "momentum" { change.momentum = x } else {
                         change.weightDecay = x
                     }

@@ -66,7 +66,12 @@ public final class OutputFile {
             return nil
         }
         if let failure {
-            if isRegular { _ = ftruncate(fd, committed) }
+            // Back to the end of the last whole write, the offset too: a later write (the next
+            // line, which may fit) must continue there, not after a hole.
+            if isRegular {
+                _ = ftruncate(fd, committed)
+                _ = lseek(fd, committed, SEEK_SET)
+            }
             throw OutputError(path: path, action: "cannot write", errno: failure)
         }
         committed += off_t(text.utf8.count)

@@ -168,7 +168,7 @@ extension Sweep {
         guard let first = runs.first else { return [] }
         var unused = first.config.unusedSettings()
         for run in runs.dropFirst() where !unused.isEmpty {
-            let here = Set(run.config.unusedSettings().map(\.key))
+            let here = Set(run.config.unusedKeys().map(\.key))
             unused.removeAll { !here.contains($0.key) }
         }
         return unused.map(\.message)
