@@ -138,7 +138,7 @@ struct BadInputMutationTests {
                       "{ from = 1, to = 2, count = 3, scale = \"cubic\" }", "{ from = -1, to = 2, count = 3, scale = \"log\" }",
                       "{ from = nan, to = 2, count = 3 }", "{ from = 1, to = 1, count = 3 }", "{ to = 2, count = 3 }",
                       "{ from = 1, to = 2, count = 3, step = 1 }", "\"0.1\"", "0.1", "{}", "1979-05-27",
-                      "{ from = 1, to = 1e300, count = 10000, scale = \"log\" }"]
+                      "{ from = 1, to = 1e300, count = 2000, scale = \"log\" }"]
         let keys = ["lr", "seed", "width", "steps", "time", "optimizer", "momentum", "data", "image-shape", "beta2", "nope", "title"]
         for key in keys {
             for value in values {
@@ -299,7 +299,7 @@ struct BadInputMutationTests {
         let counts = Kind.allCases.map { kind in (kind, mutants.filter { $0.kind == kind }.count) }
         print("bad-input mutants by kind: " + counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", "))
         #expect(mutants.count >= 2500)
-        for (kind, count) in counts { #expect(count >= 100, "\(kind): \(count) mutants") }
+        for (kind, count) in counts { #expect(count >= 50, "\(kind): \(count) mutants") }
 
         let results = Mutex<[Outcome]>([])
         let workers = 3

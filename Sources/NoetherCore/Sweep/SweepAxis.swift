@@ -83,6 +83,9 @@ extension SweepAxis {
         }
         if key == Sweep.timeKey || takes(.float(0.5)) { return numbers.map { .float($0) } }
         if takes(.integer(1)) {
+            guard abs(from) < 9e18, abs(to) < 9e18 else {
+                throw fail("an integer key's range must lie within ±9e18, got \(TOML.format(.float(from))) to \(TOML.format(.float(to)))")
+            }
             let integers = numbers.map { TOMLValue.integer(Int($0.rounded())) }
             if Set(integers.map(TOML.format)).count < integers.count {
                 throw fail("\(count) values from \(TOML.format(.float(from))) to \(TOML.format(.float(to))) repeat once rounded to integers; lower count")
