@@ -28,6 +28,9 @@ public enum DataSource: Equatable, Codable, Sendable {
     /// A built-in set of images (what conv blocks need; a CSV file is one when given --image-shape).
     public var isImage: Bool { self == .shapes }
 
+    /// A user's CSV file rather than a built-in generator.
+    public var isFile: Bool { if case .file = self { true } else { false } }
+
     /// "blobs, teacher, spirals, shapes", for messages.
     public static var builtInNames: String { builtIn.map(\.name).joined(separator: ", ") }
 
@@ -217,6 +220,10 @@ extension Config {
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {
             throw ConfigError("data", "\"\(path)\" is neither a built-in data set (\(DataSource.builtInNames)) nor a readable CSV file")
+        }
+        // A built-in set has its own task; `task` chooses how a CSV file's columns are read.
+        if let task, !data.isFile, task != (data == .teacher ? .regression : .classification) {
+            throw ConfigError("task", "\(task.rawValue) is only for a CSV file; \(data.name) is a \(data == .teacher ? "regression" : "classification") set")
         }
         try imageShape?.validate()
         if data == .shapes {

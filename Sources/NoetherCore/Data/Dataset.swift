@@ -179,8 +179,9 @@ enum CSVData {
     /// `image`, when given, declares each row's features to be one image of that shape: every
     /// row (and a header) must then have exactly its C·H·W values before the label or targets.
     static func load(path: String, task: Task, targets: Int, image: ImageShape? = nil) throws -> Dataset {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "\(path): cannot read the data file (missing or unreadable)")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+            throw Failure(description: "\(path): cannot read the data file: \(error)")
         }
         guard String(data: data, encoding: .utf8) != nil else {
             throw Failure(description: "\(path): not UTF-8 text")
@@ -212,7 +213,7 @@ enum CSVData {
             let fields = bytes.withUnsafeBufferPointer { p in
                 cells.map { String(decoding: UnsafeBufferPointer(rebasing: p[trimmed(p, $0)]), as: UTF8.self) }
             }
-            let numbers = fields.map { Double($0) }
+            let numbers = fields.map { NumberSyntax.decimal($0) }
             if width < 0 { width = fields.count }
             if rows.isEmpty, !header, numbers.allSatisfy({ $0 == nil }) {
                 header = true
