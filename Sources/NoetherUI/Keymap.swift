@@ -25,6 +25,7 @@ public enum Action: Hashable, Sendable {
     case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
     case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close, quit
+    case back, undo, toggleLecture, quitNow
 }
 
 public struct KeyBinding: Sendable {
@@ -38,6 +39,9 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.char(" ")], action: .togglePause, help: "pause / resume training"),
         KeyBinding(keys: [.char(".")], action: .stepOnce, help: "one step while paused"),
+        KeyBinding(keys: [.char(",")], action: .back, help: "back to the previous caption of the story (replayed exactly)"),
+        KeyBinding(keys: [.char("u")], action: .undo, help: "undo the last change (lr, reset, teleport, fork…)"),
+        KeyBinding(keys: [.char("L")], action: .toggleLecture, help: "lecture: hold at every caption until space"),
         KeyBinding(keys: [.char("]")], action: .learningRateUp, help: "learning rate up (live)"),
         KeyBinding(keys: [.char("[")], action: .learningRateDown, help: "learning rate down (live)"),
         KeyBinding(keys: [.char("}")], action: .weightDecayUp, help: "weight decay up (live)"),
@@ -72,7 +76,8 @@ public enum Keymap {
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
         KeyBinding(keys: [.char("?")], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
         KeyBinding(keys: [.escape], action: .close, help: "close help, picker or teleport menu"),
-        KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
+        KeyBinding(keys: [.char("q")], action: .quit, help: "quit (asks first while recording or forked)"),
+        KeyBinding(keys: [.char("Q")], action: .quitNow, help: "quit at once"),
     ]
 
     public static func action(for key: Key) -> Action? {

@@ -9,7 +9,7 @@ import NoetherUI
 /// on the main thread (every curses call happens here).
 enum Explorer {
     static func launch(preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
-                       tour: [Preset] = [], then: [Preset] = []) throws {
+                       tour: [Preset] = [], then: [Preset] = [], from: [Int] = []) throws {
         let dots = display.dots, noColor = display.noColor, speed = display.speed?.stepsPerSecond
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
@@ -34,7 +34,8 @@ enum Explorer {
         noether_install_crash_handlers()
         noether_install_atexit()
 
-        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed, then: then)
+        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed,
+                                         then: then, from: from, lecture: display.lecture)
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()
