@@ -34,11 +34,13 @@ extension SessionDriver {
         }
         if snapshot.targetSteps > s.step { budget = min(budget, snapshot.targetSteps - s.step) }
         var done = 0
+        let captions = captionsShown
         while done < budget, clock() < sliceEnd || done == 0 {
             guard advance(s) else { break }
             done += 1
             if s.step % stride == 0 { sample(s) }
-            if snapshot.state != .running { break }
+            // A new caption starts its reading time: the budget is worked out again.
+            if snapshot.state != .running || captionsShown != captions { break }
         }
         if done > 0 {
             dirty = true

@@ -33,6 +33,8 @@ public struct SessionDriver {
     var runEnded = false
     /// The caption in force: its step, when it was shown (wall seconds) and how long it stays.
     var captionShown: (step: Int, time: Double, dwell: Double)?
+    /// Counts the captions the story has shown.
+    var captionsShown = 0
     /// Whether the user's settings differ from the story's, before each undo point.
     var modifiedBefore: [Bool] = []
     /// History sampling stride, kept near 60 samples a second whatever the step rate.
@@ -191,6 +193,7 @@ public struct SessionDriver {
         snapshot.markers = Self.markers(s.log, from: s.preset.config.live)
         for change in applied {
             if let say = change.say {
+                captionsShown += 1
                 snapshot.caption = say
                 captionShown = (change.step, now, CaptionDwell.seconds(for: say))
             }

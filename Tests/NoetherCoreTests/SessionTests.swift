@@ -103,9 +103,9 @@ struct SessionTests {
         try Self.run(s, to: 90)
         try s.rewind(to: 60)
         #expect(s.step == 60 && s.ghost?.step == 60 && s.ghost!.flatParameters == ghostAt60)
-        // The ghost is the untouched run: it has the story's own change at 40.
-        #expect(s.ghost!.flatParameters == (try Self.untouched(to: 60)).front.flatParameters)
-        #expect(s.front.live.learningRate == 0.01 && s.departed)
+        // The ghost kept its parameters; the front took the user's change, then the story's at 40.
+        #expect(s.ghost!.live.learningRate == (try Self.preset()).config.lr && s.front.live.learningRate == 0.2 && s.departed)
+        #expect(s.front.flatParameters != ghostAt60)
     }
 
     @Test func backGoesToThePreviousBeatWithEveryChangeUpToIt() throws {

@@ -27,7 +27,7 @@ struct SessionDriverTests {
         [[at]]
         step = 40
         focus = "gap"
-        say = "a second caption of exactly twenty-seven words, which takes nine seconds to read at three words a second, one more than the eight of the shortest"
+        say = "a second caption of exactly twenty-seven words, which takes nine seconds to read at three words a second, one more than the eight of the very shortest"
 
         [[at]]
         step = 80
@@ -78,9 +78,8 @@ struct SessionDriverTests {
         var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, lecture: true, now: 0)
         #expect(d.snapshot.state == .paused && d.snapshot.message == "lecture: space continues")
         d.handle(.setPaused(false), now: 1)
+        // Space after a held caption: it has been read, so the run goes on to the next one.
         Self.run(&d, at: 1)
-        #expect(d.snapshot.step == 0, "the first caption's reading time still holds")
-        Self.run(&d, at: 100)
         #expect(d.snapshot.state == .paused && d.snapshot.step == 40)
         d.handle(.setLecture(false), now: 100)
         #expect(!d.snapshot.lecture)
@@ -115,7 +114,9 @@ struct SessionDriverTests {
         d.handle(.undo, now: t)
         #expect(d.snapshot.message == "nothing to undo")
         let before = d.snapshot
-        d.handle(.setLive(LiveParameters(learningRate: 0.01, momentum: 0, weightDecay: 0)), now: t)
+        var live = before.live
+        live.learningRate = 0.01
+        d.handle(.setLive(live), now: t)
         #expect(d.snapshot.departure == "lr 0.01 at step 120" && d.snapshot.modified)
         d.handle(.setPaused(false), now: t)
         Self.run(&d, at: t + 1)
