@@ -8,10 +8,10 @@ final class ReplayedHistory {
     let stride: Int
     let target: Int
 
-    /// Samples every `stride`-th step (every step for runs up to 2000 steps, as at their pace).
-    init(target: Int) {
+    /// Samples at the steps the run sampled the first time (SessionDriver.sampleStride).
+    init(target: Int, planned: Int) {
         self.target = target
-        stride = max(1, target / 2000)
+        stride = SessionDriver.sampleStride(forSteps: planned)
     }
 
     func observe(_ sim: Simulator, ghost: Bool) {
@@ -42,7 +42,7 @@ extension SessionDriver {
                     say("took over from the recording")
                 }
                 snapshot.modified = true
-                present(s, restarted: false)
+                present(s, restarted: false, narrate: false)
             } catch { say("\(error)") }
         case .reset(let config):
             guard let s = session else { return }
@@ -120,7 +120,7 @@ extension SessionDriver {
             do {
                 try s.startFork(byUser: true)
                 snapshot.ghost = Ghost(history: snapshot.history, live: s.front.live, forkStep: s.step)
-                present(s, restarted: false)
+                present(s, restarted: false, narrate: false)
                 say("forked at step \(s.step): changes now act on the fork; the ghost goes on unchanged")
             } catch { say("cannot fork: \(error)") }
         case .swapFork:
@@ -133,13 +133,13 @@ extension SessionDriver {
             do { try s.swapFork() } catch { return say("\(error)") }
             (snapshot.history, g.history) = (g.history, snapshot.history)
             snapshot.ghost = g
-            present(s, restarted: false)
+            present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
             say("swapped: the other run is in front and takes the controls")
         case .dropGhost:
             guard let s = session, s.fork != nil else { return say("no ghost to drop") }
             s.dropGhost()
-            present(s, restarted: false)
+            present(s, restarted: false, narrate: false)
             say("ghost dropped")
         case .undo: undo()
         case .back: back()
@@ -174,7 +174,7 @@ extension SessionDriver {
         do {
             let (before, after) = try s.teleport(t)
             snapshot.modified = true
-            present(s, restarted: false)
+            present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
             let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
             say("teleported \(Self.teleportText(t)): loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) "
@@ -207,7 +207,7 @@ extension SessionDriver {
     /// then shows the story, pace and run state there.
     mutating func goBack(_ s: Session, to step: Int, _ failure: String,
                          _ go: (_ observe: @escaping (Simulator, Bool) -> Void) throws -> Void) {
-        let replayed = ReplayedHistory(target: step)
+        let replayed = ReplayedHistory(target: step, planned: s.preset.config.steps)
         do { try go { sim, ghost in replayed.observe(sim, ghost: ghost) } } catch { return say("\(failure): \(error)") }
         snapshot.history = replayed.front
         snapshot.ghost = s.fork.map { Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step) }

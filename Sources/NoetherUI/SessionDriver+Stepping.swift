@@ -106,7 +106,6 @@ extension SessionDriver {
             if rate != snapshot.stepsPerSecond { dirty = true }
             snapshot.stepsPerSecond = rate
             rateWindow = (now, step)
-            stride = max(1, Int(snapshot.stepsPerSecond / 60))
         }
         if snapshot.message != nil, now > messageUntil {
             snapshot.message = nil
@@ -118,7 +117,8 @@ extension SessionDriver {
     /// The snapshot to publish, when something changed (the caller limits how often).
     public mutating func publish() -> Snapshot? {
         guard dirty else { return nil }
-        if let s = session, s.step != snapshot.history.lastStep { sample(s) }
+        // The latest numbers, without a sample off the stride (the charts stay reproducible).
+        if let s = session, s.step != snapshot.history.lastStep { snapshot.observe(s.front, record: false) }
         snapshot.version += 1
         dirty = false
         return snapshot

@@ -37,8 +37,12 @@ public struct SessionDriver {
     var captionsShown = 0
     /// Whether the user's settings differ from the story's, before each undo point.
     var modifiedBefore: [Bool] = []
-    /// History sampling stride, kept near 60 samples a second whatever the step rate.
-    var stride = 1
+    /// History sampling stride: a fixed one for the run, so that going back rebuilds the very
+    /// charts the run drew the first time.
+    var stride: Int { Self.sampleStride(forSteps: session?.preset.config.steps ?? 0) }
+
+    /// About 2000 samples over the planned steps (every step for runs up to 4000 steps).
+    public static func sampleStride(forSteps steps: Int) -> Int { max(1, steps / 2000) }
     var now: Double
 
     /// `speed`: steps per second (0 = as fast as possible); nil paces each preset so that its
@@ -86,7 +90,7 @@ public struct SessionDriver {
         snapshot.beyondStory = false
         snapshot.ghost = nil
         do {
-            let replayed = ReplayedHistory(target: from)
+            let replayed = ReplayedHistory(target: from, planned: p.config.steps)
             let s = try Session(p, to: from) { sim, ghost in replayed.observe(sim, ghost: ghost) }
             session = s
             snapshot.notes = s.front.symmetries.notes
@@ -112,15 +116,20 @@ public struct SessionDriver {
 
     /// Re-reads what the session's log says at its current step: the caption, focus and family
     /// in force, the pace, the markers and the departure from the story.
-    mutating func present(_ s: Session, restarted: Bool) {
+    /// `narrate`: the run is at a new point of its story (opened, reset, gone back), so the
+    /// caption is fresh again and the screen follows the story's focus and family; after a
+    /// change in place the user's own focus stays.
+    mutating func present(_ s: Session, restarted: Bool, narrate: Bool = true) {
         let log = s.log.map(\.change)
-        let says = log.last { $0.say != nil }
-        snapshot.caption = says?.say
-        captionShown = says.map { ($0.step, now, CaptionDwell.seconds(for: $0.say!)) }
-        snapshot.narration.serial += 1
-        snapshot.narration.focus = log.last { $0.focus != nil }?.focus
-        snapshot.narration.family = log.last { $0.family != nil }?.family
-        if let speed = log.last(where: { $0.speed != nil })?.speed, fixedSpeed == nil { snapshot.speedLimit = speed }
+        if narrate {
+            let says = log.last { $0.say != nil }
+            snapshot.caption = says?.say
+            captionShown = says.map { ($0.step, now, CaptionDwell.seconds(for: $0.say!)) }
+            snapshot.narration.serial += 1
+            snapshot.narration.focus = log.last { $0.focus != nil }?.focus
+            snapshot.narration.family = log.last { $0.family != nil }?.family
+            if let speed = log.last(where: { $0.speed != nil })?.speed, fixedSpeed == nil { snapshot.speedLimit = speed }
+        }
         snapshot.config.optimizer = s.front.config.optimizer
         snapshot.markers = Self.markers(s.log, from: s.preset.config.live)
         if let f = s.fork {
