@@ -142,13 +142,5 @@ public enum Glossary {
                       "F forks: the run goes on unchanged, drawn faint and dimmed (┈┈) beneath the fork the keys now change; x swaps, g drops (§12)."),
         GlossaryEntry("(modified)", "changed story",
                       "You changed a control: the story's text describes its own settings, which the screen no longer shows (§8)."),
-        GlossaryEntry("✎ you changed", "what the captions miss",
-                      "Your last change in force; the caption beneath it, dimmed, describes the run without it. u undoes it."),
-        GlossaryEntry("s to read", "caption hold",
-                      "A fresh caption holds the run back until it has been up max(8 s, words/3 s); L holds at every caption."),
-        GlossaryEntry("LECTURE", "lecture mode",
-                      "The run holds at every caption until space (--lecture or L); , goes back to the previous caption."),
-        GlossaryEntry("beyond the story", "past the last step",
-                      "Space at DONE goes on for as many steps again; the story has no captions there."),
     ]
 }

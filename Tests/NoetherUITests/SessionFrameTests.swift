@@ -17,9 +17,8 @@ struct SessionFrameTests {
         s.modified = true
         s.departure = "lr 0.2 at step 30"
         let b = render(AppState(), s)
-        #expect(b.line(27) == "✎ you changed lr 0.2 at step 30: the captions describe the run without it (u undoes)".padding(
-            toLength: 100, withPad: " ", startingAt: 0))
-        #expect(b.line(28).hasPrefix("▶ (modified) Gap chart: the median levels off near 0.23.   "))
+        #expect(b.line(27) == "✎ you changed lr 0.2 at step 30: the captions describe the run without it (u undoes)")
+        #expect(b.line(28) == "▶ (modified) Gap chart: the median levels off near 0.23.")
         let caption = (0..<100).map { b[$0, 28] }.filter { $0.char != " " }
         #expect(!caption.isEmpty && caption.allSatisfy { $0.style.dim })
         #expect((0..<100).map { b[$0, 27] }.filter { $0.char != " " }.allSatisfy { !$0.style.dim })
@@ -55,7 +54,7 @@ struct SessionFrameTests {
         #expect(state.handle(.char("q"), s).isEmpty && !state.quit)
         let question = "quit with a recording open? y or q quits (a recording is saved), other keys stay"
         #expect(state.quitQuestion == question)
-        #expect(render(state, s, 120, 30).line(29).hasSuffix(" " + question + "  "))
+        #expect(render(state, s, 120, 30).line(29).hasSuffix("wd   " + question))
         #expect(state.handle(.char("n"), s).isEmpty && !state.quit && state.quitQuestion == nil)
         _ = state.handle(.char("q"), s)
         #expect(state.handle(.char("y"), s) == [.quit] && state.quit)
