@@ -114,9 +114,14 @@ extension SessionDriver {
         if snapshot.readingHold != nil { dirty = true }  // the header counts the seconds down
     }
 
-    /// The snapshot to publish, when something changed (the caller limits how often).
-    public mutating func publish() -> Snapshot? {
+    /// The snapshot to publish, when something changed (the caller limits how often). `now`:
+    /// the time it goes to the screen, from which a new caption's reading time counts.
+    public mutating func publish(now: Double? = nil) -> Snapshot? {
         guard dirty else { return nil }
+        if let now, !captionPublished, let shown = captionShown {
+            captionShown = (shown.step, max(shown.time, now), shown.dwell)
+            captionPublished = true
+        }
         // The latest numbers, without a sample off the stride (the charts stay reproducible).
         if let s = session, s.step != snapshot.history.lastStep { snapshot.observe(s.front, record: false) }
         snapshot.version += 1

@@ -32,7 +32,10 @@ public struct SessionDriver {
     var laterRuns: [ReplayRun]
     var runEnded = false
     /// The caption in force: its step, when it was shown (wall seconds) and how long it stays.
+    /// `time` is when it reached the screen (its first publish), else when the story applied it.
     var captionShown: (step: Int, time: Double, dwell: Double)?
+    /// Whether the caption in force has been published yet.
+    var captionPublished = false
     /// Counts the captions the story has shown.
     var captionsShown = 0
     /// Whether the user's settings differ from the story's, before each undo point.
@@ -125,6 +128,7 @@ public struct SessionDriver {
             let says = log.last { $0.say != nil }
             snapshot.caption = says?.say
             captionShown = says.map { ($0.step, now, CaptionDwell.seconds(for: $0.say!)) }
+            captionPublished = false
             snapshot.narration.serial += 1
             snapshot.narration.focus = log.last { $0.focus != nil }?.focus
             snapshot.narration.family = log.last { $0.family != nil }?.family
@@ -205,6 +209,7 @@ public struct SessionDriver {
                 captionsShown += 1
                 snapshot.caption = say
                 captionShown = (change.step, now, CaptionDwell.seconds(for: say))
+                captionPublished = false
             }
             if change.focus != nil || change.family != nil {
                 // The family stays the story's until it names another: a focus alone keeps it.

@@ -73,7 +73,7 @@ public final class SimulationThread: Sendable {
                 _ = wake.wait(timeout: .now() + (driver.snapshot.message == nil ? 1 : 0.25))
             }
             driver.tidy(now: now)
-            if now - lastPublish >= 1.0 / 30, let snapshot = driver.publish() {  // at most one per UI frame
+            if now - lastPublish >= 1.0 / 30, let snapshot = driver.publish(now: SessionDriver.clock()) {  // at most one per UI frame
                 shared.withLock { $0.snapshot = snapshot }
                 lastPublish = now
             }
