@@ -280,7 +280,7 @@ public struct AppState: Sendable {
         case .close: helpOpen = false; pickerOpen = false
         case .quit:
             // A recording or a fork is work in progress: ask before ending it.
-            let open = [s.recordingPath.map { _ in "a recording" }, s.ghost.map { _ in "a fork" }].compactMap { $0 }
+            let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
             guard open.isEmpty else {
                 quitQuestion = "quit with \(open.joined(separator: " and ")) open? y or q quits (a recording is saved), other keys stay"
                 return []

@@ -1,26 +1,6 @@
 import Foundation
 import NoetherCore
 
-/// Histories rebuilt while a session replays its way back to a step.
-final class ReplayedHistory {
-    var front = History()
-    var ghost = History()
-    let stride: Int
-    let target: Int
-
-    /// Samples at the steps the run sampled the first time (SessionDriver.sampleStride).
-    init(target: Int, planned: Int) {
-        self.target = target
-        stride = SessionDriver.sampleStride(forSteps: planned)
-    }
-
-    func observe(_ sim: Simulator, ghost: Bool) {
-        guard sim.step % stride == 0 || sim.step == target else { return }
-        let sample = Snapshot.sample(sim.observation())
-        if ghost { self.ghost.record(step: sim.step, sample) } else { front.record(step: sim.step, sample) }
-    }
-}
-
 extension SessionDriver {
     public mutating func handle(_ c: Command, now: Double) {
         self.now = now
@@ -95,7 +75,9 @@ extension SessionDriver {
             snapshot.state = value ? .paused : .running
             speedOrigin = (now, session?.step ?? 0)
             // A caption read while paused has had its time.
-            if !value, snapshot.lecture, let shown = captionShown { captionShown = (shown.step, now - shown.dwell, shown.dwell) }
+            if !value, snapshot.lecture, let shown = captionShown {
+                captionShown = (shown.step, now - shown.dwell, shown.dwell)
+            }
         case .stepOnce: pendingSteps += 1
         case .setSpeed(let v):
             snapshot.speedLimit = v
@@ -125,9 +107,14 @@ extension SessionDriver {
             } catch { say("cannot fork: \(error)") }
         case .swapFork:
             guard let s = session else { return }
-            guard !s.isRecording else { return say("a recording follows the front run: stop recording (o) before swapping") }
+            guard !s.isRecording else {
+                return say("a recording follows the front run: stop recording (o) before swapping")
+            }
             guard s.ghost != nil, var g = snapshot.ghost else {
-                say(snapshot.ghost == nil ? "no ghost to swap with: F forks the run" : "the ghost has diverged: it cannot come to the front")
+                say(
+                    snapshot.ghost == nil
+                        ? "no ghost to swap with: F forks the run"
+                        : "the ghost has diverged: it cannot come to the front")
                 return
             }
             do { try s.swapFork() } catch { return say("\(error)") }
@@ -145,7 +132,10 @@ extension SessionDriver {
         case .back: back()
         case .setLecture(let on):
             snapshot.lecture = on
-            say(on ? "lecture: the run holds at every caption until space" : "lecture off: captions hold for their reading time")
+            say(
+                on
+                    ? "lecture: the run holds at every caption until space"
+                    : "lecture off: captions hold for their reading time")
         case .quit: break
         }
     }
@@ -177,8 +167,9 @@ extension SessionDriver {
             present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
             let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
-            say("teleported \(Self.teleportText(t)): loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) "
-                + "(relative change \(NumberFormat.compact(moved)))")
+            say(
+                "teleported \(Self.teleportText(t)): "
+                    + "loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))")
         } catch { say("cannot teleport: \(error)") }
     }
 
@@ -205,12 +196,16 @@ extension SessionDriver {
 
     /// Replays the session back to `step` with `go`, rebuilding the charts' history on the way,
     /// then shows the story, pace and run state there.
-    mutating func goBack(_ s: Session, to step: Int, _ failure: String,
-                         _ go: (_ observe: @escaping (Simulator, Bool) -> Void) throws -> Void) {
+    mutating func goBack(
+        _ s: Session, to step: Int, _ failure: String,
+        _ go: (_ observe: @escaping (Simulator, Bool) -> Void) throws -> Void
+    ) {
         let replayed = ReplayedHistory(target: step, planned: s.preset.config.steps)
         do { try go { sim, ghost in replayed.observe(sim, ghost: ghost) } } catch { return say("\(failure): \(error)") }
         snapshot.history = replayed.front
-        snapshot.ghost = s.fork.map { Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step) }
+        snapshot.ghost = s.fork.map {
+            Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
+        }
         snapshot.config = s.preset.config
         snapshot.title = s.preset.title
         snapshot.description = s.preset.description

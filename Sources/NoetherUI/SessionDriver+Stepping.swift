@@ -24,7 +24,9 @@ extension SessionDriver {
             budget = pendingSteps
             pendingSteps = 0
         } else if let shown = captionShown, let next = nextCaptionStep,
-                  let limit = CaptionDwell.limit(shown: shown.time, dwell: shown.dwell, from: shown.step, next: next, now: now) {
+            let limit = CaptionDwell.limit(
+                shown: shown.time, dwell: shown.dwell, from: shown.step, next: next, now: now)
+        {
             // A fresh caption is being read: the run slows, or holds before the next one.
             if limit - s.step < budget {
                 budget = max(0, limit - s.step)
@@ -97,8 +99,9 @@ extension SessionDriver {
             snapshot.replayRun += 1
             let next = laterRuns.removeFirst()
             open(next.preset, from: next.from)
-            say("the recording reset here: run \(snapshot.replayRun + 1) of \(snapshot.replayRuns)"
-                + (next.from > 0 ? ", resuming at step \(next.from)" : ""))
+            say(
+                "the recording reset here: run \(snapshot.replayRun + 1) of \(snapshot.replayRuns)"
+                    + (next.from > 0 ? ", resuming at step \(next.from)" : ""))
         }
         if now - rateWindow.time >= 0.5 {
             let step = session?.step ?? 0

@@ -50,8 +50,10 @@ public struct SessionDriver {
 
     /// `speed`: steps per second (0 = as fast as possible); nil paces each preset so that its
     /// steps take about 30 seconds. `lecture`: hold at every caption until space.
-    public init(preset: Preset, replay: Bool = false, record: String? = nil, version: String, speed: Int? = nil,
-                then: [ReplayRun] = [], from: Int = 0, lecture: Bool = false, now: Double) {
+    public init(
+        preset: Preset, replay: Bool = false, record: String? = nil, version: String, speed: Int? = nil,
+        then: [ReplayRun] = [], from: Int = 0, lecture: Bool = false, now: Double
+    ) {
         self.version = version
         self.now = now
         laterRuns = then
@@ -99,7 +101,9 @@ public struct SessionDriver {
             snapshot.notes = s.front.symmetries.notes
             snapshot.state = paused ? .paused : .running
             snapshot.history = from > 0 ? replayed.front : History()
-            snapshot.ghost = s.fork.map { Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step) }
+            snapshot.ghost = s.fork.map {
+                Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
+            }
             present(s, restarted: true)
             if from == 0 {
                 presentApplied(s.log.map(\.change), s)
@@ -132,7 +136,9 @@ public struct SessionDriver {
             snapshot.narration.serial += 1
             snapshot.narration.focus = log.last { $0.focus != nil }?.focus
             snapshot.narration.family = log.last { $0.family != nil }?.family
-            if let speed = log.last(where: { $0.speed != nil })?.speed, fixedSpeed == nil { snapshot.speedLimit = speed }
+            if let speed = log.last(where: { $0.speed != nil })?.speed, fixedSpeed == nil {
+                snapshot.speedLimit = speed
+            }
         }
         snapshot.config.optimizer = s.front.config.optimizer
         snapshot.markers = Self.markers(s.log, from: s.preset.config.live)
@@ -147,6 +153,7 @@ public struct SessionDriver {
             snapshot.ghost = nil
         }
         snapshot.departure = Self.departure(s)
+        snapshot.userFork = s.fork.map { f in (s.log + f.ghostLog).contains { $0.byUser && $0.change.fork } } ?? false
         snapshot.step = s.step
         snapshot.live = s.front.live
         if restarted { snapshot.modified = false }
@@ -182,8 +189,9 @@ public struct SessionDriver {
     }
 
     static func teleportText(_ t: Teleport) -> String {
-        t.family + " " + (t.factor.map { f in t.action == .shift ? "+\(NumberFormat.tick(f))" : "×\(NumberFormat.tick(f))" }
-            .map { t.action == .steepest ? "steepest \($0)" : $0 } ?? (t.action?.rawValue ?? ""))
+        t.family + " "
+            + (t.factor.map { f in t.action == .shift ? "+\(NumberFormat.tick(f))" : "×\(NumberFormat.tick(f))" }
+                .map { t.action == .steepest ? "steepest \($0)" : $0 } ?? (t.action?.rawValue ?? ""))
     }
 
     /// The user's last change in force that the story's captions do not describe (a fork alone
@@ -234,7 +242,8 @@ public struct SessionDriver {
         guard let s = session else { return }
         let modified = snapshot.modified
         do {
-            let restarted = try s.startRecording(to: path, version: version, modified: modified, pace: snapshot.speedLimit)
+            let restarted = try s.startRecording(
+                to: path, version: version, modified: modified, pace: snapshot.speedLimit)
             snapshot.recordingPath = path
             let p = s.preset
             (snapshot.title, snapshot.description) = (p.title, p.description)
@@ -249,8 +258,9 @@ public struct SessionDriver {
             snapshot.observe(s.front)
             snapshot.modified = modified
             speedOrigin = (now, 0)
-            say("recording to \(path)" + (restarted ? ": restarted from step 0" : "")
-                + (modified ? " with your settings, without the story" : ""))
+            say(
+                "recording to \(path)" + (restarted ? ": restarted from step 0" : "")
+                    + (modified ? " with your settings, without the story" : ""))
         } catch { say("\(error)") }
     }
 

@@ -21,13 +21,16 @@ public final class SimulationThread: Sendable {
     /// planned `steps` take about 30 seconds. A replay of a session with resets passes the runs
     /// after the first as `then`: each starts where the previous one reached its steps (and
     /// resumes at its `from` step, for a recorded back-step or undo).
-    public init(preset: Preset, replay: Bool, record: String?, version: String, speed: Int? = nil,
-                then: [Preset] = [], from: [Int] = [], lecture: Bool = false) {
+    public init(
+        preset: Preset, replay: Bool, record: String?, version: String, speed: Int? = nil,
+        then: [Preset] = [], from: [Int] = [], lecture: Bool = false
+    ) {
         shared = Mutex(Shared(snapshot: Snapshot(config: preset.config)))
         let later = then.enumerated().map { SessionDriver.ReplayRun($1, from: $0 + 1 < from.count ? from[$0 + 1] : 0) }
         start = {
-            SessionDriver(preset: preset, replay: replay, record: record, version: version, speed: speed, then: later,
-                          from: from.first ?? 0, lecture: lecture, now: SessionDriver.clock())
+            SessionDriver(
+                preset: preset, replay: replay, record: record, version: version, speed: speed, then: later,
+                from: from.first ?? 0, lecture: lecture, now: SessionDriver.clock())
         }
     }
 
@@ -60,7 +63,10 @@ public final class SimulationThread: Sendable {
         var driver = initial
         var lastPublish = 0.0
         while !stopRequested.load(ordering: .relaxed) {
-            let commands = shared.withLock { s in defer { s.commands = [] }; return s.commands }
+            let commands = shared.withLock { s in
+                defer { s.commands = [] }
+                return s.commands
+            }
             for c in commands { driver.handle(c, now: SessionDriver.clock()) }
             let now = SessionDriver.clock()
             if driver.stepping {

@@ -76,6 +76,8 @@ public struct Snapshot: Sendable {
     public var departure: String?
     /// Past the story's last step: the run goes on (space at DONE).
     public var beyondStory = false
+    /// The user forked the run (a story's own fork is part of the story, not work to lose).
+    public var userFork = false
     /// Lecture mode: the run holds at every caption until space.
     public var lecture = false
     /// Seconds a fresh caption still holds the run back (slowed or held), while it does.

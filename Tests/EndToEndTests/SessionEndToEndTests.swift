@@ -11,7 +11,9 @@ struct SessionEndToEndTests {
     static let second = "is the rise that gradient flow"
 
     /// Every line but the last (hints and messages), for comparing two screens of one state.
-    static func body(_ screen: String) -> [String] { Array(screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(2)) }
+    static func body(_ screen: String) -> [String] {
+        Array(screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(2))
+    }
 
     @Test("at --speed max a caption stays up its reading time (wall clock), and the story's family is shown")
     func captionDwellAtMaxSpeed() throws {
@@ -35,7 +37,9 @@ struct SessionEndToEndTests {
     func lectureBackAndUndo() throws {
         let t = E.Tmux()
         t.start("--preset bn-scale-growth --speed max --lecture")
-        t.waitFor("held at the first caption") { $0.contains("LECTURE") && $0.contains(Self.first) && $0.contains("PAUSED") }
+        t.waitFor("held at the first caption") {
+            $0.contains("LECTURE") && $0.contains(Self.first) && $0.contains("PAUSED")
+        }
         sleep(2)
         #expect(E.step(t.screen()) == 0, "lecture mode holds without end")
         t.type(" ")

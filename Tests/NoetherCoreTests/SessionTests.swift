@@ -104,7 +104,9 @@ struct SessionTests {
         try s.rewind(to: 60)
         #expect(s.step == 60 && s.ghost?.step == 60 && s.ghost!.flatParameters == ghostAt60)
         // The ghost kept its parameters; the front took the user's change, then the story's at 40.
-        #expect(s.ghost!.live.learningRate == (try Self.preset()).config.lr && s.front.live.learningRate == 0.2 && s.departed)
+        #expect(
+            s.ghost!.live.learningRate == (try Self.preset()).config.lr && s.front.live.learningRate == 0.2
+                && s.departed)
         #expect(s.front.flatParameters != ghostAt60)
     }
 

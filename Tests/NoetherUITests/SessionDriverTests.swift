@@ -1,6 +1,7 @@
 import Foundation
 import NoetherCore
 import Testing
+
 @testable import NoetherUI
 
 /// The explorer's session driver on a clock the test sets: reading time, lecture holds, the
@@ -102,7 +103,9 @@ struct SessionDriverTests {
         let t = Self.runOn(&d, from: 0)
         #expect(d.snapshot.state == .finished && d.snapshot.targetSteps == 120)
         d.handle(.setPaused(false), now: t)
-        #expect(d.snapshot.beyondStory && d.snapshot.targetSteps == 240 && d.snapshot.message?.hasPrefix("beyond the story") == true)
+        #expect(
+            d.snapshot.beyondStory && d.snapshot.targetSteps == 240
+                && d.snapshot.message?.hasPrefix("beyond the story") == true)
         Self.run(&d, at: t + 1)
         #expect(d.snapshot.state == .finished && d.snapshot.step == 240)
     }

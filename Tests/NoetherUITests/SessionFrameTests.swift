@@ -1,6 +1,7 @@
 import Foundation
 import NoetherCore
 import Testing
+
 @testable import NoetherUI
 
 /// What the session's pace and history put on screen, in whole rendered lines.
@@ -35,12 +36,14 @@ struct SessionFrameTests {
         s.lecture = true
         s.state = .running
         s.readingHold = 4.2
-        #expect(render(AppState(), s).line(0).hasPrefix(" noether  RUNNING LECTURE caption: 5 s to read │ step 30/60 │"))
+        #expect(
+            render(AppState(), s).line(0).hasPrefix(" noether  RUNNING LECTURE caption: 5 s to read │ step 30/60 │"))
         s.readingHold = nil
         s.lecture = false
         s.beyondStory = true
         s.state = .finished
-        #expect(render(AppState(), s).line(0).hasPrefix(" noether  DONE space continues │ step 30/60 beyond the story │"))
+        #expect(
+            render(AppState(), s).line(0).hasPrefix(" noether  DONE space continues │ step 30/60 beyond the story │"))
         s.step = 0
         s.state = .paused
         #expect(render(AppState(), s).line(0).hasPrefix(" noether  PAUSED space starts │ step 0/60 beyond the story │"))

@@ -63,8 +63,10 @@ public final class Session {
 
     /// A run of `preset` from step 0, its step-0 story entries applied; `to` replays silently
     /// to that step (a recorded back-step or undo resumes there).
-    public init(_ preset: Preset, to step: Int = 0, recorder: Recorder? = nil,
-                observe: ((Simulator, _ ghost: Bool) -> Void)? = nil) throws {
+    public init(
+        _ preset: Preset, to step: Int = 0, recorder: Recorder? = nil,
+        observe: ((Simulator, _ ghost: Bool) -> Void)? = nil
+    ) throws {
         self.recorder = recorder
         state = RunState(preset: preset, pending: preset.schedule, log: [], fork: nil)
         front = try Simulator(preset.config)
@@ -140,8 +142,10 @@ public final class Session {
     }
 
     /// A simulator of `config` with `changes` applied at their steps, advanced to `step`.
-    static func replay(_ config: Config, _ changes: [ScheduledChange], to step: Int,
-                       observe: (Simulator) -> Void) throws -> Simulator {
+    static func replay(
+        _ config: Config, _ changes: [ScheduledChange], to step: Int,
+        observe: (Simulator) -> Void
+    ) throws -> Simulator {
         let sim = try Simulator(config)
         var pending = changes[...]
         try sim.applyDue(&pending)

@@ -5,8 +5,9 @@ extension Session {
     public func set(_ live: LiveParameters) throws(ConfigError) {
         let before = state
         try front.set(live)
-        let change = ScheduledChange(step: front.step, learningRate: live.learningRate, momentum: live.momentum,
-                                     weightDecay: live.weightDecay)
+        let change = ScheduledChange(
+            step: front.step, learningRate: live.learningRate, momentum: live.momentum,
+            weightDecay: live.weightDecay)
         log(change, undo: before, label: "the change of live parameters")
     }
 

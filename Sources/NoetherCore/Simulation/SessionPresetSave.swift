@@ -16,17 +16,24 @@ extension Session {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = Self.freshPath(stem, in: folder)
         p.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        p.title = summary + ", lr \(Self.compact(c.lr)), β \(Self.compact(c.momentum)), λ \(Self.compact(c.weightDecay))"
-        p.description = "Saved from the explorer at step \(front.step) of \"\(state.preset.title)\": a \(summary) network, "
-            + "learning rate \(c.lr), momentum \(c.momentum), weight decay \(c.weightDecay), seed \(c.seed), \(c.steps) steps."
+        p.title =
+            summary + ", lr \(Self.compact(c.lr)), β \(Self.compact(c.momentum)), λ \(Self.compact(c.weightDecay))"
+        p.description =
+            "Saved from the explorer at step \(front.step) of \"\(state.preset.title)\": a \(summary) network, "
+            + "learning rate \(c.lr), momentum \(c.momentum), weight decay \(c.weightDecay), seed \(c.seed), "
+            + "\(c.steps) steps."
         try OutputFile.write(p.toml(), to: path)
         return p
     }
 
     /// A file name in `folder` that exists nowhere yet ("stem.toml", else "stem-2.toml", …).
     public static func freshPath(_ stem: String, in folder: String = ".") -> String {
-        var path = "\(folder)/\(stem).toml", n = 2
-        while FileManager.default.fileExists(atPath: path) { path = "\(folder)/\(stem)-\(n).toml"; n += 1 }
+        var path = "\(folder)/\(stem).toml"
+        var n = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = "\(folder)/\(stem)-\(n).toml"
+            n += 1
+        }
         return folder == "." ? String(path.dropFirst(2)) : path
     }
 }

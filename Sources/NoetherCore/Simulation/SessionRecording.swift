@@ -17,8 +17,10 @@ extension Session {
         if modified {
             p.schedule = []
             p.title = state.preset.title + " (modified)"
-            p.description = "Recorded from \"\(state.preset.title)\" with changed settings: lr \(Self.compact(front.live.learningRate)), "
-                + "momentum \(Self.compact(front.live.momentum)), weight decay \(Self.compact(front.live.weightDecay)); "
+            p.description =
+                "Recorded from \"\(state.preset.title)\" with changed settings: "
+                + "lr \(Self.compact(front.live.learningRate)), momentum \(Self.compact(front.live.momentum)), "
+                + "weight decay \(Self.compact(front.live.weightDecay)); "
                 + "the story's captions are left out."
         }
         let recorder = try Recorder(path: path, preset: p, version: version)

@@ -41,7 +41,8 @@ extension Session {
         run.log = run.log.filter { $0.change.step <= step }
         run.pending = run.preset.schedule.filter { $0.step > step }
         if let f = run.fork {
-            run.fork = f.step <= step ? ForkPoint(step: f.step, ghostLog: f.ghostLog.filter { $0.change.step <= step }) : nil
+            run.fork =
+                f.step <= step ? ForkPoint(step: f.step, ghostLog: f.ghostLog.filter { $0.change.step <= step }) : nil
         }
         try restore(run, at: step, observe: observe)
         let current = state.run
