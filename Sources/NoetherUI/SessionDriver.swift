@@ -131,7 +131,8 @@ public struct SessionDriver {
         if narrate {
             let says = log.last { $0.say != nil }
             snapshot.caption = says?.say
-            captionShown = says.map { ($0.step, now, CaptionDwell.seconds(for: $0.say!)) }
+            // Read from here on: the run slows from its current step, not from the caption's.
+            captionShown = says.map { (s.step, now, CaptionDwell.seconds(for: $0.say!)) }
             captionPublished = false
             snapshot.narration.serial += 1
             snapshot.narration.focus = log.last { $0.focus != nil }?.focus
