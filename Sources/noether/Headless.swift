@@ -64,7 +64,9 @@ enum Headless {
         var from = 0
     }
 
-    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil) throws {
+    /// `observe` sees every written row's observation (the figure of `run --svg`).
+    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
+                    observe: (Observation) -> Void = { _ in }) throws {
         // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
         // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
         let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
@@ -109,6 +111,7 @@ enum Headless {
                     if step % o.every == 0 || last {
                         let obs = session.front.observation()
                         let forked = session.fork != nil
+                        observe(obs)
                         switch o.format {
                         case .jsonl:
                             try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
