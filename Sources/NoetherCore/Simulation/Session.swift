@@ -105,6 +105,7 @@ public final class Session {
 
     /// One update of the front run (and of the ghost, in lock step), then the story's entries
     /// due at the new step. A divergence of the front run throws; the ghost's is reported.
+    @discardableResult
     public func advance() throws -> Advance {
         try front.advance()
         var ghostError: Error?
