@@ -16,16 +16,15 @@ struct StoryRun {
         self.preset = preset
         let total = preset.config.steps
         stride = max(1, total / 1000)
-        let sim = try Simulator(preset.config)
-        var pending = preset.schedule[...]
+        // Driven as the explorer and `noether run` drive it: the story's entries apply at their steps.
+        let session = try Session(preset)
         for k in 0...total {
-            try sim.applyDue(&pending)
-            let o = sim.observation()
+            let o = session.front.observation()
             if k % stride == 0 || k == total { sampled.append(o) }
             var light = o
             light.charges = []
             steps.append(light)
-            if k < total { try sim.advance() }
+            if k < total { _ = try session.advance() }
         }
     }
 

@@ -8,7 +8,8 @@ public enum RunSummary {
 
     /// `seriesEvery`: also record each family every that many steps (and at the last step).
     public static func run(_ config: Config, axes: [String], seriesEvery: Int? = nil) throws -> RunResult {
-        let sim = try Simulator(config)
+        let session = try Session(Preset(name: "sweep", title: "", description: "", config: config))
+        let sim = session.front
         let steps = config.steps
         // The RMS angle hovers around its equilibrium only once the charges have settled: it is
         // averaged over the second half, after the transient.
@@ -46,7 +47,7 @@ public enum RunSummary {
                 last = o
             }
             if step == steps { break }
-            do { try sim.advance() } catch {
+            do { try session.advance() } catch {
                 status = "\(error)"
                 break
             }
