@@ -442,7 +442,7 @@ public final class SimulationThread: Sendable {
             }
             p.schedule = []
             let c = p.config
-            let norm = c.norm == .none ? "" : (c.norm == .batch ? "bn-" : "ln-")
+            let norm = c.norm == .none ? "" : c.norm.abbreviation.lowercased() + "-"
             let stem = "\(norm)\(c.arch.rawValue)-\(c.depth)x\(c.width)-lr\(NumberFormat.tick(c.lr))"
             let folder = PresetLibrary.userPresetsFolder
             do {

@@ -74,18 +74,13 @@ public enum ObservationFormat {
     static func fields(_ c: ChargeObservation) -> [(String, Double)] {
         var f: [(String, Double)]
         if c.symmetry == .balance {
-            f = [("value_frobenius", c.value), ("magnitude", c.magnitude), ("grad_trace_out_minus_in", c.gradNorm2),
+            f = [("value_frobenius", c.value), ("magnitude", c.magnitude), (c.symmetry.gradientField, c.gradNorm2),
                  ("predicted_frobenius", c.predicted), ("residual", c.residual), ("reference_frobenius", c.reference),
                  ("ksb_gap_frobenius", c.ksbGap), ("gap_ratio", c.gapRatio), ("continuum_frobenius", c.continuum),
                  ("kinetic_forcing_frobenius", c.kineticForcing), ("potential_forcing_frobenius", c.potentialForcing),
                  ("momentum_carry_frobenius", c.momentumCarry)]
         } else {
-            let grad = switch c.symmetry {
-            case .translation: "grad_sum"
-            case .rescale: "grad_norm2_out_minus_in"
-            default: "grad_norm2"
-            }
-            f = [("value", c.value), ("magnitude", c.magnitude), (grad, c.gradNorm2), ("predicted", c.predicted),
+            f = [("value", c.value), ("magnitude", c.magnitude), (c.symmetry.gradientField, c.gradNorm2), ("predicted", c.predicted),
                  ("residual", c.residual), ("reference", c.reference), ("ksb_gap", c.ksbGap), ("gap_ratio", c.gapRatio),
                  ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
                  ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry)]

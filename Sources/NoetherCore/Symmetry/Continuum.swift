@@ -7,7 +7,7 @@ struct ContinuumStep {
     /// Without momentum: Q(t+η) = e^{−2λη}(Q(t) + η²|g|²) — the repo's discretization of
     /// e^{−2λt}Q(0) + η∫e^{−2λ(t−τ)}|g|²dτ. Translation decays as e^{−λη}.
     static func firstOrderDecay(_ kind: SymmetryKind, eta: Double, lambda: Double) -> Double {
-        _exp(-(kind.isLinear ? 1 : 2) * lambda * eta)
+        _exp(-kind.decayPerStep(lambda) * eta)
     }
 
     /// With momentum the charge is a damped oscillator Q̈ + 2γQ̇ + ω²Q = 2|θ̇|² with
@@ -19,7 +19,7 @@ struct ContinuumStep {
         -> (m: (Double, Double, Double, Double), f: (Double, Double))
     {
         let gamma = (1 - beta) / (eta * (1 + beta))
-        let omega2 = (kind.isLinear ? 2 : 4) * lambda / (eta * (1 + beta))
+        let omega2 = 2 * kind.decayPerStep(lambda) / (eta * (1 + beta))
         // Augmented generator [[0, 1, 0], [−ω², −2γ, 1], [0, 0, 0]] · h with h = η.
         var a = [0, eta, 0, -omega2 * eta, -2 * gamma * eta, eta, 0, 0, 0]
         let e = expm3(&a)

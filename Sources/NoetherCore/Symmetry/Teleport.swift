@@ -85,20 +85,6 @@ public struct Teleport: Equatable, Sendable {
     }
 }
 
-extension SymmetryKind {
-    /// The teleport actions a family of this kind allows; the first is its default.
-    public var teleportActions: [Teleport.Action] {
-        switch self {
-        case .scale: [.scale, .steepest]
-        case .rescale: [.scale, .balance, .steepest]
-        // |∇L|² is constant along a translation orbit (the generator is constant), so there is
-        // nothing for steepest ascent to find.
-        case .translation: [.shift]
-        case .balance: [.scale, .balance, .rotate, .steepest]
-        }
-    }
-}
-
 extension Teleport {
     /// What a teleport moves in one model: per-group factors on scalar groups (a linear balance's
     /// scalar G acts on the rescale groups of its layer, with one shared factor), or a balance group.
