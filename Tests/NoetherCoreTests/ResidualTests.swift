@@ -6,6 +6,9 @@ import Testing
 /// action on the loss.
 enum LayerChecks {
     /// Worst |finite difference − backward| over all parameters, relative to the largest gradient.
+    /// The five-point stencil's error is O(h⁴): a small group's variance makes the third derivative
+    /// large enough that the central difference's O(h²) alone reaches 1.3e-7 at h = 1e-5 (measured:
+    /// 1.3e-5, 1.3e-7, 1.4e-9 at h = 1e-4, 1e-5, 1e-6 on the residual group-norm MLP).
     static func worstGradientError(_ s: ConvLayerTests.Net) -> Double {
         var theta = s.theta
         let grad = s.gradient()
@@ -13,10 +16,13 @@ enum LayerChecks {
         var worst = 0.0
         for i in 0..<theta.count {
             let h = 1e-5, saved = theta[i]
-            theta[i] = saved + h; let up = s.loss(theta)
-            theta[i] = saved - h; let down = s.loss(theta)
+            func loss(at offset: Double) -> Double {
+                theta[i] = saved + offset
+                return s.loss(theta)
+            }
+            let d = (loss(at: -2 * h) - 8 * loss(at: -h) + 8 * loss(at: h) - loss(at: 2 * h)) / (12 * h)
             theta[i] = saved
-            worst = max(worst, abs((up - down) / (2 * h) - grad[i]) / scale)
+            worst = max(worst, abs(d - grad[i]) / scale)
         }
         return scale > 0 ? worst : .infinity
     }
