@@ -36,7 +36,7 @@ public struct SymmetrySet: Sendable {
 
     public var kinds: [SymmetryKind] {
         SymmetryKind.allCases.filter { k in
-            k == .balance ? !balances.isEmpty : groups.contains { $0.kind == k }
+            k.isMatrix ? !balances.isEmpty : groups.contains { $0.kind == k }
         }
     }
 

@@ -12,6 +12,13 @@ public enum SymmetryKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// A balance charge is an n × n matrix (one group per hidden layer, not per neuron); the
+    /// others are one number per group.
+    public var isMatrix: Bool { self == .balance }
+
+    /// Matrix charges are exported by their Frobenius norms, under names that say so.
+    public var fieldSuffix: String { isMatrix ? "_frobenius" : "" }
+
     /// What weight decay removes per update, given the optimizer's decay μ (13.1): a quadratic
     /// charge loses 2μQ, a linear one μT.
     public func decayPerStep(_ mu: Double) -> Double { isLinear ? mu : 2 * mu }

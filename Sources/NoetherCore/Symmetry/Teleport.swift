@@ -124,7 +124,7 @@ extension Teleport {
             throw ConfigError("teleport", "action '\(action.rawValue)' does not apply to \(family) (a \(kind.rawValue) family); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
         if let group, checksGroup {
-            if kind == .balance {
+            if kind.isMatrix {
                 guard group == family else { throw ConfigError("teleport", "\(family) is one group; group must be '\(family)' or left out") }
             } else {
                 let names = groups.map { symmetries.groups[$0].name }
