@@ -10,13 +10,28 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Record the configuration and every change, for `noether replay`.") var record: String?
-    @Flag(help: "Print the dictionary of output fields (docs/FIELDS.md) and exit.") var fields = false
+    @Flag(help: "Print the dictionary of output fields and the names each quantity has elsewhere (docs/FIELDS.md), and exit.")
+    var fields = false
+    @Option(help: "Also draw one chart of the run as SVG (at the written steps).") var svg: String?
+    @Option(help: "The same chart as PDF (converted by rsvg-convert).") var pdf: String?
+    @Option(help: "The same chart as PNG (converted by rsvg-convert).") var png: String?
+    @Option(help: "The chart: charge (with exact, Q⁽⁰⁾ and NM), gap or angle.") var plot = RunPlot.Chart.charge
+    @Option(help: "The family of the chart (default: the first scale family, else the first).") var family: String?
 
     func run() throws {
         if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
-        try DistinctPaths.check(outputs: output.outputs + [("--record", record)], inputs: DistinctPaths.inputs(options, config))
-        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record)
+        let figure = FigureFiles(svg: svg, pdf: pdf, png: png)
+        try DistinctPaths.check(outputs: output.outputs + [("--record", record)] + figure.outputs,
+                                inputs: DistinctPaths.inputs(options, config))
+        var chart = RunPlot(chart: plot, family: family)
+        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record,
+                         observe: { if figure.any { chart.add($0) } })
+        guard figure.any else { return }
+        switch chart.plot() {
+        case .success(let p): try figure.write(p.svg())
+        case .failure(let e): throw RunFailure("--family \(e)", code: 2)
+        }
     }
 }
 

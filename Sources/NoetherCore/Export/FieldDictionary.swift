@@ -127,6 +127,6 @@ public enum FieldDictionary {
             }
             s += "\n"
         }
-        return s
+        return s + Vocabulary.markdown()
     }
 }
