@@ -83,7 +83,7 @@ public enum SymmetryKind: String, CaseIterable, Codable, Sendable {
              "Squared size |θ|² of weights whose size the loss ignores, e.g. a neuron's inputs before batch or group norm (§2.1).")
         case .rescale:
             ("rescale charge R",
-             "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing; a skip connection breaks it at a residual block's ends (§2.1).")
+             "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing; skips break it (§2.3).")
         case .balance:
             ("balance matrix D",
              "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6).")
