@@ -40,7 +40,7 @@ public enum RunSummary {
                             q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
                             referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
                             effectiveLRMedian: finite(f.effectiveLearningRateMedian),
-                            rmsAnglePredicted: f.symmetry == .scale ? finite(o.equilibriumAngle) : nil))
+                            rmsAnglePredicted: f.symmetry.hasAngularStep ? finite(o.equilibriumAngle) : nil))
                     }
                 }
                 last = o
