@@ -183,9 +183,18 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
     @Option(help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).")
     var speed: Pace?
+    @Option(help: "Colours: dark, light or high-contrast (for projectors); K cycles them.") var theme: Theme?
 
     var dots: DotStyle? { ascii ? .ascii : glyphs }
+
+    /// These flags over the settings file (flags win); a bad file is refused naming file, key and values.
+    func resolved(_ settings: Settings) -> ExplorerOptions {
+        ExplorerOptions(dots: dots ?? settings.glyphs, noColor: noColor, speed: speed?.stepsPerSecond ?? settings.speed,
+                        theme: theme ?? settings.theme ?? .dark, lecture: settings.lecture ?? false)
+    }
 }
+
+extension Theme: ExpressibleByArgument {}
 
 /// A pace from the command line: steps per second, or `max` (as fast as possible).
 struct Pace: ExpressibleByArgument {

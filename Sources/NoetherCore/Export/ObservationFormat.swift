@@ -123,7 +123,9 @@ public enum ObservationFormat {
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
-        s += ",\"weight_decay\":\(json(o.live.weightDecay)),\"layers\":["
+        s += ",\"weight_decay\":\(json(o.live.weightDecay))"
+        if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
+        s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
         }.joined(separator: ",")
@@ -156,6 +158,7 @@ public enum ObservationFormat {
         var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
+        if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
         for l in o.layers {
             r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
         }
