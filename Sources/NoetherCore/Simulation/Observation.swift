@@ -199,7 +199,7 @@ extension Simulator {
                 predictedMedian: median(rows.map(\.predicted)), referenceMedian: median(rows.map(\.reference)),
                 continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
                 kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
-                potentialRate: kind.decayPerStep(tracker.recursion.decay),
+                potentialRate: kind.isLinear ? tracker.potentialRate.linear : tracker.potentialRate.quadratic,
                 residualMax: rows.isEmpty ? .nan : rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
                 dead: rows.filter(\.dead).count, collapsed: all.count - rows.count)
             if kind.hasAngularStep, !rows.isEmpty {

@@ -25,6 +25,8 @@ final class ChargeTracker {
     /// The recursion of the update that led into this step, as the optimizer gave it (before the
     /// first update, the first-order one that update will make: b = 0, μ = ηλ). Its decay μ is
     /// weight decay's pull on every chart and prediction (THEORY.md §13.7).
+    /// Weight decay's pull per update on a linear and a quadratic charge, as the last update used it.
+    private(set) var potentialRate = (linear: 0.0, quadratic: 0.0)
     private(set) var recursion = ChargeRecursion(carry: 0, decay: 0, momentum: 0, weightDecay: 0)
     private(set) var balanceMagnitude: [Double] = []
     private(set) var balanceMagnitude0: [Double] = []
@@ -72,6 +74,7 @@ final class ChargeTracker {
                live: LiveParameters) {
         restart(theta: theta, previous: theta, grad: grad, velocity: velocity, live: live, rate: live.learningRate)
         recursion = .firstOrder(live)
+        potentialRate = (live.learningRate * live.weightDecay, 2 * live.learningRate * live.weightDecay)
         for g in 0..<scalarCount { ema[g] = kappa * q[g] * q[g] }
     }
 
@@ -135,6 +138,8 @@ final class ChargeTracker {
         let thetaDotDelta = thetaDotDelta.pointer
         let lookahead = recursion.lookahead
         if lookahead { deltaCrossForms(theta, previous, velocity) }
+        // The pull the loop below takes from each charge per update: what every view shows.
+        potentialRate = lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
 
         for ch in 0..<channelCount {
