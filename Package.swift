@@ -25,7 +25,7 @@ let package = Package(
             name: "ShippedPresets", path: "Presets",
             resources: [
                 "adam-breaking", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "layer-norm", "linear-balance", "optimizer-equilibria",
-                "relu-balance", "relu-rescale", "relu-steepest",
+                "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(

@@ -13,6 +13,7 @@ public enum ShippedPresets {
         ("relu-balance", PackageResources.relu_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),
         ("relu-steepest", PackageResources.relu_steepest_toml),
+        ("resnet-mini", PackageResources.resnet_mini_toml),
         ("rmsprop-analogy", PackageResources.rmsprop_analogy_toml),
         ("tanh-discrete", PackageResources.tanh_discrete_toml),
         ("theory-overlay", PackageResources.theory_overlay_toml),

@@ -172,8 +172,8 @@ public struct Screen {
     }
 
     public static func summary(_ c: Config) -> String {
-        let norm = c.norm == .none ? "" : (c.norm == .batch ? "BN " : "LN ")
-        let conv = c.conv.isEmpty ? "" : ModelFamily.name(c) + " + "
+        let norm = c.norm == .none ? "" : c.norm.abbreviation + " "
+        let conv = c.conv.isEmpty ? (c.residual ? "residual " : "") : ModelFamily.name(c) + " + "
         return "\(norm)\(c.arch.rawValue) \(conv)\(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizerTitle)"
     }
 

@@ -218,7 +218,7 @@ struct Tour: ParsableCommand {
     /// From what the charges are, through normalization and the exact theory, to what breaks them.
     static let order = ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy",
                         "relu-rescale", "tanh-discrete", "translation-momentum", "linear-balance", "layer-norm",
-                        "vgg-mini", "adam-breaking", "optimizer-equilibria"]
+                        "vgg-mini", "resnet-mini", "adam-breaking", "optimizer-equilibria"]
 
     @Option(help: "Start the tour at this preset.") var from: String?
     @OptionGroup var display: DisplayOptions

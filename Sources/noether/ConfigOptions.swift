@@ -26,11 +26,15 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Hidden activation: linear, relu, leaky-relu, tanh.") var arch: Activation?
     @Option(help: "Slope of leaky-relu for negative inputs, in (0, 1).", transform: decimal)
     var leakySlope: Double?
-    @Option(help: "Normalization after each hidden linear layer: none, batch, layer.") var norm: Normalization?
+    @Option(help: "Normalization after each hidden linear layer: none, batch, layer, group.") var norm: Normalization?
+    @Option(help: "Group norm's channel groups G (--norm group): G must divide every conv layer's channels and width.")
+    var groups: Int?
     @Option(help: "Normalization eps (0 keeps the scale symmetry exact).", transform: decimal)
     var eps: Double?
     @Option(help: "Conv blocks before the dense layers, by channel count: 8,16 (or none). Needs image data.")
     var conv: ChannelList?
+    @Flag(inversion: .prefixedNo, help: "Skip connections around blocks of two hidden layers after the first (conv: equal channels, pooling after the block; dense: depth 3, 5 or 7).")
+    var residual: Bool?
     @Option(help: "Conv kernel size: 1, 3, 5 or 7.") var kernel: Int?
     @Option(help: "Pooling after each conv block: max, avg, none (2×2, stride 2).") var pool: Pooling?
     @Option(help: "Hidden dense layers, 0…8.") var depth: Int?

@@ -237,7 +237,7 @@ struct ExplorerEndToEndTests {
     }
 
     @Test func badOptionsExitWith2AndNameTheOption() throws {
-        for (args, expected) in [(["run", "--norm", "group"], "--norm"), (["run", "--width", "0"], "--width"),
+        for (args, expected) in [(["run", "--norm", "instance"], "--norm"), (["run", "--width", "0"], "--width"),
                                  (["run", "--preset", "nope"], "no such preset")] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Self.binary)

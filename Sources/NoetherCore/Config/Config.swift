@@ -9,7 +9,17 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
 
 /// Normalization after each hidden linear layer, in training mode.
 public enum Normalization: String, CaseIterable, Codable, Sendable {
-    case none, batch, layer
+    case none, batch, layer, group
+
+    /// As model summaries spell it: "BN", "LN", "GN" ("" for none).
+    public var abbreviation: String {
+        switch self {
+        case .none: ""
+        case .batch: "BN"
+        case .layer: "LN"
+        case .group: "GN"
+        }
+    }
 }
 
 /// What follows each conv block's activation.
@@ -82,6 +92,10 @@ public struct Config: Equatable, Codable, Sendable {
     public var norm: Normalization = .batch
     public var eps: Double = 0
     public var conv: [Int] = []
+    /// Skip connections around blocks of two hidden layers after the first (dense and conv).
+    public var residual: Bool = false
+    /// Group norm's number of channel groups.
+    public var groups: Int = 2
     public var kernel: Int = 3
     public var pool: Pooling = .max
     public var depth: Int = 2
@@ -120,7 +134,8 @@ public struct Config: Equatable, Codable, Sendable {
     /// The keys of preset files and the long option names of the command line (the one schema;
     /// see ConfigSchema.swift).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
+        case arch, leakySlope = "leaky-slope", norm, groups, eps, conv, residual, kernel, pool, depth, width, bias, lr
+        case momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
@@ -182,6 +197,8 @@ extension Config {
             throw ConfigError("kernel", "must be 1, 3, 5 or 7 (odd, so \"same\" padding is symmetric), got \(kernel)")
         }
         guard (1...1024).contains(width) else { throw ConfigError("width", "must be 1…1024, got \(width)") }
+        try validateGroups()
+        try validateResidual()
         guard batchSize >= 2 else {
             throw ConfigError("batch-size", "must be at least 2 (batch norm needs a batch), got \(batchSize)")
         }

@@ -27,7 +27,7 @@ public struct RunPlot: Sendable {
     /// Adds one observation (a written row of the run).
     public mutating func add(_ o: Observation) {
         if familyNames.isEmpty { familyNames = o.families.map(\.family) }
-        let name = family ?? chosen ?? (o.families.first { $0.symmetry == .scale } ?? o.families.first)?.family
+        let name = family ?? chosen ?? (o.families.first { $0.symmetry.hasAngularStep } ?? o.families.first)?.family
         chosen = name
         guard let f = o.families.first(where: { $0.family == name }) else { return }
         steps.append(o.step)

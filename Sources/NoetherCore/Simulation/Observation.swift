@@ -68,7 +68,9 @@ public struct FamilySummary: Sendable, Equatable {
     public var continuumMedian: Double
     public var gapRatioMedian: Double
     public var kineticRateMedian: Double   // F/Q per step
-    public var potentialRate: Double       // 2ηλ (ηλ for translation)
+    /// Weight decay's pull per update as the optimizer's recursion has it: 2μ (μ for translation,
+    /// μ = ηλ under plain SGD, (1 − τ)ηλ with dampening; THEORY.md §13.7).
+    public var potentialRate: Double
     /// Worst exact residual over the family's live groups (dead neurons excluded, counted in `dead`).
     public var residualMax: Double
     public var dead: Int
@@ -126,9 +128,9 @@ extension Simulator {
                     reference: t.ref[i], ksbGap: t.q[i] - t.ref[i],
                     gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
                     continuum: t.nm[i], kineticForcing: t.kinetic[i], potentialForcing: t.potential[i],
-                    momentumCarry: t.carry[i], dead: group.kind != .translation && t.gn[i] == 0)
-                row.collapsed = group.kind != .translation && mag <= collapseRatio * t.magnitude0[i]
-                if group.kind == .scale {
+                    momentumCarry: t.carry[i], dead: group.kind.isForced && t.gn[i] == 0)
+                row.collapsed = group.kind.isForced && mag <= collapseRatio * t.magnitude0[i]
+                if group.kind.hasAngularStep {
                     row.effectiveLearningRate = live.learningRate / t.q[i]
                     row.angularStep = step > 0 ? t.angle[i] : 0
                     row.rmspropAccumulator = t.kappa * t.q[i] * t.q[i]
@@ -190,7 +192,6 @@ extension Simulator {
             let rows = all.filter { !$0.collapsed }
             let values = rows.map(\.value).sorted()
             let kind = all[0].symmetry
-            let eta = live.learningRate, lambda = live.weightDecay
             var summary = FamilySummary(
                 family: name, symmetry: kind, count: all.count,
                 mean: values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count),
@@ -198,10 +199,10 @@ extension Simulator {
                 predictedMedian: median(rows.map(\.predicted)), referenceMedian: median(rows.map(\.reference)),
                 continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
                 kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
-                potentialRate: (kind.isLinear ? 1 : 2) * eta * lambda,
+                potentialRate: kind.isLinear ? tracker.potentialRate.linear : tracker.potentialRate.quadratic,
                 residualMax: rows.isEmpty ? .nan : rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
                 dead: rows.filter(\.dead).count, collapsed: all.count - rows.count)
-            if kind == .scale, !rows.isEmpty {
+            if kind.hasAngularStep, !rows.isEmpty {
                 summary.effectiveLearningRateMedian = median(rows.compactMap(\.effectiveLearningRate))
                 let angles = rows.compactMap(\.angularStep)
                 summary.rmsAngularStep = (angles.reduce(0) { $0 + $1 * $1 } / Double(angles.count)).squareRoot()

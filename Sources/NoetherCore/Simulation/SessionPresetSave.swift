@@ -11,7 +11,7 @@ extension Session {
         p.config.optimizer = front.config.optimizer  // a story may have switched it
         p.schedule = []
         let c = p.config
-        let norm = c.norm == .none ? "" : (c.norm == .batch ? "bn-" : "ln-")
+        let norm = c.norm == .none ? "" : c.norm.abbreviation.lowercased() + "-"
         let stem = "\(norm)\(c.arch.rawValue)-\(c.depth)x\(c.width)-lr\(Self.compact(c.lr))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = Self.freshPath(stem, in: folder)

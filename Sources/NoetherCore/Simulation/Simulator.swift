@@ -219,7 +219,7 @@ public final class Simulator {
             for g in groups { action.multiply(g, by: target.factor) }
         case .shift:
             for g in groups { action.shift(g, by: target.factor) }
-        case .balance where target.kind == .rescale:
+        case .balance where !target.kind.isMatrix:
             for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
         case .balance, .rotate:
             let b = symmetries.balances[target.balance!]
@@ -234,7 +234,7 @@ public final class Simulator {
             action.transform(b, g, inverse: inverse)
         case .steepest:
             // Log-factors per group, or one shared factor for a linear balance's G = αI.
-            let shared = target.kind == .balance
+            let shared = target.kind.isMatrix
             let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n)
             defer { scratch.deallocate() }
             let trial = GroupAction(theta: scratch)

@@ -41,7 +41,7 @@ public enum RunSummary {
                             q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
                             referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
                             effectiveLRMedian: finite(f.effectiveLearningRateMedian),
-                            rmsAnglePredicted: f.symmetry == .scale ? finite(o.equilibriumAngle) : nil))
+                            rmsAnglePredicted: f.symmetry.hasAngularStep ? finite(o.equilibriumAngle) : nil))
                     }
                 }
                 last = o
@@ -60,7 +60,7 @@ public enum RunSummary {
                 family: f.family, symmetry: f.symmetry.rawValue, groups: f.count, medianCharge: finite(f.q50),
                 gapRatio: finite(f.gapRatioMedian),
                 rmsAngle: angles.flatMap { finite(($0.sum / Double($0.count)).squareRoot()) },
-                rmsAnglePredicted: f.symmetry == .scale ? last!.equilibriumAngle.flatMap(finite) : nil,
+                rmsAnglePredicted: f.symmetry.hasAngularStep ? last!.equilibriumAngle.flatMap(finite) : nil,
                 deadFraction: Double(f.dead) / Double(max(f.count, 1)),
                 collapsedFraction: Double(f.collapsed) / Double(max(f.count, 1)),
                 residualMax: worstResidual[f.family],

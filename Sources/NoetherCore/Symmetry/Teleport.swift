@@ -85,20 +85,6 @@ public struct Teleport: Equatable, Sendable {
     }
 }
 
-extension SymmetryKind {
-    /// The teleport actions a family of this kind allows; the first is its default.
-    public var teleportActions: [Teleport.Action] {
-        switch self {
-        case .scale: [.scale, .steepest]
-        case .rescale: [.scale, .balance, .steepest]
-        // |∇L|² is constant along a translation orbit (the generator is constant), so there is
-        // nothing for steepest ascent to find.
-        case .translation: [.shift]
-        case .balance: [.scale, .balance, .rotate, .steepest]
-        }
-    }
-}
-
 extension Teleport {
     /// What a teleport moves in one model: per-group factors on scalar groups (a linear balance's
     /// scalar G acts on the rescale groups of its layer, with one shared factor), or a balance group.
@@ -138,7 +124,7 @@ extension Teleport {
             throw ConfigError("teleport", "action '\(action.rawValue)' does not apply to \(family) (a \(kind.rawValue) family); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
         if let group, checksGroup {
-            if kind == .balance {
+            if kind.isMatrix {
                 guard group == family else { throw ConfigError("teleport", "\(family) is one group; group must be '\(family)' or left out") }
             } else {
                 let names = groups.map { symmetries.groups[$0].name }

@@ -111,9 +111,9 @@ public struct ChartContext {
     }
 
     /// The scale family on the normalization and phase panels: the chosen one if it is a scale family.
-    var scaleFamily: FamilySummary? { Self.family(snapshot, state, where: { $0.symmetry == .scale }) }
+    var scaleFamily: FamilySummary? { Self.family(snapshot, state, where: { $0.symmetry.hasAngularStep }) }
 
-    static func hasScaleCharges(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry == .scale } }
+    static func hasScaleCharges(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry.hasAngularStep } }
 
     /// "dead 18/32" when any group of the family is lost (dead or collapsed).
     static func deadLabel(_ f: FamilySummary) -> String? {
