@@ -40,6 +40,8 @@ public enum FieldDictionary {
         .init("lr", .row, "all", "1", "η of update k+1", "§1"),
         .init("momentum", .row, "all", "1", "β of update k+1 (β₁ of adam, adamw and lion)", "§1"),
         .init("weight_decay", .row, "all", "1", "λ of update k+1 (coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion)", "§13"),
+        .init("sharpness", .row, "rows where measured", "loss/θ²", "λ₁, the largest eigenvalue of the Hessian of the loss (without weight decay) at θ_k, on the full batch or the minibatch (--sharpness-batch); every --sharpness-every steps", "§16"),
+        .init("sharpness_2", .row, "rows where measured", "loss/θ²", "λ₂, the second largest Hessian eigenvalue, with --sharpness-top 2", "§16"),
         .init("name", .layer, "all", "-", "layer name (fc1, fc2, …)", "§1"),
         .init("weight_norm2", .layer, "all", "θ²", "‖W_l‖²_F, squared Frobenius norm of the layer's weight matrix", "§1"),
         .init("grad_norm2", .layer, "all", "g²", "‖∇W_l‖²_F of the same minibatch gradient", "§1"),

@@ -121,7 +121,12 @@ public enum ObservationFormat {
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
-        s += ",\"weight_decay\":\(json(o.live.weightDecay)),\"layers\":["
+        s += ",\"weight_decay\":\(json(o.live.weightDecay))"
+        if let r = o.sharpness {
+            s += ",\"sharpness\":\(json(r.top))"
+            if let second = r.second { s += ",\"sharpness_2\":\(json(second))" }
+        }
+        s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
         }.joined(separator: ",")
@@ -154,6 +159,8 @@ public enum ObservationFormat {
         var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
+        if o.sharpnessColumns > 0 { r.append(("sharpness", o.sharpness.map { csv($0.top) } ?? "")) }
+        if o.sharpnessColumns > 1 { r.append(("sharpness_2", o.sharpness?.second.map(csv) ?? "")) }
         for l in o.layers {
             r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
         }

@@ -91,6 +91,10 @@ public struct Observation: Sendable, Equatable {
     public var families: [FamilySummary]
     /// The RMS angle per update a scale group settles at under this optimizer (THEORY.md §13).
     public var equilibriumAngle: Double? = nil
+    /// The sharpness measured at this step (THEORY.md §16), and how many eigenvalues the run
+    /// measures (0: none), which fixes the CSV columns.
+    public var sharpness: SharpnessReading? = nil
+    public var sharpnessColumns = 0
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -149,7 +153,9 @@ extension Simulator {
             step: step, loss: loss,
             accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
             live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
-            equilibriumAngle: config.equilibrium(live)?.angle)
+            equilibriumAngle: config.equilibrium(live)?.angle,
+            sharpness: sharpness?.step == step ? sharpness : nil,
+            sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

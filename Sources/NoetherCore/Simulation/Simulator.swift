@@ -47,6 +47,9 @@ public final class Simulator {
     private let batchLabels: UnsafeMutablePointer<Int>
     private let batchTargets: UnsafeMutablePointer<Double>
     private var previousRate: Double
+    /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
+    private var meter: SharpnessMeter?
+    public private(set) var sharpness: SharpnessReading?
     /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
     private var rotations: UInt64 = 0
 
@@ -83,6 +86,7 @@ public final class Simulator {
         self.rng = rng
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
+        measureSharpnessIfDue()
     }
 
     deinit {
@@ -128,6 +132,7 @@ public final class Simulator {
         step += 1
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
+        measureSharpnessIfDue()
         guard tracksCharges else { return previousRate = live.learningRate }
         tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
                         live: live, recursion: optimizer.recursion(live))
@@ -168,6 +173,21 @@ public final class Simulator {
         loss = result.loss
         correct = result.correct
         guard loss.isFinite else { return try stop(loss.isNaN ? "the loss is NaN" : "the loss is infinite") }
+    }
+
+    /// Measures at every `sharpness-every`-th step (and after a teleport at such a step).
+    private func measureSharpnessIfDue() {
+        let every = config.sharpnessEvery
+        guard every > 0, step % every == 0 else { return }
+        sharpness = measureSharpness()
+    }
+
+    /// The sharpness at θ_k now, on the batch the configuration names (THEORY.md §16).
+    @discardableResult
+    public func measureSharpness() -> SharpnessReading {
+        if meter == nil { meter = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config) }
+        return meter!.measure(step: step, theta: theta,
+                              minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets)))
     }
 
     /// The parameters θ_k as named arrays in PyTorch layout.
@@ -233,6 +253,7 @@ public final class Simulator {
             for (i, g) in groups.enumerated() { action.multiply(g, by: _exp(best.s[shared ? 0 : i])) }
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
+        measureSharpnessIfDue()
         guard tracksCharges else { return (before, loss) }
         // The point whose displacement the next update continues (THEORY.md §12.4, §13).
         optimizer.restartPoint(theta: theta, into: previous, count: n)
