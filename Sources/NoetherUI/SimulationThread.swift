@@ -399,7 +399,8 @@ public final class SimulationThread: Sendable {
                 snapshot.modified = true
                 sample(sim)
                 let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
-                say("teleported \(what): loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))")
+                say("teleported \(what): loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))"
+                    + (t.action == .flattest ? sim.flattenedNote : ""))
             } catch { say("cannot teleport: \(error)") }
         }
 

@@ -181,3 +181,33 @@ struct ScalarBalanceTests {
         print("η = \(eta): Q₅₀₀/Q₀ = Π(1 − η²R²) = \(shrink), worst residual \(worst)")
     }
 }
+
+/// The flattest teleport (THEORY.md §16.5): same loss, sharpness not raised, and the row and the
+/// message carry the sharpness before and after.
+@Suite("Flattest teleport")
+struct FlattestTeleportTests {
+    @Test(arguments: [
+        ("bn-tanh", "fc1.scale"), ("relu", "fc1-fc2.rescale"), ("linear", "fc1-fc2.balance"), ("ln-relu", "fc2.scale"),
+    ])
+    func lossUnchangedAndSharpnessNotRaised(_ model: String, _ family: String) throws {
+        var c = SharpnessTests.small { $0.sharpnessTop = 1; $0.sharpnessTolerance = 1e-8; $0.lr = 0.05; $0.depth = 2 }
+        switch model {
+        case "bn-tanh": c.norm = .batch
+        case "relu": c.arch = .relu
+        case "linear": c.arch = .linear; c.bias = false; c.width = 2; c.targets = 2
+        default: c.arch = .relu; c.norm = .layer
+        }
+        let sim = try Simulator(c)
+        for _ in 0..<10 { try sim.advance() }
+        let before = sim.measureSharpness().top
+        let (lossBefore, lossAfter) = try sim.teleport(Teleport(family: family, action: .flattest))
+        #expect(relative(lossAfter, lossBefore) <= 1e-12, "\(model): loss \(lossBefore) → \(lossAfter)")
+        let flattened = try #require(sim.flattened)
+        let after = sim.measureSharpness().top
+        #expect(relative(flattened.before, before) < 1e-6, "\(flattened.before) vs \(before)")
+        #expect(relative(flattened.after, after) < 1e-6, "\(flattened.after) vs \(after)")
+        #expect(after <= before * (1 + 1e-6), "\(model) \(family): sharpness \(before) → \(after)")
+        #expect(sim.flattenedNote.contains("sharpness"))
+        print("\(model) \(family): loss \(lossBefore) → \(lossAfter); sharpness \(before) → \(after) at α = \(flattened.alpha)")
+    }
+}

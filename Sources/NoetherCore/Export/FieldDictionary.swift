@@ -42,6 +42,8 @@ public enum FieldDictionary {
         .init("weight_decay", .row, "all", "1", "λ of update k+1 (coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion)", "§13"),
         .init("sharpness", .row, "rows where measured", "loss/θ²", "λ₁, the largest eigenvalue of the Hessian of the loss (without weight decay) at θ_k, on the full batch or the minibatch (--sharpness-batch); every --sharpness-every steps", "§16"),
         .init("sharpness_2", .row, "rows where measured", "loss/θ²", "λ₂, the second largest Hessian eigenvalue, with --sharpness-top 2", "§16"),
+        .init("teleport_sharpness_before", .row, "rows of a flattest teleport", "loss/θ²", "λ₁ before the flattest teleport made at this step (JSON only)", "§16.5"),
+        .init("teleport_sharpness_after", .row, "rows of a flattest teleport", "loss/θ²", "λ₁ at the point it moved to, the smallest found along the orbit (JSON only)", "§16.5"),
         .init("name", .layer, "all", "-", "layer name (fc1, fc2, …)", "§1"),
         .init("weight_norm2", .layer, "all", "θ²", "‖W_l‖²_F, squared Frobenius norm of the layer's weight matrix", "§1"),
         .init("grad_norm2", .layer, "all", "g²", "‖∇W_l‖²_F of the same minibatch gradient", "§1"),

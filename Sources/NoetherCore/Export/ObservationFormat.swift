@@ -126,6 +126,9 @@ public enum ObservationFormat {
             s += ",\"sharpness\":\(json(r.top))"
             if let second = r.second { s += ",\"sharpness_2\":\(json(second))" }
         }
+        if let f = o.flattened {
+            s += ",\"teleport_sharpness_before\":\(json(f[0])),\"teleport_sharpness_after\":\(json(f[1]))"
+        }
         s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"

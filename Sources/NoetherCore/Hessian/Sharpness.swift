@@ -39,9 +39,12 @@ final class SharpnessMeter {
     var lastVectors: [[Double]] { warm }
     private var rng: Xoshiro256
 
-    init(arch: Architecture, data: Dataset, minibatch: Int, config: Config) {
-        wanted = config.sharpnessTop
-        tolerance = config.sharpnessTolerance
+    /// The flattest teleport compares sharpness at nearby points, so it measures them tightly.
+    static let teleportTolerance = 1e-8
+
+    init(arch: Architecture, data: Dataset, minibatch: Int, config: Config, tolerance: Double? = nil) {
+        wanted = tolerance == nil ? config.sharpnessTop : 1
+        self.tolerance = tolerance ?? config.sharpnessTolerance
         batch = config.sharpnessBatch
         let rows = batch == .full ? data.count : minibatch
         difference = GradientDifference(backprop: Backprop(arch: arch, batch: rows))

@@ -95,6 +95,8 @@ public struct Observation: Sendable, Equatable {
     /// measures (0: none), which fixes the CSV columns.
     public var sharpness: SharpnessReading? = nil
     public var sharpnessColumns = 0
+    /// A flattest teleport made at this step: the sharpness before and after it (THEORY.md §16.5).
+    public var flattened: [Double]? = nil
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -155,7 +157,8 @@ extension Simulator {
             live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
             equilibriumAngle: config.equilibrium(live)?.angle,
             sharpness: sharpness?.step == step ? sharpness : nil,
-            sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0)
+            sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0,
+            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil })
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

@@ -50,6 +50,8 @@ public final class Simulator {
     /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
     private var meter: SharpnessMeter?
     public private(set) var sharpness: SharpnessReading?
+    /// The last flattest teleport's sharpness before and after, and its α (THEORY.md §16.5).
+    public private(set) var flattened: (step: Int, before: Double, after: Double, alpha: Double)?
     /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
     private var rotations: UInt64 = 0
 
@@ -251,6 +253,20 @@ public final class Simulator {
                 return norm2
             }
             for (i, g) in groups.enumerated() { action.multiply(g, by: _exp(best.s[shared ? 0 : i])) }
+        case .flattest:
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            defer { scratch.deallocate() }
+            let trial = GroupAction(theta: scratch)
+            let probe = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config,
+                                       tolerance: SharpnessMeter.teleportTolerance)
+            let best = FlattestSearch.minimize(bound: _log(target.factor)) { s in
+                scratch.update(from: theta, count: n)
+                for g in groups { trial.multiply(g, by: _exp(s)) }
+                return probe.measure(step: step, theta: scratch,
+                                     minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets))).top
+            }
+            for g in groups { action.multiply(g, by: _exp(best.s)) }
+            flattened = (step: step, before: best.start, after: best.value, alpha: _exp(best.s))
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
         measureSharpnessIfDue()
