@@ -89,6 +89,9 @@ enum StoryClaims {
     static func equilibrium(_ beta: Double) -> Double { (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot() }
 
     static let all: [String: [Int: CaptionClaim]] = [
+        "edge-of-stability": SharpnessStoryClaims.edge,
+        "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
+        "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
         "default": [
             0: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 1.125...1.135), "starts at 1.13")

@@ -97,3 +97,13 @@ final class SharpnessMeter {
         return SharpnessReading(step: step, values: result.values, residual: result.residual, products: result.iterations)
     }
 }
+
+extension Config {
+    /// The largest sharpness at which the optimizer is stable on a quadratic (THEORY.md §16.3):
+    /// 2(1 + β)/(η(1 − τ)) − λ for SGD with heavy-ball momentum β, dampening τ and coupled weight
+    /// decay λ (2/η for plain gradient descent); nil for the other optimizers, which have no such line.
+    public func stabilityLine(_ live: LiveParameters) -> Double? {
+        guard optimizer == .sgd, !nesterov, dampening < 1 else { return nil }
+        return 2 * (1 + live.momentum) / (live.learningRate * (1 - dampening)) - live.weightDecay
+    }
+}

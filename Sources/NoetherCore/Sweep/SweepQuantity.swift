@@ -10,8 +10,10 @@ public struct SweepQuantity: Sendable {
     ///   THEORY.md §5.3 holds.
     /// - `gap_ratio_per_lr`: Γ/Q₀ divided by η; constant in η at fixed t = ηk where the gap
     ///   grows linearly in the step size (§7.2).
+    /// - `sharpness`, `sharpness_mean`, `sharpness_ratio`: the last sharpness, its mean over the
+    ///   second half, and the last over the optimizer's stability line (1 at the edge, §16.3).
     public static let all: [SweepQuantity] =
-        ["final_loss", "mean_loss"].map { SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)") }
+        ["final_loss", "mean_loss", "sharpness", "sharpness_mean", "sharpness_ratio"].map { SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)") }
         + ResultsDatabase.familyColumns.dropFirst(3).map { SweepQuantity(name: $0.name, perFamily: true, sql: "f.\($0.name)") }
         + [
             SweepQuantity(name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted"),
