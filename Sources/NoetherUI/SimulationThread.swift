@@ -166,7 +166,7 @@ public final class SimulationThread: Sendable {
                 snapshot.ghost?.live = ghost.live
             }
             let o = s.observation()
-            snapshot.history.record(step: s.step, Snapshot.sample(o))
+            snapshot.history.record(step: s.step, Snapshot.sample(o, sharpness: s.sharpness?.top))
             snapshot.families = o.families
             snapshot.charges = o.charges
             snapshot.layerNames = o.layers.map(\.name)

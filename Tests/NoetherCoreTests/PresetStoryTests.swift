@@ -530,7 +530,7 @@ enum StoryClaims {
 @Suite("Preset stories: every caption is true of the screen")
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
-    static let chartIDs: Set<String> = ["loss", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
+    static let chartIDs: Set<String> = ["loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and
     /// family, and has a claim; every claim belongs to a caption.
