@@ -62,7 +62,9 @@ enum Headless {
         var steps: Int
     }
 
-    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil) throws {
+    /// `observe` sees every written row's observation (the figure of `run --svg`).
+    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
+                    observe: (Observation) -> Void = { _ in }) throws {
         // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
         // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
         let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
@@ -114,6 +116,7 @@ enum Headless {
                     let last = step == segment.steps || interrupted
                     if step % o.every == 0 || last {
                         let obs = sim.observation()
+                        observe(obs)
                         switch o.format {
                         case .jsonl:
                             try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))

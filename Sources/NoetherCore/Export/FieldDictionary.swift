@@ -131,6 +131,6 @@ public enum FieldDictionary {
             }
             s += "\n"
         }
-        return s
+        return s + Vocabulary.markdown()
     }
 }

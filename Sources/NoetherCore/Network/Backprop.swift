@@ -63,4 +63,15 @@ public final class Backprop {
         }
         return result
     }
+
+    /// The last layer's outputs (the logits), batch × outputDim, at θ: a forward pass only.
+    public func logits(theta: UnsafePointer<Double>, x: UnsafePointer<Double>) -> [Double] {
+        let pass = Pass(theta: theta, grad: nil, batch: batch)
+        var input = x
+        for (i, layer) in layers.enumerated() {
+            layer.forward(input, outputs[i], scratch[i], pass)
+            input = UnsafePointer(outputs[i])
+        }
+        return Array(UnsafeBufferPointer(start: input, count: batch * arch.outputDim))
+    }
 }

@@ -50,6 +50,13 @@ public final class ResultsDatabase {
         Column(name: "median_charge") { $0.medianCharge },
         Column(name: "gap_ratio") { $0.gapRatio },
         Column(name: "rms_angle") { $0.rmsAngle },
+        Column(name: "q10") { $0.q10 },
+        Column(name: "q90") { $0.q90 },
+        Column(name: "predicted_median") { $0.predictedMedian },
+        Column(name: "reference_median") { $0.referenceMedian },
+        Column(name: "continuum_median") { $0.continuumMedian },
+        Column(name: "effective_lr_median") { $0.effectiveLRMedian },
+        Column(name: "rms_angle_predicted") { $0.rmsAnglePredicted },
     ]
 
     /// The column of a swept key: `weight-decay` → `weight_decay` (no quoting needed in SQL or pandas).
@@ -82,6 +89,11 @@ public final class ResultsDatabase {
             let existing = Set(try db.columns(in: "runs").map(\.name))
             for name in ["sharpness", "sharpness_mean", "sharpness_ratio"] where !existing.contains(name) {
                 try db.execute(sql: "ALTER TABLE runs ADD COLUMN \(name) REAL")
+            }
+            // A database from before a series column was stored gets it (NULL in its old rows).
+            let stored = Set(try db.columns(in: "series").map(\.name))
+            for column in Self.seriesColumns.dropFirst(2) where !stored.contains(column.name) {
+                try db.execute(sql: "ALTER TABLE series ADD COLUMN \"\(column.name)\" REAL")
             }
         }
     }

@@ -13,7 +13,7 @@ struct SweepCommand: ParsableCommand {
             and DIR/slurm.sh for any job runner; `noether sweep collect DIR --out results.sqlite` gathers \
             their results. `noether sweep show` draws a phase diagram. README "Sweeps" has the file format.
             """,
-        subcommands: [SweepStart.self, SweepShow.self, SweepCollect.self, SweepRunOne.self],
+        subcommands: [SweepStart.self, SweepShow.self, SweepExport.self, SweepCollect.self, SweepRunOne.self],
         defaultSubcommand: SweepStart.self)
 }
 
