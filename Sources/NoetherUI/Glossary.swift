@@ -43,7 +43,7 @@ public enum Glossary {
                       "The stability line with heavy-ball momentum β: higher, so the sharpness can rise further (§16.3)."),
         GlossaryEntry("2(1−β)/η model", "small-batch momentum line",
                       "A proposed limit for momentum with small minibatches, drawn as a model, not derived here (§16.3)."),
-        GlossaryEntry("λ₁≥line", "loss chart marker",
+        GlossaryEntry("λ₁ reaches line", "loss chart marker",
                       "Where the sharpness first reached the optimizer's stability line (§16.3)."),
         // The curves of the charge chart.
         GlossaryEntry("measured", "measured charge",

@@ -10,7 +10,7 @@ struct LossChart: ChartView {
         if !accuracy.isEmpty { series.append(ChartSeries("batch accuracy", .orange, .dashes, accuracy)) }
         var chart = c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
         // Where the sharpness first reached its stability line (THEORY.md §16.3).
-        if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁≥line")) }
+        if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁ reaches line")) }
         chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }
