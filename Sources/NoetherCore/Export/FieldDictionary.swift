@@ -40,6 +40,8 @@ public enum FieldDictionary {
         .init("lr", .row, "all", "1", "η of update k+1", "§1"),
         .init("momentum", .row, "all", "1", "β of update k+1 (β₁ of adam, adamw and lion)", "§1"),
         .init("weight_decay", .row, "all", "1", "λ of update k+1 (coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion)", "§13"),
+        .init("laws_independent", .row, "two-layer, no normalization", "count", "independent conservation laws of gradient flow at θ, D − dim Lie(W)(θ), counted at step 0 and after each teleport", "§14.3"),
+        .init("laws_tracked", .row, "two-layer, no normalization", "count", "independent charges noether tracks for the model: n(n+1)/2 per balance matrix, else one rescale per hidden neuron", "§14.3"),
         .init("sharpness", .row, "rows where measured", "loss/θ²", "λ₁, the largest eigenvalue of the Hessian of the loss (without weight decay) at θ_k, on the full batch or the minibatch (--sharpness-batch); every --sharpness-every steps", "§16"),
         .init("sharpness_2", .row, "rows where measured", "loss/θ²", "λ₂, the second largest Hessian eigenvalue, with --sharpness-top 2", "§16"),
         .init("teleport_sharpness_before", .row, "rows of a flattest teleport", "loss/θ²", "λ₁ before the flattest teleport made at this step (JSON only)", "§16.5"),

@@ -134,6 +134,7 @@ public enum ObservationFormat {
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
         s += ",\"weight_decay\":\(json(o.live.weightDecay))"
+        if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
         if let r = o.sharpness {
             s += ",\"sharpness\":\(json(r.top))"
             if let second = r.second { s += ",\"sharpness_2\":\(json(second))" }
@@ -174,6 +175,7 @@ public enum ObservationFormat {
         var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
+        if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
         if o.sharpnessColumns > 0 { r.append(("sharpness", o.sharpness.map { csv($0.top) } ?? "")) }
         if o.sharpnessColumns > 1 { r.append(("sharpness_2", o.sharpness?.second.map(csv) ?? "")) }
         for l in o.layers {

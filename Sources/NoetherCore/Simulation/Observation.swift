@@ -97,6 +97,8 @@ public struct Observation: Sendable, Equatable {
     public var sharpnessColumns = 0
     /// A flattest teleport made at this step: the sharpness before and after it (THEORY.md §16.5).
     public var flattened: [Double]? = nil
+    /// Independent conservation laws at the last count and the tracked ones (THEORY.md §14.3).
+    public var laws: LawTally? = nil
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -158,7 +160,7 @@ extension Simulator {
             equilibriumAngle: config.equilibrium(live)?.angle,
             sharpness: sharpness?.step == step ? sharpness : nil,
             sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0,
-            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil })
+            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil }, laws: laws)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

@@ -66,6 +66,13 @@ public final class ResultsDatabase {
     /// existing database for reading only (`sweep show`).
     public init(path: String, readOnly: Bool = false) throws(OutputError) {
         self.path = path
+        // SQLite would wait forever opening a named pipe, and cannot use a device.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            let kind = st.st_mode & S_IFMT
+            let what = kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a named pipe" : "a device or socket"
+            throw OutputError(path: path, message: "is \(what), not an SQLite database file")
+        }
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
