@@ -4,9 +4,12 @@ public enum ShippedPresets {
     /// File name → TOML text, in name order.
     public static let files: [(name: String, text: String)] = [
         ("adam-breaking", PackageResources.adam_breaking_toml),
+        ("balance-large-step", PackageResources.balance_large_step_toml),
         ("bn-equilibrium", PackageResources.bn_equilibrium_toml),
         ("bn-scale-growth", PackageResources.bn_scale_growth_toml),
         ("bn-teleport", PackageResources.bn_teleport_toml),
+        ("edge-of-stability", PackageResources.edge_of_stability_toml),
+        ("heavy-ball-edge", PackageResources.heavy_ball_edge_toml),
         ("layer-norm", PackageResources.layer_norm_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),

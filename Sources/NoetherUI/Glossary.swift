@@ -33,6 +33,17 @@ public enum Glossary {
                       "Normalizes each group of channels per sample: one scale charge per group, fc1.scale[g0] … (§2.1)."),
         GlossaryEntry("magnitude", "group magnitude",
                       "Σθ² over the group's weights (Σ|θ| for translation): what residuals and ratios are divided by (§2.2)."),
+        // The sharpness chart.
+        GlossaryEntry("λ₁", "sharpness",
+                      "The largest eigenvalue of the loss's Hessian: the steepest curvature, measured every K steps by Lanczos (§16)."),
+        GlossaryEntry("2/η", "stability line",
+                      "Gradient descent is stable on a curvature below 2/η; at the edge of stability λ₁ rises to it and hovers (§16.3)."),
+        GlossaryEntry("2(1+β)/η", "heavy-ball line",
+                      "The stability line with heavy-ball momentum β: higher, so the sharpness can rise further (§16.3)."),
+        GlossaryEntry("2(1−β)/η model", "small-batch momentum line",
+                      "A proposed limit for momentum with small minibatches, drawn as a model, not derived here (§16.3)."),
+        GlossaryEntry("λ₁ reaches line", "loss chart marker",
+                      "Where the sharpness first reached the optimizer's stability line (§16.3)."),
         // The curves of the charge chart.
         GlossaryEntry("measured", "measured charge",
                       "The charge computed from the current weights; for a family, the median over its live neurons (§7)."),

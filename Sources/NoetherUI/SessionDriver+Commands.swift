@@ -169,7 +169,8 @@ extension SessionDriver {
             let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
             say(
                 "teleported \(Self.teleportText(t)): "
-                    + "loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))")
+                    + "loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))"
+                    + (t.action == .flattest ? s.front.flattenedNote : ""))
         } catch { say("cannot teleport: \(error)") }
     }
 

@@ -7,7 +7,7 @@ extension Snapshot {
     /// already) and takes its latest families, charges, layer names, step and live parameters.
     public mutating func observe(_ sim: Simulator, record: Bool = true) {
         let o = sim.observation()
-        if record { history.record(step: sim.step, Self.sample(o)) }
+        if record { history.record(step: sim.step, Self.sample(o, sharpness: sim.sharpness?.top)) }
         families = o.families
         charges = o.charges
         layerNames = o.layers.map(\.name)

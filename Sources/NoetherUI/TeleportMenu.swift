@@ -23,6 +23,7 @@ public enum TeleportMenu {
                 case .balance: return [entry("balance (|in|² = |out|²)", .balance, nil)]
                 case .rotate: return [entry("rotate (random orthogonal G)", .rotate, nil)]
                 case .steepest: return [entry("steepest: most |∇L|² within α ∈ [1/4, 4]", .steepest, nil)]
+                case .flattest: return [entry("flattest: least sharpness λ₁ within α ∈ [1/4, 4]", .flattest, nil)]
                 }
             }
         }

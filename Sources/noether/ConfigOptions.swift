@@ -10,6 +10,7 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
 extension OutputDetail: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
+extension SharpnessBatch: ExpressibleByArgument {}
 extension DotStyle: ExpressibleByArgument {}
 
 /// A warning about the command's input, one line on standard error.
@@ -72,6 +73,12 @@ struct ConfigOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
+    @Option(help: "Measure the sharpness (top Hessian eigenvalue) every K steps; 0: never.") var sharpnessEvery: Int?
+    @Option(help: "How many of the largest Hessian eigenvalues to measure: 1 or 2.") var sharpnessTop: Int?
+    @Option(help: "The loss whose Hessian is measured: full (the whole training set) or minibatch.")
+    var sharpnessBatch: SharpnessBatch?
+    @Option(help: "Lanczos stops when each Ritz residual is below this fraction of its eigenvalue.")
+    var sharpnessTolerance: Double?
 
     /// The preset (or default) with every given flag applied, then validated. Flags become
     /// `key = value` entries decoded over the preset through the one configuration schema

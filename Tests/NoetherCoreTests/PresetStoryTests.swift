@@ -88,6 +88,9 @@ enum StoryClaims {
     static func equilibrium(_ beta: Double) -> Double { (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot() }
 
     static let all: [String: [Int: CaptionClaim]] = [
+        "edge-of-stability": SharpnessStoryClaims.edge,
+        "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
+        "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
         "default": [
             0: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 1.125...1.135), "starts at 1.13")
@@ -551,7 +554,7 @@ enum StoryClaims {
 @Suite("Preset stories: every caption is true of the screen")
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
-    static let chartIDs: Set<String> = ["loss", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
+    static let chartIDs: Set<String> = ["loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and
     /// family, and has a claim; every claim belongs to a caption.

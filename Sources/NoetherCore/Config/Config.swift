@@ -128,6 +128,12 @@ public struct Config: Equatable, Codable, Sendable {
     public var whiten: Bool = false
     public var seed: UInt64 = 1
     public var steps: Int = 2000
+    /// Measure the sharpness every K steps (0: never), its top 1 or 2 eigenvalues, on the full
+    /// batch or the minibatch, to a relative tolerance (THEORY.md §16).
+    public var sharpnessEvery: Int = 0
+    public var sharpnessTop: Int = 1
+    public var sharpnessBatch: SharpnessBatch = .full
+    public var sharpnessTolerance: Double = 1e-4
 
     public init() {}
 
@@ -139,6 +145,8 @@ public struct Config: Equatable, Codable, Sendable {
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
+        case sharpnessEvery = "sharpness-every", sharpnessTop = "sharpness-top", sharpnessBatch = "sharpness-batch"
+        case sharpnessTolerance = "sharpness-tolerance"
     }
 
     /// Older names still read from presets and recordings.
@@ -233,6 +241,15 @@ extension Config {
         }
         guard steps >= 0, steps <= Config.maxSteps else {
             throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
+        }
+        guard (0...Config.maxSteps).contains(sharpnessEvery) else {
+            throw ConfigError("sharpness-every", "must be 0 (never) or a number of steps 1…\(Config.maxSteps), got \(sharpnessEvery)")
+        }
+        guard (1...2).contains(sharpnessTop) else {
+            throw ConfigError("sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got \(sharpnessTop)")
+        }
+        guard sharpnessTolerance.isFinite, sharpnessTolerance >= 1e-13, sharpnessTolerance <= 0.1 else {
+            throw ConfigError("sharpness-tolerance", "must be in [1e-13, 0.1] (relative Ritz residual), got \(sharpnessTolerance)")
         }
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {

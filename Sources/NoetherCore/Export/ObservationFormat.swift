@@ -125,6 +125,13 @@ public enum ObservationFormat {
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
         s += ",\"weight_decay\":\(json(o.live.weightDecay))"
         if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
+        if let r = o.sharpness {
+            s += ",\"sharpness\":\(json(r.top))"
+            if let second = r.second { s += ",\"sharpness_2\":\(json(second))" }
+        }
+        if let f = o.flattened {
+            s += ",\"teleport_sharpness_before\":\(json(f[0])),\"teleport_sharpness_after\":\(json(f[1]))"
+        }
         s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
@@ -159,6 +166,8 @@ public enum ObservationFormat {
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
         if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
+        if o.sharpnessColumns > 0 { r.append(("sharpness", o.sharpness.map { csv($0.top) } ?? "")) }
+        if o.sharpnessColumns > 1 { r.append(("sharpness_2", o.sharpness?.second.map(csv) ?? "")) }
         for l in o.layers {
             r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
         }

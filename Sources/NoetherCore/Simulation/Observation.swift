@@ -93,6 +93,12 @@ public struct Observation: Sendable, Equatable {
     public var families: [FamilySummary]
     /// The RMS angle per update a scale group settles at under this optimizer (THEORY.md §13).
     public var equilibriumAngle: Double? = nil
+    /// The sharpness measured at this step (THEORY.md §16), and how many eigenvalues the run
+    /// measures (0: none), which fixes the CSV columns.
+    public var sharpness: SharpnessReading? = nil
+    public var sharpnessColumns = 0
+    /// A flattest teleport made at this step: the sharpness before and after it (THEORY.md §16.5).
+    public var flattened: [Double]? = nil
     /// Independent conservation laws at the last count and the tracked ones (THEORY.md §14.3).
     public var laws: LawTally? = nil
 }
@@ -153,7 +159,10 @@ extension Simulator {
             step: step, loss: loss,
             accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
             live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
-            equilibriumAngle: config.equilibrium(live)?.angle, laws: laws)
+            equilibriumAngle: config.equilibrium(live)?.angle,
+            sharpness: sharpness?.step == step ? sharpness : nil,
+            sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0,
+            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil }, laws: laws)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

@@ -22,8 +22,10 @@ public enum RunSummary {
         var status = RunResult.finished
         var last: Observation?
         var step = 0
+        var sharpnessSum = 0.0, sharpnessCount = 0
         while true {
             lossSum += sim.loss
+            if step >= half, let s = sim.sharpness, s.step == step { sharpnessSum += s.top; sharpnessCount += 1 }
             let sampled = step >= half && (step - half) % stride == 0
             let recorded = seriesEvery.map { step % $0 == 0 } ?? false
             if sampled || recorded || step == steps {
@@ -66,8 +68,16 @@ public enum RunSummary {
                 residualMax: worstResidual[f.family],
                 continuumError: last!.charges.worstContinuumError(family: f.family).flatMap(finite))
         }
-        return RunResult(id: config.runID, axes: axes, config: config, status: status,
-                         finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
-                         families: families, series: series)
+        var result = RunResult(id: config.runID, axes: axes, config: config, status: status,
+                               finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
+                               families: families, series: series)
+        if config.sharpnessEvery > 0, !diverged {
+            // The last step is measured even when the interval does not land on it.
+            let final = sim.sharpness?.step == step ? sim.sharpness!.top : sim.measureSharpness().top
+            result.sharpness = finite(final)
+            result.sharpnessMean = sharpnessCount > 0 ? finite(sharpnessSum / Double(sharpnessCount)) : nil
+            result.sharpnessRatio = sim.config.stabilityLine(sim.live).flatMap { finite(final / $0) }
+        }
+        return result
     }
 }

@@ -35,12 +35,12 @@ public enum SymmetryKind: String, CaseIterable, Codable, Sendable {
     /// The teleport actions a family of this kind allows; the first is its default (THEORY.md §12).
     public var teleportActions: [Teleport.Action] {
         switch self {
-        case .scale: [.scale, .steepest]
-        case .rescale: [.scale, .balance, .steepest]
+        case .scale: [.scale, .steepest, .flattest]
+        case .rescale: [.scale, .balance, .steepest, .flattest]
         // |∇L|² is constant along a translation orbit (the generator is constant), so there is
         // nothing for steepest ascent to find.
         case .translation: [.shift]
-        case .balance: [.scale, .balance, .rotate, .steepest]
+        case .balance: [.scale, .balance, .rotate, .steepest, .flattest]
         }
     }
 

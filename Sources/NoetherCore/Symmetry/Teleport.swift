@@ -15,6 +15,9 @@ public struct Teleport: Equatable, Sendable {
         case rotate
         /// Ascent of |∇L|² on the current minibatch along the orbit, within |log α| ≤ log(factor).
         case steepest
+        /// The orbit point of smallest sharpness (THEORY.md §16.5), one shared α within
+        /// |log α| ≤ log(factor).
+        case flattest
     }
 
     public var family: String
@@ -148,10 +151,10 @@ extension Teleport {
                 throw ConfigError("teleport", "action 'shift' needs factor = c, the constant added, within ±1e6, got \(self.factor.map { "\($0)" } ?? "none")")
             }
             factor = f
-        case .steepest:
+        case .steepest, .flattest:
             let f = self.factor ?? Self.defaultSteepestBound
             guard f.isFinite, f > 1, f <= limit else {
-                throw ConfigError("teleport", "action 'steepest' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)")
+                throw ConfigError("teleport", "action '\(action.rawValue)' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)")
             }
             factor = f
         case .balance, .rotate:

@@ -14,7 +14,7 @@ public protocol ChartView: Sendable {
 /// The one list of panels: focus order, layout order, help text and narration ids.
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
-        LossChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
+        LossChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
         DataChart(),
     ]
     public static var ids: [String] { all.map(\.id) }
