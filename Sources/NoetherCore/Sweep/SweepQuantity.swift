@@ -41,7 +41,7 @@ public struct SweepQuantity: Sendable {
             SweepQuantity(name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted",
                           theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
             SweepQuantity(name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
-                          theory: .flatInLearningRate(label: "modified flow, first order: flat in η (§4.1)")),
+                          theory: .flatInLearningRate(label: "first-order theory: flat in η (level fitted)")),
         ]
 
     /// A quantity by its name or any alias of it in the vocabulary (`q50`, `rms_angular_step`).
