@@ -253,7 +253,10 @@ struct FigureTests {
         let columns = runs[0].split(separator: ",").map(String.init)
         let groups = try #require(columns.firstIndex(of: "fc2.scale.groups"))
         #expect(runs.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[groups] == "8" })
-        #expect(columns.prefix(8) == ["id", "status", "steps", "time", "final_loss", "mean_loss", "lr", "seed"])
+        #expect(columns.prefix(6) == ["id", "status", "steps", "time", "final_loss", "mean_loss"])
+        // The swept keys follow the run's own results, before every other configuration key.
+        let lr = try #require(columns.firstIndex(of: "lr")), seed = try #require(columns.firstIndex(of: "seed"))
+        #expect(seed == lr + 1 && columns[lr + 2 ..< columns.count].contains("arch"))
     }
 
     @Test func aRunsChartIsThePlotOfItsObservationsWithTheTheory() throws {
