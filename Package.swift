@@ -24,7 +24,8 @@ let package = Package(
         .target(
             name: "ShippedPresets", path: "Presets",
             resources: [
-                "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "edge-of-stability",
+                "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport",
+                "edge-of-stability",
                 "heavy-ball-edge", "layer-norm", "linear-balance", "optimizer-equilibria",
                 "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
@@ -46,9 +47,12 @@ let package = Package(
         .executableTarget(
             name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI"], path: "Benchmarks/NoetherBench",
             swiftSettings: fast),
-        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets"]),
+        // The tiers of the suite (`scripts/test --fast` leaves the slow suites out).
+        .target(name: "TestTiers", path: "Tests/TestTiers"),
+        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets", "TestTiers"]),
         .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["noether", "NoetherCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "EndToEndTests",
+            dependencies: ["noether", "NoetherCore", "TestTiers", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -22,7 +22,9 @@ func sharpnessOverhead(steps: Int) throws {
             best.plain = min(best.plain, try seconds(plain))
             best.measured = min(best.measured, try seconds(measured))
         }
-        print(String(format: "%@  every %d  %.2f / %.2f s  %+.1f%%", preset.name, measured.sharpnessEvery, best.measured,
-                     best.plain, 100 * (best.measured / best.plain - 1)))
+        print(
+            String(
+                format: "%@  every %d  %.2f / %.2f s  %+.1f%%", preset.name, measured.sharpnessEvery, best.measured,
+                best.plain, 100 * (best.measured / best.plain - 1)))
     }
 }

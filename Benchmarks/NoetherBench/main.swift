@@ -93,8 +93,10 @@ for s in sizes {
     sim.tracksCharges = false
     let bare = try stepsPerSecond(sim, seconds: seconds)
     let cost = max(0, 1 - tracked / bare) * 100
-    print(String(format: "%@  %17.0f  %20.0f  %12.1f%%  %7.1f  %17.1f", s.name, tracked, bare, cost,
-                 tracked * s.flops / 1e9, peak))
+    print(
+        String(
+            format: "%@  %17.0f  %20.0f  %12.1f%%  %7.1f  %17.1f", s.name, tracked, bare, cost,
+            tracked * s.flops / 1e9, peak))
 }
 
 // The explorer's cost to the simulator: the same default configuration headless, then on the
@@ -130,5 +132,7 @@ for _ in 0..<3 {
 }
 thread.stop()
 frames.sort()
-print(String(format: "headless %.0f steps/s, with explorer %.0f steps/s (%.0f%%); frame render median %.2f ms, p90 %.2f ms",
-             headless, live, 100 * live / headless, frames[frames.count / 2], frames[frames.count * 9 / 10]))
+print(
+    String(
+        format: "headless %.0f steps/s, with explorer %.0f steps/s (%.0f%%); frame render median %.2f ms, p90 %.2f ms",
+        headless, live, 100 * live / headless, frames[frames.count / 2], frames[frames.count * 9 / 10]))

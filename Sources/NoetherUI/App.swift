@@ -224,12 +224,14 @@ public struct AppState: Sendable {
     }
 
     private mutating func handlePicker(_ key: Key) -> [Command] {
-        guard let i = Self.listKey(key, index: &pickerIndex, count: presets.count, open: &pickerOpen, opener: "p") else { return [] }
+        guard let i = Self.listKey(key, index: &pickerIndex, count: presets.count, open: &pickerOpen, opener: "p")
+        else { return [] }
         return [.loadPreset(presets[i])]
     }
 
     private mutating func handleTeleportMenu(_ key: Key) -> [Command] {
-        guard let i = Self.listKey(key, index: &teleportIndex, count: teleports.count, open: &teleportOpen, opener: "T") else { return [] }
+        guard let i = Self.listKey(key, index: &teleportIndex, count: teleports.count, open: &teleportOpen, opener: "T")
+        else { return [] }
         return [.teleport(teleports[i].teleport)]
     }
 
@@ -262,8 +264,10 @@ public struct AppState: Sendable {
         return a == b
     }
 
-    private mutating func commands(for action: Action, _ s: Snapshot, _ live: inout LiveParameters,
-                                   _ config: inout Config) -> [Command] {
+    private mutating func commands(
+        for action: Action, _ s: Snapshot, _ live: inout LiveParameters,
+        _ config: inout Config
+    ) -> [Command] {
         switch action {
         case .togglePause: return [.setPaused(s.state == .running)]
         case .stepOnce: return s.state == .paused ? [.stepOnce] : []
@@ -336,7 +340,8 @@ public struct AppState: Sendable {
             // A recording or a fork is work in progress: ask before ending it.
             let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
             guard open.isEmpty else {
-                quitQuestion = "quit with \(open.joined(separator: " and ")) open? y or q quits (a recording is saved), other keys stay"
+                quitQuestion =
+                    "quit with \(open.joined(separator: " and ")) open? y or q quits (a recording is saved), other keys stay"
                 return []
             }
             quit = true
@@ -368,7 +373,8 @@ public struct AppState: Sendable {
             // A conv net needs images: its data control stays on the image sets.
             let sets = config.conv.isEmpty ? DataSource.builtIn : DataSource.builtIn.filter(\.isImage)
             config.data = Ladder.cycle(sets, after: config.data, by: up ? 1 : -1)
-        case .optimizer: config.switchOptimizer(to: Ladder.cycle(OptimizerKind.allCases, after: config.optimizer, by: up ? 1 : -1))
+        case .optimizer:
+            config.switchOptimizer(to: Ladder.cycle(OptimizerKind.allCases, after: config.optimizer, by: up ? 1 : -1))
         case .seed: config.seed = Ladder.seed(after: config.seed, by: up ? 1 : -1)
         }
         return c.isLive ? [.setLive(live)] : [.reset(config)]

@@ -49,8 +49,10 @@ public struct ExplorerLoop {
 
     /// One turn of the loop. Returns the time it took to render and draw, in milliseconds, when it drew.
     @discardableResult
-    public mutating func turn(_ backend: Backend, snapshot: () -> Snapshot, send: (Command) -> Void,
-                              reload: () -> [Preset] = { [] }) -> Double? {
+    public mutating func turn(
+        _ backend: Backend, snapshot: () -> Snapshot, send: (Command) -> Void,
+        reload: () -> [Preset] = { [] }
+    ) -> Double? {
         let key = backend.readKey()
         let s = snapshot()
         state.follow(s.narration, s)

@@ -8,13 +8,13 @@ public enum Color: Int, Sendable, CaseIterable {
     public var terminal256: Int16 {
         switch self {
         case .normal: -1
-        case .blue: 25      // #0072B2
-        case .orange: 214   // #E69F00
-        case .sky: 74       // #56B4E9
+        case .blue: 25  // #0072B2
+        case .orange: 214  // #E69F00
+        case .sky: 74  // #56B4E9
         case .vermillion: 166  // #D55E00
-        case .green: 36     // #009E73 (bluish green)
-        case .purple: 175   // #CC79A7
-        case .yellow: 221   // #F0E442
+        case .green: 36  // #009E73 (bluish green)
+        case .purple: 175  // #CC79A7
+        case .yellow: 221  // #F0E442
         case .gray: 244
         }
     }
@@ -90,14 +90,18 @@ public struct Buffer: Equatable, Sendable {
 
     /// Writes text into at most `width` columns; text that does not fit ends in an ellipsis.
     @discardableResult
-    public mutating func putClipped(_ text: String, x: Int, y: Int, _ style: Style = .plain, width: Int, glyphs: Glyphs) -> Int {
+    public mutating func putClipped(_ text: String, x: Int, y: Int, _ style: Style = .plain, width: Int, glyphs: Glyphs)
+        -> Int
+    {
         guard width > 0 else { return x }
         if text.count <= width { return put(text, x: x, y: y, style) }
         return put(String(text.prefix(width - 1)) + glyphs.ellipsis, x: x, y: y, style)
     }
 
     public mutating func fill(_ rect: Rect, _ ch: Character = " ", _ style: Style = .plain) {
-        for y in rect.y..<(rect.y + rect.height) { for x in rect.x..<(rect.x + rect.width) { self[x, y] = Cell(char: ch, style: style) } }
+        for y in rect.y..<(rect.y + rect.height) {
+            for x in rect.x..<(rect.x + rect.width) { self[x, y] = Cell(char: ch, style: style) }
+        }
     }
 
     /// The buffer as text lines with trailing spaces trimmed, as `tmux capture-pane` shows it.
@@ -123,14 +127,18 @@ public struct Rect: Equatable, Sendable {
 
     /// Draws a box border with a title in the top edge and an optional status right-aligned
     /// after it; a title too long for the border ends in an ellipsis, the status stays whole.
-    func frame(_ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil) {
+    func frame(
+        _ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil
+    ) {
         frame(&b, titles: [title], focused: focused, glyphs: glyphs, status: status)
     }
 
     /// As `frame(title:)`, with titles longest first: the first that fits whole is drawn.
     /// The status gives way to the first `statusYields` titles when nothing else lets them stay whole.
-    func frame(_ b: inout Buffer, titles: [String], focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil,
-               statusYields: Int = 0) {
+    func frame(
+        _ b: inout Buffer, titles: [String], focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil,
+        statusYields: Int = 0
+    ) {
         guard width >= 2, height >= 2 else { return }
         let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
@@ -151,20 +159,24 @@ public struct Rect: Equatable, Sendable {
         var forms: [String] = []
         if let status {
             let words = status.text.split(separator: " ")
-            forms = [" \(status.text) "] + (words.count > 2 ? [" " + words.dropLast().joined(separator: " ") + " "] : [])
+            forms =
+                [" \(status.text) "] + (words.count > 2 ? [" " + words.dropLast().joined(separator: " ") + " "] : [])
         }
         let fitting = titles.enumerated().lazy.compactMap { i, t -> (String, String?)? in
             if let form = forms.first(where: { $0.count + t.count + 3 <= room }) { return (t, form) }
             return (forms.isEmpty || i < statusYields) && t.count + 2 <= room ? (t, nil) : nil
         }.first
-        let (title, statusText): (String, String?) = fitting
+        let (title, statusText): (String, String?) =
+            fitting
             ?? (titles.last ?? "", forms.first { $0.count + 8 <= room })
         var titleRoom = room
         if let statusText, let status {
             b.put(statusText, x: x + width - 2 - statusText.count, y: y, Style(status.color, bold: true))
             titleRoom -= statusText.count + 1
         }
-        b.putClipped(" \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: titleRoom, glyphs: glyphs)
+        b.putClipped(
+            " \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: titleRoom,
+            glyphs: glyphs)
     }
 
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }

@@ -78,11 +78,12 @@ public struct Canvas {
             for c in 0..<cols {
                 let i = r * cols + c
                 guard bits[i] != 0 else { continue }
-                let ch: Character = switch style {
-                case .braille: Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)
-                case .block: bits[i] == 1 ? "▀" : bits[i] == 2 ? "▄" : "█"
-                case .ascii: asciiChars[i]
-                }
+                let ch: Character =
+                    switch style {
+                    case .braille: Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)
+                    case .block: bits[i] == 1 ? "▀" : bits[i] == 2 ? "▄" : "█"
+                    case .ascii: asciiChars[i]
+                    }
                 b[x + c, y + r] = Cell(char: ch, style: Style(colors[i], dim: dims[i]))
             }
         }

@@ -18,8 +18,10 @@ public struct ChartSeries: Sendable {
     public var key: SeriesKey?
     /// A ghost run's copy (the faint mark): drawn dimmed, beneath every other series.
     public var ghost: Bool { mark == .faint }
-    public init(_ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
-                upper: [(x: Double, y: Double)] = []) {
+    public init(
+        _ name: String, _ color: Color, _ mark: Mark, _ points: [(x: Double, y: Double)],
+        upper: [(x: Double, y: Double)] = []
+    ) {
         self.name = name
         self.color = color
         self.mark = mark
@@ -67,8 +69,10 @@ public struct Chart: Sendable {
     /// A shorter title for a narrow border, instead of cutting the long one.
     public var shortTitle: String?
 
-    public init(title: String, series: [ChartSeries], xMax: Double, logY: Bool = false, smoothing: Bool = false,
-                status: (text: String, color: Color)? = nil) {
+    public init(
+        title: String, series: [ChartSeries], xMax: Double, logY: Bool = false, smoothing: Bool = false,
+        status: (text: String, color: Color)? = nil
+    ) {
         self.title = title
         self.series = series
         self.xMax = xMax
@@ -87,9 +91,11 @@ public struct Chart: Sendable {
         let mode = logY ? "" : yAxis.titleSuffix
         let tail = (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "")
         let short = logY ? "" : yAxis.shortSuffix
-        var out = drift.map { d in
-            [title + mode + " · drift " + d + tail, title + mode + " Δ" + d + tail] + (shortTitle.map { [$0 + " Δ" + d] } ?? [])
-        } ?? []
+        var out =
+            drift.map { d in
+                [title + mode + " · drift " + d + tail, title + mode + " Δ" + d + tail]
+                    + (shortTitle.map { [$0 + " Δ" + d] } ?? [])
+            } ?? []
         out += [title + mode + tail, title + short + tail]
         if let shortTitle { out += [shortTitle + mode + tail, shortTitle + short + tail, shortTitle + short] }
         out.append((shortTitle ?? title) + (logY ? "" : yAxis.tinySuffix))
@@ -100,7 +106,8 @@ public struct Chart: Sendable {
     /// barely move (under 10 % of their size): what an honest flat line hides.
     func drift(_ ymin: Double, _ ymax: Double) -> String? {
         guard !logY, yAxis == .honest, let s = series.first(where: { !$0.ghost && $0.points.count > 1 }),
-              let first = s.points.first?.y, let last = s.points.last?.y, first != 0, first.isFinite, last.isFinite else { return nil }
+            let first = s.points.first?.y, let last = s.points.last?.y, first != 0, first.isFinite, last.isFinite
+        else { return nil }
         let size = max(abs(ymin), abs(ymax))
         guard size > 0, ymax - ymin < 0.1 * size else { return nil }
         let change = (last - first) / abs(first) * 100
@@ -111,8 +118,9 @@ public struct Chart: Sendable {
         let inner = rect.inner
         guard inner.width > Self.axisWidth + 4, inner.height >= 4 else { return }
         let legendRows = legend(&b, inner, glyphs: glyphs)
-        let plot = Rect(x: inner.x + Self.axisWidth, y: inner.y + legendRows, width: inner.width - Self.axisWidth,
-                        height: inner.height - 1 - legendRows)
+        let plot = Rect(
+            x: inner.x + Self.axisWidth, y: inner.y + legendRows, width: inner.width - Self.axisWidth,
+            height: inner.height - 1 - legendRows)
         let tx: (Double) -> Double? = { x in logX ? (x > 0 ? log10(x) : nil) : x }
         let ty: (Double) -> Double? = { y in
             let y = NumberFormat.clean(y)
@@ -148,8 +156,9 @@ public struct Chart: Sendable {
             return
         }
         let drift = drift(ymin, ymax)
-        rect.frame(&b, titles: titles(drift: drift), focused: focused, glyphs: glyphs, status: status,
-                   statusYields: statusOptional && drift != nil ? (shortTitle == nil ? 2 : 3) : 0)
+        rect.frame(
+            &b, titles: titles(drift: drift), focused: focused, glyphs: glyphs, status: status,
+            statusYields: statusOptional && drift != nil ? (shortTitle == nil ? 2 : 3) : 0)
         let xs = all.map(\.x)
         let x0 = logX ? (xs.min() ?? 0) : xMin
         let x1 = logX ? max(xs.max() ?? 1, x0 + 1e-9) : max(xMax, xs.max() ?? 0, xMin + 1)
@@ -198,7 +207,9 @@ public struct Chart: Sendable {
         // Ghosts beneath all, then bands, then lines with the first legend entry on top, then
         // sparse dots over all (so an exact prediction stays visible where it lies on the measured line).
         for (s, pts, _) in shown where s.ghost { draw(&canvas, pts.map(dot), s.mark, s.color, dim: true) }
-        let order = shown.filter { $0.0.mark == .band } + shown.filter { ![.band, .dots, .faint].contains($0.0.mark) }.reversed()
+        let order =
+            shown.filter { $0.0.mark == .band }
+            + shown.filter { ![.band, .dots, .faint].contains($0.0.mark) }.reversed()
             + shown.filter { $0.0.mark == .dots }
         for (s, pts, upper) in order {
             if s.mark == .band {
@@ -206,7 +217,9 @@ public struct Chart: Sendable {
                     let a = dot(lo), c = dot(hi)
                     // A light grain: every fourth dot column, one dot per cell height.
                     guard a.0 % 4 == 0 else { continue }
-                    for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 4) { canvas.set(a.0, y, s.color, ascii: s.mark.ascii) }
+                    for y in stride(from: min(a.1, c.1), through: max(a.1, c.1), by: 4) {
+                        canvas.set(a.0, y, s.color, ascii: s.mark.ascii)
+                    }
                 }
                 continue
             }
@@ -230,7 +243,8 @@ public struct Chart: Sendable {
     /// Each curve's short name at its end, so curves are told apart without colour (NO_COLOR,
     /// ASCII, a projector). Only where a chart has more than one curve; a label that would land on
     /// another moves to the nearest free row.
-    private func directLabels(_ b: inout Buffer, _ plot: Rect, _ curves: [(ChartSeries, [(Int, Int)])], canvas: Canvas) {
+    private func directLabels(_ b: inout Buffer, _ plot: Rect, _ curves: [(ChartSeries, [(Int, Int)])], canvas: Canvas)
+    {
         let labelled = curves.filter { s, dots in
             s.mark != .band && !dots.isEmpty && !s.directLabel.isEmpty && (!s.name.isEmpty || s.ghost)
         }
@@ -246,7 +260,9 @@ public struct Chart: Sendable {
             let x = cx + 1 + text.count <= plot.x + plot.width ? cx + 1 : max(plot.x, cx - text.count)
             let span = x..<(x + text.count)
             let rows = [0, -1, 1, -2, 2, -3, 3].map { cy + $0 }.filter { $0 >= plot.y && $0 < plot.y + plot.height }
-            guard let row = rows.first(where: { r in !(taken[r] ?? []).contains { $0.overlaps(span) } }) else { continue }
+            guard let row = rows.first(where: { r in !(taken[r] ?? []).contains { $0.overlaps(span) } }) else {
+                continue
+            }
             taken[row, default: []].append(span)
             b.put(text, x: x, y: row, Style(s.ghost ? .gray : s.color, bold: true))
         }
@@ -258,7 +274,9 @@ public struct Chart: Sendable {
         var n = 0
         var previous: (Int, Int)?
         for d in dots {
-            let path = mark == .points ? [d][...] : previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
+            let path =
+                mark == .points
+                ? [d][...] : previous.map { Canvas.segment($0.0, $0.1, d.0, d.1).dropFirst() } ?? [d][...]
             for p in path {
                 if pattern[n % pattern.count] { canvas.set(p.0, p.1, color, ascii: mark.ascii, dim: dim) }
                 n += 1
@@ -272,7 +290,8 @@ public struct Chart: Sendable {
     @discardableResult
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
         let entries = series.filter { !$0.name.isEmpty }.map { s in
-            var value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
+            var value =
+                s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
             if s.mark == .band, s.showsValue, let lo = s.points.last?.y, let hi = s.upper.last?.y {
                 value = " " + NumberFormat.compact(lo) + (glyphs.unicode ? "–" : "-") + NumberFormat.compact(hi)
             }
@@ -295,19 +314,25 @@ public struct Chart: Sendable {
         return row + 1
     }
 
-    private func yTicks(_ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, _ ticks: [Double]) {
+    private func yTicks(
+        _ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, _ ticks: [Double]
+    ) {
         var used = Set<Int>()
         let labels = NumberFormat.ticks(ticks.map { logY ? pow(10, $0) : $0 })
         for (v, label) in zip(ticks, labels) {
             let row = Int(((ymax - v) / (ymax - ymin) * Double(plot.height - 1)).rounded())
             guard row >= 0, row < plot.height, !used.contains(row) else { continue }
             used.insert(row)
-            b.put(String(label.suffix(Self.axisWidth - 1)).leftPad(Self.axisWidth - 1), x: inner.x, y: plot.y + row, Style(.gray))
+            b.put(
+                String(label.suffix(Self.axisWidth - 1)).leftPad(Self.axisWidth - 1), x: inner.x, y: plot.y + row,
+                Style(.gray))
             b.put("┤", x: plot.x - 1, y: plot.y + row, Style(.gray))
         }
     }
 
-    private func xAxis(_ b: inout Buffer, _ plot: Rect, _ row: Int, _ x0: Double, _ x1: Double, expanded: Bool, glyphs: Glyphs) {
+    private func xAxis(
+        _ b: inout Buffer, _ plot: Rect, _ row: Int, _ x0: Double, _ x1: Double, expanded: Bool, glyphs: Glyphs
+    ) {
         func column(_ v: Double) -> Int { plot.x + Int(((v - x0) / (x1 - x0) * Double(plot.width - 1)).rounded()) }
         let count = max(2, plot.width / 10)
         let values = logX ? Ticks.logWithin(x0, x1, count: count) : Ticks.within(x0, x1, count: count)
@@ -333,7 +358,9 @@ public struct Chart: Sendable {
         for (i, (c, label)) in marks.enumerated() {
             b.put(glyphs.unicode ? "▲" : "^", x: c, y: row, Style(.orange, bold: true))
             let next = i + 1 < marks.count ? marks[i + 1].0 : end
-            if expanded { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs) }
+            if expanded {
+                b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs)
+            }
         }
     }
 

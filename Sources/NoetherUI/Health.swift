@@ -26,7 +26,9 @@ public enum HealthVerdict: Equatable, Sendable {
         let total = counted.map(\.count).reduce(0, +)
         let lost = counted.map(Self.lost).reduce(0, +)
         if total > 0, 2 * lost > total { return .degenerate(reason: "dead \(lost)/\(total)") }
-        if let loss = s.history[.loss], Self.stuck(loss.recentInOrder.map(\.value)) { return .degenerate(reason: "loss stuck") }
+        if let loss = s.history[.loss], Self.stuck(loss.recentInOrder.map(\.value)) {
+            return .degenerate(reason: "loss stuck")
+        }
         let worst = s.families.map(\.residualMax).max() ?? 0
         if worst <= exactTolerance { return .exact(worst: worst) }
         if !s.config.optimizer.keepsAllExact(s.config.optimizerSettings) {
@@ -43,7 +45,9 @@ public enum HealthVerdict: Equatable, Sendable {
 
     /// The same loss, to 12 digits, over the last 200 samples (a network that no longer learns).
     static func stuck(_ recent: [Double]) -> Bool {
-        guard recent.count >= 200, let hi = recent.suffix(200).max(), let lo = recent.suffix(200).min() else { return false }
+        guard recent.count >= 200, let hi = recent.suffix(200).max(), let lo = recent.suffix(200).min() else {
+            return false
+        }
         return hi - lo <= 1e-12 * max(abs(hi), 1e-300)
     }
 

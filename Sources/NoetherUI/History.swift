@@ -70,7 +70,8 @@ public struct BoundedSeries: Sendable, Equatable {
 
     /// Points to plot: bucket means over the whole run, or the recent window.
     public func points(recentOnly: Bool) -> [(x: Double, y: Double)] {
-        recentOnly ? recentInOrder.map { (Double($0.step), $0.value) }
+        recentOnly
+            ? recentInOrder.map { (Double($0.step), $0.value) }
             : buckets.map { (Double($0.step) + Double(span - 1) / 2, $0.mean) }
     }
 

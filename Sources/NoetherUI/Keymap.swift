@@ -25,9 +25,11 @@ public enum Key: Hashable, Sendable {
 public enum Action: Hashable, Sendable {
     case togglePause, stepOnce, learningRateUp, learningRateDown, weightDecayUp, weightDecayDown, nextMomentum
     case nextNormalization, nextArchitecture, reset, resetNewSeed, faster, slower
-    case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
+    case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze,
+        toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
-    case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close, quit
+    case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close,
+        quit
     case cycleYAxis, cycleTheme, messages, info, saveScreen
     case back, undo, toggleLecture, quitNow
 }
@@ -43,7 +45,8 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.char(" ")], action: .togglePause, help: "pause / resume training"),
         KeyBinding(keys: [.char(".")], action: .stepOnce, help: "one step while paused"),
-        KeyBinding(keys: [.char(",")], action: .back, help: "back to the previous caption of the story (replayed exactly)"),
+        KeyBinding(
+            keys: [.char(",")], action: .back, help: "back to the previous caption of the story (replayed exactly)"),
         KeyBinding(keys: [.char("u")], action: .undo, help: "undo the last change (lr, reset, teleport, fork…)"),
         KeyBinding(keys: [.char("L")], action: .toggleLecture, help: "lecture: hold at every caption until space"),
         KeyBinding(keys: [.char("]")], action: .learningRateUp, help: "learning rate up (live)"),
@@ -64,16 +67,19 @@ public enum Keymap {
         KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next chart"),
         KeyBinding(keys: [.char("c")], action: .nextFamily, help: "next charge family on the charge chart"),
         KeyBinding(keys: [.char("l")], action: .toggleLogY, help: "log y axis on the focused chart"),
-        KeyBinding(keys: [.char("y")], action: .cycleYAxis,
-                   help: "y axis of the focused chart: honest / from 0 / % change / zoom"),
+        KeyBinding(
+            keys: [.char("y")], action: .cycleYAxis,
+            help: "y axis of the focused chart: honest / from 0 / % change / zoom"),
         KeyBinding(keys: [.char("s")], action: .toggleSmoothing, help: "smoothing (raw line dimmed beneath)"),
         KeyBinding(keys: [.char("t")], action: .toggleTimeAxis, help: "time axis: steps / t = Σ η (the theory's time)"),
         KeyBinding(keys: [.char("h")], action: .toggleHeatmapValue, help: "heatmap: charge / gap ratio Γ/Q₀"),
         KeyBinding(keys: [.char("z")], action: .toggleWindow, help: "whole run / recent window"),
         KeyBinding(keys: [.enter], action: .toggleExpand, help: "expand the focused chart / back"),
         KeyBinding(keys: [.char("f")], action: .toggleFreeze, help: "freeze the display (training goes on)"),
-        KeyBinding(keys: [.char("T")], action: .teleportMenu, help: "teleport: move along a symmetry (same loss, new charges)"),
-        KeyBinding(keys: [.char("F")], action: .fork, help: "fork: the run goes on as a dimmed ghost; keys act on the fork"),
+        KeyBinding(
+            keys: [.char("T")], action: .teleportMenu, help: "teleport: move along a symmetry (same loss, new charges)"),
+        KeyBinding(
+            keys: [.char("F")], action: .fork, help: "fork: the run goes on as a dimmed ghost; keys act on the fork"),
         KeyBinding(keys: [.char("x")], action: .swapFork, help: "swap fork and ghost (the front one takes the keys)"),
         KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the ghost"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
@@ -82,11 +88,16 @@ public enum Keymap {
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
         KeyBinding(keys: [.char("i")], action: .info, help: "the preset's whole description"),
         KeyBinding(keys: [.char("M")], action: .messages, help: "the last ten messages"),
-        KeyBinding(keys: [.char("K")], action: .cycleTheme, help: "colour theme: dark / light / high-contrast (projectors)"),
-        KeyBinding(keys: [.char("S")], action: .saveScreen, help: "save the screen as noether-screen-DATE-TIME.svg and .txt"),
-        KeyBinding(keys: [.char("?"), .function(1)], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
+        KeyBinding(
+            keys: [.char("K")], action: .cycleTheme, help: "colour theme: dark / light / high-contrast (projectors)"),
+        KeyBinding(
+            keys: [.char("S")], action: .saveScreen, help: "save the screen as noether-screen-DATE-TIME.svg and .txt"),
+        KeyBinding(
+            keys: [.char("?"), .function(1)], action: .help,
+            help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
         KeyBinding(keys: [.escape], action: .close, help: "close help, picker, teleport menu, messages or description"),
-        KeyBinding(keys: [.char("q"), .function(10)], action: .quit, help: "quit (asks first while recording or forked)"),
+        KeyBinding(
+            keys: [.char("q"), .function(10)], action: .quit, help: "quit (asks first while recording or forked)"),
         KeyBinding(keys: [.char("Q")], action: .quitNow, help: "quit at once"),
     ]
 

@@ -32,9 +32,11 @@ public enum Layout {
             let col = i % cols
             let w = area.width / inRow
             let h = area.height / rows
-            out.append(Rect(x: area.x + col * w, y: area.y + row * h,
-                            width: col == inRow - 1 ? area.width - col * w : w,
-                            height: row == rows - 1 ? area.height - row * h : h))
+            out.append(
+                Rect(
+                    x: area.x + col * w, y: area.y + row * h,
+                    width: col == inRow - 1 ? area.width - col * w : w,
+                    height: row == rows - 1 ? area.height - row * h : h))
         }
         return out
     }

@@ -60,7 +60,9 @@ public enum NumberFormat {
             return a != 0 && (a < 1e-3 || a >= 1e9)
         }
         let labels = values.map { needsExponent && clean($0) != 0 ? exponent($0) : tick($0) }
-        guard Set(labels).count < labels.count, !needsExponent, values.allSatisfy({ abs($0) < 1e3 }) else { return labels }
+        guard Set(labels).count < labels.count, !needsExponent, values.allSatisfy({ abs($0) < 1e3 }) else {
+            return labels
+        }
         // A narrow range (1.136, 1.138, …) needs the decimals of its spacing to keep labels apart.
         let spacing = zip(values, values.dropFirst()).map { abs($1 - $0) }.filter { $0 > 0 }.min() ?? 1
         let decimals = min(12, max(0, Int((-log10(spacing)).rounded(.up))))
@@ -108,7 +110,9 @@ public enum Ticks {
     /// A y-range for a plot of `rows` rows with round ticks (1, 2 or 5 × 10ⁿ apart, at most
     /// `count` + 1 intervals) at equal row spacing: it starts on a tick at or below `lo` and ends
     /// at or above `hi`. Of the spacings that fit, the one that wastes the least of the plot wins.
-    public static func evenRows(_ lo: Double, _ hi: Double, rows: Int, count: Int) -> (lo: Double, hi: Double, ticks: [Double]) {
+    public static func evenRows(_ lo: Double, _ hi: Double, rows: Int, count: Int) -> (
+        lo: Double, hi: Double, ticks: [Double]
+    ) {
         let lines = rows - 1
         guard hi > lo, lo.isFinite, hi.isFinite, lines >= 1 else { return (lo, hi, within(lo, hi, count: count)) }
         var best: (waste: Double, lo: Double, hi: Double, ticks: [Double])?

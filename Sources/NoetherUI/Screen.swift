@@ -22,11 +22,13 @@ public struct Screen {
         }
         let s = state.frozen ?? live
         header(&b, s, live, state)
-        var hints = width >= 110
+        var hints =
+            width >= 110
             ? "space pause  . step  [ ] lr  { } wd  m momentum  tab focus  enter expand  t time  c family  p presets  ? help  q quit"
             : "space pause  [ ] lr  { } wd  m mom  tab focus  enter expand  ? help  q quit"
         if state.tourIndex + 1 < state.tour.count {
-            hints = "> next: \(state.tour[state.tourIndex + 1].name) (\(state.tourIndex + 2)/\(state.tour.count))  " + hints
+            hints =
+                "> next: \(state.tour[state.tourIndex + 1].name) (\(state.tourIndex + 2)/\(state.tour.count))  " + hints
         }
         // A short message takes the right end; the hints keep only the whole ones that fit before it.
         // A long one takes the bottom line (two when it must), the hints giving way: never cut mid-word.
@@ -36,7 +38,9 @@ public struct Screen {
         if let text, inline.isEmpty {
             let lines = Self.wrap(text, width - 2)
             messageLines = Array(lines.prefix(2))
-            if lines.count > 2 { messageLines[1] = String(messageLines[1].prefix(width - 12)) + glyphs.ellipsis + " M: all" }
+            if lines.count > 2 {
+                messageLines[1] = String(messageLines[1].prefix(width - 12)) + glyphs.ellipsis + " M: all"
+            }
         }
         let room = width - inline.count - 1
         var shown = ""
@@ -49,11 +53,14 @@ public struct Screen {
             b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
         }
         if !inline.isEmpty {
-            b.putClipped(inline, x: max(0, width - inline.count - 1), y: height - 1, Style(.orange, bold: true),
-                         width: width, glyphs: glyphs)
+            b.putClipped(
+                inline, x: max(0, width - inline.count - 1), y: height - 1, Style(.orange, bold: true),
+                width: width, glyphs: glyphs)
         }
         for (i, line) in messageLines.enumerated() {
-            b.putClipped(" " + line, x: 0, y: height - messageLines.count + i, Style(.orange, bold: true), width: width, glyphs: glyphs)
+            b.putClipped(
+                " " + line, x: 0, y: height - messageLines.count + i, Style(.orange, bold: true), width: width,
+                glyphs: glyphs)
         }
         let bottom = max(1, messageLines.count)
         let panelWidth = width >= 120 ? 30 : 24
@@ -61,8 +68,9 @@ public struct Screen {
         let captionLines = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
         for (i, line) in captionLines.enumerated() {
             let stale = s.departure != nil && i > 0
-            b.putClipped(line, x: 0, y: height - bottom - captionLines.count + i,
-                         stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
+            b.putClipped(
+                line, x: 0, y: height - bottom - captionLines.count + i,
+                stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
         }
         let body = Rect(x: 0, y: 1, width: width, height: height - 1 - bottom - captionLines.count)
         var context = ChartContext(snapshot: s, state: state, glyphs: glyphs)
@@ -76,7 +84,9 @@ public struct Screen {
             controls(&b, Rect(x: 0, y: 1, width: panelWidth, height: body.height), s, state)
             let area = Rect(x: panelWidth, y: 1, width: width - panelWidth, height: body.height)
             var shown = Array(available.prefix(Layout.capacity(area)))
-            if let focused, !shown.contains(where: { $0.id == focused.id }), !shown.isEmpty { shown[shown.count - 1] = focused }
+            if let focused, !shown.contains(where: { $0.id == focused.id }), !shown.isEmpty {
+                shown[shown.count - 1] = focused
+            }
             for (chart, rect) in zip(shown, Layout.grid(shown.count, in: area)) {
                 context.focused = chart.id == focused?.id
                 chart.render(into: &b, rect, context)
@@ -95,15 +105,21 @@ public struct Screen {
     /// Every dimmed cell at full strength (a projector washes dim text out).
     static func undimmed(_ b: Buffer) -> Buffer {
         var out = b
-        for y in 0..<b.height { for x in 0..<b.width where b[x, y].style.dim { var c = b[x, y]; c.style.dim = false; out[x, y] = c } }
+        for y in 0..<b.height {
+            for x in 0..<b.width where b[x, y].style.dim { var c = b[x, y]; c.style.dim = false; out[x, y] = c }
+        }
         return out
     }
 
     /// `M`: the last ten messages, newest last, each whole.
     func messages(_ b: inout Buffer, _ state: AppState) {
-        let lines = state.messageLog.isEmpty ? ["no messages yet"]
+        let lines =
+            state.messageLog.isEmpty
+            ? ["no messages yet"]
             : state.messageLog.flatMap { m in Self.wrap(m, 70).enumerated().map { ($0 == 0 ? "• " : "  ") + $1 } }
-        let inner = overlay(&b, width: 76, height: min(b.height - 2, lines.count + 3), title: "messages (last \(AppState.messageLogLength))")
+        let inner = overlay(
+            &b, width: 76, height: min(b.height - 2, lines.count + 3),
+            title: "messages (last \(AppState.messageLogLength))")
         for (i, line) in lines.suffix(max(1, inner.height - 1)).enumerated() {
             b.putClipped(line, x: inner.x + 1, y: inner.y + i, .plain, width: inner.width - 2, glyphs: glyphs)
         }
@@ -115,7 +131,8 @@ public struct Screen {
         var lines: [(String, Style)] = []
         let width = min(76, b.width - 4) - 4
         for (text, style) in [(s.description.isEmpty ? "no description" : s.description, Style.plain)]
-            + s.notes.map({ ("note: " + $0, Style(.gray)) }) {
+            + s.notes.map({ ("note: " + $0, Style(.gray)) })
+        {
             lines += Self.wrap(text, width).map { ($0, style) }
             lines.append(("", .plain))
         }
@@ -125,8 +142,9 @@ public struct Screen {
         for (i, (line, style)) in visible.enumerated() {
             b.putClipped(line, x: inner.x + 1, y: inner.y + i, style, width: inner.width - 2, glyphs: glyphs)
         }
-        b.put(visible.count < lines.count ? "more below: enlarge the window; any key closes" : "any key closes",
-              x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
+        b.put(
+            visible.count < lines.count ? "more below: enlarge the window; any key closes" : "any key closes",
+            x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
     }
 
     /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
@@ -164,11 +182,14 @@ public struct Screen {
         let text = "terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(b.width)×\(b.height)"
         let plain = glyphs.unicode ? text : text.replacingOccurrences(of: "×", with: "x")
         // One line when it fits, else split after the colon so both sizes stay readable.
-        let lines = plain.count <= b.width ? [plain] : plain.components(separatedBy: ": ").enumerated().map { $0 == 0 ? $1 + ":" : $1 }
+        let lines =
+            plain.count <= b.width
+            ? [plain] : plain.components(separatedBy: ": ").enumerated().map { $0 == 0 ? $1 + ":" : $1 }
         for (i, l) in lines.enumerated() {
             b.put(l, x: max(0, (b.width - l.count) / 2), y: b.height / 2 + i, Style(.yellow, bold: true))
         }
-        b.put("enlarge the window or press q", x: max(0, (b.width - 29) / 2), y: b.height / 2 + lines.count, Style(.gray))
+        b.put(
+            "enlarge the window or press q", x: max(0, (b.width - 29) / 2), y: b.height / 2 + lines.count, Style(.gray))
     }
 
     public static func summary(_ c: Config) -> String {
@@ -178,22 +199,27 @@ public struct Screen {
     }
 
     func header(_ b: inout Buffer, _ s: Snapshot, _ live: Snapshot, _ state: AppState) {
-        let stateColor: Color = switch live.state {
-        case .running: .green
-        case .paused, .finished: .orange
-        case .diverged: .vermillion
-        }
+        let stateColor: Color =
+            switch live.state {
+            case .running: .green
+            case .paused, .finished: .orange
+            case .diverged: .vermillion
+            }
         var x = b.put(" noether ", x: 0, y: 0, Style(.sky, bold: true, reverse: true))
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
         if live.ghost != nil { label += " FORK" }
-        if live.replaying { label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "") }
+        if live.replaying {
+            label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "")
+        }
         if live.recordingPath != nil { label += " REC" }
         if live.lecture { label += " LECTURE" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
         if live.state == .finished || live.state == .paused {
-            x = b.put(live.step == 0 && live.state == .paused ? "space starts " : "space continues ", x: x, y: 0, Style(.orange))
+            x = b.put(
+                live.step == 0 && live.state == .paused ? "space starts " : "space continues ", x: x, y: 0,
+                Style(.orange))
         }
         // A fresh caption holds the run back until it has been up long enough to read.
         if live.state == .running, let hold = live.readingHold {
@@ -204,15 +230,19 @@ public struct Screen {
         let target = s.targetSteps > 0 ? "/\(s.targetSteps)" : ""
         let (beta, lambda) = glyphs.unicode ? ("β", "λ") : ("mom", "wd")
         var parts = [
-            "step \(s.step)\(target)" + (s.beyondStory ? " beyond the story" : ""), "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
+            "step \(s.step)\(target)" + (s.beyondStory ? " beyond the story" : ""),
+            "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
-        if live.state == .running, live.stepsPerSecond > 0 { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
+        if live.state == .running, live.stepsPerSecond > 0 {
+            parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4)
+        }
         if let g = s.ghost {
             // Both runs: the front one's parameters lead, the ghost's follow.
             let state = g.diverged ? " diverged" : ""
-            parts.insert("ghost\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
-                + "\(lambda) \(NumberFormat.compact(g.live.weightDecay))", at: 4)
+            parts.insert(
+                "ghost\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
+                    + "\(lambda) \(NumberFormat.compact(g.live.weightDecay))", at: 4)
         }
         for p in parts {
             guard x < b.width - 2 else { break }
@@ -251,7 +281,10 @@ public struct Screen {
             // The label gives way (abbreviated with a full stop) so a space always parts it from the value.
             let room = inner.width - 3 - v.count
             let label = c.label.count <= room ? c.label : String(c.label.prefix(max(1, room - 1))) + "."
-            let text = " " + label.padding(toLength: max(label.count + 1, inner.width - 2 - v.count), withPad: " ", startingAt: 0) + v
+            let text =
+                " "
+                + label.padding(toLength: max(label.count + 1, inner.width - 2 - v.count), withPad: " ", startingAt: 0)
+                + v
             b.put(text, x: inner.x + 1, y: y, Style(bold: selected, reverse: selected), maxWidth: inner.width - 1)
             y += 1
         }
@@ -269,7 +302,9 @@ public struct Screen {
             b.putClipped(line, x: inner.x, y: y, style, width: inner.width, glyphs: glyphs)
             y += 1
         }
-        if cut, room > 0 { b.putClipped("i: the whole text", x: inner.x, y: y, Style(.sky), width: inner.width, glyphs: glyphs) }
+        if cut, room > 0 {
+            b.putClipped("i: the whole text", x: inner.x, y: y, Style(.sky), width: inner.width, glyphs: glyphs)
+        }
     }
 
     /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when
@@ -279,7 +314,8 @@ public struct Screen {
         // A caption about one family while `c` shows another says which one it is about.
         var about = ""
         if let narrated = s.narration.family, s.families.contains(where: { $0.family == narrated }),
-           let shown = ChartContext.family(s, state)?.family, shown != narrated {
+            let shown = ChartContext.family(s, state)?.family, shown != narrated
+        {
             about = "(about \(narrated); c shows others) "
         }
         let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + caption
@@ -287,7 +323,9 @@ public struct Screen {
         if let change = s.departure {
             // The story describes the run without the user's change: one line says what changed,
             // and the caption stays beneath it, dimmed.
-            let line = (glyphs.unicode ? "✎ " : "* ") + "you changed \(change): the captions describe the run without it (u undoes)"
+            let line =
+                (glyphs.unicode ? "✎ " : "* ")
+                + "you changed \(change): the captions describe the run without it (u undoes)"
             lines = [String(line.prefix(width - 1))] + lines
         }
         guard lines.count > maxLines else { return lines }
@@ -319,18 +357,24 @@ public struct Screen {
     /// registry); page 2 is the glossary. Scrolls when the terminal is short.
     func help(_ b: inout Buffer, _ state: AppState) {
         let page = state.helpPage % AppState.helpPages.count
-        let inner = overlay(&b, width: 76, height: b.height - 2,
-                            title: "help \(page + 1)/\(AppState.helpPages.count): \(AppState.helpPages[page])")
+        let inner = overlay(
+            &b, width: 76, height: b.height - 2,
+            title: "help \(page + 1)/\(AppState.helpPages.count): \(AppState.helpPages[page])")
         let lines = Self.helpLines(page: page, width: inner.width - 2, glyphs: glyphs)
         let visible = inner.height - 1
         let scroll = min(state.helpScroll, max(0, lines.count - visible))
         for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
             var x = inner.x + 1
-            for (text, style) in line { x = b.putClipped(text, x: x, y: inner.y + row, style, width: inner.x + inner.width - 1 - x, glyphs: glyphs) }
+            for (text, style) in line {
+                x = b.putClipped(
+                    text, x: x, y: inner.y + row, style, width: inner.x + inner.width - 1 - x, glyphs: glyphs)
+            }
         }
         let footerY = inner.y + inner.height - 1
         let other = AppState.helpPages[(page + 1) % AppState.helpPages.count]
-        b.putClipped("tab: \(other)  ↑↓ scroll  esc closes", x: inner.x + 1, y: footerY, Style(.gray), width: inner.width - 10, glyphs: glyphs)
+        b.putClipped(
+            "tab: \(other)  ↑↓ scroll  esc closes", x: inner.x + 1, y: footerY, Style(.gray), width: inner.width - 10,
+            glyphs: glyphs)
         var more: [String] = []
         if scroll > 0 { more.append("↑") }
         if scroll + visible < lines.count { more.append("↓") }
@@ -348,7 +392,10 @@ public struct Screen {
             // A label column, then the text wrapped beneath itself: nothing is cut at 80 columns.
             func entry(_ label: String, _ column: Int, _ text: String) {
                 for (i, line) in wrap(text, max(10, width - column)).enumerated() {
-                    out.append([((i == 0 ? label : "").padding(toLength: column, withPad: " ", startingAt: 0), key), (line, .plain)])
+                    out.append([
+                        ((i == 0 ? label : "").padding(toLength: column, withPad: " ", startingAt: 0), key),
+                        (line, .plain),
+                    ])
                 }
             }
             for k in Keymap.bindings { entry(k.keys.map(\.label).joined(separator: " "), 10, k.help) }
@@ -367,25 +414,32 @@ public struct Screen {
 
     /// The teleport menu: one line per family and action; the loss stays, the charges jump.
     func teleportMenu(_ b: inout Buffer, _ state: AppState) {
-        let inner = overlay(&b, width: 76, height: min(b.height - 2, state.teleports.count + 5),
-                            title: "teleport (↑↓ choose, enter apply, esc close)")
-        b.putClipped("Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y, Style(.gray),
-                     width: inner.width - 2, glyphs: glyphs)
-        list(&b, state.teleports.map(\.label), selected: state.teleportIndex,
-             in: Rect(x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, height: max(1, inner.height - 2)))
+        let inner = overlay(
+            &b, width: 76, height: min(b.height - 2, state.teleports.count + 5),
+            title: "teleport (↑↓ choose, enter apply, esc close)")
+        b.putClipped(
+            "Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y,
+            Style(.gray),
+            width: inner.width - 2, glyphs: glyphs)
+        list(
+            &b, state.teleports.map(\.label), selected: state.teleportIndex,
+            in: Rect(x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, height: max(1, inner.height - 2)))
     }
 
     /// A list overlay's rows, scrolled so the selected one shows, the selected one highlighted.
     func list(_ b: inout Buffer, _ rows: [String], selected: Int, in r: Rect) {
         let first = max(0, selected - r.height + 1)
         for (row, i) in (first..<min(rows.count, first + r.height)).enumerated() {
-            b.putClipped(rows[i], x: r.x, y: r.y + row, Style(bold: i == selected, reverse: i == selected), width: r.width, glyphs: glyphs)
+            b.putClipped(
+                rows[i], x: r.x, y: r.y + row, Style(bold: i == selected, reverse: i == selected), width: r.width,
+                glyphs: glyphs)
         }
     }
 
     func picker(_ b: inout Buffer, _ state: AppState) {
-        let inner = overlay(&b, width: 76, height: min(b.height - 2, state.presets.count + 8),
-                            title: "presets (↑↓ choose, enter open, esc close)")
+        let inner = overlay(
+            &b, width: 76, height: min(b.height - 2, state.presets.count + 8),
+            title: "presets (↑↓ choose, enter open, esc close)")
         let listHeight = max(1, inner.height - 5)
         // Names whole (a saved preset's name can be long), titles cut with an ellipsis.
         let nameWidth = min(max(state.presets.map(\.name.count).max() ?? 0, 20) + 2, inner.width / 2)
@@ -393,14 +447,18 @@ public struct Screen {
             let name = p.name.count < nameWidth - 1 ? p.name : String(p.name.prefix(nameWidth - 2)) + glyphs.ellipsis
             return name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + p.title
         }
-        list(&b, rows, selected: state.pickerIndex, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: listHeight))
+        list(
+            &b, rows, selected: state.pickerIndex,
+            in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: listHeight))
         if state.presets.indices.contains(state.pickerIndex) {
             let room = inner.height - listHeight - 1
             let lines = Self.wrap(state.presets[state.pickerIndex].description, inner.width - 2)
             for (j, line) in lines.prefix(room).enumerated() {
                 let cut = j == room - 1 && lines.count > room
-                b.putClipped(cut ? line + " " + glyphs.ellipsis : line, x: inner.x + 1, y: inner.y + listHeight + 1 + j, Style(.gray),
-                             width: inner.width - 2, glyphs: glyphs)
+                b.putClipped(
+                    cut ? line + " " + glyphs.ellipsis : line, x: inner.x + 1, y: inner.y + listHeight + 1 + j,
+                    Style(.gray),
+                    width: inner.width - 2, glyphs: glyphs)
             }
         }
     }

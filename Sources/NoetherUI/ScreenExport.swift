@@ -35,11 +35,13 @@ public enum ScreenExport {
             var spans = ""
             for run in runs {
                 if run.style.reverse {
-                    out += "<rect x=\"\(f(Double(run.x) * cellWidth))\" y=\"\(f(Double(y) * cellHeight))\" "
+                    out +=
+                        "<rect x=\"\(f(Double(run.x) * cellWidth))\" y=\"\(f(Double(y) * cellHeight))\" "
                         + "width=\"\(f(Double(run.text.count) * cellWidth))\" height=\"\(f(cellHeight))\" fill=\"\(fill(run.style))\"/>\n"
                 }
                 guard run.text.contains(where: { $0 != " " }) else { continue }
-                var attributes = "x=\"\(f(Double(run.x) * cellWidth))\" fill=\"\(run.style.reverse ? background : fill(run.style))\""
+                var attributes =
+                    "x=\"\(f(Double(run.x) * cellWidth))\" fill=\"\(run.style.reverse ? background : fill(run.style))\""
                 if run.style.bold { attributes += " font-weight=\"bold\"" }
                 if run.style.dim, theme.dims { attributes += " opacity=\"0.55\"" }
                 spans += "<tspan \(attributes)>\(escape(run.text))</tspan>"
@@ -68,12 +70,14 @@ public enum ScreenExport {
     /// Writes `<stem>.svg` and `<stem>.txt` into `directory`, never over an existing file (a second
     /// save in the same second gets `-2`, `-3`, …). Returns the two file names.
     public static func save(_ b: Buffer, theme: Theme, color: Bool, in directory: URL, at date: Date = Date()) throws
-        -> (svg: String, text: String) {
+        -> (svg: String, text: String)
+    {
         let base = stem(date)
         var n = 1
         while true {
             let name = n == 1 ? base : "\(base)-\(n)"
-            let svgURL = directory.appendingPathComponent(name + ".svg"), textURL = directory.appendingPathComponent(name + ".txt")
+            let svgURL = directory.appendingPathComponent(name + ".svg"),
+                textURL = directory.appendingPathComponent(name + ".txt")
             let manager = FileManager.default
             if manager.fileExists(atPath: svgURL.path) || manager.fileExists(atPath: textURL.path) { n += 1; continue }
             // withoutOverwriting: a file that appeared meanwhile is never replaced.

@@ -42,8 +42,11 @@ extension Snapshot {
         var v: [(SeriesKey, Double)] = [(.loss, o.loss)]
         if let sharpness {
             let eta = o.live.learningRate, beta = o.live.momentum
-            v += [(.sharpness, sharpness), (.stabilityLine(.plain), 2 / eta), (.stabilityLine(.heavyBall), 2 * (1 + beta) / eta),
-                  (.stabilityLine(.smallBatchModel), 2 * (1 - beta) / eta)]
+            v += [
+                (.sharpness, sharpness), (.stabilityLine(.plain), 2 / eta),
+                (.stabilityLine(.heavyBall), 2 * (1 + beta) / eta),
+                (.stabilityLine(.smallBatchModel), 2 * (1 - beta) / eta),
+            ]
         }
         if let a = o.accuracy { v.append((.accuracy, a)) }
         for l in o.layers { v.append((.weightNorm(layer: l.name), l.weightNorm2)) }
@@ -59,7 +62,10 @@ extension Snapshot {
             for case let (s, value?) in optional { v.append((.family(k, s), value)) }
         }
         var neurons: [String: [NeuronValue]] = [:]
-        for c in o.charges { neurons[c.family, default: []].append(NeuronValue(charge: c.value, gapRatio: c.gapRatio, dead: c.dead || c.collapsed)) }
+        for c in o.charges {
+            neurons[c.family, default: []].append(
+                NeuronValue(charge: c.value, gapRatio: c.gapRatio, dead: c.dead || c.collapsed))
+        }
         return Sample(learningRate: o.live.learningRate, values: v, neurons: neurons)
     }
 }

@@ -45,19 +45,26 @@ public struct Settings: Equatable, Sendable {
 
     public static func parse(_ text: String, file: String) throws(SettingsError) -> Settings {
         let doc: TOMLDocument
-        do { doc = try TOML.parse(text) } catch { throw SettingsError(file: file, line: error.line, message: error.message) }
+        do { doc = try TOML.parse(text) } catch {
+            throw SettingsError(file: file, line: error.line, message: error.message)
+        }
         if let table = doc.tables.first {
-            throw SettingsError(file: file, line: table.line, message: "[[\(table.name)]]: tables are not settings; "
-                + "the keys are " + allowed.map(\.key).joined(separator: ", "))
+            throw SettingsError(
+                file: file, line: table.line,
+                message: "[[\(table.name)]]: tables are not settings; "
+                    + "the keys are " + allowed.map(\.key).joined(separator: ", "))
         }
         var s = Settings()
         for entry in doc.top {
             func refuse() -> SettingsError {
                 guard let rule = allowed.first(where: { $0.key == entry.key })?.value else {
-                    return SettingsError(file: file, line: entry.line, message: "unknown key '\(entry.key)'; the keys are "
-                        + allowed.map(\.key).joined(separator: ", "))
+                    return SettingsError(
+                        file: file, line: entry.line,
+                        message: "unknown key '\(entry.key)'; the keys are "
+                            + allowed.map(\.key).joined(separator: ", "))
                 }
-                return SettingsError(file: file, line: entry.line, message: "\(entry.key) = \(describe(entry.value)): allowed \(rule)")
+                return SettingsError(
+                    file: file, line: entry.line, message: "\(entry.key) = \(describe(entry.value)): allowed \(rule)")
             }
             switch (entry.key, entry.value) {
             case ("theme", .string(let v)):

@@ -79,7 +79,8 @@ public final class SimulationThread: Sendable {
                 _ = wake.wait(timeout: .now() + (driver.snapshot.message == nil ? 1 : 0.25))
             }
             driver.tidy(now: now)
-            if now - lastPublish >= 1.0 / 30, let snapshot = driver.publish(now: SessionDriver.clock()) {  // at most one per UI frame
+            // At most one snapshot per UI frame.
+            if now - lastPublish >= 1.0 / 30, let snapshot = driver.publish(now: SessionDriver.clock()) {
                 shared.withLock { $0.snapshot = snapshot }
                 lastPublish = now
             }

@@ -19,7 +19,8 @@ public enum TeleportMenu {
                 case .scale:
                     let verb = f.symmetry.scaleActionLabel
                     return [4, 2, 0.5].map { entry("\(verb) α = \(NumberFormat.tick($0))", .scale, $0) }
-                case .shift: return [0.5, -0.5].map { entry("shift every column by \(NumberFormat.tick($0))", .shift, $0) }
+                case .shift:
+                    return [0.5, -0.5].map { entry("shift every column by \(NumberFormat.tick($0))", .shift, $0) }
                 case .balance: return [entry("balance (|in|² = |out|²)", .balance, nil)]
                 case .rotate: return [entry("rotate (random orthogonal G)", .rotate, nil)]
                 case .steepest: return [entry("steepest: most |∇L|² within α ∈ [1/4, 4]", .steepest, nil)]

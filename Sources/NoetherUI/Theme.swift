@@ -13,7 +13,7 @@ public enum Theme: String, CaseIterable, Sendable {
             switch c {
             case .normal: 16
             case .blue: 25
-            case .orange: 130   // #AF5F00: the bright orange fades on white
+            case .orange: 130  // #AF5F00: the bright orange fades on white
             case .sky: 31
             case .vermillion: 160
             case .green: 29
@@ -24,14 +24,14 @@ public enum Theme: String, CaseIterable, Sendable {
         case .highContrast:
             switch c {
             case .normal: 231
-            case .blue: 75      // #5FAFFF
+            case .blue: 75  // #5FAFFF
             case .orange: 214
             case .sky: 51
             case .vermillion: 203
             case .green: 48
             case .purple: 213
             case .yellow: 226
-            case .gray: 252     // grey text stays readable on a projector
+            case .gray: 252  // grey text stays readable on a projector
             }
         }
     }
@@ -57,9 +57,11 @@ public enum Theme: String, CaseIterable, Sendable {
         let rgb: (Int, Int, Int)
         switch i {
         case 0..<16:
-            let system = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
-                          (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
-                          (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+            let system = [
+                (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+                (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
+                (255, 0, 255), (0, 255, 255), (255, 255, 255),
+            ]
             rgb = system[i]
         case 16..<232:
             let levels = [0, 95, 135, 175, 215, 255]

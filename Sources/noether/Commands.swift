@@ -10,7 +10,10 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Record the configuration and every change, for `noether replay`.") var record: String?
-    @Flag(help: "Print the dictionary of output fields and the names each quantity has elsewhere (docs/FIELDS.md), and exit.")
+    @Flag(
+        help:
+            "Print the dictionary of output fields and the names each quantity has elsewhere (docs/FIELDS.md), and exit."
+    )
     var fields = false
     @Option(help: "Also draw one chart of the run as SVG (at the written steps).") var svg: String?
     @Option(help: "The same chart as PDF (converted by rsvg-convert).") var pdf: String?
@@ -22,11 +25,13 @@ struct Run: ParsableCommand {
         if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
         let figure = FigureFiles(svg: svg, pdf: pdf, png: png)
-        try DistinctPaths.check(outputs: output.outputs + [("--record", record)] + figure.outputs,
-                                inputs: DistinctPaths.inputs(options, config))
+        try DistinctPaths.check(
+            outputs: output.outputs + [("--record", record)] + figure.outputs,
+            inputs: DistinctPaths.inputs(options, config))
         var chart = RunPlot(chart: plot, family: family)
-        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record,
-                         observe: { if figure.any { chart.add($0) } })
+        try Headless.run(
+            [.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record,
+            observe: { if figure.any { chart.add($0) } })
         guard figure.any else { return }
         switch chart.plot() {
         case .success(let p): try figure.write(p.svg())
@@ -52,8 +57,9 @@ struct Presets: ParsableCommand {
         let width = entries.map(\.preset.name.count).max() ?? 0
         let sourceWidth = entries.map(\.source.count).max() ?? 0
         for e in entries {
-            print(e.preset.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                  + e.source.padding(toLength: sourceWidth + 2, withPad: " ", startingAt: 0) + e.preset.title)
+            print(
+                e.preset.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                    + e.source.padding(toLength: sourceWidth + 2, withPad: " ", startingAt: 0) + e.preset.title)
         }
     }
 
@@ -78,7 +84,9 @@ struct Replay: ParsableCommand {
     @Argument(help: "A file written by --record.") var file: String
     @Flag(help: "Write observations instead of opening the explorer.") var headless = false
     @OptionGroup var output: OutputOptions
-    @Option(name: .customLong("run"), help: "Replay only this run of the session (0 is the first; each reset starts the next).")
+    @Option(
+        name: .customLong("run"),
+        help: "Replay only this run of the session (0 is the first; each reset starts the next).")
     var only: Int?
     @Option(help: "Steps of the last replayed run, instead of where the recording stopped.") var steps: Int?
     @OptionGroup var display: DisplayOptions
@@ -99,18 +107,25 @@ struct Replay: ParsableCommand {
         }
         if let only {
             guard only < segments.count else {
-                throw RunFailure("--run \(only): \(file) has \(segments.count == 1 ? "1 run (0)" : "\(segments.count) runs (0…\(segments.count - 1))")")
+                throw RunFailure(
+                    "--run \(only): \(file) has \(segments.count == 1 ? "1 run (0)" : "\(segments.count) runs (0…\(segments.count - 1))")"
+                )
             }
             segments = [segments[only]]
         }
         if let steps {
             segments[segments.count - 1].steps = steps
         } else if recording.stopStep == nil, only == nil || only == recording.runs.count - 1 {
-            FileHandle.standardError.write(Data("noether: \(file): the recording ends without [[stop]] (interrupted?); replaying to step \(segments.last!.steps), the last step it noted\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "noether: \(file): the recording ends without [[stop]] (interrupted?); replaying to step \(segments.last!.steps), the last step it noted\n"
+                        .utf8))
         }
         if headless {
             if segments.count > 1, output.format == .csv || output.dumpData != nil {
-                throw RunFailure("\(file) holds \(segments.count) runs (a reset starts each); \(output.format == .csv ? "CSV has one set of columns" : "--dump-data writes one data set"): pick one with --run N (0…\(segments.count - 1)), or use --format jsonl, whose rows carry \"run\"")
+                throw RunFailure(
+                    "\(file) holds \(segments.count) runs (a reset starts each); \(output.format == .csv ? "CSV has one set of columns" : "--dump-data writes one data set"): pick one with --run N (0…\(segments.count - 1)), or use --format jsonl, whose rows carry \"run\""
+                )
             }
             try DistinctPaths.check(outputs: output.outputs, inputs: [("the recording", file)])
             try Headless.run(segments, labelRuns: segments.count > 1, output)
@@ -121,8 +136,9 @@ struct Replay: ParsableCommand {
                 p.config.steps = segment.steps
                 return p
             }
-            try Explorer.launch(preset: runs[0], replay: true, record: nil, display, then: Array(runs.dropFirst()),
-                                from: segments.map(\.from))
+            try Explorer.launch(
+                preset: runs[0], replay: true, record: nil, display, then: Array(runs.dropFirst()),
+                from: segments.map(\.from))
         }
     }
 }
@@ -148,7 +164,10 @@ struct Check: ParsableCommand {
         abstract: "Run a fixed suite of small configurations and check every exact identity.")
 
     func run() throws {
-        let header = ["configuration", "symmetry", "groups", "steps", "worst exact residual", "continuum error", "expected", "result"]
+        let header = [
+            "configuration", "symmetry", "groups", "steps", "worst exact residual", "continuum error", "expected",
+            "result",
+        ]
         var rows: [[String]] = []
         var failed = 0
         for check in CheckSuite.cases {
@@ -160,8 +179,10 @@ struct Check: ParsableCommand {
             }
             for r in result {
                 if !r.passed { failed += 1 }
-                rows.append([r.configuration, r.symmetry.rawValue, "\(r.groups)", "\(r.steps)",
-                             sci(r.worstResidual), sci(r.continuumError), r.expectation, r.passed ? "ok" : "FAIL"])
+                rows.append([
+                    r.configuration, r.symmetry.rawValue, "\(r.groups)", "\(r.steps)",
+                    sci(r.worstResidual), sci(r.continuumError), r.expectation, r.passed ? "ok" : "FAIL",
+                ])
             }
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
@@ -193,8 +214,9 @@ struct DisplayOptions: ParsableArguments {
 
     /// These flags over the settings file (flags win); a bad file is refused naming file, key and values.
     func resolved(_ settings: Settings) -> ExplorerOptions {
-        ExplorerOptions(dots: dots ?? settings.glyphs, noColor: noColor, speed: speed?.stepsPerSecond ?? settings.speed,
-                        theme: theme ?? settings.theme ?? .dark, lecture: lecture || (settings.lecture ?? false))
+        ExplorerOptions(
+            dots: dots ?? settings.glyphs, noColor: noColor, speed: speed?.stepsPerSecond ?? settings.speed,
+            theme: theme ?? settings.theme ?? .dark, lecture: lecture || (settings.lecture ?? false))
     }
 }
 
@@ -216,9 +238,11 @@ struct Tour: ParsableCommand {
         abstract: "Play the shipped presets in a teaching order; at the end of each, > opens the next.")
 
     /// From what the charges are, through normalization and the exact theory, to what breaks them.
-    static let order = ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy",
-                        "relu-rescale", "tanh-discrete", "translation-momentum", "linear-balance", "layer-norm",
-                        "vgg-mini", "resnet-mini", "adam-breaking", "optimizer-equilibria"]
+    static let order = [
+        "default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy",
+        "relu-rescale", "tanh-discrete", "translation-momentum", "linear-balance", "layer-norm",
+        "vgg-mini", "resnet-mini", "adam-breaking", "optimizer-equilibria",
+    ]
 
     @Option(help: "Start the tour at this preset.") var from: String?
     @OptionGroup var display: DisplayOptions
@@ -228,7 +252,8 @@ struct Tour: ParsableCommand {
         do { presets = try Self.order.map(PresetLibrary.load) } catch { throw RunFailure("\(error)") }
         if let from {
             guard let i = presets.firstIndex(where: { $0.name == from }) else {
-                throw ValidationError("--from \(from): not in the tour; the tour is \(Self.order.joined(separator: ", "))")
+                throw ValidationError(
+                    "--from \(from): not in the tour; the tour is \(Self.order.joined(separator: ", "))")
             }
             presets = Array(presets[i...])
         }

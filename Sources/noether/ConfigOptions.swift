@@ -34,7 +34,11 @@ struct ConfigOptions: ParsableArguments {
     var eps: Double?
     @Option(help: "Conv blocks before the dense layers, by channel count: 8,16 (or none). Needs image data.")
     var conv: ChannelList?
-    @Flag(inversion: .prefixedNo, help: "Skip connections around blocks of two hidden layers after the first (conv: equal channels, pooling after the block; dense: depth 3, 5 or 7).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Skip connections around blocks of two hidden layers after the first (conv: equal channels, pooling after the block; dense: depth 3, 5 or 7)."
+    )
     var residual: Bool?
     @Option(help: "Conv kernel size: 1, 3, 5 or 7.") var kernel: Int?
     @Option(help: "Pooling after each conv block: max, avg, none (2×2, stride 2).") var pool: Pooling?
@@ -44,22 +48,29 @@ struct ConfigOptions: ParsableArguments {
     var lr: Double?
     @Option(help: "Heavy-ball momentum β in [0, 1) (β₁ of adam, adamw and lion).", transform: decimal)
     var momentum: Double?
-    @Option(help: "Weight decay λ ≥ 0: coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion.", transform: decimal)
+    @Option(
+        help: "Weight decay λ ≥ 0: coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion.", transform: decimal
+    )
     var weightDecay: Double?
     @Option(help: "Minibatch size (drawn without replacement each epoch).") var batchSize: Int?
     @Option(help: "\(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer: OptimizerKind?
     @Option(help: "β₂ of adam, adamw and lion, in (0, 1).", transform: decimal)
     var beta2: Double?
-    @Flag(inversion: .prefixedNo, help: "Nesterov momentum (sgd; needs momentum > 0 and dampening 0).") var nesterov: Bool?
+    @Flag(inversion: .prefixedNo, help: "Nesterov momentum (sgd; needs momentum > 0 and dampening 0).") var nesterov:
+        Bool?
     @Option(help: "Dampening τ of the momentum buffer in [0, 1] (sgd, sgdw).", transform: decimal)
     var dampening: Double?
-    @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).") var data: String?
+    @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).")
+    var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
     @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?
     @Option(help: "Samples in a built-in data set.") var samples: Int?
     @Option(help: "Classes of blobs, spirals or shapes (shapes: 2…8).") var classes: Int?
     @Option(help: "Input dimension of blobs or teacher.") var inputDim: Int?
-    @Option(help: "CxHxW: read a CSV file's rows as images of this shape (C·H·W values, C,H,W order, then the label); for shapes, 1x12x12 (default) or 1x16x16.")
+    @Option(
+        help:
+            "CxHxW: read a CSV file's rows as images of this shape (C·H·W values, C,H,W order, then the label); for shapes, 1x12x12 (default) or 1x16x16."
+    )
     var imageShape: String?
     @Option(help: "Fraction of labels drawn at random (blobs, spirals, shapes).", transform: decimal)
     var labelNoise: Double?
@@ -67,7 +78,9 @@ struct ConfigOptions: ParsableArguments {
     var noise: Double?
     @Option(help: "Fixed standard deviation for weight initialization instead of 1/√fan-in.", transform: decimal)
     var initStd: Double?
-    @Option(help: "Constant added to every output weight and bias (makes translation charges visible).", transform: NumberSyntax.argument)
+    @Option(
+        help: "Constant added to every output weight and bias (makes translation charges visible).",
+        transform: NumberSyntax.argument)
     var outputShift: Double?
     @Flag(inversion: .prefixedNo, help: "Biases in the linear layers.") var bias: Bool?
     @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
@@ -87,7 +100,9 @@ struct ConfigOptions: ParsableArguments {
         var preset = try self.preset.map(PresetLibrary.load) ?? PresetLibrary.builtInDefault
         let entries = try overrides()
         let c: Config
-        do { c = try Config.decoding(entries, over: preset.config) } catch { throw ValidationError("--\(error.message)") }
+        do { c = try Config.decoding(entries, over: preset.config) } catch {
+            throw ValidationError("--\(error.message)")
+        }
         do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.message)") }
         var lengthOnly = preset.config
         lengthOnly.steps = c.steps
@@ -106,7 +121,8 @@ struct ConfigOptions: ParsableArguments {
         var entries: [TOMLEntry] = []
         for child in Mirror(reflecting: self).children {
             guard let label = child.label, label != "_preset", let option = child.value as? any GivenValue,
-                  let value = option.given else { continue }
+                let value = option.given
+            else { continue }
             let key = String(label.dropFirst()).kebabCased
             let toml: TOMLValue
             switch value {
@@ -136,7 +152,9 @@ struct ChannelList: ExpressibleByArgument {
     init?(argument: String) {
         let list = argument.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
         if list.isEmpty || list == "none" { channels = []; return }
-        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         channels = parts.map { $0! }
     }

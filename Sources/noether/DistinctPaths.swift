@@ -23,9 +23,12 @@ enum DistinctPaths {
             if let other = seen.firstIndex(where: { $0.identity == id }) {
                 let o = seen[other]
                 if other < inputCount {
-                    throw RunFailure("\(flag) \(path) names the input of \(o.flag) (\(o.path)); writing it would destroy the input")
+                    throw RunFailure(
+                        "\(flag) \(path) names the input of \(o.flag) (\(o.path)); writing it would destroy the input")
                 }
-                throw RunFailure("\(o.flag) and \(flag) name the same file (\(o.path == path ? path : "\(o.path) and \(path)")); give each output its own file")
+                throw RunFailure(
+                    "\(o.flag) and \(flag) name the same file (\(o.path == path ? path : "\(o.path) and \(path)")); give each output its own file"
+                )
             }
             seen.append((flag, path, id))
         }
@@ -48,7 +51,9 @@ enum DistinctPaths {
             let n = readlink(url.path, &buffer, buffer.count - 1)
             guard n > 0 else { break }
             let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            url = target.hasPrefix("/") ? URL(fileURLWithPath: target)
+            url =
+                target.hasPrefix("/")
+                ? URL(fileURLWithPath: target)
                 : url.deletingLastPathComponent().appendingPathComponent(target)
             if stat(url.path, &st) == 0 { return identity(url.path) }
         }
@@ -63,7 +68,9 @@ enum DistinctPaths {
     static func presetFiles(_ preset: String?) -> [String] {
         guard let preset else { return [] }
         if preset.contains("/") || preset.hasSuffix(".toml") { return [preset] }
-        return PresetLibrary.userFolders.map { "\($0)/\(preset).toml" }.filter { FileManager.default.fileExists(atPath: $0) }
+        return PresetLibrary.userFolders.map { "\($0)/\(preset).toml" }.filter {
+            FileManager.default.fileExists(atPath: $0)
+        }
     }
 
     /// The inputs of a configuration given on the command line: preset files and a CSV data set.

@@ -19,8 +19,10 @@ struct ExplorerOptions: Equatable {
 }
 
 enum Explorer {
-    static func launch(preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
-                       tour: [Preset] = [], then: [Preset] = [], from: [Int] = []) throws {
+    static func launch(
+        preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
+        tour: [Preset] = [], then: [Preset] = [], from: [Int] = []
+    ) throws {
         let settings: Settings
         do { settings = try Settings.load(Settings.path()) } catch { throw RunFailure("\(error)") }
         let options = display.resolved(settings)
@@ -28,10 +30,14 @@ enum Explorer {
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
-            throw RunFailure("the explorer needs a terminal (standard input and output are not one); use `noether run` for headless output")
+            throw RunFailure(
+                "the explorer needs a terminal (standard input and output are not one); use `noether run` for headless output"
+            )
         }
         guard !term.isEmpty, term != "dumb", noether_terminal_usable(term) == 1 else {
-            throw RunFailure("the explorer needs a terminal that can address the cursor (TERM is '\(term)'); use `noether run` for headless output")
+            throw RunFailure(
+                "the explorer needs a terminal that can address the cursor (TERM is '\(term)'); use `noether run` for headless output"
+            )
         }
         setlocale(LC_ALL, "")
         if noether_utf8_locale() == 0, !ascii {
@@ -48,16 +54,18 @@ enum Explorer {
         noether_install_crash_handlers()
         noether_install_atexit()
 
-        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed,
-                                         then: then, from: from, lecture: options.lecture)
+        let simulator = SimulationThread(
+            preset: preset, replay: replay, record: record, version: Noether.version, speed: speed,
+            then: then, from: from, lecture: options.lecture)
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()
         state.presets = PresetLibrary.all()
         state.tour = tour
         state.theme = options.theme
-        var loop = ExplorerLoop(state: state, screen: Screen(unicode: unicode, color: color, dots: dots),
-                                directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        var loop = ExplorerLoop(
+            state: state, screen: Screen(unicode: unicode, color: color, dots: dots),
+            directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         while signals.caught == nil && !loop.state.quit {
             let ms = loop.turn(terminal, snapshot: simulator.snapshot, send: simulator.send, reload: PresetLibrary.all)
             if let ms { FrameStats.shared.record(ms) }
@@ -85,8 +93,9 @@ final class FrameStats: @unchecked Sendable {
     func report() {
         guard let path = ProcessInfo.processInfo.environment["NOETHER_FRAME_STATS"], !times.isEmpty else { return }
         let sorted = times.sorted()
-        let text = String(format: "frames %d  median %.2f ms  p90 %.2f ms  max %.2f ms\n", sorted.count,
-                          sorted[sorted.count / 2], sorted[sorted.count * 9 / 10], sorted.last!)
+        let text = String(
+            format: "frames %d  median %.2f ms  p90 %.2f ms  max %.2f ms\n", sorted.count,
+            sorted[sorted.count / 2], sorted[sorted.count * 9 / 10], sorted.last!)
         do { try OutputFile.write(text, to: path) } catch {
             FileHandle.standardError.write(Data("noether: NOETHER_FRAME_STATS: \(error)\n".utf8))
         }
@@ -118,7 +127,8 @@ final class Terminal: Backend {
     func apply(_ theme: Theme) {
         guard color, has_colors() else { return }
         let rich = noether_colors() >= 256
-        let background: Int16 = rich ? theme.terminalBackground : (theme == .light ? 7 : theme == .highContrast ? 0 : -1)
+        let background: Int16 =
+            rich ? theme.terminalBackground : (theme == .light ? 7 : theme == .highContrast ? 0 : -1)
         let normal: Int16 = theme == .dark ? -1 : rich ? theme.terminal256(.normal) : (theme == .light ? 0 : 7)
         assume_default_colors(Int32(normal), Int32(background))
         for c in Color.allCases where c != .normal {

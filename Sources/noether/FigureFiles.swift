@@ -21,11 +21,15 @@ struct FigureFiles {
     }
 
     func write(_ figure: String) throws {
-        if let svg { do { try OutputFile.write(figure, to: svg) } catch { throw RunFailure("--svg \(error)", code: 1) } }
+        if let svg {
+            do { try OutputFile.write(figure, to: svg) } catch { throw RunFailure("--svg \(error)", code: 1) }
+        }
         let conversions = [("--pdf", "pdf", pdf), ("--png", "png", png)].compactMap { c in c.2.map { (c.0, c.1, $0) } }
         guard !conversions.isEmpty else { return }
         guard let converter = Self.converter else {
-            throw RunFailure("\(conversions.map(\.0).joined(separator: " and ")) need rsvg-convert to convert the SVG figure, and it is not installed (Debian and Ubuntu: apt-get install librsvg2-bin)\(svg == nil ? "" : "; the SVG was written"): nothing else was written", code: 1)
+            throw RunFailure(
+                "\(conversions.map(\.0).joined(separator: " and ")) need rsvg-convert to convert the SVG figure, and it is not installed (Debian and Ubuntu: apt-get install librsvg2-bin)\(svg == nil ? "" : "; the SVG was written"): nothing else was written",
+                code: 1)
         }
         let temporary = NSTemporaryDirectory() + "noether-figure-\(getpid()).svg"
         do { try OutputFile.write(figure, to: temporary) } catch { throw RunFailure("\(error)", code: 1) }
@@ -41,7 +45,9 @@ struct FigureFiles {
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw RunFailure("\(flag) \(path): rsvg-convert failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))", code: 1)
+                throw RunFailure(
+                    "\(flag) \(path): rsvg-convert failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))",
+                    code: 1)
             }
         }
     }

@@ -101,16 +101,21 @@ enum Headless {
     }
 
     /// `observe` sees every written row's observation (the figure of `run --svg`).
-    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
-                    observe: (Observation) -> Void = { _ in }) throws {
+    static func run(
+        _ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
+        observe: (Observation) -> Void = { _ in }
+    ) throws {
         // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
         // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
         let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
         if forks, segments.count > 1 {
-            throw RunFailure("a session with both resets and forks writes runs whose numbers would clash: pick one run with --run N")
+            throw RunFailure(
+                "a session with both resets and forks writes runs whose numbers would clash: pick one run with --run N")
         }
         if forks, o.format == .csv {
-            throw RunFailure("the preset forks (fork = true), so the output holds two runs and CSV has one set of columns: use --format jsonl, whose rows carry \"run\"")
+            throw RunFailure(
+                "the preset forks (fork = true), so the output holds two runs and CSV has one set of columns: use --format jsonl, whose rows carry \"run\""
+            )
         }
         let labelRuns = labelRuns || forks
         // A reader that goes away is a write error naming the output, not a silent death.
@@ -128,7 +133,10 @@ enum Headless {
         // every row already produced; the recording then ends as a cut one does.
         let signals = StopSignals { [out, params] sig in
             let kept = out.emergencyFlush() + (params?.emergencyFlush() ?? 0)
-            FileHandle.standardError.write(Data("noether: stopped by \(String(cString: strsignal(sig))) inside a long step; \(kept) buffered lines written\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "noether: stopped by \(String(cString: strsignal(sig))) inside a long step; \(kept) buffered lines written\n"
+                        .utf8))
         }
         defer { signals.cancel() }
         var step = 0
@@ -142,7 +150,9 @@ enum Headless {
                 } catch { throw RunFailure("\(error)") }
                 let sim = session.front
                 for note in sim.symmetries.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-                if let path = o.dumpData, segment.run == segments[0].run { try OutputFile.write(sim.data.csv(), to: path) }
+                if let path = o.dumpData, segment.run == segments[0].run {
+                    try OutputFile.write(sim.data.csv(), to: path)
+                }
                 let label = labelRuns ? "{\"run\":\(segment.run)," : nil
                 step = 0
                 while true {
@@ -155,12 +165,17 @@ enum Headless {
                         observe(obs)
                         switch o.format {
                         case .jsonl:
-                            try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
+                            try out.line(
+                                ObservationFormat.jsonLine(
+                                    obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
                             if let ghost = session.ghost {
-                                try out.line(ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run))
+                                try out.line(
+                                    ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run))
                             }
                         case .csv:
-                            if !wroteHeader { try out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
+                            if !wroteHeader {
+                                try out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true
+                            }
                             try out.line(ObservationFormat.csvRow(obs, detail: o.detail))
                         }
                         let p = ObservationFormat.parameterLine(step: step, session.front.parameters())
@@ -175,7 +190,8 @@ enum Headless {
                         throw RunFailure("\(error)", code: 1)
                     }
                     if let error = result.ghostDiverged {
-                        FileHandle.standardError.write(Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
                     }
                     step += 1
                     session.noteProgress()
@@ -198,7 +214,10 @@ enum Headless {
             throw RunFailure("\(error)", code: 1)
         }
         if let sig = signals.caught, let code = signals.exitCode {
-            FileHandle.standardError.write(Data("noether: stopped by \(String(cString: strsignal(sig))) at step \(step); every row up to it is written\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "noether: stopped by \(String(cString: strsignal(sig))) at step \(step); every row up to it is written\n"
+                        .utf8))
             throw ExitCode(code)
         }
     }

@@ -35,22 +35,32 @@ struct CommandLineTrustTests {
         ("--out X --dump-params ./X", "--out and --dump-params name the same file (X and ./X)"),
         ("--dump-data X --out X", "--out and --dump-data name the same file (X)"),
         ("--out X --record LINK", "--out and --record name the same file (X and LINK)"),
-        ("--data f.csv --dump-data f.csv", "--dump-data f.csv names the input of --data (f.csv); writing it would destroy the input"),
-        ("--preset p.toml --out ./p.toml", "--out ./p.toml names the input of --preset (p.toml); writing it would destroy the input"),
+        (
+            "--data f.csv --dump-data f.csv",
+            "--dump-data f.csv names the input of --data (f.csv); writing it would destroy the input"
+        ),
+        (
+            "--preset p.toml --out ./p.toml",
+            "--out ./p.toml names the input of --preset (p.toml); writing it would destroy the input"
+        ),
     ])
     func twoOutputsOnOnePathAreRefused(args: String, message: String) {
         let dir = TemporaryFolder()
         #expect(FileManager.default.createFile(atPath: dir("X"), contents: Data("keep\n".utf8)))
         #expect(symlink("X", dir("LINK")) == 0)
         _ = noether("run \(Self.small) --dump-data '\(dir("f.csv"))'")
-        #expect(FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"p\"\nwidth = 4\n".utf8)))
+        #expect(
+            FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"p\"\nwidth = 4\n".utf8)))
         let before = [contents(dir("f.csv")), contents(dir("p.toml"))]
         var r = shell("cd '\(dir.path)' && '\(ExplorerEndToEndTests.binary)' run \(Self.small) \(args)")
         // --samples is not read with a CSV file: that is said in a warning line before the refusal.
         r.output = r.output.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("noether: warning: samples = 64 is not used by data from a CSV file") }.joined(separator: "\n")
+            .filter { !$0.hasPrefix("noether: warning: samples = 64 is not used by data from a CSV file") }.joined(
+                separator: "\n")
         #expect(r.status == 2)
-        #expect(r.output == "noether: \(message); give each output its own file\n" || r.output == "noether: \(message)\n", "\(r.output)")
+        #expect(
+            r.output == "noether: \(message); give each output its own file\n" || r.output == "noether: \(message)\n",
+            "\(r.output)")
         #expect(contents(dir("X")) == "keep\n")
         #expect([contents(dir("f.csv")), contents(dir("p.toml"))] == before)
     }
@@ -75,7 +85,10 @@ struct CommandLineTrustTests {
     @Test func explorerRefusesARecordingItCannotWrite() {
         let r = noether("--record /nonexistent-folder/x.toml < /dev/null")
         #expect(r.status == 2)
-        #expect(r.output == "noether: --record /nonexistent-folder/x.toml: cannot create it: the folder /nonexistent-folder does not exist\n", "\(r.output)")
+        #expect(
+            r.output
+                == "noether: --record /nonexistent-folder/x.toml: cannot create it: the folder /nonexistent-folder does not exist\n",
+            "\(r.output)")
     }
 
     /// A session of two runs: the replay writes run 0 to its reset, then run 1 to its stop,
@@ -115,15 +128,24 @@ struct CommandLineTrustTests {
 
             """
         #expect(FileManager.default.createFile(atPath: dir("session.toml"), contents: Data(session.utf8)))
-        #expect(FileManager.default.createFile(atPath: dir("run0.toml"), contents: Data("width = 6\nsamples = 64\nsteps = 12\n\n[[at]]\nstep = 5\nlr = 0.05\n".utf8)))
-        #expect(FileManager.default.createFile(atPath: dir("run1.toml"), contents: Data("width = 4\nsamples = 64\nseed = 7\nsteps = 10\n\n[[at]]\nstep = 3\nmomentum = 0.9\n".utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: dir("run0.toml"),
+                contents: Data("width = 6\nsamples = 64\nsteps = 12\n\n[[at]]\nstep = 5\nlr = 0.05\n".utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: dir("run1.toml"),
+                contents: Data(
+                    "width = 4\nsamples = 64\nseed = 7\nsteps = 10\n\n[[at]]\nstep = 3\nmomentum = 0.9\n".utf8)))
         let replay = noether("replay '\(dir("session.toml"))' --headless --every 4 --out '\(dir("replay.jsonl"))'")
         #expect(replay.status == 0, "\(replay.output)")
         var expected: [String] = []
         for run in 0...1 {
             let r = noether("run --preset '\(dir("run\(run).toml"))' --every 4 --out '\(dir("alone\(run).jsonl"))'")
             #expect(r.status == 0, "\(r.output)")
-            expected += contents(dir("alone\(run).jsonl")).split(separator: "\n").map { "{\"run\":\(run)," + $0.dropFirst() }
+            expected += contents(dir("alone\(run).jsonl")).split(separator: "\n").map {
+                "{\"run\":\(run)," + $0.dropFirst()
+            }
         }
         #expect(expected.count == 4 + 4)
         #expect(contents(dir("replay.jsonl")).split(separator: "\n").map(String.init) == expected)
@@ -146,9 +168,11 @@ struct CommandLineTrustTests {
         #expect(torn != text)
         #expect(FileManager.default.createFile(atPath: rec, contents: Data(torn.utf8)))
         let lines = torn.split(separator: "\n", omittingEmptySubsequences: false).count
-        let r = shell("'\(ExplorerEndToEndTests.binary)' replay '\(rec)' --headless 2>&1 >/dev/null", mergeErrors: false)
+        let r = shell(
+            "'\(ExplorerEndToEndTests.binary)' replay '\(rec)' --headless 2>&1 >/dev/null", mergeErrors: false)
         #expect(r.status == 0)
         #expect(r.output.hasPrefix("noether: \(rec):\(lines): the last line does not end"), "\(r.output)")
-        #expect(r.output.contains("the recording ends without [[stop]] (interrupted?); replaying to step "), "\(r.output)")
+        #expect(
+            r.output.contains("the recording ends without [[stop]] (interrupted?); replaying to step "), "\(r.output)")
     }
 }

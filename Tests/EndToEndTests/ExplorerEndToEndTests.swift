@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// Runs a shell command through popen (Foundation's Process did not reap tmux clients reliably
 /// here) and returns its exit status and output (standard error included unless told otherwise).
@@ -17,7 +18,7 @@ func shell(_ command: String, mergeErrors: Bool = true) -> (status: Int32, outpu
 }
 
 /// Drives the real binary in a private tmux server: keys in, screen text out.
-@Suite("Explorer end to end", .serialized)
+@Suite("Explorer end to end", .serialized, .fullTierOnly)
 struct ExplorerEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -37,14 +38,21 @@ struct ExplorerEndToEndTests {
         /// to /dev/null rather than to a pipe read to its end.
         @discardableResult
         func tmux(_ args: [String], capture: Bool = true) -> String {
-            let quoted = (["tmux", "-L", server, "-f", "/dev/null"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            return shell(quoted.joined(separator: " ") + (capture ? " 2>/dev/null" : " >/dev/null 2>&1"), mergeErrors: false).output
+            let quoted = (["tmux", "-L", server, "-f", "/dev/null"] + args).map {
+                "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            }
+            return shell(
+                quoted.joined(separator: " ") + (capture ? " 2>/dev/null" : " >/dev/null 2>&1"), mergeErrors: false
+            ).output
         }
 
         init(width: Int = 100, height: Int = 30) {
-            tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)",
-                  "env", "PS1=shell> ", "LANG=C.UTF-8", "SWIFT_BACKTRACE=interactive=no", "TERM=xterm-256color",
-                  "bash", "--norc", "--noprofile"], capture: false)
+            tmux(
+                [
+                    "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                    "env", "PS1=shell> ", "LANG=C.UTF-8", "SWIFT_BACKTRACE=interactive=no", "TERM=xterm-256color",
+                    "bash", "--norc", "--noprofile",
+                ], capture: false)
             _ = waitFor("shell prompt") { $0.contains("shell>") }
         }
 
@@ -163,7 +171,9 @@ struct ExplorerEndToEndTests {
         let t = Tmux()
         t.type("env LANG=C LC_ALL=C NO_COLOR=1 \(Self.binary); echo \"exit=$?\"")
         t.send("Enter")
-        let screen = t.waitFor("ascii screen") { $0.contains("RUNNING") && $0.contains("+- controls") && (Self.step($0) ?? 0) > 5 }
+        let screen = t.waitFor("ascii screen") {
+            $0.contains("RUNNING") && $0.contains("+- controls") && (Self.step($0) ?? 0) > 5
+        }
         let ascii = screen.map { $0.unicodeScalars.allSatisfy { $0.isASCII } } ?? false
         #expect(ascii, "\(screen ?? "")")
         t.type("q")
@@ -180,8 +190,13 @@ struct ExplorerEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: plain) }
         let t = Tmux(width: w, height: h)
         t.start("--preset \(plain)")
-        let screen = t.waitFor("charts at \(w)×\(h)") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
-        for text in ["loss, accuracy", "━━ loss ", "weight norms ‖W‖²", "━━ fc1 ", "╌╌ fc2 ", "─ Q: fc1.scale ", "✔ exact", "steps/s"] {
+        let screen = t.waitFor("charts at \(w)×\(h)") {
+            $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0")
+        }
+        for text in [
+            "loss, accuracy", "━━ loss ", "weight norms ‖W‖²", "━━ fc1 ", "╌╌ fc2 ", "─ Q: fc1.scale ", "✔ exact",
+            "steps/s",
+        ] {
             #expect(screen?.contains(text) == true, "\(text) at \(w)×\(h):\n\(screen ?? "")")
         }
         #expect(screen?.contains("e+") == false)
@@ -198,7 +213,9 @@ struct ExplorerEndToEndTests {
         // Tab to the heatmap (seventh panel) and expand it.
         for _ in 0..<6 { t.send("Tab") }
         t.send("Enter")
-        t.waitFor("expanded heatmap") { $0.contains("neurons of fc1.scale: |Q| (log)") && ($0.contains("│ 31 ") || $0.contains("│+")) }
+        t.waitFor("expanded heatmap") {
+            $0.contains("neurons of fc1.scale: |Q| (log)") && ($0.contains("│ 31 ") || $0.contains("│+"))
+        }
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
     }
@@ -208,9 +225,14 @@ struct ExplorerEndToEndTests {
         let t = Tmux(width: 80, height: 24)
         t.type("env LANG=C LC_ALL=C NO_COLOR=1 \(Self.binary); echo \"exit=$?\"")
         t.send("Enter")
-        let screen = t.waitFor("ascii charts") { $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0") }
-        #expect(screen?.contains("** loss ") == true && screen?.contains("-- batch accuracy") == true, "\(screen ?? "")")
-        #expect(screen?.contains("** fc1 ") == true && screen?.contains("-- fc2 ") == true && screen?.contains(".. fc3 ") == true)
+        let screen = t.waitFor("ascii charts") {
+            $0.contains("RUNNING") && (Self.step($0) ?? 0) > 50 && $0.contains("step   0")
+        }
+        #expect(
+            screen?.contains("** loss ") == true && screen?.contains("-- batch accuracy") == true, "\(screen ?? "")")
+        #expect(
+            screen?.contains("** fc1 ") == true && screen?.contains("-- fc2 ") == true
+                && screen?.contains(".. fc3 ") == true)
         t.type("?")
         t.waitFor("keys page") { $0.contains("+- help 1/2: keys") && $0.contains("more v") }
         t.send("Tab")
@@ -237,8 +259,10 @@ struct ExplorerEndToEndTests {
     }
 
     @Test func badOptionsExitWith2AndNameTheOption() throws {
-        for (args, expected) in [(["run", "--norm", "instance"], "--norm"), (["run", "--width", "0"], "--width"),
-                                 (["run", "--preset", "nope"], "no such preset")] {
+        for (args, expected) in [
+            (["run", "--norm", "instance"], "--norm"), (["run", "--width", "0"], "--width"),
+            (["run", "--preset", "nope"], "no such preset"),
+        ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Self.binary)
             p.arguments = args
@@ -254,7 +278,7 @@ struct ExplorerEndToEndTests {
     }
 }
 
-@Suite("Presets and recordings end to end", .serialized)
+@Suite("Presets and recordings end to end", .serialized, .fullTierOnly)
 struct RecordingEndToEndTests {
     typealias E = ExplorerEndToEndTests
 
@@ -302,7 +326,9 @@ struct RecordingEndToEndTests {
         let second = shell("\(E.binary) replay \(path) --headless --format csv")
         #expect(first.status == 0)
         #expect(first.output == second.output)
-        let rows = first.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rows = first.output.split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         let rates = rows.map { Double($0[3])! }
         #expect(rates.first == 0.1 && rates.last == 0.5)
         #expect(Set(rates) == [0.1, 0.2, 0.5])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// A folder made for one test (mktemp -d), removed afterwards; every special file a test
 /// makes lives in it, never in /dev.
@@ -59,7 +60,9 @@ struct FileSafetyTests {
     @Test func namedPipeFeedsAReader() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
-        let r = shell("timeout -s KILL 60 cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
+        let r = shell(
+            "timeout -s KILL 60 cat '\(dir("pipe"))' > '\(dir("copy"))' & '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s"
+        )
         #expect(r.status == 0, "\(r.output)")
         #expect(fileType(dir("pipe")) == S_IFIFO)
         let rows = contents(dir("copy")).split(separator: "\n")
@@ -83,7 +86,9 @@ struct FileSafetyTests {
 
     @Test func newFileGetsTheUmaskMode() {
         let dir = TemporaryFolder()
-        let r = shell("umask 027; '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("rows"))' --record '\(dir("rec.toml"))'")
+        let r = shell(
+            "umask 027; '\(ExplorerEndToEndTests.binary)' run \(Self.small) --out '\(dir("rows"))' --record '\(dir("rec.toml"))'"
+        )
         #expect(r.status == 0, "\(r.output)")
         #expect(fileStat(dir("rows")).map { $0.st_mode & 0o7777 } == 0o640)
         #expect(fileStat(dir("rec.toml")).map { $0.st_mode & 0o7777 } == 0o640)
@@ -103,7 +108,8 @@ struct FileSafetyTests {
     }
 
     @Test func standardOutputByItsDevicePath() {
-        let r = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) --out /dev/stdout | wc -l", mergeErrors: false)
+        let r = shell(
+            "'\(ExplorerEndToEndTests.binary)' run \(Self.small) --out /dev/stdout | wc -l", mergeErrors: false)
         #expect(r.status == 0)
         #expect(r.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
@@ -126,7 +132,9 @@ struct FileSafetyTests {
     @Test func closedPipeStopsTheRunNamingTheFile() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
-        let r = shell("timeout -s KILL 60 head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
+        let r = shell(
+            "timeout -s KILL 60 head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s"
+        )
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output.hasPrefix("noether: \(dir("pipe")): cannot write: Broken pipe; the first "), "\(r.output)")
         #expect(r.output.hasSuffix(" lines are kept\n") && r.output.split(separator: "\n").count == 1, "\(r.output)")
@@ -138,7 +146,9 @@ struct FileSafetyTests {
         let dir = TemporaryFolder()
         #expect(mkdir(dir("disk"), 0o700) == 0)
         let mounted = shell("mount -t tmpfs -o size=256k noether-test '\(dir("disk"))'")
-        guard mounted.status == 0 else { print("note: mount not allowed (\(mounted.output)): small-disk test skipped"); return }
+        guard mounted.status == 0 else {
+            print("note: mount not allowed (\(mounted.output)): small-disk test skipped"); return
+        }
         defer { _ = shell("umount '\(dir("disk"))'") }
         let out = dir("disk") + "/rows.jsonl"
         let r = noether("run --steps 100000 --width 4 --samples 64 --out '\(out)' --record '\(dir("rec.toml"))'")
@@ -147,21 +157,26 @@ struct FileSafetyTests {
         let text = contents(out)
         #expect(text.utf8.count > 65536, "the disk held some rows")
         #expect(text.hasSuffix("\n"), "the last line is torn")
-        #expect(text.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+        #expect(
+            text.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
         #expect(contents(dir("rec.toml")).contains("[[stop]]"), "the recording was stopped where the rows end")
     }
 }
 
 extension FileSafetyTests {
     /// The explorer's frame statistics go through the same writer: a symlink stays a link.
-    @Test func frameStatisticsWriteThroughASymlink() {
+    @Test(.fullTierOnly) func frameStatisticsWriteThroughASymlink() {
         let dir = TemporaryFolder()
         #expect(FileManager.default.createFile(atPath: dir("stats"), contents: nil))
         #expect(symlink("stats", dir("link")) == 0)
         let tmux = ExplorerEndToEndTests.Tmux()
-        tmux.type("NOETHER_FRAME_STATS=\(dir("link")) \(ExplorerEndToEndTests.binary) --width 4 --samples 64; echo \"exit=$?\"")
+        tmux.type(
+            "NOETHER_FRAME_STATS=\(dir("link")) \(ExplorerEndToEndTests.binary) --width 4 --samples 64; echo \"exit=$?\""
+        )
         tmux.send("Enter")
-        guard tmux.waitFor("the explorer", { ExplorerEndToEndTests.step($0).map { $0 > 0 } ?? false }) != nil else { return }
+        guard tmux.waitFor("the explorer", { ExplorerEndToEndTests.step($0).map { $0 > 0 } ?? false }) != nil else {
+            return
+        }
         tmux.send("q")
         #expect(tmux.waitFor("the shell again") { $0.contains("exit=0") } != nil)
         #expect(fileType(dir("link")) == S_IFLNK, "the link was replaced")

@@ -12,20 +12,26 @@ struct LimitsAndPipesTests {
         let dir = TemporaryFolder()
         // 100⁴ × 10 = 10⁹ runs: refused at once, naming the count, the sizes and the limit.
         let axes = ["seed", "width", "batch-size", "samples"].map { "\($0) = { from = 8, to = 107, count = 100 }" }
-        let text = "steps = 1\n\n[axes]\n" + axes.joined(separator: "\n") + "\nlr = { from = 0.01, to = 0.1, count = 10 }\n"
+        let text =
+            "steps = 1\n\n[axes]\n" + axes.joined(separator: "\n") + "\nlr = { from = 0.01, to = 0.1, count = 10 }\n"
         FileManager.default.createFile(atPath: dir("g.toml"), contents: Data(text.utf8))
         for target in ["--plan '\(dir("plan"))'", "--out '\(dir("r.sqlite"))'"] {
             let r = noether("sweep '\(dir("g.toml"))' \(target)")
             #expect(r.status == 2)
-            #expect(r.output == "noether: \(dir("g.toml")):4: the axes make 1000000000 runs (seed 100 × width 100 × batch-size 100 × samples 100 × lr 10); a sweep may have at most 100000\n", "\(r.output)")
+            #expect(
+                r.output
+                    == "noether: \(dir("g.toml")):4: the axes make 1000000000 runs (seed 100 × width 100 × batch-size 100 × samples 100 × lr 10); a sweep may have at most 100000\n",
+                "\(r.output)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir("plan")))
         #expect(!FileManager.default.fileExists(atPath: dir("r.sqlite")))
         // Five axes of 10,000 values overflow a 64-bit count; still one line.
         let huge = (1...5).map { "k\($0)" }.enumerated().map { i, _ in
-            ["seed", "width", "batch-size", "samples", "lr"][i] + (i == 4 ? " = { from = 0.001, to = 1, count = 10000 }" : " = { from = 8, to = 10007, count = 10000 }")
+            ["seed", "width", "batch-size", "samples", "lr"][i]
+                + (i == 4 ? " = { from = 0.001, to = 1, count = 10000 }" : " = { from = 8, to = 10007, count = 10000 }")
         }
-        FileManager.default.createFile(atPath: dir("h.toml"), contents: Data(("steps = 1\n[axes]\n" + huge.joined(separator: "\n")).utf8))
+        FileManager.default.createFile(
+            atPath: dir("h.toml"), contents: Data(("steps = 1\n[axes]\n" + huge.joined(separator: "\n")).utf8))
         let r = noether("sweep '\(dir("h.toml"))' --plan '\(dir("plan"))'")
         #expect(r.status == 2)
         #expect(r.output.contains("the axes make 1e+20 runs"), "\(r.output)")
@@ -43,7 +49,9 @@ struct LimitsAndPipesTests {
 
     @Test(arguments: ["4.9e-324", "1e-310", "2.2250738585072014e-308", "1e-300"])
     func anExtremeLearningRateRuns(lr: String) {
-        let r = shell("timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --lr \(lr) --momentum 0.9 \(Self.small) 2>&1 >/dev/null", mergeErrors: false)
+        let r = shell(
+            "timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --lr \(lr) --momentum 0.9 \(Self.small) 2>&1 >/dev/null",
+            mergeErrors: false)
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -80,35 +88,54 @@ struct LimitsAndPipesTests {
     ])
     func aChangeAfterTheLastStepIsRefused(table: String, what: String) {
         let dir = TemporaryFolder()
-        FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"t\"\nsteps = 10\n\n[[at]]\n\(table)\n".utf8))
+        FileManager.default.createFile(
+            atPath: dir("p.toml"), contents: Data("title = \"t\"\nsteps = 10\n\n[[at]]\n\(table)\n".utf8))
         let r = noether("run --preset '\(dir("p.toml"))'")
         #expect(r.status == 2)
-        #expect(r.output.contains(":4: [[at]] step ") && r.output.contains("(\(what)) is after the run's last step; steps are 0…10"), "\(r.output)")
+        #expect(
+            r.output.contains(":4: [[at]] step ")
+                && r.output.contains("(\(what)) is after the run's last step; steps are 0…10"), "\(r.output)")
     }
 
     @Test(arguments: [
-        ("--beta2 0.9", "beta2 = 0.9", "beta2 = 0.9 is not used by optimizer sgd (only by adam, adamw and lion); it has no effect"),
-        ("--beta2 2 --optimizer sgdw", "beta2 = 2.0\noptimizer = \"sgdw\"",
-         "beta2 = 2.0 is not used by optimizer sgdw (only by adam, adamw and lion); it has no effect"),
-        ("--image-shape 1x4x4", "image-shape = \"1x4x4\"",
-         "image-shape = \"1x4x4\" is not used by data blobs (only by shapes and CSV files); it has no effect"),
-        ("--data shapes --input-dim 3", "data = \"shapes\"\ninput-dim = 3",
-         "input-dim = 3 is not used by data shapes (only by blobs and teacher); it has no effect"),
-        ("--kernel 5", "kernel = 5",
-         "kernel = 5 is not used by a model without conv blocks (only by conv blocks (conv = [...])); it has no effect"),
+        (
+            "--beta2 0.9", "beta2 = 0.9",
+            "beta2 = 0.9 is not used by optimizer sgd (only by adam, adamw and lion); it has no effect"
+        ),
+        (
+            "--beta2 2 --optimizer sgdw", "beta2 = 2.0\noptimizer = \"sgdw\"",
+            "beta2 = 2.0 is not used by optimizer sgdw (only by adam, adamw and lion); it has no effect"
+        ),
+        (
+            "--image-shape 1x4x4", "image-shape = \"1x4x4\"",
+            "image-shape = \"1x4x4\" is not used by data blobs (only by shapes and CSV files); it has no effect"
+        ),
+        (
+            "--data shapes --input-dim 3", "data = \"shapes\"\ninput-dim = 3",
+            "input-dim = 3 is not used by data shapes (only by blobs and teacher); it has no effect"
+        ),
+        (
+            "--kernel 5", "kernel = 5",
+            "kernel = 5 is not used by a model without conv blocks (only by conv blocks (conv = [...])); it has no effect"
+        ),
     ])
     func anUnusedSettingIsNamedTheSameEverywhere(flags: String, toml: String, warning: String) {
         let dir = TemporaryFolder()
-        let r = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) \(flags) 2>&1 >/dev/null", mergeErrors: false)
+        let r = shell(
+            "'\(ExplorerEndToEndTests.binary)' run \(Self.small) \(flags) 2>&1 >/dev/null", mergeErrors: false)
         #expect(r.status == 0)
         #expect(r.output == "noether: warning: \(warning)\n", "\(r.output)")
         FileManager.default.createFile(atPath: dir("p.toml"), contents: Data("title = \"p\"\n\(toml)\n".utf8))
-        let p = shell("'\(ExplorerEndToEndTests.binary)' run \(Self.small) --preset '\(dir("p.toml"))' 2>&1 >/dev/null", mergeErrors: false)
+        let p = shell(
+            "'\(ExplorerEndToEndTests.binary)' run \(Self.small) --preset '\(dir("p.toml"))' 2>&1 >/dev/null",
+            mergeErrors: false)
         #expect(p.status == 0)
         #expect(p.output == "noether: warning: \(warning)\n", "\(p.output)")
         let sweep = "steps = 2\nwidth = 4\nsamples = 64\n\(toml)\n\n[axes]\nseed = [1, 2]\n"
         FileManager.default.createFile(atPath: dir("s.toml"), contents: Data(sweep.utf8))
-        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null", mergeErrors: false)
+        let s = shell(
+            "'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null",
+            mergeErrors: false)
         #expect(s.status == 0, "\(s.output)")
         #expect(s.output == "noether: warning: \(dir("s.toml")): \(warning)\n", "\(s.output)")
     }
@@ -117,7 +144,9 @@ struct LimitsAndPipesTests {
         let dir = TemporaryFolder()
         let text = "steps = 2\nwidth = 4\nsamples = 64\nbeta2 = 0.9\n\n[axes]\noptimizer = [\"sgd\", \"adam\"]\n"
         FileManager.default.createFile(atPath: dir("s.toml"), contents: Data(text.utf8))
-        let s = shell("'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null", mergeErrors: false)
+        let s = shell(
+            "'\(ExplorerEndToEndTests.binary)' sweep '\(dir("s.toml"))' --plan '\(dir("plan"))' 2>&1 >/dev/null",
+            mergeErrors: false)
         #expect(s.status == 0)
         #expect(s.output == "", "\(s.output)")
     }
@@ -125,7 +154,9 @@ struct LimitsAndPipesTests {
     @Test func aTaskABuiltInSetDoesNotHaveIsRefused() {
         let r = noether("run \(Self.small) --data shapes --task regression")
         #expect(r.status == 2)
-        #expect(r.output == "noether: --task: regression is only for a CSV file; shapes is a classification set\n", "\(r.output)")
+        #expect(
+            r.output == "noether: --task: regression is only for a CSV file; shapes is a classification set\n",
+            "\(r.output)")
     }
 
     @Test(arguments: [
@@ -148,7 +179,9 @@ struct LimitsAndPipesTests {
     }
 
     @Test func aClosedStandardOutputEndsTheRunQuietly() {
-        let r = shell("bash -c \"set -o pipefail; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 | head -3 | wc -l\"")
+        let r = shell(
+            "bash -c \"set -o pipefail; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 | head -3 | wc -l\""
+        )
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output == "3\n", "\(r.output)")
     }
@@ -156,7 +189,9 @@ struct LimitsAndPipesTests {
     @Test func aClosedOutFIFOIsAnError() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("fifo"), 0o644) == 0)
-        let r = shell("(head -c 100 '\(dir("fifo"))' >/dev/null &) ; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("fifo"))'")
+        let r = shell(
+            "(head -c 100 '\(dir("fifo"))' >/dev/null &) ; '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("fifo"))'"
+        )
         #expect(r.status == 1)
         #expect(r.output.contains("\(dir("fifo")): cannot write: Broken pipe"), "\(r.output)")
     }
@@ -165,13 +200,17 @@ struct LimitsAndPipesTests {
     /// every whole row before the limit stays, and the message says how many.
     @Test func aFullFileKeepsEveryRowThatFitted() {
         let dir = TemporaryFolder()
-        let r = shell("bash -c \"trap '' XFSZ; ulimit -f 40; '\(ExplorerEndToEndTests.binary)' run --steps 2000 --format csv --width 4 --samples 64 --out '\(dir("o.csv"))'\"")
+        let r = shell(
+            "bash -c \"trap '' XFSZ; ulimit -f 40; '\(ExplorerEndToEndTests.binary)' run --steps 2000 --format csv --width 4 --samples 64 --out '\(dir("o.csv"))'\""
+        )
         #expect(r.status == 1)
         let kept = contents(dir("o.csv"))
         #expect(kept.utf8.count > 30_000 && kept.utf8.count <= 40 * 1024, "\(kept.utf8.count) bytes")
         #expect(kept.hasSuffix("\n"))
         let lines = kept.split(separator: "\n").count
-        #expect(r.output.contains("\(dir("o.csv")): cannot write: File too large; the first \(lines) lines are kept"), "\(r.output)")
+        #expect(
+            r.output.contains("\(dir("o.csv")): cannot write: File too large; the first \(lines) lines are kept"),
+            "\(r.output)")
     }
 
     /// On a real full file system (a 64 KB tmpfs; needs root, else the test says so and passes).
@@ -195,12 +234,19 @@ struct LimitsAndPipesTests {
         let dir = TemporaryFolder()
         let text = "steps = 200000\nwidth = 4\nsamples = 64\n\n[axes]\nseed = [1, 2]\n"
         FileManager.default.createFile(atPath: dir("s.toml"), contents: Data(text.utf8))
-        let first = try SignalTests.start(["sweep", dir("s.toml"), "--out", dir("r.sqlite"), "--jobs", "1"], stderr: dir("err"))
+        let first = try SignalTests.start(
+            ["sweep", dir("s.toml"), "--out", dir("r.sqlite"), "--jobs", "1"], stderr: dir("err"))
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
-        guard SignalTests.waitFor("the first sweep's lock", { FileManager.default.fileExists(atPath: dir("r.sqlite.lock")) }) else { return }
+        guard
+            SignalTests.waitFor(
+                "the first sweep's lock", { FileManager.default.fileExists(atPath: dir("r.sqlite.lock")) })
+        else { return }
         let second = noether("sweep '\(dir("s.toml"))' --out '\(dir("r.sqlite"))'")
         #expect(second.status == 1)
-        #expect(second.output.contains("--out \(dir("r.sqlite")) is in use by another sweep (process \(first.processIdentifier) (noether sweep"), "\(second.output)")
+        #expect(
+            second.output.contains(
+                "--out \(dir("r.sqlite")) is in use by another sweep (process \(first.processIdentifier) (noether sweep"
+            ), "\(second.output)")
         kill(first.processIdentifier, SIGTERM)
         first.waitUntilExit()
         #expect(first.terminationStatus == 128 + SIGTERM)
@@ -210,13 +256,16 @@ struct LimitsAndPipesTests {
     @Test func aDatabaseThatIsAPipeIsRefusedAtOnce() {
         let dir = TemporaryFolder()
         #expect(mkfifo(dir("db"), 0o644) == 0)
-        let r = shell("timeout -s KILL 20 '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("db"))' --x lr --value final_loss")
+        let r = shell(
+            "timeout -s KILL 20 '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("db"))' --x lr --value final_loss")
         #expect(r.status == 2, "\(r.output)")
         #expect(r.output.contains("\(dir("db")): is a named pipe, not an SQLite database file"), "\(r.output)")
     }
 
     @Test func aPresetFromAPipeIsRead() {
-        let r = shell("bash -c \"'\(ExplorerEndToEndTests.binary)' run --preset <(printf 'title = \\\"piped\\\"\\nsteps = 2\\nwidth = 4\\n') --samples 64 | wc -l\"")
+        let r = shell(
+            "bash -c \"'\(ExplorerEndToEndTests.binary)' run --preset <(printf 'title = \\\"piped\\\"\\nsteps = 2\\nwidth = 4\\n') --samples 64 | wc -l\""
+        )
         #expect(r.output.hasSuffix("3\n"), "\(r.output)")
         let zero = shell("timeout -s KILL 60 '\(ExplorerEndToEndTests.binary)' run --preset /dev/zero")
         #expect(zero.status == 2, "\(zero.output)")
@@ -227,8 +276,11 @@ struct LimitsAndPipesTests {
     /// 128 + 15; the assertion leaves room for a loaded machine.
     @Test func aSignalStopsALongStep() throws {
         let dir = TemporaryFolder()
-        let p = try SignalTests.start(["run", "--width", "1024", "--depth", "2", "--input-dim", "1024", "--samples", "20000",
-                                       "--batch-size", "20000", "--steps", "50", "--out", dir("o.jsonl")], stderr: dir("err"))
+        let p = try SignalTests.start(
+            [
+                "run", "--width", "1024", "--depth", "2", "--input-dim", "1024", "--samples", "20000",
+                "--batch-size", "20000", "--steps", "50", "--out", dir("o.jsonl"),
+            ], stderr: dir("err"))
         usleep(2_500_000)
         let sent = Date()
         kill(p.processIdentifier, SIGTERM)

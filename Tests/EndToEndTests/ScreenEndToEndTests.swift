@@ -1,17 +1,19 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
+import TestTiers
 
 /// The screen's habits through the real binary in tmux: direct labels without colour, F1/F10,
 /// themes, `S` saving the screen, and the settings file.
-@Suite("Screen end to end", .serialized)
+@Suite("Screen end to end", .serialized, .fullTierOnly)
 struct ScreenEndToEndTests {
     typealias Tmux = ExplorerEndToEndTests.Tmux
 
     static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noether-screen-e2e-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "noether-screen-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -24,7 +26,9 @@ struct ScreenEndToEndTests {
         // entry after its mark, not part of a family name such as fc1-fc2.balance).
         for layer in ["fc1", "fc2", "fc3"] {
             let label = "(?<!━━ |╌╌ |·· )" + layer + "(?=[ │])"
-            #expect(screen.range(of: label, options: .regularExpression) != nil, "\(layer) is not labelled on its curve:\n\(screen)")
+            #expect(
+                screen.range(of: label, options: .regularExpression) != nil,
+                "\(layer) is not labelled on its curve:\n\(screen)")
         }
         t.send("F10")
         t.waitFor("exit on F10") { $0.contains("exit=0") }
@@ -56,17 +60,22 @@ struct ScreenEndToEndTests {
         #expect(parser.parse(), "the SVG is not XML: \(String(describing: parser.parserError))")
         let header = try String(contentsOf: dir.appendingPathComponent(text), encoding: .utf8).split(separator: "\n")[0]
         #expect(header.hasPrefix(" noether  RUNNING"))
-        #expect(String(decoding: data, as: UTF8.self).contains(">RUNNING") || String(decoding: data, as: UTF8.self).contains(" RUNNING "))
+        #expect(
+            String(decoding: data, as: UTF8.self).contains(">RUNNING")
+                || String(decoding: data, as: UTF8.self).contains(" RUNNING "))
     }
 
     @Test func aBadSettingsFileIsRefusedNamingFileKeyAndValues() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("noether"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("noether"), withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("noether/config.toml")
         try "glyphs = \"block\"\ntheme = \"blue\"\n".write(to: file, atomically: true, encoding: .utf8)
         let r = shell("XDG_CONFIG_HOME='\(dir.path)' '\(ExplorerEndToEndTests.binary)' < /dev/null")
         #expect(r.status != 0)
-        #expect(r.output.contains("\(file.path):2: theme = \"blue\": allowed \"dark\", \"light\", \"high-contrast\""), "\(r.output)")
+        #expect(
+            r.output.contains("\(file.path):2: theme = \"blue\": allowed \"dark\", \"light\", \"high-contrast\""),
+            "\(r.output)")
     }
 }

@@ -4,7 +4,9 @@ import Testing
 /// A fresh machine: the README's two commands each install what they need, CI runs exactly
 /// the README's test command, and the package list lives in one script.
 @Suite struct ScriptsTests {
-    static func file(_ path: String) -> String { contents(ExplorerEndToEndTests.root.appendingPathComponent(path).path) }
+    static func file(_ path: String) -> String {
+        contents(ExplorerEndToEndTests.root.appendingPathComponent(path).path)
+    }
 
     static func commands(_ script: String) -> [String] {
         script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -21,11 +23,12 @@ import Testing
 
     @Test func ciRunsExactlyScriptsTest() {
         #expect(Self.commands(Self.file(".ci/run")) == ["exec scripts/test"])
-        #expect(Self.commands(Self.file("scripts/test")) == [
-            "scripts/install-deps",
-            "[ $# -gt 0 ] || scripts/torch-venv >/dev/null || echo \"scripts/test: PyTorch could not be installed: the PyTorch cross-check is skipped\" >&2",
-            "exec swift test \"$@\"",
-        ])
+        #expect(
+            Self.commands(Self.file("scripts/test")) == [
+                "scripts/install-deps",
+                "[ $# -gt 0 ] || scripts/torch-venv >/dev/null || echo \"scripts/test: PyTorch could not be installed: the PyTorch cross-check is skipped\" >&2",
+                "exec swift test \"$@\"",
+            ])
     }
 
     @Test func onePackageListSharedByStartTestAndCI() {

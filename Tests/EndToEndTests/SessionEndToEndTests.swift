@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// Pace, lecture holds, going back and undo in the real binary, timed by the wall clock.
-@Suite("Session end to end", .serialized)
+@Suite("Session end to end", .serialized, .fullTierOnly)
 struct SessionEndToEndTests {
     typealias E = ExplorerEndToEndTests
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// INT, TERM and HUP stop a headless run at a step boundary with every row written and the
 /// recording stopped, exit 128 + the signal; kill -9 leaves a recording that replays to its
@@ -39,7 +40,8 @@ struct SignalTests {
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func headlessRunStopsCleanly(signal: Int32) throws {
         let dir = TemporaryFolder()
-        let p = try Self.start(Self.long + ["--out", dir("rows.jsonl"), "--record", dir("rec.toml")], stderr: dir("err"))
+        let p = try Self.start(
+            Self.long + ["--out", dir("rows.jsonl"), "--record", dir("rec.toml")], stderr: dir("err"))
         guard Self.waitFor("rows past step 1000", { contents(dir("rows.jsonl")).contains("{\"step\":1000,") }) else {
             p.terminate(); return
         }
@@ -54,7 +56,9 @@ struct SignalTests {
         let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
         let step = object?["step"] as? Int
         let recording = contents(dir("rec.toml"))
-        #expect(step != nil && recording.hasSuffix("[[stop]]\nstep = \(step!)\n"), "recording ends: \(recording.suffix(60))")
+        #expect(
+            step != nil && recording.hasSuffix("[[stop]]\nstep = \(step!)\n"), "recording ends: \(recording.suffix(60))"
+        )
         #expect(contents(dir("err")).contains("at step \(step ?? -1); every row up to it is written"))
         // The recording replays to the same rows, byte for byte.
         let replay = noether("replay '\(dir("rec.toml"))' --headless --every 50 --out '\(dir("replay.jsonl"))'")
@@ -64,7 +68,8 @@ struct SignalTests {
 
     @Test func killedRunReplaysToItsLastProgressNote() throws {
         let dir = TemporaryFolder()
-        let p = try Self.start(Self.long + ["--out", dir("rows.jsonl"), "--record", dir("rec.toml")], stderr: dir("err"))
+        let p = try Self.start(
+            Self.long + ["--out", dir("rows.jsonl"), "--record", dir("rec.toml")], stderr: dir("err"))
         // The first note comes at step 1, the next about 2 s later.
         guard Self.waitFor("two progress notes", { Self.progressSteps(dir("rec.toml")).count >= 2 }) else {
             p.terminate(); return
@@ -74,9 +79,14 @@ struct SignalTests {
         #expect(p.terminationReason == .uncaughtSignal)
         let noted = try #require(Self.progressSteps(dir("rec.toml")).last)
         #expect(noted > 1)
-        let replay = shell("'\(ExplorerEndToEndTests.binary)' replay '\(dir("rec.toml"))' --headless --every 50 --out '\(dir("replay.jsonl"))' 2>'\(dir("replay-err"))'", mergeErrors: false)
+        let replay = shell(
+            "'\(ExplorerEndToEndTests.binary)' replay '\(dir("rec.toml"))' --headless --every 50 --out '\(dir("replay.jsonl"))' 2>'\(dir("replay-err"))'",
+            mergeErrors: false)
         #expect(replay.status == 0)
-        #expect(contents(dir("replay-err")) == "noether: \(dir("rec.toml")): the recording ends without [[stop]] (interrupted?); replaying to step \(noted), the last step it noted\n")
+        #expect(
+            contents(dir("replay-err"))
+                == "noether: \(dir("rec.toml")): the recording ends without [[stop]] (interrupted?); replaying to step \(noted), the last step it noted\n"
+        )
         let replayed = contents(dir("replay.jsonl")).split(separator: "\n")
         #expect(replayed.last?.hasPrefix("{\"step\":\(noted),") == true)
         // Every whole row the killed run wrote is what the replay writes (but for the replay's
@@ -88,14 +98,17 @@ struct SignalTests {
         #expect(Array(written.prefix(n)) == Array(regular.prefix(n)))
     }
 
-    @Test(arguments: [SIGTERM, SIGHUP])
+    @Test(.fullTierOnly, arguments: [SIGTERM, SIGHUP])
     func explorerRestoresTheTerminalAndExitsWithTheSignal(signal: Int32) {
         let dir = TemporaryFolder()
         let tmux = ExplorerEndToEndTests.Tmux()
-        tmux.type("sh -c 'echo $$ > \(dir("pid")); exec \(ExplorerEndToEndTests.binary) --record \(dir("rec.toml"))'; echo \"exit=$?\"")
+        tmux.type(
+            "sh -c 'echo $$ > \(dir("pid")); exec \(ExplorerEndToEndTests.binary) --record \(dir("rec.toml"))'; echo \"exit=$?\""
+        )
         tmux.send("Enter")
         guard tmux.waitFor("the explorer", { ExplorerEndToEndTests.step($0).map { $0 > 0 } ?? false }) != nil,
-              let pid = Int32(contents(dir("pid")).trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+            let pid = Int32(contents(dir("pid")).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
         kill(pid, signal)
         let screen = tmux.waitFor("the shell again") { $0.contains("exit=\(128 + signal)") }
         #expect(screen != nil)

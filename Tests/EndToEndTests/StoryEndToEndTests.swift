@@ -1,18 +1,21 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// Narrated presets in the real binary: the caption a preset opens with is on screen, the run
 /// stops at DONE, `o` restarts and records, and a replay stops where the recording ended.
-@Suite("Stories end to end", .serialized)
+@Suite("Stories end to end", .serialized, .fullTierOnly)
 struct StoryEndToEndTests {
     typealias E = ExplorerEndToEndTests
 
     @Test("three presets open with their first caption, at their pace, and reach DONE")
     func presetsTellTheirStory() throws {
         // (preset, words of its first caption, its steps and pace)
-        for (name, words, steps, pace) in [("translation-momentum", "pendulum", 600, " 20/s"),
-                                           ("bn-scale-growth", "Plain", 200, " 7/s"),
-                                           ("theory-overlay", "lies", 4000, " 130/s")] {
+        for (name, words, steps, pace) in [
+            ("translation-momentum", "pendulum", 600, " 20/s"),
+            ("bn-scale-growth", "Plain", 200, " 7/s"),
+            ("theory-overlay", "lies", 4000, " 130/s"),
+        ] {
             let t = E.Tmux()
             t.start("--preset \(name)")
             t.waitFor("\(name): its first caption and pace") {
@@ -35,8 +38,10 @@ struct StoryEndToEndTests {
                 if screen.contains("PAUSED") { fast.send("Space") }
                 usleep(200_000)
             }
-            #expect(screen.contains("DONE") && screen.contains("space continues") && screen.contains("step \(steps)/\(steps)"),
-                    "\(name):\n\(screen)")
+            #expect(
+                screen.contains("DONE") && screen.contains("space continues")
+                    && screen.contains("step \(steps)/\(steps)"),
+                "\(name):\n\(screen)")
             fast.type("q")
             fast.waitFor("exit") { $0.contains("exit=0") }
         }
@@ -67,7 +72,8 @@ struct StoryEndToEndTests {
         let file = dir + "/" + (files.first ?? "missing")
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         #expect(text.contains("[[stop]]") && text.contains("lr = 0.2"))
-        let stop = text.components(separatedBy: "[[stop]]\nstep = ").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
+        let stop =
+            text.components(separatedBy: "[[stop]]\nstep = ").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
         #expect(stop > 90)
 
         let r = E.Tmux()
@@ -80,7 +86,9 @@ struct StoryEndToEndTests {
             if screen.contains("PAUSED") { r.send("Space") }
             usleep(200_000)
         }
-        #expect(screen.contains("DONE") && screen.contains("step \(stop)/\(stop)") && screen.contains("REPLAY"), "\(screen)")
+        #expect(
+            screen.contains("DONE") && screen.contains("step \(stop)/\(stop)") && screen.contains("REPLAY"), "\(screen)"
+        )
         r.type("q")
         r.waitFor("exit") { $0.contains("exit=0") }
     }
@@ -88,7 +96,7 @@ struct StoryEndToEndTests {
 
 /// Teleports and forks by key in the real binary: T opens the menu and teleports (the loss
 /// before and after in the message), F forks (the header shows the ghost), x swaps, g drops.
-@Suite("Teleports and forks end to end", .serialized)
+@Suite("Teleports and forks end to end", .serialized, .fullTierOnly)
 struct TeleportForkEndToEndTests {
     typealias E = ExplorerEndToEndTests
 
@@ -100,12 +108,15 @@ struct TeleportForkEndToEndTests {
         t.waitFor("the fork") { $0.contains("FORK") && $0.contains("ghost lr 0.1") && $0.contains("forked at step") }
         t.type("T")
         // The menu opens on the narrated family (fc2.scale); its first entry is × 4, and a menu holds the story.
-        t.waitFor("the teleport menu") { $0.contains("teleport (↑↓ choose") && $0.contains("fc2.scale  weights × α = 4") && $0.contains("PAUSED") }
+        t.waitFor("the teleport menu") {
+            $0.contains("teleport (↑↓ choose") && $0.contains("fc2.scale  weights × α = 4") && $0.contains("PAUSED")
+        }
         t.send("Enter")
         let moved = t.waitFor("the teleport") { $0.contains("teleported fc2.scale ×4: loss") && $0.contains("RUNNING") }
         // The loss before and after, equal to the digits shown.
         if let line = moved?.split(separator: "\n").last(where: { $0.contains("teleported") }),
-           let range = line.range(of: "loss ") {
+            let range = line.range(of: "loss ")
+        {
             let parts = line[range.upperBound...].split(separator: " ")
             #expect(parts.count >= 3 && parts[0] == parts[2], "\(line)")
         }

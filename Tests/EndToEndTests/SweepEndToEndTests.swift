@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NoetherCore
 import Testing
+import TestTiers
 
 /// `noether sweep` through the binary: local workers and a GNU parallel run of the plan give the
 /// same database row for row; a sweep resumes after an interruption, a killed worker, or a
@@ -63,10 +64,14 @@ struct SweepEndToEndTests {
         #expect(ResultFolder.files(in: dir("plan/results")).count == 1)
 
         let early = noether("sweep collect '\(dir("plan"))' --out '\(dir("part.sqlite"))'")
-        #expect(early.status == 1 && early.output.contains("7 planned runs have no result yet: lines 1, 2, 4, 5, 6, 7, 8"), "\(early.output)")
+        #expect(
+            early.status == 1 && early.output.contains("7 planned runs have no result yet: lines 1, 2, 4, 5, 6, 7, 8"),
+            "\(early.output)")
 
         guard Self.hasParallel else {
-            print("note: GNU parallel is not installed (scripts/install-deps installs it): the plan's parallel run is skipped")
+            print(
+                "note: GNU parallel is not installed (scripts/install-deps installs it): the plan's parallel run is skipped"
+            )
             return
         }
         let ran = shell("cd '\(dir.path)' && parallel -j2 :::: plan/commands.txt")
@@ -99,9 +104,12 @@ struct SweepEndToEndTests {
         let dir = TemporaryFolder()
         let file = Self.sweepFile(dir, Self.line)
         #expect(noether("sweep '\(file)' --out '\(dir("r.sqlite"))'").status == 0)
-        let shown = noether("sweep show '\(dir("r.sqlite"))' --value gap_ratio --svg '\(dir("f.svg"))' --script '\(dir("f.py"))'")
+        let shown = noether(
+            "sweep show '\(dir("r.sqlite"))' --value gap_ratio --svg '\(dir("f.svg"))' --script '\(dir("f.py"))'")
         #expect(shown.status == 0, "\(shown.output)")
-        #expect(shown.output.contains("noether: family fc1.scale: the first scale family (--family picks another)"), "\(shown.output)")
+        #expect(
+            shown.output.contains("noether: family fc1.scale: the first scale family (--family picks another)"),
+            "\(shown.output)")
         let svg = contents(dir("f.svg"))
         #expect(svg.components(separatedBy: "class=\"point\"").count - 1 == 3, "one marker per η")
         #expect(svg.components(separatedBy: "class=\"errorbar\"").count - 1 == 3)
@@ -113,16 +121,24 @@ struct SweepEndToEndTests {
         #expect(script.contains("import matplotlib") && script.contains("pd.read_sql_query(QUERY"))
         let venv = shell("'\(ExplorerEndToEndTests.root.path)/scripts/plot-venv' 2>&1")
         guard venv.status == 0, let python = venv.output.split(separator: "\n").last else {
-            print("note: pandas and matplotlib could not be installed (scripts/plot-venv): the --script run is skipped: \(venv.output)")
+            print(
+                "note: pandas and matplotlib could not be installed (scripts/plot-venv): the --script run is skipped: \(venv.output)"
+            )
             return
         }
         let ran = shell("'\(python)' '\(dir("f.py"))' '\(dir("f.pdf"))'", mergeErrors: false)
         #expect(ran.status == 0, "\(ran.output)")
-        #expect(FileManager.default.contents(atPath: dir("f.pdf"))?.prefix(4) == Data("%PDF".utf8), "the script draws the figure")
-        let points = ran.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(
+            FileManager.default.contents(atPath: dir("f.pdf"))?.prefix(4) == Data("%PDF".utf8),
+            "the script draws the figure")
+        let points = ran.output.split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         #expect(points.count == table.count)
         for (row, point) in zip(table, points) {
-            let fields = row.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let fields = row.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             let shown = try #require(Self.meanAndSpread(fields[1]), "\(row)")
             let mean = try #require(Double(point[2])), error = try #require(Double(point[3]))
             let half = 0.5 * pow(10, -Double(shown.decimals)) * (1 + 1e-9)
@@ -137,68 +153,108 @@ struct SweepEndToEndTests {
         let file = Self.sweepFile(dir, Self.grid)
         #expect(noether("sweep '\(file)' --out '\(dir("r.sqlite"))' --series-every 10").status == 0)
         let heat = noether("sweep show '\(dir("r.sqlite"))' --value rms_angle_ratio --svg '\(dir("h.svg"))'")
-        #expect(heat.status == 0 && heat.output.contains("(x: lr, y: weight_decay; mean of up to 2 runs per cell)"), "\(heat.output)")
+        #expect(
+            heat.status == 0 && heat.output.contains("(x: lr, y: weight_decay; mean of up to 2 runs per cell)"),
+            "\(heat.output)")
         #expect(contents(dir("h.svg")).components(separatedBy: "class=\"cell\"").count - 1 == 4)
-        let by = noether("sweep show '\(dir("r.sqlite"))' --value rms_angle --by weight-decay --svg '\(dir("l.svg"))' --error std")
+        let by = noether(
+            "sweep show '\(dir("r.sqlite"))' --value rms_angle --by weight-decay --svg '\(dir("l.svg"))' --error std")
         #expect(by.status == 0, "\(by.output)")
         let lines = contents(dir("l.svg"))
-        #expect(lines.components(separatedBy: "class=\"point\"").count - 1 == 4 && lines.contains(">λ = 0.001<") && lines.contains(">λ = 0.01<"))
+        #expect(
+            lines.components(separatedBy: "class=\"point\"").count - 1 == 4 && lines.contains(">λ = 0.001<")
+                && lines.contains(">λ = 0.01<"))
         #expect(lines.components(separatedBy: "class=\"theory\"").count - 1 == 2, "the predicted angle for each λ")
-        let curves = noether("sweep show '\(dir("r.sqlite"))' --curves --value median_charge --family fc1.scale --by lr --at weight-decay=0.001 --svg '\(dir("c.svg"))'")
+        let curves = noether(
+            "sweep show '\(dir("r.sqlite"))' --curves --value median_charge --family fc1.scale --by lr --at weight-decay=0.001 --svg '\(dir("c.svg"))'"
+        )
         #expect(curves.status == 0 && curves.output.contains("η = 0.05: 5 points"), "\(curves.output)")
         let c = contents(dir("c.svg"))
-        #expect(c.components(separatedBy: "class=\"band\"").count - 1 == 2 && c.components(separatedBy: "class=\"theory\"").count - 1 == 6)
+        #expect(
+            c.components(separatedBy: "class=\"band\"").count - 1 == 2
+                && c.components(separatedBy: "class=\"theory\"").count - 1 == 6)
         #expect(c.contains(">t = ηk<") && c.contains(">exact (★)<") && c.contains(">η = 0.05<"))
         let mixed = noether("sweep show '\(dir("r.sqlite"))' --curves --value median_charge --by seed")
-        #expect(mixed.status == 2 && mixed.output.contains("lr takes 2 values here (0.05, 0.1): pick one with --at lr=VALUE"), "\(mixed.output)")
-        let one = noether("sweep show '\(dir("r.sqlite"))' --curves --value median_charge --by lr --at weight-decay=0.01")
+        #expect(
+            mixed.status == 2
+                && mixed.output.contains("lr takes 2 values here (0.05, 0.1): pick one with --at lr=VALUE"),
+            "\(mixed.output)")
+        let one = noether(
+            "sweep show '\(dir("r.sqlite"))' --curves --value median_charge --by lr --at weight-decay=0.01")
         #expect(one.status == 0 && one.output.contains("η = 0.1: 5 points"), "\(one.output)")
-        let bad = noether("sweep show '\(dir("r.sqlite"))' --value rms_angle --by weight-decay --theory 'sqrt(lr*beta)'")
-        #expect(bad.status == 2 && bad.output.contains("--theory \"sqrt(lr*beta)\": unknown name 'beta'; the expression can use lr, weight_decay"), "\(bad.output)")
+        let bad = noether(
+            "sweep show '\(dir("r.sqlite"))' --value rms_angle --by weight-decay --theory 'sqrt(lr*beta)'")
+        #expect(
+            bad.status == 2
+                && bad.output.contains(
+                    "--theory \"sqrt(lr*beta)\": unknown name 'beta'; the expression can use lr, weight_decay"),
+            "\(bad.output)")
         // Export: one row per run, and one per run, step and family.
         #expect(noether("sweep export '\(dir("r.sqlite"))' --csv '\(dir("runs.csv"))'").status == 0)
         let runs = contents(dir("runs.csv")).split(separator: "\n")
         #expect(runs.count == 9 && runs[0].hasPrefix("id,status,steps,time,final_loss,mean_loss,lr,weight_decay,seed,"))
         #expect(noether("sweep export '\(dir("r.sqlite"))' --csv '\(dir("series.csv"))' --series").status == 0)
         let series = contents(dir("series.csv")).split(separator: "\n")
-        #expect(series.count == 1 + 8 * 5 * 5 && series[0].hasPrefix("run_id,lr,weight_decay,seed,step,time,family,loss,median_charge"))
+        #expect(
+            series.count == 1 + 8 * 5 * 5
+                && series[0].hasPrefix("run_id,lr,weight_decay,seed,step,time,family,loss,median_charge"))
         // PDF and PNG through rsvg-convert, or a message saying it is missing.
-        let converted = noether("sweep show '\(dir("r.sqlite"))' --value final_loss --pdf '\(dir("f.pdf"))' --png '\(dir("f.png"))'")
+        let converted = noether(
+            "sweep show '\(dir("r.sqlite"))' --value final_loss --pdf '\(dir("f.pdf"))' --png '\(dir("f.png"))'")
         if shell("command -v rsvg-convert").status == 0 {
             #expect(converted.status == 0, "\(converted.output)")
-            #expect(FileManager.default.contents(atPath: dir("f.pdf"))?.prefix(4) == Data("%PDF".utf8) && FileManager.default.contents(atPath: dir("f.png"))?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+            #expect(
+                FileManager.default.contents(atPath: dir("f.pdf"))?.prefix(4) == Data("%PDF".utf8)
+                    && FileManager.default.contents(atPath: dir("f.png"))?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         } else {
-            print("note: rsvg-convert is not installed (apt-get install librsvg2-bin): only the message for --pdf is checked")
+            print(
+                "note: rsvg-convert is not installed (apt-get install librsvg2-bin): only the message for --pdf is checked"
+            )
         }
-        let none = shell("PATH=/nonexistent '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --value final_loss --pdf '\(dir("g.pdf"))'")
-        #expect(none.status == 1 && none.output.contains("--pdf need rsvg-convert to convert the SVG figure, and it is not installed"), "\(none.output)")
+        let none = shell(
+            "PATH=/nonexistent '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --value final_loss --pdf '\(dir("g.pdf"))'"
+        )
+        #expect(
+            none.status == 1
+                && none.output.contains("--pdf need rsvg-convert to convert the SVG figure, and it is not installed"),
+            "\(none.output)")
     }
 
     @Test func aHeadlessRunDrawsOneChartWithItsTheory() {
         let dir = TemporaryFolder()
-        let r = noether("run --width 4 --samples 64 --steps 60 --every 5 --out '\(dir("o.jsonl"))' --svg '\(dir("c.svg"))' --plot charge --family fc2.scale")
+        let r = noether(
+            "run --width 4 --samples 64 --steps 60 --every 5 --out '\(dir("o.jsonl"))' --svg '\(dir("c.svg"))' --plot charge --family fc2.scale"
+        )
         #expect(r.status == 0, "\(r.output)")
         let svg = contents(dir("c.svg"))
-        #expect(svg.contains(">median Q of fc2.scale against step k<") && svg.components(separatedBy: "class=\"theory\"").count - 1 == 3)
+        #expect(
+            svg.contains(">median Q of fc2.scale against step k<")
+                && svg.components(separatedBy: "class=\"theory\"").count - 1 == 3)
         #expect(contents(dir("o.jsonl")).split(separator: "\n").count == 13, "the rows are written as ever")
-        let bad = noether("run --width 4 --samples 64 --steps 5 --out /dev/null --svg '\(dir("d.svg"))' --family fc9.scale")
+        let bad = noether(
+            "run --width 4 --samples 64 --steps 5 --out /dev/null --svg '\(dir("d.svg"))' --family fc9.scale")
         #expect(bad.status == 2 && bad.output.contains("--family no family 'fc9.scale' in this run"), "\(bad.output)")
     }
 
     /// The plan's array job on a real one-node Slurm that the test brings up (scripts/slurm-local:
     /// Debian's slurm-wlm and munge, installed if missing) and stops: the same rows as a local
     /// sweep. Needs root; elsewhere it says why it did not run.
-    @Test func aSlurmArrayJobGivesTheSameDatabase() throws {
+    @Test(.fullTierOnly) func aSlurmArrayJobGivesTheSameDatabase() throws {
         guard getuid() == 0 else {
-            print("note: not root: the Slurm array-job test needs root to run a one-node Slurm (scripts/slurm-local) and is skipped")
+            print(
+                "note: not root: the Slurm array-job test needs root to run a one-node Slurm (scripts/slurm-local) and is skipped"
+            )
             return
         }
         let dir = TemporaryFolder()
         let script = ExplorerEndToEndTests.root.appendingPathComponent("scripts/slurm-local").path
         let up = shell("'\(script)' up '\(dir("slurm"))'")
         defer { _ = shell("'\(script)' down '\(dir("slurm"))'") }
-        guard up.status == 0, let line = up.output.split(separator: "\n").last, line.hasPrefix("export SLURM_CONF=") else {
-            print("note: a one-node Slurm could not be brought up here, so the Slurm array-job test is skipped: \(up.output)")
+        guard up.status == 0, let line = up.output.split(separator: "\n").last, line.hasPrefix("export SLURM_CONF=")
+        else {
+            print(
+                "note: a one-node Slurm could not be brought up here, so the Slurm array-job test is skipped: \(up.output)"
+            )
             return
         }
         let conf = "SLURM_CONF='\(dir("slurm/slurm.conf"))'"
@@ -215,8 +271,12 @@ struct SweepEndToEndTests {
         let a = try Self.rows(dir("local.sqlite")), b = try Self.rows(dir("slurm.sqlite"))
         #expect(a["runs"]?.count == 8 && a["series"]?.count == 8 * 5 * 5)
         for table in ["runs", "families", "series"] { #expect(a[table] == b[table], "\(table) differ") }
-        let daemons = ["munged", "slurmctld", "slurmd"].compactMap { pid_t(contents(dir("slurm/\($0).pid")).trimmingCharacters(in: .whitespacesAndNewlines)) }
-        #expect(daemons.count == 3 && daemons.allSatisfy { kill($0, 0) == 0 }, "munged, slurmctld and slurmd ran: \(daemons)")
+        let daemons = ["munged", "slurmctld", "slurmd"].compactMap {
+            pid_t(contents(dir("slurm/\($0).pid")).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(
+            daemons.count == 3 && daemons.allSatisfy { kill($0, 0) == 0 },
+            "munged, slurmctld and slurmd ran: \(daemons)")
         let down = shell("'\(script)' down '\(dir("slurm"))'")
         #expect(down.status == 0 && daemons.allSatisfy { kill($0, 0) != 0 }, "the cluster is stopped: \(down.output)")
     }
@@ -233,7 +293,9 @@ struct SweepEndToEndTests {
     }
 
     /// Starts a sweep, waits for its first worker, and hands both to `act`.
-    static func interrupt(_ arguments: [String], _ act: (_ sweep: Process, _ worker: pid_t) -> Void) throws -> (status: Int32, errors: String) {
+    static func interrupt(_ arguments: [String], _ act: (_ sweep: Process, _ worker: pid_t) -> Void) throws -> (
+        status: Int32, errors: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ExplorerEndToEndTests.binary)
         process.arguments = arguments
@@ -257,7 +319,9 @@ struct SweepEndToEndTests {
     @Test func aKilledWorkerIsReportedAndTheOtherRunsAreKept() throws {
         let dir = TemporaryFolder()
         let file = Self.sweepFile(dir, Self.slow)
-        let r = try Self.interrupt(["sweep", file, "--out", dir("r.sqlite"), "--jobs", "1"]) { _, worker in kill(worker, SIGKILL) }
+        let r = try Self.interrupt(["sweep", file, "--out", dir("r.sqlite"), "--jobs", "1"]) { _, worker in
+            kill(worker, SIGKILL)
+        }
         #expect(r.status == 1, "\(r.errors)")
         #expect(r.errors.contains("seed=1 ("), "\(r.errors)")
         #expect(r.errors.contains("failed: killed by signal 9"), "\(r.errors)")
@@ -293,7 +357,9 @@ struct SweepEndToEndTests {
         #expect(ResultFolder.files(in: dir("r.sqlite.pending")).count == 1)
         let again = noether("sweep '\(file)' --out '\(dir("r.sqlite"))'")
         #expect(again.status == 0, "\(again.output)")
-        #expect(again.output.contains("stored 1 results that the last sweep left in \(dir("r.sqlite.pending"))"), "\(again.output)")
+        #expect(
+            again.output.contains("stored 1 results that the last sweep left in \(dir("r.sqlite.pending"))"),
+            "\(again.output)")
         #expect(again.output.contains("1 of 3 runs are already in"), "\(again.output)")
     }
 
@@ -311,12 +377,16 @@ struct SweepEndToEndTests {
         let file = Self.sweepFile(dir, Self.grid)
         let full = noether("sweep '\(file)' --out '\(dir("disk/r.sqlite"))' --jobs 1 --series-every 1")
         #expect(full.status == 1)
-        #expect(full.output.contains("noether: \(dir("disk/r.sqlite")): database or disk is full; the runs stored so far are kept"), "\(full.output)")
+        #expect(
+            full.output.contains(
+                "noether: \(dir("disk/r.sqlite")): database or disk is full; the runs stored so far are kept"),
+            "\(full.output)")
         let waiting = ResultFolder.files(in: dir("disk/r.sqlite.pending"))
         #expect(waiting.count == 1)
         #expect(shell("mount -o remount,size=8m '\(dir("disk"))'").status == 0)
         let again = noether("sweep '\(file)' --out '\(dir("disk/r.sqlite"))' --jobs 1 --series-every 1")
-        #expect(again.status == 0 && again.output.contains("stored 1 results that the last sweep left"), "\(again.output)")
+        #expect(
+            again.status == 0 && again.output.contains("stored 1 results that the last sweep left"), "\(again.output)")
         #expect(try ResultsDatabase(path: dir("disk/r.sqlite")).storedIDs().count == 8)
     }
 
@@ -325,13 +395,22 @@ struct SweepEndToEndTests {
         let file = Self.sweepFile(dir, Self.grid)
         let folder = noether("sweep '\(file)' --out '\(dir("missing/r.sqlite"))'")
         #expect(folder.status == 2)
-        #expect(folder.output.contains("--out \(dir("missing/r.sqlite")): cannot create it: the folder \(dir("missing")) does not exist"), "\(folder.output)")
+        #expect(
+            folder.output.contains(
+                "--out \(dir("missing/r.sqlite")): cannot create it: the folder \(dir("missing")) does not exist"),
+            "\(folder.output)")
         let neither = noether("sweep '\(file)'")
-        #expect(neither.status == 2 && neither.output.contains("give --out FILE.sqlite (run here) or --plan DIR"), "\(neither.output)")
-        FileManager.default.createFile(atPath: dir("bad.toml"), contents: Data("steps = 5\n[axes]\nnorm = [\"batch\", \"instance\"]\n".utf8))
+        #expect(
+            neither.status == 2 && neither.output.contains("give --out FILE.sqlite (run here) or --plan DIR"),
+            "\(neither.output)")
+        FileManager.default.createFile(
+            atPath: dir("bad.toml"), contents: Data("steps = 5\n[axes]\nnorm = [\"batch\", \"instance\"]\n".utf8))
         let bad = noether("sweep '\(dir("bad.toml"))' --out '\(dir("r.sqlite"))'")
         #expect(bad.status == 2)
-        #expect(bad.output == "noether: \(dir("bad.toml")):3: axis norm must be one of \"none\", \"batch\", \"layer\", \"group\", got \"instance\"\n")
+        #expect(
+            bad.output
+                == "noether: \(dir("bad.toml")):3: axis norm must be one of \"none\", \"batch\", \"layer\", \"group\", got \"instance\"\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: dir("r.sqlite")), "nothing is created for a bad sweep")
     }
 
@@ -339,11 +418,15 @@ struct SweepEndToEndTests {
         let dir = TemporaryFolder()
         let file = Self.sweepFile(dir, Self.grid)
         #expect(noether("sweep '\(file)' --out '\(dir("r.sqlite"))'").status == 0)
-        let shown = shell("NO_COLOR=1 LANG=C LC_ALL=C '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value rms_angle_ratio --svg '\(dir("f.svg"))'")
+        let shown = shell(
+            "NO_COLOR=1 LANG=C LC_ALL=C '\(ExplorerEndToEndTests.binary)' sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value rms_angle_ratio --svg '\(dir("f.svg"))'"
+        )
         #expect(shown.status == 0, "\(shown.output)")
         let lines = shown.output.split(separator: "\n")
         #expect(lines.first == "noether: family fc1.scale: the first scale family (--family picks another)")
-        #expect(lines.dropFirst().first == "rms_angle_ratio of fc1.scale  (x: lr, y: weight-decay; mean of up to 2 runs per cell)")
+        #expect(
+            lines.dropFirst().first
+                == "rms_angle_ratio of fc1.scale  (x: lr, y: weight-decay; mean of up to 2 runs per cell)")
         let diagram = try ResultsDatabase(path: dir("r.sqlite"), readOnly: true)
             .phaseDiagram(x: "lr", y: "weight-decay", quantity: "rms_angle_ratio", family: nil)
         for value in diagram.cells.joined().compactMap(\.value) {
@@ -356,6 +439,9 @@ struct SweepEndToEndTests {
         let table = noether("sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value final_loss --table")
         #expect(table.status == 0 && table.output.split(separator: "\n").count == 5, "\(table.output)")
         let unknown = noether("sweep show '\(dir("r.sqlite"))' --x lr --y momentun --value final_loss")
-        #expect(unknown.status == 2 && unknown.output.contains("no key 'momentun'; the swept keys here: lr, weight_decay, seed"), "\(unknown.output)")
+        #expect(
+            unknown.status == 2
+                && unknown.output.contains("no key 'momentun'; the swept keys here: lr, weight_decay, seed"),
+            "\(unknown.output)")
     }
 }

@@ -31,13 +31,17 @@ struct TeleportEndToEndTests {
         """
 
     static func rows(_ path: String) -> [[String: Any]] {
-        contents(path).split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        contents(path).split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
     }
 
     @Test func runRecordAndReplayAreByteIdentical() {
         let dir = TemporaryFolder()
         #expect(FileManager.default.createFile(atPath: dir("p.toml"), contents: Data(Self.preset.utf8)))
-        let run = noether("run --preset '\(dir("p.toml"))' --detail neurons --out '\(dir("run.jsonl"))' --record '\(dir("rec.toml"))'")
+        let run = noether(
+            "run --preset '\(dir("p.toml"))' --detail neurons --out '\(dir("run.jsonl"))' --record '\(dir("rec.toml"))'"
+        )
         #expect(run.status == 0, "\(run.output)")
         let recording = contents(dir("rec.toml"))
         #expect(recording.components(separatedBy: "teleport = {").count - 1 == 4, "\(recording)")
@@ -61,7 +65,8 @@ struct TeleportEndToEndTests {
     /// row; the fork (run 1) carries the teleport; recorded and replayed, the bytes are the same.
     @Test func aForkedPresetWritesBothRunsTagged() throws {
         let dir = TemporaryFolder()
-        let forked = Self.preset.components(separatedBy: "\n[[at]]")[0]
+        let forked =
+            Self.preset.components(separatedBy: "\n[[at]]")[0]
             + "\n[[at]]\nstep = 20\nfork = true\nteleport = { family = \"fc1.scale\", factor = 4.0 }\n"
         #expect(FileManager.default.createFile(atPath: dir("f.toml"), contents: Data(forked.utf8)))
         let plain = Self.preset.components(separatedBy: "\n[[at]]")[0]
@@ -74,10 +79,16 @@ struct TeleportEndToEndTests {
         try #require(ghost.count == 61 && fork.count == 41 && still.count == 61)
         // The ghost's rows are the plain run's rows, value for value.
         let lines = contents(dir("f.jsonl")).split(separator: "\n").filter { $0.hasPrefix("{\"run\":0,") }
-        #expect(lines.map { "{" + $0.dropFirst("{\"run\":0,".count) } == contents(dir("plain.jsonl")).split(separator: "\n").map(String.init))
+        #expect(
+            lines.map { "{" + $0.dropFirst("{\"run\":0,".count) }
+                == contents(dir("plain.jsonl")).split(separator: "\n").map(String.init))
         // At the fork's step the loss is the same, the fork's fc1.scale charges are 16 times the ghost's.
-        let median = { (row: [String: Any]) in ((row["families"] as! [[String: Any]]).first { $0["family"] as? String == "fc1.scale" }!["q50"] as! Double) }
-        #expect(fork[0]["step"] as? Int == 20 && abs((fork[0]["loss"] as! Double) - (ghost[20]["loss"] as! Double)) <= 1e-12)
+        let median = { (row: [String: Any]) in
+            ((row["families"] as! [[String: Any]]).first { $0["family"] as? String == "fc1.scale" }!["q50"] as! Double)
+        }
+        #expect(
+            fork[0]["step"] as? Int == 20 && abs((fork[0]["loss"] as! Double) - (ghost[20]["loss"] as! Double)) <= 1e-12
+        )
         #expect(abs(median(fork[0]) / median(ghost[20]) - 16) < 1e-10)
         let replay = noether("replay '\(dir("f.rec"))' --headless --out '\(dir("r.jsonl"))'")
         #expect(replay.status == 0 && contents(dir("r.jsonl")) == contents(dir("f.jsonl")), "\(replay.output)")
@@ -91,6 +102,9 @@ struct TeleportEndToEndTests {
         #expect(FileManager.default.createFile(atPath: dir("p.toml"), contents: Data(bad.utf8)))
         let r = noether("run --preset '\(dir("p.toml"))'")
         #expect(r.status != 0)
-        #expect(r.output.contains("p.toml:12: teleport: no family 'fc2-fc3.rescale' in this model; its families: fc1.scale"), "\(r.output)")
+        #expect(
+            r.output.contains(
+                "p.toml:12: teleport: no family 'fc2-fc3.rescale' in this model; its families: fc1.scale"),
+            "\(r.output)")
     }
 }

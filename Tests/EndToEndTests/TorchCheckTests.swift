@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 private let torchInstalled = FileManager.default.isExecutableFile(
     atPath: ExplorerEndToEndTests.root.path + "/.build/torch-venv/bin/python")
@@ -7,7 +8,9 @@ private let torchInstalled = FileManager.default.isExecutableFile(
 /// scripts/torch-check: noether and PyTorch (float64) from the same parameters agree step for
 /// step. Runs where PyTorch is installed (.build/torch-venv, which `scripts/test` installs
 /// before the full suite); elsewhere it is skipped, and says so.
-@Suite("PyTorch cross-check", .serialized, .enabled(if: torchInstalled, "PyTorch is not installed (scripts/torch-venv)"))
+@Suite(
+    "PyTorch cross-check", .serialized, .fullTierOnly,
+    .enabled(if: torchInstalled, "PyTorch is not installed (scripts/torch-venv)"))
 struct TorchCheckTests {
     static let root = ExplorerEndToEndTests.root.path
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 private let torchInstalled = FileManager.default.isExecutableFile(
     atPath: ExplorerEndToEndTests.root.path + "/.build/torch-venv/bin/python")
@@ -7,11 +8,13 @@ private let torchInstalled = FileManager.default.isExecutableFile(
 /// scripts/torch-sharpness: noether's sharpness (THEORY.md §16) and the two largest eigenvalues of
 /// PyTorch's exact float64 Hessian agree on MLPs and conv nets of every normalization. Runs where
 /// PyTorch is installed (.build/torch-venv); elsewhere it is skipped, and says so.
-@Suite("PyTorch sharpness cross-check", .serialized,
-       .enabled(if: torchInstalled, "PyTorch is not installed (scripts/torch-venv)"))
+@Suite(
+    "PyTorch sharpness cross-check", .serialized, .fullTierOnly,
+    .enabled(if: torchInstalled, "PyTorch is not installed (scripts/torch-venv)"))
 struct TorchSharpnessTests {
     static func check(_ arguments: String) -> (status: Int32, output: String) {
-        shell("'\(TorchCheckTests.root)/scripts/torch-sharpness' --binary '\(ExplorerEndToEndTests.binary)' \(arguments)")
+        shell(
+            "'\(TorchCheckTests.root)/scripts/torch-sharpness' --binary '\(ExplorerEndToEndTests.binary)' \(arguments)")
     }
 
     /// Every default case agrees to 1e-6 relative in λ₁ and λ₂ at steps 0 and 30.

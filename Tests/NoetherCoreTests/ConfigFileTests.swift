@@ -8,17 +8,20 @@ import ShippedPresets
 @Suite("Configuration files")
 struct ConfigFileTests {
     static func folder() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noether-config-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noether-config-\(UUID().uuidString)")
+            .path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    @Test("text that is not TOML is refused with its line", arguments: [
-        ("lr = .5\n", 1), ("title = \"x\"\ndepth = 01\n", 2), ("title = \"a\" \"b\"\n", 1),
-        ("description = \"\"\"a\"\"\" trailing\n", 1), ("title = \"bell \u{7}\"\n", 1), ("lr = 0.1\nlr = 0.2\n", 2),
-        // Headers TOMLKit's parser would stop the process on.
-        ("[+x]\n", 1), ("title = \"t\"\n[[ .at]]\n", 2), ("[=]\n", 1),
-    ])
+    @Test(
+        "text that is not TOML is refused with its line",
+        arguments: [
+            ("lr = .5\n", 1), ("title = \"x\"\ndepth = 01\n", 2), ("title = \"a\" \"b\"\n", 1),
+            ("description = \"\"\"a\"\"\" trailing\n", 1), ("title = \"bell \u{7}\"\n", 1), ("lr = 0.1\nlr = 0.2\n", 2),
+            // Headers TOMLKit's parser would stop the process on.
+            ("[+x]\n", 1), ("title = \"t\"\n[[ .at]]\n", 2), ("[=]\n", 1),
+        ])
     func strictTOML(_ text: String, _ line: Int) {
         #expect {
             try Preset.parse(text, name: "t", file: "t.toml")
@@ -30,8 +33,10 @@ struct ConfigFileTests {
 
     @Test("only lines where a table header can be are checked for one")
     func headersOnlyWhereTheyCanBe() {
-        for text in ["a = [\n  [+1, 2],\n]\n", "a = \"\"\"\n[+x\n\"\"\"\n", "a = '''\n[=]\n'''\n", "a = { b = [\n[.5]] }\n",
-                     "[ \"a b\" ]\n", "[[at]]\n"] {
+        for text in [
+            "a = [\n  [+1, 2],\n]\n", "a = \"\"\"\n[+x\n\"\"\"\n", "a = '''\n[=]\n'''\n", "a = { b = [\n[.5]] }\n",
+            "[ \"a b\" ]\n", "[[at]]\n",
+        ] {
             #expect(TOML.headerWithoutKey(text) == nil, "\(text)")
         }
         #expect(TOML.headerWithoutKey("a = \"[\"\n[+x]\n")?.line == 2)
@@ -43,7 +48,8 @@ struct ConfigFileTests {
             try Preset.parse("title = \"x\"\nsteps = 3\ndata = \"teache9\"\n", name: "t", file: "t.toml")
         } throws: { error in
             guard let e = error as? PresetError else { return false }
-            return e.file == "t.toml" && e.line == 3 && e.message.contains("\"teache9\" is neither a built-in data set (blobs, teacher, spirals, shapes)")
+            return e.file == "t.toml" && e.line == 3
+                && e.message.contains("\"teache9\" is neither a built-in data set (blobs, teacher, spirals, shapes)")
         }
     }
 
@@ -110,7 +116,8 @@ struct ConfigFileTests {
         var text = "x0,x1,label\n"
         for i in 0..<16 { text += "\(Double(i) * 0.1),\(Double(i % 3)),\(i % 2)\n" }
         try text.write(toFile: dir + "/unix.csv", atomically: false, encoding: .utf8)
-        try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: dir + "/windows.csv", atomically: false, encoding: .utf8)
+        try text.replacingOccurrences(of: "\n", with: "\r\n").write(
+            toFile: dir + "/windows.csv", atomically: false, encoding: .utf8)
         func load(_ file: String) throws -> Dataset {
             var c = Config()
             c.data = .file(dir + "/" + file)
@@ -122,7 +129,9 @@ struct ConfigFileTests {
 
         try text.replacingOccurrences(of: "0.5,2.0,1", with: "1.7e308,2.0,1")
             .write(toFile: dir + "/huge.csv", atomically: false, encoding: .utf8)
-        #expect { try load("huge.csv") } throws: { "\($0)".contains("huge.csv:7: column 1") && "\($0)".contains("±1e150") }
+        #expect { try load("huge.csv") } throws: {
+            "\($0)".contains("huge.csv:7: column 1") && "\($0)".contains("±1e150")
+        }
 
         let long = String(repeating: "9", count: 1_000_000)
         try (text + "\(long),1,0\n").write(toFile: dir + "/long.csv", atomically: false, encoding: .utf8)
@@ -131,8 +140,10 @@ struct ConfigFileTests {
 
     @Test("inputs that cannot train are named, not reported as a divergence")
     func unusableInputsAreNamed() {
-        for (field, change) in [("init-std", { (c: inout Config) in c.initStd = 1e308 }),
-                                ("output-shift", { (c: inout Config) in c.outputShift = 1e308 })] {
+        for (field, change) in [
+            ("init-std", { (c: inout Config) in c.initStd = 1e308 }),
+            ("output-shift", { (c: inout Config) in c.outputShift = 1e308 }),
+        ] {
             var c = Config()
             change(&c)
             #expect { try c.validate() } throws: { ($0 as? ConfigError)?.field == field }

@@ -15,7 +15,9 @@ struct ConvLayerTests {
         let symmetries: SymmetrySet
         static let (batch, outputs) = (5, 3)
 
-        init(_ c: Config, task: Task = .classification, image: ImageShape = ImageShape(channels: 2, height: 6, width: 6)) throws {
+        init(
+            _ c: Config, task: Task = .classification, image: ImageShape = ImageShape(channels: 2, height: 6, width: 6)
+        ) throws {
             config = c
             let inputs = image.channels * image.height * image.width
             arch = try Architecture(config: c, inputDim: inputs, outputDim: Self.outputs, task: task, image: image)
@@ -29,13 +31,17 @@ struct ConvLayerTests {
         }
 
         func loss(_ t: [Double]) -> Double {
-            t.withUnsafeBufferPointer { net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss }
+            t.withUnsafeBufferPointer {
+                net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss
+            }
         }
 
         func gradient() -> [Double] {
             var g = [Double](repeating: .nan, count: theta.count)
             theta.withUnsafeBufferPointer { th in
-                g.withUnsafeMutableBufferPointer { _ = net.run(theta: th.baseAddress!, grad: $0.baseAddress!, x: x, labels: labels, targets: targets) }
+                g.withUnsafeMutableBufferPointer {
+                    _ = net.run(theta: th.baseAddress!, grad: $0.baseAddress!, x: x, labels: labels, targets: targets)
+                }
             }
             return g
         }
@@ -43,7 +49,9 @@ struct ConvLayerTests {
 
     /// eps > 0 keeps finite differences away from the normalization's singular points; the
     /// symmetries are exact only at eps = 0 (THEORY.md §2.1).
-    static func conv(_ a: Activation, _ n: Normalization, _ pool: Pooling, kernel: Int = 3, eps: Double = 1e-3) -> Config {
+    static func conv(_ a: Activation, _ n: Normalization, _ pool: Pooling, kernel: Int = 3, eps: Double = 1e-3)
+        -> Config
+    {
         config {
             // Group norm: two groups of at least 2 channels (and 3 neurons: with 2, ẑ = ±1).
             $0.conv = n == .group ? [4, 4] : [3, 2]; $0.groups = 2
@@ -123,9 +131,12 @@ struct ConvLayerTests {
     @Test func groupsFoundPerChannel() throws {
         let bn = try Net(Self.conv(.relu, .batch, .max))
         let families = Dictionary(grouping: bn.symmetries.groups, by: \.family).mapValues(\.count)
-        #expect(families == ["conv1.scale": 3, "conv2.scale": 2, "fc1.scale": 4,
-                             "cbn1-conv2.rescale": 3, "cbn2-fc1.rescale": 2, "bn1-fc2.rescale": 4,
-                             "fc2.translation": 5])
+        #expect(
+            families == [
+                "conv1.scale": 3, "conv2.scale": 2, "fc1.scale": 4,
+                "cbn1-conv2.rescale": 3, "cbn2-fc1.rescale": 2, "bn1-fc2.rescale": 4,
+                "fc2.translation": 5,
+            ])
         // A channel's rescale reaches every filter of the next conv on that channel: 2 filters × 3 × 3.
         let first = bn.symmetries.groups.first { $0.name == "cbn1-conv2.rescale[1]" }!
         #expect(first.segments.filter { $0.sign > 0 }.map(\.count) == [9, 9])
@@ -159,8 +170,9 @@ struct ConvLayerTests {
         var deep = Self.conv(.relu, .batch, .max)
         deep.conv = [2, 2, 2, 2]
         #expect {
-            try Architecture(config: deep, inputDim: 72, outputDim: 3, task: .classification,
-                             image: ImageShape(channels: 2, height: 6, width: 6))
+            try Architecture(
+                config: deep, inputDim: 72, outputDim: 3, task: .classification,
+                image: ImageShape(channels: 2, height: 6, width: 6))
         } throws: { ($0 as? ConfigError)?.field == "conv" }
     }
 }

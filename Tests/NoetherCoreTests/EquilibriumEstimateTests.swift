@@ -8,13 +8,38 @@ import Testing
 @Suite("Equilibrium estimates")
 struct EquilibriumEstimateTests {
     static let runs: [(String, ClosedRange<Double>, Config)] = [
-        ("adamw minibatch λ 0.1", 0.8...1.1, config { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9 }),
-        ("adamw minibatch λ 0.3", 0.8...1.1, config { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.3; $0.momentum = 0.9 }),
-        ("lion minibatch", 0.8...1.1, config { $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9; $0.beta2 = 0.99 }),
-        ("adamw full batch", 0.6...0.9, config { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9
-            $0.samples = 256; $0.batchSize = 256 }),
-        ("lion full batch", 0.15...0.4, config { $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9
-            $0.beta2 = 0.99; $0.samples = 256; $0.batchSize = 256 }),
+        (
+            "adamw minibatch λ 0.1", 0.8...1.1,
+            config {
+                $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9
+            }
+        ),
+        (
+            "adamw minibatch λ 0.3", 0.8...1.1,
+            config {
+                $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.3; $0.momentum = 0.9
+            }
+        ),
+        (
+            "lion minibatch", 0.8...1.1,
+            config {
+                $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9; $0.beta2 = 0.99
+            }
+        ),
+        (
+            "adamw full batch", 0.6...0.9,
+            config {
+                $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9
+                $0.samples = 256; $0.batchSize = 256
+            }
+        ),
+        (
+            "lion full batch", 0.15...0.4,
+            config {
+                $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9
+                $0.beta2 = 0.99; $0.samples = 256; $0.batchSize = 256
+            }
+        ),
     ]
 
     @Test(arguments: runs.map(\.0))

@@ -7,23 +7,83 @@ import Testing
 struct ExactIdentityTests {
     /// Models that together have every symmetry kind.
     static let models: [(String, Config)] = [
-        ("bn-relu", config { $0.arch = .relu; $0.norm = .batch; $0.depth = 2; $0.width = 16 }),
-        ("leaky", config { $0.arch = .leakyRelu; $0.norm = .none; $0.depth = 2; $0.width = 16 }),
-        ("ln-relu", config { $0.arch = .relu; $0.norm = .layer; $0.depth = 1; $0.width = 16; $0.lr = 0.2 }),
-        ("linear", config { $0.arch = .linear; $0.norm = .none; $0.depth = 2; $0.width = 8; $0.data = .teacher
-                            $0.lr = 0.05 }),
+        (
+            "bn-relu",
+            config {
+                $0.arch = .relu; $0.norm = .batch; $0.depth = 2; $0.width = 16
+            }
+        ),
+        (
+            "leaky",
+            config {
+                $0.arch = .leakyRelu; $0.norm = .none; $0.depth = 2; $0.width = 16
+            }
+        ),
+        (
+            "ln-relu",
+            config {
+                $0.arch = .relu; $0.norm = .layer; $0.depth = 1; $0.width = 16; $0.lr = 0.2
+            }
+        ),
+        (
+            "linear",
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.depth = 2; $0.width = 8; $0.data = .teacher
+                $0.lr = 0.05
+            }
+        ),
         // Conv nets: per-channel scale and rescale through pooling into the next conv and the dense head.
-        ("conv-bn", convNet { $0.norm = .batch; $0.pool = .max }),
-        ("conv-plain", convNet { $0.norm = .none; $0.pool = .avg; $0.lr = 0.05 }),
-        ("conv-ln", convNet { $0.norm = .layer; $0.pool = .max }),
+        (
+            "conv-bn",
+            convNet {
+                $0.norm = .batch; $0.pool = .max
+            }
+        ),
+        (
+            "conv-plain",
+            convNet {
+                $0.norm = .none; $0.pool = .avg; $0.lr = 0.05
+            }
+        ),
+        (
+            "conv-ln",
+            convNet {
+                $0.norm = .layer; $0.pool = .max
+            }
+        ),
         // Residual blocks (THEORY.md §2.3): the groups inside each block, none across its ends.
-        ("res-bn-relu", config { $0.arch = .relu; $0.norm = .batch; $0.depth = 3; $0.width = 16; $0.residual = true }),
-        ("res-linear", config { $0.arch = .linear; $0.norm = .none; $0.depth = 3; $0.width = 8; $0.data = .teacher
-                                $0.lr = 0.02; $0.residual = true }),
-        ("res-conv-bn", convNet { $0.norm = .batch; $0.pool = .max; $0.conv = [4, 4, 4]; $0.residual = true }),
+        (
+            "res-bn-relu",
+            config {
+                $0.arch = .relu; $0.norm = .batch; $0.depth = 3; $0.width = 16; $0.residual = true
+            }
+        ),
+        (
+            "res-linear",
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.depth = 3; $0.width = 8; $0.data = .teacher
+                $0.lr = 0.02; $0.residual = true
+            }
+        ),
+        (
+            "res-conv-bn",
+            convNet {
+                $0.norm = .batch; $0.pool = .max; $0.conv = [4, 4, 4]; $0.residual = true
+            }
+        ),
         // Group norm: one scale group (and its translations) per group of units.
-        ("gn-relu", config { $0.arch = .relu; $0.norm = .group; $0.groups = 4; $0.depth = 2; $0.width = 16 }),
-        ("conv-gn", convNet { $0.norm = .group; $0.groups = 2; $0.pool = .avg; $0.residual = true; $0.conv = [4, 8, 4] }),
+        (
+            "gn-relu",
+            config {
+                $0.arch = .relu; $0.norm = .group; $0.groups = 4; $0.depth = 2; $0.width = 16
+            }
+        ),
+        (
+            "conv-gn",
+            convNet {
+                $0.norm = .group; $0.groups = 2; $0.pool = .avg; $0.residual = true; $0.conv = [4, 8, 4]
+            }
+        ),
     ]
 
     static func convNet(_ change: (inout Config) -> Void) -> Config {
@@ -65,9 +125,12 @@ struct ExactIdentityTests {
         var checked = 0
         for k in 0..<(obs.count - 1) {
             for (now, next) in zip(obs[k].charges, obs[k + 1].charges) where now.symmetry != .balance {
-                let expected = now.symmetry == .translation
+                let expected =
+                    now.symmetry == .translation
                     ? cc * now.value : cc * cc * now.value + c.lr * c.lr * now.gradNorm2
-                let scale = now.symmetry == .translation ? max(abs(now.value), 1e-3) : abs(now.value) + c.lr * c.lr * abs(now.gradNorm2) + 1e-3
+                let scale =
+                    now.symmetry == .translation
+                    ? max(abs(now.value), 1e-3) : abs(now.value) + c.lr * c.lr * abs(now.gradNorm2) + 1e-3
                 #expect(relative(next.value, expected, scale: scale) < 1e-12, "\(next.group) step \(k)")
                 checked += 1
             }
@@ -77,7 +140,9 @@ struct ExactIdentityTests {
 
     /// With λ = 0 and no momentum the scale charge can only grow (THEORY.md §3.1).
     @Test func scaleChargeNeverDecreasesUnderPlainSGD() throws {
-        let c = config { $0.momentum = 0; $0.weightDecay = 0; $0.lr = 0.1 }
+        let c = config {
+            $0.momentum = 0; $0.weightDecay = 0; $0.lr = 0.1
+        }
         let obs = try trajectory(c, steps: 200)
         for k in 1..<obs.count {
             for (a, b) in zip(obs[k - 1].charges, obs[k].charges) where a.symmetry == .scale {
@@ -89,7 +154,9 @@ struct ExactIdentityTests {
     /// The KSB split of §7 item 2: Q_{k+1} − Q_k = I_k + F_k − P_k, and Γ = Q − Q⁽⁰⁾ obeys
     /// its own recursion with the kinetic forcing.
     @Test func forcingSplitAddsUp() throws {
-        let c = config { $0.momentum = 0.9; $0.weightDecay = 5e-3; $0.lr = 0.05 }
+        let c = config {
+            $0.momentum = 0.9; $0.weightDecay = 5e-3; $0.lr = 0.05
+        }
         let obs = try trajectory(c, steps: 100)
         for k in 1..<obs.count {
             for (a, b) in zip(obs[k - 1].charges, obs[k].charges) {
@@ -134,7 +201,9 @@ struct ExactIdentityTests {
     /// eps = 1e-5 and 1.1e-3 at 1e-3 in the reference; the residual must scale with eps.
     @Test func batchNormEpsBreaksScaleByAboutItsSize() throws {
         func worstOneStep(_ eps: Double) throws -> Double {
-            let c = config { $0.eps = eps; $0.momentum = 0; $0.weightDecay = 0 }
+            let c = config {
+                $0.eps = eps; $0.momentum = 0; $0.weightDecay = 0
+            }
             let obs = try trajectory(c, steps: 30)
             var worst = 0.0
             for k in 0..<(obs.count - 1) {
@@ -157,7 +226,9 @@ struct ExactIdentityTests {
     /// about 10–20× for a 10× larger η, against about 100× (second order) under SGD.
     @Test func adamBreaksScaleAtFirstOrder() throws {
         func change(_ opt: OptimizerKind, _ eta: Double) throws -> Double {
-            let c = config { $0.optimizer = opt; $0.lr = eta; $0.weightDecay = 0; $0.momentum = opt == .adam ? 0.9 : 0 }
+            let c = config {
+                $0.optimizer = opt; $0.lr = eta; $0.weightDecay = 0; $0.momentum = opt == .adam ? 0.9 : 0
+            }
             let obs = try trajectory(c, steps: 10)
             let pairs = zip(obs[0].charges, obs[10].charges).filter { $0.0.symmetry == .scale }
             return pairs.map { abs($1.value - $0.value) / $0.value }.reduce(0, +) / Double(pairs.count)
@@ -168,7 +239,9 @@ struct ExactIdentityTests {
         #expect(adam > 5 && adam < 35, "Adam ratio \(adam)")
         #expect(sgd > 70 && sgd < 130, "SGD ratio \(sgd)")
         // Under Adam the exact (SGD) prediction fails visibly: the health check must say so.
-        let c = config { $0.optimizer = .adam; $0.lr = 1e-2 }
+        let c = config {
+            $0.optimizer = .adam; $0.lr = 1e-2
+        }
         let last = try trajectory(c, steps: 20).last!
         #expect(last.charges.filter { $0.symmetry == .scale }.map(\.residual).max()! > 1e-6)
     }
@@ -182,7 +255,10 @@ struct StateSpaceTests {
     @Test(arguments: [(0.9, 5e-3), (0.5, 0.0), (0.0, 1e-2)])
     func scaleStateFollowsTheLinearRecursion(_ beta: Double, _ lambda: Double) throws {
         let eta = 0.05
-        let sim = try Simulator(config { $0.width = 8; $0.lr = eta; $0.momentum = beta; $0.weightDecay = lambda })
+        let sim = try Simulator(
+            config {
+                $0.width = 8; $0.lr = eta; $0.momentum = beta; $0.weightDecay = lambda
+            })
         let group = sim.symmetries.groups.first { $0.kind == .scale }!
         let indices = group.segments.flatMap { s in (0..<s.count).map { s.offset + $0 * s.stride } }
         func state() -> (s: [Double], g: [Double], v: [Double]) {
@@ -192,9 +268,11 @@ struct StateSpaceTests {
             return ([dot(theta, theta), dot(theta, v), dot(v, v)], g, v)
         }
         let c = 1 - eta * lambda
-        let m = [[c * c, -2 * eta * beta * c, eta * eta * beta * beta],
-                 [lambda * c, beta * (1 - 2 * eta * lambda), -eta * beta * beta],
-                 [lambda * lambda, 2 * beta * lambda, beta * beta]]
+        let m = [
+            [c * c, -2 * eta * beta * c, eta * eta * beta * beta],
+            [lambda * c, beta * (1 - 2 * eta * lambda), -eta * beta * beta],
+            [lambda * lambda, 2 * beta * lambda, beta * beta],
+        ]
         let u = [eta * eta, -eta, 1.0]
         var worst = 0.0
         for _ in 0..<200 {

@@ -12,9 +12,24 @@ struct ExportTests {
     /// Configurations that between them emit every kind of group and optional field.
     static let configurations: [(String, Config)] = [
         ("bn-relu momentum+wd", config { $0.momentum = 0.9 }),
-        ("linear balance", config { $0.arch = .linear; $0.norm = .none; $0.bias = false; $0.data = .teacher; $0.depth = 3; $0.width = 4 }),
-        ("tanh", config { $0.arch = .tanh; $0.norm = .none }),
-        ("adam", config { $0.optimizer = .adam; $0.lr = 0.01 }),
+        (
+            "linear balance",
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.bias = false; $0.data = .teacher; $0.depth = 3; $0.width = 4
+            }
+        ),
+        (
+            "tanh",
+            config {
+                $0.arch = .tanh; $0.norm = .none
+            }
+        ),
+        (
+            "adam",
+            config {
+                $0.optimizer = .adam; $0.lr = 0.01
+            }
+        ),
         ("layer norm", config { $0.norm = .layer }),
     ]
 
@@ -30,9 +45,12 @@ struct ExportTests {
         for (name, c) in Self.configurations {
             for o in try Self.observations(c) {
                 for detail in OutputDetail.allCases {
-                    let object = try JSONSerialization.jsonObject(with: Data(ObservationFormat.jsonLine(o, detail: detail).utf8))
+                    let object = try JSONSerialization.jsonObject(
+                        with: Data(ObservationFormat.jsonLine(o, detail: detail).utf8))
                     let row = try #require(object as? [String: Any], "\(name)")
-                    let nested: [String: FieldScope] = ["layers": .layer, "kinds": .kind, "families": .family, "charges": .charge]
+                    let nested: [String: FieldScope] = [
+                        "layers": .layer, "kinds": .kind, "families": .family, "charges": .charge,
+                    ]
                     for (key, value) in row {
                         if let scope = nested[key] {
                             for element in try #require(value as? [[String: Any]]) {
@@ -44,10 +62,16 @@ struct ExportTests {
                     }
                     // CSV columns are <owner>.<field>: the field part must be defined for that owner.
                     let header = ObservationFormat.csvHeader(o, detail: detail).split(separator: ",").map(String.init)
-                    #expect(header.count == ObservationFormat.csvRow(o, detail: detail).split(separator: ",", omittingEmptySubsequences: false).count)
+                    #expect(
+                        header.count
+                            == ObservationFormat.csvRow(o, detail: detail).split(
+                                separator: ",", omittingEmptySubsequences: false
+                            ).count)
                     for column in header where column.contains(".") {
                         let field = String(column.split(separator: ".").last!)
-                        #expect(FieldScope.allCases.contains { FieldDictionary.contains(field, in: $0) }, "\(name): CSV column \(column)")
+                        #expect(
+                            FieldScope.allCases.contains { FieldDictionary.contains(field, in: $0) },
+                            "\(name): CSV column \(column)")
                     }
                 }
             }
@@ -55,18 +79,24 @@ struct ExportTests {
         for scope in FieldScope.allCases {
             let fields = try #require(seen[scope], "no \(scope) fields were emitted at all")
             #expect(!fields.isEmpty)
-            for f in fields { #expect(FieldDictionary.contains(f, in: scope), "\(scope.rawValue).\(f) is not in the dictionary") }
+            for f in fields {
+                #expect(FieldDictionary.contains(f, in: scope), "\(scope.rawValue).\(f) is not in the dictionary")
+            }
         }
         // The renamed fields really are emitted where they apply.
-        #expect(seen[.charge]!.isSuperset(of: ["grad_sum", "grad_norm2_out_minus_in", "grad_norm2", "ksb_gap_frobenius",
-                                                "drift_frobenius", "effective_lr", "collapsed"]))
+        #expect(
+            seen[.charge]!.isSuperset(of: [
+                "grad_sum", "grad_norm2_out_minus_in", "grad_norm2", "ksb_gap_frobenius",
+                "drift_frobenius", "effective_lr", "collapsed",
+            ]))
     }
 
     @Test("docs/FIELDS.md is what `noether run --fields` prints")
     func fieldsDocumentIsCurrent() throws {
         let path = Self.root.appendingPathComponent("docs/FIELDS.md").path
-        let text = try #require(FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) },
-                                "docs/FIELDS.md is missing")
+        let text = try #require(
+            FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) },
+            "docs/FIELDS.md is missing")
         #expect(text == FieldDictionary.markdown(), "regenerate with: noether run --fields > docs/FIELDS.md")
     }
 
@@ -83,10 +113,14 @@ struct ExportTests {
     func decayingRunHasNoSubnormalTokens() throws {
         // Strong weight decay shrinks every parameter geometrically, ηλ = 0.9 per step:
         // after ~800 steps the charges and their predictions are below 1e-308.
-        let c = config { $0.norm = .none; $0.lr = 0.5; $0.weightDecay = 1.8; $0.samples = 64; $0.bias = true }
+        let c = config {
+            $0.norm = .none; $0.lr = 0.5; $0.weightDecay = 1.8; $0.samples = 64; $0.bias = true
+        }
         let sim = try Simulator(c)
         func hasSubnormal(_ o: Observation) -> Bool {
-            o.charges.flatMap { ObservationFormat.fields($0).map(\.1) }.contains { $0 != 0 && abs($0) < Double.leastNormalMagnitude }
+            o.charges.flatMap { ObservationFormat.fields($0).map(\.1) }.contains {
+                $0 != 0 && abs($0) < Double.leastNormalMagnitude
+            }
         }
         var o = sim.observation()
         while !hasSubnormal(o), sim.step < 2000 {
@@ -126,7 +160,8 @@ struct ExportTests {
         let charges = try #require((object as? [String: Any])?["charges"] as? [[String: Any]])
         let rows = charges.filter { ($0["collapsed"] as? Double) == 1 }
         #expect(rows.count >= collapsed.count)
-        #expect(rows.allSatisfy { $0["residual"] is NSNull && ($0["effective_lr"] == nil || $0["effective_lr"] is NSNull) })
+        #expect(
+            rows.allSatisfy { $0["residual"] is NSNull && ($0["effective_lr"] == nil || $0["effective_lr"] is NSNull) })
         // η/Q of a live group is bounded by η / (collapseRatio · Q₀): far from the 1e133 of a collapsed one.
         let rates = charges.compactMap { $0["effective_lr"] as? Double }
         #expect(!rates.isEmpty && rates.allSatisfy { $0 < 1e6 })

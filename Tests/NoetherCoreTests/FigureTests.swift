@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import GRDB
 import Testing
@@ -15,8 +15,10 @@ struct FigureTests {
     final class Elements: NSObject, XMLParserDelegate {
         var all: [(name: String, attributes: [String: String], text: String)] = []
         private var open: [Int] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             all.append((name, attributes, ""))
             open.append(all.count - 1)
         }
@@ -38,7 +40,9 @@ struct FigureTests {
         parser.delegate = elements
         #expect(parser.parse(), "the SVG is well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
         let root = try #require(elements.all.first)
-        #expect(root.name == "svg" && root.attributes["version"] == "1.1" && root.attributes["xmlns"] == "http://www.w3.org/2000/svg")
+        #expect(
+            root.name == "svg" && root.attributes["version"] == "1.1"
+                && root.attributes["xmlns"] == "http://www.w3.org/2000/svg")
         #expect(root.attributes["font-family"]?.hasSuffix("sans-serif") == true)
         return elements
     }
@@ -48,8 +52,10 @@ struct FigureTests {
     /// A database of made-up results: for each η (and λ), three seeds whose RMS angle is its
     /// prediction × (1 + 0.01·(seed − 2)) × `tilt`, so the ratio's mean is known; a rescale
     /// family sorts before the scale family.
-    static func database(decays: [Double] = [1e-3], seeds: [UInt64] = [1, 2, 3], tilt: Double = 1,
-                         series: Bool = false) throws -> (ResultsDatabase, String) {
+    static func database(
+        decays: [Double] = [1e-3], seeds: [UInt64] = [1, 2, 3], tilt: Double = 1,
+        series: Bool = false
+    ) throws -> (ResultsDatabase, String) {
         let dir = SweepResultTests.folder()
         let db = try ResultsDatabase(path: dir + "/r.sqlite")
         for lr in learningRates {
@@ -59,24 +65,31 @@ struct FigureTests {
                     (c.lr, c.weightDecay, c.seed, c.momentum, c.steps) = (lr, wd, seed, 0.5, 20)
                     let predicted = (2 * lr * wd / 1.5).squareRoot()
                     let angle = predicted * (1 + 0.01 * (Double(seed) - 2)) * tilt
-                    let scale = FamilyResult(family: "fc2.scale", symmetry: "scale", groups: 8, medianCharge: 1 + lr,
-                                             gapRatio: lr * 0.1 * Double(seed), rmsAngle: angle, rmsAnglePredicted: predicted,
-                                             deadFraction: 0, collapsedFraction: 0, residualMax: 1e-14, continuumError: 1e-3)
-                    let rescale = FamilyResult(family: "bn1-fc2.rescale", symmetry: "rescale", groups: 8, medianCharge: 0.5,
-                                               gapRatio: 0.2, rmsAngle: nil, rmsAnglePredicted: nil, deadFraction: 0,
-                                               collapsedFraction: 0, residualMax: 1e-14, continuumError: 1e-3)
+                    let scale = FamilyResult(
+                        family: "fc2.scale", symmetry: "scale", groups: 8, medianCharge: 1 + lr,
+                        gapRatio: lr * 0.1 * Double(seed), rmsAngle: angle, rmsAnglePredicted: predicted,
+                        deadFraction: 0, collapsedFraction: 0, residualMax: 1e-14, continuumError: 1e-3)
+                    let rescale = FamilyResult(
+                        family: "bn1-fc2.rescale", symmetry: "rescale", groups: 8, medianCharge: 0.5,
+                        gapRatio: 0.2, rmsAngle: nil, rmsAnglePredicted: nil, deadFraction: 0,
+                        collapsedFraction: 0, residualMax: 1e-14, continuumError: 1e-3)
                     var points: [SeriesPoint] = []
                     for k in series ? [0, 10, 20] : [] {
                         let t: Double = Double(k) * lr
                         let measured: Double = 1 + t * Double(seed)
-                        points.append(SeriesPoint(
-                            step: k, family: "fc2.scale", loss: 1, medianCharge: measured, gapRatio: 0, rmsAngle: nil,
-                            q10: 0.9, q90: 1.1, predictedMedian: 1 + t * 2, referenceMedian: 1, continuumMedian: 1 + t * 1.9,
-                            effectiveLRMedian: lr, rmsAnglePredicted: predicted))
+                        points.append(
+                            SeriesPoint(
+                                step: k, family: "fc2.scale", loss: 1, medianCharge: measured, gapRatio: 0,
+                                rmsAngle: nil,
+                                q10: 0.9, q90: 1.1, predictedMedian: 1 + t * 2, referenceMedian: 1,
+                                continuumMedian: 1 + t * 1.9,
+                                effectiveLRMedian: lr, rmsAnglePredicted: predicted))
                     }
-                    try db.insert(RunResult(id: c.runID, axes: decays.count > 1 ? ["lr", "weight-decay", "seed"] : ["lr", "seed"],
-                                            config: c, status: RunResult.finished, finalLoss: 0.1, meanLoss: 0.2,
-                                            families: [rescale, scale], series: points))
+                    try db.insert(
+                        RunResult(
+                            id: c.runID, axes: decays.count > 1 ? ["lr", "weight-decay", "seed"] : ["lr", "seed"],
+                            config: c, status: RunResult.finished, finalLoss: 0.1, meanLoss: 0.2,
+                            families: [rescale, scale], series: points))
                 }
             }
         }
@@ -100,7 +113,9 @@ struct FigureTests {
         for p in measured.points {
             // Ratios 0.99, 1, 1.01: mean 1, standard deviation 0.01, s.e.m. 0.01/√3.
             #expect(abs(p.y - 1) < 1e-12 && p.n == 3)
-            #expect(abs(p.high! - p.y - 0.01 / 3.0.squareRoot()) < 1e-12 && abs(p.y - p.low! - 0.01 / 3.0.squareRoot()) < 1e-12)
+            #expect(
+                abs(p.high! - p.y - 0.01 / 3.0.squareRoot()) < 1e-12
+                    && abs(p.y - p.low! - 0.01 / 3.0.squareRoot()) < 1e-12)
         }
         let ci = try #require(d.linePlot(error: .ci95).lines.first).points[0]
         #expect(abs(ci.high! - ci.y - 4.303 * 0.01 / 3.0.squareRoot()) < 1e-12, "Student's t with 2 degrees of freedom")
@@ -132,21 +147,29 @@ struct FigureTests {
         #expect(plot.lines.filter { $0.style == .measured }.map(\.label) == ["λ = 0.001", "λ = 0.004"])
         let theory = plot.lines.filter { $0.style == .theory && !$0.points.isEmpty }
         #expect(theory.count == 2 && theory.allSatisfy { $0.points.count == 4 && !$0.inLegend })
-        #expect(plot.lines.filter { $0.inLegend && $0.style == .theory }.map(\.label) == ["theory: equilibrium √(2ηλ/(1+β)) (§5.3)"],
-                "the legend names the theory once")
+        #expect(
+            plot.lines.filter { $0.inLegend && $0.style == .theory }.map(\.label) == [
+                "theory: equilibrium √(2ηλ/(1+β)) (§5.3)"
+            ],
+            "the legend names the theory once")
         for t in theory {
             let wd = t.label.hasSuffix("0.001") ? 1e-3 : 4e-3
-            for p in t.points { #expect(abs(p.y - (2 * p.x * wd / 1.5).squareRoot()) < 1e-15, "the predicted angle √(2ηλ/(1+β))") }
+            for p in t.points {
+                #expect(abs(p.y - (2 * p.x * wd / 1.5).squareRoot()) < 1e-15, "the predicted angle √(2ηλ/(1+β))")
+            }
         }
         let svg = try Self.parse(plot.svg())
-        #expect(svg.classed("point").count == 8 && svg.classed("errorbar").count == 8 && svg.classed("theory").count == 2)
+        #expect(
+            svg.classed("point").count == 8 && svg.classed("errorbar").count == 8 && svg.classed("theory").count == 2)
         #expect(svg.texts.contains("RMS angle (rad)"))
         // Every run as a point.
         let scatter = try Self.parse(d.linePlot(error: .sem, scatter: true).svg())
         #expect(scatter.classed("point").count == 24 && scatter.classed("errorbar").isEmpty)
         // A theory of the reader's own, over both keys.
         let e = try TheoryExpression.parse("sqrt(2*lr*weight-decay/(1+0.5))", variables: ["lr", "weight_decay"])
-        let own = d.linePlot(error: .sem, expression: (e, "√(2ηλ/1.5)")).lines.filter { $0.label.hasPrefix("theory: √") }
+        let own = d.linePlot(error: .sem, expression: (e, "√(2ηλ/1.5)")).lines.filter {
+            $0.label.hasPrefix("theory: √")
+        }
         #expect(own.count == 2)
         for p in own[1].points { #expect(abs(p.y - (2 * p.x * 4e-3 / 1.5).squareRoot()) < 1e-15) }
     }
@@ -164,7 +187,8 @@ struct FigureTests {
         #expect(cells.allSatisfy { $0.attributes["fill"] == "#f7f7f7" }, "\(cells.map { $0.attributes["fill"] ?? "" })")
         let (tilted, other) = try Self.database(decays: [1e-3, 4e-3], tilt: 1.2)
         defer { try? FileManager.default.removeItem(atPath: other) }
-        let hot = try Self.parse(try tilted.phaseDiagram(x: "lr", y: "weight-decay", quantity: "rms_angle_ratio", family: nil).svg())
+        let hot = try Self.parse(
+            try tilted.phaseDiagram(x: "lr", y: "weight-decay", quantity: "rms_angle_ratio", family: nil).svg())
         // 20 % above the theory: the top of the symmetric range, red.
         #expect(hot.classed("cell").allSatisfy { $0.attributes["fill"] == "#b2182b" })
         let labels = hot.classed("colour-label")
@@ -183,9 +207,15 @@ struct FigureTests {
         #expect(plot.xLabel == "t = ηk" && plot.yLabel == "median Q")
         let bands = plot.lines.filter { $0.style == .band }
         #expect(bands.count == 4)
-        #expect(plot.lines.filter { $0.style == .theory && !$0.points.isEmpty }.map { $0.label.components(separatedBy: ",")[0] }
+        #expect(
+            plot.lines.filter { $0.style == .theory && !$0.points.isEmpty }.map {
+                $0.label.components(separatedBy: ",")[0]
+            }
                 == Array(repeating: ["exact (★)", "Q⁽⁰⁾", "NM"], count: 4).flatMap { $0 })
-        #expect(plot.lines.filter(\.inLegend).map(\.label) == ["η = 0.01", "η = 0.02", "η = 0.04", "η = 0.08", "exact (★)", "Q⁽⁰⁾", "NM"])
+        #expect(
+            plot.lines.filter(\.inLegend).map(\.label) == [
+                "η = 0.01", "η = 0.02", "η = 0.04", "η = 0.08", "exact (★)", "Q⁽⁰⁾", "NM",
+            ])
         let lr = 0.02
         let band = try #require(bands.first { $0.label == "η = \(lr)" })
         // Step 10 at η = 0.02 is t = 0.2; seeds 1 and 3 give 1 + 10η·seed: mean 1 + 20η, std 10η√2.
@@ -194,17 +224,27 @@ struct FigureTests {
         let svg = try Self.parse(plot.svg())
         #expect(svg.classed("band").count == 4 && svg.classed("theory").count == 12)
         #expect(svg.texts.contains("t = ηk") && svg.texts.contains("median Q"))
-        #expect(throws: OutputError.self) { try CurvePlot.plot(db, value: "charm", family: nil, by: nil, x: "step", error: .sem) }
+        #expect(throws: OutputError.self) {
+            try CurvePlot.plot(db, value: "charm", family: nil, by: nil, x: "step", error: .sem)
+        }
         let (bare, other) = try Self.database()
         defer { try? FileManager.default.removeItem(atPath: other) }
-        #expect(throws: OutputError.self) { try CurvePlot.plot(bare, value: "median_charge", family: nil, by: nil, x: "step", error: .sem) }
+        #expect(throws: OutputError.self) {
+            try CurvePlot.plot(bare, value: "median_charge", family: nil, by: nil, x: "step", error: .sem)
+        }
     }
 
     @Test func theoryExpressionsEvaluateAndBecomePython() throws {
-        let e = try TheoryExpression.parse("sqrt(2*lr*weight-decay/(1+0.5)) - 2^-1 + 1e-3", variables: ["lr", "weight_decay"])
+        let e = try TheoryExpression.parse(
+            "sqrt(2*lr*weight-decay/(1+0.5)) - 2^-1 + 1e-3", variables: ["lr", "weight_decay"])
         #expect(e.variables == ["lr", "weight_decay"])
-        #expect(abs(e.evaluate(["lr": 0.1, "weight_decay": 0.03])! - ((2 * 0.1 * 0.03 / 1.5).squareRoot() - 0.5 + 1e-3)) < 1e-15)
-        #expect(e.python() == "((np.sqrt((((2.0 * row[\"lr\"]) * row[\"weight_decay\"]) / (1.0 + 0.5))) - (2.0 ** (-1.0))) + 0.001)")
+        #expect(
+            abs(e.evaluate(["lr": 0.1, "weight_decay": 0.03])! - ((2 * 0.1 * 0.03 / 1.5).squareRoot() - 0.5 + 1e-3))
+                < 1e-15)
+        #expect(
+            e.python()
+                == "((np.sqrt((((2.0 * row[\"lr\"]) * row[\"weight_decay\"]) / (1.0 + 0.5))) - (2.0 ** (-1.0))) + 0.001)"
+        )
         #expect(throws: ExpressionError.self) { try TheoryExpression.parse("lr * beta", variables: ["lr"]) }
         do { _ = try TheoryExpression.parse("lr * beta", variables: ["lr"]) } catch {
             #expect(error.message == "unknown name 'beta'; the expression can use lr and sqrt, exp, log, log10, abs")
@@ -218,10 +258,13 @@ struct FigureTests {
         #expect(SweepQuantity.named("q50")?.name == "median_charge")
         #expect(SweepQuantity.named("rms_angular_step")?.name == "rms_angle")
         #expect(SweepQuantity.named("gap_ratio_median")?.name == "gap_ratio")
-        #expect(Vocabulary.label("weight-decay") == "λ" && Vocabulary.label("beta2") == "β₂" && Vocabulary.label("gap_ratio_per_lr") == "Γ/(Q₀η)")
+        #expect(
+            Vocabulary.label("weight-decay") == "λ" && Vocabulary.label("beta2") == "β₂"
+                && Vocabulary.label("gap_ratio_per_lr") == "Γ/(Q₀η)")
         let names = Vocabulary.terms.map(\.name)
         #expect(Set(names).count == names.count, "a name means one thing")
-        #expect(FieldDictionary.markdown().contains("| `median_charge` | median Q | `q50`, `families[].q50` | measured |"))
+        #expect(
+            FieldDictionary.markdown().contains("| `median_charge` | median Q | `q50`, `families[].q50` | measured |"))
     }
 
     @Test func logAxesForLogRanges() {
@@ -243,7 +286,8 @@ struct FigureTests {
         let csv = ObservationFormat.csvRow(o, detail: .families)
         let header = ObservationFormat.csvHeader(o, detail: .families).split(separator: ",")
         let values = csv.split(separator: ",", omittingEmptySubsequences: false)
-        for (name, value) in zip(header, values) where name.hasSuffix(".count") || name.hasSuffix(".groups") || name.hasSuffix(".dead") {
+        for (name, value) in zip(header, values)
+        where name.hasSuffix(".count") || name.hasSuffix(".groups") || name.hasSuffix(".dead") {
             #expect(Int(value) != nil, "\(name) = \(value)")
         }
         let (db, dir) = try Self.database()
@@ -252,11 +296,12 @@ struct FigureTests {
         #expect(runs.count == 1 + 12)
         let columns = runs[0].split(separator: ",").map(String.init)
         let groups = try #require(columns.firstIndex(of: "fc2.scale.groups"))
-        #expect(runs.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[groups] == "8" })
+        #expect(
+            runs.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[groups] == "8" })
         #expect(columns.prefix(6) == ["id", "status", "steps", "time", "final_loss", "mean_loss"])
         // The swept keys follow the run's own results, before every other configuration key.
         let lr = try #require(columns.firstIndex(of: "lr")), seed = try #require(columns.firstIndex(of: "seed"))
-        #expect(seed == lr + 1 && columns[lr + 2 ..< columns.count].contains("arch"))
+        #expect(seed == lr + 1 && columns[lr + 2..<columns.count].contains("arch"))
     }
 
     @Test func aRunsChartIsThePlotOfItsObservationsWithTheTheory() throws {
@@ -287,31 +332,38 @@ struct FigureTests {
         let path = dir + "/old.sqlite"
         let old = try DatabaseQueue(path: path)
         try old.write { db in
-            try db.execute(sql: """
-                CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL, steps INTEGER NOT NULL,
-                  time REAL NOT NULL, final_loss REAL, mean_loss REAL, "lr");
-                CREATE TABLE families (run_id TEXT NOT NULL, family TEXT NOT NULL, symmetry TEXT NOT NULL, groups INTEGER NOT NULL,
-                  median_charge REAL, gap_ratio REAL, rms_angle REAL, rms_angle_predicted REAL, dead_fraction REAL,
-                  collapsed_fraction REAL, residual_max REAL, continuum_error REAL, PRIMARY KEY (run_id, family));
-                CREATE TABLE series (run_id TEXT NOT NULL, step INTEGER NOT NULL, family TEXT NOT NULL, loss REAL,
-                  median_charge REAL, gap_ratio REAL, rms_angle REAL, PRIMARY KEY (run_id, step, family));
-                INSERT INTO runs VALUES ('a', 'finished', '{"lr":0.1}', 10, 1.0, 0.5, 0.6, 0.1);
-                INSERT INTO families VALUES ('a', 'fc1.scale', 'scale', 4, 1.1, 0.01, 0.02, 0.02, 0, 0, 1e-14, 1e-3);
-                INSERT INTO series VALUES ('a', 0, 'fc1.scale', 0.7, 1.0, 0, NULL), ('a', 10, 'fc1.scale', 0.5, 1.1, 0.01, 0.02);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL, steps INTEGER NOT NULL,
+                      time REAL NOT NULL, final_loss REAL, mean_loss REAL, "lr");
+                    CREATE TABLE families (run_id TEXT NOT NULL, family TEXT NOT NULL, symmetry TEXT NOT NULL, groups INTEGER NOT NULL,
+                      median_charge REAL, gap_ratio REAL, rms_angle REAL, rms_angle_predicted REAL, dead_fraction REAL,
+                      collapsed_fraction REAL, residual_max REAL, continuum_error REAL, PRIMARY KEY (run_id, family));
+                    CREATE TABLE series (run_id TEXT NOT NULL, step INTEGER NOT NULL, family TEXT NOT NULL, loss REAL,
+                      median_charge REAL, gap_ratio REAL, rms_angle REAL, PRIMARY KEY (run_id, step, family));
+                    INSERT INTO runs VALUES ('a', 'finished', '{"lr":0.1}', 10, 1.0, 0.5, 0.6, 0.1);
+                    INSERT INTO families VALUES ('a', 'fc1.scale', 'scale', 4, 1.1, 0.01, 0.02, 0.02, 0, 0, 1e-14, 1e-3);
+                    INSERT INTO series VALUES ('a', 0, 'fc1.scale', 0.7, 1.0, 0, NULL), ('a', 10, 'fc1.scale', 0.5, 1.1, 0.01, 0.02);
+                    """)
         }
         try old.close()
         let readOnly = try ResultsDatabase(path: path, readOnly: true)
         let curves = try CurvePlot.plot(readOnly, value: "q50", family: nil, by: nil, x: "step", error: .sem)
         #expect(curves.lines.map(\.label) == ["measured"], "no theory columns, no theory curves")
         #expect(curves.lines[0].points.map(\.y) == [1.0, 1.1])
-        #expect(throws: OutputError.self) { try CurvePlot.plot(readOnly, value: "q10", family: nil, by: nil, x: "step", error: .sem) }
+        #expect(throws: OutputError.self) {
+            try CurvePlot.plot(readOnly, value: "q10", family: nil, by: nil, x: "step", error: .sem)
+        }
         _ = try ResultsDatabase(path: path)
         let columns = try DatabaseQueue(path: path).read { db in try db.columns(in: "series").map(\.name) }
-        #expect(columns.suffix(7) == ["q10", "q90", "predicted_median", "reference_median", "continuum_median",
-                                      "effective_lr_median", "rms_angle_predicted"])
+        #expect(
+            columns.suffix(7) == [
+                "q10", "q90", "predicted_median", "reference_median", "continuum_median",
+                "effective_lr_median", "rms_angle_predicted",
+            ])
         let resumed = try ResultsDatabase(path: path, readOnly: true)
         let again = try CurvePlot.plot(resumed, value: "median_charge", family: nil, by: nil, x: "step", error: .sem)
-        #expect(again.lines.filter { $0.style == .theory }.isEmpty, "the old rows have NULL predictions: nothing to draw")
+        #expect(
+            again.lines.filter { $0.style == .theory }.isEmpty, "the old rows have NULL predictions: nothing to draw")
     }
 }

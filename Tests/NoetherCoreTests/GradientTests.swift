@@ -25,7 +25,9 @@ struct GradientTests {
         let targets = (0..<(batch * outputs)).map { _ in rng.normal() }
         let net = Backprop(arch: arch, batch: batch)
         func loss(_ t: [Double]) -> Double {
-            t.withUnsafeBufferPointer { net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss }
+            t.withUnsafeBufferPointer {
+                net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss
+            }
         }
         var grad = [Double](repeating: 0, count: theta.count)
         theta.withUnsafeBufferPointer { th in

@@ -7,7 +7,9 @@ import Testing
 struct GroupNormTests {
     /// Width 12: every group holds at least 3 units (with 2, ẑ = ±1 whatever the weights).
     static func mlp(groups: Int, eps: Double = 1e-3) -> Config {
-        config { $0.norm = .group; $0.groups = groups; $0.depth = 2; $0.width = 12; $0.eps = eps }
+        config {
+            $0.norm = .group; $0.groups = groups; $0.depth = 2; $0.width = 12; $0.eps = eps
+        }
     }
 
     static func conv(groups: Int, eps: Double = 1e-3) -> Config {
@@ -17,7 +19,8 @@ struct GroupNormTests {
         }
     }
 
-    static let cases: [(String, Config)] = [1, 2, 4].map { ("mlp G=\($0)", mlp(groups: $0)) }
+    static let cases: [(String, Config)] =
+        [1, 2, 4].map { ("mlp G=\($0)", mlp(groups: $0)) }
         + [1, 2].map { ("conv G=\($0)", conv(groups: $0)) }
 
     @Test(arguments: cases.map(\.0))
@@ -79,12 +82,21 @@ struct GroupNormTests {
             do { try c.validate(); return nil } catch { return "\(error)" }
         }
         #expect(error { $0.groups = 4 } == nil)
-        #expect(error { $0.groups = 3 }
-                == "groups: group norm splits each layer's units into equal groups: 3 does not divide the 32 neurons of each hidden dense layer (width); allowed here: 1, 2, 4, 8, 16, 32")
-        #expect(error { $0.data = .shapes; $0.conv = [4, 6]; $0.groups = 4; $0.width = 12 }
-                == "groups: group norm splits each layer's units into equal groups: 4 does not divide the 6 channels of conv2; allowed here: 1, 2")
+        #expect(
+            error { $0.groups = 3 }
+                == "groups: group norm splits each layer's units into equal groups: 3 does not divide the 32 neurons of each hidden dense layer (width); allowed here: 1, 2, 4, 8, 16, 32"
+        )
+        #expect(
+            error {
+                $0.data = .shapes; $0.conv = [4, 6]; $0.groups = 4; $0.width = 12
+            }
+                == "groups: group norm splits each layer's units into equal groups: 4 does not divide the 6 channels of conv2; allowed here: 1, 2"
+        )
         #expect(error { $0.groups = 0 } == "groups: must be 1…256, got 0")
         // Without group norm the key is not read, but it is still checked for range.
-        #expect(error { $0.norm = .batch; $0.groups = 3 } == nil)
+        #expect(
+            error {
+                $0.norm = .batch; $0.groups = 3
+            } == nil)
     }
 }

@@ -22,14 +22,17 @@ import Testing
     }
 
     @Test func sameSeedSameImagesOtherSeedOtherImages() throws {
-        let a = try Self.shapes { $0.seed = 7 }, b = try Self.shapes { $0.seed = 7 }, other = try Self.shapes { $0.seed = 8 }
+        let a = try Self.shapes { $0.seed = 7 }, b = try Self.shapes { $0.seed = 7 },
+            other = try Self.shapes { $0.seed = 8 }
         #expect(a.inputs == b.inputs && a.labels == b.labels)
         #expect(a.inputs != other.inputs)
     }
 
     @Test(arguments: [12, 16])
     func imagesCarryTheirShapeAndAreStandardized(side: Int) throws {
-        let d = try Self.shapes { $0.imageShape = ImageShape(channels: 1, height: side, width: side); $0.classes = 8 }
+        let d = try Self.shapes {
+            $0.imageShape = ImageShape(channels: 1, height: side, width: side); $0.classes = 8
+        }
         #expect(d.imageShape == ImageShape(channels: 1, height: side, width: side))
         #expect(d.inputDim == side * side && d.count == 200 && d.outputDim == 8 && d.task == .classification)
         let mean = d.inputs.reduce(0, +) / Double(d.inputs.count)
@@ -40,16 +43,25 @@ import Testing
     @Test func vectorDataHaveNoImageShape() throws {
         var rng = Xoshiro256(seed: 1)
         for source in [DataSource.blobs, .teacher, .spirals] {
-            #expect(try Dataset.make(config { $0.data = source; $0.samples = 16 }, rng: &rng).imageShape == nil)
+            #expect(
+                try Dataset.make(
+                    config {
+                        $0.data = source; $0.samples = 16
+                    }, rng: &rng
+                ).imageShape == nil)
         }
     }
 
     @Test(arguments: 2...8)
     func classesAreBalancedAndLabelsInRange(classes: Int) throws {
-        let clean = try Self.shapes { $0.classes = classes; $0.labelNoise = 0 }
+        let clean = try Self.shapes {
+            $0.classes = classes; $0.labelNoise = 0
+        }
         let counts = (0..<classes).map { k in clean.labels.filter { $0 == k }.count }
         #expect(counts.max()! - counts.min()! <= 1, "\(counts)")
-        let noisy = try Self.shapes { $0.classes = classes; $0.labelNoise = 0.5 }
+        let noisy = try Self.shapes {
+            $0.classes = classes; $0.labelNoise = 0.5
+        }
         #expect(noisy.labels.allSatisfy { (0..<classes).contains($0) })
         #expect(noisy.labels != clean.labels)
     }
@@ -71,11 +83,16 @@ import Testing
             $0.classes = ShapesData.kinds.count; $0.noise = 0; $0.labelNoise = 0
         }
         let low = d.inputs.min()!
-        let possible = (0..<ShapesData.kinds.count).map { k in Set(ShapesData.boxSizes(side: side).map { box in
-            ShapesData.mask(kind: k, box: box).filter { $0 }.count }) }
+        let possible = (0..<ShapesData.kinds.count).map { k in
+            Set(
+                ShapesData.boxSizes(side: side).map { box in
+                    ShapesData.mask(kind: k, box: box).filter { $0 }.count
+                })
+        }
         for n in 0..<d.count {
             let on = (0..<d.inputDim).filter { d.inputs[n * d.inputDim + $0] > low }.count
-            #expect(possible[d.labels[n]].contains(on), "image \(n) (\(ShapesData.kinds[d.labels[n]])) has \(on) pixels on")
+            #expect(
+                possible[d.labels[n]].contains(on), "image \(n) (\(ShapesData.kinds[d.labels[n]])) has \(on) pixels on")
         }
     }
 
@@ -86,24 +103,40 @@ import Testing
             ("image-shape", { $0.imageShape = ImageShape(channels: 1, height: 14, width: 14) }),
         ]
         for (field, change) in cases {
-            let c = config { $0.data = .shapes; change(&$0) }
-            #expect { try c.validate() } throws: { ($0 as? ConfigError)?.field == field && ("\($0)".contains("1x12x12 or 1x16x16") || "\($0)".contains("2…8")) }
+            let c = config {
+                $0.data = .shapes; change(&$0)
+            }
+            #expect { try c.validate() } throws: {
+                ($0 as? ConfigError)?.field == field
+                    && ("\($0)".contains("1x12x12 or 1x16x16") || "\($0)".contains("2…8"))
+            }
         }
     }
 
     @Test func imageShapeIsReadAndBounded() throws {
         #expect(ImageShape("3x32x32") == ImageShape(channels: 3, height: 32, width: 32))
-        for bad in ["", "3x32", "3x32x32x1", "ax1x1", "1.5x2x2", "1x2x", "１x2x2"] { #expect(ImageShape(bad) == nil, "\(bad)") }
-        for (shape, message) in [("0x28x28", "C must be 1…64"), ("1x28x2000", "W must be 1…1024"), ("64x1024x1024", "67108864 values an image; at most 1048576")] {
-            #expect { try ImageShape(shape)!.validate() } throws: { "\($0)".hasPrefix("image-shape: ") && "\($0)".contains(message) }
+        for bad in ["", "3x32", "3x32x32x1", "ax1x1", "1.5x2x2", "1x2x", "１x2x2"] {
+            #expect(ImageShape(bad) == nil, "\(bad)")
+        }
+        for (shape, message) in [
+            ("0x28x28", "C must be 1…64"), ("1x28x2000", "W must be 1…1024"),
+            ("64x1024x1024", "67108864 values an image; at most 1048576"),
+        ] {
+            #expect { try ImageShape(shape)!.validate() } throws: {
+                "\($0)".hasPrefix("image-shape: ") && "\($0)".contains(message)
+            }
         }
         // Preset files and flags decode the key through the one schema, naming it when malformed.
-        let set = try Config.decoding([TOMLEntry(key: "image-shape", value: .string("1x28x28"), line: 3)], over: Config())
+        let set = try Config.decoding(
+            [TOMLEntry(key: "image-shape", value: .string("1x28x28"), line: 3)], over: Config())
         #expect(set.imageShape == ImageShape(channels: 1, height: 28, width: 28))
         #expect(Config.lines(set).contains("image-shape = \"1x28x28\""))
-        #expect { try Config.decoding([TOMLEntry(key: "image-shape", value: .string("28x28"), line: 3)], over: Config()) } throws: {
+        #expect {
+            try Config.decoding([TOMLEntry(key: "image-shape", value: .string("28x28"), line: 3)], over: Config())
+        } throws: {
             let e = $0 as! ConfigEntryError
-            return e.line == 3 && e.message.contains("image-shape must be a string \"CxHxW\"") && e.message.contains("28x28")
+            return e.line == 3 && e.message.contains("image-shape must be a string \"CxHxW\"")
+                && e.message.contains("28x28")
         }
     }
 
@@ -127,7 +160,8 @@ import Testing
         // Declared with a shape of another size, every row is refused at the first one.
         c.imageShape = ImageShape(channels: 1, height: side, width: side - 1)
         #expect { try Dataset.make(c, rng: &rng) } throws: {
-            "\($0)".hasPrefix("\(path):2: expected \(side * (side - 1) + 1) columns") && "\($0)".hasSuffix("found \(side * side + 1)")
+            "\($0)".hasPrefix("\(path):2: expected \(side * (side - 1) + 1) columns")
+                && "\($0)".hasSuffix("found \(side * side + 1)")
         }
     }
 
@@ -136,7 +170,9 @@ import Testing
         for n in 0..<10 { text += (0..<12).map { "\(Double(n * 12 + $0))" }.joined(separator: ",") + ",\(n),\(-n)\n" }
         let path = Self.folder() + "/rgb.csv"
         try text.write(toFile: path, atomically: false, encoding: .utf8)
-        var c = config { $0.data = .file(path); $0.task = .regression; $0.targets = 2 }
+        var c = config {
+            $0.data = .file(path); $0.task = .regression; $0.targets = 2
+        }
         c.imageShape = ImageShape(channels: 3, height: 2, width: 2)
         var rng = Xoshiro256(seed: 1)
         let d = try Dataset.make(c, rng: &rng)

@@ -34,25 +34,37 @@ struct InputLimitsTests {
         #expect(NumberSyntax.decimal(text) == Double(text))
     }
 
-    @Test(arguments: ["0x10", "0X1p3", "nan", "NaN", "inf", "-infinity", "1_000", "1e", "e5", ".", "", " 1", "1 ", "--1",
-                      "1e+", "0b1", "0o7", "1,5", "١"])
+    @Test(arguments: [
+        "0x10", "0X1p3", "nan", "NaN", "inf", "-infinity", "1_000", "1e", "e5", ".", "", " 1", "1 ", "--1",
+        "1e+", "0b1", "0o7", "1,5", "١",
+    ])
     func otherNumbersAreRefused(text: String) {
         #expect(NumberSyntax.decimal(text) == nil)
     }
 
-    @Test(arguments: [("steps", 1000.0), ("width", 4.0), ("batch-size", 32.0), ("seed", 1.0), ("input-dim", 2.0), ("samples", 64.0)])
+    @Test(arguments: [
+        ("steps", 1000.0), ("width", 4.0), ("batch-size", 32.0), ("seed", 1.0), ("input-dim", 2.0), ("samples", 64.0),
+    ])
     func integerKeysRefuseFloats(key: String, value: Double) {
-        #expect(throws: ConfigEntryError.self) { try Config.decoding([TOMLEntry(key: key, value: .float(value), line: 1)], over: Config()) }
-        #expect((try? Config.decoding([TOMLEntry(key: key, value: .integer(Int(value)), line: 1)], over: Config())) != nil)
+        #expect(throws: ConfigEntryError.self) {
+            try Config.decoding([TOMLEntry(key: key, value: .float(value), line: 1)], over: Config())
+        }
+        #expect(
+            (try? Config.decoding([TOMLEntry(key: key, value: .integer(Int(value)), line: 1)], over: Config())) != nil)
     }
 
     @Test func aSweepIsRefusedByItsRunCountBeforeItsRunsAreLaidOut() throws {
-        let text = "steps = 1\n[axes]\nseed = { from = 1, to = 10000, count = 10000 }\nwidth = { from = 1, to = 11, count = 11 }\n"
-        #expect(throws: PresetError(file: "g.toml", line: 3,
-                                    message: "the axes make 110000 runs (seed 10000 × width 11); a sweep may have at most 100000")) {
+        let text =
+            "steps = 1\n[axes]\nseed = { from = 1, to = 10000, count = 10000 }\nwidth = { from = 1, to = 11, count = 11 }\n"
+        #expect(
+            throws: PresetError(
+                file: "g.toml", line: 3,
+                message: "the axes make 110000 runs (seed 10000 × width 11); a sweep may have at most 100000")
+        ) {
             try Sweep.parse(text, file: "g.toml")
         }
-        let fits = try Sweep.parse("steps = 1\n[axes]\nseed = { from = 1, to = 10000, count = 10000 }\nwidth = [4, 8]\n", file: "f.toml")
+        let fits = try Sweep.parse(
+            "steps = 1\n[axes]\nseed = { from = 1, to = 10000, count = 10000 }\nwidth = [4, 8]\n", file: "f.toml")
         #expect(try fits.runs().count == 20_000)
     }
 
@@ -78,11 +90,15 @@ struct InputLimitsTests {
         ("[[at]]\nstep = 7\nteleport = { family = \"fc1.scale\", factor = 2.0 }\n", "which held a teleport at step 7"),
         ("[[at]]\nstep = 7\nfork = true\n", "which held a fork at step 7"),
         ("[[at]]\nstep = 7\nlr = 0.05\nmomentum = 0.9\n", "which held a change (lr = 0.05, momentum cut) at step 7"),
-        ("[[at]]\nstep = 7\nteleport = { family = \"fc1.scale\", factor = 2.0 }\nlr = 0.01\n",
-         "which held a teleport (fc1.scale) and a change (lr cut) at step 7"),
+        (
+            "[[at]]\nstep = 7\nteleport = { family = \"fc1.scale\", factor = 2.0 }\nlr = 0.01\n",
+            "which held a teleport (fc1.scale) and a change (lr cut) at step 7"
+        ),
     ])
     func aCutRecordingNamesWhatTheCutDropped(table: String, says: String) throws {
-        let whole = "recording-format = 2\nnoether-version = \"t\"\ntitle = \"r\"\nsteps = 10\n\n[[at]]\nstep = 2\nlr = 0.2\n\n" + table + "\n[[progress]]\nrun = 0\nstep = 9\n"
+        let whole =
+            "recording-format = 2\nnoether-version = \"t\"\ntitle = \"r\"\nsteps = 10\n\n[[at]]\nstep = 2\nlr = 0.2\n\n"
+            + table + "\n[[progress]]\nrun = 0\nstep = 9\n"
         let cut = String(whole.prefix(whole.count - "\n[[progress]]\nrun = 0\nstep = 9\n".count - 3))
         let r = try Recording.parse(cut, file: "r.toml")
         #expect(r.warnings.count == 1)

@@ -23,7 +23,9 @@ struct InvarianceTests {
         }
 
         func loss(_ t: [Double]) -> Double {
-            t.withUnsafeBufferPointer { net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss }
+            t.withUnsafeBufferPointer {
+                net.run(theta: $0.baseAddress!, grad: nil, x: x, labels: labels, targets: targets).loss
+            }
         }
 
         func act(_ g: SymmetryGroup, _ alpha: Double) -> [Double] { acted(theta, g, alpha) }
@@ -35,7 +37,10 @@ struct InvarianceTests {
 
     @Test(arguments: models)
     func everyGroupActionPreservesTheLoss(_ a: Activation, _ n: Normalization) {
-        let s = Setup(config { $0.arch = a; $0.norm = n; $0.depth = 2; $0.width = 6 })
+        let s = Setup(
+            config {
+                $0.arch = a; $0.norm = n; $0.depth = 2; $0.width = 6
+            })
         let base = s.loss(s.theta)
         #expect(!s.symmetries.groups.isEmpty)
         for g in s.symmetries.groups {
@@ -49,7 +54,10 @@ struct InvarianceTests {
 
     /// A non-symmetry must change the loss, or the test above could not fail.
     @Test func aNonSymmetryChangesTheLoss() {
-        let s = Setup(config { $0.arch = .tanh; $0.norm = .none; $0.depth = 2; $0.width = 6 })
+        let s = Setup(
+            config {
+                $0.arch = .tanh; $0.norm = .none; $0.depth = 2; $0.width = 6
+            })
         var t = s.theta
         t[0] *= 2
         #expect(relative(s.loss(t), s.loss(s.theta)) > 1e-6)
@@ -58,7 +66,10 @@ struct InvarianceTests {
     /// GL(n) balance of a linear net: W_l → M W_l, b_l → M b_l, W_{l+1} → W_{l+1} M⁻¹ for
     /// M = I + εE_ij (inverse I − εE_ij), composed over several (i, j).
     @Test func linearBalanceActionPreservesTheLoss() {
-        let s = Setup(config { $0.arch = .linear; $0.norm = .none; $0.depth = 2; $0.width = 5 }, task: .regression)
+        let s = Setup(
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.depth = 2; $0.width = 5
+            }, task: .regression)
         #expect(s.symmetries.balances.count == 2)
         let base = s.loss(s.theta)
         for g in s.symmetries.balances {
@@ -74,7 +85,10 @@ struct InvarianceTests {
     }
 
     @Test func tanhHasNoRescaleChargesAndSaysSo() {
-        let s = Setup(config { $0.arch = .tanh; $0.norm = .none }, task: .regression)
+        let s = Setup(
+            config {
+                $0.arch = .tanh; $0.norm = .none
+            }, task: .regression)
         #expect(s.symmetries.groups.isEmpty)
         #expect(s.symmetries.notes.contains { $0.contains("tanh") && $0.contains("discrete") })
         #expect(s.symmetries.notes.contains { $0.contains("no continuous parameter symmetry") })

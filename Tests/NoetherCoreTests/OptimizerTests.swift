@@ -23,7 +23,8 @@ struct OptimizerTests {
     /// torch.optim.SGD: the buffer starts at the first d without dampening; τ applies from step 2.
     @Test func sgdDampeningStartsUndamped() {
         let live = LiveParameters(learningRate: 0.1, momentum: 0.9, weightDecay: 0.1)
-        let out = Self.path(SGD(count: 1, settings: Self.settings { $0.dampening = 0.5 }), theta0: 1, grads: [0.5, 0.2], live)
+        let out = Self.path(
+            SGD(count: 1, settings: Self.settings { $0.dampening = 0.5 }), theta0: 1, grads: [0.5, 0.2], live)
         // d₀ = 0.6, b = 0.6, θ = 0.94; d₁ = 0.2 + 0.094, b = 0.54 + 0.5·0.294.
         #expect(abs(out[0] - 0.94) < 1e-15)
         #expect(abs(out[1] - (0.94 - 0.1 * (0.54 + 0.5 * 0.294))) < 1e-15)
@@ -32,7 +33,8 @@ struct OptimizerTests {
     /// Nesterov steps by g + βb with the updated buffer.
     @Test func nesterovLooksAhead() {
         let live = LiveParameters(learningRate: 0.1, momentum: 0.9, weightDecay: 0)
-        let out = Self.path(SGD(count: 1, settings: Self.settings { $0.nesterov = true }), theta0: 1, grads: [0.5, 0.2], live)
+        let out = Self.path(
+            SGD(count: 1, settings: Self.settings { $0.nesterov = true }), theta0: 1, grads: [0.5, 0.2], live)
         #expect(abs(out[0] - (1 - 0.1 * (0.5 + 0.9 * 0.5))) < 1e-15)
         #expect(abs(out[1] - (out[0] - 0.1 * (0.2 + 0.9 * 0.65))) < 1e-15)
     }
@@ -58,10 +60,30 @@ struct OptimizerTests {
 
     /// The rules with an exact recursion, each with dampening or its decoupled decay.
     static let exactRules: [(String, @Sendable (inout Config) -> Void)] = [
-        ("sgd τ 0.3", { $0.momentum = 0.9; $0.dampening = 0.3 }),
-        ("sgdw", { $0.optimizer = .sgdw; $0.momentum = 0.9 }),
-        ("sgdw τ 0.3", { $0.optimizer = .sgdw; $0.momentum = 0.5; $0.dampening = 0.3 }),
-        ("sgdw β 0", { $0.optimizer = .sgdw; $0.momentum = 0 }),
+        (
+            "sgd τ 0.3",
+            {
+                $0.momentum = 0.9; $0.dampening = 0.3
+            }
+        ),
+        (
+            "sgdw",
+            {
+                $0.optimizer = .sgdw; $0.momentum = 0.9
+            }
+        ),
+        (
+            "sgdw τ 0.3",
+            {
+                $0.optimizer = .sgdw; $0.momentum = 0.5; $0.dampening = 0.3
+            }
+        ),
+        (
+            "sgdw β 0",
+            {
+                $0.optimizer = .sgdw; $0.momentum = 0
+            }
+        ),
     ]
 
     static var exactCases: [(String, String)] {
@@ -84,7 +106,9 @@ struct OptimizerTests {
     /// (§12.4, §13.3): exact again from the first update on.
     @Test(arguments: exactRules.map(\.0))
     func teleportRestartStaysExact(_ rule: String) throws {
-        var c = config { $0.width = 12; $0.weightDecay = 1e-2 }
+        var c = config {
+            $0.width = 12; $0.weightDecay = 1e-2
+        }
         Self.exactRules.first { $0.0 == rule }!.1(&c)
         let sim = try Simulator(c)
         for _ in 0..<30 { try sim.advance() }
@@ -102,7 +126,9 @@ struct OptimizerTests {
     /// first order, the residual shows it, and a note says why.
     @Test(arguments: ["adam", "adamw", "lion"])
     func brokenRulesSaySo(_ name: String) throws {
-        let c = config { $0.optimizer = OptimizerKind(rawValue: name)!; $0.lr = 1e-2 }
+        let c = config {
+            $0.optimizer = OptimizerKind(rawValue: name)!; $0.lr = 1e-2
+        }
         #expect(!c.optimizer.keepsAllExact(c.optimizerSettings))
         let sim = try Simulator(c)
         #expect(sim.symmetries.notes.contains { $0.contains("§5.5") || $0.contains("§13") })
@@ -115,7 +141,10 @@ struct OptimizerTests {
     /// propagated from step 1 on one batch-norm scale group.
     @Test func nesterovPairRecursionIsExact() throws {
         let eta = 0.1, beta = 0.9, lambda = 1e-2
-        let sim = try Simulator(config { $0.width = 8; $0.lr = eta; $0.momentum = beta; $0.weightDecay = lambda; $0.nesterov = true })
+        let sim = try Simulator(
+            config {
+                $0.width = 8; $0.lr = eta; $0.momentum = beta; $0.weightDecay = lambda; $0.nesterov = true
+            })
         var worst = 0.0
         for group in sim.symmetries.groups where group.kind == .scale {
             let sim = try Simulator(sim.config)
@@ -127,7 +156,9 @@ struct OptimizerTests {
                 let before = idx.map { sim.theta[$0] }
                 try sim.advance()
                 let delta = Dictionary(uniqueKeysWithValues: zip(idx, before).map { ($0, sim.theta[$0] - $1) })
-                let qNext = (1 - 2 * eta * lambda * (1 + beta)) * q - 2 * eta * beta * beta * y + dot({ delta[$0]! }, { delta[$0]! })
+                let qNext =
+                    (1 - 2 * eta * lambda * (1 + beta)) * q - 2 * eta * beta * beta * y
+                    + dot({ delta[$0]! }, { delta[$0]! })
                 let yNext = beta * y + lambda * q + dot({ delta[$0]! }, { sim.optimizer.buffer[$0] })
                 (q, y) = (qNext, yNext)
                 let measured = dot({ sim.theta[$0] }, { sim.theta[$0] })
@@ -143,12 +174,42 @@ struct OptimizerTests {
     /// AdamW's is wider because its preconditioned step has a radial part the formula ignores
     /// (0.886 at three times the ηλ).
     static let equilibria: [(String, Double, Config)] = [
-        ("sgd", 0.05, config { $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = 0.9 }),
-        ("sgd τ 0.5", 0.05, config { $0.lr = 0.1; $0.weightDecay = 1e-2; $0.momentum = 0.9; $0.dampening = 0.5 }),
-        ("sgd nesterov", 0.05, config { $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = 0.9; $0.nesterov = true }),
-        ("sgdw", 0.05, config { $0.optimizer = .sgdw; $0.lr = 0.1; $0.weightDecay = 5e-2; $0.momentum = 0.9 }),
-        ("adamw", 0.1, config { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9 }),
-        ("lion", 0.05, config { $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9; $0.beta2 = 0.99 }),
+        (
+            "sgd", 0.05,
+            config {
+                $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = 0.9
+            }
+        ),
+        (
+            "sgd τ 0.5", 0.05,
+            config {
+                $0.lr = 0.1; $0.weightDecay = 1e-2; $0.momentum = 0.9; $0.dampening = 0.5
+            }
+        ),
+        (
+            "sgd nesterov", 0.05,
+            config {
+                $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = 0.9; $0.nesterov = true
+            }
+        ),
+        (
+            "sgdw", 0.05,
+            config {
+                $0.optimizer = .sgdw; $0.lr = 0.1; $0.weightDecay = 5e-2; $0.momentum = 0.9
+            }
+        ),
+        (
+            "adamw", 0.1,
+            config {
+                $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1; $0.momentum = 0.9
+            }
+        ),
+        (
+            "lion", 0.05,
+            config {
+                $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1; $0.momentum = 0.9; $0.beta2 = 0.99
+            }
+        ),
     ]
 
     @Test(arguments: equilibria.map(\.0))
@@ -162,11 +223,48 @@ struct OptimizerTests {
     /// Every optimizer and setting, for the checks that must hold under each.
     static let everyRule: [(String, @Sendable (inout Config) -> Void)] = [
         ("sgd", { $0.momentum = 0.9 }), ("sgd β 0", { $0.momentum = 0 }),
-        ("sgd τ 0.3", { $0.momentum = 0.9; $0.dampening = 0.3 }), ("sgd nesterov", { $0.momentum = 0.9; $0.nesterov = true }),
-        ("sgdw", { $0.optimizer = .sgdw; $0.momentum = 0.9 }), ("sgdw τ 0.3", { $0.optimizer = .sgdw; $0.momentum = 0.5; $0.dampening = 0.3 }),
-        ("adam", { $0.optimizer = .adam; $0.lr = 1e-2; $0.momentum = 0.9 }),
-        ("adamw", { $0.optimizer = .adamw; $0.lr = 1e-2; $0.momentum = 0.9 }),
-        ("lion", { $0.optimizer = .lion; $0.lr = 1e-3; $0.momentum = 0.9; $0.beta2 = 0.99 }),
+        (
+            "sgd τ 0.3",
+            {
+                $0.momentum = 0.9; $0.dampening = 0.3
+            }
+        ),
+        (
+            "sgd nesterov",
+            {
+                $0.momentum = 0.9; $0.nesterov = true
+            }
+        ),
+        (
+            "sgdw",
+            {
+                $0.optimizer = .sgdw; $0.momentum = 0.9
+            }
+        ),
+        (
+            "sgdw τ 0.3",
+            {
+                $0.optimizer = .sgdw; $0.momentum = 0.5; $0.dampening = 0.3
+            }
+        ),
+        (
+            "adam",
+            {
+                $0.optimizer = .adam; $0.lr = 1e-2; $0.momentum = 0.9
+            }
+        ),
+        (
+            "adamw",
+            {
+                $0.optimizer = .adamw; $0.lr = 1e-2; $0.momentum = 0.9
+            }
+        ),
+        (
+            "lion",
+            {
+                $0.optimizer = .lion; $0.lr = 1e-3; $0.momentum = 0.9; $0.beta2 = 0.99
+            }
+        ),
     ]
 
     /// Weight decay reaches the numbers through the optimizer's recursion only (THEORY.md §13.7):
@@ -176,7 +274,9 @@ struct OptimizerTests {
     /// the first update it is the first update's own: 2ηλ.
     @Test(arguments: everyRule.map(\.0))
     func weightDecayHasOneSource(_ name: String) throws {
-        var c = config { $0.norm = .batch; $0.depth = 2; $0.width = 8; $0.weightDecay = 1e-2; $0.outputShift = 0.5 }
+        var c = config {
+            $0.norm = .batch; $0.depth = 2; $0.width = 8; $0.weightDecay = 1e-2; $0.outputShift = 0.5
+        }
         Self.everyRule.first { $0.0 == name }!.1(&c)
         let sim = try Simulator(c)
         var before = sim.observation()
@@ -189,11 +289,15 @@ struct OptimizerTests {
             let now = sim.observation(), mu = sim.optimizer.recursion(sim.live).decay
             let rate = Dictionary(uniqueKeysWithValues: now.families.map { ($0.family, $0.potentialRate) })
             if name != "sgd nesterov" {  // exact Nesterov pulls by 2ηλ(1 + β) (§13.2), not by 2μ
-                for f in now.families { #expect(f.potentialRate == f.symmetry.decayPerStep(mu), "\(f.family) step \(k)") }
+                for f in now.families {
+                    #expect(f.potentialRate == f.symmetry.decayPerStep(mu), "\(f.family) step \(k)")
+                }
             }
             for (a, b) in zip(before.charges, now.charges) {
                 let expected = rate[b.family]! * a.value
-                #expect(relative(b.potentialForcing, expected, scale: abs(expected) + 1e-300) < 1e-15, "\(b.group) step \(k)")
+                #expect(
+                    relative(b.potentialForcing, expected, scale: abs(expected) + 1e-300) < 1e-15,
+                    "\(b.group) step \(k)")
             }
             before = now
         }
@@ -207,22 +311,41 @@ struct OptimizerTests {
     /// The one schema: new keys round-trip, the old `adam-beta2` still reads as `beta2` in presets
     /// and recordings, and errors name the field with what is allowed.
     @Test func configKeysAndAlias() throws {
-        let preset = try Preset.parse("title = \"t\"\noptimizer = \"adamw\"\nadam-beta2 = 0.99\n", name: "old", file: "old.toml")
+        let preset = try Preset.parse(
+            "title = \"t\"\noptimizer = \"adamw\"\nadam-beta2 = 0.99\n", name: "old", file: "old.toml")
         #expect(preset.config.optimizer == .adamw && preset.config.beta2 == 0.99)
-        let recording = try Recording.parse(RecordingFormatTests.header + "optimizer = \"lion\"\nadam-beta2 = 0.98\n", file: "r.toml")
+        let recording = try Recording.parse(
+            RecordingFormatTests.header + "optimizer = \"lion\"\nadam-beta2 = 0.98\n", file: "r.toml")
         #expect(recording.preset.config.beta2 == 0.98)
-        let c = config { $0.nesterov = true; $0.momentum = 0.9; $0.optimizer = .sgd }
+        let c = config {
+            $0.nesterov = true; $0.momentum = 0.9; $0.optimizer = .sgd
+        }
         let back = try Preset.parse(Config.lines(c), name: "n", file: "n.toml").config
         #expect(back == c)
         #expect(Config.lines(config { $0.beta2 = 0.9 }).contains("beta2 = 0.9\n"))
         func error(_ change: (inout Config) -> Void) -> ConfigError? {
             do { try config(change).validate(); return nil } catch { return error }
         }
-        #expect(error { $0.nesterov = true; $0.momentum = 0 }?.field == "nesterov")
-        #expect(error { $0.nesterov = true; $0.momentum = 0.9; $0.dampening = 0.1 }?.message.contains("dampening 0") == true)
-        #expect(error { $0.optimizer = .adam; $0.dampening = 0.1 }?.field == "dampening")
-        #expect(error { $0.optimizer = .sgdw; $0.nesterov = true; $0.momentum = 0.9 }?.field == "nesterov")
-        #expect(error { $0.optimizer = .lion; $0.beta2 = 1 }?.field == "beta2")
+        #expect(
+            error {
+                $0.nesterov = true; $0.momentum = 0
+            }?.field == "nesterov")
+        #expect(
+            error {
+                $0.nesterov = true; $0.momentum = 0.9; $0.dampening = 0.1
+            }?.message.contains("dampening 0") == true)
+        #expect(
+            error {
+                $0.optimizer = .adam; $0.dampening = 0.1
+            }?.field == "dampening")
+        #expect(
+            error {
+                $0.optimizer = .sgdw; $0.nesterov = true; $0.momentum = 0.9
+            }?.field == "nesterov")
+        #expect(
+            error {
+                $0.optimizer = .lion; $0.beta2 = 1
+            }?.field == "beta2")
         #expect(error { $0.dampening = 1.5 }?.field == "dampening")
         // Run keys of earlier configurations stay; the new keys count once set.
         #expect(Config().canonicalText.contains("adam-beta2 = 0.999\n") && !Config().canonicalText.contains("nesterov"))
@@ -232,11 +355,15 @@ struct OptimizerTests {
 
     /// Switching optimizer in the explorer drops what the new rule does not accept.
     @Test func switchingDropsSettingsTheRuleRefuses() throws {
-        var c = config { $0.nesterov = true; $0.momentum = 0.9 }
+        var c = config {
+            $0.nesterov = true; $0.momentum = 0.9
+        }
         c.switchOptimizer(to: .adamw)
         #expect(!c.nesterov)
         try c.validate()
-        var d = config { $0.dampening = 0.4; $0.momentum = 0.9 }
+        var d = config {
+            $0.dampening = 0.4; $0.momentum = 0.9
+        }
         d.switchOptimizer(to: .sgdw)
         #expect(d.dampening == 0.4)
     }

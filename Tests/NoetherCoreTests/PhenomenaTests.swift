@@ -9,7 +9,9 @@ struct PhenomenaTests {
     /// time t = ηk is proportional to η (a finite-learning-rate effect).
     @Test func p1ScaleGrowthIsProportionalToTheLearningRate() throws {
         func growth(_ eta: Double) throws -> Double {
-            let c = config { $0.lr = eta; $0.momentum = 0; $0.weightDecay = 0 }
+            let c = config {
+                $0.lr = eta; $0.momentum = 0; $0.weightDecay = 0
+            }
             let steps = Int((2 / eta).rounded())  // t = 2
             let obs = try trajectory(c, steps: steps)
             for k in 1..<obs.count {
@@ -31,7 +33,9 @@ struct PhenomenaTests {
     /// where the non-stationary boundary term is small, so 5 % is a real test.
     @Test(arguments: [0.0, 0.9])
     func p2RMSAngularStepMatchesEquilibrium(_ beta: Double) throws {
-        let c = config { $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = beta }
+        let c = config {
+            $0.lr = 0.1; $0.weightDecay = 5e-3; $0.momentum = beta
+        }
         // Collapsed neurons (momentum 0.9 shrinks a few away) have no angle to speak of.
         let rms = try rmsAngle(c, from: 2000, to: 5000)
         let predicted = (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot()
@@ -62,13 +66,17 @@ struct PhenomenaTests {
     /// P10: discrete symmetries of tanh. A neuron with zero in- and out-weights stays exactly
     /// zero, and two identical neurons stay identical, under SGD + momentum + weight decay.
     @Test func p10TanhFixedPointsStayExact() throws {
-        let c = config { $0.arch = .tanh; $0.norm = .none; $0.depth = 2; $0.width = 8; $0.momentum = 0.9; $0.weightDecay = 1e-3 }
+        let c = config {
+            $0.arch = .tanh; $0.norm = .none; $0.depth = 2; $0.width = 8; $0.momentum = 0.9; $0.weightDecay = 1e-3
+        }
         let sim = try Simulator(c)
         var theta = sim.flatParameters
         let t = sim.arch.tensors
         let w1 = t.first { $0.name == "fc1.weight" }!, b1 = t.first { $0.name == "fc1.bias" }!
         let w2 = t.first { $0.name == "fc2.weight" }!
-        for j in 0..<w1.cols { theta[w1.offset + j] = 0; theta[w1.offset + 2 * w1.cols + j] = theta[w1.offset + w1.cols + j] }
+        for j in 0..<w1.cols {
+            theta[w1.offset + j] = 0; theta[w1.offset + 2 * w1.cols + j] = theta[w1.offset + w1.cols + j]
+        }
         theta[b1.offset] = 0; theta[b1.offset + 2] = theta[b1.offset + 1]
         for r in 0..<w2.rows {
             theta[w2.offset + r * w2.cols] = 0
@@ -93,7 +101,9 @@ struct PhenomenaTests {
     /// The same configuration and seed give byte-identical JSON Lines; another seed does not.
     @Test func runsAreDeterministic() throws {
         func lines(_ seed: UInt64) throws -> String {
-            let c = config { $0.seed = seed; $0.width = 8 }
+            let c = config {
+                $0.seed = seed; $0.width = 8
+            }
             return try trajectory(c, steps: 50).map { ObservationFormat.jsonLine($0) }.joined(separator: "\n")
         }
         let a = try lines(3), b = try lines(3), other = try lines(4)
@@ -103,7 +113,9 @@ struct PhenomenaTests {
 
     /// A diverging run stops with a message naming the step instead of trapping.
     @Test func divergenceIsReportedWithTheStep() throws {
-        let c = config { $0.arch = .linear; $0.norm = .none; $0.data = .teacher; $0.lr = 5; $0.momentum = 0; $0.weightDecay = 0 }
+        let c = config {
+            $0.arch = .linear; $0.norm = .none; $0.data = .teacher; $0.lr = 5; $0.momentum = 0; $0.weightDecay = 0
+        }
         let sim = try Simulator(c)
         var error: SimulationError?
         for _ in 0..<1000 {
@@ -124,7 +136,8 @@ struct DeadNeuronTests {
     @Test func zeroVarianceNeuronStaysFiniteAndIsFlagged() throws {
         let sim = try Simulator(config { $0.width = 8 })
         var theta = sim.flatParameters
-        let w1 = sim.arch.tensors.first { $0.name == "fc1.weight" }!, b1 = sim.arch.tensors.first { $0.name == "fc1.bias" }!
+        let w1 = sim.arch.tensors.first { $0.name == "fc1.weight" }!,
+            b1 = sim.arch.tensors.first { $0.name == "fc1.bias" }!
         for j in 0..<w1.cols { theta[w1.offset + 3 * w1.cols + j] = 0 }
         theta[b1.offset + 3] = 0  // z ≡ 0 over the batch, as a decayed dead neuron ends up
         try sim.overwriteParameters(theta)
@@ -147,7 +160,10 @@ extension DeadNeuronTests {
     /// Layer norm over a single feature has zero variance for every sample: the layer outputs β
     /// and the run stays finite.
     @Test func layerNormOverOneFeatureStaysFinite() throws {
-        let sim = try Simulator(config { $0.norm = .layer; $0.width = 1; $0.depth = 2 })
+        let sim = try Simulator(
+            config {
+                $0.norm = .layer; $0.width = 1; $0.depth = 2
+            })
         for _ in 0..<20 { try sim.advance() }
         #expect(sim.observation().loss.isFinite)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 @testable import NoetherCore
 
 /// A preset run through its schedule the way the headless loop runs it (changes due at step k
@@ -38,7 +39,9 @@ struct StoryRun {
     }
 
     /// The mean minibatch loss over `range`.
-    func meanLoss(_ range: ClosedRange<Int>) -> Double { range.map { steps[$0].loss }.reduce(0, +) / Double(range.count) }
+    func meanLoss(_ range: ClosedRange<Int>) -> Double {
+        range.map { steps[$0].loss }.reduce(0, +) / Double(range.count)
+    }
 
     func family(_ name: String, _ k: Int) -> FamilySummary {
         guard let f = steps[k].families.first(where: { $0.family == name }) else {
@@ -75,10 +78,14 @@ func within(_ x: Double, _ range: ClosedRange<Double>) -> Bool { range.contains(
 
 /// Expects `holds` at every step of `steps`, with one issue that names the first failing step
 /// and how many fail (not one issue per step).
-func expectEvery<S: Sequence<Int>>(_ steps: S, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
-                                   _ holds: (Int) -> Bool) {
+func expectEvery<S: Sequence<Int>>(
+    _ steps: S, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ holds: (Int) -> Bool
+) {
     let failing = steps.filter { !holds($0) }
-    #expect(failing.isEmpty, "\(what): fails at \(failing.count) steps, first at \(failing.first ?? -1)", sourceLocation: sourceLocation)
+    #expect(
+        failing.isEmpty, "\(what): fails at \(failing.count) steps, first at \(failing.first ?? -1)",
+        sourceLocation: sourceLocation)
 }
 
 /// Each shipped preset's narration, caption by caption, with the claim that proves it on the
@@ -99,31 +106,47 @@ enum StoryClaims {
             },
             600: { run, range in
                 for f in ["fc1.scale", "fc2.scale"] {
-                    expectEvery(range, "\(f) median above Q⁽⁰⁾") { run.family(f, $0).q50 > run.family(f, $0).referenceMedian }
+                    expectEvery(range, "\(f) median above Q⁽⁰⁾") {
+                        run.family(f, $0).q50 > run.family(f, $0).referenceMedian
+                    }
                 }
                 let sampled = run.sampled(range)
-                expectEvery(sampled.indices, "every live charge above its Q⁽⁰⁾") { i in run.liveScale(sampled[i]).allSatisfy { $0.ksbGap > 0 } }
+                expectEvery(sampled.indices, "every live charge above its Q⁽⁰⁾") { i in
+                    run.liveScale(sampled[i]).allSatisfy { $0.ksbGap > 0 }
+                }
             },
             1200: { run, range in
                 let k = range.lowerBound
                 #expect(within(run.median("fc1.scale", k), 0.225...0.235), "median near 0.23 at \(k)")
                 expectEvery(range, "median levelled off") { within(run.median("fc1.scale", $0), 0.19...0.26) }
                 #expect(within(run.family("fc1.scale", k).referenceMedian, 0.095...0.105), "Q⁽⁰⁾ 0.10 at \(k)")
-                let refs = stride(from: k, through: range.upperBound, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
+                let refs = stride(from: k, through: range.upperBound, by: 100).map {
+                    run.family("fc1.scale", $0).referenceMedian
+                }
                 #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 }, "Q⁽⁰⁾ keeps falling: \(refs)")
-                let gaps = stride(from: k, through: range.upperBound, by: 100).map { run.family("fc1.scale", $0).gapRatioMedian }
-                #expect(within(gaps[0], 0.09...0.11) && zip(gaps, gaps.dropFirst()).allSatisfy { $1 > $0 }, "Γ/Q₀ about 0.1, growing: \(gaps)")
+                let gaps = stride(from: k, through: range.upperBound, by: 100).map {
+                    run.family("fc1.scale", $0).gapRatioMedian
+                }
+                #expect(
+                    within(gaps[0], 0.09...0.11) && zip(gaps, gaps.dropFirst()).allSatisfy { $1 > $0 },
+                    "Γ/Q₀ about 0.1, growing: \(gaps)")
             },
             1600: { run, range in
-                #expect(within(run.family("fc1.scale", 0).effectiveLearningRateMedian!, 0.085...0.095), "η_eff starts at 0.09")
-                expectEvery(range, "η_eff about 0.45") { within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.4...0.5) }
+                #expect(
+                    within(run.family("fc1.scale", 0).effectiveLearningRateMedian!, 0.085...0.095),
+                    "η_eff starts at 0.09")
+                expectEvery(range, "η_eff about 0.45") {
+                    within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.4...0.5)
+                }
                 for f in ["fc1.scale", "fc2.scale"] {
                     let rms = run.rmsAngle(f, range)
                     #expect(abs(rms / equilibrium(0.5) - 1) < 0.1, "\(f) RMS angle \(rms) vs \(equilibrium(0.5))")
                 }
             },
             1900: { run, range in
-                expectEvery(range, "fc1 Γ/Q₀ about 0.16") { within(run.family("fc1.scale", $0).gapRatioMedian, 0.155...0.175) }
+                expectEvery(range, "fc1 Γ/Q₀ about 0.16") {
+                    within(run.family("fc1.scale", $0).gapRatioMedian, 0.155...0.175)
+                }
                 expectEvery(range, "fc1 median near 0.22") { within(run.median("fc1.scale", $0), 0.2...0.24) }
             },
         ],
@@ -149,12 +172,16 @@ enum StoryClaims {
                 }
                 let start = run.family("fc2.scale", 0).effectiveLearningRateMedian!
                 let now = run.family("fc2.scale", range.lowerBound).effectiveLearningRateMedian!
-                #expect(String(format: "%.3f", start) == "0.102" && String(format: "%.3f", now) == "0.101", "\(start) → \(now)")
+                #expect(
+                    String(format: "%.3f", start) == "0.102" && String(format: "%.3f", now) == "0.101",
+                    "\(start) → \(now)")
                 #expect(within(1 - now / start, 0.008...0.016), "about 1 %: \(1 - now / start)")
             },
             195: { run, range in
                 expectEvery(range, "median 0.993") { within(run.median("fc2.scale", $0), 0.9925...0.9935) }
-                expectEvery(range, "Γ/Q₀ about 1 %") { within(run.family("fc2.scale", $0).gapRatioMedian, 0.008...0.012) }
+                expectEvery(range, "Γ/Q₀ about 1 %") {
+                    within(run.family("fc2.scale", $0).gapRatioMedian, 0.008...0.012)
+                }
             },
         ],
         "bn-equilibrium": [
@@ -163,7 +190,9 @@ enum StoryClaims {
                 #expect(run.median("fc2.scale", range.upperBound) < 0.2)
             },
             2500: { run, range in
-                expectEvery(range, "fc2 median between 0.17 and 0.19") { within(run.median("fc2.scale", $0), 0.165...0.19) }
+                expectEvery(range, "fc2 median between 0.17 and 0.19") {
+                    within(run.median("fc2.scale", $0), 0.165...0.19)
+                }
                 for f in ["fc1.scale", "fc2.scale"] {
                     let rms = run.rmsAngle(f, range)
                     #expect(abs(rms / equilibrium(0) - 1) < 0.05, "\(f) RMS angle \(rms) vs \(equilibrium(0))")
@@ -191,14 +220,18 @@ enum StoryClaims {
                 #expect(abs(run.rmsAngle("fc2.scale", 1000...range.upperBound) / line - 1) < 0.03, "holds at the line")
             },
             4000: { run, range in
-                #expect(run.steps[range.lowerBound].live == LiveParameters(learningRate: 0.01, momentum: 0.9, weightDecay: 0.1))
+                #expect(
+                    run.steps[range.lowerBound].live
+                        == LiveParameters(learningRate: 0.01, momentum: 0.9, weightDecay: 0.1))
                 let line = try! #require(run.steps[range.lowerBound].equilibriumAngle)
                 #expect(String(format: "%.3f", line) == "0.010" && line < run.steps[0].equilibriumAngle!)
                 #expect(run.rmsAngle("fc2.scale", 4000...4100) > 2 * line, "jumps")
                 #expect(within(run.rmsAngle("fc2.scale", 5000...range.upperBound) / line, 0.85...0.90), "10–15 % below")
             },
             8000: { run, range in
-                #expect(run.steps[range.lowerBound].live == LiveParameters(learningRate: 1e-3, momentum: 0.9, weightDecay: 1))
+                #expect(
+                    run.steps[range.lowerBound].live
+                        == LiveParameters(learningRate: 1e-3, momentum: 0.9, weightDecay: 1))
                 #expect(run.preset.config.beta2 == 0.99)
                 let line = try! #require(run.steps[range.lowerBound].equilibriumAngle)
                 #expect(String(format: "%.4f", line) == "0.0066")
@@ -211,7 +244,9 @@ enum StoryClaims {
                 #expect(relative(run.steps[0].loss, plain.steps[0].loss) < 1e-12, "same loss")
                 let f = "fc2-fc3.rescale"
                 let balanced = run.sampled[0].charges.filter { $0.family == f }
-                #expect(balanced.count == 32 && balanced.allSatisfy { abs($0.value) < 1e-12 * $0.magnitude }, "\(f) balanced")
+                #expect(
+                    balanced.count == 32 && balanced.allSatisfy { abs($0.value) < 1e-12 * $0.magnitude },
+                    "\(f) balanced")
                 #expect(abs(plain.median(f, 0)) > 1e-3, "\(f) was not balanced before")
             },
             50: { run, range in
@@ -234,8 +269,10 @@ enum StoryClaims {
             0: { run, _ in
                 let plain = try! StoryRun(run.withoutSchedule)
                 #expect(relative(run.steps[0].loss, plain.steps[0].loss) < 1e-12, "same loss")
-                #expect(run.sampled[0].layers.map(\.gradNorm2).reduce(0, +) > plain.sampled[0].layers.map(\.gradNorm2).reduce(0, +),
-                        "larger gradient")
+                #expect(
+                    run.sampled[0].layers.map(\.gradNorm2).reduce(0, +)
+                        > plain.sampled[0].layers.map(\.gradNorm2).reduce(0, +),
+                    "larger gradient")
             },
             50: { run, _ in
                 let plain = try! StoryRun(run.withoutSchedule)
@@ -253,8 +290,12 @@ enum StoryClaims {
                     early.append(fork.meanLoss(1...50) / ghost.meanLoss(1...50))
                     late.append(fork.meanLoss(200...590) / ghost.meanLoss(200...590))
                 }
-                #expect(early.filter { $0 < 1 }.count == 7 && within(early.sorted()[4...5].reduce(0, +) / 2, 0.93...0.95), "\(early)")
-                #expect(late.filter { $0 > 1 }.count == 9 && within(late.sorted()[4...5].reduce(0, +) / 2, 1.01...1.03), "\(late)")
+                #expect(
+                    early.filter { $0 < 1 }.count == 7 && within(early.sorted()[4...5].reduce(0, +) / 2, 0.93...0.95),
+                    "\(early)")
+                #expect(
+                    late.filter { $0 > 1 }.count == 9 && within(late.sorted()[4...5].reduce(0, +) / 2, 1.01...1.03),
+                    "\(late)")
             },
         ],
         "bn-teleport": [
@@ -265,14 +306,17 @@ enum StoryClaims {
             },
             1000: { run, range in
                 expectEvery(range, "median 0.22–0.25") { within(run.median("fc1.scale", $0), 0.22...0.245) }
-                expectEvery(range, "η_eff 0.41–0.45") { within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.41...0.455) }
+                expectEvery(range, "η_eff 0.41–0.45") {
+                    within(run.family("fc1.scale", $0).effectiveLearningRateMedian!, 0.41...0.455)
+                }
             },
             1500: { run, range in
                 // The same run without the teleport, to the teleport's step: same minibatch, same loss.
                 let plain = try! Simulator(run.preset.config)
                 for _ in 0..<1500 { try! plain.advance() }
                 let before = plain.observation().families.first { $0.family == "fc1.scale" }!
-                #expect(relative(run.steps[1500].loss, plain.loss) < 1e-12 && String(format: "%.3f", plain.loss) == "0.269")
+                #expect(
+                    relative(run.steps[1500].loss, plain.loss) < 1e-12 && String(format: "%.3f", plain.loss) == "0.269")
                 #expect(relative(run.median("fc1.scale", 1500), 16 * before.q50) < 1e-12, "16-fold")
                 #expect(within(before.q50, 0.22...0.225) && within(run.median("fc1.scale", 1500), 3.555...3.565))
                 expectEvery(range, "still far up") { run.median("fc1.scale", $0) > 3 }
@@ -280,7 +324,9 @@ enum StoryClaims {
             1550: { run, range in
                 let after = run.family("fc1.scale", 1500).effectiveLearningRateMedian!
                 let before = run.family("fc1.scale", 1499).effectiveLearningRateMedian!
-                #expect(within(before, 0.445...0.455) && within(after, 0.0275...0.0285) && within(before / after, 15.5...16.5))
+                #expect(
+                    within(before, 0.445...0.455) && within(after, 0.0275...0.0285)
+                        && within(before / after, 15.5...16.5))
                 #expect(within(run.rmsAngle("fc1.scale", 1450...1499), 0.0235...0.0245), "0.024 before")
                 #expect(within(run.rmsAngle("fc1.scale", 1501...1550), 0.00145...0.00155), "0.0015 after")
                 expectEvery(range, "barely turns") { run.rmsAngle("fc1.scale", ($0 - 49)...$0) < 0.004 }
@@ -289,10 +335,14 @@ enum StoryClaims {
                 #expect(within(run.median("fc1.scale", 1850), 1.78...1.79))
                 let grid = stride(from: 1500, through: range.upperBound, by: 50).map { run.median("fc1.scale", $0) }
                 #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 < $0 }, "shrinks: \(grid)")
-                expectEvery(range, "kinetic below potential") { run.family("fc1.scale", $0).kineticRateMedian < run.family("fc1.scale", $0).potentialRate }
+                expectEvery(range, "kinetic below potential") {
+                    run.family("fc1.scale", $0).kineticRateMedian < run.family("fc1.scale", $0).potentialRate
+                }
             },
             2500: { run, range in
-                #expect(within(run.median("fc1.scale", 2500), 0.54...0.55) && within(run.family("fc1.scale", 2500).effectiveLearningRateMedian!, 0.18...0.185))
+                #expect(
+                    within(run.median("fc1.scale", 2500), 0.54...0.55)
+                        && within(run.family("fc1.scale", 2500).effectiveLearningRateMedian!, 0.18...0.185))
                 expectEvery(range, "turns again") { run.rmsAngle("fc1.scale", ($0 - 49)...$0) > 0.01 }
             },
             4050: { run, range in
@@ -349,7 +399,9 @@ enum StoryClaims {
                 let families = Set(run.steps[0].families.map(\.family))
                 #expect(families.contains("cbn2-conv3.rescale"))
                 #expect(families.isDisjoint(with: ["cbn1-conv2.rescale", "cbn3-fc1.rescale"]))
-                expectEvery(0...run.last, "inner rescale exact") { run.family("cbn2-conv3.rescale", $0).residualMax < 1e-12 }
+                expectEvery(0...run.last, "inner rescale exact") {
+                    run.family("cbn2-conv3.rescale", $0).residualMax < 1e-12
+                }
             },
         ],
         "theory-overlay": [
@@ -370,7 +422,9 @@ enum StoryClaims {
                 #expect(error(run.sampled(1000...1000)[0]) < errors.last!, "the error grows")
             },
             2000: { run, range in
-                let refs = stride(from: range.lowerBound, through: range.upperBound, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
+                let refs = stride(from: range.lowerBound, through: range.upperBound, by: 100).map {
+                    run.family("fc1.scale", $0).referenceMedian
+                }
                 #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 }, "Q⁽⁰⁾ keeps falling")
                 let s = run.family("fc1.scale", range.lowerBound)
                 #expect(within((s.q50 - s.referenceMedian) / s.q50, 0.3...0.37), "a third below")
@@ -380,7 +434,9 @@ enum StoryClaims {
                     let s = run.family("fc1.scale", k)
                     return within((s.q50 - s.referenceMedian) / s.q50, 0.87...0.92)
                 }
-                let errors = run.sampled(range).flatMap { o in run.liveScale(o).map { abs($0.value - $0.continuum) / $0.magnitude } }
+                let errors = run.sampled(range).flatMap { o in
+                    run.liveScale(o).map { abs($0.value - $0.continuum) / $0.magnitude }
+                }
                 #expect(!errors.isEmpty && errors.max()! < 1e-3, "NM err \(errors.max() ?? .nan)")
                 expectEvery(range, "residual below 1e-12") { run.family("fc1.scale", $0).residualMax < 1e-12 }
             },
@@ -394,17 +450,27 @@ enum StoryClaims {
             },
             3000: { run, range in
                 let start = run.family("fc1.scale", 0)
-                #expect(within(start.rmspropAccumulatorMedian!, 0.125...0.135) && within(start.rmspropEMAMedian!, 0.125...0.135))
+                #expect(
+                    within(start.rmspropAccumulatorMedian!, 0.125...0.135)
+                        && within(start.rmspropEMAMedian!, 0.125...0.135))
                 #expect(within(start.effectiveLearningRateMedian!, 0.085...0.095))
                 let medians = range.flatMap { k in
-                    [run.family("fc1.scale", k).rmspropAccumulatorMedian!, run.family("fc1.scale", k).rmspropEMAMedian!]
+                    [
+                        run.family("fc1.scale", k).rmspropAccumulatorMedian!,
+                        run.family("fc1.scale", k).rmspropEMAMedian!,
+                    ]
                 }
-                #expect(within(medians.min()!, 0.0033...0.0036) && within(medians.max()!, 0.0055...0.0057),
-                        "from 0.13 to \(medians.min()!)…\(medians.max()!)")
-                let folds = (start.rmspropAccumulatorMedian! / medians.max()!, start.rmspropAccumulatorMedian! / medians.min()!)
+                #expect(
+                    within(medians.min()!, 0.0033...0.0036) && within(medians.max()!, 0.0055...0.0057),
+                    "from 0.13 to \(medians.min()!)…\(medians.max()!)")
+                let folds = (
+                    start.rmspropAccumulatorMedian! / medians.max()!, start.rmspropAccumulatorMedian! / medians.min()!
+                )
                 #expect(within(folds.0, 22.5...23.5) && within(folds.1, 36...38.5), "fell \(folds.0)–\(folds.1)-fold")
                 let rates = range.map { run.family("fc1.scale", $0).effectiveLearningRateMedian! }
-                #expect(within(rates.min()!, 0.415...0.425) && within(rates.max()!, 0.535...0.545), "η_eff \(rates.min()!)…\(rates.max()!)")
+                #expect(
+                    within(rates.min()!, 0.415...0.425) && within(rates.max()!, 0.535...0.545),
+                    "η_eff \(rates.min()!)…\(rates.max()!)")
             },
         ],
         "layer-norm": [
@@ -420,9 +486,10 @@ enum StoryClaims {
                 expectEvery(sampled.indices, "every column sum on T₀(1−ηλ)^k") { i in
                     let decay: Double = pow(c, Double(sampled[i].step))
                     let pairs = zip(first.charges, sampled[i].charges).filter { $0.0.family == "fc1.translation" }
-                    return pairs.count == 11 && pairs.allSatisfy { (a: ChargeObservation, b: ChargeObservation) -> Bool in
-                        relative(b.value, a.value * decay, scale: a.magnitude) < 1e-12
-                    }
+                    return pairs.count == 11
+                        && pairs.allSatisfy { (a: ChargeObservation, b: ChargeObservation) -> Bool in
+                            relative(b.value, a.value * decay, scale: a.magnitude) < 1e-12
+                        }
                 }
                 #expect(String(format: "%.3f", c) == "0.998")
                 #expect(within(run.median("fc1.translation", 0), -0.905...(-0.895)))
@@ -431,7 +498,9 @@ enum StoryClaims {
             1000: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 35...36), "starts at 35")
                 expectEvery(range, "fc1 scale charge about 2.5") { within(run.median("fc1.scale", $0), 2.3...2.7) }
-                let refs = stride(from: range.lowerBound, through: range.upperBound, by: 100).map { run.family("fc1.scale", $0).referenceMedian }
+                let refs = stride(from: range.lowerBound, through: range.upperBound, by: 100).map {
+                    run.family("fc1.scale", $0).referenceMedian
+                }
                 #expect(zip(refs, refs.dropFirst()).allSatisfy { $1 < $0 }, "Q⁽⁰⁾ keeps falling: \(refs)")
             },
         ],
@@ -444,16 +513,22 @@ enum StoryClaims {
             },
             500: { run, range in
                 for l in ["fc1", "fc2", "fc3"] {
-                    let grid = stride(from: range.lowerBound, through: range.upperBound, by: 100).map { run.layer(l, $0) }
+                    let grid = stride(from: range.lowerBound, through: range.upperBound, by: 100).map {
+                        run.layer(l, $0)
+                    }
                     #expect(zip(grid, grid.dropFirst()).allSatisfy { $1 > $0 }, "\(l) grows: \(grid)")
                 }
                 for (a, b) in [("fc1", "fc2"), ("fc2", "fc3")] {
                     let start = run.layer(b, 0) - run.layer(a, 0)
-                    expectEvery(0...run.last, "gap \(a)–\(b) fixed") { abs(run.layer(b, $0) - run.layer(a, $0) - start) < 0.01 }
+                    expectEvery(0...run.last, "gap \(a)–\(b) fixed") {
+                        abs(run.layer(b, $0) - run.layer(a, $0) - start) < 0.01
+                    }
                 }
             },
             1200: { run, range in
-                for l in ["fc1", "fc2", "fc3"] { #expect(within(run.layer(l, range.lowerBound), 2.4...2.8), "\(l) grew to about 2.6") }
+                for l in ["fc1", "fc2", "fc3"] {
+                    #expect(within(run.layer(l, range.lowerBound), 2.4...2.8), "\(l) grew to about 2.6")
+                }
                 expectEvery(0...run.last, "balance drift below 2 %") { k in
                     run.steps[k].families.filter { $0.symmetry == .balance }.allSatisfy { $0.gapRatioMedian < 0.02 }
                 }
@@ -464,7 +539,9 @@ enum StoryClaims {
         "relu-rescale": [
             0: { run, _ in
                 let start = run.median("fc1-fc2.rescale", 0)
-                expectEvery(0...run.last, "median within 1 % of its start") { abs(run.median("fc1-fc2.rescale", $0) - start) < 0.01 * abs(start) }
+                expectEvery(0...run.last, "median within 1 % of its start") {
+                    abs(run.median("fc1-fc2.rescale", $0) - start) < 0.01 * abs(start)
+                }
             },
             60: { run, _ in
                 let gaps = [60, 100, 150, run.last].map { run.family("fc1-fc2.rescale", $0).gapRatioMedian }
@@ -475,7 +552,9 @@ enum StoryClaims {
                 slow.config.lr = 0.01
                 slow.config.steps = 1000
                 let small = try! StoryRun(slow)
-                let ratio = run.family("fc1-fc2.rescale", run.last).gapRatioMedian / small.family("fc1-fc2.rescale", small.last).gapRatioMedian
+                let ratio =
+                    run.family("fc1-fc2.rescale", run.last).gapRatioMedian
+                    / small.family("fc1-fc2.rescale", small.last).gapRatioMedian
                 #expect(within(ratio, 3.5...7), "η 0.05 vs 0.01 at t = 10: \(ratio)")
             },
         ],
@@ -487,7 +566,8 @@ enum StoryClaims {
                 let scale = abs(run.median("fc3.translation", 0))
                 expectEvery(0...run.last, "exact and Q⁽⁰⁾ on the measured median, no gap") { k in
                     let s = run.family("fc3.translation", k)
-                    return abs(s.q50 - s.predictedMedian) < 1e-10 * scale && abs(s.q50 - s.referenceMedian) < 1e-10 * scale
+                    return abs(s.q50 - s.predictedMedian) < 1e-10 * scale
+                        && abs(s.q50 - s.referenceMedian) < 1e-10 * scale
                         && abs(s.gapRatioMedian) < 1e-10
                 }
             },
@@ -513,7 +593,9 @@ enum StoryClaims {
                 #expect(run.preset.schedule[0].speed! * 30 == run.last, "\(run.last) steps take 30 s")
             },
             300: { run, _ in
-                expectEvery(0...run.last, "Γ/Q₀ below 1e-10") { abs(run.family("fc3.translation", $0).gapRatioMedian) < 1e-10 }
+                expectEvery(0...run.last, "Γ/Q₀ below 1e-10") {
+                    abs(run.family("fc3.translation", $0).gapRatioMedian) < 1e-10
+                }
                 let start = abs(run.median("fc3.translation", 0))
                 let late = (500...run.last).map { abs(run.median("fc3.translation", $0)) }.max()!
                 #expect(late < 0.1 * start, "\(late) vs \(start)")
@@ -540,8 +622,12 @@ enum StoryClaims {
                 expectEvery(range, "drifted well away from the start") { run.median("fc3.translation", $0) < 3 * start }
             },
             1400: { run, range in
-                expectEvery(range, "translation gap beyond 0.3") { abs(run.family("fc3.translation", $0).gapRatioMedian) > 0.3 }
-                expectEvery(range, "every residual above 1e-3") { k in run.steps[k].families.allSatisfy { $0.residualMax > 1e-3 } }
+                expectEvery(range, "translation gap beyond 0.3") {
+                    abs(run.family("fc3.translation", $0).gapRatioMedian) > 0.3
+                }
+                expectEvery(range, "every residual above 1e-3") { k in
+                    run.steps[k].families.allSatisfy { $0.residualMax > 1e-3 }
+                }
             },
             1900: { run, range in
                 expectEvery(range, "fc2 median about 8") { within(run.median("fc2.scale", $0), 7.5...8.3) }
@@ -551,10 +637,12 @@ enum StoryClaims {
     ]
 }
 
-@Suite("Preset stories: every caption is true of the screen")
+@Suite("Preset stories: every caption is true of the screen", .fullTierOnly)
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
-    static let chartIDs: Set<String> = ["loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
+    static let chartIDs: Set<String> = [
+        "loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase",
+    ]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and
     /// family, and has a claim; every claim belongs to a caption.
@@ -565,7 +653,9 @@ struct PresetStoryTests {
         for p in presets {
             let captions = p.schedule.filter { $0.say != nil }
             #expect(captions.count >= 2 && captions.first?.step == 0, "\(p.name): a story starts at step 0")
-            #expect(Set(captions.map(\.step)) == Set((StoryClaims.all[p.name] ?? [:]).keys), "\(p.name): captions vs claims")
+            #expect(
+                Set(captions.map(\.step)) == Set((StoryClaims.all[p.name] ?? [:]).keys), "\(p.name): captions vs claims"
+            )
             #expect(captions.allSatisfy { $0.step < p.config.steps }, "\(p.name): a caption after the last step")
             let families = Set(try Simulator(p.config).observation().families.map(\.family))
             for c in p.schedule {
@@ -577,9 +667,12 @@ struct PresetStoryTests {
         }
     }
 
-    @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "relu-steepest", "theory-overlay", "rmsprop-analogy", "layer-norm",
-                      "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini",
-                      "resnet-mini", "optimizer-equilibria"])
+    @Test(arguments: [
+        "default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "relu-steepest",
+        "theory-overlay", "rmsprop-analogy", "layer-norm",
+        "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini",
+        "resnet-mini", "optimizer-equilibria",
+    ])
     func captionsAreTrue(_ name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })
         let claims = try #require(StoryClaims.all[name])

@@ -56,14 +56,20 @@ struct PresetTests {
             let obs = try Self.run(p.name, steps: 50)
             let worst = obs.flatMap(\.charges).map(\.residual).max() ?? 0
             let kinds = [p.config.optimizer] + p.schedule.filter { $0.step < 50 }.compactMap(\.optimizer)
-            if kinds.contains(where: { !$0.keepsAllExact(p.config.optimizerSettings) }) { #expect(worst > 1e-6, "\(p.name)") } else { #expect(worst < 1e-10, "\(p.name): \(worst)") }
+            if kinds.contains(where: { !$0.keepsAllExact(p.config.optimizerSettings) }) {
+                #expect(worst > 1e-6, "\(p.name)")
+            } else {
+                #expect(worst < 1e-10, "\(p.name): \(worst)")
+            }
         }
     }
 
     @Test func bnScaleGrowthRisesAtEveryStep() throws {
         let obs = try Self.run("bn-scale-growth")
         for k in 1..<obs.count {
-            for (a, b) in zip(obs[k - 1].charges, obs[k].charges) where a.symmetry == .scale { #expect(b.value > a.value) }
+            for (a, b) in zip(obs[k - 1].charges, obs[k].charges) where a.symmetry == .scale {
+                #expect(b.value > a.value)
+            }
         }
     }
 
@@ -90,7 +96,8 @@ struct PresetTests {
         let obs = try Self.run("layer-norm", steps: 300)
         let p = try Self.shipped().first { $0.name == "layer-norm" }!
         let c = 1 - p.config.lr * p.config.weightDecay
-        for (a, b) in zip(obs[0].charges, obs[300].charges) where a.symmetry == .translation && a.family == "fc1.translation" {
+        for (a, b) in zip(obs[0].charges, obs[300].charges)
+        where a.symmetry == .translation && a.family == "fc1.translation" {
             #expect(relative(b.value, a.value * pow(c, 300), scale: a.magnitude) < 1e-12)
         }
     }
@@ -121,8 +128,12 @@ struct PresetTests {
                 let w1 = t.first { $0.name == "fc1.weight" }!, b1 = t.first { $0.name == "fc1.bias" }!
                 let w2 = t.first { $0.name == "fc2.weight" }!
                 return (0..<w1.rows).map { i in
-                    let incoming = (0..<w1.cols).reduce(p[b1.offset + i] * p[b1.offset + i]) { $0 + p[w1.offset + i * w1.cols + $1] * p[w1.offset + i * w1.cols + $1] }
-                    let outgoing = (0..<w2.rows).reduce(0.0) { $0 + p[w2.offset + $1 * w2.cols + i] * p[w2.offset + $1 * w2.cols + i] }
+                    let incoming = (0..<w1.cols).reduce(p[b1.offset + i] * p[b1.offset + i]) {
+                        $0 + p[w1.offset + i * w1.cols + $1] * p[w1.offset + i * w1.cols + $1]
+                    }
+                    let outgoing = (0..<w2.rows).reduce(0.0) {
+                        $0 + p[w2.offset + $1 * w2.cols + i] * p[w2.offset + $1 * w2.cols + i]
+                    }
                     return (outgoing - incoming, outgoing + incoming)
                 }
             }
@@ -173,7 +184,8 @@ struct PresetTests {
 
     @Test func savedPresetLoadsBackToTheSameConfiguration() throws {
         var p = PresetLibrary.builtInDefault
-        p.config.arch = .leakyRelu; p.config.lr = 0.037; p.config.seed = 12; p.config.data = .spirals; p.config.initStd = 0.3
+        p.config.arch = .leakyRelu; p.config.lr = 0.037; p.config.seed = 12; p.config.data = .spirals;
+        p.config.initStd = 0.3
         p.schedule = [ScheduledChange(step: 5, learningRate: 0.01), ScheduledChange(step: 9, weightDecay: 1e-4)]
         p.description = "Line one \"quoted\".\nLine two."
         let back = try Preset.parse(p.toml(), name: p.name, file: "saved.toml")
@@ -216,8 +228,10 @@ struct PresetTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var p = PresetLibrary.builtInDefault
         p.config.width = 8
-        let changes = [ScheduledChange(step: 7, learningRate: 0.3), ScheduledChange(step: 7, momentum: 0.5),
-                       ScheduledChange(step: 20, weightDecay: 1e-2)]
+        let changes = [
+            ScheduledChange(step: 7, learningRate: 0.3), ScheduledChange(step: 7, momentum: 0.5),
+            ScheduledChange(step: 20, weightDecay: 1e-2),
+        ]
         let recorder = try Recorder(path: path, preset: p, version: "test")
         let sim = try Simulator(p.config)
         var original: [String] = []

@@ -41,13 +41,16 @@ import Testing
         #expect(recording.runs[1].preset.schedule == [ScheduledChange(step: 3, momentum: 0.9)])
         // Each run keeps the title and description of what it started from.
         #expect(recording.runs[0].preset.title == first.title)
-        #expect(recording.runs[1].preset.title == "Second story" && recording.runs[1].preset.description == "what the second run shows")
+        #expect(
+            recording.runs[1].preset.title == "Second story"
+                && recording.runs[1].preset.description == "what the second run shows")
         #expect(recording.stopStep == 10)
         #expect(recording.warnings.isEmpty)
     }
 
     @Test func formatOneIsStillRead() throws {
-        let text = "recording-format = 1\nnoether-version = \"0.1.0\"\ntitle = \"x\"\n\n[[at]]\nstep = 4\nlr = 0.2\n\n[[stop]]\nstep = 9\n"
+        let text =
+            "recording-format = 1\nnoether-version = \"0.1.0\"\ntitle = \"x\"\n\n[[at]]\nstep = 4\nlr = 0.2\n\n[[stop]]\nstep = 9\n"
         let recording = try Recording.parse(text, file: "old.toml")
         #expect(recording.runs.count == 1)
         #expect(recording.runs[0].steps == 9)
@@ -64,15 +67,18 @@ import Testing
     }
 
     /// The recorder ends every table with a newline; text that does not was cut mid-line.
-    @Test(arguments: [("\n[[at]]\nstep = 60\nlr = 0.05\n", "\n[[at]]\nstep = 6"),
-                      ("\n[[at]]\nstep = 60\nmomentum = 0.9\n", "\n[[at]]\nstep = 60\nmomentum = 0"),
-                      ("\n[[progress]]\nrun = 0\nstep = 60\n", "\n[[progress]]\nrun = 0\nstep = 6")])
+    @Test(arguments: [
+        ("\n[[at]]\nstep = 60\nlr = 0.05\n", "\n[[at]]\nstep = 6"),
+        ("\n[[at]]\nstep = 60\nmomentum = 0.9\n", "\n[[at]]\nstep = 60\nmomentum = 0"),
+        ("\n[[progress]]\nrun = 0\nstep = 60\n", "\n[[progress]]\nrun = 0\nstep = 6"),
+    ])
     func tornLastTableIsDroppedNotMisread(whole: String, torn: String) throws {
         let before = "\n[[at]]\nstep = 2\nlr = 0.2\n\n[[progress]]\nrun = 0\nstep = 3\n"
         let full = try Recording.parse(Self.header + before + whole, file: "r.toml")
         #expect(full.runs[0].steps == 60)
         let cut = try Recording.parse(Self.header + before + torn, file: "r.toml")
-        #expect(cut.preset.schedule == [ScheduledChange(step: 2, learningRate: 0.2)], "the torn table is gone, not misread")
+        #expect(
+            cut.preset.schedule == [ScheduledChange(step: 2, learningRate: 0.2)], "the torn table is gone, not misread")
         #expect(cut.runs[0].steps == 3, "replays to the last whole note")
         let lines = (Self.header + before + torn).split(separator: "\n", omittingEmptySubsequences: false).count
         #expect(cut.warnings.count == 1)
@@ -91,7 +97,10 @@ import Testing
         let recording = try Recording.parse(Self.header + "\n[[stop]]\nstep = 9223372036854775807\n", file: "far.toml")
         #expect(recording.runs[0].steps == Config.maxSteps)
         #expect(recording.stopStep == Config.maxSteps)
-        #expect(recording.warnings == ["far.toml: run 0 is recorded to step 9223372036854775807, beyond the steps limit; replaying it to step 100000000"])
+        #expect(
+            recording.warnings == [
+                "far.toml: run 0 is recorded to step 9223372036854775807, beyond the steps limit; replaying it to step 100000000"
+            ])
     }
 
     @Test(arguments: [
@@ -100,7 +109,10 @@ import Testing
         ("\n[[stop]]\nstep = 5\n\n[[at]]\nstep = 6\nlr = 0.2\n", "9: [[at]] after the [[stop]] of line 6"),
         ("\n[[at]]\nstep = 8\nlr = 0.2\n\n[[stop]]\nstep = 5\n", "10: [[stop]] at step 5 before step 8"),
         ("\n[[at]]\nstep = 8\nlr = 0.2\n\n[[reset]]\nrun = 1\nstep = 5\n", "10: [[reset]] at step 5 before step 8"),
-        ("\n[[progress]]\nrun = 0\nstep = 8\n\n[[stop]]\nstep = 5\n", "10: [[stop]] at step 5 before step 8, noted earlier in run 0"),
+        (
+            "\n[[progress]]\nrun = 0\nstep = 8\n\n[[stop]]\nstep = 5\n",
+            "10: [[stop]] at step 5 before step 8, noted earlier in run 0"
+        ),
         ("\n[[progress]]\nrun = 0\n", "6: [[progress]] table needs step = N"),
         ("\n[[pause]]\nstep = 1\n", "6: unknown table [[pause]]"),
     ])

@@ -89,13 +89,16 @@ struct ResidualTests {
     @Test func residualMLPGroups() throws {
         let res = try ConvLayerTests.Net(Self.mlp(.relu, .batch, eps: 0))
         let families = Dictionary(grouping: res.symmetries.groups, by: \.family).mapValues(\.count)
-        #expect(families == ["fc1.scale": 6, "fc2.scale": 6, "fc3.scale": 6, "bn2-fc3.rescale": 6, "fc4.translation": 7])
+        #expect(
+            families == ["fc1.scale": 6, "fc2.scale": 6, "fc3.scale": 6, "bn2-fc3.rescale": 6, "fc4.translation": 7])
         var plain = Self.mlp(.relu, .batch, eps: 0)
         plain.residual = false
         let chain = try ConvLayerTests.Net(plain)
         // The same parameter layout, so the chain's groups act on the residual net's θ.
         #expect(chain.arch.tensors.map(\.name) == res.arch.tensors.map(\.name))
-        let crossing = chain.symmetries.groups.filter { $0.family == "bn1-fc2.rescale" || $0.family == "bn3-fc4.rescale" }
+        let crossing = chain.symmetries.groups.filter {
+            $0.family == "bn1-fc2.rescale" || $0.family == "bn3-fc4.rescale"
+        }
         #expect(crossing.count == 12)
         for g in crossing {
             #expect(relative(res.loss(acted(res.theta, g, 0.7)), res.loss(res.theta)) > 1e-6, "\(g.name)")
@@ -108,8 +111,11 @@ struct ResidualTests {
     @Test func residualConvGroups() throws {
         let res = try ConvLayerTests.Net(Self.conv(.batch, .max, eps: 0))
         let families = Set(res.symmetries.groups.map(\.family))
-        #expect(families == ["conv1.scale", "conv2.scale", "conv3.scale", "fc1.scale", "cbn2-conv3.rescale",
-                             "bn1-fc2.rescale", "fc2.translation"])
+        #expect(
+            families == [
+                "conv1.scale", "conv2.scale", "conv3.scale", "fc1.scale", "cbn2-conv3.rescale",
+                "bn1-fc2.rescale", "fc2.translation",
+            ])
         var plain = Self.conv(.batch, .max, eps: 0)
         plain.residual = false
         plain.pool = .none  // three pooled layers would shrink 6×6 below 1×1
@@ -127,7 +133,8 @@ struct ResidualTests {
         #expect(res.symmetries.balances.map(\.name) == ["fc2-fc3.balance"])
         var plain = Self.mlp(.linear, .none)
         plain.residual = false
-        #expect(try ConvLayerTests.Net(plain).symmetries.balances.map(\.name)
+        #expect(
+            try ConvLayerTests.Net(plain).symmetries.balances.map(\.name)
                 == ["fc1-fc2.balance", "fc2-fc3.balance", "fc3-fc4.balance"])
     }
 
@@ -145,14 +152,29 @@ struct ResidualTests {
             do { try c.validate(); return nil } catch { return "\(error)" }
         }
         #expect(error { $0.depth = 3 } == nil)
-        #expect(error { $0.depth = 2 }
-                == "residual: the hidden dense layers after fc1 pair into blocks of two, so depth must be 1, 3, 5 or 7, got 2")
-        #expect(error { $0.depth = 1 }
-                == "residual: needs a block to skip around: depth 3, 5 or 7, or 3 or 5 conv layers; got depth 1 and 0 conv layers")
-        #expect(error { $0.depth = 1; $0.data = .shapes; $0.conv = [8, 16] }?.hasPrefix(
-            "residual: the conv layers after conv1 pair into blocks of two, so give 1, 3 or 5 channel counts, got 2 (8,16)") == true)
-        #expect(error { $0.depth = 1; $0.data = .shapes; $0.conv = [8, 8, 16] }
-                == "residual: block conv2–conv3 must end with the 8 channels it starts from (its input is added to its output), got 16 in --conv 8,8,16")
-        #expect(error { $0.depth = 1; $0.data = .shapes; $0.conv = [8, 16, 8] } == nil)
+        #expect(
+            error { $0.depth = 2 }
+                == "residual: the hidden dense layers after fc1 pair into blocks of two, so depth must be 1, 3, 5 or 7, got 2"
+        )
+        #expect(
+            error { $0.depth = 1 }
+                == "residual: needs a block to skip around: depth 3, 5 or 7, or 3 or 5 conv layers; got depth 1 and 0 conv layers"
+        )
+        #expect(
+            error {
+                $0.depth = 1; $0.data = .shapes; $0.conv = [8, 16]
+            }?.hasPrefix(
+                "residual: the conv layers after conv1 pair into blocks of two, so give 1, 3 or 5 channel counts, got 2 (8,16)"
+            ) == true)
+        #expect(
+            error {
+                $0.depth = 1; $0.data = .shapes; $0.conv = [8, 8, 16]
+            }
+                == "residual: block conv2–conv3 must end with the 8 channels it starts from (its input is added to its output), got 16 in --conv 8,8,16"
+        )
+        #expect(
+            error {
+                $0.depth = 1; $0.data = .shapes; $0.conv = [8, 16, 8]
+            } == nil)
     }
 }

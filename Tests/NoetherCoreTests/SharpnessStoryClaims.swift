@@ -1,4 +1,5 @@
 import Testing
+import TestTiers
 @testable import NoetherCore
 
 /// The claims of the sharpness presets' captions (THEORY.md §16), read from the same run the
@@ -10,7 +11,8 @@ enum SharpnessStoryClaims {
     }
 
     /// Sharpness over the line c/η with each step's own η, where measured in `range`.
-    static func ratios(_ run: StoryRun, _ range: ClosedRange<Int>, numerator c: Double) -> [(step: Int, value: Double)] {
+    static func ratios(_ run: StoryRun, _ range: ClosedRange<Int>, numerator c: Double) -> [(step: Int, value: Double)]
+    {
         measured(run, range).map { ($0.step, $0.value * run.steps[$0.step].live.learningRate / c) }
     }
 
@@ -26,7 +28,8 @@ enum SharpnessStoryClaims {
         700: { run, range in
             let r = ratios(run, range, numerator: 2)
             #expect(range.count >= 1000 && r.count >= 20)
-            #expect(r.allSatisfy { within($0.value, 0.985...1.08) }, "\(r.map(\.value).min()!) … \(r.map(\.value).max()!)")
+            #expect(
+                r.allSatisfy { within($0.value, 0.985...1.08) }, "\(r.map(\.value).min()!) … \(r.map(\.value).max()!)")
             let up = rises(run, range)
             #expect(within(Double(up) / Double(range.count), 0.4...0.6), "loss rises at \(up) of \(range.count) steps")
             #expect(run.steps[range.upperBound].loss < run.steps[range.lowerBound].loss, "the loss falls overall")
@@ -60,7 +63,8 @@ enum SharpnessStoryClaims {
         400: { run, range in
             let r = ratios(run, range, numerator: 2 * 1.9)
             #expect(range.count >= 1000)
-            #expect(r.allSatisfy { within($0.value, 0.905...0.965) }, "\(r.map(\.value).min()!) … \(r.map(\.value).max()!)")
+            #expect(
+                r.allSatisfy { within($0.value, 0.905...0.965) }, "\(r.map(\.value).min()!) … \(r.map(\.value).max()!)")
             #expect(ratios(run, range, numerator: 2).allSatisfy { $0.value > 1.7 }, "far above 2/η")
         },
     ]
@@ -90,7 +94,7 @@ enum SharpnessStoryClaims {
 }
 
 /// The sharpness presets' captions on the simulator, run as PresetStoryTests runs the others.
-@Suite("Sharpness preset stories")
+@Suite("Sharpness preset stories", .fullTierOnly)
 struct SharpnessPresetStoryTests {
     @Test(arguments: ["edge-of-stability", "heavy-ball-edge", "balance-large-step"])
     func captionsAreTrue(_ name: String) throws {

@@ -23,8 +23,10 @@ struct SharpnessTests {
             sim.data.inputs.withUnsafeBufferPointer { x in
                 sim.data.labels.withUnsafeBufferPointer { l in
                     sim.data.targets.withUnsafeBufferPointer { y in
-                        b.run(theta: t.baseAddress!, grad: nil, x: x.baseAddress!, labels: l.baseAddress,
-                              targets: y.baseAddress).loss
+                        b.run(
+                            theta: t.baseAddress!, grad: nil, x: x.baseAddress!, labels: l.baseAddress,
+                            targets: y.baseAddress
+                        ).loss
                     }
                 }
             }
@@ -46,8 +48,9 @@ struct SharpnessTests {
                 sim.data.inputs.withUnsafeBufferPointer { x in
                     sim.data.labels.withUnsafeBufferPointer { l in
                         sim.data.targets.withUnsafeBufferPointer { y in
-                            d.apply(theta: t.baseAddress!, e, &column, h: step, x: x.baseAddress!, labels: l.baseAddress!,
-                                    targets: y.baseAddress!)
+                            d.apply(
+                                theta: t.baseAddress!, e, &column, h: step, x: x.baseAddress!, labels: l.baseAddress!,
+                                targets: y.baseAddress!)
                         }
                     }
                 }
@@ -55,7 +58,9 @@ struct SharpnessTests {
                 for i in 0..<n { h[i * n + j] = column[i] }
             }
         }
-        for i in 0..<n { for j in 0..<i { let m = (h[i * n + j] + h[j * n + i]) / 2; h[i * n + j] = m; h[j * n + i] = m } }
+        for i in 0..<n {
+            for j in 0..<i { let m = (h[i * n + j] + h[j * n + i]) / 2; h[i * n + j] = m; h[j * n + i] = m }
+        }
         return h
     }
 
@@ -93,7 +98,10 @@ struct SharpnessTests {
     /// for each of the k outputs (X̃ the inputs with a column of ones), which central differences
     /// reproduce to rounding.
     @Test func aQuadraticHasTheSharpnessOfItsDesignMatrix() throws {
-        let sim = try Simulator(Self.small { $0.depth = 0; $0.arch = .linear; $0.sharpnessTop = 1 })
+        let sim = try Simulator(
+            Self.small {
+                $0.depth = 0; $0.arch = .linear; $0.sharpnessTop = 1
+            })
         let d = sim.data.inputDim, count = sim.data.count, k = sim.data.outputDim
         var gram = [Double](repeating: 0, count: (d + 1) * (d + 1))
         for s in 0..<count {
@@ -122,7 +130,9 @@ struct SharpnessTests {
 
     /// Bad values are named with what is allowed.
     @Test func badSettingsAreNamed() {
-        #expect(throws: ConfigError("sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got 3")) {
+        #expect(
+            throws: ConfigError("sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got 3")
+        ) {
             try Self.small { $0.sharpnessTop = 3 }.validate()
         }
         #expect(throws: ConfigError.self) { try Self.small { $0.sharpnessEvery = -1 }.validate() }
@@ -190,7 +200,9 @@ struct FlattestTeleportTests {
         ("bn-tanh", "fc1.scale"), ("relu", "fc1-fc2.rescale"), ("linear", "fc1-fc2.balance"), ("ln-relu", "fc2.scale"),
     ])
     func lossUnchangedAndSharpnessNotRaised(_ model: String, _ family: String) throws {
-        var c = SharpnessTests.small { $0.sharpnessTop = 1; $0.sharpnessTolerance = 1e-8; $0.lr = 0.05; $0.depth = 2 }
+        var c = SharpnessTests.small {
+            $0.sharpnessTop = 1; $0.sharpnessTolerance = 1e-8; $0.lr = 0.05; $0.depth = 2
+        }
         switch model {
         case "bn-tanh": c.norm = .batch
         case "relu": c.arch = .relu
@@ -208,6 +220,8 @@ struct FlattestTeleportTests {
         #expect(relative(flattened.after, after) < 1e-6, "\(flattened.after) vs \(after)")
         #expect(after <= before * (1 + 1e-6), "\(model) \(family): sharpness \(before) → \(after)")
         #expect(sim.flattenedNote.contains("sharpness"))
-        print("\(model) \(family): loss \(lossBefore) → \(lossAfter); sharpness \(before) → \(after) at α = \(flattened.alpha)")
+        print(
+            "\(model) \(family): loss \(lossBefore) → \(lossAfter); sharpness \(before) → \(after) at α = \(flattened.alpha)"
+        )
     }
 }

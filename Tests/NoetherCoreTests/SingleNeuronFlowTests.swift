@@ -15,7 +15,9 @@ struct SingleNeuronFlowTests {
 
     /// φ₀ = cosh θ₀ (R > 0) or sinh θ₀ (R < 0), the values printed by the reference notebook.
     @Test func hyperbolicStartMatchesPublishedValues() {
-        let published: [(Double, Double)] = [(-4, 0.2429), (-2, 0.4551), (-1, 0.7862), (1, 1.2720), (2, 1.0987), (4, 1.0291)]
+        let published: [(Double, Double)] = [
+            (-4, 0.2429), (-2, 0.4551), (-1, 0.7862), (1, 1.2720), (2, 1.0987), (4, 1.0291),
+        ]
         for (r, phi) in published {
             let flow = Self.start(r)
             #expect(abs(flow.r - r) < 1e-12 && flow.s == 1 && flow.nu0 == 0)

@@ -20,13 +20,19 @@ struct SweepFileTests {
         let sweep = try Sweep.parse(Self.example, file: "s.toml")
         #expect(sweep.runCount == 30)
         #expect(sweep.axes.map(\.key) == ["lr", "weight-decay", "seed"])
-        #expect(sweep.axes[1].values == [.float(1e-4), .float(3.16227766017e-4), .float(1e-3), .float(3.16227766017e-3), .float(1e-2)])
+        #expect(
+            sweep.axes[1].values == [
+                .float(1e-4), .float(3.16227766017e-4), .float(1e-3), .float(3.16227766017e-3), .float(1e-2),
+            ])
         #expect(sweep.axes[2].values == [.integer(1), .integer(2)])
         let runs = try sweep.runs()
         let preset = try PresetLibrary.load("bn-equilibrium").config
         // The first axis varies slowest, the last fastest.
-        #expect(runs.prefix(3).map(\.label) == ["lr=0.01 weight-decay=0.0001 seed=1", "lr=0.01 weight-decay=0.0001 seed=2",
-                                                "lr=0.01 weight-decay=0.000316227766017 seed=1"])
+        #expect(
+            runs.prefix(3).map(\.label) == [
+                "lr=0.01 weight-decay=0.0001 seed=1", "lr=0.01 weight-decay=0.0001 seed=2",
+                "lr=0.01 weight-decay=0.000316227766017 seed=1",
+            ])
         #expect(runs.last?.label == "lr=0.1 weight-decay=0.01 seed=2")
         for run in runs {
             #expect(run.config.norm == preset.norm && run.config.momentum == preset.momentum)
@@ -44,7 +50,8 @@ struct SweepFileTests {
     }
 
     @Test func rangesFollowTheKeysType() throws {
-        let sweep = try Sweep.parse("""
+        let sweep = try Sweep.parse(
+            """
             steps = 5
             [axes]
             width = { from = 4, to = 16, count = 4 }
@@ -55,29 +62,70 @@ struct SweepFileTests {
     }
 
     /// Each mistake and the start of its message: file, line, key and what is allowed.
-    @Test("a bad sweep file is named by file, line and key", arguments: [
-        ("steps = 9\n[axes]\nlearning-rate = [0.1]\n", "b.toml:3: unknown axis 'learning-rate'; axes take time or a configuration key: arch,"),
-        ("steps = 9\n[axes]\narch = [\"relu\", \"sigmoid\"]\n", "b.toml:3: axis arch must be one of \"linear\", \"relu\", \"leaky-relu\", \"tanh\", got \"sigmoid\""),
-        ("steps = 9\n[axes]\nnorm = { from = 1, to = 2, count = 2 }\n", "b.toml:3: axis norm: a range needs a number key; norm must be one of \"none\", \"batch\", \"layer\""),
-        ("steps = 9\n[axes]\nlr = { from = 0.1, to = 1, count = 3, scale = \"cubic\" }\n", "b.toml:3: axis lr: scale must be \"linear\" or \"log\""),
-        ("steps = 9\n[axes]\nlr = { from = 0, to = 1, count = 3, scale = \"log\" }\n", "b.toml:3: axis lr: a log range needs from > 0 and to > 0"),
-        ("steps = 9\n[axes]\nlr = { from = 0.1, to = 1, count = 3, step = 2 }\n", "b.toml:3: axis lr: unknown range key 'step'; a range has from, to, count, scale"),
-        ("steps = 9\n[axes]\nlr = [0.1, 200]\n", "b.toml:3: run lr=200: lr must be in (0, 100], got 200.0"),
-        ("steps = 9\n\nlr = 0.1\n[axes]\nlr = [0.1, 0.2]\n", "b.toml:5: lr is set on line 3 and swept here; keep one"),
-        ("time = 3\nsteps = 9\n[axes]\nlr = [0.1, 0.2]\n", "b.toml:2: give steps or time (steps = time / lr), not both"),
-        ("time = -3\n[axes]\nlr = [0.1, 0.2]\n", "b.toml:1: time must be a positive number"),
-        ("preset = \"nope\"\n", "b.toml:1: preset \"nope\": nope: no such preset; available: default,"),
-        ("steps = 9\n[axes]\nlr = 0.1\n", "b.toml:3: axis lr must be a list [a, b, …] or a range"),
-        ("steps = 9\n[axes]\nlr = []\n", "b.toml:3: axis lr has no values"),
-        ("steps = 9\n[axes]\nlr = [0.1, 0.1]\n", "b.toml:3: axis lr lists 0.1 twice"),
-        ("stepz = 9\n", "b.toml:1: unknown key 'stepz'; allowed: preset, time, title, description, arch,"),
-        ("steps = 9\n[[axes]]\nlr = [0.1]\n", "b.toml:2: unknown table [[axes]]; a sweep file has top-level keys and one [axes] table"),
-        ("steps = 9\n[other]\nlr = [0.1]\n", "b.toml:2: unsupported table [other] with 1 keys; only [axes] and [[name]] tables are used"),
-        ("steps = 9\n[axes]\nseed = [1, -2]\n", "b.toml:3: axis seed must be an integer 0…9223372036854775807, got -2"),
-        ("steps = 9\n[axes]\nwidth = { from = 2, to = 4, count = 5 }\n", "b.toml:3: axis width: 5 values from 2.0 to 4.0 repeat once rounded to integers"),
-        ("steps = 9\n[axes]\nweight-decay = [0.5]\nlr = [1, 3]\n", "b.toml:3: run weight-decay=0.5 lr=3: weight-decay must be ≥ 0 with lr × weight-decay < 1"),
-        ("steps = 9\nlr = [0.1]\n", "b.toml:2: lr must be a number, got a TOML array"),
-    ])
+    @Test(
+        "a bad sweep file is named by file, line and key",
+        arguments: [
+            (
+                "steps = 9\n[axes]\nlearning-rate = [0.1]\n",
+                "b.toml:3: unknown axis 'learning-rate'; axes take time or a configuration key: arch,"
+            ),
+            (
+                "steps = 9\n[axes]\narch = [\"relu\", \"sigmoid\"]\n",
+                "b.toml:3: axis arch must be one of \"linear\", \"relu\", \"leaky-relu\", \"tanh\", got \"sigmoid\""
+            ),
+            (
+                "steps = 9\n[axes]\nnorm = { from = 1, to = 2, count = 2 }\n",
+                "b.toml:3: axis norm: a range needs a number key; norm must be one of \"none\", \"batch\", \"layer\""
+            ),
+            (
+                "steps = 9\n[axes]\nlr = { from = 0.1, to = 1, count = 3, scale = \"cubic\" }\n",
+                "b.toml:3: axis lr: scale must be \"linear\" or \"log\""
+            ),
+            (
+                "steps = 9\n[axes]\nlr = { from = 0, to = 1, count = 3, scale = \"log\" }\n",
+                "b.toml:3: axis lr: a log range needs from > 0 and to > 0"
+            ),
+            (
+                "steps = 9\n[axes]\nlr = { from = 0.1, to = 1, count = 3, step = 2 }\n",
+                "b.toml:3: axis lr: unknown range key 'step'; a range has from, to, count, scale"
+            ),
+            ("steps = 9\n[axes]\nlr = [0.1, 200]\n", "b.toml:3: run lr=200: lr must be in (0, 100], got 200.0"),
+            (
+                "steps = 9\n\nlr = 0.1\n[axes]\nlr = [0.1, 0.2]\n",
+                "b.toml:5: lr is set on line 3 and swept here; keep one"
+            ),
+            (
+                "time = 3\nsteps = 9\n[axes]\nlr = [0.1, 0.2]\n",
+                "b.toml:2: give steps or time (steps = time / lr), not both"
+            ),
+            ("time = -3\n[axes]\nlr = [0.1, 0.2]\n", "b.toml:1: time must be a positive number"),
+            ("preset = \"nope\"\n", "b.toml:1: preset \"nope\": nope: no such preset; available: default,"),
+            ("steps = 9\n[axes]\nlr = 0.1\n", "b.toml:3: axis lr must be a list [a, b, …] or a range"),
+            ("steps = 9\n[axes]\nlr = []\n", "b.toml:3: axis lr has no values"),
+            ("steps = 9\n[axes]\nlr = [0.1, 0.1]\n", "b.toml:3: axis lr lists 0.1 twice"),
+            ("stepz = 9\n", "b.toml:1: unknown key 'stepz'; allowed: preset, time, title, description, arch,"),
+            (
+                "steps = 9\n[[axes]]\nlr = [0.1]\n",
+                "b.toml:2: unknown table [[axes]]; a sweep file has top-level keys and one [axes] table"
+            ),
+            (
+                "steps = 9\n[other]\nlr = [0.1]\n",
+                "b.toml:2: unsupported table [other] with 1 keys; only [axes] and [[name]] tables are used"
+            ),
+            (
+                "steps = 9\n[axes]\nseed = [1, -2]\n",
+                "b.toml:3: axis seed must be an integer 0…9223372036854775807, got -2"
+            ),
+            (
+                "steps = 9\n[axes]\nwidth = { from = 2, to = 4, count = 5 }\n",
+                "b.toml:3: axis width: 5 values from 2.0 to 4.0 repeat once rounded to integers"
+            ),
+            (
+                "steps = 9\n[axes]\nweight-decay = [0.5]\nlr = [1, 3]\n",
+                "b.toml:3: run weight-decay=0.5 lr=3: weight-decay must be ≥ 0 with lr × weight-decay < 1"
+            ),
+            ("steps = 9\nlr = [0.1]\n", "b.toml:2: lr must be a number, got a TOML array"),
+        ])
     func badFiles(_ text: String, _ message: String) {
         do {
             _ = try Sweep.parse(text, file: "b.toml")
@@ -121,7 +169,10 @@ struct ShippedSweepTests {
     @Test func theEquilibriumSweepIsA5By5GridOverTheBatchNormPreset() throws {
         let sweep = try Sweep.load(Self.folder + "/equilibrium-angle.toml")
         #expect(sweep.axes.map(\.key) == ["lr", "weight-decay"] && sweep.axes.map(\.values.count) == [5, 5])
-        #expect(try sweep.runs().allSatisfy { $0.config.norm == .batch && $0.config.momentum == 0.5 && $0.config.steps == 20000 })
+        #expect(
+            try sweep.runs().allSatisfy {
+                $0.config.norm == .batch && $0.config.momentum == 0.5 && $0.config.steps == 20000
+            })
     }
 
     @Test func theKSBSweepEndsEveryRunAtTheSameTime() throws {

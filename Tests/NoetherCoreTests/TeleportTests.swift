@@ -8,14 +8,49 @@ import Testing
 struct TeleportTests {
     /// Every model kind the engine has, with momentum and weight decay so the buffer is not zero.
     static let models: [(String, Config)] = [
-        ("bn-relu", config { $0.arch = .relu; $0.norm = .batch; $0.width = 12 }),
-        ("ln-relu", config { $0.arch = .relu; $0.norm = .layer; $0.width = 12 }),
-        ("relu", config { $0.arch = .relu; $0.norm = .none; $0.width = 12 }),
-        ("leaky", config { $0.arch = .leakyRelu; $0.norm = .none; $0.width = 12 }),
+        (
+            "bn-relu",
+            config {
+                $0.arch = .relu; $0.norm = .batch; $0.width = 12
+            }
+        ),
+        (
+            "ln-relu",
+            config {
+                $0.arch = .relu; $0.norm = .layer; $0.width = 12
+            }
+        ),
+        (
+            "relu",
+            config {
+                $0.arch = .relu; $0.norm = .none; $0.width = 12
+            }
+        ),
+        (
+            "leaky",
+            config {
+                $0.arch = .leakyRelu; $0.norm = .none; $0.width = 12
+            }
+        ),
         // Width 3 = the teacher's 3 outputs, so both balance groups can be balanced exactly.
-        ("linear", config { $0.arch = .linear; $0.norm = .none; $0.width = 3; $0.bias = false; $0.data = .teacher; $0.lr = 0.05 }),
-        ("linear-bias", config { $0.arch = .linear; $0.norm = .none; $0.width = 3; $0.data = .teacher; $0.lr = 0.05 }),
-        ("tanh", config { $0.arch = .tanh; $0.norm = .none; $0.width = 12 }),
+        (
+            "linear",
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.width = 3; $0.bias = false; $0.data = .teacher; $0.lr = 0.05
+            }
+        ),
+        (
+            "linear-bias",
+            config {
+                $0.arch = .linear; $0.norm = .none; $0.width = 3; $0.data = .teacher; $0.lr = 0.05
+            }
+        ),
+        (
+            "tanh",
+            config {
+                $0.arch = .tanh; $0.norm = .none; $0.width = 12
+            }
+        ),
     ]
 
     static func model(_ name: String) -> Config { models.first { $0.0 == name }!.1 }
@@ -27,7 +62,11 @@ struct TeleportTests {
         for f in families {
             for action in f.symmetry.teleportActions {
                 switch action {
-                case .scale: out += [Teleport(family: f.family, factor: 2.7), Teleport(family: f.family, action: .scale, factor: 0.3)]
+                case .scale:
+                    out += [
+                        Teleport(family: f.family, factor: 2.7),
+                        Teleport(family: f.family, action: .scale, factor: 0.3),
+                    ]
                 case .shift: out.append(Teleport(family: f.family, factor: -0.8))
                 case .balance, .rotate: out.append(Teleport(family: f.family, action: action))
                 case .steepest: out.append(Teleport(family: f.family, action: action))
@@ -74,15 +113,22 @@ struct TeleportTests {
                 let (before, after) = try sim.teleport(t)
                 let bound = 4 * u * max(scaleBefore, sim.outputScale) * (1 + before.squareRoot())
                 worst = max(worst, abs(after - before) / bound)
-                if abs(after - before) / before > worstRelative.0 { worstRelative = (abs(after - before) / before, before) }
-                #expect(abs(after - before) <= bound, "\(name) \(t) at step \(steps): \(before) → \(after), bound \(bound)")
+                if abs(after - before) / before > worstRelative.0 {
+                    worstRelative = (abs(after - before) / before, before)
+                }
+                #expect(
+                    abs(after - before) <= bound, "\(name) \(t) at step \(steps): \(before) → \(after), bound \(bound)")
             }
         }
-        print("teleport loss change \(name): worst |ΔL| / bound \(worst), worst relative \(worstRelative.0) at loss \(worstRelative.1)")
+        print(
+            "teleport loss change \(name): worst |ΔL| / bound \(worst), worst relative \(worstRelative.0) at loss \(worstRelative.1)"
+        )
     }
 
     /// Σθ² of a group's incoming (sign −1) and outgoing (+1) sides, from the flat parameters.
-    static func sides(_ g: SymmetryGroup, _ theta: [Double]) -> (incoming: Double, outgoing: Double, sum: Double, count: Int) {
+    static func sides(_ g: SymmetryGroup, _ theta: [Double]) -> (
+        incoming: Double, outgoing: Double, sum: Double, count: Int
+    ) {
         var incoming = 0.0, outgoing = 0.0, sum = 0.0, count = 0
         for s in g.segments {
             for i in 0..<s.count {
@@ -98,9 +144,11 @@ struct TeleportTests {
     /// Each group's charge jumps to what its action predicts: scale α²Q, rescale |out|²/α² − α²|in|²,
     /// translation Q + c·n. Groups sharing no parameter with the family keep their charge; groups
     /// that share some (a layer-norm layer's column sums, the next layer's rescale) are measured anew.
-    @Test(arguments: [("bn-relu", "fc1.scale", 2.5), ("ln-relu", "fc1.scale", 0.4), ("bn-relu", "bn2-fc3.rescale", 1.7),
-                      ("relu", "fc1-fc2.rescale", 0.6), ("leaky", "fc2-fc3.rescale", 3.0), ("linear-bias", "fc1-fc2.rescale", 1.9),
-                      ("tanh", "fc3.translation", 0.7), ("ln-relu", "fc1.translation", -1.2), ("relu", "fc3.translation", 2.0)])
+    @Test(arguments: [
+        ("bn-relu", "fc1.scale", 2.5), ("ln-relu", "fc1.scale", 0.4), ("bn-relu", "bn2-fc3.rescale", 1.7),
+        ("relu", "fc1-fc2.rescale", 0.6), ("leaky", "fc2-fc3.rescale", 3.0), ("linear-bias", "fc1-fc2.rescale", 1.9),
+        ("tanh", "fc3.translation", 0.7), ("ln-relu", "fc1.translation", -1.2), ("relu", "fc3.translation", 2.0),
+    ])
     func chargesJumpAsPredicted(_ name: String, _ family: String, _ factor: Double) throws {
         let sim = try Self.running(Self.model(name))
         let before = sim.observation(), theta = sim.flatParameters
@@ -125,14 +173,19 @@ struct TeleportTests {
             } else {
                 expected = Self.charge(g, moved)
             }
-            #expect(relative(new.value, expected, scale: new.magnitude) < 1e-13, "\(g.name): \(new.value) vs \(expected)")
+            #expect(
+                relative(new.value, expected, scale: new.magnitude) < 1e-13, "\(g.name): \(new.value) vs \(expected)")
             // Every prediction restarts at the new value.
-            #expect(new.predicted == new.value && new.reference == new.value && new.continuum == new.value && new.ksbGap == 0)
+            #expect(
+                new.predicted == new.value && new.reference == new.value && new.continuum == new.value
+                    && new.ksbGap == 0)
         }
         #expect(jumped > 0)
     }
 
-    static func indices(_ g: SymmetryGroup) -> [Int] { g.segments.flatMap { s in (0..<s.count).map { s.offset + $0 * s.stride } } }
+    static func indices(_ g: SymmetryGroup) -> [Int] {
+        g.segments.flatMap { s in (0..<s.count).map { s.offset + $0 * s.stride } }
+    }
 
     /// A group's charge computed from θ (THEORY.md §2): Σθ for translation, signed Σθ² otherwise.
     static func charge(_ g: SymmetryGroup, _ theta: [Double]) -> Double {
@@ -247,31 +300,54 @@ struct TeleportTests {
             """
         let p = try Preset.parse(text, name: "t", file: "t.toml")
         #expect(p.schedule.count == 2)
-        #expect(p.schedule[0].teleports == [Teleport(family: "fc1.scale", factor: 4),
-                                            Teleport(family: "bn2-fc3.rescale", group: "bn2-fc3.rescale[1]", action: .balance)])
+        #expect(
+            p.schedule[0].teleports == [
+                Teleport(family: "fc1.scale", factor: 4),
+                Teleport(family: "bn2-fc3.rescale", group: "bn2-fc3.rescale[1]", action: .balance),
+            ])
         #expect(p.schedule[0].changesParameters && p.schedule[0].movesParameters)
         let back = try Preset.parse(p.toml(), name: "t", file: "t.toml")
         #expect(back == p, "\(p.toml())")
     }
 
     @Test(arguments: [
-        ("teleport = { family = \"fc9.scale\", factor = 2.0 }",
-         "t.toml:4: teleport: no family 'fc9.scale' in this model; its families: fc1.scale, bn1-fc2.rescale, fc2.scale, bn2-fc3.rescale, fc3.translation"),
-        ("teleport = { family = \"fc1.scale\", action = \"balance\" }",
-         "t.toml:4: teleport: action 'balance' does not apply to fc1.scale (a scale family); allowed: scale, steepest, flattest"),
-        ("teleport = { family = \"fc3.translation\", action = \"jump\" }",
-         "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest, flattest"),
-        ("teleport = { family = \"fc1.scale\" }",
-         "t.toml:4: teleport: action 'scale' needs factor = α, a number in [1e-6, 1e6], got none"),
-        ("teleport = { group = \"fc1.scale[32]\", factor = 2.0 }",
-         "t.toml:4: teleport: no group 'fc1.scale[32]' in fc1.scale; its groups: fc1.scale[0] … fc1.scale[31]"),
-        ("teleport = { family = \"fc1.scale\", size = 2 }", "t.toml:4: teleport: unknown key 'size'; allowed: family, group, action, factor"),
-        ("teleport = \"fc1.scale\"", "t.toml:4: teleport: must be an inline table like { family = \"fc1.scale\", factor = 2.0 }, got a string"),
-        ("teleport = { family = \"fc3.translation\", action = \"shift\", factor = 1e9 }",
-         "t.toml:4: teleport: action 'shift' needs factor = c, the constant added, within ±1e6, got 1000000000.0"),
+        (
+            "teleport = { family = \"fc9.scale\", factor = 2.0 }",
+            "t.toml:4: teleport: no family 'fc9.scale' in this model; its families: fc1.scale, bn1-fc2.rescale, fc2.scale, bn2-fc3.rescale, fc3.translation"
+        ),
+        (
+            "teleport = { family = \"fc1.scale\", action = \"balance\" }",
+            "t.toml:4: teleport: action 'balance' does not apply to fc1.scale (a scale family); allowed: scale, steepest, flattest"
+        ),
+        (
+            "teleport = { family = \"fc3.translation\", action = \"jump\" }",
+            "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest, flattest"
+        ),
+        (
+            "teleport = { family = \"fc1.scale\" }",
+            "t.toml:4: teleport: action 'scale' needs factor = α, a number in [1e-6, 1e6], got none"
+        ),
+        (
+            "teleport = { group = \"fc1.scale[32]\", factor = 2.0 }",
+            "t.toml:4: teleport: no group 'fc1.scale[32]' in fc1.scale; its groups: fc1.scale[0] … fc1.scale[31]"
+        ),
+        (
+            "teleport = { family = \"fc1.scale\", size = 2 }",
+            "t.toml:4: teleport: unknown key 'size'; allowed: family, group, action, factor"
+        ),
+        (
+            "teleport = \"fc1.scale\"",
+            "t.toml:4: teleport: must be an inline table like { family = \"fc1.scale\", factor = 2.0 }, got a string"
+        ),
+        (
+            "teleport = { family = \"fc3.translation\", action = \"shift\", factor = 1e9 }",
+            "t.toml:4: teleport: action 'shift' needs factor = c, the constant added, within ±1e6, got 1000000000.0"
+        ),
     ])
     func badTeleportsNameFileLineAndWhatIsAllowed(_ line: String, _ message: String) {
-        #expect(throws: PresetError.self) { try Preset.parse("title = \"t\"\n[[at]]\nstep = 1\n\(line)\n", name: "t", file: "t.toml") }
+        #expect(throws: PresetError.self) {
+            try Preset.parse("title = \"t\"\n[[at]]\nstep = 1\n\(line)\n", name: "t", file: "t.toml")
+        }
         do { _ = try Preset.parse("title = \"t\"\n[[at]]\nstep = 1\n\(line)\n", name: "t", file: "t.toml") } catch {
             #expect(error.description == message)
         }

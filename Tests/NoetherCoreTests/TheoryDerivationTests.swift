@@ -8,7 +8,10 @@ struct TheoryDerivationTests {
     /// accumulator minus the EMA noether shows is the neglected term, propagated: D' = ρD + κη⁴|g|⁴.
     @Test func rmspropAccumulatorMinusEMAIsExactlyTheNeglectedTerm() throws {
         let eta = 0.1, lambda = 5e-3
-        let obs = try trajectory(config { $0.lr = eta; $0.momentum = 0; $0.weightDecay = lambda }, steps: 400)
+        let obs = try trajectory(
+            config {
+                $0.lr = eta; $0.momentum = 0; $0.weightDecay = lambda
+            }, steps: 400)
         let c = 1 - eta * lambda, rho = c * c * c * c
         let kappa = (1 - rho) / (2 * c * c * eta * eta)
         let scale = obs[0].charges.indices.filter { obs[0].charges[$0].symmetry == .scale }
@@ -34,7 +37,10 @@ struct TheoryDerivationTests {
     /// so a neuron is still where η|g|² = λ(2 − ηλ)Q, not on the first-order line η|g|² = 2λQ.
     @Test func phasePortraitVelocityIsExactWithoutMomentum() throws {
         let eta = 0.2, lambda = 2e-2
-        let obs = try trajectory(config { $0.lr = eta; $0.momentum = 0; $0.weightDecay = lambda }, steps: 200)
+        let obs = try trajectory(
+            config {
+                $0.lr = eta; $0.momentum = 0; $0.weightDecay = lambda
+            }, steps: 200)
         var worst = 0.0, count = 0
         for k in 0..<(obs.count - 1) {
             for (now, next) in zip(obs[k].charges, obs[k + 1].charges) where now.symmetry == .scale && !now.dead {

@@ -54,7 +54,9 @@ struct TheoryReferenceTests {
     @Test func theoryDocumentExistsWithNumberedHeadings() throws {
         let headings = try Self.theoryHeadings()
         // The cited numbering: sections 1–11, with the subsections the code leans on.
-        for section in ["1", "2", "2.1", "3", "3.1", "3.2", "3.3", "4.2", "4.3", "5.3", "5.5", "6", "7", "8", "10", "11"] {
+        for section in [
+            "1", "2", "2.1", "3", "3.1", "3.2", "3.3", "4.2", "4.3", "5.3", "5.5", "6", "7", "8", "10", "11",
+        ] {
             #expect(headings.contains(section), "docs/THEORY.md has no heading numbered \(section)")
         }
     }

@@ -7,27 +7,38 @@ struct WhitenTests {
     static func secondMoment(_ d: Dataset) -> [Double] {
         let n = d.count, k = d.inputDim
         var m = [Double](repeating: 0, count: k * k)
-        for r in 0..<n { for i in 0..<k { for j in 0..<k { m[i * k + j] += d.inputs[r * k + i] * d.inputs[r * k + j] / Double(n) } } }
+        for r in 0..<n {
+            for i in 0..<k { for j in 0..<k { m[i * k + j] += d.inputs[r * k + i] * d.inputs[r * k + j] / Double(n) } }
+        }
         return m
     }
 
     @Test(arguments: [DataSource.teacher, .blobs, .spirals])
     func secondMomentIsTheIdentity(_ source: DataSource) throws {
         var rng = Xoshiro256(seed: 5)
-        let c = config { $0.data = source; $0.inputDim = 5; $0.samples = 300; $0.whiten = true }
+        let c = config {
+            $0.data = source; $0.inputDim = 5; $0.samples = 300; $0.whiten = true
+        }
         let m = Self.secondMoment(try Dataset.make(c, rng: &rng))
         let k = Int(Double(m.count).squareRoot())
         let worst = (0..<(k * k)).map { abs(m[$0] - ($0 / k == $0 % k ? 1 : 0)) }.max()!
         #expect(worst < 1e-12, "\(source.name): worst |M − I| \(worst)")
         var plain = Xoshiro256(seed: 5)
-        let raw = Self.secondMoment(try Dataset.make(config { $0.data = source; $0.inputDim = 5; $0.samples = 300 }, rng: &plain))
+        let raw = Self.secondMoment(
+            try Dataset.make(
+                config {
+                    $0.data = source; $0.inputDim = 5; $0.samples = 300
+                }, rng: &plain))
         #expect((0..<(k * k)).map { abs(raw[$0] - ($0 / k == $0 % k ? 1 : 0)) }.max()! > 1e-3)
     }
 
     @Test func singularInputsAreRefused() throws {
         var rng = Xoshiro256(seed: 1)
         do {
-            _ = try Dataset.make(config { $0.data = .teacher; $0.inputDim = 6; $0.samples = 4; $0.whiten = true }, rng: &rng)
+            _ = try Dataset.make(
+                config {
+                    $0.data = .teacher; $0.inputDim = 6; $0.samples = 4; $0.whiten = true
+                }, rng: &rng)
             Issue.record("4 samples of 6 inputs were whitened")
         } catch let error as ConfigError {
             #expect(error.field == "whiten" && error.message.contains("singular"))

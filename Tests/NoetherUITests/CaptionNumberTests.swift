@@ -33,7 +33,9 @@ struct CaptionNumberTests {
         let unit = max(pow(10, -Double(n.decimals)), n.about ? abs(n.value) * 0.2 : 0)
         return screen.contains { v in
             let candidates = n.percent ? [v, v * 100] : [v]
-            return candidates.contains { abs($0 - n.value) <= unit * 0.5 + 1e-12 || abs(abs($0) - abs(n.value)) <= unit * 0.5 + 1e-12 }
+            return candidates.contains {
+                abs($0 - n.value) <= unit * 0.5 + 1e-12 || abs(abs($0) - abs(n.value)) <= unit * 0.5 + 1e-12
+            }
         }
     }
 

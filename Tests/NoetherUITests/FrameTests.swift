@@ -6,8 +6,9 @@ import Testing
 /// Renders a chart into a fresh buffer and returns its lines (trailing spaces trimmed).
 func frame(_ chart: Chart, width: Int, height: Int, unicode: Bool = true, expanded: Bool = false) -> [String] {
     var b = Buffer(width: width, height: height)
-    chart.render(into: &b, Rect(x: 0, y: 0, width: width, height: height), focused: false, expanded: expanded,
-                 glyphs: Glyphs(unicode: unicode))
+    chart.render(
+        into: &b, Rect(x: 0, y: 0, width: width, height: height), focused: false, expanded: expanded,
+        glyphs: Glyphs(unicode: unicode))
     return b.lines
 }
 
@@ -59,8 +60,12 @@ struct ChartFrameTests {
     var chart: Chart {
         let measured = (0...100).map { (x: Double($0), y: Double($0) / 10) }
         let flat = (0...100).map { (x: Double($0), y: 5.0) }
-        var c = Chart(title: "Q", series: [ChartSeries("measured", .blue, .line, measured),
-                                           ChartSeries("exact", .orange, .dots, flat)], xMax: 200)
+        var c = Chart(
+            title: "Q",
+            series: [
+                ChartSeries("measured", .blue, .line, measured),
+                ChartSeries("exact", .orange, .dots, flat),
+            ], xMax: 200)
         c.markers = [(x: 100, label: "lr 0.2")]
         return c
     }
@@ -69,7 +74,9 @@ struct ChartFrameTests {
         // Each curve named at its end; the tick at 100 gives way to the marker there.
         let b = Golden.chart(chart, width: 36, height: 10, unicode: false)
         Golden.check(b, "chart-ascii-two-series")
-        #expect(b.lines.contains { $0.contains("***measured") } && b.lines.contains { $0.contains("exact") && !$0.contains("..") })
+        #expect(
+            b.lines.contains { $0.contains("***measured") }
+                && b.lines.contains { $0.contains("exact") && !$0.contains("..") })
     }
 
     @Test func expandedChartLabelsItsMarkers() {
@@ -85,15 +92,17 @@ struct ChartFrameTests {
         // A run planned for 1200 steps, 40 steps in: ticks of round steps from 0 to the plan; the
         // 40 steps fill the first thirtieth of the plot, not the whole of it.
         let pts = (0...40).map { (x: Double($0), y: Double($0)) }
-        let b = Golden.chart(Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, pts)], xMax: 1200),
-                             width: 50, height: 8, unicode: false)
+        let b = Golden.chart(
+            Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, pts)], xMax: 1200),
+            width: 50, height: 8, unicode: false)
         Golden.check(b, "chart-time-axis")
         #expect(!b.lines.joined().contains("e+"))
     }
 
     @Test func titleTooLongEndsInEllipsisAndStatusStaysWhole() {
-        var c = Chart(title: "a title much longer than the panel", series: [], xMax: 1,
-                      status: (text: "✔ exact 2e-13", color: .green))
+        var c = Chart(
+            title: "a title much longer than the panel", series: [], xMax: 1,
+            status: (text: "✔ exact 2e-13", color: .green))
         c.series = []
         let lines = frame(c, width: 40, height: 6)
         #expect(lines[0] == "┌─ a title much longe…─ ✔ exact 2e-13 ─┐")
@@ -106,10 +115,12 @@ struct ChartFrameTests {
 
     @Test func legendGivesEveryEntryWithItsValueOnAsManyLinesAsItNeeds() {
         let pts = (0...10).map { (x: Double($0), y: Double($0)) }
-        let c = Chart(title: "Q", series: [
-            ChartSeries("median", .blue, .line, pts), ChartSeries("exact", .orange, .dots, pts),
-            ChartSeries("Q⁽⁰⁾", .purple, .dashes, pts), ChartSeries("NM", .sky, .dashDot, pts),
-        ], xMax: 10)
+        let c = Chart(
+            title: "Q",
+            series: [
+                ChartSeries("median", .blue, .line, pts), ChartSeries("exact", .orange, .dots, pts),
+                ChartSeries("Q⁽⁰⁾", .purple, .dashes, pts), ChartSeries("NM", .sky, .dashDot, pts),
+            ], xMax: 10)
         Golden.check(Golden.chart(c, width: 30, height: 12), "chart-legend-two-lines")
         // Too short for two lines: one, ending in an ellipsis where entries were left out.
         Golden.check(Golden.chart(c, width: 30, height: 7), "chart-legend-cut")
@@ -125,7 +136,8 @@ struct ChartFrameTests {
         let c = Chart(title: "loss", series: [ChartSeries("loss", .blue, .line, front), ghost, legend], xMax: 10)
         let ascii = Golden.chart(c, width: 30, height: 10, unicode: false)
         Golden.check(ascii, "chart-ghost-ascii")
-        #expect(ascii.lines.contains { $0.contains("ghost loss") && !$0.contains(",,") }, "the ghost's curve is labelled")
+        #expect(
+            ascii.lines.contains { $0.contains("ghost loss") && !$0.contains(",,") }, "the ghost's curve is labelled")
         let b = Golden.chart(c, width: 30, height: 10)
         Golden.check(b, "chart-ghost-unicode", styles: true)
         let dimmed = b.cells.filter { $0.style.dim }
@@ -134,8 +146,9 @@ struct ChartFrameTests {
 
     @Test func collapsedValuesNeverShowAsSubnormalTicks() {
         let pts = [(x: 0.0, y: 1e-320), (x: 10.0, y: 0.0), (x: 20.0, y: 2e-321)]
-        let b = Golden.chart(Chart(title: "Q", series: [ChartSeries("q", .blue, .line, pts)], xMax: 20), width: 30, height: 8,
-                             unicode: false)
+        let b = Golden.chart(
+            Chart(title: "Q", series: [ChartSeries("q", .blue, .line, pts)], xMax: 20), width: 30, height: 8,
+            unicode: false)
         Golden.check(b, "chart-collapsed-values")
         #expect(!b.lines.joined().contains("e-32"))
     }
@@ -146,8 +159,12 @@ struct YAxisTests {
     /// A charge conserved to 0.13 %: 0.07550 rising to 0.07560 over 100 steps, and its exact prediction.
     var conserved: Chart {
         let measured = (0...100).map { (x: Double($0), y: 0.0755 + 1e-6 * Double($0)) }
-        return Chart(title: "Q: fc1", series: [ChartSeries("measured", .blue, .line, measured),
-                                              ChartSeries("exact", .orange, .dots, measured)], xMax: 100)
+        return Chart(
+            title: "Q: fc1",
+            series: [
+                ChartSeries("measured", .blue, .line, measured),
+                ChartSeries("exact", .orange, .dots, measured),
+            ], xMax: 100)
     }
 
     /// The rows of the plot that hold a dot of the curve.
@@ -197,7 +214,9 @@ struct YAxisTests {
 
     @Test(arguments: [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 17, 20, 29, 40])
     func ticksAreRoundAndEvenlySpacedAtEverySize(_ rows: Int) {
-        for (lo, hi) in [(0.0755, 0.0757), (0.0, 1.0), (-3.2, 17.9), (1.135, 1.137), (2e-5, 9e-4), (-0.02, 0.021), (1, 40_000)] {
+        for (lo, hi) in [
+            (0.0755, 0.0757), (0.0, 1.0), (-3.2, 17.9), (1.135, 1.137), (2e-5, 9e-4), (-0.02, 0.021), (1, 40_000),
+        ] {
             let r = Ticks.evenRows(lo, hi, rows: rows, count: max(2, min(5, rows / 3)))
             #expect(r.lo <= lo && r.hi >= hi, "\(lo)…\(hi) in \(rows) rows: range \(r.lo)…\(r.hi)")
             #expect(r.ticks.count >= 2, "\(lo)…\(hi) in \(rows) rows: \(r.ticks)")
@@ -238,8 +257,11 @@ struct HealthTests {
 
     /// The verdict asks the optimizer whether it keeps the charges exact: SGDW, dampened SGD and
     /// Nesterov (tracked with its second state, §13.2) do, AdamW and Lion are named.
-    @Test(arguments: [("sgdw", false, 0.0, nil), ("sgd", false, 0.5, nil), ("adamw", false, 0.0, "AdamW"),
-                      ("lion", false, 0.0, "Lion"), ("sgd", true, 0.0, nil)] as [(String, Bool, Double, String?)])
+    @Test(
+        arguments: [
+            ("sgdw", false, 0.0, nil), ("sgd", false, 0.5, nil), ("adamw", false, 0.0, "AdamW"),
+            ("lion", false, 0.0, "Lion"), ("sgd", true, 0.0, nil),
+        ] as [(String, Bool, Double, String?)])
     func verdictAsksTheOptimizer(_ name: String, _ nesterov: Bool, _ dampening: Double, _ reason: String?) throws {
         var c = Config()
         c.optimizer = OptimizerKind(rawValue: name)!
@@ -290,18 +312,20 @@ struct BufferDiffTests {
         b.put("XY", x: 1, y: 0)
         b.put("Z", x: 3, y: 0, Style(.blue))
         b.put("Q", x: 6, y: 0)
-        #expect(BufferDiff.runs(from: a, to: b) == [
-            CellRun(x: 1, y: 0, text: "XY", style: .plain),
-            CellRun(x: 3, y: 0, text: "Z", style: Style(.blue)),
-            CellRun(x: 6, y: 0, text: "Q", style: .plain),
-        ])
+        #expect(
+            BufferDiff.runs(from: a, to: b) == [
+                CellRun(x: 1, y: 0, text: "XY", style: .plain),
+                CellRun(x: 3, y: 0, text: "Z", style: Style(.blue)),
+                CellRun(x: 6, y: 0, text: "Q", style: .plain),
+            ])
     }
 
     @Test func firstFrameIsSentWholeExceptTheBottomRightCell() {
         var b = Buffer(width: 3, height: 2)
         b.put("ab", x: 0, y: 0)
         let runs = BufferDiff.runs(from: nil, to: b)
-        #expect(runs == [CellRun(x: 0, y: 0, text: "ab ", style: .plain), CellRun(x: 0, y: 1, text: "  ", style: .plain)])
+        #expect(
+            runs == [CellRun(x: 0, y: 0, text: "ab ", style: .plain), CellRun(x: 0, y: 1, text: "  ", style: .plain)])
         // A resized frame is compared with nothing.
         #expect(BufferDiff.runs(from: Buffer(width: 2, height: 2), to: b) == runs)
     }

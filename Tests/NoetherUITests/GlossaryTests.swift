@@ -43,7 +43,8 @@ struct GlossaryTests {
             let cited = TheoryReference.references(in: e.meaning)
             #expect(!cited.isEmpty, "\(e.symbol) cites no section")
             for r in cited {
-                #expect(headings.contains(r.section), "\(e.symbol) cites \u{A7}\(r.section), which docs/THEORY.md lacks")
+                #expect(
+                    headings.contains(r.section), "\(e.symbol) cites \u{A7}\(r.section), which docs/THEORY.md lacks")
             }
         }
     }
@@ -67,8 +68,9 @@ struct GlossaryTests {
             "(2λ/η)S²", "EMA|ĝ|²", "|W_l|²", "loss", "batch acc", "residual", "broken by design", "degenerate",
             "dead", "collapsed", "β", "λ", "η", "t=Ση", "heatmap", "phase portrait", "fc1.scale", "dead 18/32", "▲",
         ]
-        #expect(required.filter { !symbols.contains($0) }.isEmpty,
-                "not explained: \(required.filter { !symbols.contains($0) })")
+        #expect(
+            required.filter { !symbols.contains($0) }.isEmpty,
+            "not explained: \(required.filter { !symbols.contains($0) })")
     }
 }
 

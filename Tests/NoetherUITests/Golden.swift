@@ -19,17 +19,18 @@ enum Golden {
             for x in 0..<b.width {
                 let s = b[x, y].style
                 if s.dim { row += "~"; continue }
-                let letter: Character = switch s.color {
-                case .normal: "n"
-                case .blue: "b"
-                case .orange: "o"
-                case .sky: "s"
-                case .vermillion: "v"
-                case .green: "g"
-                case .purple: "p"
-                case .yellow: "y"
-                case .gray: "a"
-                }
+                let letter: Character =
+                    switch s.color {
+                    case .normal: "n"
+                    case .blue: "b"
+                    case .orange: "o"
+                    case .sky: "s"
+                    case .vermillion: "v"
+                    case .green: "g"
+                    case .purple: "p"
+                    case .yellow: "y"
+                    case .gray: "a"
+                    }
                 row.append(s == .plain ? "." : s.bold ? Character(letter.uppercased()) : letter)
             }
             out += row + "\n"
@@ -38,7 +39,9 @@ enum Golden {
     }
 
     /// Compares `b` with Goldens/`name`.txt, naming the first line that differs.
-    static func check(_ b: Buffer, _ name: String, styles: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func check(
+        _ b: Buffer, _ name: String, styles: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let url = directory.appendingPathComponent(name + ".txt")
         let actual = text(b, styles: styles)
         if updating {
@@ -47,13 +50,16 @@ enum Golden {
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("no golden \(name).txt: run with NOETHER_UPDATE_GOLDENS=1 and review it", sourceLocation: sourceLocation)
+            Issue.record(
+                "no golden \(name).txt: run with NOETHER_UPDATE_GOLDENS=1 and review it", sourceLocation: sourceLocation
+            )
             return
         }
         guard expected != actual else { return }
         let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
         let i = Array(zip(e, a)).firstIndex { $0.0 != $0.1 } ?? min(e.count, a.count)
-        Issue.record("""
+        Issue.record(
+            """
             frame differs from \(name).txt at line \(i + 1):
             expected: \(i < e.count ? e[i] : "(end)")
             actual:   \(i < a.count ? a[i] : "(end)")
@@ -63,8 +69,9 @@ enum Golden {
     /// A chart alone in a buffer of its size.
     static func chart(_ chart: Chart, width: Int, height: Int, unicode: Bool = true, expanded: Bool = false) -> Buffer {
         var b = Buffer(width: width, height: height)
-        chart.render(into: &b, Rect(x: 0, y: 0, width: width, height: height), focused: false, expanded: expanded,
-                     glyphs: Glyphs(unicode: unicode))
+        chart.render(
+            into: &b, Rect(x: 0, y: 0, width: width, height: height), focused: false, expanded: expanded,
+            glyphs: Glyphs(unicode: unicode))
         return unicode ? b : Screen.asciiOnly(b)
     }
 }

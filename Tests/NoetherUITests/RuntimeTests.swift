@@ -158,7 +158,8 @@ struct RuntimeTests {
         second.title = "second run"
         second.config.width = 6
         second.config.steps = 12
-        let thread = SimulationThread(preset: first, replay: true, record: nil, version: "test", speed: 0, then: [second])
+        let thread = SimulationThread(
+            preset: first, replay: true, record: nil, version: "test", speed: 0, then: [second])
         thread.launch()
         defer { thread.stop() }
         let start = try Self.until(thread, "the first run") { $0.replaying }
@@ -234,7 +235,9 @@ struct RuntimeTests {
         #expect(state.handle(.char("T"), running) == [.setPaused(true)])
         #expect(state.teleportOpen && state.teleports[state.teleportIndex].teleport.family == s.families[2].family)
         let labels = state.teleports.map(\.label)
-        #expect(labels.contains("fc1.scale  weights × α = 4") && labels.contains("bn1-fc2.rescale  balance (|in|² = |out|²)"))
+        #expect(
+            labels.contains("fc1.scale  weights × α = 4")
+                && labels.contains("bn1-fc2.rescale  balance (|in|² = |out|²)"))
         #expect(labels.contains { $0.hasPrefix("fc3.translation  shift") })
         let applied = state.handle(.enter, running)
         #expect(applied == [.setPaused(false), .teleport(state.teleports[state.teleportIndex].teleport)])

@@ -9,7 +9,9 @@ struct ScreenFrameTests {
         try Snapshot.observing(c, steps: steps)
     }
 
-    func render(_ state: AppState, _ s: Snapshot, _ w: Int, _ h: Int, unicode: Bool = true, color: Bool = true) -> Buffer {
+    func render(_ state: AppState, _ s: Snapshot, _ w: Int, _ h: Int, unicode: Bool = true, color: Bool = true)
+        -> Buffer
+    {
         Screen(unicode: unicode, color: color).render(state, s, width: w, height: h)
     }
 
@@ -176,7 +178,8 @@ struct ScreenFrameTests {
 
     @Test func captionRunsAlongTheBottomAndAMessageNeverCutsAHint() throws {
         var s = try Self.run()
-        s.caption = "Gap chart: Γ/Q₀ grows at every step while the exact prediction stays on the measured curve, to about 1 % for fc2 by step 200."
+        s.caption =
+            "Gap chart: Γ/Q₀ grows at every step while the exact prediction stays on the measured curve, to about 1 % for fc2 by step 200."
         s.message = "recording to noether-session.toml"
         let b = render(AppState(), s, 80, 24)
         #expect(b.line(21) == "▶ Gap chart: Γ/Q₀ grows at every step while the exact prediction stays on the")
@@ -196,7 +199,9 @@ struct ScreenFrameTests {
     @Test func bigScreenShowsEveryPanelAndWideTable() throws {
         let s = try Self.run()
         let text = render(AppState(), s, 200, 60).lines.joined(separator: "\n")
-        for title in ["loss", "weight norms", "─ Q: fc1.scale", "KSB gap", "η_eff", "charges by family", "neurons of", "phase"] {
+        for title in [
+            "loss", "weight norms", "─ Q: fc1.scale", "KSB gap", "η_eff", "charges by family", "neurons of", "phase",
+        ] {
             #expect(text.contains(title), "\(title)")
         }
         #expect(text.contains("residual") && text.contains("exact") && text.contains("equilibrium"))
@@ -205,10 +210,13 @@ struct ScreenFrameTests {
 
 @Suite("Per-neuron views")
 struct NeuronViewTests {
-    func panel(_ id: String, _ s: Snapshot, _ state: AppState = AppState(), width: Int = 60, height: Int = 14) -> [String] {
+    func panel(_ id: String, _ s: Snapshot, _ state: AppState = AppState(), width: Int = 60, height: Int = 14)
+        -> [String]
+    {
         var b = Buffer(width: width, height: height)
-        ChartRegistry.chart(id)!.render(into: &b, Rect(x: 0, y: 0, width: width, height: height),
-                                        ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
+        ChartRegistry.chart(id)!.render(
+            into: &b, Rect(x: 0, y: 0, width: width, height: height),
+            ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
         return b.lines
     }
 
@@ -241,7 +249,8 @@ struct NeuronViewTests {
         #expect(lines[1].hasPrefix("│• neurons  ╌╌ equilibrium (2λ+ηλ²)‖θ‖²"))
         #expect(lines[12].hasPrefix("│ ‖θ‖²"))
         // Something is plotted between the legend and the axis row.
-        let plotted = lines[2..<12].map { $0.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }.reduce(0, +)
+        let plotted = lines[2..<12].map { $0.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }
+            .reduce(0, +)
         #expect(plotted > 10)
     }
 
@@ -289,9 +298,12 @@ extension NeuronViewTests {
         var s = try ScreenFrameTests.run(steps: 30)
         s.families[0].q50 = 1e-320
         let lines = panel("table", s, width: 130, height: 9)
-        #expect(lines[1] == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM   NM err      F/Q      2ηλ    │")
+        #expect(
+            lines[1]
+                == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM   NM err      F/Q      2ηλ    │"
+        )
         #expect(lines[2].hasPrefix("│fc1.scale         32    0 "))
-        #expect(lines[2].contains("        0 "))      // the collapsed median shows as 0
+        #expect(lines[2].contains("        0 "))  // the collapsed median shows as 0
         #expect(lines[2].contains("        –    0.001    "))  // and its F/Q has no value
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import NoetherCore
 import Testing
@@ -10,7 +10,9 @@ import Testing
 /// explorer's loop driven through the test backend.
 @Suite("Screen goldens")
 struct ScreenGoldenTests {
-    func render(_ state: AppState, _ s: Snapshot, _ w: Int, _ h: Int, unicode: Bool = true, color: Bool = true) -> Buffer {
+    func render(_ state: AppState, _ s: Snapshot, _ w: Int, _ h: Int, unicode: Bool = true, color: Bool = true)
+        -> Buffer
+    {
         Screen(unicode: unicode, color: color).render(state, s, width: w, height: h)
     }
 
@@ -18,7 +20,8 @@ struct ScreenGoldenTests {
     static func story() throws -> Snapshot {
         var s = try ScreenFrameTests.run()
         s.title = "Default"
-        s.description = "A batch-norm MLP on blobs under plain SGD: every scale charge rises by η²|g|² per step, and the "
+        s.description =
+            "A batch-norm MLP on blobs under plain SGD: every scale charge rises by η²|g|² per step, and the "
             + "exact prediction follows the measured median to rounding."
         s.caption = "Charge chart: the exact prediction lies on the measured median of fc1.scale."
         s.targetSteps = 60
@@ -65,7 +68,8 @@ struct ScreenGoldenTests {
     @Test func messagesDescriptionAndALongMessage() throws {
         var s = try Self.story()
         var state = AppState()
-        s.message = "recording stopped: the disk is full; the recording so far is kept in noether-session.toml, without "
+        s.message =
+            "recording stopped: the disk is full; the recording so far is kept in noether-session.toml, without "
             + "your last changes"
         state.log(s.message!)
         let long = render(state, s, 100, 30)
@@ -78,7 +82,9 @@ struct ScreenGoldenTests {
         _ = state.handle(.char("i"), s)
         let info = render(state, s, 100, 30)
         Golden.check(info, "screen-description-100x30")
-        #expect(info.lines.contains { $0.contains("│ A batch-norm MLP on blobs") } && info.lines.contains { $0.contains("│ rounding.") })
+        #expect(
+            info.lines.contains { $0.contains("│ A batch-norm MLP on blobs") }
+                && info.lines.contains { $0.contains("│ rounding.") })
     }
 
     /// Two spirals under layer norm after 200 steps: the data panel fits at 100×30 beside the
@@ -108,20 +114,26 @@ struct ScreenGoldenTests {
 
     @Test func phasePortraitOfOneGroupSaysWhatItNeeds() throws {
         var s = try Self.story()
-        s.charges = s.charges.filter { $0.family != "fc1.scale" } + s.charges.filter { $0.family == "fc1.scale" }.prefix(1)
+        s.charges =
+            s.charges.filter { $0.family != "fc1.scale" } + s.charges.filter { $0.family == "fc1.scale" }.prefix(1)
         var b = Buffer(width: 50, height: 12)
         var state = AppState()
         state.focus = "phase"
-        ChartRegistry.chart("phase")!.render(into: &b, Rect(x: 0, y: 0, width: 50, height: 12),
-                                             ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
+        ChartRegistry.chart("phase")!.render(
+            into: &b, Rect(x: 0, y: 0, width: 50, height: 12),
+            ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
         Golden.check(b, "phase-one-group")
-        #expect(b.line(1).contains("is one group: a phase portrait needs") && b.line(2).contains("a family of many neurons"))
+        #expect(
+            b.line(1).contains("is one group: a phase portrait needs") && b.line(2).contains("a family of many neurons")
+        )
     }
 }
 
 @Suite("Explorer loop")
 struct ExplorerLoopTests {
-    func loop(_ keys: [Key], in directory: URL = FileManager.default.temporaryDirectory) throws -> (ExplorerLoop, TestBackend, [Command]) {
+    func loop(_ keys: [Key], in directory: URL = FileManager.default.temporaryDirectory) throws -> (
+        ExplorerLoop, TestBackend, [Command]
+    ) {
         let s = try ScreenGoldenTests.story()
         let backend = TestBackend(width: 100, height: 30, keys: keys)
         var loop = ExplorerLoop(state: AppState(), screen: Screen(unicode: true, color: true), directory: directory)
@@ -151,7 +163,8 @@ struct ExplorerLoopTests {
     }
 
     @Test func sSavesTheScreenAsSVGAndText() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noether-screen-test-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "noether-screen-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let (l, backend, _) = try loop([.char("S"), .char("S")], in: dir)
@@ -182,7 +195,8 @@ struct ExplorerLoopTests {
 @Suite("Settings file")
 struct SettingsTests {
     @Test func keysAndPath() throws {
-        let s = try Settings.parse("theme = \"high-contrast\"\nglyphs = \"block\"\nspeed = \"max\"\nlecture = true\n", file: "c.toml")
+        let s = try Settings.parse(
+            "theme = \"high-contrast\"\nglyphs = \"block\"\nspeed = \"max\"\nlecture = true\n", file: "c.toml")
         #expect(s == Settings(theme: .highContrast, glyphs: .block, speed: 0, lecture: true))
         #expect(try Settings.parse("speed = 300", file: "c.toml").speed == 300)
         #expect(Settings.path(["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/noether/config.toml")

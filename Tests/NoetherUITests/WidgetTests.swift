@@ -61,11 +61,16 @@ struct ScreenTests {
         let text = b.lines.joined(separator: "\n")
         #expect(b.line(0).contains("step 30") && b.line(0).contains("lr 0.1") && b.line(0).contains("RUNNING"))
         #expect(b.line(0).contains("seed 1"))
-        for s in ["learning rate", "normalization", "live (apply now)", "reset the run", "loss", "weight norms", "─ Q: fc1.scale"] {
+        for s in [
+            "learning rate", "normalization", "live (apply now)", "reset the run", "loss", "weight norms",
+            "─ Q: fc1.scale",
+        ] {
             #expect(text.contains(s), "missing \(s)")
         }
         #expect(b.line(h - 1).contains("? help"))
-        if w >= 120 { #expect(text.contains("charges by family") && text.contains("η_eff") && text.contains("KSB gap")) }
+        if w >= 120 {
+            #expect(text.contains("charges by family") && text.contains("η_eff") && text.contains("KSB gap"))
+        }
     }
 
     @Test func helpIsGeneratedFromTheKeymap() throws {
@@ -75,7 +80,8 @@ struct ScreenTests {
         // Scrolling down the first page shows every binding of the keymap.
         var text = ""
         for _ in 0..<Keymap.bindings.count {
-            text += Screen(unicode: true, color: true).render(state, s, width: 100, height: 40).lines.joined(separator: "\n")
+            text += Screen(unicode: true, color: true).render(state, s, width: 100, height: 40).lines.joined(
+                separator: "\n")
             _ = state.handle(.down, s)
         }
         for binding in Keymap.bindings { #expect(text.contains(binding.help), "\(binding.help)") }
@@ -86,14 +92,25 @@ struct ScreenTests {
     @Test func keysBecomeCommands() throws {
         var state = AppState()
         let s = try snapshot()
-        #expect(state.handle(.char("]"), s) == [.setLive(LiveParameters(learningRate: 0.2, momentum: 0.5, weightDecay: 5e-3))])
+        #expect(
+            state.handle(.char("]"), s) == [
+                .setLive(LiveParameters(learningRate: 0.2, momentum: 0.5, weightDecay: 5e-3))
+            ])
         // Keys build on what was sent even before a new snapshot arrives.
-        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.1, momentum: 0.5, weightDecay: 5e-3))])
-        #expect(state.handle(.char("["), s) == [.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))])
+        #expect(
+            state.handle(.char("["), s) == [
+                .setLive(LiveParameters(learningRate: 0.1, momentum: 0.5, weightDecay: 5e-3))
+            ])
+        #expect(
+            state.handle(.char("["), s) == [
+                .setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))
+            ])
         #expect(state.handle(.char(" "), s) == [.setPaused(true)])
         guard case .reset(let c) = state.handle(.char("n"), s).first else { Issue.record("n did not reset"); return }
         #expect(c.norm == .layer)
-        guard case .reset(let seeded) = state.handle(.char("R"), s).first else { Issue.record("R did not reset"); return }
+        guard case .reset(let seeded) = state.handle(.char("R"), s).first else {
+            Issue.record("R did not reset"); return
+        }
         #expect(seeded.seed == 2 && seeded.norm == .layer && seeded.lr == 0.05)
         #expect(state.handle(.char("q"), s) == [.quit])
         // Ladders stop at their ends.

@@ -143,7 +143,8 @@ public struct Config: Equatable, Codable, Sendable {
         case arch, leakySlope = "leaky-slope", norm, groups, eps, conv, residual, kernel, pool, depth, width, bias, lr
         case momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
-        case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
+        case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise,
+            targets
         case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
         case sharpnessEvery = "sharpness-every", sharpnessTop = "sharpness-top", sharpnessBatch = "sharpness-batch"
         case sharpnessTolerance = "sharpness-tolerance"
@@ -196,7 +197,9 @@ extension LiveParameters {
 extension Config {
     public func validate() throws(ConfigError) {
         try live.validate()
-        guard (0...8).contains(depth) else { throw ConfigError("depth", "must be 0…8 hidden dense layers, got \(depth)") }
+        guard (0...8).contains(depth) else {
+            throw ConfigError("depth", "must be 0…8 hidden dense layers, got \(depth)")
+        }
         guard conv.count <= 6 else { throw ConfigError("conv", "at most 6 conv blocks, got \(conv.count)") }
         for channels in conv where !(1...256).contains(channels) {
             throw ConfigError("conv", "channel counts must be 1…256, got \(channels)")
@@ -225,7 +228,9 @@ extension Config {
         guard (0...1).contains(labelNoise) else {
             throw ConfigError("label-noise", "must be a fraction in [0, 1], got \(labelNoise)")
         }
-        guard noise.isFinite, noise >= 0, noise <= 1e6 else { throw ConfigError("noise", "must be in [0, 1e6], got \(noise)") }
+        guard noise.isFinite, noise >= 0, noise <= 1e6 else {
+            throw ConfigError("noise", "must be in [0, 1e6], got \(noise)")
+        }
         guard (1...64).contains(targets) else { throw ConfigError("targets", "must be 1…64, got \(targets)") }
         // Bounds that keep the first forward pass finite, so a bad value is named here and not
         // reported later as a divergence "at step 0".
@@ -243,21 +248,29 @@ extension Config {
             throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
         }
         guard (0...Config.maxSteps).contains(sharpnessEvery) else {
-            throw ConfigError("sharpness-every", "must be 0 (never) or a number of steps 1…\(Config.maxSteps), got \(sharpnessEvery)")
+            throw ConfigError(
+                "sharpness-every", "must be 0 (never) or a number of steps 1…\(Config.maxSteps), got \(sharpnessEvery)")
         }
         guard (1...2).contains(sharpnessTop) else {
-            throw ConfigError("sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got \(sharpnessTop)")
+            throw ConfigError(
+                "sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got \(sharpnessTop)")
         }
         guard sharpnessTolerance.isFinite, sharpnessTolerance >= 1e-13, sharpnessTolerance <= 0.1 else {
-            throw ConfigError("sharpness-tolerance", "must be in [1e-13, 0.1] (relative Ritz residual), got \(sharpnessTolerance)")
+            throw ConfigError(
+                "sharpness-tolerance", "must be in [1e-13, 0.1] (relative Ritz residual), got \(sharpnessTolerance)")
         }
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {
-            throw ConfigError("data", "\"\(path)\" is neither a built-in data set (\(DataSource.builtInNames)) nor a readable CSV file")
+            throw ConfigError(
+                "data",
+                "\"\(path)\" is neither a built-in data set (\(DataSource.builtInNames)) nor a readable CSV file")
         }
         // A built-in set has its own task; `task` chooses how a CSV file's columns are read.
         if let task, !data.isFile, task != (data == .teacher ? .regression : .classification) {
-            throw ConfigError("task", "\(task.rawValue) is only for a CSV file; \(data.name) is a \(data == .teacher ? "regression" : "classification") set")
+            throw ConfigError(
+                "task",
+                "\(task.rawValue) is only for a CSV file; \(data.name) is a \(data == .teacher ? "regression" : "classification") set"
+            )
         }
         try imageShape?.validate()
         if data == .shapes {
@@ -266,7 +279,10 @@ extension Config {
                 throw ConfigError("image-shape", "shapes draws \(sides) images, got \(s)")
             }
             guard classes <= ShapesData.kinds.count else {
-                throw ConfigError("classes", "shapes draws \(ShapesData.kinds.count) kinds of shape (\(ShapesData.kinds.joined(separator: ", "))), so classes must be 2…\(ShapesData.kinds.count), got \(classes)")
+                throw ConfigError(
+                    "classes",
+                    "shapes draws \(ShapesData.kinds.count) kinds of shape (\(ShapesData.kinds.joined(separator: ", "))), so classes must be 2…\(ShapesData.kinds.count), got \(classes)"
+                )
             }
         }
         try checkMemory()

@@ -21,7 +21,9 @@ extension Config {
     /// `base` with each entry applied. Types and names are checked here; ranges by `validate()`.
     public static func decoding(_ entries: [TOMLEntry], over base: Config) throws(ConfigEntryError) -> Config {
         let object: [String: Any]
-        do { object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:] } catch {
+        do {
+            object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+        } catch {
             throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
         }
         let entries = entries.map { e in
@@ -34,19 +36,24 @@ extension Config {
                 throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")
             }
             guard jsonValue(e.value) != nil else {
-                throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
+                throw ConfigEntryError(
+                    key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
             }
             // JSON would read 1000.0 as the integer 1000: a float for a count is refused as written.
             if case .float(let x) = e.value, integerKeys.contains(e.key) {
-                throw ConfigEntryError(key: e.key, line: e.line,
-                                       message: "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))")
+                throw ConfigEntryError(
+                    key: e.key, line: e.line,
+                    message:
+                        "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))"
+                )
             }
         }
         if let config = decode(object, setting: entries) { return config }
         // Name the entry that does not decode: the first whose value alone fails.
         for e in entries where decode(object, setting: [e]) == nil {
-            throw ConfigEntryError(key: e.key, line: e.line,
-                                   message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+            throw ConfigEntryError(
+                key: e.key, line: e.line,
+                message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
         }
         throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
     }
@@ -86,8 +93,11 @@ extension Config {
         if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
         let example = defaultValues[key] ?? .string("")
         switch (key, example) {
-        case ("data", _): return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " or a CSV path"
-        case ("image-shape", _): return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
+        case ("data", _):
+            return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ")
+                + " or a CSV path"
+        case ("image-shape", _):
+            return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
         case ("seed", _): return "must be an integer 0…9223372036854775807"
         case ("conv", _): return "must be a list of channel counts, e.g. [8, 16]"
         case (_, .integer): return "must be an integer"

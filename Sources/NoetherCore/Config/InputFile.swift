@@ -24,7 +24,8 @@ public enum InputFile {
             return data
         }
         if kind == S_IFIFO {
-            FileHandle.standardError.write(Data("noether: reading \(path), a named pipe: waiting for its writer\n".utf8))
+            FileHandle.standardError.write(
+                Data("noether: reading \(path), a named pipe: waiting for its writer\n".utf8))
         }
         var fd: Int32
         repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR

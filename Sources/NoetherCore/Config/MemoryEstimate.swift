@@ -24,7 +24,9 @@ public struct MemoryEstimate: Equatable, Sendable {
             (inputs, outputs) = shape
         } else {
             // Unknown until read: the text and its numbers, sized by the file.
-            (inputs, outputs) = (c.imageShape?.count ?? c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes)
+            (inputs, outputs) = (
+                c.imageShape?.count ?? c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes
+            )
             if case .file(let path) = c.data {
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 dataBytes = 4 * size
@@ -65,8 +67,10 @@ public struct MemoryEstimate: Equatable, Sendable {
 
     /// The part that is largest, named by the option that controls it most.
     var largest: (option: String, part: String, bytes: Int) {
-        [("samples", "the data set", data), ("width", "parameters and charges", parameters + tracker),
-         ("batch-size", "one minibatch's activations", activations)].max { $0.2 < $1.2 }!
+        [
+            ("samples", "the data set", data), ("width", "parameters and charges", parameters + tracker),
+            ("batch-size", "one minibatch's activations", activations),
+        ].max { $0.2 < $1.2 }!
     }
 }
 
@@ -77,8 +81,10 @@ extension Config {
         let limit = Double(physicalMemory) * 0.75
         guard Double(estimate.total) > limit else { return }
         let largest = estimate.largest
-        throw ConfigError(largest.option,
-                          "this configuration needs about \(Self.gigabytes(estimate.total)) of memory (\(largest.part) \(Self.gigabytes(largest.bytes))); this machine has \(Self.gigabytes(Int(clamping: physicalMemory))), and noether uses at most three quarters of it")
+        throw ConfigError(
+            largest.option,
+            "this configuration needs about \(Self.gigabytes(estimate.total)) of memory (\(largest.part) \(Self.gigabytes(largest.bytes))); this machine has \(Self.gigabytes(Int(clamping: physicalMemory))), and noether uses at most three quarters of it"
+        )
     }
 
     static func gigabytes(_ bytes: Int) -> String {
@@ -86,4 +92,3 @@ extension Config {
         return gb >= 10 ? "\(Int(gb.rounded())) GB" : String(format: "%.1f GB", gb)
     }
 }
-

@@ -24,9 +24,12 @@ public struct ScheduledChange: Equatable, Sendable {
     /// ghost (run 0), and this and every later change act on the fork (run 1).
     public var fork = false
 
-    public init(step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
-                teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil, family: String? = nil,
-                speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil) {
+    public init(
+        step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
+        teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
+        family: String? = nil,
+        speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil
+    ) {
         self.fork = fork
         self.optimizer = optimizer
         self.step = step
@@ -42,7 +45,9 @@ public struct ScheduledChange: Equatable, Sendable {
     }
 
     /// True when the change touches the live parameters (narration alone does not).
-    public var changesParameters: Bool { learningRate != nil || momentum != nil || weightDecay != nil || optimizer != nil }
+    public var changesParameters: Bool {
+        learningRate != nil || momentum != nil || weightDecay != nil || optimizer != nil
+    }
 
     /// True when the change moves θ itself (a teleport).
     public var movesParameters: Bool { !teleports.isEmpty }
@@ -129,12 +134,15 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     /// The text of a file that noether reads (`what` names it in messages).
-    static func text(of path: String, _ what: String, notText: String = "not UTF-8 text") throws(PresetError) -> String {
+    static func text(of path: String, _ what: String, notText: String = "not UTF-8 text") throws(PresetError) -> String
+    {
         let data: Data
         do { data = try InputFile.read(path) } catch {
             throw PresetError(file: path, line: nil, message: "cannot read \(what): \(error)")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw PresetError(file: path, line: nil, message: notText) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PresetError(file: path, line: nil, message: notText)
+        }
         return text
     }
 }
@@ -146,8 +154,11 @@ extension Preset {
     /// second value is false when group names depend on a CSV file's width.
     static func symmetries(_ c: Config) -> (SymmetrySet, groupsKnown: Bool) {
         let shape = Dataset.shape(c)
-        guard let arch = try? Architecture(config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2,
-                                           task: c.resolvedTask, image: Dataset.image(c)) else { return (SymmetrySet(), false) }
+        guard
+            let arch = try? Architecture(
+                config: c, inputDim: shape?.inputs ?? 1, outputDim: shape?.outputs ?? 2,
+                task: c.resolvedTask, image: Dataset.image(c))
+        else { return (SymmetrySet(), false) }
         return (SymmetrySet(arch: arch, optimizer: c.optimizer, settings: c.optimizerSettings), shape != nil)
     }
 
@@ -155,7 +166,9 @@ extension Preset {
     public static func parse(_ text: String, name: String, file: String) throws(PresetError) -> Preset {
         try checkTableCount(text, file: file)
         let doc: TOMLDocument
-        do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
+        do { doc = try TOML.parse(text) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message)
+        }
         return try parse(document: doc, name: name, file: file, withinSteps: true)
     }
 
@@ -172,7 +185,9 @@ extension Preset {
             lineStart = byte == 10 || byte == 13 || (lineStart && (byte == 32 || byte == 9))
         }
         guard headers <= maxChanges else {
-            throw PresetError(file: file, line: nil, message: "about \(headers) tables; a file may hold at most \(maxChanges) [[at]] tables")
+            throw PresetError(
+                file: file, line: nil,
+                message: "about \(headers) tables; a file may hold at most \(maxChanges) [[at]] tables")
         }
     }
 
@@ -182,8 +197,9 @@ extension Preset {
         throws(PresetError) -> Preset
     {
         guard doc.tables.count <= maxChanges else {
-            throw PresetError(file: file, line: nil,
-                              message: "\(doc.tables.count) [[at]] tables; a file may hold at most \(maxChanges)")
+            throw PresetError(
+                file: file, line: nil,
+                message: "\(doc.tables.count) [[at]] tables; a file may hold at most \(maxChanges)")
         }
         var title = name, description = ""
         var entries: [TOMLEntry] = []
@@ -191,7 +207,8 @@ extension Preset {
             switch e.key {
             case "title", "description":
                 guard case .string(let s) = e.value else {
-                    throw PresetError(file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
+                    throw PresetError(
+                        file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
                 }
                 if e.key == "title" { title = s } else { description = s }
             default: entries.append(e)
@@ -199,7 +216,8 @@ extension Preset {
         }
         let c: Config
         do { c = try Config.decoding(entries, over: Config()) } catch {
-            let allowed = error.message.hasPrefix("unknown key")
+            let allowed =
+                error.message.hasPrefix("unknown key")
                 ? "; allowed: title, description, \(Config.keys.joined(separator: ", ")), and [[at]] tables" : ""
             throw PresetError(file: file, line: error.line, message: error.message + allowed)
         }
@@ -213,7 +231,8 @@ extension Preset {
         var known: (SymmetrySet, groupsKnown: Bool)?
         for table in doc.tables {
             guard table.name == "at" else {
-                throw PresetError(file: file, line: table.line, message: "unknown table [[\(table.name)]]; only [[at]] is allowed")
+                throw PresetError(
+                    file: file, line: table.line, message: "unknown table [[\(table.name)]]; only [[at]] is allowed")
             }
             var change = ScheduledChange(step: -1)
             for e in table.entries {
@@ -238,29 +257,41 @@ extension Preset {
                     throw PresetError(file: file, line: e.line, message: problem)
                 }
                 guard liveKeys.contains(e.key) else {
-                    throw PresetError(file: file, line: e.line,
-                                      message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))")
+                    throw PresetError(
+                        file: file, line: e.line,
+                        message:
+                            "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))"
+                    )
                 }
                 // Read directly, not through the whole configuration's decoding: a recording may
                 // hold a million of these (same types and messages as Config.decoding).
                 func wrong() -> PresetError {
-                    PresetError(file: file, line: e.line,
-                                message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+                    PresetError(
+                        file: file, line: e.line,
+                        message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
                 }
                 switch e.key {
                 case "optimizer":
-                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else { throw wrong() }
+                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else {
+                        throw wrong()
+                    }
                     change.optimizer = kind
                 default:
                     guard let x = e.value.number else { throw wrong() }
-                    if e.key == "lr" { change.learningRate = x } else if e.key == "momentum" { change.momentum = x } else {
+                    if e.key == "lr" {
+                        change.learningRate = x
+                    } else if e.key == "momentum" {
+                        change.momentum = x
+                    } else {
                         change.weightDecay = x
                     }
                 }
                 live = change.applied(to: live)
                 do {
                     try live.validate()
-                    if let kind = change.optimizer { try kind.rule.validate(c.optimizerSettings, momentum: live.momentum) }
+                    if let kind = change.optimizer {
+                        try kind.rule.validate(c.optimizerSettings, momentum: live.momentum)
+                    }
                 } catch {
                     throw PresetError(file: file, line: e.line, message: "\(error.field) \(error.message)")
                 }
@@ -270,19 +301,26 @@ extension Preset {
             }
             if withinSteps, change.step > c.steps {
                 let what = change.fork ? "fork" : change.movesParameters ? "teleport" : "change"
-                throw PresetError(file: file, line: table.line,
-                                  message: "[[at]] step \(change.step) (a \(what)) is after the run's last step; steps are 0…\(c.steps) (steps = \(c.steps))")
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "[[at]] step \(change.step) (a \(what)) is after the run's last step; steps are 0…\(c.steps) (steps = \(c.steps))"
+                )
             }
             if let last = schedule.last, last.step > change.step {
-                throw PresetError(file: file, line: table.line, message: "[[at]] steps must not decrease, got \(change.step) after \(last.step)")
+                throw PresetError(
+                    file: file, line: table.line,
+                    message: "[[at]] steps must not decrease, got \(change.step) after \(last.step)")
             }
             if let last = schedule.last, last.step == change.step {
                 // Several changes at one step (a recording of quick key presses) merge in order.
                 schedule[schedule.count - 1] = ScheduledChange(
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
                     momentum: change.momentum ?? last.momentum, weightDecay: change.weightDecay ?? last.weightDecay,
-                    teleports: last.teleports + change.teleports, say: change.say ?? last.say, pause: change.pause || last.pause, focus: change.focus ?? last.focus,
-                    family: change.family ?? last.family, speed: change.speed ?? last.speed, fork: change.fork || last.fork,
+                    teleports: last.teleports + change.teleports, say: change.say ?? last.say,
+                    pause: change.pause || last.pause, focus: change.focus ?? last.focus,
+                    family: change.family ?? last.family, speed: change.speed ?? last.speed,
+                    fork: change.fork || last.fork,
                     optimizer: change.optimizer ?? last.optimizer)
             } else {
                 schedule.append(change)
@@ -314,15 +352,31 @@ public enum PresetLibrary {
             """,
         config: Config(),  // its `steps`, 2000, take about 30 s in the explorer
         schedule: [
-            ScheduledChange(step: 0, say: "Charge chart: fc1's median scale charge, each neuron's squared incoming weight norm. Weight decay pulls it down from 1.13.",
-                            focus: "charge", family: "fc1.scale"),
-            ScheduledChange(step: 600, say: "Q⁽⁰⁾ is what weight decay alone would give. The measured median stays above it: the finite learning rate holds every charge above its Q⁽⁰⁾."),
-            ScheduledChange(step: 1200, say: "Step 1200: the median levels off near 0.23; Q⁽⁰⁾ (0.10) keeps falling. Gap chart: their difference over the start, Γ/Q₀, is about 0.1 and grows.",
-                            pause: true, focus: "gap"),
-            ScheduledChange(step: 1600, say: "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.45, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
-                            focus: "normalization"),
-            ScheduledChange(step: 1900, say: "Gap chart: Γ/Q₀ is now about 0.16 for fc1 while its median stays near 0.22: a gap that gradient flow, blind to the finite step, cannot produce.",
-                            focus: "gap"),
+            ScheduledChange(
+                step: 0,
+                say:
+                    "Charge chart: fc1's median scale charge, each neuron's squared incoming weight norm. Weight decay pulls it down from 1.13.",
+                focus: "charge", family: "fc1.scale"),
+            ScheduledChange(
+                step: 600,
+                say:
+                    "Q⁽⁰⁾ is what weight decay alone would give. The measured median stays above it: the finite learning rate holds every charge above its Q⁽⁰⁾."
+            ),
+            ScheduledChange(
+                step: 1200,
+                say:
+                    "Step 1200: the median levels off near 0.23; Q⁽⁰⁾ (0.10) keeps falling. Gap chart: their difference over the start, Γ/Q₀, is about 0.1 and grows.",
+                pause: true, focus: "gap"),
+            ScheduledChange(
+                step: 1600,
+                say:
+                    "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.45, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
+                focus: "normalization"),
+            ScheduledChange(
+                step: 1900,
+                say:
+                    "Gap chart: Γ/Q₀ is now about 0.16 for fc1 while its median stays near 0.22: a gap that gradient flow, blind to the finite step, cannot produce.",
+                focus: "gap"),
         ])
 
     /// Where the explorer saves presets (`w`) and where the picker lists the user's own:
@@ -357,8 +411,11 @@ public enum PresetLibrary {
         var entries = [Entry(preset: builtInDefault, source: "built-in")]
         var skipped: [PresetError] = []
         for (name, text) in ShippedPresets.files {
-            do { entries.append(Entry(preset: try Preset.parse(text, name: name, file: "built-in \(name).toml"), source: "built-in")) }
-            catch { skipped.append(error) }
+            do {
+                entries.append(
+                    Entry(preset: try Preset.parse(text, name: name, file: "built-in \(name).toml"), source: "built-in")
+                )
+            } catch { skipped.append(error) }
         }
         for folder in folders {
             guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
@@ -382,11 +439,16 @@ public enum PresetLibrary {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return try loadFile(nameOrPath) }
         let (entries, skipped) = catalog()
         if let p = entries.last(where: { $0.preset.name == nameOrPath }) { return p.preset }
-        if let broken = skipped.first(where: { URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent == nameOrPath }) {
+        if let broken = skipped.first(where: {
+            URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent == nameOrPath
+        }) {
             throw broken
         }
-        throw PresetError(file: nameOrPath, line: nil,
-                          message: "no such preset; available: \(entries.map(\.preset.name).joined(separator: ", ")) (user presets go in \(userPresetsFolder))")
+        throw PresetError(
+            file: nameOrPath, line: nil,
+            message:
+                "no such preset; available: \(entries.map(\.preset.name).joined(separator: ", ")) (user presets go in \(userPresetsFolder))"
+        )
     }
 
     public static func loadFile(_ path: String) throws(PresetError) -> Preset {

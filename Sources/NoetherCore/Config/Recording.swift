@@ -38,21 +38,32 @@ public struct Recording: Equatable, Sendable {
         try Preset.checkTableCount(text, file: file)
         let text = try wholeTables(text, file: file, warnings: &warnings)
         var doc: TOMLDocument
-        do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
+        do { doc = try TOML.parse(text) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message)
+        }
         guard let formatEntry = doc.top.first(where: { $0.key == "recording-format" }) else {
-            throw PresetError(file: file, line: nil,
-                              message: "not a noether recording (no recording-format line); record one with --record FILE")
+            throw PresetError(
+                file: file, line: nil,
+                message: "not a noether recording (no recording-format line); record one with --record FILE")
         }
         guard case .integer(let format) = formatEntry.value, readableFormats.contains(format) else {
-            throw PresetError(file: file, line: formatEntry.line,
-                              message: "recording format \(TOML.format(formatEntry.value)) is not supported; this noether reads format \(readableFormats.lowerBound) to \(readableFormats.upperBound)")
+            throw PresetError(
+                file: file, line: formatEntry.line,
+                message:
+                    "recording format \(TOML.format(formatEntry.value)) is not supported; this noether reads format \(readableFormats.lowerBound) to \(readableFormats.upperBound)"
+            )
         }
         var version = "unknown"
         if let v = doc.top.first(where: { $0.key == "noether-version" }), case .string(let s) = v.value { version = s }
         doc.top.removeAll { $0.key == "recording-format" || $0.key == "noether-version" }
 
         // Split the tables into runs.
-        var runs = [(start: doc.top, tables: [(name: String, line: Int, entries: [TOMLEntry])](), end: Int?.none, noted: 0, from: 0)]
+        var runs = [
+            (
+                start: doc.top, tables: [(name: String, line: Int, entries: [TOMLEntry])](), end: Int?.none, noted: 0,
+                from: 0
+            )
+        ]
         var stop: (step: Int, line: Int)?
         for table in doc.tables {
             func integer(_ key: String) throws(PresetError) -> Int? {
@@ -63,8 +74,10 @@ public struct Recording: Equatable, Sendable {
                 return n
             }
             if let stop {
-                throw PresetError(file: file, line: table.line,
-                                  message: "[[\(table.name)]] after the [[stop]] of line \(stop.line): a recording ends at its [[stop]]")
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "[[\(table.name)]] after the [[stop]] of line \(stop.line): a recording ends at its [[stop]]")
             }
             let current = runs.count - 1
             let run = try integer("run") ?? 0
@@ -73,13 +86,18 @@ public struct Recording: Equatable, Sendable {
             }
             // [[at]] order is checked where changes are read (several may share a step).
             if step < runs[current].noted, table.name != "at" {
-                throw PresetError(file: file, line: table.line,
-                                  message: "[[\(table.name)]] at step \(step) before step \(runs[current].noted), noted earlier in run \(current)")
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "[[\(table.name)]] at step \(step) before step \(runs[current].noted), noted earlier in run \(current)"
+                )
             }
             switch table.name {
             case "reset":
                 guard run == current + 1 else {
-                    throw PresetError(file: file, line: table.line, message: "[[reset]] must start run \(current + 1), got run = \(run)")
+                    throw PresetError(
+                        file: file, line: table.line,
+                        message: "[[reset]] must start run \(current + 1), got run = \(run)")
                 }
                 runs[current].end = step
                 let from = try integer("from") ?? 0
@@ -87,33 +105,44 @@ public struct Recording: Equatable, Sendable {
                 continue
             case "at", "progress", "stop":
                 guard run == current else {
-                    throw PresetError(file: file, line: table.line,
-                                      message: "[[\(table.name)]] of run \(run) where run \(current) is recorded (runs start at [[reset]] tables, in order)")
+                    throw PresetError(
+                        file: file, line: table.line,
+                        message:
+                            "[[\(table.name)]] of run \(run) where run \(current) is recorded (runs start at [[reset]] tables, in order)"
+                    )
                 }
             default:
-                throw PresetError(file: file, line: table.line,
-                                  message: "unknown table [[\(table.name)]]; a recording has [[at]], [[reset]], [[progress]] and [[stop]]")
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "unknown table [[\(table.name)]]; a recording has [[at]], [[reset]], [[progress]] and [[stop]]")
             }
             runs[current].noted = max(runs[current].noted, step)
-            if table.name == "at" { runs[current].tables.append((table.name, table.line, table.entries.filter { $0.key != "run" })) }
+            if table.name == "at" {
+                runs[current].tables.append((table.name, table.line, table.entries.filter { $0.key != "run" }))
+            }
             if table.name == "stop" { stop = (step, table.line) }
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var parsed: [Run] = []
         for (i, run) in runs.enumerated() {
-            var preset = try Preset.parse(document: TOMLDocument(top: run.start, tables: run.tables), name: name, file: file)
+            var preset = try Preset.parse(
+                document: TOMLDocument(top: run.start, tables: run.tables), name: name, file: file)
             // A reset to another preset names it; a reset of the same run keeps the session's title.
             if let first = parsed.first, !run.start.contains(where: { $0.key == "title" }) {
                 (preset.title, preset.description) = (first.preset.title, first.preset.description)
             }
             var steps = i == runs.count - 1 ? stop?.step ?? run.noted : run.end ?? run.noted
             if steps > Config.maxSteps {
-                warnings.append("\(file): run \(i) is recorded to step \(steps), beyond the steps limit; replaying it to step \(Config.maxSteps)")
+                warnings.append(
+                    "\(file): run \(i) is recorded to step \(steps), beyond the steps limit; replaying it to step \(Config.maxSteps)"
+                )
                 steps = Config.maxSteps
             }
             parsed.append(Run(preset: preset, steps: steps, from: min(run.from, steps)))
         }
-        return Recording(runs: parsed, version: version, stopStep: stop.map { min($0.step, Config.maxSteps) }, warnings: warnings)
+        return Recording(
+            runs: parsed, version: version, stopStep: stop.map { min($0.step, Config.maxSteps) }, warnings: warnings)
     }
 
     /// The text up to its last whole table. The recorder writes each table with one write
@@ -124,10 +153,15 @@ public struct Recording: Equatable, Sendable {
         guard let last = text.utf8.last, last != UInt8(ascii: "\n") else { return text }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard let header = lines.lastIndex(where: { $0.drop { $0 == " " || $0 == "\t" }.hasPrefix("[[") }) else {
-            throw PresetError(file: file, line: lines.count,
-                              message: "the recording is cut short in its configuration (the last line does not end); it cannot be replayed")
+            throw PresetError(
+                file: file, line: lines.count,
+                message:
+                    "the recording is cut short in its configuration (the last line does not end); it cannot be replayed"
+            )
         }
-        warnings.append("\(file):\(lines.count): the last line does not end (the recording was cut short); ignoring the incomplete table from line \(header + 1)\(dropped(lines[header...]))")
+        warnings.append(
+            "\(file):\(lines.count): the last line does not end (the recording was cut short); ignoring the incomplete table from line \(header + 1)\(dropped(lines[header...]))"
+        )
         return lines[..<header].joined(separator: "\n") + "\n"
     }
 
@@ -151,7 +185,9 @@ public struct Recording: Equatable, Sendable {
                 let family = t == "cut" ? "" : t.split(separator: "\"").dropFirst().first.map { " (\($0))" } ?? ""
                 what.append("a teleport\(family)")
             }
-            let live = Preset.liveKeys.filter { keys[$0] != nil }.map { keys[$0] == "cut" ? "\($0) cut" : "\($0) = \(keys[$0]!)" }
+            let live = Preset.liveKeys.filter { keys[$0] != nil }.map {
+                keys[$0] == "cut" ? "\($0) cut" : "\($0) = \(keys[$0]!)"
+            }
             if !live.isEmpty { what.append("a change (\(live.joined(separator: ", ")))") }
             if what.isEmpty { what.append(lines.count > 2 ? "a change or narration" : "a change, teleport or fork") }
         case "reset": what.append("a reset to a new run")
@@ -164,7 +200,8 @@ public struct Recording: Equatable, Sendable {
     }
 
     public static func load(_ path: String) throws(PresetError) -> Recording {
-        try parse(PresetError.text(of: path, "the recording", notText: "not UTF-8 text: not a noether recording"), file: path)
+        try parse(
+            PresetError.text(of: path, "the recording", notText: "not UTF-8 text: not a noether recording"), file: path)
     }
 }
 
@@ -181,11 +218,15 @@ public final class Recorder {
 
     public init(path: String, preset: Preset, version: String) throws(PresetError) {
         self.path = path
-        do { file = try OutputFile(path: path) } catch { throw PresetError(file: path, line: nil, message: error.message) }
+        do { file = try OutputFile(path: path) } catch {
+            throw PresetError(file: path, line: nil, message: error.message)
+        }
         var start = preset
         start.schedule = []
-        try write("# noether session recording: replay with `noether replay \(URL(fileURLWithPath: path).lastPathComponent)`\n"
-            + "recording-format = \(Recording.format)\nnoether-version = \(TOML.format(.string(version)))\n" + start.toml())
+        try write(
+            "# noether session recording: replay with `noether replay \(URL(fileURLWithPath: path).lastPathComponent)`\n"
+                + "recording-format = \(Recording.format)\nnoether-version = \(TOML.format(.string(version)))\n"
+                + start.toml())
     }
 
     /// Records live parameters that apply from `step` on. Changes within one step merge on replay.
@@ -199,7 +240,8 @@ public final class Recorder {
     /// through every reset, so a replay can reproduce it.
     public func reset(at step: Int, to preset: Preset) throws(PresetError) {
         run += 1
-        let story = "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
+        let story =
+            "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
         try write("\n[[reset]]\nrun = \(run)\nstep = \(step)\n" + story + Config.lines(preset.config))
     }
 
@@ -216,9 +258,13 @@ public final class Recorder {
     /// `preset`'s configuration with `changes` (every change kept, at its step), resuming at `step`.
     public func rewind(at oldStep: Int, to step: Int, preset: Preset, changes: [ScheduledChange]) throws(PresetError) {
         run += 1
-        let story = "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
-        var text = "\n[[reset]]\nrun = \(run)\nstep = \(oldStep)\nfrom = \(step)\n" + story + Config.lines(preset.config)
-        for change in changes { text += change.toml.replacingOccurrences(of: "[[at]]\n", with: "[[at]]\nrun = \(run)\n") }
+        let story =
+            "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
+        var text =
+            "\n[[reset]]\nrun = \(run)\nstep = \(oldStep)\nfrom = \(step)\n" + story + Config.lines(preset.config)
+        for change in changes {
+            text += change.toml.replacingOccurrences(of: "[[at]]\n", with: "[[at]]\nrun = \(run)\n")
+        }
         try write(text)
     }
 

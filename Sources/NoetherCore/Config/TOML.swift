@@ -66,8 +66,9 @@ public enum TOML {
         if let problem = headerWithoutKey(text) { throw problem }
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw TOMLError(line: error.source.begin.line,
-                            message: "column \(error.source.begin.column): \(excerpt(error.description, limit: 160))")
+            throw TOMLError(
+                line: error.source.begin.line,
+                message: "column \(error.source.begin.column): \(excerpt(error.description, limit: 160))")
         } catch {
             throw TOMLError(line: 1, message: "\(error)")
         }
@@ -83,10 +84,15 @@ public enum TOML {
                 let section = sections.first { $0.name == key }
                 guard let section, plainTables.contains(key) else {
                     let allowed = plainTables.sorted().map { "[\($0)]" }.joined(separator: ", ")
-                    throw TOMLError(line: section?.line ?? 1,
-                                    message: "unsupported table [\(key)] with \(table.count) keys; only \(allowed.isEmpty ? "" : allowed + " and ")[[name]] tables are used")
+                    throw TOMLError(
+                        line: section?.line ?? 1,
+                        message:
+                            "unsupported table [\(key)] with \(table.count) keys; only \(allowed.isEmpty ? "" : allowed + " and ")[[name]] tables are used"
+                    )
                 }
-                let entries = table.map { k, v in TOMLEntry(key: k, value: convert(v), line: section.line(of: k, in: lines)) }
+                let entries = table.map { k, v in
+                    TOMLEntry(key: k, value: convert(v), line: section.line(of: k, in: lines))
+                }
                 doc.sections.append((key, section.line, entries.sorted { $0.line < $1.line }))
                 continue
             }
@@ -136,7 +142,11 @@ public enum TOML {
                     while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
                     let c = k < chars.count ? chars[k] : "\n"
                     guard c.isASCII && (c.isLetter || c.isNumber) || "_-\"']".contains(c) else {
-                        return TOMLError(line: index + 1, message: "column \(k + 1): a table header needs a key, got '\(c == "\n" ? "end of line" : String(c))'")
+                        return TOMLError(
+                            line: index + 1,
+                            message:
+                                "column \(k + 1): a table header needs a key, got '\(c == "\n" ? "end of line" : String(c))'"
+                        )
                     }
                     continue  // a header is one line
                 }
@@ -155,10 +165,14 @@ public enum TOML {
                 }
                 // TOML's 0x, 0o and 0b integers: numbers here are decimal (NumberSyntax), in files too.
                 if c == "0", i + 1 < chars.count, "xob".contains(chars[i + 1]),
-                   let before = chars[..<i].last(where: { $0 != " " && $0 != "\t" }), "=[,{+-".contains(before)
+                    let before = chars[..<i].last(where: { $0 != " " && $0 != "\t" }), "=[,{+-".contains(before)
                 {
                     let token = String(chars[i...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-                    return TOMLError(line: index + 1, message: "column \(i + 1): \(excerpt(token, limit: 20)) is not a decimal number; numbers are written in decimal (digits, an optional point and exponent)")
+                    return TOMLError(
+                        line: index + 1,
+                        message:
+                            "column \(i + 1): \(excerpt(token, limit: 20)) is not a decimal number; numbers are written in decimal (digits, an optional point and exponent)"
+                    )
                 }
                 switch c {
                 case "#": i = chars.count
@@ -201,7 +215,8 @@ public enum TOML {
             for (i, raw) in lines.enumerated() {
                 let line = raw.drop { $0 == " " || $0 == "\t" }
                 guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { continue }
-                let header = line.hasPrefix("[[") ? line.dropFirst(2).prefix { $0 != "]" } : line.dropFirst().prefix(upTo: close)
+                let header =
+                    line.hasPrefix("[[") ? line.dropFirst(2).prefix { $0 != "]" } : line.dropFirst().prefix(upTo: close)
                 let name = header.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
                 sections[sections.count - 1].range = sections[sections.count - 1].range.lowerBound..<i
                 sections.append(Section(name: name, line: i + 1, range: (i + 1)..<lines.count))
@@ -258,9 +273,10 @@ public enum TOML {
         case .table(let entries):
             // Keys in sorted order, quoted unless bare (letters, digits, '-' and '_').
             let bare = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-            return "{ " + entries.sorted { $0.key < $1.key }.map { key, value in
-                (!key.isEmpty && key.allSatisfy(bare.contains) ? key : format(.string(key))) + " = " + format(value)
-            }.joined(separator: ", ") + " }"
+            return "{ "
+                + entries.sorted { $0.key < $1.key }.map { key, value in
+                    (!key.isEmpty && key.allSatisfy(bare.contains) ? key : format(.string(key))) + " = " + format(value)
+                }.joined(separator: ", ") + " }"
         case .other(let type): return "\"<\(type)>\""
         }
     }

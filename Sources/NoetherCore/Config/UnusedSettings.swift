@@ -9,7 +9,10 @@ extension Config {
         guard !unused.isEmpty else { return [] }
         let mine = Config.values(self)
         return unused.map { u in
-            (u.key, "\(u.key) = \(mine[u.key].map(TOML.format) ?? "?") is not used by \(u.by) (only by \(u.usedBy)); it has no effect")
+            (
+                u.key,
+                "\(u.key) = \(mine[u.key].map(TOML.format) ?? "?") is not used by \(u.by) (only by \(u.usedBy)); it has no effect"
+            )
         }
     }
 
@@ -24,25 +27,37 @@ extension Config {
         let all = [optimizer] + optimizers
         if beta2 != d.beta2, !all.contains(where: { $0.rule.usesBeta2 }) {
             let users = OptimizerKind.allCases.filter { $0.rule.usesBeta2 }.map(\.rawValue)
-            unused("beta2", true, by: "optimizer " + all.map(\.rawValue).joined(separator: ", "), usedBy: Self.list(users))
+            unused(
+                "beta2", true, by: "optimizer " + all.map(\.rawValue).joined(separator: ", "), usedBy: Self.list(users))
         }
         let set = "data \(data.isFile ? "from a CSV file" : data.name)"
-        if data != .shapes, !data.isFile { unused("image-shape", imageShape != nil, by: set, usedBy: "shapes and CSV files") }
-        if data != .blobs, data != .teacher { unused("input-dim", inputDim != nil, by: set, usedBy: "blobs and teacher") }
-        if data == .teacher || data.isFile { unused("classes", classes != d.classes, by: set, usedBy: "blobs, spirals and shapes") }
+        if data != .shapes, !data.isFile {
+            unused("image-shape", imageShape != nil, by: set, usedBy: "shapes and CSV files")
+        }
+        if data != .blobs, data != .teacher {
+            unused("input-dim", inputDim != nil, by: set, usedBy: "blobs and teacher")
+        }
+        if data == .teacher || data.isFile {
+            unused("classes", classes != d.classes, by: set, usedBy: "blobs, spirals and shapes")
+        }
         if data.isFile { unused("samples", samples != d.samples, by: set, usedBy: "the built-in data sets") }
         if data == .teacher || data.isFile {
             unused("label-noise", labelNoise != d.labelNoise, by: set, usedBy: "blobs, spirals and shapes")
         }
-        if data == .blobs || data.isFile { unused("noise", noise != d.noise, by: set, usedBy: "teacher, spirals and shapes") }
+        if data == .blobs || data.isFile {
+            unused("noise", noise != d.noise, by: set, usedBy: "teacher, spirals and shapes")
+        }
         if resolvedTask == .classification, data != .teacher {
             unused("targets", targets != d.targets, by: "classification", usedBy: "teacher and regression CSV files")
         }
         if conv.isEmpty {
-            unused("kernel", kernel != d.kernel, by: "a model without conv blocks", usedBy: "conv blocks (conv = [...])")
+            unused(
+                "kernel", kernel != d.kernel, by: "a model without conv blocks", usedBy: "conv blocks (conv = [...])")
             unused("pool", pool != d.pool, by: "a model without conv blocks", usedBy: "conv blocks (conv = [...])")
         }
-        if arch != .leakyRelu { unused("leaky-slope", leakySlope != d.leakySlope, by: "arch \(arch.rawValue)", usedBy: "leaky-relu") }
+        if arch != .leakyRelu {
+            unused("leaky-slope", leakySlope != d.leakySlope, by: "arch \(arch.rawValue)", usedBy: "leaky-relu")
+        }
         if norm == .none { unused("eps", eps != d.eps, by: "norm none", usedBy: "batch and layer norm") }
         return out
     }

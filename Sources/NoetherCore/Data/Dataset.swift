@@ -39,14 +39,19 @@ public struct Dataset: Sendable {
         let eigen = SymmetricEigen(m, n: d)
         let largest = eigen.values.max() ?? 0, smallest = eigen.values.min() ?? 0
         guard largest > 0, smallest > 1e-10 * largest else {
-            throw ConfigError("whiten", "the inputs of \(name) have a singular second-moment matrix (eigenvalues \(smallest) to \(largest), \(n) samples of \(d) inputs); whitening needs full rank")
+            throw ConfigError(
+                "whiten",
+                "the inputs of \(name) have a singular second-moment matrix (eigenvalues \(smallest) to \(largest), \(n) samples of \(d) inputs); whitening needs full rank"
+            )
         }
         // W = V diag(1/√λ) Vᵀ, symmetric.
         var w = [Double](repeating: 0, count: d * d)
         for i in 0..<d {
             for j in 0..<d {
                 var s = 0.0
-                for k in 0..<d { s += eigen.vectors[i * d + k] * eigen.vectors[j * d + k] / eigen.values[k].squareRoot() }
+                for k in 0..<d {
+                    s += eigen.vectors[i * d + k] * eigen.vectors[j * d + k] / eigen.values[k].squareRoot()
+                }
                 w[i * d + j] = s
             }
         }
@@ -69,7 +74,8 @@ public struct Dataset: Sendable {
         case .spirals: return spirals(config, rng: &rng)
         case .shapes: return ShapesData.make(config, rng: &rng)
         case .file(let path):
-            return try CSVData.load(path: path, task: config.resolvedTask, targets: config.targets, image: config.imageShape)
+            return try CSVData.load(
+                path: path, task: config.resolvedTask, targets: config.targets, image: config.imageShape)
         }
     }
 
@@ -80,7 +86,11 @@ public struct Dataset: Sendable {
         case .blobs: (c.inputDim ?? 10, c.classes)
         case .teacher: (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
         case .spirals: (2, c.classes)
-        case .shapes: ((c.imageShape?.height ?? ShapesData.defaultSide) * (c.imageShape?.width ?? ShapesData.defaultSide), c.classes)
+        case .shapes:
+            (
+                (c.imageShape?.height ?? ShapesData.defaultSide) * (c.imageShape?.width ?? ShapesData.defaultSide),
+                c.classes
+            )
         case .file: nil
         }
     }
@@ -89,7 +99,8 @@ public struct Dataset: Sendable {
     /// for vector data.
     static func image(_ c: Config) -> ImageShape? {
         switch c.data {
-        case .shapes: c.imageShape ?? ImageShape(channels: 1, height: ShapesData.defaultSide, width: ShapesData.defaultSide)
+        case .shapes:
+            c.imageShape ?? ImageShape(channels: 1, height: ShapesData.defaultSide, width: ShapesData.defaultSide)
         case .file: c.imageShape
         default: nil
         }
@@ -107,8 +118,9 @@ public struct Dataset: Sendable {
             for j in 0..<d { x[n * d + j] = means[k * d + j] + rng.normal() }
             y[n] = rng.uniform() < c.labelNoise ? rng.below(c.classes) : k
         }
-        return Dataset(name: "blobs", inputDim: d, outputDim: c.classes, task: .classification,
-                       inputs: x, labels: y, targets: [])
+        return Dataset(
+            name: "blobs", inputDim: d, outputDim: c.classes, task: .classification,
+            inputs: x, labels: y, targets: [])
     }
 
     /// Linear teacher regression: y = T x + noise · N(0, 1), T ~ N(0, 1/d), x ~ N(0, I).
@@ -126,8 +138,9 @@ public struct Dataset: Sendable {
                 y[n * k + i] = s + c.noise * rng.normal()
             }
         }
-        return Dataset(name: "teacher", inputDim: d, outputDim: k, task: .regression,
-                       inputs: x, labels: [], targets: y)
+        return Dataset(
+            name: "teacher", inputDim: d, outputDim: k, task: .regression,
+            inputs: x, labels: [], targets: y)
     }
 
     /// Interleaved 2-D spirals, one arm per class: a non-linear problem a linear model cannot solve.
@@ -142,8 +155,9 @@ public struct Dataset: Sendable {
             x[2 * n + 1] = 2 * r * _sin(angle) + c.noise * rng.normal()
             y[n] = rng.uniform() < c.labelNoise ? rng.below(c.classes) : k
         }
-        return Dataset(name: "spirals", inputDim: 2, outputDim: c.classes, task: .classification,
-                       inputs: x, labels: y, targets: [])
+        return Dataset(
+            name: "spirals", inputDim: 2, outputDim: c.classes, task: .classification,
+            inputs: x, labels: y, targets: [])
     }
 
     /// The training set as CSV: feature columns x0…, then `label` or y0… — the same layout
@@ -152,7 +166,10 @@ public struct Dataset: Sendable {
     public func csv() -> String {
         var out = (0..<inputDim).map { "x\($0)" }
         out += task == .classification ? ["label"] : (0..<outputDim).map { "y\($0)" }
-        var text = imageShape.map { "# image-shape = \($0): one image a row, C, H, W order, then the \(task == .classification ? "label" : "targets")\n" } ?? ""
+        var text =
+            imageShape.map {
+                "# image-shape = \($0): one image a row, C, H, W order, then the \(task == .classification ? "label" : "targets")\n"
+            } ?? ""
         text += out.joined(separator: ",") + "\n"
         for n in 0..<count {
             var row = (0..<inputDim).map { formatNumber(inputs[n * inputDim + $0]) }
@@ -207,8 +224,9 @@ enum CSVData {
             // The column count first: a row of the wrong width is refused before its values are read.
             guard width < 0 || cells.count == width else {
                 let what = image.map { " (a \($0) image is \($0.count) values, then \(outputColumns))" } ?? ""
-                throw Failure(description:
-                    "\(path):\(index + 1): expected \(width) columns\(what), found \(cells.count)")
+                throw Failure(
+                    description:
+                        "\(path):\(index + 1): expected \(width) columns\(what), found \(cells.count)")
             }
             let fields = bytes.withUnsafeBufferPointer { p in
                 cells.map { String(decoding: UnsafeBufferPointer(rebasing: p[trimmed(p, $0)]), as: UTF8.self) }
@@ -222,22 +240,27 @@ enum CSVData {
             var row: [Double] = []
             for (i, value) in numbers.enumerated() {
                 guard let value, value.isFinite else {
-                    throw Failure(description:
-                        "\(path):\(index + 1): \(column(i)): '\(TOML.excerpt(fields[i]))' is not a finite number")
+                    throw Failure(
+                        description:
+                            "\(path):\(index + 1): \(column(i)): '\(TOML.excerpt(fields[i]))' is not a finite number")
                 }
                 // Squares and products of inputs must stay finite, or training fails at step 0 for
                 // a reason that is not the learning rate's.
                 guard abs(value) <= CSVData.largestValue else {
-                    throw Failure(description:
-                        "\(path):\(index + 1): \(column(i)): \(TOML.excerpt(fields[i])) is too large; values must lie within ±1e150")
+                    throw Failure(
+                        description:
+                            "\(path):\(index + 1): \(column(i)): \(TOML.excerpt(fields[i])) is too large; values must lie within ±1e150"
+                    )
                 }
                 row.append(value)
             }
             if task == .classification {
                 let label = row[width - 1]
                 guard label >= 0, label == label.rounded(), label < 65 else {
-                    throw Failure(description:
-                        "\(path):\(index + 1): column \(width): label must be a whole number 0…64, got \(TOML.excerpt(fields[width - 1]))")
+                    throw Failure(
+                        description:
+                            "\(path):\(index + 1): column \(width): label must be a whole number 0…64, got \(TOML.excerpt(fields[width - 1]))"
+                    )
                 }
             }
             rows.append(row)
@@ -255,20 +278,24 @@ enum CSVData {
         if task == .classification {
             let labels = rows.map { Int($0[d]) }
             let classes = max(2, (labels.max() ?? 0) + 1)
-            return Dataset(name: path, inputDim: d, outputDim: classes, task: .classification,
-                           inputs: x, labels: labels, targets: [], imageShape: image)
+            return Dataset(
+                name: path, inputDim: d, outputDim: classes, task: .classification,
+                inputs: x, labels: labels, targets: [], imageShape: image)
         }
         var y: [Double] = []
         for row in rows { y += row[d...] }
-        return Dataset(name: path, inputDim: d, outputDim: outputs, task: .regression,
-                       inputs: x, labels: [], targets: y, imageShape: image)
+        return Dataset(
+            name: path, inputDim: d, outputDim: outputs, task: .regression,
+            inputs: x, labels: [], targets: y, imageShape: image)
     }
 
     /// Where each line of `bytes` lies, without its line ending ("\r\n", "\n" or "\r").
     static func lines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         for piece in pieces(bytes, 0..<bytes.count, at: 10) {
-            let end = piece.upperBound > piece.lowerBound && bytes[piece.upperBound - 1] == 13 ? piece.upperBound - 1 : piece.upperBound
+            let end =
+                piece.upperBound > piece.lowerBound && bytes[piece.upperBound - 1] == 13
+                ? piece.upperBound - 1 : piece.upperBound
             out += pieces(bytes, piece.lowerBound..<end, at: 13)
         }
         return out

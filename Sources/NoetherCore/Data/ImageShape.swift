@@ -21,7 +21,8 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
     public init?(_ text: String) {
         let parts = text.split(omittingEmptySubsequences: false) { $0 == "x" || $0 == "X" || $0 == "×" }
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
-              let c = Int(parts[0]), let h = Int(parts[1]), let w = Int(parts[2]) else { return nil }
+            let c = Int(parts[0]), let h = Int(parts[1]), let w = Int(parts[2])
+        else { return nil }
         self.init(channels: c, height: h, width: w)
     }
 
@@ -32,12 +33,15 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
 
     /// Each side within its bound and the whole image within `maxValues`.
     public func validate() throws(ConfigError) {
-        for (name, value, bound) in [("C", channels, Self.maxChannels), ("H", height, Self.maxSide), ("W", width, Self.maxSide)]
+        for (name, value, bound) in [
+            ("C", channels, Self.maxChannels), ("H", height, Self.maxSide), ("W", width, Self.maxSide),
+        ]
         where !(1...bound).contains(value) {
             throw ConfigError("image-shape", "\(name) must be 1…\(bound) in CxHxW, got \(value) in \(self)")
         }
         guard count <= Self.maxValues else {
-            throw ConfigError("image-shape", "\(self) has \(count) values an image; at most \(Self.maxValues) are allowed")
+            throw ConfigError(
+                "image-shape", "\(self) has \(count) values an image; at most \(Self.maxValues) are allowed")
         }
     }
 
@@ -49,7 +53,8 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let shape = ImageShape(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not CxHxW: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not CxHxW: \(text)"))
         }
         self = shape
     }

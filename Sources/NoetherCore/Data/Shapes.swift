@@ -7,8 +7,10 @@
 /// variance 1 while each image keeps its spatial contrast.
 enum ShapesData {
     /// The kinds of shape, in class order: `--classes k` draws the first k.
-    static let kinds = ["square outline", "filled disc", "cross", "horizontal bar", "triangle",
-                        "ring", "diagonal cross", "vertical bar"]
+    static let kinds = [
+        "square outline", "filled disc", "cross", "horizontal bar", "triangle",
+        "ring", "diagonal cross", "vertical bar",
+    ]
 
     /// Image sides the set draws (its image shape is 1 × side × side).
     static let sides = [12, 16]
@@ -25,16 +27,17 @@ enum ShapesData {
             for c in 0..<s {
                 let dr = Double(r) - m, dc = Double(c) - m
                 let d2 = dr * dr + dc * dc
-                out[r * s + c] = switch kind {
-                case 0: r == 0 || r == s - 1 || c == 0 || c == s - 1
-                case 1: d2 <= radius * radius
-                case 2: abs(dr) <= 0.5 || abs(dc) <= 0.5
-                case 3: abs(dr) <= 1
-                case 4: abs(dc) <= Double(r) / Double(s - 1) * m + 0.5
-                case 5: d2 <= radius * radius && d2 > (radius - 1.2) * (radius - 1.2)
-                case 6: abs(Double(r - c)) <= 0.5 || abs(Double(r + c - (s - 1))) <= 0.5
-                default: abs(dc) <= 1
-                }
+                out[r * s + c] =
+                    switch kind {
+                    case 0: r == 0 || r == s - 1 || c == 0 || c == s - 1
+                    case 1: d2 <= radius * radius
+                    case 2: abs(dr) <= 0.5 || abs(dc) <= 0.5
+                    case 3: abs(dr) <= 1
+                    case 4: abs(dc) <= Double(r) / Double(s - 1) * m + 0.5
+                    case 5: d2 <= radius * radius && d2 > (radius - 1.2) * (radius - 1.2)
+                    case 6: abs(Double(r - c)) <= 0.5 || abs(Double(r + c - (s - 1))) <= 0.5
+                    default: abs(dc) <= 1
+                    }
             }
         }
         return out
@@ -44,7 +47,9 @@ enum ShapesData {
         let side = c.imageShape?.height ?? defaultSide
         let d = side * side
         let sizes = boxSizes(side: side)
-        let masks = (0..<c.classes).map { k in Dictionary(uniqueKeysWithValues: sizes.map { ($0, mask(kind: k, box: $0)) }) }
+        let masks = (0..<c.classes).map { k in
+            Dictionary(uniqueKeysWithValues: sizes.map { ($0, mask(kind: k, box: $0)) })
+        }
         var x = [Double](repeating: 0, count: c.samples * d)
         var y = [Int](repeating: 0, count: c.samples)
         for n in 0..<c.samples {
@@ -61,8 +66,9 @@ enum ShapesData {
         let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count)
         let scale = variance > 0 ? 1 / variance.squareRoot() : 1
         for i in x.indices { x[i] = (x[i] - mean) * scale }
-        return Dataset(name: "shapes", inputDim: d, outputDim: c.classes, task: .classification,
-                       inputs: x, labels: y, targets: [], imageShape: ImageShape(channels: 1, height: side, width: side))
+        return Dataset(
+            name: "shapes", inputDim: d, outputDim: c.classes, task: .classification,
+            inputs: x, labels: y, targets: [], imageShape: ImageShape(channels: 1, height: side, width: side))
     }
 }
 

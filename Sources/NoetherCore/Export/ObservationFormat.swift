@@ -35,8 +35,10 @@ struct KindSummary {
     }
 
     var fields: [(String, Double)] {
-        [("groups", Double(groups)), ("collapsed", Double(collapsed)), ("dead", Double(dead)),
-         ("residual_max", residualMax.isFinite ? residualMax : .nan), ("gap_ratio_median", median(gapRatios))]
+        [
+            ("groups", Double(groups)), ("collapsed", Double(collapsed)), ("dead", Double(dead)),
+            ("residual_max", residualMax.isFinite ? residualMax : .nan), ("gap_ratio_median", median(gapRatios)),
+        ]
     }
 }
 
@@ -75,7 +77,11 @@ public enum ObservationFormat {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             default:
-                if ch.value < 0x20 { out += "\\u" + String(ch.value, radix: 16).leftPadded(4) } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 {
+                    out += "\\u" + String(ch.value, radix: 16).leftPadded(4)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""
@@ -145,7 +151,8 @@ public enum ObservationFormat {
             s += ",\"families\":["
             s += o.families.map { f in
                 "{\"family\":\(json(f.family)),\"symmetry\":\"\(f.symmetry.rawValue)\""
-                    + fields(f, equilibrium: o.equilibriumAngle).map { ",\"\($0.0)\":\(json($0.0, $0.1))" }.joined() + "}"
+                    + fields(f, equilibrium: o.equilibriumAngle).map { ",\"\($0.0)\":\(json($0.0, $0.1))" }.joined()
+                    + "}"
             }.joined(separator: ",")
             s += "]"
         }
@@ -162,10 +169,14 @@ public enum ObservationFormat {
 
     /// Column names and values of one row, in the same order.
     static func csvColumns(_ o: Observation, detail: OutputDetail) -> [(String, String)] {
-        var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
-                                     ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
-                                     ("weight_decay", csv(o.live.weightDecay))]
-        if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
+        var r: [(String, String)] = [
+            ("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
+            ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
+            ("weight_decay", csv(o.live.weightDecay)),
+        ]
+        if let laws = o.laws {
+            r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")]
+        }
         if o.sharpnessColumns > 0 { r.append(("sharpness", o.sharpness.map { csv($0.top) } ?? "")) }
         if o.sharpnessColumns > 1 { r.append(("sharpness_2", o.sharpness?.second.map(csv) ?? "")) }
         for l in o.layers {
@@ -173,7 +184,9 @@ public enum ObservationFormat {
         }
         for k in KindSummary.of(o) { r += k.fields.map { ("\(k.kind.rawValue).\($0.0)", csv($0.0, $0.1)) } }
         if detail != .summary {
-            for f in o.families { r += fields(f, equilibrium: o.equilibriumAngle).map { ("\(f.family).\($0.0)", csv($0.0, $0.1)) } }
+            for f in o.families {
+                r += fields(f, equilibrium: o.equilibriumAngle).map { ("\(f.family).\($0.0)", csv($0.0, $0.1)) }
+            }
         }
         if detail == .neurons {
             for c in o.charges { r += fields(c).map { ("\(c.group).\($0.0)", csv($0.0, $0.1)) } }
@@ -200,10 +213,11 @@ public enum ObservationFormat {
     private static func nested(_ v: ArraySlice<Double>, shape: ArraySlice<Int>) -> String {
         guard shape.count > 1 else { return "[" + v.map(exact).joined(separator: ",") + "]" }
         let inner = v.count / shape.first!
-        return "[" + (0..<shape.first!).map { i in
-            let start = v.startIndex + i * inner
-            return nested(v[start..<(start + inner)], shape: shape.dropFirst())
-        }.joined(separator: ",") + "]"
+        return "["
+            + (0..<shape.first!).map { i in
+                let start = v.startIndex + i * inner
+                return nested(v[start..<(start + inner)], shape: shape.dropFirst())
+            }.joined(separator: ",") + "]"
     }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file that noether writes: opened in place at what the path names, never replaced.
@@ -92,7 +92,9 @@ public final class OutputFile {
         guard path != "-" else { return }
         var st = stat()
         if stat(path, &st) == 0 {
-            if (st.st_mode & S_IFMT) == S_IFDIR { throw OutputError(path: path, message: "is a folder; give a file name") }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                throw OutputError(path: path, message: "is a folder; give a file name")
+            }
             if access(path, W_OK) != 0 { throw OutputError(path: path, action: "cannot write", errno: errno) }
             return
         }
@@ -117,7 +119,9 @@ public final class OutputFile {
             built += "/" + part
             var st = stat()
             if stat(built, &st) == 0 {
-                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: path, message: "cannot create the folder: \(built) is a file") }
+                guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                    throw OutputError(path: path, message: "cannot create the folder: \(built) is a file")
+                }
                 continue
             }
             guard mkdir(built, 0o777) == 0 || errno == EEXIST else {

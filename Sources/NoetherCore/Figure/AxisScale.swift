@@ -48,14 +48,17 @@ struct AxisScale {
             let decades = Int(floor(low))...Int(ceil(high))
             for mantissas in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
                 let t = decades.flatMap { d in mantissas.map { $0 * pow(10, Double(d)) } }.filter(contains)
-                if t.count >= 3 || mantissas.count == 9 { return t.count > maxTicks * 2 ? t.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) : t }
+                if t.count >= 3 || mantissas.count == 9 {
+                    return t.count > maxTicks * 2 ? t.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) : t
+                }
             }
             return []
         }
         let span = high - low
         let raw = span / Double(maxTicks)
         let magnitude = pow(10, floor(Foundation.log10(raw)))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { span / $0 <= Double(maxTicks) } ?? 10 * magnitude
+        let step =
+            [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { span / $0 <= Double(maxTicks) } ?? 10 * magnitude
         let first = ceil(low / step) * step
         return stride(from: first, through: high + step * 1e-9, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
     }
@@ -75,7 +78,9 @@ struct AxisScale {
     static func format(_ x: Double, _ digits: Int) -> String {
         if x == 0 { return "0" }
         let m = Foundation.log10(abs(x))
-        if m < -3 || m >= 5 { return String(format: "%.\(max(0, digits - 1))e", x).replacingOccurrences(of: "e-0", with: "e-") }
+        if m < -3 || m >= 5 {
+            return String(format: "%.\(max(0, digits - 1))e", x).replacingOccurrences(of: "e-0", with: "e-")
+        }
         let s = String(format: "%.\(digits)g", x)
         return s.contains("e") ? String(format: "%.\(max(0, digits - 1 - Int(floor(m))))f", x) : s
     }

@@ -14,7 +14,8 @@ extension PhaseDiagram {
     ]
     /// Blue to white to red (ColorBrewer RdBu, reversed), as RGB.
     static let diverging: [(Double, Double, Double)] = [
-        (33, 102, 172), (103, 169, 207), (209, 229, 240), (247, 247, 247), (253, 219, 199), (239, 138, 98), (178, 24, 43),
+        (33, 102, 172), (103, 169, 207), (209, 229, 240), (247, 247, 247), (253, 219, 199), (239, 138, 98),
+        (178, 24, 43),
     ]
 
     /// The colour of fraction f ∈ [0, 1] of `stops`, interpolated.
@@ -48,12 +49,15 @@ extension PhaseDiagram {
         let cw = 76.0, ch = 40.0, left = 118.0, barGap = 24.0, barWidth = 16.0
         let nx = Double(xValues.count), ny = Double(yValues.count)
         let width = max(left + nx * cw + barGap + barWidth + 150, 520)
-        let titleLines = W.wrap(figureTitle() + (y.map { " and \(Vocabulary.label($0))" } ?? ""), width: width - 40, size: 15)
+        let titleLines = W.wrap(
+            figureTitle() + (y.map { " and \(Vocabulary.label($0))" } ?? ""), width: width - 40, size: 15)
         let note = choiceNote
         let top = 20 + Double(titleLines.count) * 19 + (note == nil ? 0 : 16) + 16
-        let centre = theoryCentre.map { "; colours diverge from white at the theory's \(Spread.significant($0, 3))" } ?? ""
+        let centre =
+            theoryCentre.map { "; colours diverge from white at the theory's \(Spread.significant($0, 3))" } ?? ""
         let repeated = (cells.joined().map(\.values.count).max() ?? 0) > 1
-        let caption = repeated
+        let caption =
+            repeated
             ? "Each cell: mean over seeds (\(countCaption.replacingOccurrences(of: "per point", with: "per cell")))"
                 + "\(centre). In the SVG, each cell's title gives its spread (\(error.caption))."
             : "Each cell: one run, no repeats over seed\(centre)."
@@ -76,15 +80,21 @@ extension PhaseDiagram {
                 let place = Self.assignment(x, xv) + (y.map { ", " + Self.assignment($0, yv) } ?? "")
                 guard let v = cell.value, let spread = cell.spread else {
                     let label = cell.diverged > 0 ? "diverged" : "–"
-                    s += "<rect class=\"cell\" x=\"\(W.n(px))\" y=\"\(W.n(py))\" width=\"\(W.n(cw))\" height=\"\(W.n(ch))\" fill=\"#eeeeee\" stroke=\"white\"><title>\(W.escape(place + ": " + label))</title></rect>\n"
+                    s +=
+                        "<rect class=\"cell\" x=\"\(W.n(px))\" y=\"\(W.n(py))\" width=\"\(W.n(cw))\" height=\"\(W.n(ch))\" fill=\"#eeeeee\" stroke=\"white\"><title>\(W.escape(place + ": " + label))</title></rect>\n"
                     s += W.text(label, x: px + cw / 2, y: py + ch / 2 + 4, anchor: "middle", fill: "#555555")
                     continue
                 }
                 let f = fraction(v)
-                let hover = "\(place): \(spread.formatted(error)) (n = \(spread.n))" + ((cell.theory ?? theoryCentre).map { ", theory \(Spread.significant($0, 4))" } ?? "")
-                s += "<rect class=\"cell\" x=\"\(W.n(px))\" y=\"\(W.n(py))\" width=\"\(W.n(cw))\" height=\"\(W.n(ch))\" fill=\"\(Self.hex(Self.color(f, stops)))\" stroke=\"white\"><title>\(W.escape(hover))</title></rect>\n"
+                let hover =
+                    "\(place): \(spread.formatted(error)) (n = \(spread.n))"
+                    + ((cell.theory ?? theoryCentre).map { ", theory \(Spread.significant($0, 4))" } ?? "")
+                s +=
+                    "<rect class=\"cell\" x=\"\(W.n(px))\" y=\"\(W.n(py))\" width=\"\(W.n(cw))\" height=\"\(W.n(ch))\" fill=\"\(Self.hex(Self.color(f, stops)))\" stroke=\"white\"><title>\(W.escape(hover))</title></rect>\n"
                 let dark = theoryCentre == nil ? f < 0.55 : abs(f - 0.5) > 0.33
-                s += W.text(Self.format(v), x: px + cw / 2, y: py + ch / 2 + 4, anchor: "middle", fill: dark ? "white" : "black")
+                s += W.text(
+                    Self.format(v), x: px + cw / 2, y: py + ch / 2 + 4, anchor: "middle", fill: dark ? "white" : "black"
+                )
             }
         }
         for (i, xv) in xValues.enumerated() {
@@ -93,7 +103,9 @@ extension PhaseDiagram {
         s += W.text(Vocabulary.label(x), x: left + nx * cw / 2, y: bottom + 40, anchor: "middle", size: 14)
         if let y {
             let mid = top + ny * ch / 2
-            s += W.text(Vocabulary.label(y), x: 24, y: mid, anchor: "middle", size: 14, extra: "transform=\"rotate(-90 24 \(W.n(mid)))\"")
+            s += W.text(
+                Vocabulary.label(y), x: 24, y: mid, anchor: "middle", size: 14,
+                extra: "transform=\"rotate(-90 24 \(W.n(mid)))\"")
         }
         // The colour bar: a vertical gradient, ticks at round values, the quantity's symbol beside it.
         let bx = left + nx * cw + barGap
@@ -102,7 +114,8 @@ extension PhaseDiagram {
             s += "<stop offset=\"\(W.n(Double(k) * 100 / Double(stops.count - 1)))%\" stop-color=\"\(Self.hex(c))\"/>"
         }
         s += "</linearGradient></defs>\n"
-        s += "<rect class=\"colour-bar\" x=\"\(W.n(bx))\" y=\"\(W.n(top))\" width=\"\(W.n(barWidth))\" height=\"\(W.n(barHeight))\" fill=\"url(#scale)\" stroke=\"#999999\"/>\n"
+        s +=
+            "<rect class=\"colour-bar\" x=\"\(W.n(bx))\" y=\"\(W.n(top))\" width=\"\(W.n(barWidth))\" height=\"\(W.n(barHeight))\" fill=\"url(#scale)\" stroke=\"#999999\"/>\n"
         var labelRight = bx + barWidth
         if let r = colourRange, r.upperBound > r.lowerBound {
             let scale = AxisScale([r.lowerBound, r.upperBound], log: false, from: top + barHeight, to: top)
@@ -117,17 +130,22 @@ extension PhaseDiagram {
             }
             for t in ticks {
                 let py = exact.pixel(t)
-                s += "<line class=\"colour-tick\" x1=\"\(W.n(bx + barWidth))\" y1=\"\(W.n(py))\" x2=\"\(W.n(bx + barWidth + 4))\" y2=\"\(W.n(py))\" stroke=\"#333333\"/>\n"
+                s +=
+                    "<line class=\"colour-tick\" x1=\"\(W.n(bx + barWidth))\" y1=\"\(W.n(py))\" x2=\"\(W.n(bx + barWidth + 4))\" y2=\"\(W.n(py))\" stroke=\"#333333\"/>\n"
                 let label = AxisScale.label(t, ticks: ticks)
                 s += W.text(label, x: bx + barWidth + 7, y: py + 4, size: 12, extra: "class=\"colour-label\"")
                 labelRight = max(labelRight, bx + barWidth + 7 + W.width(label, size: 12))
             }
         } else if let r = range {
-            s += W.text(Self.format(r.lowerBound), x: bx + barWidth + 7, y: top + barHeight / 2 + 4, size: 12, extra: "class=\"colour-label\"")
+            s += W.text(
+                Self.format(r.lowerBound), x: bx + barWidth + 7, y: top + barHeight / 2 + 4, size: 12,
+                extra: "class=\"colour-label\"")
             labelRight += 60
         }
         let mid = top + barHeight / 2, lx = labelRight + 16
-        s += W.text(Vocabulary.label(quantity), x: lx, y: mid, anchor: "middle", size: 13, extra: "transform=\"rotate(-90 \(W.n(lx)) \(W.n(mid)))\"")
+        s += W.text(
+            Vocabulary.label(quantity), x: lx, y: mid, anchor: "middle", size: 13,
+            extra: "transform=\"rotate(-90 \(W.n(lx)) \(W.n(mid)))\"")
         var cy = max(bottom, top + barHeight) + 62
         for line in captionLines {
             s += W.text(line, x: 20, y: cy, size: 11, fill: "#444444")

@@ -5,9 +5,10 @@ import Foundation
 /// for the reader to edit. Run as `python3 FILE.py [OUT.pdf]`; it prints the points it draws as
 /// CSV (x, y, mean, error, n), the numbers `sweep show --table` prints.
 extension PhaseDiagram {
-    public func script(database: String, kind: PlotKind, error: ErrorKind, logX: Bool, logY: Bool,
-                       expression: (TheoryExpression, text: String)?) -> String
-    {
+    public func script(
+        database: String, kind: PlotKind, error: ErrorKind, logX: Bool, logY: Bool,
+        expression: (TheoryExpression, text: String)?
+    ) -> String {
         func py(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
@@ -53,9 +54,10 @@ extension PhaseDiagram {
         let xLabel = Vocabulary.label(x), yLabel = Vocabulary.label(quantity)
         let byLabel = y.map { Vocabulary.label($0) }
         if kind == .heatmap {
-            let norm = theoryCentre.map { c in
-                "half = max(abs(grid.values[np.isfinite(grid.values)] - \(c)).max(), 1e-12)\nnorm = matplotlib.colors.Normalize(\(c) - half, \(c) + half)\ncmap = \"RdBu_r\""
-            } ?? "norm = None\ncmap = \"viridis\""
+            let norm =
+                theoryCentre.map { c in
+                    "half = max(abs(grid.values[np.isfinite(grid.values)] - \(c)).max(), 1e-12)\nnorm = matplotlib.colors.Normalize(\(c) - half, \(c) + half)\ncmap = \"RdBu_r\""
+                } ?? "norm = None\ncmap = \"viridis\""
             s += """
                 grid = points.pivot(index="y", columns="x", values="mean")
                 \(norm)

@@ -38,16 +38,22 @@ public struct RunPlot: Sendable {
     /// Nil (with the reason) when the family never appeared.
     public func plot() -> Result<Plot, PlotError> {
         guard let name = chosen, !rows.isEmpty else {
-            return .failure(PlotError(message: "no family '\(family ?? "-")' in this run; its families: \(familyNames.joined(separator: ", "))"))
+            return .failure(
+                PlotError(
+                    message:
+                        "no family '\(family ?? "-")' in this run; its families: \(familyNames.joined(separator: ", "))"
+                ))
         }
-        let quantity = switch chart {
-        case .charge: "median_charge"
-        case .gap: "gap_ratio"
-        case .angle: "rms_angle"
-        }
-        var plot = Plot(title: "\(Vocabulary.label(quantity)) of \(name) against \(Vocabulary.label("step"))",
-                        subtitle: family == nil ? "family \(name): the first scale family" : nil,
-                        caption: "", xLabel: Vocabulary.label("step"), yLabel: Vocabulary.label(quantity))
+        let quantity =
+            switch chart {
+            case .charge: "median_charge"
+            case .gap: "gap_ratio"
+            case .angle: "rms_angle"
+            }
+        var plot = Plot(
+            title: "\(Vocabulary.label(quantity)) of \(name) against \(Vocabulary.label("step"))",
+            subtitle: family == nil ? "family \(name): the first scale family" : nil,
+            caption: "", xLabel: Vocabulary.label("step"), yLabel: Vocabulary.label(quantity))
         func line(_ label: String, _ style: Plot.Style, dash: Int = 0, _ value: (Int) -> (Double, Double?, Double?)?) {
             let points = rows.indices.compactMap { i -> Plot.Point? in
                 guard let (y, lo, hi) = value(i), y.isFinite else { return nil }
@@ -60,7 +66,8 @@ public struct RunPlot: Sendable {
         }
         switch chart {
         case .charge:
-            plot.caption = "Solid: the median over the family's live groups, band from the 10 % to the 90 % quantile; "
+            plot.caption =
+                "Solid: the median over the family's live groups, band from the 10 % to the 90 % quantile; "
                 + "theory lines: the exact discrete prediction (★), which lies on the measurement, the symmetric reference Q⁽⁰⁾ "
                 + "and the Neural Mechanics continuum (NM)."
             line("measured (10–90 % band)", .band) { (rows[$0].q50, rows[$0].q10, rows[$0].q90) }
@@ -71,9 +78,12 @@ public struct RunPlot: Sendable {
             plot.caption = "The median KSB gap Γ/Q₀ over the family's live groups."
             line("measured", .band) { (rows[$0].gapRatioMedian, nil, nil) }
         case .angle:
-            plot.caption = "The RMS angle per update over the family's live groups; dashed: the predicted equilibrium angle √(2ηλ/(1+β))."
+            plot.caption =
+                "The RMS angle per update over the family's live groups; dashed: the predicted equilibrium angle √(2ηλ/(1+β))."
             line("measured", .band) { i in rows[i].rmsAngularStep.map { ($0, nil, nil) } }
-            line("theory: " + Vocabulary.label("rms_angle_predicted"), .theory) { i in equilibrium[i].map { ($0, nil, nil) } }
+            line("theory: " + Vocabulary.label("rms_angle_predicted"), .theory) { i in
+                equilibrium[i].map { ($0, nil, nil) }
+            }
         }
         plot.lines.removeAll { $0.points.isEmpty }
         return .success(plot)

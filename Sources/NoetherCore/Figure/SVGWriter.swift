@@ -48,8 +48,10 @@ enum SVGWriter {
         return lines
     }
 
-    static func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double? = nil,
-                     bold: Bool = false, fill: String? = nil, extra: String = "") -> String {
+    static func text(
+        _ s: String, x: Double, y: Double, anchor: String = "start", size: Double? = nil,
+        bold: Bool = false, fill: String? = nil, extra: String = ""
+    ) -> String {
         var attributes = "x=\"\(n(x))\" y=\"\(n(y))\""
         if anchor != "start" { attributes += " text-anchor=\"\(anchor)\"" }
         if let size { attributes += " font-size=\"\(n(size))\"" }

@@ -40,7 +40,9 @@ extension PhaseDiagram {
         let counts = cells.joined().map(\.values.count).filter { $0 > 0 }
         guard let lo = counts.min(), let hi = counts.max() else { return "no runs have a value" }
         let diverged = cells.joined().map(\.diverged).reduce(0, +)
-        let runs = hi == 1 ? "one run per point, no repeats to average" : "n = \(lo == hi ? "\(lo)" : "\(lo)–\(hi)") runs per point"
+        let runs =
+            hi == 1
+            ? "one run per point, no repeats to average" : "n = \(lo == hi ? "\(lo)" : "\(lo)–\(hi)") runs per point"
         return runs
             + (diverged > 0 ? "; \(diverged) diverged \(diverged == 1 ? "run is" : "runs are") left out" : "")
     }
@@ -58,9 +60,10 @@ extension PhaseDiagram {
         return "family \(family): \(familyChoice)"
     }
 
-    public func linePlot(error: ErrorKind, scatter: Bool = false, logX: Bool? = nil, logY: Bool? = nil,
-                         expression: (TheoryExpression, text: String)? = nil) -> Plot
-    {
+    public func linePlot(
+        error: ErrorKind, scatter: Bool = false, logX: Bool? = nil, logY: Bool? = nil,
+        expression: (TheoryExpression, text: String)? = nil
+    ) -> Plot {
         let perLine = y == nil ? "" : "; one line per \(Vocabulary.label(y!))"
         var plot = Plot(
             title: figureTitle(), subtitle: choiceNote,
@@ -80,11 +83,15 @@ extension PhaseDiagram {
                 guard let px = xv.number, let spread = cells[j][i].spread else { continue }
                 let place = Self.assignment(x, xv) + (y.map { ", " + Self.assignment($0, yv) } ?? "")
                 if scatter {
-                    points += cells[j][i].values.map { Plot.Point(x: px, y: $0, n: 1, note: "\(place): \(Spread.significant($0, 4))") }
+                    points += cells[j][i].values.map {
+                        Plot.Point(x: px, y: $0, n: 1, note: "\(place): \(Spread.significant($0, 4))")
+                    }
                 } else {
                     let e = spread.error(error)
-                    points.append(Plot.Point(x: px, y: spread.mean, low: e.map { spread.mean - $0 }, high: e.map { spread.mean + $0 },
-                                             n: spread.n, note: "\(place): \(spread.formatted(error)) (n = \(spread.n))"))
+                    points.append(
+                        Plot.Point(
+                            x: px, y: spread.mean, low: e.map { spread.mean - $0 }, high: e.map { spread.mean + $0 },
+                            n: spread.n, note: "\(place): \(spread.formatted(error)) (n = \(spread.n))"))
                 }
             }
             plot.lines.append(Plot.Line(label: label, style: scatter ? .scatter : .measured, points: points, colour: j))
@@ -102,8 +109,10 @@ extension PhaseDiagram {
         let several = yValues.count > 1
         switch theory {
         case .constant(let c, let label):
-            out.append(Plot.Line(label: "theory: " + label, style: .theory,
-                                 points: [Plot.Point(x: lo, y: c), Plot.Point(x: hi, y: c)], colour: 6))
+            out.append(
+                Plot.Line(
+                    label: "theory: " + label, style: .theory,
+                    points: [Plot.Point(x: lo, y: c), Plot.Point(x: hi, y: c)], colour: 6))
         case .column(_, let label):
             for j in yValues.indices {
                 let points = xValues.indices.compactMap { i -> Plot.Point? in
@@ -111,19 +120,27 @@ extension PhaseDiagram {
                     return Plot.Point(x: x, y: t)
                 }
                 guard !points.isEmpty else { continue }
-                out.append(Plot.Line(label: "theory: " + label + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
-                                     style: .theory, points: points, colour: several ? j : 6))
+                out.append(
+                    Plot.Line(
+                        label: "theory: " + label + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
+                        style: .theory, points: points, colour: several ? j : 6))
             }
         case .flatInLearningRate(let label):
             guard ResultsDatabase.column(of: x) == "lr" else { break }
             for j in yValues.indices {
-                let means = xValues.indices.compactMap { i in xValues[i].number.flatMap { x in cells[j][i].value.map { (x, $0) } } }
+                let means = xValues.indices.compactMap { i in
+                    xValues[i].number.flatMap { x in cells[j][i].value.map { (x, $0) } }
+                }
                 guard let level = Self.intercept(means) else { continue }
-                let at = several ? ", each at the η → 0 limit of a fit a + bη to its line"
+                let at =
+                    several
+                    ? ", each at the η → 0 limit of a fit a + bη to its line"
                     : " at \(Spread.significant(level, 3)), the η → 0 limit of a fit a + bη"
-                out.append(Plot.Line(label: "theory: " + label + at + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
-                                     style: .theory, points: [Plot.Point(x: lo, y: level), Plot.Point(x: hi, y: level)],
-                                     colour: several ? j : 6))
+                out.append(
+                    Plot.Line(
+                        label: "theory: " + label + at + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
+                        style: .theory, points: [Plot.Point(x: lo, y: level), Plot.Point(x: hi, y: level)],
+                        colour: several ? j : 6))
             }
         case nil: break
         }
@@ -134,7 +151,9 @@ extension PhaseDiagram {
                 let label = out[k].label.components(separatedBy: ", " + Vocabulary.label(y!) + " = ")[0]
                 if out[k].colour != 6 {
                     out[k].inLegend = false
-                    if !once.contains(where: { $0.label == label }) { once.append(Plot.Line(label: label, style: .theory, points: [], colour: 6)) }
+                    if !once.contains(where: { $0.label == label }) {
+                        once.append(Plot.Line(label: label, style: .theory, points: [], colour: 6))
+                    }
                 }
             }
             out += once
@@ -151,8 +170,10 @@ extension PhaseDiagram {
                     values[ResultsDatabase.column(of: self.x)] = x
                     return e.evaluate(values).flatMap { $0.isFinite ? Plot.Point(x: x, y: $0) : nil }
                 }
-                out.append(Plot.Line(label: "theory: \(text)" + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
-                                     style: .theory, points: points, colour: several ? j : 6))
+                out.append(
+                    Plot.Line(
+                        label: "theory: \(text)" + (several ? ", " + Self.assignment(y!, yValues[j]) : ""),
+                        style: .theory, points: points, colour: several ? j : 6))
             }
         }
         return out

@@ -19,7 +19,8 @@ public indirect enum TheoryExpression: Sendable, Equatable {
         let e = try parser.sum()
         parser.skipSpaces()
         guard parser.position == parser.characters.count else {
-            throw ExpressionError(message: "unexpected '\(parser.characters[parser.position])' at character \(parser.position + 1)")
+            throw ExpressionError(
+                message: "unexpected '\(parser.characters[parser.position])' at character \(parser.position + 1)")
         }
         return e
     }
@@ -57,7 +58,8 @@ public indirect enum TheoryExpression: Sendable, Equatable {
         case .number(let x): return "\(x)"
         case .variable(let v): return "\(row)[\"\(v)\"]"
         case .negate(let e): return "(-\(e.python(row)))"
-        case .binary(let op, let a, let b): return "(\(a.python(row)) \(op == "^" ? "**" : String(op)) \(b.python(row)))"
+        case .binary(let op, let a, let b):
+            return "(\(a.python(row)) \(op == "^" ? "**" : String(op)) \(b.python(row)))"
         case .call(let f, let e): return "np.\(f)(\(e.python(row)))"
         }
     }
@@ -130,10 +132,12 @@ public indirect enum TheoryExpression: Sendable, Equatable {
             }
             if c.isNumber || c == "." {
                 let start = position
-                while position < characters.count, characters[position].isNumber || characters[position] == "."
-                    || (characters[position] == "e" || characters[position] == "E")
-                    || ((characters[position] == "-" || characters[position] == "+") && position > start
-                        && "eE".contains(characters[position - 1])) { position += 1 }
+                while position < characters.count,
+                    characters[position].isNumber || characters[position] == "."
+                        || (characters[position] == "e" || characters[position] == "E")
+                        || ((characters[position] == "-" || characters[position] == "+") && position > start
+                            && "eE".contains(characters[position - 1]))
+                { position += 1 }
                 let text = String(characters[start..<position])
                 guard let x = Double(text) else { throw ExpressionError(message: "'\(text)' is not a number") }
                 return .number(x)
@@ -141,11 +145,19 @@ public indirect enum TheoryExpression: Sendable, Equatable {
             if c.isLetter || c == "_" {
                 let start = position
                 while position < characters.count,
-                      characters[position].isLetter || characters[position].isNumber || "_-".contains(characters[position])
+                    characters[position].isLetter || characters[position].isNumber
+                        || "_-".contains(characters[position])
                 {
                     // A dash belongs to a name only inside one (weight-decay), never before a space or digit run.
-                    if characters[position] == "-", !(position + 1 < characters.count && characters[position + 1].isLetter
-                                                      && variables.contains(where: { $0.hasPrefix(String(characters[start..<position]).replacingOccurrences(of: "-", with: "_") + "_") })) { break }
+                    if characters[position] == "-",
+                        !(position + 1 < characters.count && characters[position + 1].isLetter
+                            && variables.contains(where: {
+                                $0.hasPrefix(
+                                    String(characters[start..<position]).replacingOccurrences(of: "-", with: "_") + "_")
+                            }))
+                    {
+                        break
+                    }
                     position += 1
                 }
                 let name = String(characters[start..<position]).replacingOccurrences(of: "-", with: "_")
@@ -154,7 +166,10 @@ public indirect enum TheoryExpression: Sendable, Equatable {
                     return .call(name, try atom())
                 }
                 guard variables.contains(name) else {
-                    throw ExpressionError(message: "unknown name '\(name)'; the expression can use \(variables.joined(separator: ", ")) and \(TheoryExpression.functions.joined(separator: ", "))")
+                    throw ExpressionError(
+                        message:
+                            "unknown name '\(name)'; the expression can use \(variables.joined(separator: ", ")) and \(TheoryExpression.functions.joined(separator: ", "))"
+                    )
                 }
                 return .variable(name)
             }

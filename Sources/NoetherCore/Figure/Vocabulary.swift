@@ -38,37 +38,55 @@ public enum Vocabulary {
         // Summaries of a run.
         Term("final_loss", "final loss", [], "minibatch loss at the last step (§1)"),
         Term("mean_loss", "mean loss", [], "mean minibatch loss over every step (§1)"),
-        Term("sharpness", "sharpness λ₁", [], screen: "λ₁", "largest Hessian eigenvalue of the loss at the last step (§16)"),
+        Term(
+            "sharpness", "sharpness λ₁", [], screen: "λ₁",
+            "largest Hessian eigenvalue of the loss at the last step (§16)"),
         Term("sharpness_mean", "mean λ₁", [], "mean sharpness over the measurements of the second half (§16)"),
-        Term("sharpness_ratio", "λ₁ / stability line", [],
-             "last sharpness over the optimizer's line, 2(1+β)/(η(1−τ)) − λ for sgd: 1 at the edge (§16.3)"),
+        Term(
+            "sharpness_ratio", "λ₁ / stability line", [],
+            "last sharpness over the optimizer's line, 2(1+β)/(η(1−τ)) − λ for sgd: 1 at the edge (§16.3)"),
         // Per family.
         Term("groups", "groups", ["count", "families[].count"], "groups in the family (an integer) (§2)"),
-        Term("median_charge", "median Q", ["q50", "families[].q50"], screen: "measured",
-             "median charge Q over live groups (§2)"),
+        Term(
+            "median_charge", "median Q", ["q50", "families[].q50"], screen: "measured",
+            "median charge Q over live groups (§2)"),
         Term("q10", "Q, 10 % quantile", ["families[].q10"], screen: "10–90 %", "10 % quantile of Q (§2)"),
         Term("q90", "Q, 90 % quantile", ["families[].q90"], screen: "10–90 %", "90 % quantile of Q (§2)"),
-        Term("predicted_median", "exact (★)", ["families[].predicted_median"], screen: "exact",
-             "median exact prediction (§3)"),
-        Term("reference_median", "Q⁽⁰⁾", ["families[].reference_median"], screen: "Q⁽⁰⁾",
-             "median symmetric reference, the charge without kinetic forcing (§7.2)"),
-        Term("continuum_median", "NM", ["families[].continuum_median", "continuum"], screen: "NM",
-             "median continuum (Neural Mechanics) prediction (§4)"),
-        Term("effective_lr_median", "η_eff = η/Q", ["families[].effective_lr_median"],
-             "median effective learning rate of the normalized direction (§5.3)"),
-        Term("gap_ratio", "Γ/Q₀", ["gap_ratio_median", "families[].gap_ratio_median"], screen: "Γ/Q₀",
-             "median KSB gap over the magnitude at step 0 (§7.2)"),
+        Term(
+            "predicted_median", "exact (★)", ["families[].predicted_median"], screen: "exact",
+            "median exact prediction (§3)"),
+        Term(
+            "reference_median", "Q⁽⁰⁾", ["families[].reference_median"], screen: "Q⁽⁰⁾",
+            "median symmetric reference, the charge without kinetic forcing (§7.2)"),
+        Term(
+            "continuum_median", "NM", ["families[].continuum_median", "continuum"], screen: "NM",
+            "median continuum (Neural Mechanics) prediction (§4)"),
+        Term(
+            "effective_lr_median", "η_eff = η/Q", ["families[].effective_lr_median"],
+            "median effective learning rate of the normalized direction (§5.3)"),
+        Term(
+            "gap_ratio", "Γ/Q₀", ["gap_ratio_median", "families[].gap_ratio_median"], screen: "Γ/Q₀",
+            "median KSB gap over the magnitude at step 0 (§7.2)"),
         Term("gap_ratio_per_lr", "Γ/(Q₀η)", [], "the gap ratio over η: flat in η at fixed t to first order (§7.2)"),
-        Term("rms_angle", "RMS angle (rad)", ["rms_angular_step", "families[].rms_angular_step"],
-             "RMS angle a normalized group turns per update; over the second half of a run in a database (§5.3)"),
-        Term("rms_angle_predicted", "√(2ηλ/(1+β))",
-             ["rms_angular_step_equilibrium", "families[].rms_angular_step_equilibrium"],
-             "the optimizer's equilibrium RMS angle (§5.3, §13)"),
-        Term("rms_angle_ratio", "RMS angle / √(2ηλ/(1+β))", [], "measured RMS angle over its equilibrium: 1 where it holds (§5.3)"),
-        Term("dead_fraction", "dead fraction", ["families[].dead / count"], "fraction of groups with no gradient (§10.1)"),
-        Term("collapsed_fraction", "collapsed fraction", ["families[].collapsed / count"],
-             "fraction of collapsed groups (§10.1)"),
-        Term("residual_max", "worst exact residual", ["families[].residual_max"], "worst exact residual over live groups (§7.3)"),
+        Term(
+            "rms_angle", "RMS angle (rad)", ["rms_angular_step", "families[].rms_angular_step"],
+            "RMS angle a normalized group turns per update; over the second half of a run in a database (§5.3)"),
+        Term(
+            "rms_angle_predicted", "√(2ηλ/(1+β))",
+            ["rms_angular_step_equilibrium", "families[].rms_angular_step_equilibrium"],
+            "the optimizer's equilibrium RMS angle (§5.3, §13)"),
+        Term(
+            "rms_angle_ratio", "RMS angle / √(2ηλ/(1+β))", [],
+            "measured RMS angle over its equilibrium: 1 where it holds (§5.3)"),
+        Term(
+            "dead_fraction", "dead fraction", ["families[].dead / count"], "fraction of groups with no gradient (§10.1)"
+        ),
+        Term(
+            "collapsed_fraction", "collapsed fraction", ["families[].collapsed / count"],
+            "fraction of collapsed groups (§10.1)"),
+        Term(
+            "residual_max", "worst exact residual", ["families[].residual_max"],
+            "worst exact residual over live groups (§7.3)"),
         Term("continuum_error", "|Q − NM| / magnitude", [], "worst continuum error over live groups (§7.3)"),
         Term("loss", "loss", [], "minibatch loss (§1)"),
     ]
@@ -97,7 +115,8 @@ public enum Vocabulary {
 
             """
         for t in terms {
-            s += "| `\(t.name)` | \(t.label) | \(t.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(t.screen ?? "") | \(t.meaning) |\n"
+            s +=
+                "| `\(t.name)` | \(t.label) | \(t.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(t.screen ?? "") | \(t.meaning) |\n"
         }
         return s + "\n"
     }

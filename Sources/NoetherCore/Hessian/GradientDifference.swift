@@ -31,8 +31,10 @@ final class GradientDifference {
     }
 
     /// Writes H·v into `out` for the batch (x, labels, targets); v must have unit length.
-    func apply(theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, h: Double,
-               x: UnsafePointer<Double>, labels: UnsafePointer<Int>?, targets: UnsafePointer<Double>?) {
+    func apply(
+        theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, h: Double,
+        x: UnsafePointer<Double>, labels: UnsafePointer<Int>?, targets: UnsafePointer<Double>?
+    ) {
         for i in 0..<count { point[i] = theta[i] + h * v[i] }
         backprop.run(theta: point, grad: plus, x: x, labels: labels, targets: targets)
         for i in 0..<count { point[i] = theta[i] - h * v[i] }

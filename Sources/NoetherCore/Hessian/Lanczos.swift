@@ -32,7 +32,9 @@ public struct Lanczos {
         var best = Result(values: [], vectors: [], residual: .infinity, iterations: 0)
         for j in 0..<limit {
             basis.append(q)
-            q.withUnsafeBufferPointer { qp in w.withUnsafeMutableBufferPointer { apply(qp.baseAddress!, $0.baseAddress!) } }
+            q.withUnsafeBufferPointer { qp in
+                w.withUnsafeMutableBufferPointer { apply(qp.baseAddress!, $0.baseAddress!) }
+            }
             let a = dot(q, w)
             alpha.append(a)
             // Full reorthogonalization, twice ("twice is enough"): keeps the basis orthonormal
@@ -51,9 +53,10 @@ public struct Lanczos {
             let eigen = SymmetricEigen(t, n: m)
             let order = (0..<m).sorted { eigen.values[$0] > eigen.values[$1] }.prefix(wanted)
             // Ritz residual of pair i: β_j times the last entry of its eigenvector of T.
-            let residual = order.map { k in
-                abs(b * eigen.vectors[(m - 1) * m + k]) / max(abs(eigen.values[k]), .leastNormalMagnitude)
-            }.max() ?? .infinity
+            let residual =
+                order.map { k in
+                    abs(b * eigen.vectors[(m - 1) * m + k]) / max(abs(eigen.values[k]), .leastNormalMagnitude)
+                }.max() ?? .infinity
             let invariant = !(b > 1e-14 * max(abs(alpha.max() ?? 0), abs(alpha.min() ?? 0), .leastNormalMagnitude))
             let done = order.count == wanted && (residual <= tolerance || invariant) || j == limit - 1 || invariant
             if done {
@@ -65,8 +68,9 @@ public struct Lanczos {
                     }
                     return y
                 }
-                best = Result(values: order.map { eigen.values[$0] }, vectors: vectors,
-                              residual: invariant ? 0 : residual, iterations: m)
+                best = Result(
+                    values: order.map { eigen.values[$0] }, vectors: vectors,
+                    residual: invariant ? 0 : residual, iterations: m)
                 break
             }
             beta.append(b)

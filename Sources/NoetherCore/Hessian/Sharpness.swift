@@ -69,8 +69,10 @@ final class SharpnessMeter {
     deinit { x.deallocate(); labels.deallocate(); targets.deallocate() }
 
     /// The sharpness at θ; `minibatch` gives the current minibatch when measuring on it.
-    func measure(step: Int, theta: UnsafePointer<Double>,
-                 minibatch: (x: UnsafePointer<Double>, labels: UnsafePointer<Int>, targets: UnsafePointer<Double>)?)
+    func measure(
+        step: Int, theta: UnsafePointer<Double>,
+        minibatch: (x: UnsafePointer<Double>, labels: UnsafePointer<Int>, targets: UnsafePointer<Double>)?
+    )
         -> SharpnessReading
     {
         let rows = difference.backprop.batch
@@ -89,12 +91,15 @@ final class SharpnessMeter {
             for v in warm { for i in 0..<n { start[i] += v[i] } }
         }
         let h = difference.step(theta)
-        let result = Lanczos.top(wanted, dimension: n, start: start, tolerance: tolerance, maxIterations: Self.maxProducts) {
+        let result = Lanczos.top(
+            wanted, dimension: n, start: start, tolerance: tolerance, maxIterations: Self.maxProducts
+        ) {
             v, out in
             difference.apply(theta: theta, v, out, h: h, x: x, labels: labels, targets: targets)
         }
         warm = result.vectors
-        return SharpnessReading(step: step, values: result.values, residual: result.residual, products: result.iterations)
+        return SharpnessReading(
+            step: step, values: result.values, residual: result.residual, products: result.iterations)
     }
 }
 

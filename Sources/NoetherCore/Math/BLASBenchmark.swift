@@ -5,8 +5,9 @@ public enum BLASBenchmark {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, pa.baseAddress!, lda: n,
-                              pb.baseAddress!, ldb: n, pc.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transA: false, transB: false, m: n, n: n, k: n, pa.baseAddress!, lda: n,
+                        pb.baseAddress!, ldb: n, pc.baseAddress!, ldc: n)
                 }
             }
         }

@@ -28,11 +28,20 @@ enum Reduce {
 
     /// Σ (x − m)², the second pass of a two-pass variance.
     static func squaredDeviation(_ x: UnsafePointer<Double>, _ n: Int, from m: Double) -> Double {
-        accumulate(n, { let d = load(x, $0) - V(repeating: m); return d * d }, { let d = x[$0] - m; return d * d })
+        accumulate(
+            n,
+            {
+                let d = load(x, $0) - V(repeating: m); return d * d
+            },
+            {
+                let d = x[$0] - m; return d * d
+            })
     }
 
     /// (Σ a·b, Σ a) in one pass: a normalization's dγ and dβ from dy and ẑ.
-    static func dotAndSum(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> (dot: Double, sum: Double) {
+    static func dotAndSum(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> (
+        dot: Double, sum: Double
+    ) {
         var d0 = V.zero, d1 = V.zero, s0 = V.zero, s1 = V.zero, i = 0
         while i + 8 <= n {
             let x0 = load(a, i), x1 = load(a, i + 4)

@@ -13,7 +13,11 @@ struct SymmetricEigen {
         for i in 0..<n { v[i * n + i] = 1 }
         for _ in 0..<100 {
             var off = 0.0, total = 0.0
-            for i in 0..<n { for j in 0..<n { total += a[i * n + j] * a[i * n + j]; if i != j { off += a[i * n + j] * a[i * n + j] } } }
+            for i in 0..<n {
+                for j in 0..<n {
+                    total += a[i * n + j] * a[i * n + j]; if i != j { off += a[i * n + j] * a[i * n + j] }
+                }
+            }
             if off <= 1e-32 * total || off == 0 { break }
             for p in 0..<n {
                 for q in (p + 1)..<n where a[p * n + q] != 0 {

@@ -23,7 +23,8 @@ public struct Architecture: Sendable {
     /// The layers with weights, in order: what init walks.
     var linearLayers: [any LinearLayer] { flatLayers.compactMap { $0 as? any LinearLayer } }
 
-    public init(config: Config, inputDim: Int, outputDim: Int, task: Task, image: ImageShape? = nil) throws(ConfigError) {
+    public init(config: Config, inputDim: Int, outputDim: Int, task: Task, image: ImageShape? = nil) throws(ConfigError)
+    {
         // The model's shape rules are checked where the model is built, whatever validated the config.
         try config.validateGroups()
         try config.validateResidual()
@@ -37,7 +38,8 @@ public struct Architecture: Sendable {
         var shape = FeatureShape.vector(inputDim)
         if !config.conv.isEmpty {
             guard let image else {
-                throw ConfigError("conv", "conv blocks need image data: --data shapes, or a CSV file with --image-shape CxHxW")
+                throw ConfigError(
+                    "conv", "conv blocks need image data: --data shapes, or a CSV file with --image-shape CxHxW")
             }
             var (c, h, w) = (image.channels, image.height, image.width)
             layers.append(Flatten(direction: .toMap, channels: c, height: h, width: w))
@@ -46,8 +48,10 @@ public struct Architecture: Sendable {
                 let i = index + 1, start = layers.count
                 let weight = add("conv\(i).weight", [channels, c, config.kernel, config.kernel])
                 let bias = config.bias ? add("conv\(i).bias", [channels]) : nil
-                layers.append(Conv2D(name: "conv\(i)", inChannels: c, outChannels: channels, height: h, width: w,
-                                     kernel: config.kernel, weight: weight, bias: bias))
+                layers.append(
+                    Conv2D(
+                        name: "conv\(i)", inChannels: c, outChannels: channels, height: h, width: w,
+                        kernel: config.kernel, weight: weight, bias: bias))
                 shape = .map(channels: channels, height: h, width: w)
                 addNormalizationAndActivation(config, block: i, conv: true, shape)
                 c = channels
@@ -55,7 +59,10 @@ public struct Architecture: Sendable {
                 if blocks.contains(where: { $0.upperBound == index + 1 }) { closeResidualBlock() }
                 if config.pool != .none, config.poolsAfter(convLayer: index) {
                     guard h >= 2, w >= 2 else {
-                        throw ConfigError("conv", "\(config.conv.count) block\(config.conv.count == 1 ? "" : "s") with 2×2 pooling shrink \(image.height)×\(image.width) images below 1×1 at block \(i); use fewer blocks, larger images or --pool none")
+                        throw ConfigError(
+                            "conv",
+                            "\(config.conv.count) block\(config.conv.count == 1 ? "" : "s") with 2×2 pooling shrink \(image.height)×\(image.width) images below 1×1 at block \(i); use fewer blocks, larger images or --pool none"
+                        )
                     }
                     layers.append(Pool2D(kind: config.pool == .max ? .max : .avg, channels: c, height: h, width: w))
                     (h, w) = (h / 2, w / 2)
@@ -90,23 +97,27 @@ public struct Architecture: Sendable {
 
     private mutating func denseLayer(_ name: String, inputs: Int, outputs: Int, bias: Bool) -> Dense {
         let weight = add("\(name).weight", [outputs, inputs])
-        return Dense(name: name, inputs: inputs, outputs: outputs, weight: weight,
-                     bias: bias ? add("\(name).bias", [outputs]) : nil)
+        return Dense(
+            name: name, inputs: inputs, outputs: outputs, weight: weight,
+            bias: bias ? add("\(name).bias", [outputs]) : nil)
     }
 
     /// The normalization (bn1, ln1, …; cbn1, cln1, … in conv blocks) and the activation after a
     /// linear layer.
-    private mutating func addNormalizationAndActivation(_ config: Config, block: Int, conv: Bool, _ shape: FeatureShape) {
+    private mutating func addNormalizationAndActivation(_ config: Config, block: Int, conv: Bool, _ shape: FeatureShape)
+    {
         if config.norm != .none {
             let name = (conv ? "c" : "") + config.norm.abbreviation.lowercased() + "\(block)"
-            let affine = Affine(gamma: add("\(name).weight", [shape.units]), beta: add("\(name).bias", [shape.units]),
-                                shape: shape)
+            let affine = Affine(
+                gamma: add("\(name).weight", [shape.units]), beta: add("\(name).bias", [shape.units]),
+                shape: shape)
             let eps = config.eps
-            let norm: any Layer = switch config.norm {
-            case .batch: BatchNorm(name: name, shape: shape, eps: eps, affine: affine)
-            case .layer: LayerNorm(name: name, shape: shape, eps: eps, affine: affine)
-            case .group, .none: GroupNorm(name: name, shape: shape, groups: config.groups, eps: eps, affine: affine)
-            }
+            let norm: any Layer =
+                switch config.norm {
+                case .batch: BatchNorm(name: name, shape: shape, eps: eps, affine: affine)
+                case .layer: LayerNorm(name: name, shape: shape, eps: eps, affine: affine)
+                case .group, .none: GroupNorm(name: name, shape: shape, groups: config.groups, eps: eps, affine: affine)
+                }
             layers.append(norm)
         }
         layers.append(ActivationLayer(activation: config.arch, leakySlope: config.leakySlope, shape: shape))
@@ -115,7 +126,8 @@ public struct Architecture: Sendable {
     private mutating func add(_ name: String, _ shape: [Int]) -> Int {
         let offset = parameterCount
         let rows = shape[0], cols = shape.dropFirst().reduce(1, *)
-        tensors.append(Tensor(name: name, offset: offset, rows: rows, cols: cols, isMatrix: shape.count > 1, shape: shape))
+        tensors.append(
+            Tensor(name: name, offset: offset, rows: rows, cols: cols, isMatrix: shape.count > 1, shape: shape))
         parameterCount += rows * cols
         return offset
     }
@@ -168,17 +180,29 @@ extension Config {
     func validateResidual() throws(ConfigError) {
         guard residual else { return }
         if depth > 1, depth % 2 == 0 {
-            throw ConfigError("residual", "the hidden dense layers after fc1 pair into blocks of two, so depth must be 1, 3, 5 or 7, got \(depth)")
+            throw ConfigError(
+                "residual",
+                "the hidden dense layers after fc1 pair into blocks of two, so depth must be 1, 3, 5 or 7, got \(depth)"
+            )
         }
         let list = conv.map(String.init).joined(separator: ",")
         if conv.count > 1, conv.count % 2 == 0 {
-            throw ConfigError("residual", "the conv layers after conv1 pair into blocks of two, so give 1, 3 or 5 channel counts, got \(conv.count) (\(list))")
+            throw ConfigError(
+                "residual",
+                "the conv layers after conv1 pair into blocks of two, so give 1, 3 or 5 channel counts, got \(conv.count) (\(list))"
+            )
         }
         for block in residualBlocks(conv.count) where conv[block.upperBound - 1] != conv[block.lowerBound - 1] {
-            throw ConfigError("residual", "block conv\(block.lowerBound + 1)–conv\(block.upperBound) must end with the \(conv[block.lowerBound - 1]) channels it starts from (its input is added to its output), got \(conv[block.upperBound - 1]) in --conv \(list)")
+            throw ConfigError(
+                "residual",
+                "block conv\(block.lowerBound + 1)–conv\(block.upperBound) must end with the \(conv[block.lowerBound - 1]) channels it starts from (its input is added to its output), got \(conv[block.upperBound - 1]) in --conv \(list)"
+            )
         }
         if residualBlocks(conv.count).isEmpty, residualBlocks(depth).isEmpty {
-            throw ConfigError("residual", "needs a block to skip around: depth 3, 5 or 7, or 3 or 5 conv layers; got depth \(depth) and \(conv.count) conv layer\(conv.count == 1 ? "" : "s")")
+            throw ConfigError(
+                "residual",
+                "needs a block to skip around: depth 3, 5 or 7, or 3 or 5 conv layers; got depth \(depth) and \(conv.count) conv layer\(conv.count == 1 ? "" : "s")"
+            )
         }
     }
 
@@ -189,8 +213,13 @@ extension Config {
         for (name, channels) in normalized where channels % groups != 0 {
             let counts = normalized.map(\.1)
             let divisors = (1...counts.min()!).filter { d in counts.allSatisfy { $0 % d == 0 } }
-            let what = name == "width" ? "the \(width) neurons of each hidden dense layer (width)" : "the \(channels) channels of \(name)"
-            throw ConfigError("groups", "group norm splits each layer's units into equal groups: \(groups) does not divide \(what); allowed here: \(divisors.map(String.init).joined(separator: ", "))")
+            let what =
+                name == "width"
+                ? "the \(width) neurons of each hidden dense layer (width)" : "the \(channels) channels of \(name)"
+            throw ConfigError(
+                "groups",
+                "group norm splits each layer's units into equal groups: \(groups) does not divide \(what); allowed here: \(divisors.map(String.init).joined(separator: ", "))"
+            )
         }
     }
 }

@@ -7,7 +7,7 @@ public final class Backprop {
     private let layers: [any Layer]
     /// Whether any layer below has parameters: otherwise ∂L/∂x is not needed.
     private let needsInputGradient: [Bool]
-    private let outputs: [UnsafeMutablePointer<Double>]   // each layer's y
+    private let outputs: [UnsafeMutablePointer<Double>]  // each layer's y
     private let scratch: [UnsafeMutablePointer<Double>]
     // ∂L/∂y of the layer being differentiated and ∂L/∂x it writes, swapped layer by layer.
     private let gradientA: UnsafeMutablePointer<Double>
@@ -64,7 +64,8 @@ public final class Backprop {
             input = UnsafePointer(outputs[i])
         }
         var dy = gradientA, dx = gradientB
-        let result = arch.head.evaluate(input, dy, outputs: arch.outputDim, batch: batch, labels: labels, targets: targets)
+        let result = arch.head.evaluate(
+            input, dy, outputs: arch.outputDim, batch: batch, labels: labels, targets: targets)
         guard grad != nil else { return result }
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let below: UnsafePointer<Double> = i == 0 ? x : UnsafePointer(outputs[i - 1])

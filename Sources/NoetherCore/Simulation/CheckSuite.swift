@@ -31,36 +31,111 @@ public enum CheckSuite {
     public static var cases: [CheckCase] {
         func c(_ f: (inout Config) -> Void) -> Config { var x = Config(); x.width = 16; f(&x); return x }
         return [
-            CheckCase(name: "bn-relu sgd", config: c { $0.momentum = 0; $0.weightDecay = 0 }, schedule: []),
-            CheckCase(name: "bn-relu momentum+wd", config: c { $0.momentum = 0.9; $0.weightDecay = 5e-3 }, schedule: []),
-            CheckCase(name: "bn-relu lr change", config: c { $0.momentum = 0.9; $0.weightDecay = 1e-3 },
-                      schedule: [ScheduledChange(step: 100, learningRate: 0.03), ScheduledChange(step: 200, learningRate: 0.2, weightDecay: 5e-3)]),
-            CheckCase(name: "leaky-relu wd", config: c { $0.norm = .none; $0.arch = .leakyRelu; $0.momentum = 0; $0.weightDecay = 1e-2 }, schedule: []),
-            CheckCase(name: "relu momentum", config: c { $0.norm = .none; $0.momentum = 0.9; $0.weightDecay = 1e-2; $0.outputShift = 0.5 }, schedule: []),
-            CheckCase(name: "ln-relu momentum+wd", config: c { $0.norm = .layer; $0.depth = 1; $0.lr = 0.2; $0.weightDecay = 1e-2 }, schedule: []),
-            CheckCase(name: "ln-tanh sgd", config: c { $0.norm = .layer; $0.arch = .tanh; $0.momentum = 0; $0.weightDecay = 0 }, schedule: []),
-            CheckCase(name: "linear balance sgd+wd", config: c { $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
-                $0.bias = false; $0.lr = 0.05; $0.momentum = 0; $0.weightDecay = 1e-3 }, schedule: []),
-            CheckCase(name: "linear balance momentum", config: c { $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
-                $0.lr = 0.02; $0.momentum = 0.9; $0.weightDecay = 0 }, schedule: []),
-            CheckCase(name: "bn-relu sgd dampening", config: c { $0.momentum = 0.9; $0.dampening = 0.3; $0.weightDecay = 5e-3 },
-                      schedule: [ScheduledChange(step: 150, learningRate: 0.05)]),
-            CheckCase(name: "bn-relu nesterov", config: c { $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 5e-3 },
-                      schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.8)]),
-            CheckCase(name: "ln-relu nesterov", config: c { $0.norm = .layer; $0.depth = 1; $0.nesterov = true; $0.momentum = 0.9
-                $0.weightDecay = 1e-2 }, schedule: []),
-            CheckCase(name: "linear balance nesterov", config: c { $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
-                $0.lr = 0.02; $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 1e-3 }, schedule: []),
-            CheckCase(name: "ln-relu sgdw", config: c { $0.optimizer = .sgdw; $0.norm = .layer; $0.depth = 1; $0.momentum = 0.9
-                $0.weightDecay = 5e-2 }, schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.5)]),
-            CheckCase(name: "bn-relu adamw", config: c { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1 }, schedule: [],
-                      brokenBy: "AdamW"),
-            CheckCase(name: "bn-relu lion", config: c { $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1 }, schedule: [],
-                      brokenBy: "Lion"),
-            CheckCase(name: "bn-relu adam", config: c { $0.optimizer = .adam; $0.lr = 1e-2; $0.weightDecay = 0 }, schedule: [],
-                      brokenBy: "Adam"),
-            CheckCase(name: "bn-relu eps=1e-3", config: c { $0.eps = 1e-3; $0.momentum = 0; $0.weightDecay = 0 }, schedule: [],
-                      brokenBy: "batch-norm eps"),
+            CheckCase(
+                name: "bn-relu sgd",
+                config: c {
+                    $0.momentum = 0; $0.weightDecay = 0
+                }, schedule: []),
+            CheckCase(
+                name: "bn-relu momentum+wd",
+                config: c {
+                    $0.momentum = 0.9; $0.weightDecay = 5e-3
+                }, schedule: []),
+            CheckCase(
+                name: "bn-relu lr change",
+                config: c {
+                    $0.momentum = 0.9; $0.weightDecay = 1e-3
+                },
+                schedule: [
+                    ScheduledChange(step: 100, learningRate: 0.03),
+                    ScheduledChange(step: 200, learningRate: 0.2, weightDecay: 5e-3),
+                ]),
+            CheckCase(
+                name: "leaky-relu wd",
+                config: c {
+                    $0.norm = .none; $0.arch = .leakyRelu; $0.momentum = 0; $0.weightDecay = 1e-2
+                }, schedule: []),
+            CheckCase(
+                name: "relu momentum",
+                config: c {
+                    $0.norm = .none; $0.momentum = 0.9; $0.weightDecay = 1e-2; $0.outputShift = 0.5
+                }, schedule: []),
+            CheckCase(
+                name: "ln-relu momentum+wd",
+                config: c {
+                    $0.norm = .layer; $0.depth = 1; $0.lr = 0.2; $0.weightDecay = 1e-2
+                }, schedule: []),
+            CheckCase(
+                name: "ln-tanh sgd",
+                config: c {
+                    $0.norm = .layer; $0.arch = .tanh; $0.momentum = 0; $0.weightDecay = 0
+                }, schedule: []),
+            CheckCase(
+                name: "linear balance sgd+wd",
+                config: c {
+                    $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
+                    $0.bias = false; $0.lr = 0.05; $0.momentum = 0; $0.weightDecay = 1e-3
+                }, schedule: []),
+            CheckCase(
+                name: "linear balance momentum",
+                config: c {
+                    $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
+                    $0.lr = 0.02; $0.momentum = 0.9; $0.weightDecay = 0
+                }, schedule: []),
+            CheckCase(
+                name: "bn-relu sgd dampening",
+                config: c {
+                    $0.momentum = 0.9; $0.dampening = 0.3; $0.weightDecay = 5e-3
+                },
+                schedule: [ScheduledChange(step: 150, learningRate: 0.05)]),
+            CheckCase(
+                name: "bn-relu nesterov",
+                config: c {
+                    $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 5e-3
+                },
+                schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.8)]),
+            CheckCase(
+                name: "ln-relu nesterov",
+                config: c {
+                    $0.norm = .layer; $0.depth = 1; $0.nesterov = true; $0.momentum = 0.9
+                    $0.weightDecay = 1e-2
+                }, schedule: []),
+            CheckCase(
+                name: "linear balance nesterov",
+                config: c {
+                    $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
+                    $0.lr = 0.02; $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 1e-3
+                }, schedule: []),
+            CheckCase(
+                name: "ln-relu sgdw",
+                config: c {
+                    $0.optimizer = .sgdw; $0.norm = .layer; $0.depth = 1; $0.momentum = 0.9
+                    $0.weightDecay = 5e-2
+                }, schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.5)]),
+            CheckCase(
+                name: "bn-relu adamw",
+                config: c {
+                    $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1
+                }, schedule: [],
+                brokenBy: "AdamW"),
+            CheckCase(
+                name: "bn-relu lion",
+                config: c {
+                    $0.optimizer = .lion; $0.lr = 1e-3; $0.weightDecay = 1
+                }, schedule: [],
+                brokenBy: "Lion"),
+            CheckCase(
+                name: "bn-relu adam",
+                config: c {
+                    $0.optimizer = .adam; $0.lr = 1e-2; $0.weightDecay = 0
+                }, schedule: [],
+                brokenBy: "Adam"),
+            CheckCase(
+                name: "bn-relu eps=1e-3",
+                config: c {
+                    $0.eps = 1e-3; $0.momentum = 0; $0.weightDecay = 0
+                }, schedule: [],
+                brokenBy: "batch-norm eps"),
         ]
     }
 

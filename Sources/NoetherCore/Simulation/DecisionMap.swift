@@ -31,10 +31,14 @@ extension Simulator {
     /// The decision map of a two-feature classification run (nil for other data). One forward pass
     /// of `columns × rows` grid points: a few hundred thousand multiply-adds for a small MLP.
     public func decisionMap(columns: Int = 64, rows: Int = 32, maxPoints: Int = 400) -> DecisionMap? {
-        guard data.inputDim == 2, data.task == .classification, data.imageShape == nil, data.count > 0 else { return nil }
+        guard data.inputDim == 2, data.task == .classification, data.imageShape == nil, data.count > 0 else {
+            return nil
+        }
         let n = data.count
         let xs = (0..<n).map { data.inputs[2 * $0] }, ys = (0..<n).map { data.inputs[2 * $0 + 1] }
-        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max(), x1 > x0, y1 > y0 else { return nil }
+        guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max(), x1 > x0, y1 > y0 else {
+            return nil
+        }
         // A margin of 5 % around the data, so points on its edge sit inside the regions.
         let mx = (x1 - x0) * 0.05, my = (y1 - y0) * 0.05
         let xRange = (x0 - mx)...(x1 + mx), yRange = (y0 - my)...(y1 + my)
@@ -47,8 +51,10 @@ extension Simulator {
             for r in 0..<rows {
                 for c in 0..<columns {
                     let i = r * columns + c
-                    grid[2 * i] = xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * Double(c) / Double(columns - 1)
-                    grid[2 * i + 1] = yRange.upperBound - (yRange.upperBound - yRange.lowerBound) * Double(r) / Double(rows - 1)
+                    grid[2 * i] =
+                        xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * Double(c) / Double(columns - 1)
+                    grid[2 * i + 1] =
+                        yRange.upperBound - (yRange.upperBound - yRange.lowerBound) * Double(r) / Double(rows - 1)
                 }
             }
             let logits = Backprop(arch: arch, batch: columns * rows).logits(theta: theta, x: grid)
@@ -58,7 +64,8 @@ extension Simulator {
                 return row.indices.max { row[$0] < row[$1] }! - i * k
             }
         }
-        return DecisionMap(columns: columns, rows: rows, x: xRange, y: yRange, predicted: predicted, points: points,
-                           classes: data.outputDim, step: step, hasRegions: regions)
+        return DecisionMap(
+            columns: columns, rows: rows, x: xRange, y: yRange, predicted: predicted, points: points,
+            classes: data.outputDim, step: step, hasRegions: regions)
     }
 }

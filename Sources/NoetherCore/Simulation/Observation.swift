@@ -67,7 +67,7 @@ public struct FamilySummary: Sendable, Equatable {
     public var referenceMedian: Double
     public var continuumMedian: Double
     public var gapRatioMedian: Double
-    public var kineticRateMedian: Double   // F/Q per step
+    public var kineticRateMedian: Double  // F/Q per step
     /// Weight decay's pull per update as the optimizer's recursion has it: 2μ (μ for translation,
     /// μ = ηλ under plain SGD, (1 − τ)ηλ with dampening; THEORY.md §13.7).
     public var potentialRate: Double
@@ -120,8 +120,10 @@ extension Simulator {
                 w += theta[i] * theta[i]
                 g += grad[i] * grad[i]
             }
-            layers.append(LayerObservation(name: String(tensor.name.dropLast(".weight".count)),
-                                           weightNorm2: w, gradNorm2: g))
+            layers.append(
+                LayerObservation(
+                    name: String(tensor.name.dropLast(".weight".count)),
+                    weightNorm2: w, gradNorm2: g))
         }
         var charges: [ChargeObservation] = []
         if includeCharges {
@@ -151,8 +153,10 @@ extension Simulator {
                 charges.append(row)
             }
             for (b, group) in symmetries.balances.enumerated() {
-                charges.append(balanceObservation(group, start: t.balanceStart[b], magnitude: t.balanceMagnitude[b],
-                                                  magnitude0: t.balanceMagnitude0[b]))
+                charges.append(
+                    balanceObservation(
+                        group, start: t.balanceStart[b], magnitude: t.balanceMagnitude[b],
+                        magnitude0: t.balanceMagnitude0[b]))
             }
         }
         return Observation(

@@ -34,7 +34,11 @@ public final class Simulator {
     /// Charges are tracked every step unless switched off (for measuring what tracking costs);
     /// switching it back on restarts every prediction from the current step.
     public var tracksCharges = true {
-        didSet { if tracksCharges && !oldValue { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) } }
+        didSet {
+            if tracksCharges && !oldValue {
+                tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
+            }
+        }
     }
 
     let theta: UnsafeMutablePointer<Double>
@@ -70,8 +74,9 @@ public final class Simulator {
         let data = try Dataset.make(config, rng: &rng)
         guard data.count >= 2 else { throw SimulationError.invalidData("data set has fewer than 2 samples") }
         self.data = data
-        arch = try Architecture(config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task,
-                                image: data.imageShape)
+        arch = try Architecture(
+            config: config, inputDim: data.inputDim, outputDim: data.outputDim, task: data.task,
+            image: data.imageShape)
         symmetries = SymmetrySet(arch: arch, optimizer: config.optimizer, settings: config.optimizerSettings)
         let initial = arch.initialParameters(config, rng: &rng)
         let n = arch.parameterCount
@@ -151,8 +156,9 @@ public final class Simulator {
         try computeGradient()
         measureSharpnessIfDue()
         guard tracksCharges else { return previousRate = live.learningRate }
-        tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
-                        live: live, recursion: optimizer.recursion(live))
+        tracker.advance(
+            theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
+            live: live, recursion: optimizer.recursion(live))
         previousRate = live.learningRate
     }
 
@@ -203,8 +209,9 @@ public final class Simulator {
     @discardableResult
     public func measureSharpness() -> SharpnessReading {
         if meter == nil { meter = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config) }
-        return meter!.measure(step: step, theta: theta,
-                              minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets)))
+        return meter!.measure(
+            step: step, theta: theta,
+            minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets)))
     }
 
     /// The parameters θ_k as named arrays in PyTorch layout.
@@ -273,13 +280,16 @@ public final class Simulator {
             let scratch = UnsafeMutablePointer<Double>.allocate(capacity: n)
             defer { scratch.deallocate() }
             let trial = GroupAction(theta: scratch)
-            let probe = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config,
-                                       tolerance: SharpnessMeter.teleportTolerance)
+            let probe = SharpnessMeter(
+                arch: arch, data: data, minibatch: batchSize, config: config,
+                tolerance: SharpnessMeter.teleportTolerance)
             let best = FlattestSearch.minimize(bound: _log(target.factor)) { s in
                 scratch.update(from: theta, count: n)
                 for g in groups { trial.multiply(g, by: _exp(s)) }
-                return probe.measure(step: step, theta: scratch,
-                                     minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets))).top
+                return probe.measure(
+                    step: step, theta: scratch,
+                    minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets))
+                ).top
             }
             for g in groups { action.multiply(g, by: _exp(best.s)) }
             flattened = (step: step, before: best.start, after: best.value, alpha: _exp(best.s))
@@ -290,8 +300,9 @@ public final class Simulator {
         guard tracksCharges else { return (before, loss) }
         // The point whose displacement the next update continues (THEORY.md §12.4, §13).
         optimizer.restartPoint(theta: theta, into: previous, count: n)
-        tracker.restart(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer, live: live,
-                        rate: previousRate)
+        tracker.restart(
+            theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer, live: live,
+            rate: previousRate)
         return (before, loss)
     }
 }

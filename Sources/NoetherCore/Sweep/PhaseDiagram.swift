@@ -57,7 +57,9 @@ public struct PhaseDiagram: Sendable {
 
     /// Every cell with runs, as (x index, y index, cell).
     public var filledCells: [(i: Int, j: Int, cell: Cell)] {
-        yValues.indices.flatMap { j in xValues.indices.compactMap { i in cells[j][i].runs > 0 ? (i, j, cells[j][i]) : nil } }
+        yValues.indices.flatMap { j in
+            xValues.indices.compactMap { i in cells[j][i].runs > 0 ? (i, j, cells[j][i]) : nil }
+        }
     }
 }
 
@@ -73,9 +75,14 @@ extension ResultsDatabase {
     /// The diagram of `quantity` over `x` (and `y`): keys as in the sweep file (`weight-decay`)
     /// or as columns (`weight_decay`), any configuration key, or `time`. A per-family quantity
     /// takes `family`, else the first scale family that has it, else the first family.
-    public func phaseDiagram(x: String, y: String?, quantity name: String, family: String?) throws(OutputError) -> PhaseDiagram {
+    public func phaseDiagram(x: String, y: String?, quantity name: String, family: String?) throws(OutputError)
+        -> PhaseDiagram
+    {
         guard let quantity = SweepQuantity.named(name) else {
-            throw OutputError(path: path, message: "no quantity '\(name)'; choose one of \(SweepQuantity.all.map(\.name).joined(separator: ", "))")
+            throw OutputError(
+                path: path,
+                message: "no quantity '\(name)'; choose one of \(SweepQuantity.all.map(\.name).joined(separator: ", "))"
+            )
         }
         return try read { db in
             let columns = try db.columns(in: "runs").map(\.name)
@@ -94,13 +101,20 @@ extension ResultsDatabase {
             }
             var chosen: String?, choice: String?
             if quantity.perFamily {
-                let families = try Row.fetchAll(db, sql: """
-                    SELECT f.family AS family, f.symmetry AS symmetry FROM families f JOIN runs r ON r.id = f.run_id
-                    WHERE \(quantity.sql) IS NOT NULL GROUP BY f.family ORDER BY f.family
-                    """).map { (name: $0["family"] as String, symmetry: $0["symmetry"] as String) }
+                let families = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT f.family AS family, f.symmetry AS symmetry FROM families f JOIN runs r ON r.id = f.run_id
+                        WHERE \(quantity.sql) IS NOT NULL GROUP BY f.family ORDER BY f.family
+                        """
+                ).map { (name: $0["family"] as String, symmetry: $0["symmetry"] as String) }
                 if let family {
                     guard families.contains(where: { $0.name == family }) else {
-                        throw OutputError(path: path, message: "no family '\(family)' with \(name); families with it: \(families.map(\.name).joined(separator: ", "))")
+                        throw OutputError(
+                            path: path,
+                            message:
+                                "no family '\(family)' with \(name); families with it: \(families.map(\.name).joined(separator: ", "))"
+                        )
                     }
                     chosen = family
                 } else if let scale = families.first(where: { $0.symmetry == SymmetryKind.scale.rawValue }) {
@@ -128,7 +142,11 @@ extension ResultsDatabase {
     }
 
     private func unknownKey(_ key: String, _ swept: [String]) -> OutputError {
-        OutputError(path: path, message: "no key '\(key)'; the swept keys here: \(swept.joined(separator: ", ")) (time, steps and any configuration key work too)")
+        OutputError(
+            path: path,
+            message:
+                "no key '\(key)'; the swept keys here: \(swept.joined(separator: ", ")) (time, steps and any configuration key work too)"
+        )
     }
 
     static func diagram(_ rows: [Row], quantity: String, family: String?, x: String, y: String?) -> PhaseDiagram {
@@ -153,8 +171,10 @@ extension ResultsDatabase {
             }
         }
         let points = rows.map {
-            (x: value($0["x"]), y: value($0["y"]), v: $0["value"] as Double?, theory: $0["theory"] as Double?,
-             diverged: ($0["status"] as String?) != RunResult.finished)
+            (
+                x: value($0["x"]), y: value($0["y"]), v: $0["value"] as Double?, theory: $0["theory"] as Double?,
+                diverged: ($0["status"] as String?) != RunResult.finished
+            )
         }
         let xs = ordered(points.map(\.x)), ys = ordered(points.map(\.y))
         var cells = Array(repeating: Array(repeating: PhaseDiagram.Cell(), count: xs.count), count: ys.count)

@@ -31,7 +31,8 @@ extension PhaseDiagram {
         let yWidth = yLabels.map(\.count).max() ?? 0
         let bar = unicode ? "│" : "|", corner = unicode ? "└" : "+", rule: Character = unicode ? "─" : "-"
         let perCell = cells.joined().map(\.runs).max() ?? 0
-        var out = "\(title)  (x: \(x)\(y.map { ", y: \($0)" } ?? "")\(perCell > 1 ? "; mean of up to \(perCell) runs per cell" : ""))\n"
+        var out =
+            "\(title)  (x: \(x)\(y.map { ", y: \($0)" } ?? "")\(perCell > 1 ? "; mean of up to \(perCell) runs per cell" : ""))\n"
         if let y { out += y + "\n" }
         // A cell: a space between cells, then the number framed by its shade (or its colour).
         for j in yValues.indices.reversed() {
@@ -54,7 +55,9 @@ extension PhaseDiagram {
             out += "\n"
         }
         let cellWidth = width + 5
-        out += String(repeating: " ", count: yWidth + 1) + corner + String(repeating: rule, count: cellWidth * xValues.count + 1) + "\n"
+        out +=
+            String(repeating: " ", count: yWidth + 1) + corner
+            + String(repeating: rule, count: cellWidth * xValues.count + 1) + "\n"
         out += String(repeating: " ", count: yWidth + 2)
         for label in xLabels {
             let pad = max(0, cellWidth - label.count)
@@ -84,8 +87,10 @@ extension PhaseDiagram {
     public func table(error: ErrorKind = .sem) -> String {
         let hasTheory = cells.joined().contains { $0.theory != nil } || theoryCentre != nil
         let diverged = cells.joined().contains { $0.diverged > 0 }
-        var rows = [[x] + (y.map { [$0] } ?? []) + ["\(title) (mean ± \(error.rawValue))", "n"]
-                    + (hasTheory ? ["theory"] : []) + (diverged ? ["diverged"] : [])]
+        var rows = [
+            [x] + (y.map { [$0] } ?? []) + ["\(title) (mean ± \(error.rawValue))", "n"]
+                + (hasTheory ? ["theory"] : []) + (diverged ? ["diverged"] : [])
+        ]
         for (i, j, c) in filledCells {
             let theory: Double? = c.theory ?? theoryCentre
             let mean: String = c.spread?.formatted(error) ?? (c.diverged > 0 ? "diverged" : "-")

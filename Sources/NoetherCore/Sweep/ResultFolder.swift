@@ -27,7 +27,9 @@ public enum ResultFolder {
     }
 
     /// Stores every result of `folder` not yet in `database`; `removing` deletes each file once stored.
-    public static func gather(_ folder: String, into database: ResultsDatabase, removing: Bool) throws(OutputError) -> Gathered {
+    public static func gather(_ folder: String, into database: ResultsDatabase, removing: Bool) throws(OutputError)
+        -> Gathered
+    {
         var g = Gathered()
         for path in files(in: folder) {
             let result: RunResult

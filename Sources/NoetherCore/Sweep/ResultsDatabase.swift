@@ -19,7 +19,9 @@ public final class ResultsDatabase {
     static let runColumns: [Column<RunResult>] = [
         Column(name: "id") { $0.id },
         Column(name: "status") { $0.status },
-        Column(name: "config") { String(decoding: (try? RunResult.encoder.encode($0.config)) ?? Data(), as: UTF8.self) },
+        Column(name: "config") {
+            String(decoding: (try? RunResult.encoder.encode($0.config)) ?? Data(), as: UTF8.self)
+        },
         Column(name: "steps") { $0.config.steps },
         Column(name: "time") { $0.config.lr * Double($0.config.steps) },
         Column(name: "final_loss") { $0.finalLoss },
@@ -81,17 +83,18 @@ public final class ResultsDatabase {
         } catch { throw Self.failure(path, error) }
         guard !readOnly else { return }
         try write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL,
-                  steps INTEGER NOT NULL, time REAL NOT NULL, final_loss REAL, mean_loss REAL, sharpness REAL,
-                  sharpness_mean REAL, sharpness_ratio REAL);
-                CREATE TABLE IF NOT EXISTS families (run_id TEXT NOT NULL REFERENCES runs(id), family TEXT NOT NULL,
-                  symmetry TEXT NOT NULL, groups INTEGER NOT NULL, \(Self.familyColumns.dropFirst(3).map { "\($0.name) REAL" }.joined(separator: ", ")),
-                  PRIMARY KEY (run_id, family));
-                CREATE TABLE IF NOT EXISTS series (run_id TEXT NOT NULL REFERENCES runs(id), step INTEGER NOT NULL,
-                  family TEXT NOT NULL, \(Self.seriesColumns.dropFirst(2).map { "\($0.name) REAL" }.joined(separator: ", ")),
-                  PRIMARY KEY (run_id, step, family));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL,
+                      steps INTEGER NOT NULL, time REAL NOT NULL, final_loss REAL, mean_loss REAL, sharpness REAL,
+                      sharpness_mean REAL, sharpness_ratio REAL);
+                    CREATE TABLE IF NOT EXISTS families (run_id TEXT NOT NULL REFERENCES runs(id), family TEXT NOT NULL,
+                      symmetry TEXT NOT NULL, groups INTEGER NOT NULL, \(Self.familyColumns.dropFirst(3).map { "\($0.name) REAL" }.joined(separator: ", ")),
+                      PRIMARY KEY (run_id, family));
+                    CREATE TABLE IF NOT EXISTS series (run_id TEXT NOT NULL REFERENCES runs(id), step INTEGER NOT NULL,
+                      family TEXT NOT NULL, \(Self.seriesColumns.dropFirst(2).map { "\($0.name) REAL" }.joined(separator: ", ")),
+                      PRIMARY KEY (run_id, step, family));
+                    """)
             // A database made before the sharpness columns gains them.
             let existing = Set(try db.columns(in: "runs").map(\.name))
             for name in ["sharpness", "sharpness_mean", "sharpness_ratio"] where !existing.contains(name) {
@@ -115,21 +118,27 @@ public final class ResultsDatabase {
     @discardableResult
     public func insert(_ r: RunResult) throws(OutputError) -> Bool {
         try write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [r.id]) == nil else { return false }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [r.id]) == nil else {
+                return false
+            }
             let existing = Set(try db.columns(in: "runs").map(\.name))
             let values = Config.values(r.config)
             var columns = Self.runColumns.map { ($0.name, $0.value(r)) }
             for key in r.axes where key != Sweep.timeKey {
                 let name = Self.column(of: key)
                 if !existing.contains(name) { try db.execute(sql: "ALTER TABLE runs ADD COLUMN \"\(name)\"") }
-                if !columns.contains(where: { $0.0 == name }) { columns.append((name, values[key].map(Self.databaseValue))) }
+                if !columns.contains(where: { $0.0 == name }) {
+                    columns.append((name, values[key].map(Self.databaseValue)))
+                }
             }
             try Self.insert(db, into: "runs", columns)
             for f in r.families {
-                try Self.insert(db, into: "families", [("run_id", r.id)] + Self.familyColumns.map { ($0.name, $0.value(f)) })
+                try Self.insert(
+                    db, into: "families", [("run_id", r.id)] + Self.familyColumns.map { ($0.name, $0.value(f)) })
             }
             for p in r.series {
-                try Self.insert(db, into: "series", [("run_id", r.id)] + Self.seriesColumns.map { ($0.name, $0.value(p)) })
+                try Self.insert(
+                    db, into: "series", [("run_id", r.id)] + Self.seriesColumns.map { ($0.name, $0.value(p)) })
             }
             return true
         }
@@ -141,13 +150,15 @@ public final class ResultsDatabase {
         return try read { db in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(order)") }
     }
 
-    private static func insert(_ db: Database, into table: String,
-                               _ columns: [(String, (any DatabaseValueConvertible)?)]) throws
-    {
+    private static func insert(
+        _ db: Database, into table: String,
+        _ columns: [(String, (any DatabaseValueConvertible)?)]
+    ) throws {
         let names = columns.map { "\"\($0.0)\"" }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                       arguments: StatementArguments(columns.map { $0.1?.databaseValue ?? .null }))
+        try db.execute(
+            sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+            arguments: StatementArguments(columns.map { $0.1?.databaseValue ?? .null }))
     }
 
     static func databaseValue(_ v: TOMLValue) -> any DatabaseValueConvertible {

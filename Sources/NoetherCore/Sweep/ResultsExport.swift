@@ -36,14 +36,22 @@ extension ResultsDatabase {
     public func seriesCSV() throws(OutputError) -> String {
         try read { db in
             let swept = try db.columns(in: "runs").map(\.name).filter { !Set(Self.runColumns.map(\.name)).contains($0) }
-            let series = try db.columns(in: "series").map(\.name).filter { $0 != "run_id" && $0 != "step" && $0 != "family" }
+            let series = try db.columns(in: "series").map(\.name).filter {
+                $0 != "run_id" && $0 != "step" && $0 != "family"
+            }
             let header = ["run_id"] + swept + ["step", "time", "family"] + series
-            let select = ["s.run_id"] + swept.map { "r.\"\($0)\"" } + ["s.step", "s.step * json_extract(r.config, '$.lr')", "s.family"]
+            let select =
+                ["s.run_id"] + swept.map { "r.\"\($0)\"" } + [
+                    "s.step", "s.step * json_extract(r.config, '$.lr')", "s.family",
+                ]
                 + series.map { "s.\"\($0)\"" }
             var lines = [header.map(Self.csvField).joined(separator: ",")]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT \(select.joined(separator: ", ")) FROM series s JOIN runs r ON r.id = s.run_id ORDER BY s.run_id, s.step, s.family
-                """) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(select.joined(separator: ", ")) FROM series s JOIN runs r ON r.id = s.run_id ORDER BY s.run_id, s.step, s.family
+                    """)
+            {
                 lines.append((0..<row.count).map { Self.csvValue(row[$0] as DatabaseValue) }.joined(separator: ","))
             }
             return lines.joined(separator: "\n") + "\n"

@@ -35,15 +35,19 @@ public enum RunSummary {
                         angleSquares[f.family, default: (0, 0)].sum += a * a
                         angleSquares[f.family, default: (0, 0)].count += 1
                     }
-                    if f.residualMax.isFinite { worstResidual[f.family] = max(worstResidual[f.family] ?? 0, f.residualMax) }
+                    if f.residualMax.isFinite {
+                        worstResidual[f.family] = max(worstResidual[f.family] ?? 0, f.residualMax)
+                    }
                     if recorded || (seriesEvery != nil && step == steps) {
-                        series.append(SeriesPoint(
-                            step: step, family: f.family, loss: finite(o.loss), medianCharge: finite(f.q50),
-                            gapRatio: finite(f.gapRatioMedian), rmsAngle: finite(f.rmsAngularStep), q10: finite(f.q10),
-                            q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
-                            referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
-                            effectiveLRMedian: finite(f.effectiveLearningRateMedian),
-                            rmsAnglePredicted: f.symmetry.hasAngularStep ? finite(o.equilibriumAngle) : nil))
+                        series.append(
+                            SeriesPoint(
+                                step: step, family: f.family, loss: finite(o.loss), medianCharge: finite(f.q50),
+                                gapRatio: finite(f.gapRatioMedian), rmsAngle: finite(f.rmsAngularStep),
+                                q10: finite(f.q10),
+                                q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
+                                referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
+                                effectiveLRMedian: finite(f.effectiveLearningRateMedian),
+                                rmsAnglePredicted: f.symmetry.hasAngularStep ? finite(o.equilibriumAngle) : nil))
                     }
                 }
                 last = o
@@ -56,21 +60,25 @@ public enum RunSummary {
             step += 1
         }
         let diverged = status != RunResult.finished
-        let families: [FamilyResult] = diverged ? [] : (last?.families ?? []).map { f in
-            let angles = angleSquares[f.family]
-            return FamilyResult(
-                family: f.family, symmetry: f.symmetry.rawValue, groups: f.count, medianCharge: finite(f.q50),
-                gapRatio: finite(f.gapRatioMedian),
-                rmsAngle: angles.flatMap { finite(($0.sum / Double($0.count)).squareRoot()) },
-                rmsAnglePredicted: f.symmetry.hasAngularStep ? last!.equilibriumAngle.flatMap(finite) : nil,
-                deadFraction: Double(f.dead) / Double(max(f.count, 1)),
-                collapsedFraction: Double(f.collapsed) / Double(max(f.count, 1)),
-                residualMax: worstResidual[f.family],
-                continuumError: last!.charges.worstContinuumError(family: f.family).flatMap(finite))
-        }
-        var result = RunResult(id: config.runID, axes: axes, config: config, status: status,
-                               finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
-                               families: families, series: series)
+        let families: [FamilyResult] =
+            diverged
+            ? []
+            : (last?.families ?? []).map { f in
+                let angles = angleSquares[f.family]
+                return FamilyResult(
+                    family: f.family, symmetry: f.symmetry.rawValue, groups: f.count, medianCharge: finite(f.q50),
+                    gapRatio: finite(f.gapRatioMedian),
+                    rmsAngle: angles.flatMap { finite(($0.sum / Double($0.count)).squareRoot()) },
+                    rmsAnglePredicted: f.symmetry.hasAngularStep ? last!.equilibriumAngle.flatMap(finite) : nil,
+                    deadFraction: Double(f.dead) / Double(max(f.count, 1)),
+                    collapsedFraction: Double(f.collapsed) / Double(max(f.count, 1)),
+                    residualMax: worstResidual[f.family],
+                    continuumError: last!.charges.worstContinuumError(family: f.family).flatMap(finite))
+            }
+        var result = RunResult(
+            id: config.runID, axes: axes, config: config, status: status,
+            finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
+            families: families, series: series)
         if config.sharpnessEvery > 0, !diverged {
             // The last step is measured even when the interval does not land on it.
             let final = sim.sharpness?.step == step ? sim.sharpness!.top : sim.measureSharpness().top

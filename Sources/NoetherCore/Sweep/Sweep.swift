@@ -60,8 +60,9 @@ extension Sweep {
             throw PresetError(file: file, line: error.line, message: error.message)
         }
         if let table = doc.tables.first {
-            throw PresetError(file: file, line: table.line,
-                              message: "unknown table [[\(table.name)]]; a sweep file has top-level keys and one [axes] table")
+            throw PresetError(
+                file: file, line: table.line,
+                message: "unknown table [[\(table.name)]]; a sweep file has top-level keys and one [axes] table")
         }
         var base = Config(), title = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var time: Double?
@@ -70,14 +71,16 @@ extension Sweep {
             switch e.key {
             case "preset":
                 guard case .string(let name) = e.value else {
-                    throw PresetError(file: file, line: e.line, message: "preset must be a string, got \(e.value.typeName)")
+                    throw PresetError(
+                        file: file, line: e.line, message: "preset must be a string, got \(e.value.typeName)")
                 }
                 do { base = try PresetLibrary.load(name).config } catch {
                     throw PresetError(file: file, line: e.line, message: "preset \"\(name)\": \(error)")
                 }
             case "title", "description":
                 guard case .string(let s) = e.value else {
-                    throw PresetError(file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
+                    throw PresetError(
+                        file: file, line: e.line, message: "\(e.key) must be a string, got \(e.value.typeName)")
                 }
                 if e.key == "title" { title = s }
             case timeKey: time = try duration(e, file: file)
@@ -91,25 +94,33 @@ extension Sweep {
         var axes: [SweepAxis] = []
         for e in doc.sections.first(where: { $0.name == "axes" })?.entries ?? [] {
             guard e.key == timeKey || Config.keys.contains(e.key) else {
-                throw PresetError(file: file, line: e.line,
-                                  message: "unknown axis '\(TOML.excerpt(e.key))'; axes take \(timeKey) or a configuration key: \(Config.keys.joined(separator: ", "))")
+                throw PresetError(
+                    file: file, line: e.line,
+                    message:
+                        "unknown axis '\(TOML.excerpt(e.key))'; axes take \(timeKey) or a configuration key: \(Config.keys.joined(separator: ", "))"
+                )
             }
             if let line = lines[e.key] {
-                throw PresetError(file: file, line: e.line, message: "\(e.key) is set on line \(line) and swept here; keep one")
+                throw PresetError(
+                    file: file, line: e.line, message: "\(e.key) is set on line \(line) and swept here; keep one")
             }
             axes.append(try SweepAxis(e, over: base, file: file))
         }
         guard !axes.isEmpty else {
             let line = doc.sections.first { $0.name == "axes" }?.line
-            throw PresetError(file: file, line: line,
-                              message: "the sweep has no axes; add an [axes] table with at least one key, e.g. lr = [0.01, 0.1] (a single run is `noether run`)")
+            throw PresetError(
+                file: file, line: line,
+                message:
+                    "the sweep has no axes; add an [axes] table with at least one key, e.g. lr = [0.01, 0.1] (a single run is `noether run`)"
+            )
         }
         // The product of the axes' lengths, in Double so that 10,000⁵ cannot overflow.
         let product = axes.reduce(1.0) { $0 * Double($1.values.count) }
         guard product <= Double(maxRuns) else {
             let sizes = axes.map { "\($0.key) \($0.values.count)" }.joined(separator: " × ")
-            throw PresetError(file: file, line: axes[0].line,
-                              message: "the axes make \(Self.count(product)) runs (\(sizes)); a sweep may have at most \(maxRuns)")
+            throw PresetError(
+                file: file, line: axes[0].line,
+                message: "the axes make \(Self.count(product)) runs (\(sizes)); a sweep may have at most \(maxRuns)")
         }
         let timed = time != nil || axes.contains { $0.key == timeKey }
         if timed, let line = lines["steps"] ?? axes.first(where: { $0.key == "steps" })?.line {
@@ -151,14 +162,18 @@ extension Sweep {
         if let t = run.axisValues.first(where: { $0.key == Self.timeKey })?.value.number ?? time {
             let steps = (t / run.config.lr).rounded()
             guard steps >= 1, steps <= Double(Config.maxSteps) else {
-                throw PresetError(file: file, line: lines[Self.timeKey],
-                                  message: "run \(run.label): time \(t) at lr \(run.config.lr) gives \(steps) steps; allowed 1…\(Config.maxSteps)")
+                throw PresetError(
+                    file: file, line: lines[Self.timeKey],
+                    message:
+                        "run \(run.label): time \(t) at lr \(run.config.lr) gives \(steps) steps; allowed 1…\(Config.maxSteps)"
+                )
             }
             run.config.steps = Int(steps)
         }
         do { try run.config.validate() } catch {
-            throw PresetError(file: file, line: lines[error.field],
-                              message: (run.axisValues.isEmpty ? "" : "run \(run.label): ") + "\(error.field) \(error.message)")
+            throw PresetError(
+                file: file, line: lines[error.field],
+                message: (run.axisValues.isEmpty ? "" : "run \(run.label): ") + "\(error.field) \(error.message)")
         }
         return run
     }
@@ -179,14 +194,18 @@ extension Sweep {
 
     static func duration(_ e: TOMLEntry, file: String) throws(PresetError) -> Double {
         guard let t = e.value.number, t.isFinite, t > 0 else {
-            throw PresetError(file: file, line: e.line,
-                              message: "time must be a positive number (t = η·steps; each run takes time / lr steps), got \(TOML.format(e.value))")
+            throw PresetError(
+                file: file, line: e.line,
+                message:
+                    "time must be a positive number (t = η·steps; each run takes time / lr steps), got \(TOML.format(e.value))"
+            )
         }
         return t
     }
 
     static func allowed(_ error: ConfigEntryError) -> String {
         guard error.message.hasPrefix("unknown key") else { return "" }
-        return "; allowed: \(ownKeys.joined(separator: ", ")), \(Config.keys.joined(separator: ", ")), and an [axes] table"
+        return
+            "; allowed: \(ownKeys.joined(separator: ", ")), \(Config.keys.joined(separator: ", ")), and an [axes] table"
     }
 }

@@ -17,16 +17,23 @@ extension SweepAxis {
         line = e.line
         switch e.value {
         case .array(let items):
-            guard !items.isEmpty else { throw PresetError(file: file, line: line, message: "axis \(key) has no values") }
+            guard !items.isEmpty else {
+                throw PresetError(file: file, line: line, message: "axis \(key) has no values")
+            }
             guard items.count <= Self.maxValues else {
-                throw PresetError(file: file, line: line, message: "axis \(key) has \(items.count) values; an axis may have at most \(Self.maxValues)")
+                throw PresetError(
+                    file: file, line: line,
+                    message: "axis \(key) has \(items.count) values; an axis may have at most \(Self.maxValues)")
             }
             values = items
         case .table(let fields):
             values = try Self.range(fields, key: key, line: line, over: base, file: file)
         default:
-            throw PresetError(file: file, line: line,
-                              message: "axis \(key) must be a list [a, b, …] or a range { from = …, to = …, count = …, scale = \"log\" | \"linear\" }, got \(e.value.typeName)")
+            throw PresetError(
+                file: file, line: line,
+                message:
+                    "axis \(key) must be a list [a, b, …] or a range { from = …, to = …, count = …, scale = \"log\" | \"linear\" }, got \(e.value.typeName)"
+            )
         }
         var seen = Set<TOMLValue>()
         seen.reserveCapacity(values.count)
@@ -50,10 +57,13 @@ extension SweepAxis {
         }
     }
 
-    private static func range(_ fields: [String: TOMLValue], key: String, line: Int, over base: Config,
-                              file: String) throws(PresetError) -> [TOMLValue]
-    {
-        func fail(_ message: String) -> PresetError { PresetError(file: file, line: line, message: "axis \(key): \(message)") }
+    private static func range(
+        _ fields: [String: TOMLValue], key: String, line: Int, over base: Config,
+        file: String
+    ) throws(PresetError) -> [TOMLValue] {
+        func fail(_ message: String) -> PresetError {
+            PresetError(file: file, line: line, message: "axis \(key): \(message)")
+        }
         if let unknown = fields.keys.sorted().first(where: { !rangeKeys.contains($0) }) {
             throw fail("unknown range key '\(TOML.excerpt(unknown))'; a range has \(rangeKeys.joined(separator: ", "))")
         }
@@ -84,11 +94,15 @@ extension SweepAxis {
         if key == Sweep.timeKey || takes(.float(0.5)) { return numbers.map { .float($0) } }
         if takes(.integer(1)) {
             guard abs(from) < 9e18, abs(to) < 9e18 else {
-                throw fail("an integer key's range must lie within ±9e18, got \(TOML.format(.float(from))) to \(TOML.format(.float(to)))")
+                throw fail(
+                    "an integer key's range must lie within ±9e18, got \(TOML.format(.float(from))) to \(TOML.format(.float(to)))"
+                )
             }
             let integers = numbers.map { TOMLValue.integer(Int($0.rounded())) }
             if Set(integers.map(TOML.format)).count < integers.count {
-                throw fail("\(count) values from \(TOML.format(.float(from))) to \(TOML.format(.float(to))) repeat once rounded to integers; lower count")
+                throw fail(
+                    "\(count) values from \(TOML.format(.float(from))) to \(TOML.format(.float(to))) repeat once rounded to integers; lower count"
+                )
             }
             return integers
         }

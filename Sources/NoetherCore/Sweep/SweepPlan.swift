@@ -19,9 +19,10 @@ public enum SweepPlan {
     /// `binary` is the absolute path of this noether: the machines that run the plan must see it
     /// there (a shared file system), as they must see the folder.
     @discardableResult
-    public static func write(_ runs: [SweepRun], to folder: String, binary: String, seriesEvery: Int?,
-                             source: String) throws(OutputError) -> Int
-    {
+    public static func write(
+        _ runs: [SweepRun], to folder: String, binary: String, seriesEvery: Int?,
+        source: String
+    ) throws(OutputError) -> Int {
         let folder = URL(fileURLWithPath: folder).standardized.path
         let results = folder + "/results"
         for sub in [results, folder + "/logs"] {  // Slurm writes no log into a folder it has to create
@@ -38,22 +39,24 @@ public enum SweepPlan {
     }
 
     static func slurm(folder: String, count: Int, source: String) -> String {
-        let parts = count > 1000 ? "# Slurm's default MaxArraySize is 1001: past it, submit in parts (--array=1-1000, …).\n" : ""
+        let parts =
+            count > 1000
+            ? "# Slurm's default MaxArraySize is 1001: past it, submit in parts (--array=1-1000, …).\n" : ""
         return """
-        #!/bin/bash
-        # A Slurm array job for the sweep \(source): task N runs line N of commands.txt, which
-        # writes its result into results/. Submit with `sbatch \(shellQuoted(folder))/slurm.sh`, then
-        # gather with `noether sweep collect \(shellQuoted(folder)) --out results.sqlite`.
-        \(parts)#SBATCH --job-name=noether-sweep
-        #SBATCH --array=1-\(count)
-        #SBATCH --ntasks=1
-        #SBATCH --cpus-per-task=1
-        #SBATCH --output=\(folder)/logs/%a.log
-        set -euo pipefail
-        line=$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(shellQuoted(folder + "/commands.txt")))
-        exec bash -c "$line"
+            #!/bin/bash
+            # A Slurm array job for the sweep \(source): task N runs line N of commands.txt, which
+            # writes its result into results/. Submit with `sbatch \(shellQuoted(folder))/slurm.sh`, then
+            # gather with `noether sweep collect \(shellQuoted(folder)) --out results.sqlite`.
+            \(parts)#SBATCH --job-name=noether-sweep
+            #SBATCH --array=1-\(count)
+            #SBATCH --ntasks=1
+            #SBATCH --cpus-per-task=1
+            #SBATCH --output=\(folder)/logs/%a.log
+            set -euo pipefail
+            line=$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(shellQuoted(folder + "/commands.txt")))
+            exec bash -c "$line"
 
-        """
+            """
     }
 
     /// The run keys a plan's commands write, in line order (from their result file names).

@@ -31,17 +31,22 @@ public struct SweepQuantity: Sendable {
     /// - `sharpness`, `sharpness_mean`, `sharpness_ratio`: the last sharpness, its mean over the
     ///   second half, and the last over the optimizer's stability line (1 at the edge, §16.3).
     public static let all: [SweepQuantity] =
-        ["final_loss", "mean_loss", "sharpness", "sharpness_mean", "sharpness_ratio"].map { SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)") }
+        ["final_loss", "mean_loss", "sharpness", "sharpness_mean", "sharpness_ratio"].map {
+            SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)")
+        }
         + ResultsDatabase.familyColumns.dropFirst(3).map { column in
-            SweepQuantity(name: column.name, perFamily: true, sql: "f.\(column.name)",
-                          theory: column.name == "rms_angle"
-                              ? .column(sql: "f.rms_angle_predicted", label: "equilibrium √(2ηλ/(1+β)) (§5.3)") : nil)
+            SweepQuantity(
+                name: column.name, perFamily: true, sql: "f.\(column.name)",
+                theory: column.name == "rms_angle"
+                    ? .column(sql: "f.rms_angle_predicted", label: "equilibrium √(2ηλ/(1+β)) (§5.3)") : nil)
         }
         + [
-            SweepQuantity(name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted",
-                          theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
-            SweepQuantity(name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
-                          theory: .flatInLearningRate(label: "first-order theory: flat in η (level fitted)")),
+            SweepQuantity(
+                name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted",
+                theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
+            SweepQuantity(
+                name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
+                theory: .flatInLearningRate(label: "first-order theory: flat in η (level fitted)")),
         ]
 
     /// A quantity by its name or any alias of it in the vocabulary (`q50`, `rms_angular_step`).

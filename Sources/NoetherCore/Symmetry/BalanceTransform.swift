@@ -3,30 +3,43 @@ enum BalanceTransform {
     /// The balancing G: with A = W̃_lW̃_lᵀ and B = W_{l+1}ᵀW_{l+1}, the symmetric
     /// G = P^{1/2}, P = A^{-1/2}(A^{1/2}BA^{1/2})^{1/2}A^{-1/2} solves PAP = B, hence
     /// GAGᵀ = G⁻ᵀBG⁻¹ and D = 0 after the move. It exists only when A and B are invertible.
-    static func balancing(_ b: BalanceGroup, _ theta: UnsafePointer<Double>) throws(ConfigError) -> (g: [Double], inverse: [Double]) {
+    static func balancing(_ b: BalanceGroup, _ theta: UnsafePointer<Double>) throws(ConfigError) -> (
+        g: [Double], inverse: [Double]
+    ) {
         let n = b.n
         var a = [Double](repeating: 0, count: n * n), bb = a
         a.withUnsafeMutableBufferPointer { out in
-            BLAS.gemm(transA: false, transB: true, m: n, n: n, k: b.inputs, theta + b.incoming, lda: b.inputs,
-                      theta + b.incoming, ldb: b.inputs, out.baseAddress!, ldc: n)
+            BLAS.gemm(
+                transA: false, transB: true, m: n, n: n, k: b.inputs, theta + b.incoming, lda: b.inputs,
+                theta + b.incoming, ldb: b.inputs, out.baseAddress!, ldc: n)
         }
-        if let bias = b.incomingBias { for i in 0..<n { for j in 0..<n { a[i * n + j] += theta[bias + i] * theta[bias + j] } } }
+        if let bias = b.incomingBias {
+            for i in 0..<n { for j in 0..<n { a[i * n + j] += theta[bias + i] * theta[bias + j] } }
+        }
         bb.withUnsafeMutableBufferPointer { out in
-            BLAS.gemm(transA: true, transB: false, m: n, n: n, k: b.outputs, theta + b.outgoing, lda: n,
-                      theta + b.outgoing, ldb: n, out.baseAddress!, ldc: n)
+            BLAS.gemm(
+                transA: true, transB: false, m: n, n: n, k: b.outputs, theta + b.outgoing, lda: n,
+                theta + b.outgoing, ldb: n, out.baseAddress!, ldc: n)
         }
         let ea = SymmetricEigen(a, n: n), eb = SymmetricEigen(bb, n: n)
-        for (e, side, rows) in [(ea, "W̃_lW̃_lᵀ", b.inputs + (b.incomingBias == nil ? 0 : 1)), (eb, "W_{l+1}ᵀW_{l+1}", b.outputs)] {
+        for (e, side, rows) in [
+            (ea, "W̃_lW̃_lᵀ", b.inputs + (b.incomingBias == nil ? 0 : 1)), (eb, "W_{l+1}ᵀW_{l+1}", b.outputs),
+        ] {
             let top = e.values.max() ?? 0
             guard let low = e.values.min(), low > 1e-12 * top, top > 0 else {
                 let why = rows < n ? " (its \(rows) rows cannot span \(n) neurons)" : ""
-                throw ConfigError("teleport", "cannot balance \(b.name): \(side) is singular\(why), so no G makes D = 0; the rescale family's 'balance' zeroes D's diagonal")
+                throw ConfigError(
+                    "teleport",
+                    "cannot balance \(b.name): \(side) is singular\(why), so no G makes D = 0; the rescale family's 'balance' zeroes D's diagonal"
+                )
             }
         }
         let root = ea.map { $0.squareRoot() }, inverseRoot = ea.map { 1 / $0.squareRoot() }
         let middle = SymmetricEigen(product(product(root, bb, n), root, n), n: n).map { max($0, 0).squareRoot() }
         var p = product(product(inverseRoot, middle, n), inverseRoot, n)
-        for i in 0..<n { for j in 0..<i { let s = (p[i * n + j] + p[j * n + i]) / 2; p[i * n + j] = s; p[j * n + i] = s } }
+        for i in 0..<n {
+            for j in 0..<i { let s = (p[i * n + j] + p[j * n + i]) / 2; p[i * n + j] = s; p[j * n + i] = s }
+        }
         let ep = SymmetricEigen(p, n: n)
         return (ep.map { $0.squareRoot() }, ep.map { 1 / $0.squareRoot() })
     }
@@ -55,8 +68,9 @@ enum BalanceTransform {
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeBufferPointer { yp in
                 z.withUnsafeMutableBufferPointer { zp in
-                    BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, xp.baseAddress!, lda: n,
-                              yp.baseAddress!, ldb: n, zp.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transA: false, transB: false, m: n, n: n, k: n, xp.baseAddress!, lda: n,
+                        yp.baseAddress!, ldb: n, zp.baseAddress!, ldc: n)
                 }
             }
         }

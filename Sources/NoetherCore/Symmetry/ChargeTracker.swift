@@ -57,21 +57,29 @@ final class ChargeTracker {
         isLinear = symmetries.groups.map { $0.kind.isLinear } + Array(repeating: false, count: channels - scalarCount)
         isScale = symmetries.groups.map { $0.kind.hasAngularStep }
         func make(_ n: Int) -> Buffer { Buffer(n) }
-        (q, qPrev, dq, pred, predPrev, ref, refPrev) = (make(channels), make(channels), make(channels),
-            make(channels), make(channels), make(channels), make(channels))
-        (nm, nmRate, gn, vn, kinetic, potential, carry, q0) = (make(channels), make(channels), make(channels),
-            make(channels), make(channels), make(channels), make(channels), make(channels))
+        (q, qPrev, dq, pred, predPrev, ref, refPrev) = (
+            make(channels), make(channels), make(channels),
+            make(channels), make(channels), make(channels), make(channels)
+        )
+        (nm, nmRate, gn, vn, kinetic, potential, carry, q0) = (
+            make(channels), make(channels), make(channels),
+            make(channels), make(channels), make(channels), make(channels), make(channels)
+        )
         (second, secondRef, newCross) = (make(channels), make(channels), make(channels))
-        (magnitude, magnitude0, ema, angle) = (make(scalarCount), make(scalarCount), make(scalarCount),
-                                               make(scalarCount))
+        (magnitude, magnitude0, ema, angle) = (
+            make(scalarCount), make(scalarCount), make(scalarCount),
+            make(scalarCount)
+        )
         (newQ, newDQ, newGN, newVN) = (make(channels), make(channels), make(channels), make(channels))
         (newMag, thetaDotDelta) = (make(scalarCount), make(scalarCount))
         delta = make(symmetries.balances.isEmpty ? 0 : parameterCount)
     }
 
     /// Initial state at step 0: every prediction starts at the measured charge.
-    func start(theta: UnsafePointer<Double>, grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
-               live: LiveParameters) {
+    func start(
+        theta: UnsafePointer<Double>, grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
+        live: LiveParameters
+    ) {
         restart(theta: theta, previous: theta, grad: grad, velocity: velocity, live: live, rate: live.learningRate)
         recursion = .firstOrder(live)
         potentialRate = (live.learningRate * live.weightDecay, 2 * live.learningRate * live.weightDecay)
@@ -83,8 +91,10 @@ final class ChargeTracker {
     /// next update continues: θ_k + η_{k−1}v_k under heavy ball (`rate` = η_{k−1}), so (★)
     /// holds exactly from the first update on; θ_k itself when the buffer is zero (step 0).
     /// The RMSProp average is kept: Q|g|² does not change under a scale teleport.
-    func restart(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
-                 velocity: UnsafePointer<Double>, live: LiveParameters, rate: Double) {
+    func restart(
+        theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
+        velocity: UnsafePointer<Double>, live: LiveParameters, rate: Double
+    ) {
         measure(theta: previous, previous: previous, grad: grad, velocity: velocity)
         for c in 0..<channelCount { qPrev[c] = newQ[c] }
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
@@ -110,21 +120,26 @@ final class ChargeTracker {
 
     /// Advance every channel over the update θ_k → θ_{k+1} made with `live`, whose charge
     /// recursion the optimizer gives. `theta`, `grad` and `velocity` are the state after the update.
-    func advance(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
-                 velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion) {
+    func advance(
+        theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
+        velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion
+    ) {
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
         self.recursion = recursion
         let eta = live.learningRate, lambda = recursion.weightDecay
         let beta = recursion.momentum
         let betaEff = recursion.carry, mu = recursion.decay
         let withMomentum = beta > 0
-        let quadraticDecay = SymmetryKind.scale.decayPerStep(mu), linearDecay = SymmetryKind.translation.decayPerStep(mu)
+        let quadraticDecay = SymmetryKind.scale.decayPerStep(mu),
+            linearDecay = SymmetryKind.translation.decayPerStep(mu)
         let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
         let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
         if withMomentum, oscillatorKey.map({ $0 != (eta, lambda, beta) }) ?? true {
             // The propagators depend only on (η, λ, β): recompute them when those change.
-            oscillators = (ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta),
-                           ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta))
+            oscillators = (
+                ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta),
+                ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta)
+            )
             oscillatorKey = (eta, lambda, beta)
         }
         let quadOsc = withMomentum ? oscillators?.quadratic : nil
@@ -139,7 +154,8 @@ final class ChargeTracker {
         let lookahead = recursion.lookahead
         if lookahead { deltaCrossForms(theta, previous, velocity) }
         // The pull the loop below takes from each charge per update: what every view shows.
-        potentialRate = lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
+        potentialRate =
+            lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
 
         for ch in 0..<channelCount {
@@ -198,8 +214,10 @@ final class ChargeTracker {
     /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
     /// Weight matrices are reduced row by row in one contiguous pass (row and column sums at
     /// once), and each group adds up its rows, columns and loose entries.
-    private func measure(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
-                         grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>) {
+    private func measure(
+        theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
+        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
+    ) {
         plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
         for index in 0..<scalarCount {
             let acc = plan.sums(group: index, theta, previous, grad, velocity)
@@ -247,8 +265,10 @@ final class ChargeTracker {
     }
 
     /// B(Δ_k, b_{k+1}) with Δ_k = θ − previous.
-    private func deltaCrossForms(_ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
-                                 _ b: UnsafePointer<Double>) {
+    private func deltaCrossForms(
+        _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ b: UnsafePointer<Double>
+    ) {
         let scratch = displacement ?? Buffer(parameterCount)
         displacement = scratch
         for i in 0..<parameterCount { scratch[i] = theta[i] - previous[i] }
@@ -256,13 +276,17 @@ final class ChargeTracker {
     }
 
     /// B(X, Y) = X_{l+1}ᵀY_{l+1} − X̃_lỸ_lᵀ, the bilinear form whose diagonal X = Y is D(X).
-    static func balanceForm(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>,
-                            _ out: UnsafeMutablePointer<Double>) {
+    static func balanceForm(
+        _ g: BalanceGroup, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>,
+        _ out: UnsafeMutablePointer<Double>
+    ) {
         let n = g.n
-        BLAS.gemm(transA: true, transB: false, m: n, n: n, k: g.outputs,
-                  x + g.outgoing, lda: n, y + g.outgoing, ldb: n, out, ldc: n)
-        BLAS.gemm(transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
-                  x + g.incoming, lda: g.inputs, y + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
+        BLAS.gemm(
+            transA: true, transB: false, m: n, n: n, k: g.outputs,
+            x + g.outgoing, lda: n, y + g.outgoing, ldb: n, out, ldc: n)
+        BLAS.gemm(
+            transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
+            x + g.incoming, lda: g.inputs, y + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
         if let b = g.incomingBias {
             for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * y[b + j] } }
         }
@@ -271,10 +295,12 @@ final class ChargeTracker {
     /// D(X) = X_{l+1}ᵀX_{l+1} − X̃_lX̃_lᵀ, with X̃_l = [X_l x_b] (THEORY.md §2.1, out − in).
     static func balanceMatrix(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
         let n = g.n
-        BLAS.gemm(transA: true, transB: false, m: n, n: n, k: g.outputs,
-                  x + g.outgoing, lda: n, x + g.outgoing, ldb: n, out, ldc: n)
-        BLAS.gemm(transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
-                  x + g.incoming, lda: g.inputs, x + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
+        BLAS.gemm(
+            transA: true, transB: false, m: n, n: n, k: g.outputs,
+            x + g.outgoing, lda: n, x + g.outgoing, ldb: n, out, ldc: n)
+        BLAS.gemm(
+            transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
+            x + g.incoming, lda: g.inputs, x + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
         if let b = g.incomingBias {
             for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * x[b + j] } }
         }

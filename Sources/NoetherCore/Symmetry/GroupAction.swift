@@ -61,8 +61,9 @@ struct GroupAction {
         let copy = Array(UnsafeBufferPointer(start: x, count: n * cols))
         m.withUnsafeBufferPointer { mp in
             copy.withUnsafeBufferPointer { cp in
-                BLAS.gemm(transA: false, transB: false, m: n, n: cols, k: n, mp.baseAddress!, lda: n,
-                          cp.baseAddress!, ldb: cols, x, ldc: cols)
+                BLAS.gemm(
+                    transA: false, transB: false, m: n, n: cols, k: n, mp.baseAddress!, lda: n,
+                    cp.baseAddress!, ldb: cols, x, ldc: cols)
             }
         }
     }
@@ -72,8 +73,9 @@ struct GroupAction {
         let copy = Array(UnsafeBufferPointer(start: x, count: rows * n))
         m.withUnsafeBufferPointer { mp in
             copy.withUnsafeBufferPointer { cp in
-                BLAS.gemm(transA: false, transB: false, m: rows, n: n, k: n, cp.baseAddress!, lda: n,
-                          mp.baseAddress!, ldb: n, x, ldc: n)
+                BLAS.gemm(
+                    transA: false, transB: false, m: rows, n: n, k: n, cp.baseAddress!, lda: n,
+                    mp.baseAddress!, ldb: n, x, ldc: n)
             }
         }
     }

@@ -17,8 +17,8 @@ final class ReductionPlan {
     struct Matrix {
         var offset: Int, rows: Int, cols: Int
         var rowQuadratic = false, columnQuadratic = false, columnLinear = false
-        var rowSums: Buffer? = nil      // rows × 5: θ², Δ², g², v², θΔ
-        var columnSums: Buffer? = nil   // cols × 5: θ², Δ², g², v², θΔ
+        var rowSums: Buffer? = nil  // rows × 5: θ², Δ², g², v², θΔ
+        var columnSums: Buffer? = nil  // cols × 5: θ², Δ², g², v², θΔ
         var columnLinear5: Buffer? = nil  // cols × 5: θ, Δ, g, v, |θ|
     }
 
@@ -55,12 +55,15 @@ final class ReductionPlan {
             for term in terms {
                 switch term {
                 case .row(let i, let r, let sign):
-                    resolved.append(Resolved(base: matrices[i].rowSums!.pointer + r * 5, stride: 1, sign: sign, linear: false))
+                    resolved.append(
+                        Resolved(base: matrices[i].rowSums!.pointer + r * 5, stride: 1, sign: sign, linear: false))
                 case .column(let i, let j, let sign):
                     let buffer = linear ? matrices[i].columnLinear5! : matrices[i].columnSums!
-                    resolved.append(Resolved(base: buffer.pointer + j, stride: matrices[i].cols, sign: sign, linear: linear))
+                    resolved.append(
+                        Resolved(base: buffer.pointer + j, stride: matrices[i].cols, sign: sign, linear: linear))
                 case .entries(let segment):
-                    resolved.append(Resolved(base: nil, stride: 0, sign: segment.sign, linear: linear, segment: segment))
+                    resolved.append(
+                        Resolved(base: nil, stride: 0, sign: segment.sign, linear: linear, segment: segment))
                 }
             }
         }
@@ -87,8 +90,10 @@ final class ReductionPlan {
     }
 
     /// One contiguous pass per weight matrix that any group reads.
-    func reduce(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
-                grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>) {
+    func reduce(
+        theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
+        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
+    ) {
         for m in matrices {
             if m.rowSums != nil || m.columnSums != nil {
                 Self.quadratic(m, theta, previous, grad, velocity)
@@ -99,8 +104,10 @@ final class ReductionPlan {
         }
     }
 
-    private static func quadratic(_ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
-                                  _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>) {
+    private static func quadratic(
+        _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
+    ) {
         let cols = m.cols
         let colSums = m.columnSums?.pointer
         if let colSums { colSums.initialize(repeating: 0, count: cols * 5) }
@@ -146,9 +153,11 @@ final class ReductionPlan {
         }
     }
 
-    private static func linearColumns(_ m: Matrix, _ out: UnsafeMutablePointer<Double>, _ theta: UnsafePointer<Double>,
-                                      _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
-                                      _ velocity: UnsafePointer<Double>) {
+    private static func linearColumns(
+        _ m: Matrix, _ out: UnsafeMutablePointer<Double>, _ theta: UnsafePointer<Double>,
+        _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
+        _ velocity: UnsafePointer<Double>
+    ) {
         let cols = m.cols
         out.initialize(repeating: 0, count: cols * 5)
         let c0 = out, c1 = out + cols, c2 = out + 2 * cols, c3 = out + 3 * cols, c4 = out + 4 * cols
@@ -164,8 +173,10 @@ final class ReductionPlan {
 
     /// Adds up group g's terms.
     @inline(__always)
-    func sums(group g: Int, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
-              _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>) -> Sums {
+    func sums(
+        group g: Int, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
+    ) -> Sums {
         var acc = Sums()
         resolved.withUnsafeBufferPointer { terms in
             for k in groupStart[g]..<groupStart[g + 1] {

@@ -2,7 +2,9 @@
 /// gradient ascent of f(s), s the log-factors of the orbit, within |s_i| ≤ bound. The gradient is
 /// by central differences; each step is halved until f rises, so f never falls.
 enum SteepestAscent {
-    static func maximize(dimension m: Int, bound: Double, steps: Int = 8, _ f: ([Double]) -> Double) -> (s: [Double], value: Double) {
+    static func maximize(dimension m: Int, bound: Double, steps: Int = 8, _ f: ([Double]) -> Double) -> (
+        s: [Double], value: Double
+    ) {
         var s = [Double](repeating: 0, count: m)
         var value = f(s)
         let h = 1e-4

@@ -24,17 +24,24 @@ struct SymmetryFold {
             let layer = open.layer
             let family = "\(open.norm?.name ?? layer.name)-\(next.name).rescale"
             for i in 0..<layer.units {
-                let incoming = open.norm.map { n in
-                    [Segment(offset: n.affine.gamma + i, count: 1, stride: 1, sign: -1),
-                     Segment(offset: n.affine.beta + i, count: 1, stride: 1, sign: -1)]
-                } ?? layer.row(i, sign: -1)
-                set.groups.append(SymmetryGroup(kind: .rescale, name: "\(family)[\(i)]", family: family,
-                                                segments: incoming + next.reading(i)))
+                let incoming =
+                    open.norm.map { n in
+                        [
+                            Segment(offset: n.affine.gamma + i, count: 1, stride: 1, sign: -1),
+                            Segment(offset: n.affine.beta + i, count: 1, stride: 1, sign: -1),
+                        ]
+                    } ?? layer.row(i, sign: -1)
+                set.groups.append(
+                    SymmetryGroup(
+                        kind: .rescale, name: "\(family)[\(i)]", family: family,
+                        segments: incoming + next.reading(i)))
             }
             if open.identity, let dense = layer as? Dense, let after = next as? Dense {
-                set.balances.append(BalanceGroup(
-                    name: "\(layer.name)-\(after.name).balance", n: dense.outputs, inputs: dense.inputs,
-                    incoming: dense.weight, incomingBias: dense.bias, outgoing: after.weight, outputs: after.outputs))
+                set.balances.append(
+                    BalanceGroup(
+                        name: "\(layer.name)-\(after.name).balance", n: dense.outputs, inputs: dense.inputs,
+                        incoming: dense.weight, incomingBias: dense.bias, outgoing: after.weight, outputs: after.outputs
+                    ))
             }
         }
         open = OpenUnits(layer: next)
@@ -49,8 +56,10 @@ struct SymmetryFold {
         let perUnit = together.count == layer.units && together.count > 1
         for (g, units) in together.enumerated() {
             let suffix = perUnit ? "[\(units.lowerBound)]" : together.count == 1 ? "" : "[g\(g)]"
-            set.groups.append(SymmetryGroup(kind: .scale, name: "\(layer.name).scale\(suffix)",
-                                            family: "\(layer.name).scale", segments: units.flatMap { layer.row($0) }))
+            set.groups.append(
+                SymmetryGroup(
+                    kind: .scale, name: "\(layer.name).scale\(suffix)",
+                    family: "\(layer.name).scale", segments: units.flatMap { layer.row($0) }))
             if shifts { translations(layer, units, at: together.count == 1 ? "" : "g\(g),") }
         }
         open?.norm = (name, affine)
@@ -61,13 +70,17 @@ struct SymmetryFold {
     /// every position alike, and the biases (family `layer.translation`).
     mutating func translations(_ layer: any LinearLayer, _ units: Range<Int>, at: String = "") {
         for (j, column) in layer.translationColumns(units).enumerated() {
-            set.groups.append(SymmetryGroup(kind: .translation, name: "\(layer.name).translation[\(at)\(j)]",
-                                            family: "\(layer.name).translation", segments: column))
+            set.groups.append(
+                SymmetryGroup(
+                    kind: .translation, name: "\(layer.name).translation[\(at)\(j)]",
+                    family: "\(layer.name).translation", segments: column))
         }
         if let b = layer.bias {
-            set.groups.append(SymmetryGroup(
-                kind: .translation, name: "\(layer.name).translation[\(at)bias]", family: "\(layer.name).translation",
-                segments: [Segment(offset: b + units.lowerBound, count: units.count, stride: 1, sign: 1)]))
+            set.groups.append(
+                SymmetryGroup(
+                    kind: .translation, name: "\(layer.name).translation[\(at)bias]",
+                    family: "\(layer.name).translation",
+                    segments: [Segment(offset: b + units.lowerBound, count: units.count, stride: 1, sign: 1)]))
         }
     }
 
@@ -86,7 +99,9 @@ struct SymmetryFold {
     /// A normalization with eps > 0 keeps its scale groups only approximately.
     mutating func breaksScale(eps: Double) {
         if eps > 0 {
-            note("normalization eps = \(eps) breaks the scale symmetry; exact identities hold only to about eps/Var(z) (THEORY.md §2.1)")
+            note(
+                "normalization eps = \(eps) breaks the scale symmetry; exact identities hold only to about eps/Var(z) (THEORY.md §2.1)"
+            )
         }
     }
 

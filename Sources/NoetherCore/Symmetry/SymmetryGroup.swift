@@ -45,7 +45,9 @@ public struct SymmetrySet: Sendable {
 
     /// A fold over the layer sequence: each layer, and then the loss, declares the groups it
     /// creates with its neighbours (SymmetryFold).
-    public init(arch: Architecture, optimizer: OptimizerKind = .sgd, settings: OptimizerSettings = Config().optimizerSettings) {
+    public init(
+        arch: Architecture, optimizer: OptimizerKind = .sgd, settings: OptimizerSettings = Config().optimizerSettings
+    ) {
         var fold = SymmetryFold()
         for layer in arch.layers { layer.declare(&fold) }
         arch.head.declare(&fold)

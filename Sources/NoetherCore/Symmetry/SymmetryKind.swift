@@ -76,17 +76,25 @@ public enum SymmetryKind: String, CaseIterable, Codable, Sendable {
     public var glossary: (term: String, meaning: String) {
         switch self {
         case .translation:
-            ("translation charge T",
-             "Sum of weights that can all be shifted together without changing the loss, e.g. an output column under softmax (§2.1).")
+            (
+                "translation charge T",
+                "Sum of weights that can all be shifted together without changing the loss, e.g. an output column under softmax (§2.1)."
+            )
         case .scale:
-            ("scale charge S",
-             "Squared size |θ|² of weights whose size the loss ignores, e.g. a neuron's inputs before batch or group norm (§2.1).")
+            (
+                "scale charge S",
+                "Squared size |θ|² of weights whose size the loss ignores, e.g. a neuron's inputs before batch or group norm (§2.1)."
+            )
         case .rescale:
-            ("rescale charge R",
-             "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing; skips break it (§2.3).")
+            (
+                "rescale charge R",
+                "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing; skips break it (§2.3)."
+            )
         case .balance:
-            ("balance matrix D",
-             "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6).")
+            (
+                "balance matrix D",
+                "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6)."
+            )
         }
     }
 }

@@ -56,11 +56,14 @@ public struct Teleport: Equatable, Sendable {
             throw ConfigError("teleport", "must be an inline table like \(example), got \(value.typeName)")
         }
         if let unknown = entries.keys.sorted().first(where: { !Self.keys.contains($0) }) {
-            throw ConfigError("teleport", "unknown key '\(TOML.excerpt(unknown))'; allowed: \(Self.keys.joined(separator: ", "))")
+            throw ConfigError(
+                "teleport", "unknown key '\(TOML.excerpt(unknown))'; allowed: \(Self.keys.joined(separator: ", "))")
         }
         func text(_ key: String) throws(ConfigError) -> String? {
             guard let v = entries[key] else { return nil }
-            guard case .string(let s) = v, !s.isEmpty else { throw ConfigError("teleport", "\(key) must be a non-empty string, got \(v.typeName)") }
+            guard case .string(let s) = v, !s.isEmpty else {
+                throw ConfigError("teleport", "\(key) must be a non-empty string, got \(v.typeName)")
+            }
             return s
         }
         group = try text("group")
@@ -75,7 +78,10 @@ public struct Teleport: Equatable, Sendable {
         self.family = family
         if let name = try text("action") {
             guard let a = Action(rawValue: name) else {
-                throw ConfigError("teleport", "unknown action '\(TOML.excerpt(name))'; actions: \(Action.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigError(
+                    "teleport",
+                    "unknown action '\(TOML.excerpt(name))'; actions: \(Action.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             action = a
         }
@@ -118,22 +124,30 @@ extension Teleport {
             kind = symmetries.groups[first].kind
         } else {
             let all = families + symmetries.balances.map(\.name)
-            throw ConfigError("teleport", "no family '\(TOML.excerpt(family))' in this model; "
-                + (all.isEmpty ? "it has no continuous symmetry" : "its families: \(all.joined(separator: ", "))"))
+            throw ConfigError(
+                "teleport",
+                "no family '\(TOML.excerpt(family))' in this model; "
+                    + (all.isEmpty ? "it has no continuous symmetry" : "its families: \(all.joined(separator: ", "))"))
         }
         let allowed = kind.teleportActions
         let action = self.action ?? allowed[0]
         guard allowed.contains(action) else {
-            throw ConfigError("teleport", "action '\(action.rawValue)' does not apply to \(family) (a \(kind.rawValue) family); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
+            throw ConfigError(
+                "teleport",
+                "action '\(action.rawValue)' does not apply to \(family) (a \(kind.rawValue) family); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if let group, checksGroup {
             if kind.isMatrix {
-                guard group == family else { throw ConfigError("teleport", "\(family) is one group; group must be '\(family)' or left out") }
+                guard group == family else {
+                    throw ConfigError("teleport", "\(family) is one group; group must be '\(family)' or left out")
+                }
             } else {
                 let names = groups.map { symmetries.groups[$0].name }
                 guard let i = names.firstIndex(of: group) else {
                     let range = names.count == 1 ? names[0] : "\(names[0]) … \(names[names.count - 1])"
-                    throw ConfigError("teleport", "no group '\(TOML.excerpt(group))' in \(family); its groups: \(range)")
+                    throw ConfigError(
+                        "teleport", "no group '\(TOML.excerpt(group))' in \(family); its groups: \(range)")
                 }
                 groups = [groups[i]]
             }
@@ -143,22 +157,33 @@ extension Teleport {
         switch action {
         case .scale:
             guard let f = self.factor, f.isFinite, f >= 1 / limit, f <= limit else {
-                throw ConfigError("teleport", "action 'scale' needs factor = α, a number in [1e-6, 1e6], got \(self.factor.map { "\($0)" } ?? "none")")
+                throw ConfigError(
+                    "teleport",
+                    "action 'scale' needs factor = α, a number in [1e-6, 1e6], got \(self.factor.map { "\($0)" } ?? "none")"
+                )
             }
             factor = f
         case .shift:
             guard let f = self.factor, f.isFinite, abs(f) <= limit else {
-                throw ConfigError("teleport", "action 'shift' needs factor = c, the constant added, within ±1e6, got \(self.factor.map { "\($0)" } ?? "none")")
+                throw ConfigError(
+                    "teleport",
+                    "action 'shift' needs factor = c, the constant added, within ±1e6, got \(self.factor.map { "\($0)" } ?? "none")"
+                )
             }
             factor = f
         case .steepest, .flattest:
             let f = self.factor ?? Self.defaultSteepestBound
             guard f.isFinite, f > 1, f <= limit else {
-                throw ConfigError("teleport", "action '\(action.rawValue)' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)")
+                throw ConfigError(
+                    "teleport",
+                    "action '\(action.rawValue)' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)"
+                )
             }
             factor = f
         case .balance, .rotate:
-            guard self.factor == nil else { throw ConfigError("teleport", "action '\(action.rawValue)' takes no factor") }
+            guard self.factor == nil else {
+                throw ConfigError("teleport", "action '\(action.rawValue)' takes no factor")
+            }
             factor = 1
         }
         return Target(kind: kind, action: action, groups: groups, balance: balance, factor: factor)

@@ -27,8 +27,10 @@ public enum LawCounter {
     /// `free` parameters, such as an output bias, enter φ linearly: their fields are constant,
     /// commute with every A_i (no A_i touches them) and add one to D and to the rank each, so they
     /// never change the count.
-    public static func count(v: [Double], u: [Double], hidden r: Int, inputs n: Int, outputs m: Int,
-                             perNeuron: Bool, free: Int = 0) -> LawCount? {
+    public static func count(
+        v: [Double], u: [Double], hidden r: Int, inputs n: Int, outputs m: Int,
+        perNeuron: Bool, free: Int = 0
+    ) -> LawCount? {
         precondition(v.count == r * n && u.count == m * r)
         let dim = r * n + m * r
         guard dim + free <= parameterLimit else { return nil }
@@ -126,12 +128,15 @@ public struct LawTally: Sendable, Equatable {
 
     /// The model note: whether the tracked charges are every law there is.
     public var note: String {
-        let counted = "\(count.independent) independent conservation law\(count.independent == 1 ? "" : "s") at θ (D = \(count.parameters), rank \(count.rank)), \(tracked) tracked"
+        let counted =
+            "\(count.independent) independent conservation law\(count.independent == 1 ? "" : "s") at θ (D = \(count.parameters), rank \(count.rank)), \(tracked) tracked"
         if count.independent == tracked { return counted + ": these are all the laws there are (THEORY.md §14.3)" }
         if count.independent < tracked {
-            return counted + ": the tracked balance entries are not independent here, the layer is wider than its inputs and outputs (THEORY.md §14.3)"
+            return counted
+                + ": the tracked balance entries are not independent here, the layer is wider than its inputs and outputs (THEORY.md §14.3)"
         }
-        return counted + ": θ is a special point with more laws than the tracked ones, such as a dead neuron (THEORY.md §14.3)"
+        return counted
+            + ": θ is a special point with more laws than the tracked ones, such as a dead neuron (THEORY.md §14.3)"
     }
 }
 
@@ -153,9 +158,13 @@ extension LawCounter {
             if let b = hidden.bias { v.append(theta[b + k]) }
         }
         let u = (0..<(m * r)).map { theta[out.weight + $0] }
-        guard let count = count(v: v, u: u, hidden: r, inputs: n, outputs: m, perNeuron: arch.activation != .linear,
-                                free: out.bias == nil ? 0 : m) else { return nil }
-        let tracked = symmetries.balances.isEmpty
+        guard
+            let count = count(
+                v: v, u: u, hidden: r, inputs: n, outputs: m, perNeuron: arch.activation != .linear,
+                free: out.bias == nil ? 0 : m)
+        else { return nil }
+        let tracked =
+            symmetries.balances.isEmpty
             ? symmetries.groups.filter { $0.kind == .rescale }.count
             : symmetries.balances.reduce(0) { $0 + $1.n * ($1.n + 1) / 2 }
         return LawTally(count: count, tracked: tracked)

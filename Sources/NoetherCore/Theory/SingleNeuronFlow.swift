@@ -73,8 +73,9 @@ public struct SingleNeuronFlow: Sendable {
         // ∫₀ᵗ e^{Rτ}ψ(q(τ))² dτ with ψ² = ¼(e^{2q} + e^{−2q}) ± ½.
         func expIntegral(_ rate: Double) -> Double { rate == 0 ? t : expm1(rate * t) / rate }
         let sign = below ? 0.5 : -0.5
-        let integral = (0.25 * (exp(2 * c) * expIntegral(r + k) + exp(-2 * c) * expIntegral(r - k))
-            + sign * expIntegral(r)) / psi2(c)
+        let integral =
+            (0.25 * (exp(2 * c) * expIntegral(r + k) + exp(-2 * c) * expIntegral(r - k))
+                + sign * expIntegral(r)) / psi2(c)
         let a2 = e / (1 / (a0 * a0) + 2 * integral)
         let a = (a0 < 0 ? -1 : 1) * a2.squareRoot()
         let w2 = max(0, a2 - r)
@@ -86,7 +87,8 @@ public struct SingleNeuronFlow: Sendable {
         let d = Double(dimension)
         let inner = cross * cross + a0 * a0 * w2 + a2 * w0Norm2 + d * a0 * a0 * a2
         func norm(_ a2: Double, _ w2: Double) -> Double { (w2 * w2 + 2 * a2 * w2 + d * a2 * a2).squareRoot() }
-        return State(t: t, nu: nu, a: a, wNorm: w2.squareRoot(), alignedOutput: a * parallel,
-                     kernelDistance: 1 - inner / (norm(a0 * a0, w0Norm2) * norm(a2, w2)))
+        return State(
+            t: t, nu: nu, a: a, wNorm: w2.squareRoot(), alignedOutput: a * parallel,
+            kernelDistance: 1 - inner / (norm(a0 * a0, w0Norm2) * norm(a2, w2)))
     }
 }

@@ -23,11 +23,16 @@ struct ChargeChart: ChartView {
             ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
             ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),
             // The continuum's worst error over the family's live groups, as the table's NM err.
-            ChartSeries(c.snapshot.charges.worstContinuumError(family: k).map { "NM (err \(NumberFormat.compact($0)))" } ?? "NM", .sky, .dashDot,
-                        c.points(.family(k, .continuum))),
+            ChartSeries(
+                c.snapshot.charges.worstContinuumError(family: k).map { "NM (err \(NumberFormat.compact($0)))" }
+                    ?? "NM", .sky, .dashDot,
+                c.points(.family(k, .continuum))),
         ]
         // The band needs room: in a small panel its grain would hide the median.
-        if f.count > 1, r.height >= 16 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }
+        if f.count > 1, r.height >= 16 {
+            series.append(
+                ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90))))
+        }
         var chart = c.lineChart(id, title: title, series.filter { !$0.points.isEmpty }, status: status)
         chart.shortTitle = String(title.dropFirst(3))  // without "Q: ", keeping a dead count
         chart.statusOptional = true  // the table and the gap chart's verdict give the residual too

@@ -14,7 +14,8 @@ public protocol ChartView: Sendable {
 /// The one list of panels: focus order, layout order, help text and narration ids.
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
-        LossChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
+        LossChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(),
+        HeatmapChart(), PhaseChart(), RatesChart(),
         DataChart(),
     ]
     public static var ids: [String] { all.map(\.id) }
@@ -78,7 +79,9 @@ public struct ChartContext {
             copy.label = "ghost " + s.directLabel
             return copy
         }
-        guard let first = copies.first, let firstName = series.first(where: { $0.key != nil })?.directLabel else { return [] }
+        guard let first = copies.first, let firstName = series.first(where: { $0.key != nil })?.directLabel else {
+            return []
+        }
         // One legend entry for the ghost, with its value of the chart's first curve.
         let value = first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""
         var legend = ChartSeries("ghost " + firstName + value, .gray, .faint, [])
@@ -87,13 +90,18 @@ public struct ChartContext {
     }
 
     /// A line chart wired to the time axis, markers, log and smoothing state of this panel.
-    func lineChart(_ id: String, title: String, _ series: [ChartSeries], status: (text: String, color: Color)? = nil) -> Chart {
-        var chart = Chart(title: title, series: series + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
-                          smoothing: state.smoothing, status: status)
+    func lineChart(_ id: String, title: String, _ series: [ChartSeries], status: (text: String, color: Color)? = nil)
+        -> Chart
+    {
+        var chart = Chart(
+            title: title, series: series + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
+            smoothing: state.smoothing, status: status)
         chart.xLabel = state.timeAxis ? "t=Ση" : "step"
         chart.yAxis = state.yAxis[id] ?? .honest
         chart.markers = snapshot.markers.map { (axis(Double($0.step)), $0.label) }
-        if state.recentWindow, let recent = history[.loss]?.recentInOrder, let first = recent.first, let last = recent.last {
+        if state.recentWindow, let recent = history[.loss]?.recentInOrder, let first = recent.first,
+            let last = recent.last
+        {
             // The recent window spans its own samples.
             chart.xMin = axis(Double(first.step))
             chart.xMax = axis(Double(last.step))
@@ -104,7 +112,9 @@ public struct ChartContext {
     /// The family on the charge, heatmap and phase panels (cycled with `c`, or set by narration).
     public var family: FamilySummary? { Self.family(snapshot, state) }
 
-    static func family(_ s: Snapshot, _ state: AppState, where keep: (FamilySummary) -> Bool = { _ in true }) -> FamilySummary? {
+    static func family(_ s: Snapshot, _ state: AppState, where keep: (FamilySummary) -> Bool = { _ in true })
+        -> FamilySummary?
+    {
         guard !s.families.isEmpty else { return nil }
         let chosen = s.families[state.familyIndex % s.families.count]
         return keep(chosen) ? chosen : s.families.first(where: keep)

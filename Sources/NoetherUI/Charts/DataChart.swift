@@ -17,7 +17,8 @@ struct DataChart: ChartView {
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         guard let d = c.snapshot.decision else { return }
-        let title = "data: \(c.snapshot.config.data.name)" + (d.hasRegions ? " · decision regions (step \(d.step))" : "")
+        let title =
+            "data: \(c.snapshot.config.data.name)" + (d.hasRegions ? " · decision regions (step \(d.step))" : "")
         let name = "data: \(c.snapshot.config.data.name)"
         r.frame(&b, titles: [title, name + " · regions", name], focused: c.focused, glyphs: c.glyphs)
         let inner = r.inner
@@ -29,10 +30,13 @@ struct DataChart: ChartView {
         if d.hasRegions {
             for row in 0..<plot.height {
                 for col in 0..<plot.width {
-                    let px = d.x.lowerBound + (d.x.upperBound - d.x.lowerBound) * (Double(col) + 0.5) / Double(plot.width)
-                    let py = d.y.upperBound - (d.y.upperBound - d.y.lowerBound) * (Double(row) + 0.5) / Double(plot.height)
+                    let px =
+                        d.x.lowerBound + (d.x.upperBound - d.x.lowerBound) * (Double(col) + 0.5) / Double(plot.width)
+                    let py =
+                        d.y.upperBound - (d.y.upperBound - d.y.lowerBound) * (Double(row) + 0.5) / Double(plot.height)
                     guard let k = d.prediction(atX: px, y: py) else { continue }
-                    b[plot.x + col, plot.y + row] = Cell(char: Self.shade(k, unicode: c.glyphs.unicode), style: Style(color(k), dim: true))
+                    b[plot.x + col, plot.y + row] = Cell(
+                        char: Self.shade(k, unicode: c.glyphs.unicode), style: Style(color(k), dim: true))
                 }
             }
         }
@@ -41,11 +45,18 @@ struct DataChart: ChartView {
             let col = Int((p.x - d.x.lowerBound) / (d.x.upperBound - d.x.lowerBound) * Double(plot.width))
             let row = Int((d.y.upperBound - p.y) / (d.y.upperBound - d.y.lowerBound) * Double(plot.height))
             guard (0..<plot.width).contains(col), (0..<plot.height).contains(row) else { continue }
-            b[plot.x + col, plot.y + row] = Cell(char: Self.marks[p.label % Self.marks.count], style: Style(color(p.label), bold: true))
+            b[plot.x + col, plot.y + row] = Cell(
+                char: Self.marks[p.label % Self.marks.count], style: Style(color(p.label), bold: true))
         }
-        let regions = d.hasRegions ? "shade: predicted class" : "no regions: batch norm predicts per batch, not per point"
-        let long = (0..<d.classes).map { "\(Self.marks[$0 % Self.marks.count]) class \($0)" }.joined(separator: "  ") + "  " + regions
-        let short = (0..<d.classes).map { "\(Self.marks[$0 % Self.marks.count]) \($0)" }.joined(separator: " ") + "  " + regions
-        b.putClipped(long.count <= inner.width ? long : short, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: c.glyphs)
+        let regions =
+            d.hasRegions ? "shade: predicted class" : "no regions: batch norm predicts per batch, not per point"
+        let long =
+            (0..<d.classes).map { "\(Self.marks[$0 % Self.marks.count]) class \($0)" }.joined(separator: "  ") + "  "
+            + regions
+        let short =
+            (0..<d.classes).map { "\(Self.marks[$0 % Self.marks.count]) \($0)" }.joined(separator: " ") + "  " + regions
+        b.putClipped(
+            long.count <= inner.width ? long : short, x: inner.x, y: inner.y, .plain, width: inner.width,
+            glyphs: c.glyphs)
     }
 }

@@ -11,7 +11,10 @@ struct GapChart: ChartView {
     /// gap is identically 0, so they are left out, unless the translation family is the one chosen
     /// (then its flat zero is the point).
     func families(_ s: Snapshot, chosen: String? = nil) -> [FamilySummary] {
-        s.families.filter { $0.symmetry.isForced || !s.config.optimizer.keepsExact($0.symmetry, s.config.optimizerSettings) || $0.family == chosen }
+        s.families.filter {
+            $0.symmetry.isForced || !s.config.optimizer.keepsExact($0.symmetry, s.config.optimizerSettings)
+                || $0.family == chosen
+        }
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
@@ -20,7 +23,8 @@ struct GapChart: ChartView {
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
         let shown = (0..<min(all.count, Mark.cycle.count)).map { all[(start + $0) % all.count] }
         let series = shown.enumerated().map { i, f in
-            c.series(f.family, Color.series[i % Color.series.count], Mark.cycle[i], .family(f.family, .gapRatio)).withValue()
+            c.series(f.family, Color.series[i % Color.series.count], Mark.cycle[i], .family(f.family, .gapRatio))
+                .withValue()
         }
         let title = "KSB gap Γ/Q₀" + (shown.count < all.count ? " (\(shown.count) of \(all.count), c)" : "")
         var chart = c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))

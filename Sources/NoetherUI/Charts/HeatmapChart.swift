@@ -17,15 +17,22 @@ struct HeatmapChart: ChartView {
         if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
         r.frame(&b, title: title + (gap ? " [h: |Q|]" : " [h: Γ/Q₀]"), focused: c.focused, glyphs: c.glyphs)
         let inner = r.inner
-        guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty else { return }
+        guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty
+        else { return }
         let shades: [Character] = c.glyphs.unicode ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "*", "#"]
         let lostMark: Character = c.glyphs.unicode ? "×" : "x"
         // Legend row.
-        let legend = gap ? "\(String(shades[1...])) |Γ/Q₀| (linear; colour: sign)" : "\(String(shades[1...])) |Q| (log, up to \(Int(Self.decades)) decades)"
+        let legend =
+            gap
+            ? "\(String(shades[1...])) |Γ/Q₀| (linear; colour: sign)"
+            : "\(String(shades[1...])) |Q| (log, up to \(Int(Self.decades)) decades)"
         let x = b.putClipped(legend, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: c.glyphs)
-        b.putClipped("  \(lostMark) dead", x: x, y: inner.y, Style(.vermillion), width: inner.x + inner.width - x, glyphs: c.glyphs)
+        b.putClipped(
+            "  \(lostMark) dead", x: x, y: inner.y, Style(.vermillion), width: inner.x + inner.width - x,
+            glyphs: c.glyphs)
         let labelWidth = 4
-        let grid = Rect(x: inner.x + labelWidth, y: inner.y + 1, width: inner.width - labelWidth, height: inner.height - 2)
+        let grid = Rect(
+            x: inner.x + labelWidth, y: inner.y + 1, width: inner.width - labelWidth, height: inner.height - 2)
         let neurons = h.start.count
         // Every row a neuron, or, when they do not all fit, the last row says how many more there are.
         let rows = neurons > grid.height ? grid.height - 1 : neurons
@@ -61,11 +68,15 @@ struct HeatmapChart: ChartView {
             }
         }
         for row in 0..<rows {
-            b.put(String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row, Style(last[row].dead ? .vermillion : .gray))
+            b.put(
+                String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row,
+                Style(last[row].dead ? .vermillion : .gray))
         }
         if neurons > rows {
-            b.putClipped("+\(neurons - rows) more (\(neurons) in all)", x: inner.x, y: grid.y + rows, Style(.gray), width: inner.width,
-                         glyphs: c.glyphs)
+            b.putClipped(
+                "+\(neurons - rows) more (\(neurons) in all)", x: inner.x, y: grid.y + rows, Style(.gray),
+                width: inner.width,
+                glyphs: c.glyphs)
         }
         // Time axis: the same span and round ticks as the line charts.
         let axisRow = inner.y + inner.height - 1
@@ -78,7 +89,10 @@ struct HeatmapChart: ChartView {
             free = b.put(label, x: start, y: axisRow, Style(.gray)) + 1
         }
         for m in c.snapshot.markers where Double(m.step) <= xMax {
-            b.put(c.glyphs.unicode ? "▲" : "^", x: grid.x + Int((Double(m.step) / xMax * Double(grid.width - 1)).rounded()), y: axisRow, Style(.orange, bold: true))
+            b.put(
+                c.glyphs.unicode ? "▲" : "^",
+                x: grid.x + Int((Double(m.step) / xMax * Double(grid.width - 1)).rounded()), y: axisRow,
+                Style(.orange, bold: true))
         }
     }
 }

@@ -18,8 +18,10 @@ struct NormalizationChart: ChartView {
             // The per-step angle scatters with the minibatch: the legend gives its RMS over the last
             // 50 samples, the average the equilibrium law is about (THEORY.md §5.3).
             ChartSeries("RMS angle", .orange, .dashes, angle).withValue(Self.recentRMS(angle.suffix(50).map(\.y))),
-            ChartSeries((equilibrium?.label ?? "") + " =", .gray, .dots,
-                        equilibrium.map { e in e.angle > 0 ? angle.map { ($0.x, e.angle) } : [] } ?? []).withValue(),
+            ChartSeries(
+                (equilibrium?.label ?? "") + " =", .gray, .dots,
+                equilibrium.map { e in e.angle > 0 ? angle.map { ($0.x, e.angle) } : [] } ?? []
+            ).withValue(),
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }

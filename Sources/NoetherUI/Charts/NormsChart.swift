@@ -10,7 +10,8 @@ struct NormsChart: ChartView {
         let series = layers.prefix(Mark.cycle.count).enumerated().map { i, name in
             c.series(name, Color.series[i % Color.series.count], Mark.cycle[i], .weightNorm(layer: name)).withValue()
         }
-        let title = "weight norms ‖W‖²" + (series.count < layers.count ? " (\(series.count) of \(layers.count) layers)" : "")
+        let title =
+            "weight norms ‖W‖²" + (series.count < layers.count ? " (\(series.count) of \(layers.count) layers)" : "")
         c.lineChart(id, title: title, series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }

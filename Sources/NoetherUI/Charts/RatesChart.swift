@@ -18,8 +18,9 @@ struct RatesChart: ChartView {
         let k = f.family
         let series = [
             c.series("kinetic F/Q", .blue, .line, .family(k, .kineticRate)),
-            ChartSeries("potential 2ηλ", .orange, .dashes,
-                        c.points(.family(k, .potentialRate))),
+            ChartSeries(
+                "potential 2ηλ", .orange, .dashes,
+                c.points(.family(k, .potentialRate))),
         ]
         var chart = c.lineChart(id, title: "rates per step: \(k)", series)
         chart.logY = !c.state.logY.contains(id)  // log by default: the rates span decades

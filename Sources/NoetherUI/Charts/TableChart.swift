@@ -16,7 +16,8 @@ struct TableChart: ChartView {
         init(header: String, width: Int, priority: Int, value: @escaping @Sendable (FamilySummary) -> String) {
             self.init(header: header, width: width, priority: priority) { f, _ in value(f) }
         }
-        init(header: String, width: Int, priority: Int, value: @escaping @Sendable (FamilySummary, Snapshot) -> String) {
+        init(header: String, width: Int, priority: Int, value: @escaping @Sendable (FamilySummary, Snapshot) -> String)
+        {
             self.header = header
             self.width = width
             self.priority = priority
@@ -78,7 +79,9 @@ struct TableChart: ChartView {
         row(inner.y, "family", cols.map(\.header), Style(bold: true))
         for (i, f) in s.families.enumerated() where i + 1 < inner.height {
             let ok = f.residualMax <= HealthVerdict.exactTolerance
-            row(inner.y + 1 + i, f.family, cols.map { $0.value(f, s) }, .plain, residualStyle: Style(ok ? .green : .orange))
+            row(
+                inner.y + 1 + i, f.family, cols.map { $0.value(f, s) }, .plain,
+                residualStyle: Style(ok ? .green : .orange))
         }
         neurons(&b, inner, c, from: inner.y + 2 + s.families.count)
         if s.families.count + 1 > inner.height {
@@ -95,18 +98,22 @@ struct TableChart: ChartView {
     private func neurons(_ b: inout Buffer, _ inner: Rect, _ c: ChartContext, from top: Int) {
         guard let f = c.family, inner.y + inner.height - top >= 4, inner.width >= 40 else { return }
         let groups = c.snapshot.charges.filter { $0.family == f.family }
-        b.putClipped("neurons of \(f.family)", x: inner.x, y: top, Style(bold: true), width: inner.width, glyphs: c.glyphs)
+        b.putClipped(
+            "neurons of \(f.family)", x: inner.x, y: top, Style(bold: true), width: inner.width, glyphs: c.glyphs)
         let header = "     #" + ["Q", "Γ/Q₀", "residual"].map { $0.leftPad(10) }.joined()
         b.putClipped(header, x: inner.x, y: top + 1, Style(bold: true), width: inner.width, glyphs: c.glyphs)
         let rows = inner.y + inner.height - top - 2
         for (i, g) in groups.prefix(rows).enumerated() {
             // Dead (no gradient) or collapsed, as the simulator flags them for screen and exports alike.
             let dead = g.dead || g.collapsed
-            let text = "\(i)".leftPad(6) + [g.value, g.gapRatio, g.residual].map { NumberFormat.compact($0).leftPad(10) }.joined()
+            let text =
+                "\(i)".leftPad(6)
+                + [g.value, g.gapRatio, g.residual].map { NumberFormat.compact($0).leftPad(10) }.joined()
                 + (dead ? "  dead" : "")
             let last = i == rows - 1 && groups.count > rows
-            b.putClipped(last ? "     \(c.glyphs.ellipsis) \(groups.count - i) more" : text, x: inner.x, y: top + 2 + i,
-                         dead ? Style(.vermillion) : .plain, width: inner.width, glyphs: c.glyphs)
+            b.putClipped(
+                last ? "     \(c.glyphs.ellipsis) \(groups.count - i) more" : text, x: inner.x, y: top + 2 + i,
+                dead ? Style(.vermillion) : .plain, width: inner.width, glyphs: c.glyphs)
         }
     }
 }

@@ -15,19 +15,26 @@ final class DatabaseLock {
             var opened: Int32
             repeat { opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666) } while opened < 0 && errno == EINTR
             guard opened >= 0 else {
-                throw RunFailure("--out \(database): cannot create the lock file \(path): \(String(cString: strerror(errno)))", code: 1)
+                throw RunFailure(
+                    "--out \(database): cannot create the lock file \(path): \(String(cString: strerror(errno)))",
+                    code: 1)
             }
             if flock(opened, LOCK_EX | LOCK_NB) != 0 {
                 let why = errno
                 let holder = Self.holder(opened)
                 close(opened)
                 guard why == EWOULDBLOCK else {
-                    throw RunFailure("--out \(database): cannot lock \(path): \(String(cString: strerror(why)))", code: 1)
+                    throw RunFailure(
+                        "--out \(database): cannot lock \(path): \(String(cString: strerror(why)))", code: 1)
                 }
-                throw RunFailure("--out \(database) is in use by another sweep (\(holder.isEmpty ? "its lock file \(path) is held" : holder)); wait for it to finish, or stop it and run again", code: 1)
+                throw RunFailure(
+                    "--out \(database) is in use by another sweep (\(holder.isEmpty ? "its lock file \(path) is held" : holder)); wait for it to finish, or stop it and run again",
+                    code: 1)
             }
             var mine = stat(), there = stat()
-            if fstat(opened, &mine) == 0, stat(path, &there) == 0, mine.st_ino == there.st_ino, mine.st_dev == there.st_dev {
+            if fstat(opened, &mine) == 0, stat(path, &there) == 0, mine.st_ino == there.st_ino,
+                mine.st_dev == there.st_dev
+            {
                 fd = opened
                 let stamp = ISO8601DateFormatter().string(from: Date())
                 let text = "process \(getpid()) (\(command)) since \(stamp)"
@@ -44,7 +51,8 @@ final class DatabaseLock {
     private static func holder(_ fd: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = pread(fd, &buffer, buffer.count, 0)
-        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        return n > 0
+            ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
     }
 
     func release() {

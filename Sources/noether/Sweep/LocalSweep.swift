@@ -36,18 +36,25 @@ struct LocalSweep {
             rmdir(pending)
             return print("all \(runs.count) runs of \(file) are in \(out)")
         }
-        if todo.count < runs.count { say("\(runs.count - todo.count) of \(runs.count) runs are already in \(out); running the other \(todo.count)") }
+        if todo.count < runs.count {
+            say(
+                "\(runs.count - todo.count) of \(runs.count) runs are already in \(out); running the other \(todo.count)"
+            )
+        }
         let progress = ProgressLine(total: runs.count, done: runs.count - todo.count)
         progress.draw(force: true)
         let signals = StopSignals { sig in
-            FileHandle.standardError.write(Data("\nnoether: stopped by \(String(cString: strsignal(sig))); every run stored so far is kept\n".utf8))
+            FileHandle.standardError.write(
+                Data("\nnoether: stopped by \(String(cString: strsignal(sig))); every run stored so far is kept\n".utf8)
+            )
         }
         defer { signals.cancel() }
         let pool = WorkerPool(binary: executablePath(), limit: jobs)
         let jobsToRun = todo.map { run in
             let result = SweepPlan.resultPath(run, in: pending)
-            return WorkerPool.Job(run: run, arguments: SweepPlan.workerArguments(run, out: result, seriesEvery: seriesEvery),
-                                  log: pending + "/\(run.id).log")
+            return WorkerPool.Job(
+                run: run, arguments: SweepPlan.workerArguments(run, out: result, seriesEvery: seriesEvery),
+                log: pending + "/\(run.id).log")
         }
         var failures = 0
         do {
@@ -66,7 +73,9 @@ struct LocalSweep {
                 }
                 if let why {
                     failures += 1
-                    progress.say("noether: run \(job.run.label.isEmpty ? job.run.id : job.run.label) (\(job.run.id)) failed: \(why)")
+                    progress.say(
+                        "noether: run \(job.run.label.isEmpty ? job.run.id : job.run.label) (\(job.run.id)) failed: \(why)"
+                    )
                     return
                 }
                 unlink(path)
@@ -74,15 +83,20 @@ struct LocalSweep {
             }
         } catch let error as OutputError {
             progress.finish()
-            throw RunFailure("\(error); the runs stored so far are kept; results finished but not stored wait in \(pending) for the next `noether sweep \(file) --out \(out)`", code: 1)
+            throw RunFailure(
+                "\(error); the runs stored so far are kept; results finished but not stored wait in \(pending) for the next `noether sweep \(file) --out \(out)`",
+                code: 1)
         }
         progress.finish()
         ResultFolder.removeLeftovers(in: pending)
         rmdir(pending)  // only when empty: a result that could not be stored stays
         let newRuns = progress.done - (runs.count - todo.count)
-        let summary = "\(progress.done) of \(runs.count) runs are in \(out) (\(newRuns) new in \(String(format: "%.1f", progress.elapsed)) s, \(String(format: "%.2f", progress.rate)) runs/s)"
+        let summary =
+            "\(progress.done) of \(runs.count) runs are in \(out) (\(newRuns) new in \(String(format: "%.1f", progress.elapsed)) s, \(String(format: "%.2f", progress.rate)) runs/s)"
         if let sig = signals.caught, let code = signals.exitCode {
-            say("noether: stopped by \(String(cString: strsignal(sig))); \(summary); run the same command again to run the other \(runs.count - progress.done)")
+            say(
+                "noether: stopped by \(String(cString: strsignal(sig))); \(summary); run the same command again to run the other \(runs.count - progress.done)"
+            )
             throw ExitCode(code)
         }
         say(summary)

@@ -17,13 +17,20 @@ struct SweepCollect: ParsableCommand {
             let planned = try SweepPlan.plannedIDs(in: folder)
             let database = try ResultsDatabase(path: out)
             let gathered = try ResultFolder.gather(folder + "/results", into: database, removing: false)
-            for problem in gathered.unreadable { FileHandle.standardError.write(Data("noether: skipped \(problem)\n".utf8)) }
+            for problem in gathered.unreadable {
+                FileHandle.standardError.write(Data("noether: skipped \(problem)\n".utf8))
+            }
             let stored = try database.storedIDs()
             let missing = planned.enumerated().filter { !stored.contains($0.element) }.map { $0.offset + 1 }
-            print("collected \(gathered.stored) runs into \(out) (\(gathered.alreadyThere) were there already); \(planned.count - missing.count) of \(planned.count) planned runs are in it")
+            print(
+                "collected \(gathered.stored) runs into \(out) (\(gathered.alreadyThere) were there already); \(planned.count - missing.count) of \(planned.count) planned runs are in it"
+            )
             if !missing.isEmpty {
-                let lines = missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", …" : "")
-                throw RunFailure("\(missing.count) planned runs have no result yet: lines \(lines) of \(folder)/commands.txt (not run, still running, or failed: see \(folder)/logs); run them and collect again", code: 1)
+                let lines =
+                    missing.prefix(20).map(String.init).joined(separator: ", ") + (missing.count > 20 ? ", …" : "")
+                throw RunFailure(
+                    "\(missing.count) planned runs have no result yet: lines \(lines) of \(folder)/commands.txt (not run, still running, or failed: see \(folder)/logs); run them and collect again",
+                    code: 1)
             }
         } catch let error as OutputError { throw RunFailure("\(error)", code: 1) }
     }

@@ -31,8 +31,12 @@ struct SweepStart: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be 1…1024, got \(jobs)") }
-        if let seriesEvery, seriesEvery < 1 { throw ValidationError("--series-every must be at least 1, got \(seriesEvery)") }
-        if (out == nil) == (plan == nil) { throw ValidationError("give --out FILE.sqlite (run here) or --plan DIR (write commands), one of them") }
+        if let seriesEvery, seriesEvery < 1 {
+            throw ValidationError("--series-every must be at least 1, got \(seriesEvery)")
+        }
+        if (out == nil) == (plan == nil) {
+            throw ValidationError("give --out FILE.sqlite (run here) or --plan DIR (write commands), one of them")
+        }
     }
 
     func run() throws {
@@ -48,21 +52,29 @@ struct SweepStart: ParsableCommand {
         if let seriesEvery {
             let points = unique.reduce(0.0) { $0 + Double($1.config.steps / seriesEvery + 1) }
             guard points <= Double(Self.maxSeriesPoints) else {
-                throw RunFailure("--series-every \(seriesEvery) would store \(Int(points)) series points per family (\(unique.count) runs × their steps / \(seriesEvery)); at most \(Self.maxSeriesPoints): give a larger --series-every")
+                throw RunFailure(
+                    "--series-every \(seriesEvery) would store \(Int(points)) series points per family (\(unique.count) runs × their steps / \(seriesEvery)); at most \(Self.maxSeriesPoints): give a larger --series-every"
+                )
             }
         }
         if let plan {
             let count: Int
-            do { count = try SweepPlan.write(unique, to: plan, binary: executablePath(), seriesEvery: seriesEvery, source: file) } catch {
+            do {
+                count = try SweepPlan.write(
+                    unique, to: plan, binary: executablePath(), seriesEvery: seriesEvery, source: file)
+            } catch {
                 throw RunFailure("--plan \(error)")
             }
-            print("""
+            print(
+                """
                 wrote \(count) commands to \(plan)/commands.txt and a Slurm array job to \(plan)/slurm.sh
                 run them with `parallel < \(plan)/commands.txt` or `sbatch \(plan)/slurm.sh`, then `noether sweep collect \(plan) --out results.sqlite`
                 """)
             return
         }
-        try LocalSweep(runs: unique, out: out!, file: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                       seriesEvery: seriesEvery).run()
+        try LocalSweep(
+            runs: unique, out: out!, file: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            seriesEvery: seriesEvery
+        ).run()
     }
 }

@@ -7,7 +7,8 @@ import NoetherCore
 /// time series as one row per run, step and family.
 struct SweepExport: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a results database as CSV: one row per run, or per run, step and family.")
+        commandName: "export",
+        abstract: "Write a results database as CSV: one row per run, or per run, step and family.")
     @Argument(help: "The results database.") var database: String
     @Option(help: "The CSV file to write (- for standard output).") var csv: String
     @Flag(help: "The time series (one row per run, step and family) instead of one row per run.") var series = false

@@ -27,11 +27,13 @@ struct SweepShow: ParsableCommand {
     var family: String?
     @Option(help: "line, heatmap or scatter (default: from the swept keys).") var plot: PlotKind?
     @Option(help: "Error bars: std, sem (standard error of the mean) or ci95.") var error = ErrorKind.sem
-    @Flag(inversion: .prefixedNo, help: "A log x axis (default: when the values come from a log range).") var logX: Bool?
+    @Flag(inversion: .prefixedNo, help: "A log x axis (default: when the values come from a log range).") var logX:
+        Bool?
     @Flag(inversion: .prefixedNo, help: "A log y axis (default: when the values span over 20×).") var logY: Bool?
     @Option(help: "A theory line: an expression of the axis keys (numbers, + - * / ^, sqrt, exp, log, log10, abs).")
     var theory: String?
-    @Flag(help: "Curves of the time series against step or t (needs a sweep run with --series-every).") var curves = false
+    @Flag(help: "Curves of the time series against step or t (needs a sweep run with --series-every).") var curves =
+        false
     @Option(help: "With --curves: step or time (t = ηk; the default with --by lr).") var along: String?
     @Option(help: "With --curves: fix another swept key, KEY=VALUE (repeatable).") var at: [String] = []
     @Option(help: "Write the figure as SVG.") var svg: String?
@@ -44,9 +46,15 @@ struct SweepShow: ParsableCommand {
     @Flag(help: "No colours (also NO_COLOR, and whenever the output is not a terminal).") var noColor = false
 
     func validate() throws {
-        if let along, along != "step", along != "time" { throw ValidationError("--along must be step or time, got \(along)") }
-        if curves, plot != nil || y != nil { throw ValidationError("--curves draws lines over time: leave out --plot and --y") }
-        if curves, script != nil { throw ValidationError("--script writes the line, heatmap and scatter figures, not --curves") }
+        if let along, along != "step", along != "time" {
+            throw ValidationError("--along must be step or time, got \(along)")
+        }
+        if curves, plot != nil || y != nil {
+            throw ValidationError("--curves draws lines over time: leave out --plot and --y")
+        }
+        if curves, script != nil {
+            throw ValidationError("--script writes the line, heatmap and scatter figures, not --curves")
+        }
     }
 
     func run() throws {
@@ -63,7 +71,9 @@ struct SweepShow: ParsableCommand {
         // The keys to draw over: seed (repeats) and the --by key aside.
         let free = swept.filter { $0 != "seed" && $0 != by.map(ResultsDatabase.column(of:)) }
         guard let xKey = x ?? free.first else {
-            throw RunFailure("\(database): no swept key besides seed to draw over; give --x KEY (the swept keys: \(swept.joined(separator: ", ")))")
+            throw RunFailure(
+                "\(database): no swept key besides seed to draw over; give --x KEY (the swept keys: \(swept.joined(separator: ", ")))"
+            )
         }
         var kind = plot ?? .line
         var second = by ?? y
@@ -73,7 +83,9 @@ struct SweepShow: ParsableCommand {
             } else if x == nil || free.count > 1 {
                 let rest = free.filter { $0 != ResultsDatabase.column(of: xKey) }
                 if rest.count > 1 {
-                    throw RunFailure("\(database): \(rest.count + 1) keys are swept besides seed (\(([xKey] + rest).joined(separator: ", "))); pick --x and --y (a heatmap) or --by (lines)")
+                    throw RunFailure(
+                        "\(database): \(rest.count + 1) keys are swept besides seed (\(([xKey] + rest).joined(separator: ", "))); pick --x and --y (a heatmap) or --by (lines)"
+                    )
                 }
                 // Over two keys a heatmap; with a theory expression, lines (a heatmap has no place for it).
                 if let r = rest.first { (kind, second) = (theory == nil ? .heatmap : .line, r) }
@@ -94,25 +106,33 @@ struct SweepShow: ParsableCommand {
         if let theory {
             let variables = [xKey] + (second.map { [$0] } ?? [])
             do {
-                expression = (try TheoryExpression.parse(theory, variables: variables.map(ResultsDatabase.column(of:))), theory)
+                expression = (
+                    try TheoryExpression.parse(theory, variables: variables.map(ResultsDatabase.column(of:))), theory
+                )
             } catch { throw RunFailure("--theory \"\(theory)\": \(error)") }
             if kind == .heatmap { throw RunFailure("--theory draws a line: use it with a line plot (--plot line)") }
         }
-        let linePlot = diagram.linePlot(error: error, scatter: kind == .scatter, logX: logX, logY: logY, expression: expression)
+        let linePlot = diagram.linePlot(
+            error: error, scatter: kind == .scatter, logX: logX, logY: logY, expression: expression)
         // The note first: it goes to standard error, which is not buffered.
-        if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8)) }
+        if let note = diagram.choiceNote {
+            FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8))
+        }
         if table || kind != .heatmap {
             // ± is not ASCII: a terminal without UTF-8 (or --ascii) gets +-.
             let text = diagram.table(error: error)
-            print(!ascii && Explorer.localeAsksUTF8() ? text : text.replacingOccurrences(of: "±", with: "+-"), terminator: "")
+            print(
+                !ascii && Explorer.localeAsksUTF8() ? text : text.replacingOccurrences(of: "±", with: "+-"),
+                terminator: "")
         } else {
             let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
             print(diagram.text(unicode: !ascii && Explorer.localeAsksUTF8(), color: color), terminator: "")
         }
         if files.any { try files.write(kind == .heatmap ? diagram.svg(error: error) : linePlot.svg()) }
         if let script {
-            let text = diagram.script(database: database, kind: kind, error: error, logX: linePlot.logX, logY: linePlot.logY,
-                                      expression: expression)
+            let text = diagram.script(
+                database: database, kind: kind, error: error, logX: linePlot.logX, logY: linePlot.logY,
+                expression: expression)
             do { try OutputFile.write(text, to: script) } catch { throw RunFailure("--script \(error)", code: 1) }
         }
     }
@@ -127,7 +147,9 @@ struct SweepShow: ParsableCommand {
             return (parts[0], v)
         }
         let plot: Plot
-        do { plot = try CurvePlot.plot(db, value: value, family: family, by: by, x: axis, error: error, at: fixed) } catch {
+        do {
+            plot = try CurvePlot.plot(db, value: value, family: family, by: by, x: axis, error: error, at: fixed)
+        } catch {
             throw RunFailure("\(error)")
         }
         var curvesPlot = plot
@@ -135,9 +157,15 @@ struct SweepShow: ParsableCommand {
         if let logX { curvesPlot.logX = logX }
         for line in curvesPlot.lines where line.style == .band {
             let last = line.points.last
-            print("\(line.label): \(line.points.count) points" + (last.map { ", last at \(Vocabulary.label(axis)) = \(Spread.significant($0.x, 4)): \(Spread.significant($0.y, 4))" } ?? ""))
+            print(
+                "\(line.label): \(line.points.count) points"
+                    + (last.map {
+                        ", last at \(Vocabulary.label(axis)) = \(Spread.significant($0.x, 4)): \(Spread.significant($0.y, 4))"
+                    } ?? ""))
         }
-        if let note = curvesPlot.subtitle { FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8)) }
+        if let note = curvesPlot.subtitle {
+            FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8))
+        }
         if files.any { try files.write(curvesPlot.svg()) }
     }
 }

@@ -87,7 +87,8 @@ final class WorkerPool {
     static func outcome(_ status: Int32, log: String) -> Outcome {
         let signal = status & 0x7f, code = (status >> 8) & 0xff
         if signal == 0, code == 0 { return .exited }
-        let said = (try? String(contentsOfFile: log, encoding: .utf8))?
+        let said =
+            (try? String(contentsOfFile: log, encoding: .utf8))?
             .split(separator: "\n").last.map { ": \($0)" } ?? ""
         if signal != 0 { return .failed("killed by signal \(signal) (\(String(cString: strsignal(signal))))\(said)") }
         return .failed("exited with code \(code)\(said)")

@@ -6,8 +6,10 @@ struct SoftmaxCrossEntropy: LossHead {
         if let out = fold.open?.layer { fold.translations(out, 0..<out.units) }
     }
 
-    func evaluate(_ logits: UnsafePointer<Double>, _ dLogits: UnsafeMutablePointer<Double>, outputs C: Int, batch: Int,
-                  labels: UnsafePointer<Int>?, targets: UnsafePointer<Double>?) -> Backprop.Result {
+    func evaluate(
+        _ logits: UnsafePointer<Double>, _ dLogits: UnsafeMutablePointer<Double>, outputs C: Int, batch: Int,
+        labels: UnsafePointer<Int>?, targets: UnsafePointer<Double>?
+    ) -> Backprop.Result {
         let labels = labels!
         var loss = 0.0
         var correct = 0

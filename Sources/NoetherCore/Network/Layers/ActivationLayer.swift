@@ -11,12 +11,16 @@ struct ActivationLayer: Layer {
     func declare(_ fold: inout SymmetryFold) {
         fold.pass(homogeneous: activation.isHomogeneous, identity: activation == .linear)
         if !activation.isHomogeneous {
-            fold.note("tanh is odd: its symmetries (sign flips, permutations of neurons) are discrete and give no Noether charge, so there is no rescale charge (THEORY.md §2.1)")
+            fold.note(
+                "tanh is odd: its symmetries (sign flips, permutations of neurons) are discrete and give no Noether charge, so there is no rescale charge (THEORY.md §2.1)"
+            )
         }
     }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let n = p.batch * shape.size
         switch activation {
         case .linear: y.update(from: x, count: n)
@@ -28,8 +32,10 @@ struct ActivationLayer: Layer {
         }
     }
 
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let dx else { return }
         let n = p.batch * shape.size
         switch activation {

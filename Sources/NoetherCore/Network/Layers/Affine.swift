@@ -29,8 +29,10 @@ struct Affine: Sendable {
     }
 
     /// dγ and dβ into the gradient; dẑ = dy·γ into `dzhat` when given.
-    func backward(_ zhat: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ dzhat: UnsafeMutablePointer<Double>?,
-                  _ p: Pass) {
+    func backward(
+        _ zhat: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ dzhat: UnsafeMutablePointer<Double>?,
+        _ p: Pass
+    ) {
         parameterGradient(zhat, dy, p)
         guard let dzhat else { return }
         let gamma = p.theta + self.gamma

@@ -19,8 +19,10 @@ struct BatchNorm: Normalizing {
     /// ẑ, then per unit: 1/σ, the mean and the variance (the last two hold dense backward's sums).
     func scratchCount(batch: Int) -> Int { batch * shape.size + 3 * shape.units }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let zhat = scratch, inv = scratch + p.batch * shape.size
         let units = shape.units, mean = inv + units, variance = inv + 2 * units
         switch shape {
@@ -58,8 +60,10 @@ struct BatchNorm: Normalizing {
 
     /// dx = (1/σ)/N · (N·dẑ − Σdẑ − ẑ·Σ(dẑ·ẑ)) per unit, N the numbers it was normalized over,
     /// with dẑ = γ·dy: the two sums are γ·dβ and γ·dγ, so dx takes one pass after the affine's.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let grad = p.grad else { return }
         let zhat = scratch, inv = scratch + p.batch * shape.size
         let gamma = p.theta + affine.gamma, dGamma = grad + affine.gamma, dBeta = grad + affine.beta

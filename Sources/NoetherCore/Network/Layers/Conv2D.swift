@@ -33,24 +33,30 @@ struct Conv2D: LinearLayer {
         return (fanIn + flipped) * columns + inChannels * flipped
     }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let columns = p.batch * height * width
         unfold(x, channels: inChannels, into: scratch, batch: p.batch)
-        BLAS.gemm(transA: false, transB: false, m: outChannels, n: columns, k: fanIn,
-                  p.theta + weight, lda: fanIn, scratch, ldb: columns, y, ldc: columns)
+        BLAS.gemm(
+            transA: false, transB: false, m: outChannels, n: columns, k: fanIn,
+            p.theta + weight, lda: fanIn, scratch, ldb: columns, y, ldc: columns)
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
     /// dW = dy·colsᵀ, db = Σ dy, and dx as the convolution of dy with the flipped kernel (the
     /// adjoint of a "same" convolution): its unfolded input has outChannels rows per offset
     /// instead of the fanIn rows Wᵀ·dy would write and fold back, and no scattered additions.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let grad = p.grad else { return }
         let columns = p.batch * height * width
-        BLAS.gemm(transA: false, transB: true, m: outChannels, n: fanIn, k: columns,
-                  dy, lda: columns, scratch, ldb: columns, grad + weight, ldc: fanIn)
+        BLAS.gemm(
+            transA: false, transB: true, m: outChannels, n: fanIn, k: columns,
+            dy, lda: columns, scratch, ldb: columns, grad + weight, ldc: fanIn)
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
         let area = kernel * kernel, rows = outChannels * area
@@ -64,13 +70,15 @@ struct Conv2D: LinearLayer {
             }
         }
         unfold(dy, channels: outChannels, into: dyCols, batch: p.batch)
-        BLAS.gemm(transA: false, transB: false, m: inChannels, n: columns, k: rows,
-                  flipped, lda: rows, dyCols, ldb: columns, dx, ldc: columns)
+        BLAS.gemm(
+            transA: false, transB: false, m: inChannels, n: columns, k: rows,
+            flipped, lda: rows, dyCols, ldb: columns, dx, ldc: columns)
     }
 
     /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image;
     /// each row of an image is one short run, written in place (no call per run).
-    private func unfold(_ x: UnsafePointer<Double>, channels: Int, into cols: UnsafeMutablePointer<Double>, batch: Int) {
+    private func unfold(_ x: UnsafePointer<Double>, channels: Int, into cols: UnsafeMutablePointer<Double>, batch: Int)
+    {
         let pad = kernel / 2, area = height * width
         var out = cols
         for c in 0..<channels {

@@ -22,22 +22,29 @@ struct Dense: LinearLayer {
         }
     }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
-        BLAS.gemm(transA: false, transB: true, m: p.batch, n: outputs, k: inputs,
-                  x, lda: inputs, p.theta + weight, ldb: inputs, y, ldc: outputs)
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
+        BLAS.gemm(
+            transA: false, transB: true, m: p.batch, n: outputs, k: inputs,
+            x, lda: inputs, p.theta + weight, ldb: inputs, y, ldc: outputs)
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
     /// dW = dyᵀ·x, db = Σ dy, dx = dy·W.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let grad = p.grad else { return }
-        BLAS.gemm(transA: true, transB: false, m: outputs, n: inputs, k: p.batch,
-                  dy, lda: outputs, x, ldb: inputs, grad + weight, ldc: inputs)
+        BLAS.gemm(
+            transA: true, transB: false, m: outputs, n: inputs, k: p.batch,
+            dy, lda: outputs, x, ldb: inputs, grad + weight, ldc: inputs)
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
-        BLAS.gemm(transA: false, transB: false, m: p.batch, n: inputs, k: outputs,
-                  dy, lda: outputs, p.theta + weight, ldb: inputs, dx, ldc: inputs)
+        BLAS.gemm(
+            transA: false, transB: false, m: p.batch, n: inputs, k: outputs,
+            dy, lda: outputs, p.theta + weight, ldb: inputs, dx, ldc: inputs)
     }
 }

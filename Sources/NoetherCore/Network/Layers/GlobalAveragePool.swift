@@ -11,8 +11,10 @@ struct GlobalAveragePool: Layer {
     /// The mean over positions commutes with multiplying a channel by α > 0.
     func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let area = height * width, scale = 1 / Double(area)
         for c in 0..<channels {
             for b in 0..<p.batch {
@@ -24,8 +26,10 @@ struct GlobalAveragePool: Layer {
         }
     }
 
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let dx else { return }
         let area = height * width, scale = 1 / Double(area)
         for c in 0..<channels {

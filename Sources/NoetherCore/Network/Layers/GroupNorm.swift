@@ -17,8 +17,9 @@ struct GroupNorm: Normalizing {
     func declare(_ fold: inout SymmetryFold) {
         fold.breaksScale(eps: eps)
         let k = unitsPerGroup
-        fold.normalize(name: name, affine: affine, together: (0..<groups).map { ($0 * k)..<(($0 + 1) * k) },
-                       shifts: true)
+        fold.normalize(
+            name: name, affine: affine, together: (0..<groups).map { ($0 * k)..<(($0 + 1) * k) },
+            shifts: true)
     }
 
     /// ẑ, then 1/σ per sample and group.
@@ -37,16 +38,20 @@ struct GroupNorm: Normalizing {
 
     /// Calls `body` with every index of sample b in group g.
     @inline(__always)
-    private func each(_ b: Int, _ g: Int, _ l: (parts: Int, partStep: Int, sampleStep: Int, groupStep: Int, length: Int),
-                      _ body: (Int) -> Void) {
+    private func each(
+        _ b: Int, _ g: Int, _ l: (parts: Int, partStep: Int, sampleStep: Int, groupStep: Int, length: Int),
+        _ body: (Int) -> Void
+    ) {
         for part in 0..<l.parts {
             let start = b * l.sampleStep + g * l.groupStep + part * l.partStep
             for i in start..<(start + l.length) { body(i) }
         }
     }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let zhat = scratch, inv = scratch + p.batch * shape.size, count = Double(shape.size / groups)
         let l = layout(batch: p.batch)
         for b in 0..<p.batch {
@@ -55,7 +60,9 @@ struct GroupNorm: Normalizing {
                 each(b, g, l) { mean += x[$0] }
                 mean /= count
                 var variance = 0.0
-                each(b, g, l) { let d = x[$0] - mean; variance += d * d }
+                each(b, g, l) {
+                    let d = x[$0] - mean; variance += d * d
+                }
                 let k = inverseDeviation(variance / count, eps: eps)
                 inv[b * groups + g] = k
                 each(b, g, l) { zhat[$0] = (x[$0] - mean) * k }
@@ -65,8 +72,10 @@ struct GroupNorm: Normalizing {
     }
 
     /// dx = (1/σ)/N · (N·dẑ − Σdẑ − ẑ·Σ(dẑ·ẑ)) over each sample's group, N its numbers.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let zhat = scratch, inv = scratch + p.batch * shape.size, count = Double(shape.size / groups)
         affine.backward(zhat, dy, dx, p)
         guard let dx else { return }
@@ -74,7 +83,9 @@ struct GroupNorm: Normalizing {
         for b in 0..<p.batch {
             for g in 0..<groups {
                 var sum = 0.0, dot = 0.0
-                each(b, g, l) { sum += dx[$0]; dot += dx[$0] * zhat[$0] }
+                each(b, g, l) {
+                    sum += dx[$0]; dot += dx[$0] * zhat[$0]
+                }
                 let k = inv[b * groups + g] / count
                 each(b, g, l) { dx[$0] = k * (count * dx[$0] - sum - zhat[$0] * dot) }
             }

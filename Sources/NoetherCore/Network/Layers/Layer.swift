@@ -40,12 +40,14 @@ protocol Layer: Sendable {
     var output: FeatureShape { get }
     /// Doubles of scratch for a minibatch of `batch`.
     func scratchCount(batch: Int) -> Int
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass)
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass)
     /// Writes ∂L/∂x into `dx` (nil when nothing upstream needs it) and the gradient of the
     /// layer's own parameters into `p.grad`.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass)
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass)
     /// The symmetry groups this layer creates with its neighbours (THEORY.md §2.1). No default:
     /// a new layer says what it keeps and what it breaks.
     func declare(_ fold: inout SymmetryFold)

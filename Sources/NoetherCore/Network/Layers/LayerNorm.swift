@@ -39,8 +39,10 @@ struct LayerNorm: Normalizing {
         }
     }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let zhat = scratch, inv = scratch + p.batch * shape.size, count = Double(shape.size)
         let l = layout(batch: p.batch)
         for b in 0..<p.batch {
@@ -48,7 +50,9 @@ struct LayerNorm: Normalizing {
             each(b, l) { mean += x[$0] }
             mean /= count
             var variance = 0.0
-            each(b, l) { let d = x[$0] - mean; variance += d * d }
+            each(b, l) {
+                let d = x[$0] - mean; variance += d * d
+            }
             let k = inverseDeviation(variance / count, eps: eps)
             inv[b] = k
             each(b, l) { zhat[$0] = (x[$0] - mean) * k }
@@ -56,15 +60,19 @@ struct LayerNorm: Normalizing {
         affine.forward(zhat, y, p)
     }
 
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let zhat = scratch, inv = scratch + p.batch * shape.size, count = Double(shape.size)
         affine.backward(zhat, dy, dx, p)
         guard let dx else { return }
         let l = layout(batch: p.batch)
         for b in 0..<p.batch {
             var sum = 0.0, dot = 0.0
-            each(b, l) { sum += dx[$0]; dot += dx[$0] * zhat[$0] }
+            each(b, l) {
+                sum += dx[$0]; dot += dx[$0] * zhat[$0]
+            }
             let k = inv[b] / count
             each(b, l) { dx[$0] = k * (count * dx[$0] - sum - zhat[$0] * dot) }
         }

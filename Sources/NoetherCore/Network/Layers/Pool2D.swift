@@ -13,8 +13,10 @@ struct Pool2D: Layer {
 
     func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let oh = height / 2, ow = width / 2
         for plane in 0..<(channels * p.batch) {
             let src = x + plane * height * width, dst = y + plane * oh * ow
@@ -39,8 +41,10 @@ struct Pool2D: Layer {
 
     /// Every input position is written once, so dx needs no clearing. Max pooling finds each
     /// window's winner again as the first input equal to its output (the one forward kept).
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard let dx else { return }
         let oh = height / 2, ow = width / 2
         for plane in 0..<(channels * p.batch) {

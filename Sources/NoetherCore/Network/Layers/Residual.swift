@@ -15,7 +15,9 @@ struct Residual: Layer {
         fold.close()
         for layer in layers { layer.declare(&fold) }
         fold.close()
-        fold.note("residual blocks: the skip connections break the rescale symmetry at each block's input and output units; the groups inside each block stay (THEORY.md §2.1)")
+        fold.note(
+            "residual blocks: the skip connections break the rescale symmetry at each block's input and output units; the groups inside each block stay (THEORY.md §2.1)"
+        )
     }
 
     /// Each inner layer's output and scratch, then two buffers for the gradient flowing back.
@@ -33,8 +35,10 @@ struct Residual: Layer {
 
     func scratchCount(batch: Int) -> Int { layout(batch: batch).total }
 
-    func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                 _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         let l = layout(batch: p.batch)
         var input = x
         for (i, layer) in layers.enumerated() {
@@ -46,8 +50,10 @@ struct Residual: Layer {
     }
 
     /// ∂L/∂x = dy (the skip) + the gradient back through F.
-    func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
-                  _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
+    func backward(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
+        _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
+    ) {
         guard p.grad != nil else { return }
         let l = layout(batch: p.batch), widest = (l.total - l.gradient) / 2
         var spare = (scratch + l.gradient, scratch + l.gradient + widest)
@@ -55,7 +61,8 @@ struct Residual: Layer {
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let below: UnsafePointer<Double> = i == 0 ? x : UnsafePointer(scratch + l.outputs[i - 1])
             let target: UnsafeMutablePointer<Double>? = i == 0 ? dx : spare.0
-            layers[i].backward(below, UnsafePointer(scratch + l.outputs[i]), upstream, target, scratch + l.scratch[i], p)
+            layers[i].backward(
+                below, UnsafePointer(scratch + l.outputs[i]), upstream, target, scratch + l.scratch[i], p)
             if let target, i > 0 {
                 upstream = UnsafePointer(target)
                 spare = (spare.1, spare.0)

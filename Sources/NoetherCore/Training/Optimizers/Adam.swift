@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// torch.optim.Adam with L2 weight decay (THEORY.md §13.4): d = g + λθ, m ← β₁m + (1−β₁)d,
@@ -11,12 +11,16 @@ final class Adam: MomentRule {
     static let title = "Adam"
     let moments: AdamMoments
     init(moments: AdamMoments) { self.moments = moments }
-    static func note(_ s: OptimizerSettings) -> String? { "Adam preconditions the gradient, which breaks every charge at first order in the learning rate (THEORY.md §5.5)" }
+    static func note(_ s: OptimizerSettings) -> String? {
+        "Adam preconditions the gradient, which breaks every charge at first order in the learning rate (THEORY.md §5.5)"
+    }
     /// L2 decay passes through the preconditioner, so the balance depends on the gradients.
     static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? { nil }
 
-    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
-                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double {
+    func update(
+        theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+        grad: UnsafePointer<Double>, _ live: LiveParameters
+    ) -> Double {
         moments.step(theta, previous, grad, live, coupled: live.weightDecay, shrink: 1)
     }
 }
@@ -32,11 +36,15 @@ protocol MomentRule: UpdateRule {
 }
 
 extension MomentRule {
-    init(count: Int, settings: OptimizerSettings) { self.init(moments: AdamMoments(count: count, beta2: settings.beta2)) }
+    init(count: Int, settings: OptimizerSettings) {
+        self.init(moments: AdamMoments(count: count, beta2: settings.beta2))
+    }
     var buffer: UnsafeMutablePointer<Double> { moments.first }
     var second: UnsafeMutablePointer<Double>? { moments.second }
     static var usesBeta2: Bool { true }
-    static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) { try AdamMoments.validate(s, name) }
+    static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
+        try AdamMoments.validate(s, name)
+    }
 }
 
 /// The two moments of the Adam family and their bias-corrected step.
@@ -62,8 +70,10 @@ final class AdamMoments {
     }
 
     /// d = g + coupled·θ; θ ← shrink·θ − η·m̂/(√ŝ + ε).
-    func step(_ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>, _ grad: UnsafePointer<Double>,
-              _ live: LiveParameters, coupled: Double, shrink: Double) -> Double {
+    func step(
+        _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>, _ grad: UnsafePointer<Double>,
+        _ live: LiveParameters, coupled: Double, shrink: Double
+    ) -> Double {
         steps += 1
         let b1 = live.momentum, b2 = beta2, eta = live.learningRate, eps = epsilon
         let m = first, s = second

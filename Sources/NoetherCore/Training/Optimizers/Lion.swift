@@ -13,18 +13,26 @@ final class Lion: UpdateRule {
         storage = Buffer(count)
     }
 
-    static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) { try AdamMoments.validate(s, name) }
-    static func note(_ s: OptimizerSettings) -> String? { "Lion steps by the sign of its momentum, which breaks every charge at first order in the learning rate (THEORY.md §13.6)" }
+    static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
+        try AdamMoments.validate(s, name)
+    }
+    static func note(_ s: OptimizerSettings) -> String? {
+        "Lion steps by the sign of its momentum, which breaks every charge at first order in the learning rate (THEORY.md §13.6)"
+    }
 
     static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
         let b1 = live.momentum, b2 = s.beta2
         let memory = (1 - b1) * (1 - b1) + b1 * b1 * (1 - b2) / (1 + b2)
-        return ((Double.pi / 2 * 2 * live.learningRate * live.weightDecay * memory).squareRoot(),
-                "≈√(π/2·2ηλ·((1−β₁)²+β₁²(1−β₂)/(1+β₂)))")
+        return (
+            (Double.pi / 2 * 2 * live.learningRate * live.weightDecay * memory).squareRoot(),
+            "≈√(π/2·2ηλ·((1−β₁)²+β₁²(1−β₂)/(1+β₂)))"
+        )
     }
 
-    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
-                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double {
+    func update(
+        theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+        grad: UnsafePointer<Double>, _ live: LiveParameters
+    ) -> Double {
         let b1 = live.momentum, b2 = beta2, eta = live.learningRate, shrink = 1 - eta * live.weightDecay
         let m = buffer
         var norm2 = 0.0

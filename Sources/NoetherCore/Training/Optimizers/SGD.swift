@@ -19,7 +19,8 @@ final class SGD: UpdateRule {
     static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
         try validateDampening(s)
         if s.nesterov, momentum <= 0 || s.dampening != 0 {
-            throw ConfigError("nesterov", "requires momentum > 0 and dampening 0, got momentum \(momentum), dampening \(s.dampening)")
+            throw ConfigError(
+                "nesterov", "requires momentum > 0 and dampening 0, got momentum \(momentum), dampening \(s.dampening)")
         }
     }
 
@@ -30,13 +31,19 @@ final class SGD: UpdateRule {
 
     static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
         let rate = 2 * live.learningRate * live.weightDecay, beta = live.momentum
-        if s.nesterov { return ((rate * (1 + 2 * beta - 2 * beta * beta * beta) / (1 + beta)).squareRoot(), "√(2ηλ(1+2β−2β³)/(1+β))") }
+        if s.nesterov {
+            return (
+                (rate * (1 + 2 * beta - 2 * beta * beta * beta) / (1 + beta)).squareRoot(), "√(2ηλ(1+2β−2β³)/(1+β))"
+            )
+        }
         let kept = beta > 0 ? 1 - s.dampening : 1
         return ((rate * kept / (1 + beta)).squareRoot(), s.dampening > 0 ? "√(2ηλ(1−τ)/(1+β))" : "√(2ηλ/(1+β))")
     }
 
-    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
-                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double {
+    func update(
+        theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+        grad: UnsafePointer<Double>, _ live: LiveParameters
+    ) -> Double {
         let beta = live.momentum
         damping = steps == 0 || beta == 0 ? 1 : 1 - settings.dampening
         steps += 1
@@ -44,20 +51,26 @@ final class SGD: UpdateRule {
         rate = live.learningRate
         let eta = live.learningRate, lambda = live.weightDecay
         return settings.nesterov
-            ? momentumStep(nesterov: true, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta, damping: damping)
-            : momentumStep(nesterov: false, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta, damping: damping)
+            ? momentumStep(
+                nesterov: true, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta,
+                damping: damping)
+            : momentumStep(
+                nesterov: false, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta,
+                damping: damping)
     }
 
     /// (★) with β' = βη_k/η_{k−1} and μ = (1−τ)ηλ (§13.1); Nesterov's pair recursion with this
     /// update's η, β and λ (§13.2), which needs no carry across learning-rate changes.
     func recursion(_ live: LiveParameters) -> ChargeRecursion {
         if settings.nesterov {
-            return ChargeRecursion(carry: 0, decay: rate * live.weightDecay, momentum: live.momentum,
-                                   weightDecay: live.weightDecay, lookahead: true)
+            return ChargeRecursion(
+                carry: 0, decay: rate * live.weightDecay, momentum: live.momentum,
+                weightDecay: live.weightDecay, lookahead: true)
         }
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
-        return ChargeRecursion(carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
-                               weightDecay: damping * live.weightDecay)
+        return ChargeRecursion(
+            carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
+            weightDecay: damping * live.weightDecay)
     }
 
     /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k. Nesterov's pair restarts
@@ -82,9 +95,11 @@ func validateDampening(_ s: OptimizerSettings) throws(ConfigError) {
 /// One pass of the momentum family: d = g + coupled·θ, b ← βb + damping·d, θ ← shrink·θ − η·step
 /// with step = b, or d + βb with Nesterov. Inlined so each call site's constants fold away.
 @inline(__always)
-func momentumStep(nesterov: Bool, _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>,
-                  _ grad: UnsafePointer<Double>, _ buffer: UnsafeMutablePointer<Double>, _ count: Int,
-                  eta: Double, coupled: Double, shrink: Double, beta: Double, damping: Double) -> Double {
+func momentumStep(
+    nesterov: Bool, _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>,
+    _ grad: UnsafePointer<Double>, _ buffer: UnsafeMutablePointer<Double>, _ count: Int,
+    eta: Double, coupled: Double, shrink: Double, beta: Double, damping: Double
+) -> Double {
     var norm2 = 0.0
     for i in 0..<count {
         let t = theta[i]

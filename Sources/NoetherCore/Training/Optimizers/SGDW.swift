@@ -30,8 +30,10 @@ final class SGDW: UpdateRule {
         return ((2 * el * (1 - beta) / (1 + beta * (1 - el))).squareRoot(), "√(2ηλ(1−β)/(1+β(1−ηλ)))")
     }
 
-    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
-                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double {
+    func update(
+        theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+        grad: UnsafePointer<Double>, _ live: LiveParameters
+    ) -> Double {
         let beta = live.momentum
         let damping = steps == 0 || beta == 0 ? 1 : 1 - settings.dampening
         steps += 1
@@ -39,16 +41,18 @@ final class SGDW: UpdateRule {
         rate = live.learningRate
         previousShrinkage = shrinkage
         shrinkage = live.learningRate * live.weightDecay
-        return momentumStep(nesterov: false, theta, previous, grad, buffer, count, eta: live.learningRate, coupled: 0,
-                            shrink: 1 - shrinkage, beta: beta, damping: damping)
+        return momentumStep(
+            nesterov: false, theta, previous, grad, buffer, count, eta: live.learningRate, coupled: 0,
+            shrink: 1 - shrinkage, beta: beta, damping: damping)
     }
 
     /// b = β'(1 − a), μ = ηλ − β'a with a = η_{k−1}λ_{k−1} (§13.3); no carry on the first step.
     func recursion(_ live: LiveParameters) -> ChargeRecursion {
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
         let decay = shrinkage - carry * previousShrinkage
-        return ChargeRecursion(carry: carry * (1 - previousShrinkage), decay: decay, momentum: live.momentum,
-                               weightDecay: live.weightDecay * (1 - live.momentum))
+        return ChargeRecursion(
+            carry: carry * (1 - previousShrinkage), decay: decay, momentum: live.momentum,
+            weightDecay: live.weightDecay * (1 - live.momentum))
     }
 
     /// θ_k = (1 − a)θ_{k−1} − η_{k−1}b_k, solved for θ_{k−1}.

@@ -24,8 +24,10 @@ protocol UpdateRule: AnyObject {
     /// A per-coordinate second moment, carried as a squared gradient.
     var second: UnsafeMutablePointer<Double>? { get }
     /// θ ← θ + Δ; `previous` receives the old θ. Returns Σθ² of the new θ.
-    func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
-                grad: UnsafePointer<Double>, _ live: LiveParameters) -> Double
+    func update(
+        theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+        grad: UnsafePointer<Double>, _ live: LiveParameters
+    ) -> Double
     /// The charge recursion of the update just made (THEORY.md §13).
     func recursion(_ live: LiveParameters) -> ChargeRecursion
     /// The point θ_{k−1} whose displacement the next update continues, for restarting the
@@ -57,8 +59,9 @@ public struct ChargeRecursion: Equatable, Sendable {
     /// The SGD identity of §3.1 without momentum, kept as the first-order prediction of the rules
     /// that precondition or take signs; the residual then measures the breaking (THEORY.md §5.5).
     static func firstOrder(_ live: LiveParameters) -> ChargeRecursion {
-        ChargeRecursion(carry: 0, decay: live.learningRate * live.weightDecay, momentum: 0,
-                        weightDecay: live.weightDecay)
+        ChargeRecursion(
+            carry: 0, decay: live.learningRate * live.weightDecay, momentum: 0,
+            weightDecay: live.weightDecay)
     }
 }
 
@@ -67,7 +70,9 @@ public struct OptimizerKind: RawRepresentable, Hashable, CaseIterable, Codable, 
     public let rawValue: String
 
     /// The option list: adding an optimizer adds its type here and nowhere else.
-    nonisolated(unsafe) static let registry: [any UpdateRule.Type] = [SGD.self, SGDW.self, Adam.self, AdamW.self, Lion.self]
+    nonisolated(unsafe) static let registry: [any UpdateRule.Type] = [
+        SGD.self, SGDW.self, Adam.self, AdamW.self, Lion.self,
+    ]
 
     public init?(rawValue: String) {
         guard Self.registry.contains(where: { $0.name == rawValue }) else { return nil }
@@ -86,7 +91,9 @@ public struct OptimizerKind: RawRepresentable, Hashable, CaseIterable, Codable, 
     public func keepsExact(_ kind: SymmetryKind, _ s: OptimizerSettings) -> Bool { rule.exactKinds(s).contains(kind) }
 
     /// Whether it keeps every kind exact (no charge is broken by the optimizer itself).
-    public func keepsAllExact(_ s: OptimizerSettings) -> Bool { rule.exactKinds(s).count == SymmetryKind.allCases.count }
+    public func keepsAllExact(_ s: OptimizerSettings) -> Bool {
+        rule.exactKinds(s).count == SymmetryKind.allCases.count
+    }
 
     public func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
         rule.equilibrium(live, s)
@@ -103,7 +110,6 @@ extension Config {
         optimizer.equilibrium(live, optimizerSettings)
     }
 }
-
 
 /// What the rules without an exact recursion share: no charge kind kept, the first-order
 /// prediction, and no displacement to continue after a restart.
