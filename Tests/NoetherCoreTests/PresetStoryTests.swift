@@ -673,7 +673,10 @@ struct PresetStoryTests {
         "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini",
         "resnet-mini", "optimizer-equilibria",
     ])
-    func captionsAreTrue(_ name: String) throws {
+    func captionsAreTrue(_ name: String) throws { try Self.checkCaptions(of: name) }
+
+    /// Plays the preset `name` to its end and checks each caption's claim over the steps it is up.
+    static func checkCaptions(of name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })
         let claims = try #require(StoryClaims.all[name])
         let run = try StoryRun(preset)

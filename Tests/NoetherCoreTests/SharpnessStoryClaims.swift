@@ -97,15 +97,5 @@ enum SharpnessStoryClaims {
 @Suite("Sharpness preset stories", .fullTierOnly)
 struct SharpnessPresetStoryTests {
     @Test(arguments: ["edge-of-stability", "heavy-ball-edge", "balance-large-step"])
-    func captionsAreTrue(_ name: String) throws {
-        let preset = try #require(try PresetStoryTests.stories().first { $0.name == name })
-        let claims = try #require(StoryClaims.all[name])
-        let run = try StoryRun(preset)
-        let captions = preset.schedule.filter { $0.say != nil }
-        for (i, caption) in captions.enumerated() {
-            let end = i + 1 < captions.count ? captions[i + 1].step - 1 : preset.config.steps
-            let claim = try #require(claims[caption.step], "\(name): no claim for the caption at \(caption.step)")
-            claim(run, caption.step...end)
-        }
-    }
+    func captionsAreTrue(_ name: String) throws { try PresetStoryTests.checkCaptions(of: name) }
 }
