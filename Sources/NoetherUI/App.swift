@@ -101,6 +101,21 @@ public struct AppState: Sendable {
     public var expanded = false
     public var frozen: Snapshot?
     public var helpOpen = false
+    /// The message log (`M`) and the preset's whole description (`i`), as overlays.
+    public var messagesOpen = false
+    public var infoOpen = false
+    /// The y-axis mode of each panel that is not on the default (`y` cycles the focused one's).
+    public var yAxis: [String: YAxisMode] = [:]
+    public var theme = Theme.dark
+    /// A message of the screen itself (a saved frame, the help hint), shown like the simulator's.
+    public var notice: String?
+    /// The last messages shown, oldest first (at most `messageLogLength`), for `M`.
+    public private(set) var messageLog: [String] = []
+    public static let messageLogLength = 10
+    /// Set by `S`: the loop saves the frame it draws next and clears this.
+    public var saveScreenRequested = false
+    /// "? for help" is offered once, at the first key that does nothing.
+    var helpHinted = false
     public var pickerOpen = false
     public var pickerIndex = 0
     public var teleportOpen = false
@@ -127,9 +142,10 @@ public struct AppState: Sendable {
     public init() {}
 
     public mutating func handle(_ key: Key, _ s: Snapshot) -> [Command] {
-        let overlay = helpOpen || pickerOpen || teleportOpen
+        let overlay = overlayOpen
+        if key != .resize { notice = nil }
         var commands = handleKey(key, s)
-        let open = helpOpen || pickerOpen || teleportOpen
+        let open = overlayOpen
         if !overlay, open, s.state == .running {
             heldByOverlay = true
             commands.insert(.setPaused(true), at: 0)
@@ -140,13 +156,42 @@ public struct AppState: Sendable {
         return commands
     }
 
+    var overlayOpen: Bool { helpOpen || pickerOpen || teleportOpen || messagesOpen || infoOpen }
+
     private mutating func handleKey(_ key: Key, _ s: Snapshot) -> [Command] {
         if pickerOpen { return handlePicker(key) }
         if teleportOpen { return handleTeleportMenu(key) }
         if helpOpen, handleHelp(key) { return [] }
-        guard let action = Keymap.action(for: key) else { return [] }
+        if messagesOpen || infoOpen {
+            // Any key closes these pages; their own key, escape and q do nothing more.
+            let action = Keymap.action(for: key)
+            messagesOpen = false
+            infoOpen = false
+            guard let action, ![.messages, .info, .close, .quit].contains(action) else { return [] }
+            return apply(action, s)
+        }
+        guard let action = Keymap.action(for: key) else {
+            if key != .resize, !helpHinted {
+                helpHinted = true
+                say("\(key.label) does nothing here; ? for help")
+            }
+            return []
+        }
         if helpOpen, action != .help, action != .close, action != .quit { return [] }
         return apply(action, s)
+    }
+
+    /// Shows a message of the screen's own and keeps it in the log.
+    public mutating func say(_ message: String) {
+        notice = message
+        log(message)
+    }
+
+    /// Keeps a message in the log (once, however many frames show it).
+    public mutating func log(_ message: String) {
+        guard messageLog.last != message else { return }
+        messageLog.append(message)
+        if messageLog.count > Self.messageLogLength { messageLog.removeFirst(messageLog.count - Self.messageLogLength) }
     }
 
     /// A list overlay's keys: ↑↓ move, enter chooses (and closes), escape, q or the key that
@@ -263,7 +308,16 @@ public struct AppState: Sendable {
             helpOpen.toggle()
             helpPage = 0
             helpScroll = 0
-        case .close: helpOpen = false; pickerOpen = false
+        case .close: helpOpen = false; pickerOpen = false; messagesOpen = false; infoOpen = false
+        case .cycleYAxis:
+            let next = (yAxis[focus] ?? .honest).next
+            yAxis[focus] = next == .honest ? nil : next
+        case .cycleTheme:
+            theme = theme.next
+            say("theme \(theme.rawValue) (K cycles)")
+        case .messages: messagesOpen = true
+        case .info: infoOpen = true
+        case .saveScreen: saveScreenRequested = true
         case .quit:
             quit = true
             return [.quit]

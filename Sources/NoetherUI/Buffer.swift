@@ -124,6 +124,13 @@ public struct Rect: Equatable, Sendable {
     /// Draws a box border with a title in the top edge and an optional status right-aligned
     /// after it; a title too long for the border ends in an ellipsis, the status stays whole.
     func frame(_ b: inout Buffer, title: String, focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil) {
+        frame(&b, titles: [title], focused: focused, glyphs: glyphs, status: status)
+    }
+
+    /// As `frame(title:)`, with titles longest first: the first that fits whole is drawn.
+    /// The status gives way to the first `statusYields` titles when nothing else lets them stay whole.
+    func frame(_ b: inout Buffer, titles: [String], focused: Bool, glyphs: Glyphs, status: (text: String, color: Color)? = nil,
+               statusYields: Int = 0) {
         guard width >= 2, height >= 2 else { return }
         let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
@@ -138,17 +145,26 @@ public struct Rect: Equatable, Sendable {
         b[x + width - 1, y] = Cell(char: glyphs.corners.1, style: s)
         b[x, y + height - 1] = Cell(char: glyphs.corners.2, style: s)
         b[x + width - 1, y + height - 1] = Cell(char: glyphs.corners.3, style: s)
-        var room = width - 4
+        let room = width - 4
+        // The first title that fits whole beside the status (whole, or without its trailing
+        // number: "✔ exact"), then without a status, else the last title cut.
+        var forms: [String] = []
         if let status {
-            // Whole, or without its trailing number when the border is short ("✔ exact").
             let words = status.text.split(separator: " ")
-            let short = words.count > 2 ? words.dropLast().joined(separator: " ") : status.text
-            if let text = [" \(status.text) ", " \(short) "].first(where: { $0.count + 8 <= room }) {
-                b.put(text, x: x + width - 2 - text.count, y: y, Style(status.color, bold: true))
-                room -= text.count + 1
-            }
+            forms = [" \(status.text) "] + (words.count > 2 ? [" " + words.dropLast().joined(separator: " ") + " "] : [])
         }
-        b.putClipped(" \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: room, glyphs: glyphs)
+        let fitting = titles.enumerated().lazy.compactMap { i, t -> (String, String?)? in
+            if let form = forms.first(where: { $0.count + t.count + 3 <= room }) { return (t, form) }
+            return (forms.isEmpty || i < statusYields) && t.count + 2 <= room ? (t, nil) : nil
+        }.first
+        let (title, statusText): (String, String?) = fitting
+            ?? (titles.last ?? "", forms.first { $0.count + 8 <= room })
+        var titleRoom = room
+        if let statusText, let status {
+            b.put(statusText, x: x + width - 2 - statusText.count, y: y, Style(status.color, bold: true))
+            titleRoom -= statusText.count + 1
+        }
+        b.putClipped(" \(title) ", x: x + 2, y: y, focused ? Style(.sky, bold: true) : Style(bold: true), width: titleRoom, glyphs: glyphs)
     }
 
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }

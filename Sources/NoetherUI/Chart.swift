@@ -9,8 +9,10 @@ public struct ChartSeries: Sendable {
     public var points: [(x: Double, y: Double)]
     public var upper: [(x: Double, y: Double)]
     /// The legend also gives the latest value (or `legendValue`), so a reader need not
-    /// interpolate between ticks.
-    public var showsValue = false
+    /// interpolate between ticks. Every curve does; a scatter of many points has no latest value.
+    public var showsValue = true
+    /// The short name written at the end of the curve (default: the name up to a parenthesis).
+    public var label: String?
     public var legendValue: Double?
     /// The history series behind the points, so a ghost run's copy can be drawn beside it.
     public var key: SeriesKey?
@@ -23,6 +25,14 @@ public struct ChartSeries: Sendable {
         self.mark = mark
         self.points = points
         self.upper = upper
+    }
+
+    /// The name written at the end of the curve, so curves are told apart without colour.
+    public var directLabel: String {
+        if let label { return label }
+        var short = name
+        for cut in [" (", " =", " err"] { if let r = short.range(of: cut) { short = String(short[..<r.lowerBound]) } }
+        return short
     }
 
     /// This series with its latest value in the legend.
@@ -50,6 +60,12 @@ public struct Chart: Sendable {
     public var status: (text: String, color: Color)?
     /// Straight lines y = slope · x drawn across the plot (e.g. an equilibrium).
     public var guides: [(slope: Double, series: ChartSeries)] = []
+    /// How the y-range is chosen (linear axes only).
+    public var yAxis = YAxisMode.honest
+    /// The status gives way to the title's drift on a narrow border (a residual; never a verdict).
+    public var statusOptional = false
+    /// A shorter title for a narrow border, instead of cutting the long one.
+    public var shortTitle: String?
 
     public init(title: String, series: [ChartSeries], xMax: Double, logY: Bool = false, smoothing: Bool = false,
                 status: (text: String, color: Color)? = nil) {
@@ -63,10 +79,35 @@ public struct Chart: Sendable {
 
     static let axisWidth = 8
 
-    var fullTitle: String { title + (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "") }
+    var fullTitle: String { titles().first! }
+
+    /// The titles to try on the border, longest first: with the axis mode, the drift, log and
+    /// smoothing; then without the drift; then the short title with the axis mode.
+    func titles(drift: String? = nil) -> [String] {
+        let mode = logY ? "" : yAxis.titleSuffix
+        let tail = (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "")
+        let short = logY ? "" : yAxis.shortSuffix
+        var out = drift.map { d in
+            [title + mode + " · drift " + d + tail, title + mode + " Δ" + d + tail] + (shortTitle.map { [$0 + " Δ" + d] } ?? [])
+        } ?? []
+        out += [title + mode + tail, title + short + tail]
+        if let shortTitle { out += [shortTitle + mode + tail, shortTitle + short + tail, shortTitle + short] }
+        out.append((shortTitle ?? title) + (logY ? "" : yAxis.tinySuffix))
+        return out
+    }
+
+    /// The relative change of the first curve since its first sample, when the chart's values
+    /// barely move (under 10 % of their size): what an honest flat line hides.
+    func drift(_ ymin: Double, _ ymax: Double) -> String? {
+        guard !logY, yAxis == .honest, let s = series.first(where: { !$0.ghost && $0.points.count > 1 }),
+              let first = s.points.first?.y, let last = s.points.last?.y, first != 0, first.isFinite, last.isFinite else { return nil }
+        let size = max(abs(ymin), abs(ymax))
+        guard size > 0, ymax - ymin < 0.1 * size else { return nil }
+        let change = (last - first) / abs(first) * 100
+        return (change >= 0 ? "+" : "") + NumberFormat.compact(change) + "%"
+    }
 
     public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, expanded: Bool = false, glyphs: Glyphs) {
-        rect.frame(&b, title: fullTitle, focused: focused, glyphs: glyphs, status: status)
         let inner = rect.inner
         guard inner.width > Self.axisWidth + 4, inner.height >= 4 else { return }
         let legendRows = legend(&b, inner, glyphs: glyphs)
@@ -83,24 +124,60 @@ public struct Chart: Sendable {
                 return (x, y)
             }
         }
-        let shown = series.map { s in (s, transform(s.points), transform(s.upper)) }
+        let relative = yAxis == .relative && !logY
+        /// A curve as its change from its first sample, in percent (a zero start has no relative change).
+        func fromStart(_ pts: [(x: Double, y: Double)], _ start: Double?) -> [(x: Double, y: Double)] {
+            guard relative else { return pts }
+            guard let start, start != 0 else { return [] }
+            return pts.map { ($0.x, ($0.y - start) / abs(start) * 100) }
+        }
+        let shown = series.map { s in
+            let pts = transform(s.points)
+            return (s, fromStart(pts, pts.first?.y), fromStart(transform(s.upper), pts.first?.y))
+        }
         var all = shown.flatMap { $0.1 + $0.2 }
-        if let lo = all.map(\.x).min(), let hi = all.map(\.x).max() {
+        if !relative, let lo = all.map(\.x).min(), let hi = all.map(\.x).max() {
             // Keep a guide line in view at both ends of the data.
             for (slope, _) in guides where slope > 0 {
                 for x in [lo, hi] { if let y = ty(slope * (logX ? pow(10, x) : x)) { all.append((x, y)) } }
             }
         }
         guard var ymin = all.map(\.y).min(), var ymax = all.map(\.y).max() else {
+            rect.frame(&b, titles: titles(), focused: focused, glyphs: glyphs, status: status)
             b.put("no data yet", x: plot.x + 1, y: plot.y + plot.height / 2, Style(.gray))
             return
         }
+        let drift = drift(ymin, ymax)
+        rect.frame(&b, titles: titles(drift: drift), focused: focused, glyphs: glyphs, status: status,
+                   statusYields: statusOptional && drift != nil ? (shortTitle == nil ? 2 : 3) : 0)
         let xs = all.map(\.x)
         let x0 = logX ? (xs.min() ?? 0) : xMin
         let x1 = logX ? max(xs.max() ?? 1, x0 + 1e-9) : max(xMax, xs.max() ?? 0, xMin + 1)
-        if ymax - ymin <= 1e-12 * max(abs(ymax), abs(ymin)) {
-            let pad = ymax == 0 ? 1 : abs(ymax) * 1e-3
-            ymin -= pad; ymax += pad
+        var ticks: [Double]
+        if logY {
+            if ymax - ymin <= 1e-12 * max(abs(ymax), abs(ymin)) {
+                let pad = ymax == 0 ? 1 : abs(ymax) * 1e-3
+                ymin -= pad; ymax += pad
+            }
+            ticks = Ticks.logWithin(ymin, ymax, count: max(2, min(5, plot.height / 3)))
+        } else {
+            switch yAxis {
+            case .honest, .relative:
+                // Relative values are already percentages of the size: their floor is one point.
+                let floor = relative ? 1 : YAxisMode.floor * max(abs(ymin), abs(ymax))
+                if ymax - ymin < floor {
+                    let middle = (ymin + ymax) / 2
+                    ymin = middle - floor / 2; ymax = middle + floor / 2
+                }
+            case .fromZero:
+                ymin = min(ymin, 0); ymax = max(ymax, 0)
+            case .zoom: break
+            }
+            if ymax - ymin <= 1e-12 * max(abs(ymax), abs(ymin)) {
+                let pad = ymax == 0 ? 1 : abs(ymax) * 1e-3
+                ymin -= pad; ymax += pad
+            }
+            (ymin, ymax, ticks) = Ticks.evenRows(ymin, ymax, rows: plot.height, count: max(2, min(5, plot.height / 3)))
         }
         var canvas = Canvas(cols: plot.width, rows: plot.height, style: glyphs.dots)
         func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
@@ -145,8 +222,34 @@ public struct Chart: Sendable {
             draw(&canvas, drawn.map(dot), s.mark, s.color)
         }
         canvas.draw(into: &b, at: plot.x, plot.y)
-        yTicks(&b, plot, inner, ymin, ymax, glyphs: glyphs)
+        directLabels(&b, plot, shown.map { ($0.0, $0.1.map(dot)) }, canvas: canvas)
+        yTicks(&b, plot, inner, ymin, ymax, ticks)
         xAxis(&b, plot, inner.y + inner.height - 1, x0, x1, expanded: expanded, glyphs: glyphs)
+    }
+
+    /// Each curve's short name at its end, so curves are told apart without colour (NO_COLOR,
+    /// ASCII, a projector). Only where a chart has more than one curve; a label that would land on
+    /// another moves to the nearest free row.
+    private func directLabels(_ b: inout Buffer, _ plot: Rect, _ curves: [(ChartSeries, [(Int, Int)])], canvas: Canvas) {
+        let labelled = curves.filter { s, dots in
+            s.mark != .band && !dots.isEmpty && !s.directLabel.isEmpty && (!s.name.isEmpty || s.ghost)
+        }
+        guard labelled.count > 1 else { return }
+        let perCellX = canvas.dotsX / max(canvas.cols, 1), perCellY = canvas.dotsY / max(canvas.rows, 1)
+        var taken: [Int: [Range<Int>]] = [:]
+        for (s, dots) in labelled {
+            let text = Self.abbreviated(s.directLabel, to: max(10, plot.width / 3))
+            guard text.count + 1 < plot.width else { continue }
+            let end = dots.last!
+            let cx = plot.x + end.0 / perCellX, cy = plot.y + min(max(end.1 / perCellY, 0), plot.height - 1)
+            // Right of the curve's end when it fits, else ending just left of it.
+            let x = cx + 1 + text.count <= plot.x + plot.width ? cx + 1 : max(plot.x, cx - text.count)
+            let span = x..<(x + text.count)
+            let rows = [0, -1, 1, -2, 2, -3, 3].map { cy + $0 }.filter { $0 >= plot.y && $0 < plot.y + plot.height }
+            guard let row = rows.first(where: { r in !(taken[r] ?? []).contains { $0.overlaps(span) } }) else { continue }
+            taken[row, default: []].append(span)
+            b.put(text, x: x, y: row, Style(s.ghost ? .gray : s.color, bold: true))
+        }
     }
 
     /// Draws a polyline with the mark's dot pattern running on across segments.
@@ -169,12 +272,15 @@ public struct Chart: Sendable {
     @discardableResult
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
         let entries = series.filter { !$0.name.isEmpty }.map { s in
-            let value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
+            var value = s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
+            if s.mark == .band, s.showsValue, let lo = s.points.last?.y, let hi = s.upper.last?.y {
+                value = " " + NumberFormat.compact(lo) + (glyphs.unicode ? "–" : "-") + NumberFormat.compact(hi)
+            }
             let mark = s.mark.legend(unicode: glyphs.unicode)
             return (mark + " " + s.name + value, Style(s.color, dim: s.ghost))
         }
         let end = inner.x + inner.width
-        let maxRows = inner.height >= 8 ? 2 : 1
+        let maxRows = inner.height >= 10 ? 3 : inner.height >= 8 ? 2 : 1
         var row = 0, x = inner.x
         for (text, color) in entries {
             if x > inner.x, x + text.count > end { row += 1; x = inner.x }
@@ -189,9 +295,7 @@ public struct Chart: Sendable {
         return row + 1
     }
 
-    private func yTicks(_ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, glyphs: Glyphs) {
-        let count = max(2, min(5, plot.height / 3))
-        let ticks = logY ? Ticks.logWithin(ymin, ymax, count: count) : Ticks.within(ymin, ymax, count: count)
+    private func yTicks(_ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, _ ticks: [Double]) {
         var used = Set<Int>()
         let labels = NumberFormat.ticks(ticks.map { logY ? pow(10, $0) : $0 })
         for (v, label) in zip(ticks, labels) {
@@ -199,7 +303,7 @@ public struct Chart: Sendable {
             guard row >= 0, row < plot.height, !used.contains(row) else { continue }
             used.insert(row)
             b.put(String(label.suffix(Self.axisWidth - 1)).leftPad(Self.axisWidth - 1), x: inner.x, y: plot.y + row, Style(.gray))
-            b.put(glyphs.unicode ? "┤" : "+", x: plot.x - 1, y: plot.y + row, Style(.gray))
+            b.put("┤", x: plot.x - 1, y: plot.y + row, Style(.gray))
         }
     }
 
@@ -231,6 +335,24 @@ public struct Chart: Sendable {
             let next = i + 1 < marks.count ? marks[i + 1].0 : end
             if expanded { b.putClipped(label, x: c + 1, y: row, Style(.orange), width: min(next - 1, end) - c - 1, glyphs: glyphs) }
         }
+    }
+
+    /// A label shortened for a small plot: symmetry names abbreviated (fc1-fc2.balance → fc1-2.bal),
+    /// then cut with an ellipsis.
+    static func abbreviated(_ label: String, to width: Int) -> String {
+        guard label.count > width else { return label }
+        var s = label
+        for (long, short) in [(".balance", ".bal"), (".rescale", ".resc"), (".scale", ".sc"), (".translation", ".tr")] {
+            s = s.replacingOccurrences(of: long, with: short)
+        }
+        // "fc1-fc2" → "fc1-2": the second layer's prefix repeats the first's.
+        if let r = s.range(of: #"([a-z]+)(\d+)-\1(\d+)"#, options: .regularExpression) {
+            let pair = String(s[r])
+            let parts = pair.split(separator: "-")
+            let prefix = parts[0].prefix { !$0.isNumber }
+            s.replaceSubrange(r, with: parts[0] + "-" + parts[1].dropFirst(prefix.count))
+        }
+        return s.count <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
     }
 
     /// Debiased exponential moving average (as TensorBoard's smoothing).

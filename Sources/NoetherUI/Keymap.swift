@@ -2,6 +2,8 @@
 public enum Key: Hashable, Sendable {
     case char(Character)
     case up, down, left, right, tab, enter, escape, resize
+    /// A function key, F1…F12.
+    case function(Int)
 
     public var label: String {
         switch self {
@@ -15,6 +17,7 @@ public enum Key: Hashable, Sendable {
         case .enter: "enter"
         case .escape: "esc"
         case .resize: "resize"
+        case .function(let n): "F\(n)"
         }
     }
 }
@@ -25,6 +28,7 @@ public enum Action: Hashable, Sendable {
     case focusNext, toggleLogY, toggleTimeAxis, toggleHeatmapValue, toggleSmoothing, toggleExpand, toggleFreeze, toggleWindow, nextFamily
     case selectUp, selectDown, valueDown, valueUp
     case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close, quit
+    case cycleYAxis, cycleTheme, messages, info, saveScreen
 }
 
 public struct KeyBinding: Sendable {
@@ -56,6 +60,8 @@ public enum Keymap {
         KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next chart"),
         KeyBinding(keys: [.char("c")], action: .nextFamily, help: "next charge family on the charge chart"),
         KeyBinding(keys: [.char("l")], action: .toggleLogY, help: "log y axis on the focused chart"),
+        KeyBinding(keys: [.char("y")], action: .cycleYAxis,
+                   help: "y axis of the focused chart: honest / from 0 / % change / zoom"),
         KeyBinding(keys: [.char("s")], action: .toggleSmoothing, help: "smoothing (raw line dimmed beneath)"),
         KeyBinding(keys: [.char("t")], action: .toggleTimeAxis, help: "time axis: steps / t = Σ η (the theory's time)"),
         KeyBinding(keys: [.char("h")], action: .toggleHeatmapValue, help: "heatmap: charge / gap ratio Γ/Q₀"),
@@ -70,9 +76,13 @@ public enum Keymap {
         KeyBinding(keys: [.char(">")], action: .nextInTour, help: "next preset of the tour (noether tour)"),
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),
         KeyBinding(keys: [.char("o")], action: .toggleRecording, help: "start / stop recording the session"),
-        KeyBinding(keys: [.char("?")], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
-        KeyBinding(keys: [.escape], action: .close, help: "close help, picker or teleport menu"),
-        KeyBinding(keys: [.char("q")], action: .quit, help: "quit"),
+        KeyBinding(keys: [.char("i")], action: .info, help: "the preset's whole description"),
+        KeyBinding(keys: [.char("M")], action: .messages, help: "the last ten messages"),
+        KeyBinding(keys: [.char("K")], action: .cycleTheme, help: "colour theme: dark / light / high-contrast (projectors)"),
+        KeyBinding(keys: [.char("S")], action: .saveScreen, help: "save the screen as noether-screen-DATE-TIME.svg and .txt"),
+        KeyBinding(keys: [.char("?"), .function(1)], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
+        KeyBinding(keys: [.escape], action: .close, help: "close help, picker, teleport menu, messages or description"),
+        KeyBinding(keys: [.char("q"), .function(10)], action: .quit, help: "quit"),
     ]
 
     public static func action(for key: Key) -> Action? {

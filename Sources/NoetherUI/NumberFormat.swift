@@ -105,6 +105,35 @@ public enum Ticks {
         }
     }
 
+    /// A y-range for a plot of `rows` rows with round ticks (1, 2 or 5 × 10ⁿ apart, at most
+    /// `count` + 1 intervals) at equal row spacing: it starts on a tick at or below `lo` and ends
+    /// at or above `hi`. Of the spacings that fit, the one that wastes the least of the plot wins.
+    public static func evenRows(_ lo: Double, _ hi: Double, rows: Int, count: Int) -> (lo: Double, hi: Double, ticks: [Double]) {
+        let lines = rows - 1
+        guard hi > lo, lo.isFinite, hi.isFinite, lines >= 1 else { return (lo, hi, within(lo, hi, count: count)) }
+        var best: (waste: Double, lo: Double, hi: Double, ticks: [Double])?
+        let top = Int(floor(log10(hi - lo))) + 1
+        for e in (top - 3)...top {
+            let magnitude = pow(10, Double(e))
+            for m in [1.0, 2, 5] {
+                let step = m * magnitude
+                // Exact decimals: n·m / 10^k rather than n·m · 0.1…
+                func value(_ n: Double) -> Double { n == 0 ? 0 : e < 0 ? n * m / pow(10, Double(-e)) : n * step }
+                let first = (lo / step + 1e-9).rounded(.down)
+                let intervals = Int((hi / step - 1e-9).rounded(.up) - first)
+                guard intervals >= 1, intervals <= max(count, 1) + 1, intervals <= lines else { continue }
+                let perInterval = lines / intervals
+                let covered = Double(lines) / Double(perInterval)
+                let waste = (covered - Double(intervals)) / covered + (covered * step - (hi - lo)) / (covered * step)
+                guard best == nil || waste < best!.waste - 1e-12 else { continue }
+                let ticks = (0...(lines / perInterval)).map { value(first + Double($0)) }
+                best = (waste, value(first), value(first) + covered * step, ticks)
+            }
+        }
+        guard let best else { return (lo, hi, within(lo, hi, count: count)) }
+        return (best.lo, best.hi, best.ticks)
+    }
+
     /// Powers of ten within [lo, hi] given as log10 values; 1-2-5 inside a single decade.
     public static func logWithin(_ lo: Double, _ hi: Double, count: Int) -> [Double] {
         let first = Int(lo.rounded(.up)), last = Int(hi.rounded(.down))

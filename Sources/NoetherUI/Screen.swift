@@ -28,27 +28,41 @@ public struct Screen {
         if state.tourIndex + 1 < state.tour.count {
             hints = "> next: \(state.tour[state.tourIndex + 1].name) (\(state.tourIndex + 2)/\(state.tour.count))  " + hints
         }
-        // A message takes the right end; the hints keep only the whole ones that fit before it.
-        let message = live.message.map { " " + $0 + " " } ?? ""
-        let room = width - message.count - 1
+        // A short message takes the right end; the hints keep only the whole ones that fit before it.
+        // A long one takes the bottom line (two when it must), the hints giving way: never cut mid-word.
+        let text = state.notice ?? live.message
+        let inline = text.map { " " + $0 + " " }.flatMap { $0.count + 30 <= width ? $0 : nil } ?? ""
+        var messageLines: [String] = []
+        if let text, inline.isEmpty {
+            let lines = Self.wrap(text, width - 2)
+            messageLines = Array(lines.prefix(2))
+            if lines.count > 2 { messageLines[1] = String(messageLines[1].prefix(width - 12)) + glyphs.ellipsis + " M: all" }
+        }
+        let room = width - inline.count - 1
         var shown = ""
         for hint in hints.components(separatedBy: "  ") {
             let next = shown.isEmpty ? hint : shown + "  " + hint
             guard next.count <= room else { break }
             shown = next
         }
-        b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
-        if !message.isEmpty {
-            b.putClipped(message, x: max(0, width - message.count - 1), y: height - 1, Style(.orange, bold: true),
+        if messageLines.isEmpty {
+            b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
+        }
+        if !inline.isEmpty {
+            b.putClipped(inline, x: max(0, width - inline.count - 1), y: height - 1, Style(.orange, bold: true),
                          width: width, glyphs: glyphs)
         }
+        for (i, line) in messageLines.enumerated() {
+            b.putClipped(" " + line, x: 0, y: height - messageLines.count + i, Style(.orange, bold: true), width: width, glyphs: glyphs)
+        }
+        let bottom = max(1, messageLines.count)
         let panelWidth = width >= 120 ? 30 : 24
         // The story's caption runs along the bottom, full width, like a subtitle.
         let captionLines = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
         for (i, line) in captionLines.enumerated() {
-            b.putClipped(line, x: 0, y: height - 1 - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
+            b.putClipped(line, x: 0, y: height - bottom - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
         }
-        let body = Rect(x: 0, y: 1, width: width, height: height - 2 - captionLines.count)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 1 - bottom - captionLines.count)
         var context = ChartContext(snapshot: s, state: state, glyphs: glyphs)
         let available = ChartRegistry.available(s)
         let focused = available.first { $0.id == state.focus } ?? available.first
@@ -69,8 +83,48 @@ public struct Screen {
         if state.helpOpen { help(&b, state) }
         if state.pickerOpen { picker(&b, state) }
         if state.teleportOpen { teleportMenu(&b, state) }
+        if state.messagesOpen { messages(&b, state) }
+        if state.infoOpen { info(&b, s) }
         if !glyphs.unicode { b = Self.asciiOnly(b) }
+        if !state.theme.dims { b = Self.undimmed(b) }
         return color ? b : Self.monochrome(b)
+    }
+
+    /// Every dimmed cell at full strength (a projector washes dim text out).
+    static func undimmed(_ b: Buffer) -> Buffer {
+        var out = b
+        for y in 0..<b.height { for x in 0..<b.width where b[x, y].style.dim { var c = b[x, y]; c.style.dim = false; out[x, y] = c } }
+        return out
+    }
+
+    /// `M`: the last ten messages, newest last, each whole.
+    func messages(_ b: inout Buffer, _ state: AppState) {
+        let lines = state.messageLog.isEmpty ? ["no messages yet"]
+            : state.messageLog.flatMap { m in Self.wrap(m, 70).enumerated().map { ($0 == 0 ? "• " : "  ") + $1 } }
+        let inner = overlay(&b, width: 76, height: min(b.height - 2, lines.count + 3), title: "messages (last \(AppState.messageLogLength))")
+        for (i, line) in lines.suffix(max(1, inner.height - 1)).enumerated() {
+            b.putClipped(line, x: inner.x + 1, y: inner.y + i, .plain, width: inner.width - 2, glyphs: glyphs)
+        }
+        b.put("any key closes", x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
+    }
+
+    /// `i`: the preset's title, whole description and notes.
+    func info(_ b: inout Buffer, _ s: Snapshot) {
+        var lines: [(String, Style)] = []
+        let width = min(76, b.width - 4) - 4
+        for (text, style) in [(s.description.isEmpty ? "no description" : s.description, Style.plain)]
+            + s.notes.map({ ("note: " + $0, Style(.gray)) }) {
+            lines += Self.wrap(text, width).map { ($0, style) }
+            lines.append(("", .plain))
+        }
+        let title = s.title.isEmpty ? "description" : s.title + (s.modified ? " (modified)" : "")
+        let inner = overlay(&b, width: 76, height: min(b.height - 2, lines.count + 3), title: title)
+        let visible = lines.prefix(max(1, inner.height - 1))
+        for (i, (line, style)) in visible.enumerated() {
+            b.putClipped(line, x: inner.x + 1, y: inner.y + i, style, width: inner.width - 2, glyphs: glyphs)
+        }
+        b.put(visible.count < lines.count ? "more below: enlarge the window; any key closes" : "any key closes",
+              x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
     }
 
     /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
@@ -81,7 +135,7 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "┈": ",", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -200,12 +254,13 @@ public struct Screen {
         text += s.notes.map { ("note: " + $0, Style(.gray)) }
         let lines = text.flatMap { t, style in Self.wrap(t, inner.width).map { ($0, style) } }
         let room = inner.y + inner.height - y
-        for (i, (line, style)) in lines.prefix(max(room, 0)).enumerated() {
-            let cut = i == room - 1 && lines.count > room
-            let shown = cut && line.count < inner.width ? line + glyphs.ellipsis : line + (cut ? "  " : "")
-            b.putClipped(shown, x: inner.x, y: y, style, width: inner.width, glyphs: glyphs)
+        // Cut: the last line that fits says where the rest is.
+        let cut = lines.count > room
+        for (line, style) in lines.prefix(max(cut ? room - 1 : room, 0)) {
+            b.putClipped(line, x: inner.x, y: y, style, width: inner.width, glyphs: glyphs)
             y += 1
         }
+        if cut, room > 0 { b.putClipped("i: the whole text", x: inner.x, y: y, Style(.sky), width: inner.width, glyphs: glyphs) }
     }
 
     /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when

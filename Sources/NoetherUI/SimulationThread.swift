@@ -88,6 +88,8 @@ public final class SimulationThread: Sendable {
         var rateWindow: (time: Double, step: Int) = (0, 0)
         var speedOrigin: (time: Double, step: Int) = (0, 0)
         var messageUntil = 0.0
+        /// When the data panel's decision map was last computed (at most twice a second: a forward pass of a grid).
+        var decisionAt = -1.0
         /// Something changed since the last publish (the screen redraws only then).
         var dirty = true
         /// A pace asked for on the command line wins over the story's `speed` entries.
@@ -172,6 +174,7 @@ public final class SimulationThread: Sendable {
             snapshot.layerNames = o.layers.map(\.name)
             snapshot.step = s.step
             snapshot.live = s.live
+            if Self.now() - decisionAt >= 0.5 || snapshot.decision == nil { snapshot.decision = s.decisionMap(); decisionAt = Self.now() }
         }
 
         /// A change to the training at this step. At step 0 a change is the starting point, not a

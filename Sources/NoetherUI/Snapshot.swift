@@ -57,6 +57,8 @@ public struct Snapshot: Sendable {
     /// Every group's charge at the last sample (per-neuron views).
     public var charges: [ChargeObservation] = []
     public var layerNames: [String] = []
+    /// A two-feature classification run's data and the model's decision regions (the data panel).
+    public var decision: DecisionMap?
     public var notes: [String] = []
     public var title = ""
     public var description = ""

@@ -10,13 +10,28 @@ struct Run: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Record the configuration and every change, for `noether replay`.") var record: String?
-    @Flag(help: "Print the dictionary of output fields (docs/FIELDS.md) and exit.") var fields = false
+    @Flag(help: "Print the dictionary of output fields and the names each quantity has elsewhere (docs/FIELDS.md), and exit.")
+    var fields = false
+    @Option(help: "Also draw one chart of the run as SVG (at the written steps).") var svg: String?
+    @Option(help: "The same chart as PDF (converted by rsvg-convert).") var pdf: String?
+    @Option(help: "The same chart as PNG (converted by rsvg-convert).") var png: String?
+    @Option(help: "The chart: charge (with exact, Q⁽⁰⁾ and NM), gap or angle.") var plot = RunPlot.Chart.charge
+    @Option(help: "The family of the chart (default: the first scale family, else the first).") var family: String?
 
     func run() throws {
         if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
-        try DistinctPaths.check(outputs: output.outputs + [("--record", record)], inputs: DistinctPaths.inputs(options, config))
-        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record)
+        let figure = FigureFiles(svg: svg, pdf: pdf, png: png)
+        try DistinctPaths.check(outputs: output.outputs + [("--record", record)] + figure.outputs,
+                                inputs: DistinctPaths.inputs(options, config))
+        var chart = RunPlot(chart: plot, family: family)
+        try Headless.run([.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record,
+                         observe: { if figure.any { chart.add($0) } })
+        guard figure.any else { return }
+        switch chart.plot() {
+        case .success(let p): try figure.write(p.svg())
+        case .failure(let e): throw RunFailure("--family \(e)", code: 2)
+        }
     }
 }
 
@@ -168,9 +183,18 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
     @Option(help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).")
     var speed: Pace?
+    @Option(help: "Colours: dark, light or high-contrast (for projectors); K cycles them.") var theme: Theme?
 
     var dots: DotStyle? { ascii ? .ascii : glyphs }
+
+    /// These flags over the settings file (flags win); a bad file is refused naming file, key and values.
+    func resolved(_ settings: Settings) -> ExplorerOptions {
+        ExplorerOptions(dots: dots ?? settings.glyphs, noColor: noColor, speed: speed?.stepsPerSecond ?? settings.speed,
+                        theme: theme ?? settings.theme ?? .dark, lecture: settings.lecture ?? false)
+    }
 }
+
+extension Theme: ExpressibleByArgument {}
 
 /// A pace from the command line: steps per second, or `max` (as fast as possible).
 struct Pace: ExpressibleByArgument {

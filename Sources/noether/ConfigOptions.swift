@@ -12,29 +12,42 @@ extension OutputDetail: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
 extension DotStyle: ExpressibleByArgument {}
 
+/// A warning about the command's input, one line on standard error.
+func warn(_ message: String) { FileHandle.standardError.write(Data("noether: warning: \(message)\n".utf8)) }
+
+/// Numbers on the command line are decimal (NumberSyntax): `--lr 0x10` is refused, not read as 16.
+private func decimal(_ text: String) throws -> Double { try NumberSyntax.argument(text) }
+
 /// The configuration flags shared by `noether`, `noether run` and presets: each overrides
 /// the preset (or the built-in default) only when given.
 struct ConfigOptions: ParsableArguments {
     @Option(help: "Preset name (see `noether presets`) or path to a preset TOML file.")
     var preset: String?
     @Option(help: "Hidden activation: linear, relu, leaky-relu, tanh.") var arch: Activation?
-    @Option(help: "Slope of leaky-relu for negative inputs, in (0, 1).") var leakySlope: Double?
+    @Option(help: "Slope of leaky-relu for negative inputs, in (0, 1).", transform: decimal)
+    var leakySlope: Double?
     @Option(help: "Normalization after each hidden linear layer: none, batch, layer.") var norm: Normalization?
-    @Option(help: "Normalization eps (0 keeps the scale symmetry exact).") var eps: Double?
+    @Option(help: "Normalization eps (0 keeps the scale symmetry exact).", transform: decimal)
+    var eps: Double?
     @Option(help: "Conv blocks before the dense layers, by channel count: 8,16 (or none). Needs image data.")
     var conv: ChannelList?
     @Option(help: "Conv kernel size: 1, 3, 5 or 7.") var kernel: Int?
     @Option(help: "Pooling after each conv block: max, avg, none (2×2, stride 2).") var pool: Pooling?
     @Option(help: "Hidden dense layers, 0…8.") var depth: Int?
     @Option(help: "Neurons per hidden layer, 1…1024.") var width: Int?
-    @Option(help: "Learning rate η.") var lr: Double?
-    @Option(help: "Heavy-ball momentum β in [0, 1) (β₁ of adam, adamw and lion).") var momentum: Double?
-    @Option(help: "Weight decay λ ≥ 0: coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion.") var weightDecay: Double?
+    @Option(help: "Learning rate η.", transform: decimal)
+    var lr: Double?
+    @Option(help: "Heavy-ball momentum β in [0, 1) (β₁ of adam, adamw and lion).", transform: decimal)
+    var momentum: Double?
+    @Option(help: "Weight decay λ ≥ 0: coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion.", transform: decimal)
+    var weightDecay: Double?
     @Option(help: "Minibatch size (drawn without replacement each epoch).") var batchSize: Int?
     @Option(help: "\(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer: OptimizerKind?
-    @Option(help: "β₂ of adam, adamw and lion, in (0, 1).") var beta2: Double?
+    @Option(help: "β₂ of adam, adamw and lion, in (0, 1).", transform: decimal)
+    var beta2: Double?
     @Flag(inversion: .prefixedNo, help: "Nesterov momentum (sgd; needs momentum > 0 and dampening 0).") var nesterov: Bool?
-    @Option(help: "Dampening τ of the momentum buffer in [0, 1] (sgd, sgdw).") var dampening: Double?
+    @Option(help: "Dampening τ of the momentum buffer in [0, 1] (sgd, sgdw).", transform: decimal)
+    var dampening: Double?
     @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).") var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
     @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?
@@ -43,12 +56,16 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Input dimension of blobs or teacher.") var inputDim: Int?
     @Option(help: "CxHxW: read a CSV file's rows as images of this shape (C·H·W values, C,H,W order, then the label); for shapes, 1x12x12 (default) or 1x16x16.")
     var imageShape: String?
-    @Option(help: "Fraction of labels drawn at random (blobs, spirals, shapes).") var labelNoise: Double?
-    @Option(help: "Noise scale of teacher targets, spirals and shapes' pixels.") var noise: Double?
-    @Option(help: "Fixed standard deviation for weight initialization instead of 1/√fan-in.") var initStd: Double?
-    @Option(help: "Constant added to every output weight and bias (makes translation charges visible).")
+    @Option(help: "Fraction of labels drawn at random (blobs, spirals, shapes).", transform: decimal)
+    var labelNoise: Double?
+    @Option(help: "Noise scale of teacher targets, spirals and shapes' pixels.", transform: decimal)
+    var noise: Double?
+    @Option(help: "Fixed standard deviation for weight initialization instead of 1/√fan-in.", transform: decimal)
+    var initStd: Double?
+    @Option(help: "Constant added to every output weight and bias (makes translation charges visible).", transform: NumberSyntax.argument)
     var outputShift: Double?
     @Flag(inversion: .prefixedNo, help: "Biases in the linear layers.") var bias: Bool?
+    @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
 
@@ -67,6 +84,9 @@ struct ConfigOptions: ParsableArguments {
             preset.title += " (modified)"
         }
         preset.config = c
+        for (_, message) in c.unusedSettings(alsoUsing: preset.schedule.compactMap(\.optimizer)) {
+            warn(message)
+        }
         return (c, preset)
     }
 

@@ -5,7 +5,8 @@ import NoetherCore
 /// written at all, before a run starts (exit 2, naming the flags).
 ///
 /// Two paths name the same file when they resolve to the same inode (`./x`, `x`, a symlink to
-/// x, a hard link) or, for a file not yet there, to the same name in the same real folder.
+/// x, a hard link) or, for a file not yet there, to the same name in the same real folder
+/// (after following any dangling symlink to where writing would create the file).
 /// Devices are exempt: two streams to a terminal lose no data.
 enum DistinctPaths {
     static func check(outputs: [(flag: String, path: String?)], inputs: [(flag: String, path: String?)]) throws {
@@ -39,7 +40,18 @@ enum DistinctPaths {
             if kind == S_IFCHR || kind == S_IFBLK { return nil }
             return "inode \(st.st_dev):\(st.st_ino)"
         }
-        let url = URL(fileURLWithPath: path)
+        // Not there yet: follow dangling symlinks (writing creates their target), then name the
+        // file by its real folder, so `a/../x`, `./x` and a link to x all name x.
+        var url = URL(fileURLWithPath: path)
+        for _ in 0..<40 {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(url.path, &buffer, buffer.count - 1)
+            guard n > 0 else { break }
+            let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            url = target.hasPrefix("/") ? URL(fileURLWithPath: target)
+                : url.deletingLastPathComponent().appendingPathComponent(target)
+            if stat(url.path, &st) == 0 { return identity(url.path) }
+        }
         let folder = url.deletingLastPathComponent().path
         guard let real = realpath(folder, nil) else { return "path \(url.standardized.path)" }
         defer { free(real) }

@@ -7,10 +7,24 @@ import NoetherUI
 
 /// The live explorer: checks the terminal, starts the simulator thread, and runs the UI loop
 /// on the main thread (every curses call happens here).
+/// What the explorer shows and how, from the flags over the settings file.
+struct ExplorerOptions: Equatable {
+    var dots: DotStyle?
+    var noColor = false
+    /// Steps per second (0: max); nil: each preset's own pace.
+    var speed: Int?
+    var theme = Theme.dark
+    /// Hold at every caption until space (the settings file's `lecture = true`).
+    var lecture = false
+}
+
 enum Explorer {
     static func launch(preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
                        tour: [Preset] = [], then: [Preset] = []) throws {
-        let dots = display.dots, noColor = display.noColor, speed = display.speed?.stepsPerSecond
+        let settings: Settings
+        do { settings = try Settings.load(Settings.path()) } catch { throw RunFailure("\(error)") }
+        let options = display.resolved(settings)
+        let dots = options.dots, speed = options.speed
         let ascii = dots == .ascii
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -27,7 +41,7 @@ enum Explorer {
         // ASCII when asked, or when the user's locale is not UTF-8 (their terminal may not be either).
         let unicode = !ascii && noether_utf8_locale() == 1 && Self.localeAsksUTF8()
         let env = ProcessInfo.processInfo.environment
-        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty
+        let color = !options.noColor && (env["NO_COLOR"] ?? "").isEmpty
 
         // Signals first: otherwise ncurses installs its own handlers and exits without our cleanup.
         let signals = StopSignals()
@@ -40,26 +54,12 @@ enum Explorer {
         var state = AppState()
         state.presets = PresetLibrary.all()
         state.tour = tour
-        let screen = Screen(unicode: unicode, color: color, dots: dots)
-        var drawn = -1
-        while signals.caught == nil && !state.quit {
-            let key = terminal.readKey()  // waits at most one frame
-            let snapshot = simulator.snapshot()
-            state.follow(snapshot.narration, snapshot)
-            if let key, key != .resize {
-                let pickerWasOpen = state.pickerOpen
-                for command in state.handle(key, snapshot) { simulator.send(command) }
-                // The picker lists the presets as they are now (a `w` save shows up at once).
-                if state.pickerOpen, !pickerWasOpen { state.presets = PresetLibrary.all() }
-            }
-            if key == .resize { terminal.invalidate() }
-            // Draw only what changed: a paused explorer does no work between key presses.
-            if key == nil, snapshot.version == drawn { continue }
-            drawn = snapshot.version
-            let start = DispatchTime.now().uptimeNanoseconds
-            let (w, h) = terminal.size
-            terminal.draw(screen.render(state, snapshot, width: w, height: h))
-            FrameStats.shared.record(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        state.theme = options.theme
+        var loop = ExplorerLoop(state: state, screen: Screen(unicode: unicode, color: color, dots: dots),
+                                directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        while signals.caught == nil && !loop.state.quit {
+            let ms = loop.turn(terminal, snapshot: simulator.snapshot, send: simulator.send, reload: PresetLibrary.all)
+            if let ms { FrameStats.shared.record(ms) }
         }
         terminal.close()
         simulator.stop()
@@ -93,7 +93,7 @@ final class FrameStats: @unchecked Sendable {
 }
 
 /// The ncurses backend: draws a Buffer by sending only the cells that changed.
-final class Terminal {
+final class Terminal: Backend {
     private var previous: Buffer?
     private let color: Bool
 
@@ -109,13 +109,24 @@ final class Terminal {
         if color, has_colors() {
             start_color()
             use_default_colors()
-            // Okabe–Ito approximations on 256-colour terminals, the nearest ANSI colour otherwise.
-            let rich = noether_colors() >= 256
-            for c in Color.allCases where c != .normal { init_pair(Int16(c.rawValue), rich ? c.terminal256 : c.terminal8, -1) }
         }
     }
 
-    var size: (Int, Int) { (Int(noether_cols()), Int(noether_lines())) }
+    /// The theme's colours: Okabe–Ito approximations (or the theme's shades) on 256-colour
+    /// terminals, the nearest ANSI colour otherwise; light and high-contrast paint their background.
+    func apply(_ theme: Theme) {
+        guard color, has_colors() else { return }
+        let rich = noether_colors() >= 256
+        let background: Int16 = rich ? theme.terminalBackground : (theme == .light ? 7 : theme == .highContrast ? 0 : -1)
+        let normal: Int16 = theme == .dark ? -1 : rich ? theme.terminal256(.normal) : (theme == .light ? 0 : 7)
+        assume_default_colors(Int32(normal), Int32(background))
+        for c in Color.allCases where c != .normal {
+            init_pair(Int16(c.rawValue), rich ? theme.terminal256(c) : c.terminal8, background)
+        }
+        invalidate()
+    }
+
+    var size: (width: Int, height: Int) { (Int(noether_cols()), Int(noether_lines())) }
 
     func invalidate() {
         previous = nil
@@ -134,6 +145,7 @@ final class Terminal {
         case 9: return .tab
         case 10, 13, KEY_ENTER: return .enter
         case 27: return .escape
+        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(ch - KEY_F0))
         case 32...126: return .char(Character(Unicode.Scalar(UInt8(ch))))
         default: return nil
         }

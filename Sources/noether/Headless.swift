@@ -2,24 +2,60 @@ import ArgumentParser
 import Foundation
 import NoetherCore
 
-/// Rows of one output, buffered and written whole lines at a time, so that a run stopped by a
-/// full disk or a signal never leaves half a line; a write error stops the run naming the file.
-final class OutputSink {
+/// Rows of one output, written whole lines at a time as they are produced (held at most about a
+/// second or 256 KB), so that a run stopped by a full disk or a signal never leaves half a line
+/// and keeps every row that fitted; a write error stops the run naming the file and the rows kept.
+final class OutputSink: @unchecked Sendable {  // every use of the buffer holds `lock`
+    private let lock = NSLock()
     private let file: OutputFile
-    private var buffer = ""
+    private var buffer: [String] = []
+    private var bytes = 0
+    private var lastFlush = ContinuousClock.now
+    /// Lines on disk.
+    private(set) var written = 0
 
     init(path: String?) throws(OutputError) { file = try OutputFile(path: path ?? "-") }
 
     func line(_ s: String) throws(OutputError) {
-        buffer += s
-        buffer += "\n"
-        if buffer.utf8.count > 1 << 16 { try flush() }
+        lock.lock()
+        defer { lock.unlock() }
+        buffer.append(s)
+        bytes += s.utf8.count + 1
+        if bytes > 1 << 18 || ContinuousClock.now - lastFlush > .seconds(1) { try flushHeld() }
     }
 
     func flush() throws(OutputError) {
+        lock.lock()
+        defer { lock.unlock() }
+        try flushHeld()
+    }
+
+    /// From the forced stop on another thread: writes the buffered rows unless a write is under
+    /// way (it keeps its own lines whole); the number of lines written.
+    func emergencyFlush() -> Int {
+        guard lock.try() else { return 0 }
+        defer { lock.unlock() }
+        let count = buffer.count
+        return (try? flushHeld()) == nil ? 0 : count
+    }
+
+    private func flushHeld() throws(OutputError) {
+        lastFlush = ContinuousClock.now
         guard !buffer.isEmpty else { return }
-        defer { buffer = "" }
-        try file.write(buffer)
+        defer { buffer = []; bytes = 0 }
+        do {
+            try file.write(buffer.joined(separator: "\n") + "\n")
+            written += buffer.count
+        } catch {
+            // Keep every whole line that fits (a failed write leaves nothing of itself).
+            var error = error
+            for line in buffer {
+                do { try file.write(line + "\n") } catch let last { error = last; break }
+                written += 1
+            }
+            error.message += "; the first \(written) lines are kept"
+            throw error
+        }
     }
 
     func finish() throws(OutputError) {
@@ -62,7 +98,9 @@ enum Headless {
         var steps: Int
     }
 
-    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil) throws {
+    /// `observe` sees every written row's observation (the figure of `run --svg`).
+    static func run(_ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
+                    observe: (Observation) -> Void = { _ in }) throws {
         // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
         // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
         let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
@@ -84,7 +122,12 @@ enum Headless {
                 try Recorder(path: path, preset: segments[0].preset, version: Noether.version)
             }
         } catch { throw RunFailure("\(error)", code: 1) }
-        let signals = StopSignals()
+        // A step or data set that takes longer than the grace is stopped where it is, keeping
+        // every row already produced; the recording then ends as a cut one does.
+        let signals = StopSignals { [out, params] sig in
+            let kept = out.emergencyFlush() + (params?.emergencyFlush() ?? 0)
+            FileHandle.standardError.write(Data("noether: stopped by \(String(cString: strsignal(sig))) inside a long step; \(kept) buffered lines written\n".utf8))
+        }
         defer { signals.cancel() }
         var step = 0
         do {
@@ -114,6 +157,7 @@ enum Headless {
                     let last = step == segment.steps || interrupted
                     if step % o.every == 0 || last {
                         let obs = sim.observation()
+                        observe(obs)
                         switch o.format {
                         case .jsonl:
                             try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
@@ -151,6 +195,11 @@ enum Headless {
         } catch {
             // A write failed (full disk, closed pipe, I/O error): stop, keeping the recording whole.
             try? recorder?.stop(at: step)
+            // A reader of standard output that has seen enough (`| head`) ends the run quietly.
+            if let e = error as? OutputError, e.path == "-", e.code == EPIPE {
+                try? params?.finish()
+                return
+            }
             throw RunFailure("\(error)", code: 1)
         }
         if let sig = signals.caught, let code = signals.exitCode {

@@ -188,7 +188,7 @@ struct ExplorerEndToEndTests {
         t.type("?")
         t.waitFor("keys page") { $0.contains("help 1/2: keys") && $0.contains("pause / resume training") }
         for _ in 0..<40 { t.send("Down") }
-        t.waitFor("the last key") { $0.contains("q         quit") && !$0.contains("more ↓") }
+        t.waitFor("the last key") { $0.contains("q F10     quit") && !$0.contains("more ↓") }
         t.send("Tab")
         t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Noether charge") }
         t.send("Escape")

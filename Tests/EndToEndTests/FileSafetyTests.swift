@@ -128,7 +128,8 @@ struct FileSafetyTests {
         #expect(mkfifo(dir("pipe"), 0o600) == 0)
         let r = shell("timeout -s KILL 60 head -c 100 '\(dir("pipe"))' > /dev/null & '\(ExplorerEndToEndTests.binary)' run --steps 100000 --width 4 --samples 64 --out '\(dir("pipe"))' 2>&1; s=$?; wait; exit $s")
         #expect(r.status == 1, "\(r.output)")
-        #expect(r.output == "noether: \(dir("pipe")): cannot write: Broken pipe\n", "\(r.output)")
+        #expect(r.output.hasPrefix("noether: \(dir("pipe")): cannot write: Broken pipe; the first "), "\(r.output)")
+        #expect(r.output.hasSuffix(" lines are kept\n") && r.output.split(separator: "\n").count == 1, "\(r.output)")
     }
 
     /// A 256 KB tmpfs fills mid-run (rows are flushed in 64 KB runs of whole lines): exit 1 naming the file, and the file ends with a whole line.

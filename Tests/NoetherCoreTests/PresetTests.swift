@@ -196,6 +196,8 @@ struct PresetTests {
                     c.imageShape = ImageShape(channels: 1, height: 3, width: 3)
                     var rng = Xoshiro256(seed: 1)
                     _ = try Dataset.make(c, rng: &rng)
+                } else if parts[0].hasSuffix(".sweep.toml") {
+                    _ = try Sweep.load(path)
                 } else if parts[0].contains("recording") {
                     _ = try Recording.load(path)
                 } else {

@@ -111,9 +111,11 @@ struct SweepResultTests {
         #expect(onlyASCII, "\(ascii)")
         #expect(d.text(unicode: true, color: true).contains("\u{1B}[48;5;"))
         let svg = d.svg()
-        #expect(svg.hasPrefix("<svg") && svg.contains(PhaseDiagram.format(cell.value!)) && svg.contains("linearGradient"))
+        #expect(svg.hasPrefix("<?xml") && svg.contains(PhaseDiagram.format(cell.value!)) && svg.contains("linearGradient"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 1 + 9 + 1, "background, 3 × 3 cells, colour bar")
-        #expect(d.table().contains("\(cell.value!)"))
+        let row = d.table().split(separator: "\n").first { $0.hasPrefix("0.05  0.001") }
+        #expect(row?.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                == ["0.05", "0.001", cell.spread!.formatted(.sem), "2", "1.000", "0"], "\(d.table())")
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: "nope", quantity: "gap_ratio", family: nil) }
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: nil, quantity: "gap_ratio", family: "fc9.scale") }
         #expect(throws: OutputError.self) { try db.phaseDiagram(x: "lr", y: nil, quantity: "charm", family: nil) }

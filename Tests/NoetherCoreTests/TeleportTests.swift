@@ -58,6 +58,27 @@ struct TeleportTests {
         }
     }
 
+    /// §12.1's bound: a teleport changes the loss only by rounding of the outputs it is computed from,
+    /// |ΔL| ≤ 4u·Z·(1 + √L) with u = 2⁻⁵³ and Z the mean largest |output|, at every loss, on every model.
+    @Test(arguments: models.map(\.0))
+    func lossChangeIsWithinTheRoundingBound(_ name: String) throws {
+        let u = Double.ulpOfOne / 2
+        var worst = 0.0, worstRelative = (0.0, 0.0)
+        for steps in [20, 400] {
+            let all = Self.teleports(try Simulator(Self.model(name)))
+            for t in all {
+                let sim = try Self.running(Self.model(name), steps: steps)
+                let scaleBefore = sim.outputScale
+                let (before, after) = try sim.teleport(t)
+                let bound = 4 * u * max(scaleBefore, sim.outputScale) * (1 + before.squareRoot())
+                worst = max(worst, abs(after - before) / bound)
+                if abs(after - before) / before > worstRelative.0 { worstRelative = (abs(after - before) / before, before) }
+                #expect(abs(after - before) <= bound, "\(name) \(t) at step \(steps): \(before) → \(after), bound \(bound)")
+            }
+        }
+        print("teleport loss change \(name): worst |ΔL| / bound \(worst), worst relative \(worstRelative.0) at loss \(worstRelative.1)")
+    }
+
     /// Σθ² of a group's incoming (sign −1) and outgoing (+1) sides, from the flat parameters.
     static func sides(_ g: SymmetryGroup, _ theta: [Double]) -> (incoming: Double, outgoing: Double, sum: Double, count: Int) {
         var incoming = 0.0, outgoing = 0.0, sum = 0.0, count = 0

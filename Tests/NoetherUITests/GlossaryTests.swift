@@ -21,6 +21,14 @@ struct GlossaryTests {
         }
     }
 
+    /// The figures' vocabulary and the glossary are one: each quantity a legend shows is explained.
+    @Test func everyScreenSymbolOfTheVocabularyIsInTheGlossary() {
+        let symbols = Set(Glossary.entries.map(\.symbol))
+        let screen = Vocabulary.terms.compactMap(\.screen)
+        #expect(screen.count >= 6)
+        for s in screen { #expect(symbols.contains(s), "\(s) is not in the glossary") }
+    }
+
     @Test func symbolsAreUnique() {
         var seen: [String: Int] = [:]
         for e in Glossary.entries { seen[e.symbol, default: 0] += 1 }

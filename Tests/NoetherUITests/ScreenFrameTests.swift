@@ -45,7 +45,7 @@ struct ScreenFrameTests {
         #expect(b.line(21).hasSuffix("more ↑ │ │"))
         for k in Keymap.bindings { #expect(seen.contains(k.help), "\(k.help)") }
         for c in ChartRegistry.all { #expect(seen.contains(c.id), "\(c.id)") }
-        #expect(seen.contains("q         quit"))
+        #expect(seen.contains("q F10     quit") && seen.contains("? F1      help"))
     }
 
     @Test func secondHelpPageIsTheGlossary() throws {
@@ -238,7 +238,7 @@ struct NeuronViewTests {
         // Rows 0…10 are neurons, the last row says how many more; the dead one ends in ×.
         #expect(lines[2].hasPrefix("│  0 ") && lines[2].hasSuffix("×│"))
         #expect(lines[3].hasPrefix("│  1 ") && !lines[3].contains("×"))
-        #expect(lines[11].hasPrefix("│+22 "))  // shown: 10 of 32
+        #expect(lines[11].hasPrefix("│+23 more (32 in all) "))  // neurons 0–8 shown, and 23 more
         #expect(lines[12].hasPrefix("│    0 ") && lines[13].hasPrefix("└"))
         var gap = AppState()
         _ = gap.handle(.char("h"), s)

@@ -28,6 +28,9 @@ public enum DataSource: Equatable, Codable, Sendable {
     /// A built-in set of images (what conv blocks need; a CSV file is one when given --image-shape).
     public var isImage: Bool { self == .shapes }
 
+    /// A user's CSV file rather than a built-in generator.
+    public var isFile: Bool { if case .file = self { true } else { false } }
+
     /// "blobs, teacher, spirals, shapes", for messages.
     public static var builtInNames: String { builtIn.map(\.name).joined(separator: ", ") }
 
@@ -106,6 +109,9 @@ public struct Config: Equatable, Codable, Sendable {
     public var targets: Int = 1
     public var initStd: Double? = nil
     public var outputShift: Double = 0
+    /// Whiten the inputs exactly: x ← M^{-1/2}x with M = XᵀX/n, so the data set's second-moment
+    /// matrix is the identity (THEORY.md §14.2).
+    public var whiten: Bool = false
     public var seed: UInt64 = 1
     public var steps: Int = 2000
 
@@ -117,7 +123,7 @@ public struct Config: Equatable, Codable, Sendable {
         case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
-        case initStd = "init-std", outputShift = "output-shift", seed, steps
+        case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
     }
 
     /// Older names still read from presets and recordings.
@@ -214,6 +220,10 @@ extension Config {
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {
             throw ConfigError("data", "\"\(path)\" is neither a built-in data set (\(DataSource.builtInNames)) nor a readable CSV file")
+        }
+        // A built-in set has its own task; `task` chooses how a CSV file's columns are read.
+        if let task, !data.isFile, task != (data == .teacher ? .regression : .classification) {
+            throw ConfigError("task", "\(task.rawValue) is only for a CSV file; \(data.name) is a \(data == .teacher ? "regression" : "classification") set")
         }
         try imageShape?.validate()
         if data == .shapes {

@@ -35,6 +35,11 @@ extension Config {
             guard jsonValue(e.value) != nil else {
                 throw ConfigEntryError(key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
             }
+            // JSON would read 1000.0 as the integer 1000: a float for a count is refused as written.
+            if case .float(let x) = e.value, integerKeys.contains(e.key) {
+                throw ConfigEntryError(key: e.key, line: e.line,
+                                       message: "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))")
+            }
         }
         if let config = decode(object, setting: entries) { return config }
         // Name the entry that does not decode: the first whose value alone fails.
@@ -44,6 +49,13 @@ extension Config {
         }
         throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
     }
+
+    /// The keys whose values are whole numbers (counts, sizes, the seed).
+    static let integerKeys: Set<String> = {
+        var probe = Config()
+        probe.inputDim = 1  // optional keys have a value only when set
+        return Set(values(probe).filter { if case .integer = $0.value { true } else { false } }.keys)
+    }()
 
     /// The encoded base with `entries` set, decoded; nil when a value has the wrong type or name.
     /// JSON in memory carries every Double and UInt64 exactly (shortest round-trip form).
@@ -71,7 +83,7 @@ extension Config {
     /// What a key takes, for messages: its type, or its allowed names.
     static func expectation(_ key: String) -> String {
         if let names = choices[key] { return "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") }
-        let example = Config.values(Config())[key] ?? .string("")
+        let example = defaultValues[key] ?? .string("")
         switch (key, example) {
         case ("data", _): return "must be a string: " + DataSource.builtIn.map { "\"\($0.name)\"" }.joined(separator: ", ") + " or a CSV path"
         case ("image-shape", _): return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
@@ -83,6 +95,9 @@ extension Config {
         default: return "must be a number"
         }
     }
+
+    /// The built-in default's values, computed once.
+    static let defaultValues = values(Config())
 
     /// Each key's value in `c` as TOML (keys whose value is unset are absent).
     static func values(_ c: Config) -> [String: TOMLValue] {
@@ -108,7 +123,7 @@ extension Config {
 
     /// `key = value` lines for every key whose value in `c` differs from the built-in default.
     public static func lines(_ c: Config) -> String {
-        let mine = values(c), defaults = values(Config())
+        let mine = values(c), defaults = defaultValues
         var s = ""
         for key in keys {
             if let v = mine[key], v != defaults[key] { s += "\(key) = \(TOML.format(v))\n" }

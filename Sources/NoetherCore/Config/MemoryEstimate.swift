@@ -87,6 +87,3 @@ extension Config {
     }
 }
 
-private extension DataSource {
-    var isFile: Bool { if case .file = self { true } else { false } }
-}

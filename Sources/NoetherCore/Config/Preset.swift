@@ -130,8 +130,9 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 
     /// The text of a file that noether reads (`what` names it in messages).
     static func text(of path: String, _ what: String, notText: String = "not UTF-8 text") throws(PresetError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PresetError(file: path, line: nil, message: "cannot read \(what) (missing or unreadable)")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+            throw PresetError(file: path, line: nil, message: "cannot read \(what): \(error)")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw PresetError(file: path, line: nil, message: notText) }
         return text
@@ -152,12 +153,38 @@ extension Preset {
 
     /// Reads a preset from TOML text; `file` names it in messages.
     public static func parse(_ text: String, name: String, file: String) throws(PresetError) -> Preset {
+        try checkTableCount(text, file: file)
         let doc: TOMLDocument
         do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
-        return try parse(document: doc, name: name, file: file)
+        return try parse(document: doc, name: name, file: file, withinSteps: true)
     }
 
-    static func parse(document doc: TOMLDocument, name: String, file: String) throws(PresetError) -> Preset {
+    /// The most `[[at]]` tables one file may hold (a recording of a long session holds one per
+    /// change; a million is far beyond any).
+    public static let maxChanges = 1_000_000
+
+    /// Refuses a file with more table headers than `maxChanges`, counted on the bytes before
+    /// any table is built, so that a huge file is refused at once.
+    static func checkTableCount(_ text: String, file: String) throws(PresetError) {
+        var headers = 0, lineStart = true
+        for byte in text.utf8 {
+            if lineStart, byte == UInt8(ascii: "[") { headers += 1 }
+            lineStart = byte == 10 || byte == 13 || (lineStart && (byte == 32 || byte == 9))
+        }
+        guard headers <= maxChanges else {
+            throw PresetError(file: file, line: nil, message: "about \(headers) tables; a file may hold at most \(maxChanges) [[at]] tables")
+        }
+    }
+
+    /// `withinSteps`: a change after the run's last step is refused (a preset's own length); a
+    /// recording's length is where it stopped, so it is not checked there.
+    static func parse(document doc: TOMLDocument, name: String, file: String, withinSteps: Bool = false)
+        throws(PresetError) -> Preset
+    {
+        guard doc.tables.count <= maxChanges else {
+            throw PresetError(file: file, line: nil,
+                              message: "\(doc.tables.count) [[at]] tables; a file may hold at most \(maxChanges)")
+        }
         var title = name, description = ""
         var entries: [TOMLEntry] = []
         for e in doc.top {
@@ -182,6 +209,8 @@ extension Preset {
         }
         var schedule: [ScheduledChange] = []
         var live = c.live
+        /// The model's symmetries, built once for every teleport of the file.
+        var known: (SymmetrySet, groupsKnown: Bool)?
         for table in doc.tables {
             guard table.name == "at" else {
                 throw PresetError(file: file, line: table.line, message: "unknown table [[\(table.name)]]; only [[at]] is allowed")
@@ -191,8 +220,8 @@ extension Preset {
                 if e.key == "teleport" {
                     do {
                         let t = try Teleport(toml: e.value)
-                        let (symmetries, groupsKnown) = Self.symmetries(c)
-                        _ = try t.resolve(in: symmetries, checksGroup: groupsKnown)
+                        if known == nil { known = Self.symmetries(c) }
+                        _ = try t.resolve(in: known!.0, checksGroup: known!.groupsKnown)
                         change.teleports.append(t)
                     } catch { throw PresetError(file: file, line: e.line, message: "\(error)") }
                     continue
@@ -212,15 +241,21 @@ extension Preset {
                     throw PresetError(file: file, line: e.line,
                                       message: "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))")
                 }
-                let probe: Config
-                do { probe = try Config.decoding([e], over: c) } catch {
-                    throw PresetError(file: file, line: e.line, message: error.message)
+                // Read directly, not through the whole configuration's decoding: a recording may
+                // hold a million of these (same types and messages as Config.decoding).
+                func wrong() -> PresetError {
+                    PresetError(file: file, line: e.line,
+                                message: "\(e.key) \(Config.expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
                 }
                 switch e.key {
-                case "lr": change.learningRate = probe.lr
-                case "momentum": change.momentum = probe.momentum
-                case "optimizer": change.optimizer = probe.optimizer
-                default: change.weightDecay = probe.weightDecay
+                case "optimizer":
+                    guard case .string(let name) = e.value, let kind = OptimizerKind(rawValue: name) else { throw wrong() }
+                    change.optimizer = kind
+                default:
+                    guard let x = e.value.number else { throw wrong() }
+                    if e.key == "lr" { change.learningRate = x } else if e.key == "momentum" { change.momentum = x } else {
+                        change.weightDecay = x
+                    }
                 }
                 live = change.applied(to: live)
                 do {
@@ -232,6 +267,11 @@ extension Preset {
             }
             guard change.step >= 0 else {
                 throw PresetError(file: file, line: table.line, message: "[[at]] table needs step = N")
+            }
+            if withinSteps, change.step > c.steps {
+                let what = change.fork ? "fork" : change.movesParameters ? "teleport" : "change"
+                throw PresetError(file: file, line: table.line,
+                                  message: "[[at]] step \(change.step) (a \(what)) is after the run's last step; steps are 0…\(c.steps) (steps = \(c.steps))")
             }
             if let last = schedule.last, last.step > change.step {
                 throw PresetError(file: file, line: table.line, message: "[[at]] steps must not decrease, got \(change.step) after \(last.step)")

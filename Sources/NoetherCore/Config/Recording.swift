@@ -31,6 +31,7 @@ public struct Recording: Equatable, Sendable {
 
     public static func parse(_ text: String, file: String) throws(PresetError) -> Recording {
         var warnings: [String] = []
+        try Preset.checkTableCount(text, file: file)
         let text = try wholeTables(text, file: file, warnings: &warnings)
         var doc: TOMLDocument
         do { doc = try TOML.parse(text) } catch { throw PresetError(file: file, line: error.line, message: error.message) }
@@ -121,8 +122,40 @@ public struct Recording: Equatable, Sendable {
             throw PresetError(file: file, line: lines.count,
                               message: "the recording is cut short in its configuration (the last line does not end); it cannot be replayed")
         }
-        warnings.append("\(file):\(lines.count): the last line does not end (the recording was cut short); ignoring the incomplete table from line \(header + 1)")
+        warnings.append("\(file):\(lines.count): the last line does not end (the recording was cut short); ignoring the incomplete table from line \(header + 1)\(dropped(lines[header...]))")
         return lines[..<header].joined(separator: "\n") + "\n"
+    }
+
+    /// What a torn table held, as far as its whole lines say: ", which held a teleport (fc1.scale)
+    /// at step 40", so that a replay whose last row lacks it says why.
+    static func dropped(_ lines: ArraySlice<Substring>) -> String {
+        let name = lines.first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t[]")) } ?? ""
+        var keys: [String: String] = [:]
+        for (i, line) in lines.dropFirst().enumerated() {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            // The last line is the cut one: its key is known, its value may not be.
+            let value = i == lines.count - 2 ? "cut" : parts[1].trimmingCharacters(in: .whitespaces)
+            keys[parts[0].trimmingCharacters(in: .whitespaces)] = value
+        }
+        var what: [String] = []
+        switch name {
+        case "at":
+            if let fork = keys["fork"], fork != "false" { what.append("a fork") }
+            if let t = keys["teleport"] {
+                let family = t == "cut" ? "" : t.split(separator: "\"").dropFirst().first.map { " (\($0))" } ?? ""
+                what.append("a teleport\(family)")
+            }
+            let live = Preset.liveKeys.filter { keys[$0] != nil }.map { keys[$0] == "cut" ? "\($0) cut" : "\($0) = \(keys[$0]!)" }
+            if !live.isEmpty { what.append("a change (\(live.joined(separator: ", ")))") }
+            if what.isEmpty { what.append(lines.count > 2 ? "a change or narration" : "a change, teleport or fork") }
+        case "reset": what.append("a reset to a new run")
+        case "stop": what.append("the stop")
+        case "progress": what.append("a progress note")
+        default: return ""
+        }
+        let step = keys["step"].map { " at step \($0)" } ?? ""
+        return ", which held " + what.joined(separator: " and ") + step
     }
 
     public static func load(_ path: String) throws(PresetError) -> Recording {

@@ -3,7 +3,7 @@ import TOMLKit
 /// The TOML that presets and recordings use, read by TOMLKit (so a file parses here exactly as
 /// in every other TOML tool) and handed on as top-level entries and `[[name]]` tables in file
 /// order, each with its line, so messages can say where a value is.
-public enum TOMLValue: Equatable, Sendable {
+public enum TOMLValue: Hashable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool)
     /// Arrays and inline tables: a sweep's axes are arrays; a teleport is an inline table
     /// (`{ family = "fc1.scale", factor = 2.0 }`), keys to values.
@@ -117,7 +117,8 @@ public enum TOML {
         return doc
     }
 
-    /// A table header whose first character cannot start a key (`[+x]`, `[[.a]]`, `[=]`): TOMLKit's
+    /// A number written in hexadecimal, octal or binary (refused, as on the command line), or
+    /// a table header whose first character cannot start a key (`[+x]`, `[[.a]]`, `[=]`): TOMLKit's
     /// parser stops the process on an assertion there instead of reporting it, so it is refused
     /// first. Headers are only looked for where one can be: at a line's start, outside strings,
     /// arrays and inline tables.
@@ -151,6 +152,13 @@ public enum TOML {
                     }
                     i += 1
                     continue
+                }
+                // TOML's 0x, 0o and 0b integers: numbers here are decimal (NumberSyntax), in files too.
+                if c == "0", i + 1 < chars.count, "xob".contains(chars[i + 1]),
+                   let before = chars[..<i].last(where: { $0 != " " && $0 != "\t" }), "=[,{+-".contains(before)
+                {
+                    let token = String(chars[i...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                    return TOMLError(line: index + 1, message: "column \(i + 1): \(excerpt(token, limit: 20)) is not a decimal number; numbers are written in decimal (digits, an optional point and exponent)")
                 }
                 switch c {
                 case "#": i = chars.count

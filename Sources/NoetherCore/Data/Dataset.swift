@@ -18,6 +18,51 @@ public struct Dataset: Sendable {
 
     /// Builds the configured data set, drawing from the run's generator when it is built in.
     public static func make(_ config: Config, rng: inout Xoshiro256) throws -> Dataset {
+        var data = try drawOrLoad(config, rng: &rng)
+        if config.whiten { try data.whiten() }
+        return data
+    }
+
+    /// Multiplies every input by M^{-1/2}, M = XᵀX/n, from M's eigendecomposition, so that the
+    /// whitened second-moment matrix is the identity to rounding. Refused when M is singular to
+    /// working precision (more input dimensions than independent samples, a constant-zero column).
+    mutating func whiten() throws(ConfigError) {
+        let d = inputDim, n = count
+        var m = [Double](repeating: 0, count: d * d)
+        for r in 0..<n {
+            for i in 0..<d {
+                let xi = inputs[r * d + i]
+                for j in i..<d { m[i * d + j] += xi * inputs[r * d + j] }
+            }
+        }
+        for i in 0..<d { for j in i..<d { m[i * d + j] /= Double(n); m[j * d + i] = m[i * d + j] } }
+        let eigen = SymmetricEigen(m, n: d)
+        let largest = eigen.values.max() ?? 0, smallest = eigen.values.min() ?? 0
+        guard largest > 0, smallest > 1e-10 * largest else {
+            throw ConfigError("whiten", "the inputs of \(name) have a singular second-moment matrix (eigenvalues \(smallest) to \(largest), \(n) samples of \(d) inputs); whitening needs full rank")
+        }
+        // W = V diag(1/√λ) Vᵀ, symmetric.
+        var w = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0..<d {
+                var s = 0.0
+                for k in 0..<d { s += eigen.vectors[i * d + k] * eigen.vectors[j * d + k] / eigen.values[k].squareRoot() }
+                w[i * d + j] = s
+            }
+        }
+        var out = inputs
+        for r in 0..<n {
+            for i in 0..<d {
+                var s = 0.0
+                for j in 0..<d { s += w[i * d + j] * inputs[r * d + j] }
+                out[r * d + i] = s
+            }
+        }
+        inputs = out
+        name += ", whitened"
+    }
+
+    private static func drawOrLoad(_ config: Config, rng: inout Xoshiro256) throws -> Dataset {
         switch config.data {
         case .blobs: return blobs(config, rng: &rng)
         case .teacher: return teacher(config, rng: &rng)
@@ -134,8 +179,9 @@ enum CSVData {
     /// `image`, when given, declares each row's features to be one image of that shape: every
     /// row (and a header) must then have exactly its C·H·W values before the label or targets.
     static func load(path: String, task: Task, targets: Int, image: ImageShape? = nil) throws -> Dataset {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "\(path): cannot read the data file (missing or unreadable)")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+            throw Failure(description: "\(path): cannot read the data file: \(error)")
         }
         guard String(data: data, encoding: .utf8) != nil else {
             throw Failure(description: "\(path): not UTF-8 text")
@@ -167,7 +213,7 @@ enum CSVData {
             let fields = bytes.withUnsafeBufferPointer { p in
                 cells.map { String(decoding: UnsafeBufferPointer(rebasing: p[trimmed(p, $0)]), as: UTF8.self) }
             }
-            let numbers = fields.map { Double($0) }
+            let numbers = fields.map { NumberSyntax.decimal($0) }
             if width < 0 { width = fields.count }
             if rows.isEmpty, !header, numbers.allSatisfy({ $0 == nil }) {
                 header = true

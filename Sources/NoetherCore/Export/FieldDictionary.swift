@@ -40,6 +40,8 @@ public enum FieldDictionary {
         .init("lr", .row, "all", "1", "η of update k+1", "§1"),
         .init("momentum", .row, "all", "1", "β of update k+1 (β₁ of adam, adamw and lion)", "§1"),
         .init("weight_decay", .row, "all", "1", "λ of update k+1 (coupled L2 for sgd and adam, decoupled for sgdw, adamw and lion)", "§13"),
+        .init("laws_independent", .row, "two-layer, no normalization", "count", "independent conservation laws of gradient flow at θ, D − dim Lie(W)(θ), counted at step 0 and after each teleport", "§14.3"),
+        .init("laws_tracked", .row, "two-layer, no normalization", "count", "independent charges noether tracks for the model: n(n+1)/2 per balance matrix, else one rescale per hidden neuron", "§14.3"),
         .init("name", .layer, "all", "-", "layer name (fc1, fc2, …)", "§1"),
         .init("weight_norm2", .layer, "all", "θ²", "‖W_l‖²_F, squared Frobenius norm of the layer's weight matrix", "§1"),
         .init("grad_norm2", .layer, "all", "g²", "‖∇W_l‖²_F of the same minibatch gradient", "§1"),
@@ -127,6 +129,6 @@ public enum FieldDictionary {
             }
             s += "\n"
         }
-        return s
+        return s + Vocabulary.markdown()
     }
 }

@@ -41,6 +41,18 @@ struct KindSummary {
 }
 
 public enum ObservationFormat {
+    /// Fields that count (groups, dead, collapsed; 0/1 flags): written as integers, 64 and not 64.0.
+    static let counts: Set<String> = ["groups", "count", "collapsed", "dead"]
+
+    /// A named field's value for JSON: a count as an integer, anything else as a number.
+    static func json(_ name: String, _ x: Double) -> String {
+        counts.contains(name) && x.isFinite ? "\(Int(x))" : json(x)
+    }
+
+    static func csv(_ name: String, _ x: Double) -> String {
+        counts.contains(name) && x.isFinite ? "\(Int(x))" : csv(x)
+    }
+
     @inline(__always)
     static func json(_ x: Double) -> String {
         let v = x.flushingSubnormal
@@ -121,20 +133,22 @@ public enum ObservationFormat {
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
-        s += ",\"weight_decay\":\(json(o.live.weightDecay)),\"layers\":["
+        s += ",\"weight_decay\":\(json(o.live.weightDecay))"
+        if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
+        s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
         }.joined(separator: ",")
         s += "],\"kinds\":["
         s += KindSummary.of(o).map { k in
-            "{\"symmetry\":\"\(k.kind.rawValue)\"" + k.fields.map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+            "{\"symmetry\":\"\(k.kind.rawValue)\"" + k.fields.map { ",\"\($0.0)\":\(json($0.0, $0.1))" }.joined() + "}"
         }.joined(separator: ",")
         s += "]"
         if detail != .summary {
             s += ",\"families\":["
             s += o.families.map { f in
                 "{\"family\":\(json(f.family)),\"symmetry\":\"\(f.symmetry.rawValue)\""
-                    + fields(f, equilibrium: o.equilibriumAngle).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+                    + fields(f, equilibrium: o.equilibriumAngle).map { ",\"\($0.0)\":\(json($0.0, $0.1))" }.joined() + "}"
             }.joined(separator: ",")
             s += "]"
         }
@@ -142,7 +156,7 @@ public enum ObservationFormat {
             s += ",\"charges\":["
             s += o.charges.map { c in
                 "{\"symmetry\":\"\(c.symmetry.rawValue)\",\"group\":\(json(c.group)),\"family\":\(json(c.family))"
-                    + fields(c).map { ",\"\($0.0)\":\(json($0.1))" }.joined() + "}"
+                    + fields(c).map { ",\"\($0.0)\":\(json($0.0, $0.1))" }.joined() + "}"
             }.joined(separator: ",")
             s += "]"
         }
@@ -154,15 +168,16 @@ public enum ObservationFormat {
         var r: [(String, String)] = [("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
+        if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
         for l in o.layers {
             r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
         }
-        for k in KindSummary.of(o) { r += k.fields.map { ("\(k.kind.rawValue).\($0.0)", csv($0.1)) } }
+        for k in KindSummary.of(o) { r += k.fields.map { ("\(k.kind.rawValue).\($0.0)", csv($0.0, $0.1)) } }
         if detail != .summary {
-            for f in o.families { r += fields(f, equilibrium: o.equilibriumAngle).map { ("\(f.family).\($0.0)", csv($0.1)) } }
+            for f in o.families { r += fields(f, equilibrium: o.equilibriumAngle).map { ("\(f.family).\($0.0)", csv($0.0, $0.1)) } }
         }
         if detail == .neurons {
-            for c in o.charges { r += fields(c).map { ("\(c.group).\($0.0)", csv($0.1)) } }
+            for c in o.charges { r += fields(c).map { ("\(c.group).\($0.0)", csv($0.0, $0.1)) } }
         }
         return r
     }

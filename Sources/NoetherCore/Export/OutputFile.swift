@@ -66,7 +66,12 @@ public final class OutputFile {
             return nil
         }
         if let failure {
-            if isRegular { _ = ftruncate(fd, committed) }
+            // Back to the end of the last whole write, the offset too: a later write (the next
+            // line, which may fit) must continue there, not after a hole.
+            if isRegular {
+                _ = ftruncate(fd, committed)
+                _ = lseek(fd, committed, SEEK_SET)
+            }
             throw OutputError(path: path, action: "cannot write", errno: failure)
         }
         committed += off_t(text.utf8.count)
@@ -136,6 +141,8 @@ private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 public struct OutputError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var message: String
+    /// The system's error number, when a system call failed (EPIPE: the reader went away).
+    public var code: Int32?
     public var description: String { "\(path == "-" ? "standard output" : path): \(message)" }
 
     public init(path: String, message: String) {
@@ -145,5 +152,6 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 
     init(path: String, action: String, errno code: Int32) {
         self.init(path: path, message: "\(action): \(String(cString: strerror(code)))")
+        self.code = code
     }
 }

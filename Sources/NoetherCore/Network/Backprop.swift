@@ -35,6 +35,16 @@ public final class Backprop {
 
     deinit { for p in owned { p.deallocate() } }
 
+    /// Mean over the last batch of the largest |output| (logit or prediction): the size of the
+    /// numbers the loss is a difference of, which sets its rounding (THEORY.md §12.1).
+    public var outputScale: Double {
+        guard let last = outputs.last else { return 0 }
+        let k = arch.outputDim
+        var sum = 0.0
+        for r in 0..<batch { sum += (0..<k).map { abs(last[r * k + $0]) }.max() ?? 0 }
+        return sum / Double(batch)
+    }
+
     public struct Result: Sendable {
         public var loss: Double
         public var correct: Int
@@ -62,5 +72,16 @@ public final class Backprop {
             swap(&dy, &dx)
         }
         return result
+    }
+
+    /// The last layer's outputs (the logits), batch × outputDim, at θ: a forward pass only.
+    public func logits(theta: UnsafePointer<Double>, x: UnsafePointer<Double>) -> [Double] {
+        let pass = Pass(theta: theta, grad: nil, batch: batch)
+        var input = x
+        for (i, layer) in layers.enumerated() {
+            layer.forward(input, outputs[i], scratch[i], pass)
+            input = UnsafePointer(outputs[i])
+        }
+        return Array(UnsafeBufferPointer(start: input, count: batch * arch.outputDim))
     }
 }

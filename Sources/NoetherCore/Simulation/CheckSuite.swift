@@ -45,6 +45,12 @@ public enum CheckSuite {
                 $0.lr = 0.02; $0.momentum = 0.9; $0.weightDecay = 0 }, schedule: []),
             CheckCase(name: "bn-relu sgd dampening", config: c { $0.momentum = 0.9; $0.dampening = 0.3; $0.weightDecay = 5e-3 },
                       schedule: [ScheduledChange(step: 150, learningRate: 0.05)]),
+            CheckCase(name: "bn-relu nesterov", config: c { $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 5e-3 },
+                      schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.8)]),
+            CheckCase(name: "ln-relu nesterov", config: c { $0.norm = .layer; $0.depth = 1; $0.nesterov = true; $0.momentum = 0.9
+                $0.weightDecay = 1e-2 }, schedule: []),
+            CheckCase(name: "linear balance nesterov", config: c { $0.arch = .linear; $0.norm = .none; $0.width = 8; $0.data = .teacher
+                $0.lr = 0.02; $0.nesterov = true; $0.momentum = 0.9; $0.weightDecay = 1e-3 }, schedule: []),
             CheckCase(name: "ln-relu sgdw", config: c { $0.optimizer = .sgdw; $0.norm = .layer; $0.depth = 1; $0.momentum = 0.9
                 $0.weightDecay = 5e-2 }, schedule: [ScheduledChange(step: 150, learningRate: 0.05, momentum: 0.5)]),
             CheckCase(name: "bn-relu adamw", config: c { $0.optimizer = .adamw; $0.lr = 1e-2; $0.weightDecay = 0.1 }, schedule: [],

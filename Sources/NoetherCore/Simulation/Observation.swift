@@ -91,6 +91,8 @@ public struct Observation: Sendable, Equatable {
     public var families: [FamilySummary]
     /// The RMS angle per update a scale group settles at under this optimizer (THEORY.md §13).
     public var equilibriumAngle: Double? = nil
+    /// Independent conservation laws at the last count and the tracked ones (THEORY.md §14.3).
+    public var laws: LawTally? = nil
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -149,7 +151,7 @@ extension Simulator {
             step: step, loss: loss,
             accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
             live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
-            equilibriumAngle: config.equilibrium(live)?.angle)
+            equilibriumAngle: config.equilibrium(live)?.angle, laws: laws)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

@@ -28,6 +28,9 @@ public final class Simulator {
     public private(set) var loss = 0.0
     public private(set) var correct = 0
     public private(set) var diverged: SimulationError?
+    /// Independent conservation laws at θ against the tracked ones (THEORY.md §14.3), counted at
+    /// step 0 and after every teleport; nil where the counter does not apply.
+    public private(set) var laws: LawTally?
     /// Charges are tracked every step unless switched off (for measuring what tracking costs);
     /// switching it back on restarts every prediction from the current step.
     public var tracksCharges = true {
@@ -52,6 +55,8 @@ public final class Simulator {
 
     public var parameterCount: Int { arch.parameterCount }
     public var batchSize: Int { backprop.batch }
+    /// The scale of the current minibatch's outputs, which bounds the loss's rounding (§12.1).
+    public var outputScale: Double { backprop.outputScale }
 
     public init(_ config: Config) throws {
         try config.validate()
@@ -83,6 +88,7 @@ public final class Simulator {
         self.rng = rng
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
+        countLaws()
     }
 
     deinit {
@@ -111,6 +117,14 @@ public final class Simulator {
         return applied
     }
 
+    /// Counts the conservation laws at θ and says in the model's notes how they compare with
+    /// the tracked charges (THEORY.md §14.3).
+    private func countLaws() {
+        if let note = laws?.note { symmetries.notes.removeAll { $0 == note } }
+        laws = LawCounter.tally(arch, symmetries, theta: theta)
+        if let note = laws?.note { symmetries.notes.append(note) }
+    }
+
     /// Another optimizer from the next update on, with fresh buffers; the predictions restart
     /// from the measured charges, since the new rule has its own recursion (THEORY.md §13.7).
     public func switchOptimizer(to kind: OptimizerKind) throws(ConfigError) {
@@ -118,6 +132,7 @@ public final class Simulator {
         config.optimizer = kind
         optimizer = kind.rule.init(count: parameterCount, settings: config.optimizerSettings)
         symmetries.notes = SymmetrySet(arch: arch, optimizer: kind, settings: config.optimizerSettings).notes
+        if let note = laws?.note { symmetries.notes.append(note) }
         if tracksCharges { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) }
     }
 
@@ -186,6 +201,7 @@ public final class Simulator {
         previous.update(from: values, count: values.count)
         try backpropagate()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
+        countLaws()
     }
 
     /// Moves θ along a symmetry orbit between two steps (THEORY.md §12): the optimizer's buffers
@@ -233,6 +249,7 @@ public final class Simulator {
             for (i, g) in groups.enumerated() { action.multiply(g, by: _exp(best.s[shared ? 0 : i])) }
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
+        countLaws()
         guard tracksCharges else { return (before, loss) }
         // The point whose displacement the next update continues (THEORY.md §12.4, §13).
         optimizer.restartPoint(theta: theta, into: previous, count: n)

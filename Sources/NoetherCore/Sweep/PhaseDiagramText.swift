@@ -79,16 +79,22 @@ extension PhaseDiagram {
         return "scale: " + parts.joined(separator: "  ") + "\n"
     }
 
-    /// One line per cell: the axis values, the value and how many runs it averages.
-    public func table() -> String {
-        var rows = [[x] + (y.map { [$0] } ?? []) + [title, "runs"]]
-        for j in yValues.indices {
-            for i in xValues.indices {
-                let c = cells[j][i]
-                guard c.runs > 0 else { continue }
-                rows.append([xValues[i].label] + (y == nil ? [] : [yValues[j].label])
-                            + [c.value.map { "\($0)" } ?? (c.diverged > 0 ? "diverged" : "-"), "\(c.runs)"])
-            }
+    /// One line per cell: the axis values, the mean ± its spread over the runs (`error`), how
+    /// many runs have a value (n), and the theory's value where it predicts one.
+    public func table(error: ErrorKind = .sem) -> String {
+        let hasTheory = cells.joined().contains { $0.theory != nil } || theoryCentre != nil
+        let diverged = cells.joined().contains { $0.diverged > 0 }
+        var rows = [[x] + (y.map { [$0] } ?? []) + ["\(title) (mean ± \(error.rawValue))", "n"]
+                    + (hasTheory ? ["theory"] : []) + (diverged ? ["diverged"] : [])]
+        for (i, j, c) in filledCells {
+            let theory: Double? = c.theory ?? theoryCentre
+            let mean: String = c.spread?.formatted(error) ?? (c.diverged > 0 ? "diverged" : "-")
+            var row: [String] = [xValues[i].label]
+            if y != nil { row.append(yValues[j].label) }
+            row += [mean, String(c.values.count)]
+            if hasTheory { row.append(theory.map { Spread.significant($0, 4) } ?? "-") }
+            if diverged { row.append(String(c.diverged)) }
+            rows.append(row)
         }
         let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
         return rows.map { r in

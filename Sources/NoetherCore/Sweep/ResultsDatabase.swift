@@ -47,6 +47,13 @@ public final class ResultsDatabase {
         Column(name: "median_charge") { $0.medianCharge },
         Column(name: "gap_ratio") { $0.gapRatio },
         Column(name: "rms_angle") { $0.rmsAngle },
+        Column(name: "q10") { $0.q10 },
+        Column(name: "q90") { $0.q90 },
+        Column(name: "predicted_median") { $0.predictedMedian },
+        Column(name: "reference_median") { $0.referenceMedian },
+        Column(name: "continuum_median") { $0.continuumMedian },
+        Column(name: "effective_lr_median") { $0.effectiveLRMedian },
+        Column(name: "rms_angle_predicted") { $0.rmsAnglePredicted },
     ]
 
     /// The column of a swept key: `weight-decay` → `weight_decay` (no quoting needed in SQL or pandas).
@@ -56,6 +63,13 @@ public final class ResultsDatabase {
     /// existing database for reading only (`sweep show`).
     public init(path: String, readOnly: Bool = false) throws(OutputError) {
         self.path = path
+        // SQLite would wait forever opening a named pipe, and cannot use a device.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            let kind = st.st_mode & S_IFMT
+            let what = kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a named pipe" : "a device or socket"
+            throw OutputError(path: path, message: "is \(what), not an SQLite database file")
+        }
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
@@ -74,6 +88,11 @@ public final class ResultsDatabase {
                   family TEXT NOT NULL, \(Self.seriesColumns.dropFirst(2).map { "\($0.name) REAL" }.joined(separator: ", ")),
                   PRIMARY KEY (run_id, step, family));
                 """)
+            // A database from before a series column was stored gets it (NULL in its old rows).
+            let stored = Set(try db.columns(in: "series").map(\.name))
+            for column in Self.seriesColumns.dropFirst(2) where !stored.contains(column.name) {
+                try db.execute(sql: "ALTER TABLE series ADD COLUMN \"\(column.name)\" REAL")
+            }
         }
     }
 

@@ -7,14 +7,14 @@ extension Config {
     /// Keys added later appear only when set, and renamed keys keep their first name, so the
     /// keys of earlier runs stay what databases resume by.
     public var canonicalText: String {
-        let values = Config.values(self), defaults = Config.values(Config())
+        let values = Config.values(self), defaults = Config.defaultValues
         return Config.keys.compactMap { key in
             guard let v = values[key], !(Self.laterKeys.contains(key) && v == defaults[key]) else { return nil }
             return "\(Self.firstNames[key] ?? key) = \(TOML.format(v))\n"
         }.joined()
     }
 
-    static let laterKeys = Set([CodingKeys.nesterov, .dampening, .conv, .kernel, .pool].map(\.rawValue))
+    static let laterKeys = Set([CodingKeys.nesterov, .dampening, .conv, .kernel, .pool, .whiten].map(\.rawValue))
     static let firstNames = Dictionary(uniqueKeysWithValues: aliases.map { ($1, $0) })
 
     /// 16 hex digits of FNV-1a (64 bits) over `canonicalText`: stable across machines and

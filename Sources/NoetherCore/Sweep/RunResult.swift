@@ -51,6 +51,15 @@ public struct SeriesPoint: Codable, Equatable, Sendable {
     public var medianCharge: Double?
     public var gapRatio: Double?
     public var rmsAngle: Double?
+    /// What a charge-with-theory figure needs besides (all medians over live groups, §3, §4,
+    /// §5.3, §7.2); absent in result files written before they were stored.
+    public var q10: Double?
+    public var q90: Double?
+    public var predictedMedian: Double?
+    public var referenceMedian: Double?
+    public var continuumMedian: Double?
+    public var effectiveLRMedian: Double?
+    public var rmsAnglePredicted: Double?
 }
 
 extension RunResult {

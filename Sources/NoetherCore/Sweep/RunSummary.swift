@@ -34,8 +34,13 @@ public enum RunSummary {
                     }
                     if f.residualMax.isFinite { worstResidual[f.family] = max(worstResidual[f.family] ?? 0, f.residualMax) }
                     if recorded || (seriesEvery != nil && step == steps) {
-                        series.append(SeriesPoint(step: step, family: f.family, loss: finite(o.loss), medianCharge: finite(f.q50),
-                                                  gapRatio: finite(f.gapRatioMedian), rmsAngle: finite(f.rmsAngularStep)))
+                        series.append(SeriesPoint(
+                            step: step, family: f.family, loss: finite(o.loss), medianCharge: finite(f.q50),
+                            gapRatio: finite(f.gapRatioMedian), rmsAngle: finite(f.rmsAngularStep), q10: finite(f.q10),
+                            q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
+                            referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
+                            effectiveLRMedian: finite(f.effectiveLearningRateMedian),
+                            rmsAnglePredicted: f.symmetry == .scale ? finite(o.equilibriumAngle) : nil))
                     }
                 }
                 last = o

@@ -13,8 +13,14 @@ public struct Sweep: Sendable {
     public var axes: [SweepAxis]
     /// Lines of the file's top-level keys, for messages about the runs they shape.
     var lines: [String: Int]
+    /// Every run, laid out and validated once when the file is read.
+    var planned: [SweepRun] = []
 
     public var runCount: Int { axes.reduce(1) { $0 * $1.values.count } }
+
+    /// The most runs one sweep may have: the product of its axes' lengths, checked before any
+    /// run is laid out. Planning is linear in the run count (about 0.1 ms a run).
+    public static let maxRuns = 100_000
 }
 
 /// One swept key with its values in order.
@@ -93,18 +99,32 @@ extension Sweep {
             }
             axes.append(try SweepAxis(e, over: base, file: file))
         }
+        guard !axes.isEmpty else {
+            let line = doc.sections.first { $0.name == "axes" }?.line
+            throw PresetError(file: file, line: line,
+                              message: "the sweep has no axes; add an [axes] table with at least one key, e.g. lr = [0.01, 0.1] (a single run is `noether run`)")
+        }
+        // The product of the axes' lengths, in Double so that 10,000⁵ cannot overflow.
+        let product = axes.reduce(1.0) { $0 * Double($1.values.count) }
+        guard product <= Double(maxRuns) else {
+            let sizes = axes.map { "\($0.key) \($0.values.count)" }.joined(separator: " × ")
+            throw PresetError(file: file, line: axes[0].line,
+                              message: "the axes make \(Self.count(product)) runs (\(sizes)); a sweep may have at most \(maxRuns)")
+        }
         let timed = time != nil || axes.contains { $0.key == timeKey }
         if timed, let line = lines["steps"] ?? axes.first(where: { $0.key == "steps" })?.line {
             throw PresetError(file: file, line: line, message: "give steps or time (steps = time / lr), not both")
         }
         for axis in axes { lines[axis.key] = axis.line }
-        let sweep = Sweep(file: file, title: title, base: base, time: time, axes: axes, lines: lines)
-        _ = try sweep.runs()
+        var sweep = Sweep(file: file, title: title, base: base, time: time, axes: axes, lines: lines)
+        sweep.planned = try sweep.layOut()
         return sweep
     }
 
     /// Every run, the first axis varying slowest; each configuration is validated.
-    public func runs() throws(PresetError) -> [SweepRun] {
+    public func runs() throws(PresetError) -> [SweepRun] { planned.isEmpty ? try layOut() : planned }
+
+    private func layOut() throws(PresetError) -> [SweepRun] {
         var out: [SweepRun] = []
         out.reserveCapacity(runCount)
         for index in 0..<runCount {
@@ -142,6 +162,20 @@ extension Sweep {
         }
         return run
     }
+
+    /// The settings no run of the sweep reads (UnusedSettings.swift), one line each.
+    public static func unusedSettings(_ runs: [SweepRun]) -> [String] {
+        guard let first = runs.first else { return [] }
+        var unused = first.config.unusedSettings()
+        for run in runs.dropFirst() where !unused.isEmpty {
+            let here = Set(run.config.unusedKeys().map(\.key))
+            unused.removeAll { !here.contains($0.key) }
+        }
+        return unused.map(\.message)
+    }
+
+    /// A run count for messages: exact below 10¹⁵, else in exponent form.
+    static func count(_ x: Double) -> String { x < 1e15 ? String(Int(x)) : String(format: "%.3g", x) }
 
     static func duration(_ e: TOMLEntry, file: String) throws(PresetError) -> Double {
         guard let t = e.value.number, t.isFinite, t > 0 else {

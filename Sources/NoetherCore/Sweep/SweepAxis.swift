@@ -8,7 +8,9 @@ extension SweepAxis {
     /// Range values are rounded to this many significant digits, so 1e-4…1e-2 gives 0.001 and
     /// not 0.0009999999999999998 (labels, commands and run keys stay readable).
     static let significantDigits = 12
-    static let maxValues = 10_000
+    /// The most values one axis may have (a list or a range's count); the product over all
+    /// axes is bounded by Sweep.maxRuns.
+    static let maxValues = Sweep.maxRuns
 
     init(_ e: TOMLEntry, over base: Config, file: String) throws(PresetError) {
         key = e.key
@@ -16,6 +18,9 @@ extension SweepAxis {
         switch e.value {
         case .array(let items):
             guard !items.isEmpty else { throw PresetError(file: file, line: line, message: "axis \(key) has no values") }
+            guard items.count <= Self.maxValues else {
+                throw PresetError(file: file, line: line, message: "axis \(key) has \(items.count) values; an axis may have at most \(Self.maxValues)")
+            }
             values = items
         case .table(let fields):
             values = try Self.range(fields, key: key, line: line, over: base, file: file)
@@ -23,9 +28,11 @@ extension SweepAxis {
             throw PresetError(file: file, line: line,
                               message: "axis \(key) must be a list [a, b, …] or a range { from = …, to = …, count = …, scale = \"log\" | \"linear\" }, got \(e.value.typeName)")
         }
-        for (i, v) in values.enumerated() {
+        var seen = Set<TOMLValue>()
+        seen.reserveCapacity(values.count)
+        for v in values {
             try check(v, over: base, file: file)
-            if values[..<i].contains(v) {
+            guard seen.insert(v).inserted else {
                 throw PresetError(file: file, line: line, message: "axis \(key) lists \(TOML.format(v)) twice")
             }
         }
@@ -76,6 +83,9 @@ extension SweepAxis {
         }
         if key == Sweep.timeKey || takes(.float(0.5)) { return numbers.map { .float($0) } }
         if takes(.integer(1)) {
+            guard abs(from) < 9e18, abs(to) < 9e18 else {
+                throw fail("an integer key's range must lie within ±9e18, got \(TOML.format(.float(from))) to \(TOML.format(.float(to)))")
+            }
             let integers = numbers.map { TOMLValue.integer(Int($0.rounded())) }
             if Set(integers.map(TOML.format)).count < integers.count {
                 throw fail("\(count) values from \(TOML.format(.float(from))) to \(TOML.format(.float(to))) repeat once rounded to integers; lower count")

@@ -2,6 +2,8 @@
 /// propagated from the parameter history through the optimizer's own recursion (THEORY.md §3.2,
 /// §13: carry b and decay μ, e.g. b = βη_k/η_{k−1} across learning-rate changes, §3.3), the
 /// kinetically symmetric reference Q⁽⁰⁾, the forcing split of §7 and the continuum prediction of §4.
+/// Under Nesterov's look-ahead both the prediction and Q⁽⁰⁾ carry a second state y = B(θ, b)
+/// (§13.2), so they stay exact there too.
 ///
 /// Every scalar group is one "channel"; a balance group is n² channels, one per entry of its
 /// n × n matrix, so scalar and matrix charges share one recursion loop.
@@ -14,6 +16,9 @@ final class ChargeTracker {
     // Channel state. "prev" is step k−1; dq is Q(Δ_{k−1}) = Q(θ_k − θ_{k−1}).
     let q, qPrev, dq, pred, predPrev, ref, refPrev, nm, nmRate, gn, vn: Buffer
     let kinetic, potential, carry, q0: Buffer
+    // Nesterov's second state y = B(θ_k, b_k) (Σ_A b_k for translation), of the prediction and of
+    // Q⁽⁰⁾, and the scratch B(Δ_k, b_{k+1}) (THEORY.md §13.2).
+    let second, secondRef, newCross: Buffer
     // Scalar groups only.
     let magnitude, magnitude0, ema, angle: Buffer
     private(set) var kappa = 0.0
@@ -25,6 +30,8 @@ final class ChargeTracker {
     // Scratch for one measurement.
     private let newQ, newDQ, newGN, newVN, newMag, thetaDotDelta: Buffer
     private let delta: Buffer
+    /// Δ_k for Nesterov's B(Δ_k, b_{k+1}), made on its first use.
+    private var displacement: Buffer?
     private var parameterCount: Int
     private let plan: ReductionPlan
     private var oscillatorKey: (Double, Double, Double)?
@@ -48,6 +55,7 @@ final class ChargeTracker {
             make(channels), make(channels), make(channels), make(channels))
         (nm, nmRate, gn, vn, kinetic, potential, carry, q0) = (make(channels), make(channels), make(channels),
             make(channels), make(channels), make(channels), make(channels), make(channels))
+        (second, secondRef, newCross) = (make(channels), make(channels), make(channels))
         (magnitude, magnitude0, ema, angle) = (make(scalarCount), make(scalarCount), make(scalarCount),
                                                make(scalarCount))
         (newQ, newDQ, newGN, newVN) = (make(channels), make(channels), make(channels), make(channels))
@@ -78,6 +86,8 @@ final class ChargeTracker {
             nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / rate; dq[c] = newDQ[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
+        crossForms(theta, velocity)
+        for c in 0..<channelCount { second[c] = newCross[c]; secondRef[c] = newCross[c] }
         kappa = Self.kappa(live)
         for g in 0..<scalarCount { magnitude[g] = newMag[g]; magnitude0[g] = newMag[g] }
         balanceMagnitude = balanceMagnitudes(theta)
@@ -116,17 +126,36 @@ final class ChargeTracker {
         let carry = carry.pointer, angle = angle.pointer, ema = ema.pointer
         let newQ = newQ.pointer, newDQ = newDQ.pointer, newGN = newGN.pointer, newVN = newVN.pointer
         let thetaDotDelta = thetaDotDelta.pointer
+        let lookahead = recursion.lookahead
+        if lookahead { deltaCrossForms(theta, previous, velocity) }
+        let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
 
         for ch in 0..<channelCount {
             let linear = isLinear[ch]
             let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
-            let decay = linear ? mu : 2 * mu
-            let force = linear ? 0 : dn + betaEff * dq[ch]
-            let predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
-            let refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
-            kinetic[ch] = force
-            potential[ch] = decay * qk
-            carry[ch] = betaEff * (qk - qPrev[ch])
+            let predNext: Double, refNext: Double
+            if lookahead {
+                // §13.2: Q' = (1 − 2ηλ(1+β))Q − 2ηβ²y + Q(Δ), y' = βy + λQ + B(Δ, b'); for a linear
+                // charge T' = (1 − ηλ(1+β))T − ηβ²Y, Y' = βY + λT.
+                let order = linear ? 1.0 : 2.0
+                let decay = order * eta * lambda * (1 + beta), pull = order * eta * beta * beta
+                let force = linear ? 0 : dn
+                predNext = (1 - decay) * pred[ch] - pull * second[ch] + force
+                refNext = (1 - decay) * ref[ch] - pull * secondRef[ch]
+                carry[ch] = -pull * second[ch]
+                second[ch] = beta * second[ch] + lambda * pred[ch] + (linear ? 0 : newCross[ch])
+                secondRef[ch] = beta * secondRef[ch] + lambda * ref[ch]
+                kinetic[ch] = force
+                potential[ch] = decay * qk
+            } else {
+                let decay = linear ? mu : 2 * mu
+                let force = linear ? 0 : dn + betaEff * dq[ch]
+                predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
+                refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
+                kinetic[ch] = force
+                potential[ch] = decay * qk
+                carry[ch] = betaEff * (qk - qPrev[ch])
+            }
             if let osc = linear ? linOsc : quadOsc {
                 let drive = linear ? 0 : 2 * newVN[ch]
                 let x = nm[ch], v = nmRate[ch]
@@ -173,6 +202,57 @@ final class ChargeTracker {
             Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start)
             Self.balanceMatrix(group, grad, newGN.pointer + start)
             Self.balanceMatrix(group, velocity, newVN.pointer + start)
+        }
+    }
+
+    /// y = B(x, b) per channel into newCross: Σ sign·x_i b_i over a quadratic group, Σ_A b_i for a
+    /// translation (its form is linear in b alone), and the symmetric part of the balance form.
+    private func crossForms(_ x: UnsafePointer<Double>, _ b: UnsafePointer<Double>) {
+        for (index, group) in symmetries.groups.enumerated() {
+            var sum = 0.0
+            for s in group.segments {
+                var i = s.offset
+                if group.kind.isLinear {
+                    for _ in 0..<s.count { sum += b[i]; i += s.stride }
+                } else {
+                    var part = 0.0
+                    for _ in 0..<s.count { part += x[i] * b[i]; i += s.stride }
+                    sum += s.sign * part
+                }
+            }
+            newCross[index] = sum
+        }
+        for (index, group) in symmetries.balances.enumerated() {
+            let out = newCross.pointer + balanceStart[index], n = group.n
+            Self.balanceForm(group, x, b, out)
+            for i in 0..<n {
+                for j in (i + 1)..<n {
+                    let mean = (out[i * n + j] + out[j * n + i]) / 2
+                    out[i * n + j] = mean; out[j * n + i] = mean
+                }
+            }
+        }
+    }
+
+    /// B(Δ_k, b_{k+1}) with Δ_k = θ − previous.
+    private func deltaCrossForms(_ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+                                 _ b: UnsafePointer<Double>) {
+        let scratch = displacement ?? Buffer(parameterCount)
+        displacement = scratch
+        for i in 0..<parameterCount { scratch[i] = theta[i] - previous[i] }
+        crossForms(scratch.pointer, b)
+    }
+
+    /// B(X, Y) = X_{l+1}ᵀY_{l+1} − X̃_lỸ_lᵀ, the bilinear form whose diagonal X = Y is D(X).
+    static func balanceForm(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>,
+                            _ out: UnsafeMutablePointer<Double>) {
+        let n = g.n
+        BLAS.gemm(transA: true, transB: false, m: n, n: n, k: g.outputs,
+                  x + g.outgoing, lda: n, y + g.outgoing, ldb: n, out, ldc: n)
+        BLAS.gemm(transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
+                  x + g.incoming, lda: g.inputs, y + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
+        if let b = g.incomingBias {
+            for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * y[b + j] } }
         }
     }
 

@@ -28,7 +28,9 @@ struct ChargeChart: ChartView {
         ]
         // The band needs room: in a small panel its grain would hide the median.
         if f.count > 1, r.height >= 16 { series.append(ChartSeries("10–90 %", .gray, .band, c.points(.family(k, .q10)), upper: c.points(.family(k, .q90)))) }
-        c.lineChart(id, title: title, series.filter { !$0.points.isEmpty }, status: status)
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: title, series.filter { !$0.points.isEmpty }, status: status)
+        chart.shortTitle = String(title.dropFirst(3))  // without "Q: ", keeping a dead count
+        chart.statusOptional = true  // the table and the gap chart's verdict give the residual too
+        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }

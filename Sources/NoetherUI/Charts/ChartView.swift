@@ -15,6 +15,7 @@ public protocol ChartView: Sendable {
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
         LossChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
+        DataChart(),
     ]
     public static var ids: [String] { all.map(\.id) }
 
@@ -66,17 +67,22 @@ public struct ChartContext {
         return s
     }
 
-    /// After a fork, the ghost's copy of every keyed series (dimmed, no legend of its own) and
-    /// one legend entry that says what the dimmed curves are.
+    /// After a fork, the ghost's copy of every keyed series (a sparse dimmed mark, labelled
+    /// "ghost <name>" at its end so it stays visible on a projector) and one legend entry that
+    /// names the series it gives the value of.
     func ghostSeries(_ series: [ChartSeries]) -> [ChartSeries] {
         guard let ghost = snapshot.ghost else { return [] }
         let copies = series.compactMap { s -> ChartSeries? in
             guard let key = s.key, !s.ghost else { return nil }
-            return ChartSeries("", s.color, .faint, points(key, of: ghost.history))
+            var copy = ChartSeries("", s.color, .faint, points(key, of: ghost.history))
+            copy.label = "ghost " + s.directLabel
+            return copy
         }
-        guard let first = copies.first else { return [] }
+        guard let first = copies.first, let firstName = series.first(where: { $0.key != nil })?.directLabel else { return [] }
         // One legend entry for the ghost, with its value of the chart's first curve.
-        let legend = ChartSeries("ghost" + (first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""), .gray, .faint, [])
+        let value = first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""
+        var legend = ChartSeries("ghost " + firstName + value, .gray, .faint, [])
+        legend.showsValue = false
         return copies + [legend]
     }
 
@@ -85,6 +91,7 @@ public struct ChartContext {
         var chart = Chart(title: title, series: series + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
                           smoothing: state.smoothing, status: status)
         chart.xLabel = state.timeAxis ? "t=Ση" : "step"
+        chart.yAxis = state.yAxis[id] ?? .honest
         chart.markers = snapshot.markers.map { (axis(Double($0.step)), $0.label) }
         if state.recentWindow, let recent = history[.loss]?.recentInOrder, let first = recent.first, let last = recent.last {
             // The recent window spans its own samples.

@@ -23,7 +23,8 @@ struct GapChart: ChartView {
             c.series(f.family, Color.series[i % Color.series.count], Mark.cycle[i], .family(f.family, .gapRatio)).withValue()
         }
         let title = "KSB gap Γ/Q₀" + (shown.count < all.count ? " (\(shown.count) of \(all.count), c)" : "")
-        c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))
+        chart.shortTitle = "Γ/Q₀" + (shown.count < all.count ? " (\(shown.count)/\(all.count))" : "")
+        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }

@@ -27,7 +27,8 @@ struct HeatmapChart: ChartView {
         let labelWidth = 4
         let grid = Rect(x: inner.x + labelWidth, y: inner.y + 1, width: inner.width - labelWidth, height: inner.height - 2)
         let neurons = h.start.count
-        let rows = min(neurons, grid.height)
+        // Every row a neuron, or, when they do not all fit, the last row says how many more there are.
+        let rows = neurons > grid.height ? grid.height - 1 : neurons
         let last = h.columns.last!
         // Shade range: the live values' own range (at most `decades` for the log scale of charges).
         let values = h.columns.flatMap { $0.map { gap ? abs($0.gapRatio) : abs(NumberFormat.clean($0.charge)) } }
@@ -62,7 +63,10 @@ struct HeatmapChart: ChartView {
         for row in 0..<rows {
             b.put(String("\(row)".prefix(labelWidth - 1)).leftPad(labelWidth - 1), x: inner.x, y: grid.y + row, Style(last[row].dead ? .vermillion : .gray))
         }
-        if neurons > rows { b.put("+\(neurons - rows)", x: inner.x, y: grid.y + rows - 1, Style(.gray)) }
+        if neurons > rows {
+            b.putClipped("+\(neurons - rows) more (\(neurons) in all)", x: inner.x, y: grid.y + rows, Style(.gray), width: inner.width,
+                         glyphs: c.glyphs)
+        }
         // Time axis: the same span and round ticks as the line charts.
         let axisRow = inner.y + inner.height - 1
         var free = grid.x

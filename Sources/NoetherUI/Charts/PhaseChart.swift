@@ -16,8 +16,19 @@ struct PhaseChart: ChartView {
         let groups = c.snapshot.charges.filter { $0.family == f.family }
         let shown = groups.filter { !$0.dead && !$0.collapsed && NumberFormat.clean($0.magnitude) > 0 && NumberFormat.clean($0.gradNorm2) > 0 }
         var title = "phase \(f.family) (log–log)"
+        if groups.count < 2 {
+            // One group is one point: a portrait needs a family of many neurons to scatter.
+            r.frame(&b, title: "phase \(f.family)", focused: c.focused, glyphs: c.glyphs)
+            let text = "\(f.family) is one group: a phase portrait needs a family of many neurons (a hidden layer's "
+                + "scale family); c picks another family."
+            for (i, line) in Screen.wrap(text, r.inner.width - 2).prefix(max(0, r.inner.height)).enumerated() {
+                b.put(line, x: r.inner.x + 1, y: r.inner.y + i, Style(.gray))
+            }
+            return
+        }
         if shown.count < groups.count { title += " · \(groups.count - shown.count) not shown (dead)" }
-        let neurons = ChartSeries("neurons", .blue, .points, shown.map { ($0.magnitude, eta * $0.gradNorm2) })
+        var neurons = ChartSeries("neurons", .blue, .points, shown.map { ($0.magnitude, eta * $0.gradNorm2) })
+        neurons.showsValue = false  // a scatter has no latest value
         let line = ChartSeries(lambda > 0 ? "equilibrium (2λ+ηλ²)‖θ‖²" : "no equilibrium at λ = 0", .orange, .dashes, [])
         var chart = Chart(title: title, series: [neurons, line], xMax: 1, logY: true)
         chart.logX = true

@@ -15,6 +15,8 @@ struct LocalSweep {
 
     func run() throws {
         try DistinctPaths.check(outputs: [("--out", out)], inputs: [("the sweep file", file)])
+        let lock = try DatabaseLock(database: out, command: "noether sweep \(file) --out \(out)")
+        defer { lock.release() }
         let pending = out + ".pending"
         let database: ResultsDatabase
         let stored: Set<String>
@@ -37,7 +39,9 @@ struct LocalSweep {
         if todo.count < runs.count { say("\(runs.count - todo.count) of \(runs.count) runs are already in \(out); running the other \(todo.count)") }
         let progress = ProgressLine(total: runs.count, done: runs.count - todo.count)
         progress.draw(force: true)
-        let signals = StopSignals()
+        let signals = StopSignals { sig in
+            FileHandle.standardError.write(Data("\nnoether: stopped by \(String(cString: strsignal(sig))); every run stored so far is kept\n".utf8))
+        }
         defer { signals.cancel() }
         let pool = WorkerPool(binary: executablePath(), limit: jobs)
         let jobsToRun = todo.map { run in

@@ -11,6 +11,8 @@ struct SweepCollect: ParsableCommand {
     @Option(help: "The results database (SQLite), created or added to.") var out: String
 
     func run() throws {
+        let lock = try DatabaseLock(database: out, command: "noether sweep collect \(folder) --out \(out)")
+        defer { lock.release() }
         do {
             let planned = try SweepPlan.plannedIDs(in: folder)
             let database = try ResultsDatabase(path: out)

@@ -13,7 +13,7 @@ struct SweepCommand: ParsableCommand {
             and DIR/slurm.sh for any job runner; `noether sweep collect DIR --out results.sqlite` gathers \
             their results. `noether sweep show` draws a phase diagram. README "Sweeps" has the file format.
             """,
-        subcommands: [SweepStart.self, SweepShow.self, SweepCollect.self, SweepRunOne.self],
+        subcommands: [SweepStart.self, SweepShow.self, SweepExport.self, SweepCollect.self, SweepRunOne.self],
         defaultSubcommand: SweepStart.self)
 }
 
@@ -25,6 +25,9 @@ struct SweepStart: ParsableCommand {
     @Option(help: "Write DIR/commands.txt and DIR/slurm.sh instead of running.") var plan: String?
     @Option(help: "Worker processes at once (default: the number of cores).") var jobs: Int?
     @Option(help: "Also store each family every K steps (table series).") var seriesEvery: Int?
+
+    /// The most series points (per family) one sweep may store.
+    static let maxSeriesPoints = 100_000_000
 
     func validate() throws {
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be 1…1024, got \(jobs)") }
@@ -38,8 +41,16 @@ struct SweepStart: ParsableCommand {
             sweep = try Sweep.load(file)
             runs = try sweep.runs()
         } catch { throw RunFailure("\(error)") }
+        for message in Sweep.unusedSettings(runs) { warn("\(file): \(message)") }
         var seen = Set<String>()
         let unique = runs.filter { seen.insert($0.id).inserted }
+        // Series points are a product too: runs × steps / K rows per family, refused before any run.
+        if let seriesEvery {
+            let points = unique.reduce(0.0) { $0 + Double($1.config.steps / seriesEvery + 1) }
+            guard points <= Double(Self.maxSeriesPoints) else {
+                throw RunFailure("--series-every \(seriesEvery) would store \(Int(points)) series points per family (\(unique.count) runs × their steps / \(seriesEvery)); at most \(Self.maxSeriesPoints): give a larger --series-every")
+            }
+        }
         if let plan {
             let count: Int
             do { count = try SweepPlan.write(unique, to: plan, binary: executablePath(), seriesEvery: seriesEvery, source: file) } catch {

@@ -9,7 +9,7 @@ final class AdamW: MomentRule {
 
     static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
         let beta = live.momentum
-        return ((2 * live.learningRate * live.weightDecay * (1 - beta) / (1 + beta)).squareRoot(), "√(2ηλ(1−β₁)/(1+β₁))")
+        return ((2 * live.learningRate * live.weightDecay * (1 - beta) / (1 + beta)).squareRoot(), "≈√(2ηλ(1−β₁)/(1+β₁))")
     }
 
     func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,

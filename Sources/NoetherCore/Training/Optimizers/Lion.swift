@@ -20,7 +20,7 @@ final class Lion: UpdateRule {
         let b1 = live.momentum, b2 = s.beta2
         let memory = (1 - b1) * (1 - b1) + b1 * b1 * (1 - b2) / (1 + b2)
         return ((Double.pi / 2 * 2 * live.learningRate * live.weightDecay * memory).squareRoot(),
-                "√(π/2·2ηλ·((1−β₁)²+β₁²(1−β₂)/(1+β₂)))")
+                "≈√(π/2·2ηλ·((1−β₁)²+β₁²(1−β₂)/(1+β₂)))")
     }
 
     func update(theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,

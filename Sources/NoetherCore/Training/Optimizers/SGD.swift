@@ -23,13 +23,10 @@ final class SGD: UpdateRule {
         }
     }
 
-    static func note(_ s: OptimizerSettings) -> String? {
-        s.nesterov ? "Nesterov's look-ahead has an exact charge recursion only with θ·b as a second state (THEORY.md §13.2); the prediction shown is heavy ball's, off at second order in the learning rate" : nil
-    }
+    static func note(_ s: OptimizerSettings) -> String? { nil }
 
-    static func exactKinds(_ s: OptimizerSettings) -> Set<SymmetryKind> {
-        s.nesterov ? [] : Set(SymmetryKind.allCases)
-    }
+    /// Every kind: heavy ball and dampening by (13.1), Nesterov by its pair recursion (§13.2).
+    static func exactKinds(_ s: OptimizerSettings) -> Set<SymmetryKind> { Set(SymmetryKind.allCases) }
 
     static func equilibrium(_ live: LiveParameters, _ s: OptimizerSettings) -> (angle: Double, label: String)? {
         let rate = 2 * live.learningRate * live.weightDecay, beta = live.momentum
@@ -51,15 +48,20 @@ final class SGD: UpdateRule {
             : momentumStep(nesterov: false, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta, damping: damping)
     }
 
-    /// (★) with β' = βη_k/η_{k−1} and μ = (1−τ)ηλ (§13.1). Nesterov's identity needs θ·b as a
-    /// second state (§13.2), so its prediction here is the heavy-ball one.
+    /// (★) with β' = βη_k/η_{k−1} and μ = (1−τ)ηλ (§13.1); Nesterov's pair recursion with this
+    /// update's η, β and λ (§13.2), which needs no carry across learning-rate changes.
     func recursion(_ live: LiveParameters) -> ChargeRecursion {
+        if settings.nesterov {
+            return ChargeRecursion(carry: 0, decay: rate * live.weightDecay, momentum: live.momentum,
+                                   weightDecay: live.weightDecay, lookahead: true)
+        }
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
         return ChargeRecursion(carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
                                weightDecay: damping * live.weightDecay)
     }
 
-    /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k.
+    /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k. Nesterov's pair restarts
+    /// from θ_k and the carried buffer alone (§13.2).
     func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int) {
         let eta = settings.nesterov ? 0 : rate
         for i in 0..<count { previous[i] = theta[i] + eta * buffer[i] }

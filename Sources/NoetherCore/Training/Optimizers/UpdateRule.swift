@@ -50,6 +50,9 @@ public struct ChargeRecursion: Equatable, Sendable {
     /// The continuum oscillator's momentum and weight decay (THEORY.md §4.3).
     public var momentum: Double
     public var weightDecay: Double
+    /// Nesterov's look-ahead (THEORY.md §13.2): the charge is exact only as a pair with y = B(θ, b),
+    /// so the tracker propagates that pair with this update's η, β and λ instead of (13.1).
+    public var lookahead = false
 
     /// The SGD identity of §3.1 without momentum, kept as the first-order prediction of the rules
     /// that precondition or take signs; the residual then measures the breaking (THEORY.md §5.5).

@@ -1,0 +1,143 @@
+import Foundation
+
+/// `sweep show --script FILE.py`: the figure as a short Python script (pandas + matplotlib) that
+/// reads the same database with the same SQL, averages the same way and draws the same figure,
+/// for the reader to edit. Run as `python3 FILE.py [OUT.pdf]`; it prints the points it draws as
+/// CSV (x, y, mean, error, n), the numbers `sweep show --table` prints.
+extension PhaseDiagram {
+    public func script(database: String, kind: PlotKind, error: ErrorKind, logX: Bool, logY: Bool,
+                       expression: (TheoryExpression, text: String)?) -> String
+    {
+        func py(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let stem = URL(fileURLWithPath: database).deletingPathExtension().lastPathComponent
+        let figureTitle = figureTitle() + (kind == .heatmap ? (y.map { " and \(Vocabulary.label($0))" } ?? "") : "")
+        var s = """
+            #!/usr/bin/env python3
+            # \(figureTitle), from \(database).
+            # Written by `noether sweep show --script`: edit freely. It reads the results database with the
+            # query sweep show uses, averages each point over its runs, prints the points as CSV and draws
+            # the figure into the file named on the command line (default \(stem)-\(quantity).pdf).
+            import sqlite3
+            import sys
+
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+            import numpy as np
+            import pandas as pd
+
+            DATABASE = \(py(database))
+            FAMILY = \(family.map(py) ?? "None")
+            ERROR = \(py(error.rawValue))  # std, sem or ci95
+            QUERY = \"\"\"
+            \(query)
+            \"\"\"
+            # Student's t 97.5 % quantiles for 1…30 degrees of freedom (the normal 1.96 beyond).
+            T975 = [\(stride(from: 0, to: Spread.tTable.count, by: 10).map { k in
+                Spread.tTable[k..<min(k + 10, Spread.tTable.count)].map { "\($0)" }.joined(separator: ", ")
+            }.joined(separator: ",\n        "))]
+
+            runs = pd.read_sql_query(QUERY, sqlite3.connect(DATABASE), params=() if FAMILY is None else (FAMILY,))
+            runs = runs[np.isfinite(pd.to_numeric(runs["value"], errors="coerce"))]
+            points = runs.groupby(["y", "x"], dropna=False).agg(
+                mean=("value", "mean"), std=("value", "std"), n=("value", "count"), theory=("theory", "mean")).reset_index()
+            t = points["n"].map(lambda n: T975[n - 2] if 2 <= n <= len(T975) + 1 else 1.96)
+            points["error"] = {"std": points["std"], "sem": points["std"] / np.sqrt(points["n"]),
+                               "ci95": t * points["std"] / np.sqrt(points["n"])}[ERROR]
+            print(points[["x", "y", "mean", "error", "n"]].to_csv(index=False), end="")
+
+
+            """
+        let xLabel = Vocabulary.label(x), yLabel = Vocabulary.label(quantity)
+        let byLabel = y.map { Vocabulary.label($0) }
+        if kind == .heatmap {
+            let norm = theoryCentre.map { c in
+                "half = max(abs(grid.values[np.isfinite(grid.values)] - \(c)).max(), 1e-12)\nnorm = matplotlib.colors.Normalize(\(c) - half, \(c) + half)\ncmap = \"RdBu_r\""
+            } ?? "norm = None\ncmap = \"viridis\""
+            s += """
+                grid = points.pivot(index="y", columns="x", values="mean")
+                \(norm)
+                fig, ax = plt.subplots(figsize=(7, 4.8))
+                image = ax.imshow(grid.values, origin="lower", cmap=cmap, norm=norm, aspect="auto")
+                for (j, i), v in np.ndenumerate(grid.values):
+                    if np.isfinite(v):
+                        ax.text(i, j, f"{v:.3g}", ha="center", va="center", fontsize=9)
+                ax.set_xticks(range(len(grid.columns)), [f"{v:.4g}" for v in grid.columns])
+                ax.set_yticks(range(len(grid.index)), [f"{v:.4g}" if isinstance(v, float) else str(v) for v in grid.index])
+                fig.colorbar(image, ax=ax, label=\(py(yLabel)))
+                ax.set_xlabel(\(py(xLabel)))
+                ax.set_ylabel(\(py(byLabel ?? "")))
+
+                """
+        } else {
+            s += """
+                MARKERS = ["o", "s", "^", "D", "v"]
+                fig, ax = plt.subplots(figsize=(7.5, 4.8))
+                for k, (by, line) in enumerate(points.groupby("y", dropna=False)):
+                    label = \(byLabel.map { "\(py($0 + " = ")) + f\"{by:.4g}\"" } ?? "\"measured\"")
+                    color = f"C{k}"
+
+                """
+            if kind == .scatter {
+                s += """
+                        ax.plot(runs.loc[runs["y"].isna() if pd.isna(by) else runs["y"] == by, "x"],
+                                runs.loc[runs["y"].isna() if pd.isna(by) else runs["y"] == by, "value"],
+                                MARKERS[k % 5], color=color, label=label)
+
+                    """
+            } else {
+                s += """
+                        ax.errorbar(line["x"], line["mean"], yerr=line["error"], marker=MARKERS[k % 5], capsize=3,
+                                    color=color, label=label)
+
+                    """
+            }
+            switch theory {
+            case .constant(let c, let label)?:
+                s += "ax.axhline(\(c), linestyle=\"--\", color=\"black\", label=\(py("theory: " + label)))\n"
+            case .column(_, let label)?:
+                s += """
+                    for k, (by, line) in enumerate(points.groupby("y", dropna=False)):
+                        ax.plot(line["x"], line["theory"], "--", color=f"C{k}", label=\(py("theory: " + label)) if k == 0 else None)
+
+                    """
+            case .flatInLearningRate(let label)? where ResultsDatabase.column(of: x) == "lr":
+                s += """
+                    # First order in η: flat at the η → 0 intercept of a straight-line fit a + bη.
+                    for k, (by, line) in enumerate(points.groupby("y", dropna=False)):
+                        b, a = np.polyfit(line["x"], line["mean"], 1) if len(line) > 1 else (0, line["mean"].iloc[0])
+                        ax.axhline(a, linestyle="--", color=f"C{k}", label=\(py("theory: " + label)) + f" at {a:.3g}")
+
+                    """
+            default: break
+            }
+            if let (e, text) = expression {
+                s += """
+                    # The theory given with --theory.
+                    xs = np.\(logX ? "geomspace" : "linspace")(points["x"].min(), points["x"].max(), 61)
+                    for k, (by, line) in enumerate(points.groupby("y", dropna=False)):
+                        row = {\(py(ResultsDatabase.column(of: x))): xs\(y.map { ", \(py(ResultsDatabase.column(of: $0))): by" } ?? "")}
+                        ax.plot(xs, \(e.python()) * np.ones_like(xs), "--", color=f"C{k}", label=\(py("theory: " + text)) if k == 0 else None)
+
+                    """
+            }
+            s += """
+                \(logX ? "ax.set_xscale(\"log\")\nax.set_xticks(sorted(points[\"x\"].unique()), [f\"{v:.4g}\" for v in sorted(points[\"x\"].unique())])\nax.minorticks_off()\n" : "")\(logY ? "ax.set_yscale(\"log\")\n" : "")ax.set_xlabel(\(py(xLabel)))
+                ax.set_ylabel(\(py(yLabel)))
+                ax.legend(fontsize=8)
+
+                """
+        }
+        s += """
+            ax.set_title(\(py(figureTitle)), fontsize=11)
+            fig.tight_layout()
+            out = sys.argv[1] if len(sys.argv) > 1 else \(py("\(stem)-\(quantity).pdf"))
+            fig.savefig(out)
+            print(f"wrote {out}", file=sys.stderr)
+
+            """
+        return s
+    }
+}

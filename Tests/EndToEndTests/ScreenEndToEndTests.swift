@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// The screen's habits through the real binary in tmux: direct labels without colour, F1/F10,
+/// themes, `S` saving the screen, and the settings file.
+@Suite("Screen end to end", .serialized)
+struct ScreenEndToEndTests {
+    typealias Tmux = ExplorerEndToEndTests.Tmux
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noether-screen-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func noColorLabelsEveryCurveAtItsEnd() throws {
+        let t = Tmux(width: 100, height: 30)
+        t.start("--preset linear-balance --speed max --no-color")
+        let screen = t.waitFor("the story's first pause") { $0.contains("PAUSED") || $0.contains("DONE") } ?? ""
+        // The norms chart names fc1, fc2 and fc3 at their curves' ends: the name alone (not a legend
+        // entry after its mark, not part of a family name such as fc1-fc2.balance).
+        for layer in ["fc1", "fc2", "fc3"] {
+            let label = "(?<!━━ |╌╌ |·· )" + layer + "(?=[ │])"
+            #expect(screen.range(of: label, options: .regularExpression) != nil, "\(layer) is not labelled on its curve:\n\(screen)")
+        }
+        t.send("F10")
+        t.waitFor("exit on F10") { $0.contains("exit=0") }
+    }
+
+    @Test func f1HelpThemesAndSSavesTheScreen() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = Tmux(width: 100, height: 30)
+        t.type("cd '\(dir.path)'")
+        t.send("Enter")
+        t.start("--theme high-contrast --speed 30")
+        t.waitFor("running") { $0.contains("RUNNING") }
+        t.send("F1")
+        t.waitFor("help on F1") { $0.contains("help 1/2: keys") }
+        t.send("Escape")
+        t.type("K")
+        t.waitFor("the next theme") { $0.contains("theme dark (K cycles)") }
+        t.type("S")
+        let saved = t.waitFor("the saved message") { $0.contains("saved the screen as noether-screen-") } ?? ""
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let svg = try #require(files.first { $0.hasSuffix(".svg") }, "\(files)")
+        let text = try #require(files.first { $0.hasSuffix(".txt") }, "\(files)")
+        #expect(saved.contains(svg) && saved.contains(text))
+        let data = try Data(contentsOf: dir.appendingPathComponent(svg))
+        let parser = XMLParser(data: data)
+        #expect(parser.parse(), "the SVG is not XML: \(String(describing: parser.parserError))")
+        let header = try String(contentsOf: dir.appendingPathComponent(text), encoding: .utf8).split(separator: "\n")[0]
+        #expect(header.hasPrefix(" noether  RUNNING"))
+        #expect(String(decoding: data, as: UTF8.self).contains(">RUNNING") || String(decoding: data, as: UTF8.self).contains(" RUNNING "))
+    }
+
+    @Test func aBadSettingsFileIsRefusedNamingFileKeyAndValues() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("noether"), withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("noether/config.toml")
+        try "glyphs = \"block\"\ntheme = \"blue\"\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = shell("XDG_CONFIG_HOME='\(dir.path)' '\(ExplorerEndToEndTests.binary)' < /dev/null")
+        #expect(r.status != 0)
+        #expect(r.output.contains("\(file.path):2: theme = \"blue\": allowed \"dark\", \"light\", \"high-contrast\""), "\(r.output)")
+    }
+}
