@@ -1,9 +1,11 @@
 """The reference workload of PERFORMANCE.md in PyTorch (float64, one thread), with the same
 tracking as the peers measured there: loss, |W_l|^2, |dL/dW_l|^2, each neuron's incoming-row
 norm, the output layer's column sums and |in|^2 - |out|^2 per hidden neuron, every step.
-Size C is the conv net: two blocks (3x3 conv, BatchNorm2d, ReLU, 2x2 max pooling) of 16
-channels on 16x16 single-channel images, global average pooling, a linear layer to 8 classes,
-tracking per channel. Prints one line per size: `S <steps/s>`."""
+The conv nets are blocks (3x3 conv, BatchNorm2d, ReLU, 2x2 max pooling) on single-channel
+images, global average pooling and a linear layer to 8 classes, tracking per channel: Cs has
+8 and 16 channels on 12x12 at batch 32, C 16 and 16 on 16x16 at batch 64, CL 24 and 24 on
+16x16 at batch 96. Prints one line per size: `S <steps/s>`; `peer_torch.py SECONDS [SIZE...]`
+measures only the named sizes."""
 import sys
 import time
 
@@ -14,6 +16,9 @@ torch.set_default_dtype(torch.float64)
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
 
 SIZES = [("S", 2, 32, 32, 32, False), ("M", 3, 128, 128, 64, True), ("L", 4, 512, 256, 64, True)]
+# name, channels per block, image side, batch
+CONV_SIZES = [("Cs", [8, 16], 12, 32), ("C", [16, 16], 16, 64), ("CL", [24, 24], 16, 96)]
+CHOSEN = set(sys.argv[2:])
 
 
 def model(depth, width, inputs, bn):
@@ -39,14 +44,14 @@ def conv_model(channels):
     return torch.nn.Sequential(*layers)
 
 
-def run(depth, width, batch, inputs, bn, conv=None):
+def run(depth, width, batch, inputs, bn, conv=None, side=0):
     g = torch.Generator().manual_seed(1)
     classes = 8 if conv else 10
     means = 1.5 * torch.randn(classes, inputs, generator=g)
     labels = torch.randint(0, classes, (8192,), generator=g)
     x = means[labels] + torch.randn(8192, inputs, generator=g)
     if conv:
-        x = x.reshape(8192, 1, 16, 16)
+        x = x.reshape(8192, 1, side, side)
     net = conv_model(conv) if conv else model(depth, width, inputs, bn)
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     linears = [m for m in net if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
@@ -87,5 +92,8 @@ def run(depth, width, batch, inputs, bn, conv=None):
 
 
 for name, depth, width, batch, inputs, bn in SIZES:
-    print(name, f"{run(depth, width, batch, inputs, bn):.1f}", flush=True)
-print("C", f"{run(0, 0, 64, 256, True, conv=[16, 16]):.1f}", flush=True)
+    if not CHOSEN or name in CHOSEN:
+        print(name, f"{run(depth, width, batch, inputs, bn):.1f}", flush=True)
+for name, channels, side, batch in CONV_SIZES:
+    if not CHOSEN or name in CHOSEN:
+        print(name, f"{run(0, 0, batch, side * side, True, conv=channels, side=side):.1f}", flush=True)

@@ -1,6 +1,7 @@
 // Steps per second of noether's simulator on the reference workload of PERFORMANCE.md
-// (S, M, L), with and without charge tracking, plus the one-thread float64 BLAS peak measured
-// in the same run. Benchmarks/run.sh runs this beside the PyTorch peer and prints the ratios.
+// (S, M, L; conv nets Cs, C, CL), with and without charge tracking, plus the one-thread float64
+// BLAS peak measured in the same run. Benchmarks/run.sh runs this beside the PyTorch peer and
+// prints the ratios. `noether-bench SECONDS [SIZE…]` measures only the named sizes.
 import Foundation
 import NoetherCore
 
@@ -9,7 +10,8 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 struct Size {
     var name: String
     var depth: Int, width: Int, batch: Int, inputs: Int, norm: Normalization, bias: Bool
-    /// Conv blocks (3 × 3, then 2 × 2 max pooling) on side × side single-channel images.
+    /// Conv blocks (3 × 3, batch norm, ReLU, 2 × 2 max pooling) on side × side single-channel
+    /// images, then global average pooling into 8 classes.
     var conv: [Int] = [], side = 0
     /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (PERFORMANCE.md); a convolution
     /// counts as the product of its unfolded input, 2·B·H·W·(in·9)·out each way, the first
@@ -36,7 +38,10 @@ let sizes = [
     Size(name: "S", depth: 2, width: 32, batch: 32, inputs: 32, norm: .none, bias: true),
     Size(name: "M", depth: 3, width: 128, batch: 128, inputs: 64, norm: .batch, bias: false),
     Size(name: "L", depth: 4, width: 512, batch: 256, inputs: 64, norm: .batch, bias: false),
+    // Conv nets: C, one about a fifth of its FLOPs per step (Cs) and one about five times (CL).
+    Size(name: "Cs", depth: 0, width: 32, batch: 32, inputs: 144, norm: .batch, bias: false, conv: [8, 16], side: 12),
     Size(name: "C", depth: 0, width: 32, batch: 64, inputs: 256, norm: .batch, bias: false, conv: [16, 16], side: 16),
+    Size(name: "CL", depth: 0, width: 32, batch: 96, inputs: 256, norm: .batch, bias: false, conv: [24, 24], side: 16),
 ]
 
 func config(_ s: Size) -> Config {
@@ -51,16 +56,33 @@ func config(_ s: Size) -> Config {
     return c
 }
 
-/// Best of three timed windows of at least `seconds` each, after a warm-up.
+/// Steps per second in one timed window of at least `seconds`.
+func window(_ sim: Simulator, seconds: Double) throws -> Double {
+    let start = now(), first = sim.step
+    while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+    return Double(sim.step - first) / (now() - start)
+}
+
+/// Best of three windows of at least `seconds` each, after a warm-up.
 func stepsPerSecond(_ sim: Simulator, seconds: Double) throws -> Double {
     for _ in 0..<20 { try sim.advance() }
     var best = 0.0
-    for _ in 0..<3 {
-        let start = now(), first = sim.step
-        while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
-        best = max(best, Double(sim.step - first) / (now() - start))
-    }
+    for _ in 0..<3 { best = max(best, try window(sim, seconds: seconds)) }
     return best
+}
+
+/// Best of three windows each with and without tracking, alternating, so that both see the
+/// same moments of a shared machine.
+func trackedAndBare(_ sim: Simulator, seconds: Double) throws -> (tracked: Double, bare: Double) {
+    for _ in 0..<20 { try sim.advance() }
+    var tracked = 0.0, bare = 0.0
+    for _ in 0..<3 {
+        sim.tracksCharges = true
+        tracked = max(tracked, try window(sim, seconds: seconds))
+        sim.tracksCharges = false
+        bare = max(bare, try window(sim, seconds: seconds))
+    }
+    return (tracked, bare)
 }
 
 func blasPeak() -> Double {
@@ -77,27 +99,42 @@ func blasPeak() -> Double {
 }
 
 let arguments = CommandLine.arguments
-BLAS.configure(threads: 1)
 // `noether-bench sharpness [steps]`: the sharpness meter's overhead alone.
 if arguments.count > 1, arguments[1] == "sharpness" {
+    BLAS.configure(threads: 1)
     try sharpnessOverhead(steps: arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000)
     exit(0)
 }
 let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
-print("# noether simulator, float64, one thread, best of 3 windows of \(seconds) s")
-print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  BLAS peak GFLOP/s")
-let peak = blasPeak()
-for s in sizes {
-    let sim = try Simulator(config(s))
-    let tracked = try stepsPerSecond(sim, seconds: seconds)
-    sim.tracksCharges = false
-    let bare = try stepsPerSecond(sim, seconds: seconds)
-    let cost = max(0, 1 - tracked / bare) * 100
-    print(
-        String(
-            format: "%@  %17.0f  %20.0f  %12.1f%%  %7.1f  %17.1f", s.name, tracked, bare, cost,
-            tracked * s.flops / 1e9, peak))
+let chosen = Set(arguments.dropFirst(2))
+if let unknown = chosen.first(where: { name in !sizes.contains { $0.name == name } }) {
+    print("noether-bench: unknown size \(unknown); sizes are \(sizes.map(\.name).joined(separator: ", "))")
+    exit(2)
 }
+BLAS.configure(threads: 1)
+print("# noether simulator, float64, one thread, best of 3 windows of \(seconds) s")
+// The BLAS peak is measured before every size and the best kept: a quiet moment anywhere in the
+// run counts, so the share of it each size reaches is not flattered by a busy one.
+var peak = 0.0
+var rows: [(size: Size, tracked: Double, bare: Double)] = []
+for s in sizes where chosen.isEmpty || chosen.contains(s.name) {
+    peak = max(peak, blasPeak())
+    let sim = try Simulator(config(s))
+    let (tracked, bare) = try trackedAndBare(sim, seconds: seconds)
+    rows.append((s, tracked, bare))
+}
+peak = max(peak, blasPeak())
+print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  % of peak  BLAS peak GFLOP/s")
+for (s, tracked, bare) in rows {
+    let cost = max(0, 1 - tracked / bare) * 100, rate = tracked * s.flops / 1e9
+    let name = s.name.padding(toLength: 4, withPad: " ", startingAt: 0)
+    print(
+        name
+            + String(
+                format: "  %17.1f  %20.1f  %12.1f%%  %7.1f  %8.0f%%  %17.1f", tracked, bare, cost,
+                rate, 100 * rate / peak, peak))
+}
+guard chosen.isEmpty else { exit(0) }
 
 // The explorer's cost to the simulator: the same default configuration headless, then on the
 // simulator thread while this (main) thread renders full 140×44 frames 30 times a second, as

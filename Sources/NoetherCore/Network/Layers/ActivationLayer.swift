@@ -24,7 +24,16 @@ struct ActivationLayer: Layer {
         let n = p.batch * shape.size
         switch activation {
         case .linear: y.update(from: x, count: n)
-        case .relu: for i in 0..<n { y[i] = max(x[i], 0) }
+        case .relu:
+            // As max(x, 0), two lanes at a time: NaN passes, −0 becomes +0.
+            typealias V = SIMD2<Double>
+            var i = 0
+            while i + 2 <= n {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+                UnsafeMutableRawPointer(y + i).storeBytes(of: v.replacing(with: 0, where: v .<= 0), as: V.self)
+                i += 2
+            }
+            while i < n { y[i] = max(x[i], 0); i += 1 }
         case .leakyRelu:
             let s = leakySlope
             for i in 0..<n { y[i] = x[i] > 0 ? x[i] : s * x[i] }

@@ -40,7 +40,9 @@ struct Pool2D: Layer {
     }
 
     /// Every input position is written once, so dx needs no clearing. Max pooling finds each
-    /// window's winner again as the first input equal to its output (the one forward kept).
+    /// window's winner again as the first input equal to its output (the one forward kept): forward
+    /// replaces only on a strictly larger value, so every entry before the winner is smaller or
+    /// NaN, and the output is NaN only when the first entry is, which then takes the gradient.
     func backward(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
         _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
@@ -51,23 +53,23 @@ struct Pool2D: Layer {
             let src = x + plane * height * width, to = dx + plane * height * width
             let from = dy + plane * oh * ow, won = y + plane * oh * ow
             for i in 0..<oh {
-                let at = 2 * i * width
-                for j in 0..<ow {
-                    let d = from[i * ow + j], k = at + 2 * j
-                    if kind == .max {
-                        let m = won[i * ow + j]
-                        let w0 = src[k] == m, w1 = !w0 && src[k + 1] == m
-                        let w2 = !w0 && !w1 && src[k + width] == m
-                        // A NaN window matches nowhere; forward then kept its first entry.
-                        let w3 = !w0 && !w1 && !w2 && src[k + width + 1] == m
-                        let first = w0 || !(w1 || w2 || w3)
-                        to[k] = first ? d : 0
-                        to[k + 1] = w1 ? d : 0
-                        to[k + width] = w2 ? d : 0
-                        to[k + width + 1] = w3 ? d : 0
-                    } else {
-                        let q = 0.25 * d
-                        to[k] = q; to[k + 1] = q; to[k + width] = q; to[k + width + 1] = q
+                let top = src + 2 * i * width, bottom = top + width
+                let toTop = to + 2 * i * width, toBottom = toTop + width
+                let d = from + i * ow, m = won + i * ow
+                if kind == .max {
+                    for j in 0..<ow {
+                        let g = d[j], best = m[j]
+                        let a = top[2 * j] == best || best != best, b = !a && top[2 * j + 1] == best
+                        let c = !a && !b && bottom[2 * j] == best, e = !a && !b && !c
+                        toTop[2 * j] = a ? g : 0
+                        toTop[2 * j + 1] = b ? g : 0
+                        toBottom[2 * j] = c ? g : 0
+                        toBottom[2 * j + 1] = e && bottom[2 * j + 1] == best ? g : 0
+                    }
+                } else {
+                    for j in 0..<ow {
+                        let q = 0.25 * d[j]
+                        toTop[2 * j] = q; toTop[2 * j + 1] = q; toBottom[2 * j] = q; toBottom[2 * j + 1] = q
                     }
                 }
             }
