@@ -113,7 +113,9 @@ struct ExplorerEndToEndTests {
         #expect(t.screen().contains("fc1.scale"))
         t.type("n")  // batch → layer: one scale charge per layer, translation on the incoming weights
         t.waitFor("layer norm") { $0.contains("LN relu") && $0.contains("ln1-fc2.rescale") && !$0.contains("bn1-fc2") }
-        t.type("n")  // layer → none: the scale charges vanish, rescale remains
+        t.type("n")  // layer → group: one scale charge per group of units
+        t.waitFor("group norm") { $0.contains("GN relu") }
+        t.type("n")  // group → none: the scale charges vanish, rescale remains
         t.waitFor("no normalization") { !$0.contains("fc1.scale") && $0.contains("fc1-fc2.rescale") }
 
         t.type("?")

@@ -21,11 +21,14 @@ struct ScreenEndToEndTests {
     @Test func noColorLabelsEveryCurveAtItsEnd() throws {
         let t = Tmux(width: 100, height: 30)
         t.start("--preset linear-balance --speed max --no-color")
-        let screen = t.waitFor("the story's first pause") { $0.contains("PAUSED") || $0.contains("DONE") } ?? ""
         // The norms chart names fc1, fc2 and fc3 at their curves' ends: the name alone (not a legend
         // entry after its mark, not part of a family name such as fc1-fc2.balance).
-        for layer in ["fc1", "fc2", "fc3"] {
-            let label = "(?<!━━ |╌╌ |·· )" + layer + "(?=[ │])"
+        let labels = ["fc1", "fc2", "fc3"].map { ($0, "(?<!━━ |╌╌ |·· )" + $0 + "(?=[ │])") }
+        let screen =
+            t.waitFor("every layer named at its curve's end", timeout: 60) { s in
+                labels.allSatisfy { s.range(of: $0.1, options: .regularExpression) != nil }
+            } ?? ""
+        for (layer, label) in labels {
             #expect(
                 screen.range(of: label, options: .regularExpression) != nil,
                 "\(layer) is not labelled on its curve:\n\(screen)")
