@@ -30,8 +30,12 @@ extension SweepAxis {
         }
         var seen = Set<TOMLValue>()
         seen.reserveCapacity(values.count)
+        let overlay: Config.Overlay
+        do { overlay = try Config.Overlay(base) } catch {
+            throw PresetError(file: file, line: line, message: error.message)
+        }
         for v in values {
-            try check(v, over: base, file: file)
+            try check(v, over: overlay, file: file)
             guard seen.insert(v).inserted else {
                 throw PresetError(file: file, line: line, message: "axis \(key) lists \(TOML.format(v)) twice")
             }
@@ -40,12 +44,12 @@ extension SweepAxis {
 
     /// One value is usable for this key: `time` takes a positive number, any other key what the
     /// configuration schema takes.
-    private func check(_ v: TOMLValue, over base: Config, file: String) throws(PresetError) {
+    private func check(_ v: TOMLValue, over base: Config.Overlay, file: String) throws(PresetError) {
         if key == Sweep.timeKey {
             _ = try Sweep.duration(TOMLEntry(key: key, value: v, line: line), file: file)
             return
         }
-        do { _ = try Config.decoding([TOMLEntry(key: key, value: v, line: line)], over: base) } catch {
+        do { _ = try base.decoding([TOMLEntry(key: key, value: v, line: line)]) } catch {
             throw PresetError(file: file, line: line, message: "axis " + error.message)
         }
     }
