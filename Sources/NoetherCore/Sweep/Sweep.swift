@@ -28,6 +28,8 @@ public struct SweepAxis: Sendable, Equatable {
     public var key: String
     public var line: Int
     public var values: [TOMLValue]
+    /// Each value set over the sweep's base, decoded once when the file is read (none for time).
+    var configs: [Config] = []
 }
 
 /// One run of a sweep: its whole configuration and the axis values that made it.
@@ -140,15 +142,16 @@ extension Sweep {
         // (empty for time, which is no configuration key).
         var configs: [[Config]] = [], parts: [[Part]] = []
         for axis in axes where axis.key != Self.timeKey {
-            var cs: [Config] = [], ps: [Part] = []
-            for v in axis.values {
-                let c: Config
-                do { c = try overlay.decoding([TOMLEntry(key: axis.key, value: v, line: axis.line)]) } catch {
-                    throw PresetError(file: file, line: error.line, message: error.message)
+            var cs = axis.configs, ps: [Part] = []
+            if cs.count != axis.values.count {
+                cs = []
+                for v in axis.values {
+                    do { cs.append(try overlay.decoding([TOMLEntry(key: axis.key, value: v, line: axis.line)])) } catch {
+                        throw PresetError(file: file, line: error.line, message: error.message)
+                    }
                 }
-                cs.append(c)
-                ps.append(Part(axis.key, Config.values(c)[axis.key]))
             }
+            for c in cs { ps.append(Part(axis.key, Config.values(c)[axis.key])) }
             configs.append(cs)
             parts.append(ps)
         }
