@@ -24,8 +24,9 @@ let package = Package(
         .target(
             name: "ShippedPresets", path: "Presets",
             resources: [
-                "adam-breaking", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "layer-norm", "linear-balance", "optimizer-equilibria",
-                "relu-balance", "relu-rescale", "relu-steepest",
+                "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport", "edge-of-stability",
+                "heavy-ball-edge", "layer-norm", "linear-balance", "optimizer-equilibria",
+                "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(

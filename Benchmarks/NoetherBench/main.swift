@@ -77,8 +77,13 @@ func blasPeak() -> Double {
 }
 
 let arguments = CommandLine.arguments
-let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
 BLAS.configure(threads: 1)
+// `noether-bench sharpness [steps]`: the sharpness meter's overhead alone.
+if arguments.count > 1, arguments[1] == "sharpness" {
+    try sharpnessOverhead(steps: arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000)
+    exit(0)
+}
+let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
 print("# noether simulator, float64, one thread, best of 3 windows of \(seconds) s")
 print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  BLAS peak GFLOP/s")
 let peak = blasPeak()

@@ -17,6 +17,12 @@ public enum Command: Equatable, Sendable {
     /// Swap which of fork and ghost is in front (takes the controls).
     case swapFork
     case dropGhost
+    /// Undo the last change: the run returns to the step where it was made, as if not made.
+    case undo
+    /// Back to the previous beat of the story (re-simulated from step 0).
+    case back
+    /// Lecture mode: hold at every caption until space.
+    case setLecture(Bool)
     case quit
 }
 
@@ -127,6 +133,8 @@ public struct AppState: Sendable {
     public var familyIndex = 0
     public var recentWindow = false
     public var quit = false
+    /// `q` while a recording or a fork is open asks first: the question shown until the next key.
+    public var quitQuestion: String?
     /// Help and the picker hold a running story while they are open (no caption goes by unseen).
     var heldByOverlay = false
     /// What the last commands asked for, until the simulator's snapshot shows it: keys pressed
@@ -159,6 +167,12 @@ public struct AppState: Sendable {
     var overlayOpen: Bool { helpOpen || pickerOpen || teleportOpen || messagesOpen || infoOpen }
 
     private mutating func handleKey(_ key: Key, _ s: Snapshot) -> [Command] {
+        if quitQuestion != nil {
+            quitQuestion = nil
+            guard key == .char("y") || key == .char("q") || key == .char("Q") else { return [] }
+            quit = true
+            return [.quit]
+        }
         if pickerOpen { return handlePicker(key) }
         if teleportOpen { return handleTeleportMenu(key) }
         if helpOpen, handleHelp(key) { return [] }
@@ -167,7 +181,7 @@ public struct AppState: Sendable {
             let action = Keymap.action(for: key)
             messagesOpen = false
             infoOpen = false
-            guard let action, ![.messages, .info, .close, .quit].contains(action) else { return [] }
+            guard let action, ![.messages, .info, .close, .quit, .quitNow].contains(action) else { return [] }
             return apply(action, s)
         }
         guard let action = Keymap.action(for: key) else {
@@ -177,7 +191,7 @@ public struct AppState: Sendable {
             }
             return []
         }
-        if helpOpen, action != .help, action != .close, action != .quit { return [] }
+        if helpOpen, action != .help, action != .close, action != .quit, action != .quitNow { return [] }
         return apply(action, s)
     }
 
@@ -319,8 +333,20 @@ public struct AppState: Sendable {
         case .info: infoOpen = true
         case .saveScreen: saveScreenRequested = true
         case .quit:
+            // A recording or a fork is work in progress: ask before ending it.
+            let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
+            guard open.isEmpty else {
+                quitQuestion = "quit with \(open.joined(separator: " and ")) open? y or q quits (a recording is saved), other keys stay"
+                return []
+            }
             quit = true
             return [.quit]
+        case .quitNow:
+            quit = true
+            return [.quit]
+        case .back: return [.back]
+        case .undo: return [.undo]
+        case .toggleLecture: return [.setLecture(!s.lecture)]
         }
         return []
     }

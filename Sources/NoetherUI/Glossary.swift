@@ -1,3 +1,5 @@
+import NoetherCore
+
 /// One symbol or curve the explorer shows, explained for a reader who has not read the papers.
 public struct GlossaryEntry: Sendable, Equatable {
     /// As it appears on screen (legend, title or table header).
@@ -18,22 +20,30 @@ public enum Glossary {
         // Charges.
         GlossaryEntry("Q", "Noether charge",
                       "A number a symmetry of the loss would keep constant if training were smooth; finite steps move it (§2)."),
-        GlossaryEntry("translation", "translation charge T",
-                      "Sum of weights that can all be shifted together without changing the loss, e.g. an output column under softmax (§2.1)."),
-        GlossaryEntry("scale", "scale charge S",
-                      "Squared size |θ|² of weights whose size the loss ignores, e.g. a neuron's inputs before batch norm (§2.1)."),
-        GlossaryEntry("rescale", "rescale charge R",
-                      "A ReLU neuron's |out|² − |in|²: scaling its inputs up and outputs down changes nothing (§2.1)."),
-        GlossaryEntry("balance", "balance matrix D",
-                      "W₂ᵀW₂ − W₁W₁ᵀ around a linear net's hidden layer, shown as its size ‖D‖; its diagonal holds the rescale charges (§6)."),
+    ] + SymmetryKind.allCases.map { GlossaryEntry($0.rawValue, $0.glossary.term, $0.glossary.meaning) } + [
         GlossaryEntry("fc1.scale", "family name",
                       "Layer, then symmetry: fc1.scale is fc1's neurons; bn1-fc2.rescale couples batch norm 1 (γ, β) to fc2's columns (§2.1)."),
         GlossaryEntry("conv1.scale", "conv family name",
                       "A conv layer's channels: one group per filter; cbn1-conv2.rescale couples block 1's γ, β to conv2's slices (§2.1)."),
         GlossaryEntry("VGG-mini", "model control",
                       "Conv blocks of 8 and 16 channels (conv, norm, activation, 2×2 pool), average pooling, then dense layers (§2.1)."),
+        GlossaryEntry("ResNet-mini", "model control",
+                      "VGG-mini's residual sibling: a conv of 8 channels, then a block of two whose input is added to its output (§2.3)."),
+        GlossaryEntry("gn1", "group norm",
+                      "Normalizes each group of channels per sample: one scale charge per group, fc1.scale[g0] … (§2.1)."),
         GlossaryEntry("magnitude", "group magnitude",
                       "Σθ² over the group's weights (Σ|θ| for translation): what residuals and ratios are divided by (§2.2)."),
+        // The sharpness chart.
+        GlossaryEntry("λ₁", "sharpness",
+                      "The largest eigenvalue of the loss's Hessian: the steepest curvature, measured every K steps by Lanczos (§16)."),
+        GlossaryEntry("2/η", "stability line",
+                      "Gradient descent is stable on a curvature below 2/η; at the edge of stability λ₁ rises to it and hovers (§16.3)."),
+        GlossaryEntry("2(1+β)/η", "heavy-ball line",
+                      "The stability line with heavy-ball momentum β: higher, so the sharpness can rise further (§16.3)."),
+        GlossaryEntry("2(1−β)/η model", "small-batch momentum line",
+                      "A proposed limit for momentum with small minibatches, drawn as a model, not derived here (§16.3)."),
+        GlossaryEntry("λ₁ reaches line", "loss chart marker",
+                      "Where the sharpness first reached the optimizer's stability line (§16.3)."),
         // The curves of the charge chart.
         GlossaryEntry("measured", "measured charge",
                       "The charge computed from the current weights; for a family, the median over its live neurons (§7)."),

@@ -22,7 +22,7 @@ public enum HealthVerdict: Equatable, Sendable {
             if !last.isFinite || last > 10 * max(first, 1e-12) { return .degenerate(reason: "loss diverging") }
         }
         guard !s.families.isEmpty else { return .none }
-        let counted = s.families.filter { $0.symmetry != .translation }
+        let counted = s.families.filter { $0.symmetry.isForced }
         let total = counted.map(\.count).reduce(0, +)
         let lost = counted.map(Self.lost).reduce(0, +)
         if total > 0, 2 * lost > total { return .degenerate(reason: "dead \(lost)/\(total)") }
@@ -33,7 +33,7 @@ public enum HealthVerdict: Equatable, Sendable {
             return .broken(reason: s.config.optimizerName, worst: worst)
         }
         if s.config.eps > 0, s.config.norm != .none {
-            return .broken(reason: (s.config.norm == .batch ? "BN" : "LN") + " eps > 0", worst: worst)
+            return .broken(reason: s.config.norm.abbreviation + " eps > 0", worst: worst)
         }
         return .broken(reason: "residual", worst: worst)
     }

@@ -29,6 +29,7 @@ public enum Action: Hashable, Sendable {
     case selectUp, selectDown, valueDown, valueUp
     case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close, quit
     case cycleYAxis, cycleTheme, messages, info, saveScreen
+    case back, undo, toggleLecture, quitNow
 }
 
 public struct KeyBinding: Sendable {
@@ -42,6 +43,9 @@ public enum Keymap {
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.char(" ")], action: .togglePause, help: "pause / resume training"),
         KeyBinding(keys: [.char(".")], action: .stepOnce, help: "one step while paused"),
+        KeyBinding(keys: [.char(",")], action: .back, help: "back to the previous caption of the story (replayed exactly)"),
+        KeyBinding(keys: [.char("u")], action: .undo, help: "undo the last change (lr, reset, teleport, fork…)"),
+        KeyBinding(keys: [.char("L")], action: .toggleLecture, help: "lecture: hold at every caption until space"),
         KeyBinding(keys: [.char("]")], action: .learningRateUp, help: "learning rate up (live)"),
         KeyBinding(keys: [.char("[")], action: .learningRateDown, help: "learning rate down (live)"),
         KeyBinding(keys: [.char("}")], action: .weightDecayUp, help: "weight decay up (live)"),
@@ -82,7 +86,8 @@ public enum Keymap {
         KeyBinding(keys: [.char("S")], action: .saveScreen, help: "save the screen as noether-screen-DATE-TIME.svg and .txt"),
         KeyBinding(keys: [.char("?"), .function(1)], action: .help, help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),
         KeyBinding(keys: [.escape], action: .close, help: "close help, picker, teleport menu, messages or description"),
-        KeyBinding(keys: [.char("q"), .function(10)], action: .quit, help: "quit"),
+        KeyBinding(keys: [.char("q"), .function(10)], action: .quit, help: "quit (asks first while recording or forked)"),
+        KeyBinding(keys: [.char("Q")], action: .quitNow, help: "quit at once"),
     ]
 
     public static func action(for key: Key) -> Action? {

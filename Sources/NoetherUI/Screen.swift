@@ -30,7 +30,7 @@ public struct Screen {
         }
         // A short message takes the right end; the hints keep only the whole ones that fit before it.
         // A long one takes the bottom line (two when it must), the hints giving way: never cut mid-word.
-        let text = state.notice ?? live.message
+        let text = state.quitQuestion ?? state.notice ?? live.message
         let inline = text.map { " " + $0 + " " }.flatMap { $0.count + 30 <= width ? $0 : nil } ?? ""
         var messageLines: [String] = []
         if let text, inline.isEmpty {
@@ -60,7 +60,9 @@ public struct Screen {
         // The story's caption runs along the bottom, full width, like a subtitle.
         let captionLines = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
         for (i, line) in captionLines.enumerated() {
-            b.putClipped(line, x: 0, y: height - bottom - captionLines.count + i, Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
+            let stale = s.departure != nil && i > 0
+            b.putClipped(line, x: 0, y: height - bottom - captionLines.count + i,
+                         stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
         }
         let body = Rect(x: 0, y: 1, width: width, height: height - 1 - bottom - captionLines.count)
         var context = ChartContext(snapshot: s, state: state, glyphs: glyphs)
@@ -170,8 +172,8 @@ public struct Screen {
     }
 
     public static func summary(_ c: Config) -> String {
-        let norm = c.norm == .none ? "" : (c.norm == .batch ? "BN " : "LN ")
-        let conv = c.conv.isEmpty ? "" : ModelFamily.name(c) + " + "
+        let norm = c.norm == .none ? "" : c.norm.abbreviation + " "
+        let conv = c.conv.isEmpty ? (c.residual ? "residual " : "") : ModelFamily.name(c) + " + "
         return "\(norm)\(c.arch.rawValue) \(conv)\(c.depth)×\(c.width) · \(c.data.name) · \(c.optimizerTitle)"
     }
 
@@ -188,14 +190,21 @@ public struct Screen {
         if live.ghost != nil { label += " FORK" }
         if live.replaying { label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "") }
         if live.recordingPath != nil { label += " REC" }
+        if live.lecture { label += " LECTURE" }
         x = b.put(" " + label + " ", x: x, y: 0, Style(stateColor, bold: true))
-        if live.state == .finished || live.state == .paused { x = b.put("space continues ", x: x, y: 0, Style(.orange)) }
+        if live.state == .finished || live.state == .paused {
+            x = b.put(live.step == 0 && live.state == .paused ? "space starts " : "space continues ", x: x, y: 0, Style(.orange))
+        }
+        // A fresh caption holds the run back until it has been up long enough to read.
+        if live.state == .running, let hold = live.readingHold {
+            x = b.put("caption: \(Int(hold.rounded(.up))) s to read ", x: x, y: 0, Style(.orange))
+        }
         // Most important first, so a narrow terminal loses only the tail. The rate shows only
         // while it is measured (a paused run has none).
         let target = s.targetSteps > 0 ? "/\(s.targetSteps)" : ""
         let (beta, lambda) = glyphs.unicode ? ("β", "λ") : ("mom", "wd")
         var parts = [
-            "step \(s.step)\(target)", "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
+            "step \(s.step)\(target)" + (s.beyondStory ? " beyond the story" : ""), "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
         if live.state == .running, live.stepsPerSecond > 0 { parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4) }
@@ -274,7 +283,13 @@ public struct Screen {
             about = "(about \(narrated); c shows others) "
         }
         let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + caption
-        let lines = Self.wrap(text, width - 1)
+        var lines = Self.wrap(text, width - 1)
+        if let change = s.departure {
+            // The story describes the run without the user's change: one line says what changed,
+            // and the caption stays beneath it, dimmed.
+            let line = (glyphs.unicode ? "✎ " : "* ") + "you changed \(change): the captions describe the run without it (u undoes)"
+            lines = [String(line.prefix(width - 1))] + lines
+        }
         guard lines.count > maxLines else { return lines }
         var kept = Array(lines.prefix(maxLines))
         kept[maxLines - 1] = String(kept[maxLines - 1].prefix(width - 2)) + glyphs.ellipsis

@@ -11,6 +11,14 @@ public enum SeriesKey: Hashable, Sendable {
     case loss, accuracy
     case weightNorm(layer: String)
     case family(String, FamilySeries)
+    /// The last measured sharpness (THEORY.md §16) and the stability lines of each sample's η, β.
+    case sharpness
+    case stabilityLine(StabilityLine)
+}
+
+/// 2/η; 2(1+β)/η (heavy ball); 2(1−β)/η, a model for small-batch momentum (THEORY.md §16.3).
+public enum StabilityLine: Hashable, Sendable {
+    case plain, heavyBall, smallBatchModel
 }
 
 /// One neuron (charge group) at one sample, for the per-neuron views.
@@ -30,8 +38,13 @@ public struct Sample: Sendable {
 
 extension Snapshot {
     /// The values one sample adds to the history: loss, norms, per-family summaries and per-neuron values.
-    public static func sample(_ o: Observation) -> Sample {
+    public static func sample(_ o: Observation, sharpness: Double? = nil) -> Sample {
         var v: [(SeriesKey, Double)] = [(.loss, o.loss)]
+        if let sharpness {
+            let eta = o.live.learningRate, beta = o.live.momentum
+            v += [(.sharpness, sharpness), (.stabilityLine(.plain), 2 / eta), (.stabilityLine(.heavyBall), 2 * (1 + beta) / eta),
+                  (.stabilityLine(.smallBatchModel), 2 * (1 - beta) / eta)]
+        }
         if let a = o.accuracy { v.append((.accuracy, a)) }
         for l in o.layers { v.append((.weightNorm(layer: l.name), l.weightNorm2)) }
         for f in o.families {

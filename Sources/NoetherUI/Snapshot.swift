@@ -74,6 +74,16 @@ public struct Snapshot: Sendable {
     public var caption: String?
     /// True once the user changed a control: title and description stay, marked modified.
     public var modified = false
+    /// The user's last change in force that the captions do not describe ("lr 0.2 at step 1200").
+    public var departure: String?
+    /// Past the story's last step: the run goes on (space at DONE).
+    public var beyondStory = false
+    /// The user forked the run (a story's own fork is part of the story, not work to lose).
+    public var userFork = false
+    /// Lecture mode: the run holds at every caption until space.
+    public var lecture = false
+    /// Seconds a fresh caption still holds the run back (slowed or held), while it does.
+    public var readingHold: Double?
     public var markers: [TimeMarker] = []
     /// After a fork: the other run, advancing in lock step.
     public var ghost: Ghost?

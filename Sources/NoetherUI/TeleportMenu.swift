@@ -17,12 +17,13 @@ public enum TeleportMenu {
             return f.symmetry.teleportActions.flatMap { action -> [Entry] in
                 switch action {
                 case .scale:
-                    let verb = f.symmetry == .rescale ? "in ×α, out ÷α," : f.symmetry == .balance ? "G = αI," : "weights ×"
+                    let verb = f.symmetry.scaleActionLabel
                     return [4, 2, 0.5].map { entry("\(verb) α = \(NumberFormat.tick($0))", .scale, $0) }
                 case .shift: return [0.5, -0.5].map { entry("shift every column by \(NumberFormat.tick($0))", .shift, $0) }
                 case .balance: return [entry("balance (|in|² = |out|²)", .balance, nil)]
                 case .rotate: return [entry("rotate (random orthogonal G)", .rotate, nil)]
                 case .steepest: return [entry("steepest: most |∇L|² within α ∈ [1/4, 4]", .steepest, nil)]
+                case .flattest: return [entry("flattest: least sharpness λ₁ within α ∈ [1/4, 4]", .flattest, nil)]
                 }
             }
         }

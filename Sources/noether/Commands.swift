@@ -94,7 +94,9 @@ struct Replay: ParsableCommand {
         let recording: Recording
         do { recording = try Recording.load(file) } catch { throw RunFailure("\(error)") }
         for warning in recording.warnings { FileHandle.standardError.write(Data("noether: \(warning)\n".utf8)) }
-        var segments = recording.runs.enumerated().map { Headless.Segment(run: $0, preset: $1.preset, steps: $1.steps) }
+        var segments = recording.runs.enumerated().map {
+            Headless.Segment(run: $0, preset: $1.preset, steps: $1.steps, from: $1.from)
+        }
         if let only {
             guard only < segments.count else {
                 throw RunFailure("--run \(only): \(file) has \(segments.count == 1 ? "1 run (0)" : "\(segments.count) runs (0…\(segments.count - 1))")")
@@ -119,7 +121,8 @@ struct Replay: ParsableCommand {
                 p.config.steps = segment.steps
                 return p
             }
-            try Explorer.launch(preset: runs[0], replay: true, record: nil, display, then: Array(runs.dropFirst()))
+            try Explorer.launch(preset: runs[0], replay: true, record: nil, display, then: Array(runs.dropFirst()),
+                                from: segments.map(\.from))
         }
     }
 }
@@ -184,13 +187,14 @@ struct DisplayOptions: ParsableArguments {
     @Option(help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).")
     var speed: Pace?
     @Option(help: "Colours: dark, light or high-contrast (for projectors); K cycles them.") var theme: Theme?
+    @Flag(help: "Lecture mode: hold at every caption until space (L toggles it).") var lecture = false
 
     var dots: DotStyle? { ascii ? .ascii : glyphs }
 
     /// These flags over the settings file (flags win); a bad file is refused naming file, key and values.
     func resolved(_ settings: Settings) -> ExplorerOptions {
         ExplorerOptions(dots: dots ?? settings.glyphs, noColor: noColor, speed: speed?.stepsPerSecond ?? settings.speed,
-                        theme: theme ?? settings.theme ?? .dark, lecture: settings.lecture ?? false)
+                        theme: theme ?? settings.theme ?? .dark, lecture: lecture || (settings.lecture ?? false))
     }
 }
 
@@ -214,7 +218,7 @@ struct Tour: ParsableCommand {
     /// From what the charges are, through normalization and the exact theory, to what breaks them.
     static let order = ["default", "bn-scale-growth", "bn-equilibrium", "theory-overlay", "rmsprop-analogy",
                         "relu-rescale", "tanh-discrete", "translation-momentum", "linear-balance", "layer-norm",
-                        "vgg-mini", "adam-breaking", "optimizer-equilibria"]
+                        "vgg-mini", "resnet-mini", "adam-breaking", "optimizer-equilibria"]
 
     @Option(help: "Start the tour at this preset.") var from: String?
     @OptionGroup var display: DisplayOptions

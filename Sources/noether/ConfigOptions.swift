@@ -10,6 +10,7 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
 extension OutputDetail: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
+extension SharpnessBatch: ExpressibleByArgument {}
 extension DotStyle: ExpressibleByArgument {}
 
 /// A warning about the command's input, one line on standard error.
@@ -26,11 +27,15 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Hidden activation: linear, relu, leaky-relu, tanh.") var arch: Activation?
     @Option(help: "Slope of leaky-relu for negative inputs, in (0, 1).", transform: decimal)
     var leakySlope: Double?
-    @Option(help: "Normalization after each hidden linear layer: none, batch, layer.") var norm: Normalization?
+    @Option(help: "Normalization after each hidden linear layer: none, batch, layer, group.") var norm: Normalization?
+    @Option(help: "Group norm's channel groups G (--norm group): G must divide every conv layer's channels and width.")
+    var groups: Int?
     @Option(help: "Normalization eps (0 keeps the scale symmetry exact).", transform: decimal)
     var eps: Double?
     @Option(help: "Conv blocks before the dense layers, by channel count: 8,16 (or none). Needs image data.")
     var conv: ChannelList?
+    @Flag(inversion: .prefixedNo, help: "Skip connections around blocks of two hidden layers after the first (conv: equal channels, pooling after the block; dense: depth 3, 5 or 7).")
+    var residual: Bool?
     @Option(help: "Conv kernel size: 1, 3, 5 or 7.") var kernel: Int?
     @Option(help: "Pooling after each conv block: max, avg, none (2×2, stride 2).") var pool: Pooling?
     @Option(help: "Hidden dense layers, 0…8.") var depth: Int?
@@ -68,6 +73,12 @@ struct ConfigOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
+    @Option(help: "Measure the sharpness (top Hessian eigenvalue) every K steps; 0: never.") var sharpnessEvery: Int?
+    @Option(help: "How many of the largest Hessian eigenvalues to measure: 1 or 2.") var sharpnessTop: Int?
+    @Option(help: "The loss whose Hessian is measured: full (the whole training set) or minibatch.")
+    var sharpnessBatch: SharpnessBatch?
+    @Option(help: "Lanczos stops when each Ritz residual is below this fraction of its eigenvalue.")
+    var sharpnessTolerance: Double?
 
     /// The preset (or default) with every given flag applied, then validated. Flags become
     /// `key = value` entries decoded over the preset through the one configuration schema

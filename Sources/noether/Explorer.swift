@@ -20,7 +20,7 @@ struct ExplorerOptions: Equatable {
 
 enum Explorer {
     static func launch(preset: Preset, replay: Bool, record: String?, _ display: DisplayOptions,
-                       tour: [Preset] = [], then: [Preset] = []) throws {
+                       tour: [Preset] = [], then: [Preset] = [], from: [Int] = []) throws {
         let settings: Settings
         do { settings = try Settings.load(Settings.path()) } catch { throw RunFailure("\(error)") }
         let options = display.resolved(settings)
@@ -48,7 +48,8 @@ enum Explorer {
         noether_install_crash_handlers()
         noether_install_atexit()
 
-        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed, then: then)
+        let simulator = SimulationThread(preset: preset, replay: replay, record: record, version: Noether.version, speed: speed,
+                                         then: then, from: from, lecture: options.lecture)
         simulator.launch()
         let terminal = Terminal(color: color)
         var state = AppState()

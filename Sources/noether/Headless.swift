@@ -96,6 +96,8 @@ enum Headless {
         var run: Int
         var preset: Preset
         var steps: Int
+        /// Where the explorer resumes a recorded back-step or undo; headless writes the run whole.
+        var from = 0
     }
 
     /// `observe` sees every written row's observation (the figure of `run --svg`).
@@ -133,57 +135,50 @@ enum Headless {
         do {
             var wroteHeader = false
             for segment in segments {
-                let sim: Simulator
-                do { sim = try Simulator(segment.preset.config) } catch { throw RunFailure("\(error)") }
+                // The recorder follows the first run (`noether run --record` has only one).
+                let session: Session
+                do {
+                    session = try Session(segment.preset, recorder: segment.run == segments[0].run ? recorder : nil)
+                } catch { throw RunFailure("\(error)") }
+                let sim = session.front
                 for note in sim.symmetries.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
                 if let path = o.dumpData, segment.run == segments[0].run { try OutputFile.write(sim.data.csv(), to: path) }
                 let label = labelRuns ? "{\"run\":\(segment.run)," : nil
-                var pending = segment.preset.schedule[...]
-                /// The changes applied so far (a fork replays them) and, after a fork, the ghost.
-                var applied: [ScheduledChange] = []
-                var ghost: Simulator?
-                var forked = false
                 step = 0
                 while true {
+                    if let failure = session.takeRecordingFailure() { throw RunFailure(failure, code: 1) }
                     let interrupted = signals.caught != nil
-                    if ghost == nil, let next = pending.first, next.fork, next.step <= step {
-                        ghost = try Simulator.replica(of: segment.preset.config, changes: applied, to: step)
-                        forked = true
-                    }
-                    for change in try sim.applyDue(&pending) {
-                        applied.append(change)
-                        try recorder?.record(change)
-                    }
                     let last = step == segment.steps || interrupted
                     if step % o.every == 0 || last {
-                        let obs = sim.observation()
+                        let obs = session.front.observation()
+                        let forked = session.fork != nil
                         observe(obs)
                         switch o.format {
                         case .jsonl:
                             try out.line(ObservationFormat.jsonLine(obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
-                            if let ghost { try out.line(ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run)) }
+                            if let ghost = session.ghost {
+                                try out.line(ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run))
+                            }
                         case .csv:
                             if !wroteHeader { try out.line(ObservationFormat.csvHeader(obs, detail: o.detail)); wroteHeader = true }
                             try out.line(ObservationFormat.csvRow(obs, detail: o.detail))
                         }
-                        let p = ObservationFormat.parameterLine(step: step, sim.parameters())
+                        let p = ObservationFormat.parameterLine(step: step, session.front.parameters())
                         try params?.line(label.map { $0 + p.dropFirst() } ?? p)
                     }
                     if last { break }
-                    do {
-                        try ghost?.advance()
-                    } catch {
-                        FileHandle.standardError.write(Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
-                        ghost = nil
-                    }
-                    do { try sim.advance() } catch {
+                    let result: Session.Advance
+                    do { result = try session.advance() } catch {
                         try out.finish()
                         try params?.finish()
-                        try recorder?.stop(at: sim.step)
+                        try recorder?.stop(at: session.step)
                         throw RunFailure("\(error)", code: 1)
                     }
+                    if let error = result.ghostDiverged {
+                        FileHandle.standardError.write(Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
+                    }
                     step += 1
-                    try recorder?.progress(at: step)
+                    session.noteProgress()
                 }
                 if signals.caught != nil { break }
             }

@@ -237,7 +237,7 @@ struct ExplorerEndToEndTests {
     }
 
     @Test func badOptionsExitWith2AndNameTheOption() throws {
-        for (args, expected) in [(["run", "--norm", "group"], "--norm"), (["run", "--width", "0"], "--width"),
+        for (args, expected) in [(["run", "--norm", "instance"], "--norm"), (["run", "--width", "0"], "--width"),
                                  (["run", "--preset", "nope"], "no such preset")] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Self.binary)
@@ -287,11 +287,14 @@ struct RecordingEndToEndTests {
         t.type("]")
         t.waitFor("lr 0.5") { $0.contains("lr 0.5 ") }
         usleep(200_000)
+        // A recording is open: q asks first, and q again quits (the recording is saved).
+        t.type("q")
+        t.waitFor("the question") { $0.contains("quit with a recording open?") }
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
 
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("recording-format = 2"))
+        #expect(text.contains("recording-format = 3"))
         // Two learning-rate changes; the default's narration at step 0 is recorded as applied too.
         #expect(text.components(separatedBy: "[[at]]").dropFirst().filter { $0.contains("\nlr = ") }.count == 2)
         #expect(text.contains("[[stop]]"))

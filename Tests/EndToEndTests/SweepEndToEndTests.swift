@@ -328,10 +328,10 @@ struct SweepEndToEndTests {
         #expect(folder.output.contains("--out \(dir("missing/r.sqlite")): cannot create it: the folder \(dir("missing")) does not exist"), "\(folder.output)")
         let neither = noether("sweep '\(file)'")
         #expect(neither.status == 2 && neither.output.contains("give --out FILE.sqlite (run here) or --plan DIR"), "\(neither.output)")
-        FileManager.default.createFile(atPath: dir("bad.toml"), contents: Data("steps = 5\n[axes]\nnorm = [\"batch\", \"group\"]\n".utf8))
+        FileManager.default.createFile(atPath: dir("bad.toml"), contents: Data("steps = 5\n[axes]\nnorm = [\"batch\", \"instance\"]\n".utf8))
         let bad = noether("sweep '\(dir("bad.toml"))' --out '\(dir("r.sqlite"))'")
         #expect(bad.status == 2)
-        #expect(bad.output == "noether: \(dir("bad.toml")):3: axis norm must be one of \"none\", \"batch\", \"layer\", got \"group\"\n")
+        #expect(bad.output == "noether: \(dir("bad.toml")):3: axis norm must be one of \"none\", \"batch\", \"layer\", \"group\", got \"instance\"\n")
         #expect(!FileManager.default.fileExists(atPath: dir("r.sqlite")), "nothing is created for a bad sweep")
     }
 

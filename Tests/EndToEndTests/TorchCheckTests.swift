@@ -26,6 +26,10 @@ struct TorchCheckTests {
         #expect(rows.count >= 15)
         #expect(ok.count >= 8, "\(rows.joined(separator: "\n"))")
         #expect(rows.allSatisfy { $0.contains(" | ok | ") || $0.contains(" | skipped (noether does not accept --") })
+        // Residual networks (dense and conv) and group norm (dense and conv) run, and agree.
+        let residual = rows.filter { $0.hasPrefix("| residual ") }, group = rows.filter { $0.contains("group norm") }
+        #expect(residual.count == 4 && residual.allSatisfy { $0.contains(" | ok | ") }, "\(residual)")
+        #expect(group.count == 3 && group.allSatisfy { $0.contains(" | ok | ") }, "\(group)")
     }
 
     /// The check can fail: at a threshold no float64 computation meets, the same case fails,

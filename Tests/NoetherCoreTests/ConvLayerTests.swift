@@ -45,8 +45,10 @@ struct ConvLayerTests {
     /// symmetries are exact only at eps = 0 (THEORY.md §2.1).
     static func conv(_ a: Activation, _ n: Normalization, _ pool: Pooling, kernel: Int = 3, eps: Double = 1e-3) -> Config {
         config {
-            $0.conv = [3, 2]; $0.kernel = kernel; $0.pool = pool; $0.arch = a; $0.norm = n
-            $0.depth = 1; $0.width = 4; $0.eps = n == .none ? 0 : eps
+            // Group norm: two groups of at least 2 channels (and 3 neurons: with 2, ẑ = ±1).
+            $0.conv = n == .group ? [4, 4] : [3, 2]; $0.groups = 2
+            $0.kernel = kernel; $0.pool = pool; $0.arch = a; $0.norm = n
+            $0.depth = 1; $0.width = n == .group ? 6 : 4; $0.eps = n == .none ? 0 : eps
         }
     }
 

@@ -16,6 +16,14 @@ struct ExactIdentityTests {
         ("conv-bn", convNet { $0.norm = .batch; $0.pool = .max }),
         ("conv-plain", convNet { $0.norm = .none; $0.pool = .avg; $0.lr = 0.05 }),
         ("conv-ln", convNet { $0.norm = .layer; $0.pool = .max }),
+        // Residual blocks (THEORY.md §2.3): the groups inside each block, none across its ends.
+        ("res-bn-relu", config { $0.arch = .relu; $0.norm = .batch; $0.depth = 3; $0.width = 16; $0.residual = true }),
+        ("res-linear", config { $0.arch = .linear; $0.norm = .none; $0.depth = 3; $0.width = 8; $0.data = .teacher
+                                $0.lr = 0.02; $0.residual = true }),
+        ("res-conv-bn", convNet { $0.norm = .batch; $0.pool = .max; $0.conv = [4, 4, 4]; $0.residual = true }),
+        // Group norm: one scale group (and its translations) per group of units.
+        ("gn-relu", config { $0.arch = .relu; $0.norm = .group; $0.groups = 4; $0.depth = 2; $0.width = 16 }),
+        ("conv-gn", convNet { $0.norm = .group; $0.groups = 2; $0.pool = .avg; $0.residual = true; $0.conv = [4, 8, 4] }),
     ]
 
     static func convNet(_ change: (inout Config) -> Void) -> Config {

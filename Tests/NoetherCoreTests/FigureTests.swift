@@ -89,7 +89,7 @@ struct FigureTests {
         #expect(try db.sweptKeys() == ["lr", "seed"])
         let d = try db.phaseDiagram(x: "lr", y: nil, quantity: "rms_angle_ratio", family: nil)
         #expect(d.family == "fc2.scale", "the first scale family, not the alphabetically first")
-        #expect(d.choiceNote == "family fc2.scale: the first scale family (--family picks another)")
+        #expect(d.choiceNote == "family fc2.scale: the first scale family")
         let plot = d.linePlot(error: .sem)
         #expect(plot.logX, "η from a log range gets a log axis")
         #expect(!plot.logY)
@@ -179,7 +179,7 @@ struct FigureTests {
         let (db, dir) = try Self.database(seeds: [1, 3], series: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let plot = try CurvePlot.plot(db, value: "median_charge", family: nil, by: "lr", x: "time", error: .std)
-        #expect(plot.subtitle == "family fc2.scale: the first scale family (--family picks another)")
+        #expect(plot.subtitle == "family fc2.scale: the first scale family")
         #expect(plot.xLabel == "t = ηk" && plot.yLabel == "median Q")
         let bands = plot.lines.filter { $0.style == .band }
         #expect(bands.count == 4)
@@ -253,7 +253,10 @@ struct FigureTests {
         let columns = runs[0].split(separator: ",").map(String.init)
         let groups = try #require(columns.firstIndex(of: "fc2.scale.groups"))
         #expect(runs.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[groups] == "8" })
-        #expect(columns.prefix(8) == ["id", "status", "steps", "time", "final_loss", "mean_loss", "lr", "seed"])
+        #expect(columns.prefix(6) == ["id", "status", "steps", "time", "final_loss", "mean_loss"])
+        // The swept keys follow the run's own results, before every other configuration key.
+        let lr = try #require(columns.firstIndex(of: "lr")), seed = try #require(columns.firstIndex(of: "seed"))
+        #expect(seed == lr + 1 && columns[lr + 2 ..< columns.count].contains("arch"))
     }
 
     @Test func aRunsChartIsThePlotOfItsObservationsWithTheTheory() throws {

@@ -159,6 +159,51 @@ struct OptimizerTests {
         #expect(abs(rms / predicted - 1) < tolerance, "\(name): RMS angle \(rms) vs \(predicted)")
     }
 
+    /// Every optimizer and setting, for the checks that must hold under each.
+    static let everyRule: [(String, @Sendable (inout Config) -> Void)] = [
+        ("sgd", { $0.momentum = 0.9 }), ("sgd β 0", { $0.momentum = 0 }),
+        ("sgd τ 0.3", { $0.momentum = 0.9; $0.dampening = 0.3 }), ("sgd nesterov", { $0.momentum = 0.9; $0.nesterov = true }),
+        ("sgdw", { $0.optimizer = .sgdw; $0.momentum = 0.9 }), ("sgdw τ 0.3", { $0.optimizer = .sgdw; $0.momentum = 0.5; $0.dampening = 0.3 }),
+        ("adam", { $0.optimizer = .adam; $0.lr = 1e-2; $0.momentum = 0.9 }),
+        ("adamw", { $0.optimizer = .adamw; $0.lr = 1e-2; $0.momentum = 0.9 }),
+        ("lion", { $0.optimizer = .lion; $0.lr = 1e-3; $0.momentum = 0.9; $0.beta2 = 0.99 }),
+    ]
+
+    /// Weight decay reaches the numbers through the optimizer's recursion only (THEORY.md §13.7):
+    /// each family's potential rate (the rates chart's line, and the phase chart's λ = rate/2η) is
+    /// the decay the optimizer gave for the update just made, and the tracker's potential forcing
+    /// is that rate times the charge before the update, at every step, for every optimizer. Before
+    /// the first update it is the first update's own: 2ηλ.
+    @Test(arguments: everyRule.map(\.0))
+    func weightDecayHasOneSource(_ name: String) throws {
+        var c = config { $0.norm = .batch; $0.depth = 2; $0.width = 8; $0.weightDecay = 1e-2; $0.outputShift = 0.5 }
+        Self.everyRule.first { $0.0 == name }!.1(&c)
+        let sim = try Simulator(c)
+        var before = sim.observation()
+        for f in before.families {
+            #expect(f.potentialRate == f.symmetry.decayPerStep(c.lr * c.weightDecay), "\(f.family) step 0")
+        }
+        #expect(Set(before.families.map(\.symmetry)) == [.scale, .rescale, .translation])
+        for k in 1...30 {
+            try sim.advance()
+            let now = sim.observation(), mu = sim.optimizer.recursion(sim.live).decay
+            let rate = Dictionary(uniqueKeysWithValues: now.families.map { ($0.family, $0.potentialRate) })
+            if name != "sgd nesterov" {  // exact Nesterov pulls by 2ηλ(1 + β) (§13.2), not by 2μ
+                for f in now.families { #expect(f.potentialRate == f.symmetry.decayPerStep(mu), "\(f.family) step \(k)") }
+            }
+            for (a, b) in zip(before.charges, now.charges) {
+                let expected = rate[b.family]! * a.value
+                #expect(relative(b.potentialForcing, expected, scale: abs(expected) + 1e-300) < 1e-15, "\(b.group) step \(k)")
+            }
+            before = now
+        }
+        // Dampened SGD decays by (1 − τ)ηλ per step, not the plain ηλ (the disagreement this removes).
+        if name == "sgd τ 0.3" {
+            let scale = before.families.first { $0.symmetry == .scale }!
+            #expect(abs(scale.potentialRate - 2 * 0.7 * c.lr * c.weightDecay) < 1e-17)
+        }
+    }
+
     /// The one schema: new keys round-trip, the old `adam-beta2` still reads as `beta2` in presets
     /// and recordings, and errors name the field with what is allowed.
     @Test func configKeysAndAlias() throws {

@@ -16,16 +16,15 @@ struct StoryRun {
         self.preset = preset
         let total = preset.config.steps
         stride = max(1, total / 1000)
-        let sim = try Simulator(preset.config)
-        var pending = preset.schedule[...]
+        // Driven as the explorer and `noether run` drive it: the story's entries apply at their steps.
+        let session = try Session(preset)
         for k in 0...total {
-            try sim.applyDue(&pending)
-            let o = sim.observation()
+            let o = session.front.observation()
             if k % stride == 0 || k == total { sampled.append(o) }
             var light = o
             light.charges = []
             steps.append(light)
-            if k < total { try sim.advance() }
+            if k < total { _ = try session.advance() }
         }
     }
 
@@ -89,6 +88,9 @@ enum StoryClaims {
     static func equilibrium(_ beta: Double) -> Double { (2 * 0.1 * 5e-3 / (1 + beta)).squareRoot() }
 
     static let all: [String: [Int: CaptionClaim]] = [
+        "edge-of-stability": SharpnessStoryClaims.edge,
+        "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
+        "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
         "default": [
             0: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 1.125...1.135), "starts at 1.13")
@@ -325,6 +327,31 @@ enum StoryClaims {
                 #expect(!errors.isEmpty && errors.max()! < 1e-3, "NM error \(errors.max() ?? .nan)")
             },
         ],
+        "resnet-mini": [
+            0: { run, _ in
+                for f in ["conv1.scale", "conv2.scale", "conv3.scale"] {
+                    expectEvery(0...run.last, "\(f) residual below 1e-12") { run.family(f, $0).residualMax < 1e-12 }
+                    expectEvery(0...run.last, "\(f) exact median on the measured one") {
+                        abs(run.family(f, $0).predictedMedian - run.median(f, $0)) <= 1e-12 * run.median(f, $0)
+                    }
+                }
+                #expect(run.steps[0].families.first { $0.family == "conv2.scale" }?.count == 8)
+            },
+            600: { run, range in
+                let target = (2 * 0.05 * 5e-3 / 1.9).squareRoot()
+                #expect(String(format: "%.3f", target) == "0.016")
+                for f in ["conv2.scale", "conv3.scale"] {
+                    let rms = run.rmsAngle(f, range)
+                    #expect(abs(rms / target - 1) < 0.05, "\(f) RMS angle \(rms) vs \(target)")
+                }
+            },
+            1800: { run, range in
+                let families = Set(run.steps[0].families.map(\.family))
+                #expect(families.contains("cbn2-conv3.rescale"))
+                #expect(families.isDisjoint(with: ["cbn1-conv2.rescale", "cbn3-fc1.rescale"]))
+                expectEvery(0...run.last, "inner rescale exact") { run.family("cbn2-conv3.rescale", $0).residualMax < 1e-12 }
+            },
+        ],
         "theory-overlay": [
             0: { run, _ in
                 for f in ["fc1.scale", "fc2.scale"] {
@@ -527,7 +554,7 @@ enum StoryClaims {
 @Suite("Preset stories: every caption is true of the screen")
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
-    static let chartIDs: Set<String> = ["loss", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
+    static let chartIDs: Set<String> = ["loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase"]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and
     /// family, and has a claim; every claim belongs to a caption.
@@ -552,7 +579,7 @@ struct PresetStoryTests {
 
     @Test(arguments: ["default", "bn-scale-growth", "bn-equilibrium", "bn-teleport", "relu-balance", "relu-steepest", "theory-overlay", "rmsprop-analogy", "layer-norm",
                       "linear-balance", "relu-rescale", "tanh-discrete", "translation-momentum", "adam-breaking", "vgg-mini",
-                      "optimizer-equilibria"])
+                      "resnet-mini", "optimizer-equilibria"])
     func captionsAreTrue(_ name: String) throws {
         let preset = try #require(try Self.stories().first { $0.name == name })
         let claims = try #require(StoryClaims.all[name])

@@ -31,6 +31,8 @@ struct TeleportTests {
                 case .shift: out.append(Teleport(family: f.family, factor: -0.8))
                 case .balance, .rotate: out.append(Teleport(family: f.family, action: action))
                 case .steepest: out.append(Teleport(family: f.family, action: action))
+                // Dozens of Hessian eigenvalue searches each: FlattestTeleportTests covers it on small models.
+                case .flattest: break
                 }
             }
         }
@@ -256,9 +258,9 @@ struct TeleportTests {
         ("teleport = { family = \"fc9.scale\", factor = 2.0 }",
          "t.toml:4: teleport: no family 'fc9.scale' in this model; its families: fc1.scale, bn1-fc2.rescale, fc2.scale, bn2-fc3.rescale, fc3.translation"),
         ("teleport = { family = \"fc1.scale\", action = \"balance\" }",
-         "t.toml:4: teleport: action 'balance' does not apply to fc1.scale (a scale family); allowed: scale, steepest"),
+         "t.toml:4: teleport: action 'balance' does not apply to fc1.scale (a scale family); allowed: scale, steepest, flattest"),
         ("teleport = { family = \"fc3.translation\", action = \"jump\" }",
-         "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest"),
+         "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest, flattest"),
         ("teleport = { family = \"fc1.scale\" }",
          "t.toml:4: teleport: action 'scale' needs factor = α, a number in [1e-6, 1e6], got none"),
         ("teleport = { group = \"fc1.scale[32]\", factor = 2.0 }",

@@ -217,16 +217,7 @@ struct YAxisTests {
 
 @Suite("Health verdict")
 struct HealthTests {
-    func snapshot(_ c: Config, steps: Int) throws -> Snapshot {
-        let sim = try Simulator(c)
-        var s = Snapshot(config: c)
-        for _ in 0..<steps {
-            try sim.advance()
-            s.history.record(step: sim.step, Snapshot.sample(sim.observation()))
-        }
-        s.families = sim.observation().families
-        return s
-    }
+    func snapshot(_ c: Config, steps: Int) throws -> Snapshot { try Snapshot.observing(c, steps: steps) }
 
     @Test func exactWhenEveryLiveGroupFollowsTheIdentity() throws {
         let v = HealthVerdict.of(try snapshot(Config(), steps: 20))

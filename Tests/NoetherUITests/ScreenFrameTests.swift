@@ -6,19 +6,7 @@ import Testing
 @Suite("Screen frames")
 struct ScreenFrameTests {
     static func run(_ c: Config = Config(), steps: Int = 30) throws -> Snapshot {
-        let sim = try Simulator(c)
-        var s = Snapshot(config: c)
-        for _ in 0..<steps {
-            try sim.advance()
-            s.history.record(step: sim.step, Snapshot.sample(sim.observation()))
-        }
-        let o = sim.observation()
-        s.families = o.families
-        s.charges = o.charges
-        s.layerNames = o.layers.map(\.name)
-        s.step = sim.step
-        s.notes = sim.symmetries.notes
-        return s
+        try Snapshot.observing(c, steps: steps)
     }
 
     func render(_ state: AppState, _ s: Snapshot, _ w: Int, _ h: Int, unicode: Bool = true, color: Bool = true) -> Buffer {

@@ -45,20 +45,7 @@ struct WidgetTests {
 
 @Suite("Screens")
 struct ScreenTests {
-    func snapshot() throws -> Snapshot {
-        let sim = try Simulator(Config())
-        var s = Snapshot(config: sim.config)
-        for _ in 0..<30 {
-            try sim.advance()
-            let o = sim.observation()
-            s.history.record(step: sim.step, Snapshot.sample(o))
-            s.families = o.families
-            s.layerNames = o.layers.map(\.name)
-        }
-        s.step = sim.step
-        s.notes = sim.symmetries.notes
-        return s
-    }
+    func snapshot() throws -> Snapshot { try Snapshot.observing(Config(), steps: 30) }
 
     @Test func tooSmallScreenNamesBothSizes() throws {
         let b = Screen(unicode: true, color: true).render(AppState(), try snapshot(), width: 50, height: 10)

@@ -9,7 +9,17 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
 
 /// Normalization after each hidden linear layer, in training mode.
 public enum Normalization: String, CaseIterable, Codable, Sendable {
-    case none, batch, layer
+    case none, batch, layer, group
+
+    /// As model summaries spell it: "BN", "LN", "GN" ("" for none).
+    public var abbreviation: String {
+        switch self {
+        case .none: ""
+        case .batch: "BN"
+        case .layer: "LN"
+        case .group: "GN"
+        }
+    }
 }
 
 /// What follows each conv block's activation.
@@ -82,6 +92,10 @@ public struct Config: Equatable, Codable, Sendable {
     public var norm: Normalization = .batch
     public var eps: Double = 0
     public var conv: [Int] = []
+    /// Skip connections around blocks of two hidden layers after the first (dense and conv).
+    public var residual: Bool = false
+    /// Group norm's number of channel groups.
+    public var groups: Int = 2
     public var kernel: Int = 3
     public var pool: Pooling = .max
     public var depth: Int = 2
@@ -114,16 +128,25 @@ public struct Config: Equatable, Codable, Sendable {
     public var whiten: Bool = false
     public var seed: UInt64 = 1
     public var steps: Int = 2000
+    /// Measure the sharpness every K steps (0: never), its top 1 or 2 eigenvalues, on the full
+    /// batch or the minibatch, to a relative tolerance (THEORY.md §16).
+    public var sharpnessEvery: Int = 0
+    public var sharpnessTop: Int = 1
+    public var sharpnessBatch: SharpnessBatch = .full
+    public var sharpnessTolerance: Double = 1e-4
 
     public init() {}
 
     /// The keys of preset files and the long option names of the command line (the one schema;
     /// see ConfigSchema.swift).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case arch, leakySlope = "leaky-slope", norm, eps, conv, kernel, pool, depth, width, bias, lr, momentum
+        case arch, leakySlope = "leaky-slope", norm, groups, eps, conv, residual, kernel, pool, depth, width, bias, lr
+        case momentum
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise, targets
         case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
+        case sharpnessEvery = "sharpness-every", sharpnessTop = "sharpness-top", sharpnessBatch = "sharpness-batch"
+        case sharpnessTolerance = "sharpness-tolerance"
     }
 
     /// Older names still read from presets and recordings.
@@ -182,6 +205,8 @@ extension Config {
             throw ConfigError("kernel", "must be 1, 3, 5 or 7 (odd, so \"same\" padding is symmetric), got \(kernel)")
         }
         guard (1...1024).contains(width) else { throw ConfigError("width", "must be 1…1024, got \(width)") }
+        try validateGroups()
+        try validateResidual()
         guard batchSize >= 2 else {
             throw ConfigError("batch-size", "must be at least 2 (batch norm needs a batch), got \(batchSize)")
         }
@@ -216,6 +241,15 @@ extension Config {
         }
         guard steps >= 0, steps <= Config.maxSteps else {
             throw ConfigError("steps", "must be 0…\(Config.maxSteps), got \(steps)")
+        }
+        guard (0...Config.maxSteps).contains(sharpnessEvery) else {
+            throw ConfigError("sharpness-every", "must be 0 (never) or a number of steps 1…\(Config.maxSteps), got \(sharpnessEvery)")
+        }
+        guard (1...2).contains(sharpnessTop) else {
+            throw ConfigError("sharpness-top", "must be 1 or 2 (how many of the largest Hessian eigenvalues), got \(sharpnessTop)")
+        }
+        guard sharpnessTolerance.isFinite, sharpnessTolerance >= 1e-13, sharpnessTolerance <= 0.1 else {
+            throw ConfigError("sharpness-tolerance", "must be in [1e-13, 0.1] (relative Ritz residual), got \(sharpnessTolerance)")
         }
         // Named here, with the file and line of the preset that asks for it, not later by the loader.
         if case .file(let path) = data, !FileManager.default.isReadableFile(atPath: path) {

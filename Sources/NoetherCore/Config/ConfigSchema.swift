@@ -15,6 +15,7 @@ extension Config {
         CodingKeys.pool.rawValue: Pooling.allCases.map(\.rawValue),
         CodingKeys.optimizer.rawValue: OptimizerKind.allCases.map(\.rawValue),
         CodingKeys.task.rawValue: Task.allCases.map(\.rawValue),
+        CodingKeys.sharpnessBatch.rawValue: SharpnessBatch.allCases.map(\.rawValue),
     ]
 
     /// `base` with each entry applied. Types and names are checked here; ranges by `validate()`.

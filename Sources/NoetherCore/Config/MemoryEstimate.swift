@@ -55,9 +55,9 @@ public struct MemoryEstimate: Equatable, Sendable {
     static func convActivations(_ c: Config) -> Int {
         guard !c.conv.isEmpty, let image = Dataset.image(c) else { return 0 }
         var (channels, h, w, total) = (image.channels, image.height, image.width, 0)
-        for out in c.conv {
+        for (index, out) in c.conv.enumerated() {
             total += 5 * out * h * w + 2 * channels * c.kernel * c.kernel * h * w
-            if c.pool != .none { (h, w) = (h / 2, w / 2) }
+            if c.pool != .none, c.poolsAfter(convLayer: index) { (h, w) = (h / 2, w / 2) }
             channels = out
         }
         return total

@@ -7,15 +7,19 @@ import Foundation
 /// the next from step 0 with the configuration it lists. `[[progress]]` notes how far a run
 /// got (so a recording cut short still says), `[[stop]]` where the session ended. Tables after
 /// a reset carry `run = N`; within a run they are in step order. Format 1 is format 2 without
-/// resets and progress notes. Replaying a recording gives the same observations bit for bit.
+/// resets and progress notes. Format 3 adds `from = K` to a `[[reset]]`: the new run replays
+/// its changes silently to step K and goes on from there (the explorer's back-step or undo).
+/// Replaying a recording gives the same observations bit for bit.
 public struct Recording: Equatable, Sendable {
-    public static let format = 2
-    public static let readableFormats: ClosedRange<Int> = 1...2
+    public static let format = 3
+    public static let readableFormats: ClosedRange<Int> = 1...3
 
     /// One run of the session, with the number of updates it lasted.
     public struct Run: Equatable, Sendable {
         public var preset: Preset
         public var steps: Int
+        /// The step the run resumes at (a back-step or undo): its changes up to there replay silently.
+        public var from = 0
     }
 
     public var runs: [Run]
@@ -48,7 +52,7 @@ public struct Recording: Equatable, Sendable {
         doc.top.removeAll { $0.key == "recording-format" || $0.key == "noether-version" }
 
         // Split the tables into runs.
-        var runs = [(start: doc.top, tables: [(name: String, line: Int, entries: [TOMLEntry])](), end: Int?.none, noted: 0)]
+        var runs = [(start: doc.top, tables: [(name: String, line: Int, entries: [TOMLEntry])](), end: Int?.none, noted: 0, from: 0)]
         var stop: (step: Int, line: Int)?
         for table in doc.tables {
             func integer(_ key: String) throws(PresetError) -> Int? {
@@ -78,7 +82,8 @@ public struct Recording: Equatable, Sendable {
                     throw PresetError(file: file, line: table.line, message: "[[reset]] must start run \(current + 1), got run = \(run)")
                 }
                 runs[current].end = step
-                runs.append((table.entries.filter { $0.key != "run" && $0.key != "step" }, [], nil, 0))
+                let from = try integer("from") ?? 0
+                runs.append((table.entries.filter { !["run", "step", "from"].contains($0.key) }, [], nil, from, from))
                 continue
             case "at", "progress", "stop":
                 guard run == current else {
@@ -106,7 +111,7 @@ public struct Recording: Equatable, Sendable {
                 warnings.append("\(file): run \(i) is recorded to step \(steps), beyond the steps limit; replaying it to step \(Config.maxSteps)")
                 steps = Config.maxSteps
             }
-            parsed.append(Run(preset: preset, steps: steps))
+            parsed.append(Run(preset: preset, steps: steps, from: min(run.from, steps)))
         }
         return Recording(runs: parsed, version: version, stopStep: stop.map { min($0.step, Config.maxSteps) }, warnings: warnings)
     }
@@ -205,6 +210,16 @@ public final class Recorder {
         guard now - lastProgress >= interval else { return }
         lastProgress = now
         try write("\n[[progress]]\nrun = \(run)\nstep = \(step)\n")
+    }
+
+    /// The run went back to `step` at step `oldStep` (a back-step or an undo): a new run of
+    /// `preset`'s configuration with `changes` (every change kept, at its step), resuming at `step`.
+    public func rewind(at oldStep: Int, to step: Int, preset: Preset, changes: [ScheduledChange]) throws(PresetError) {
+        run += 1
+        let story = "title = \(TOML.format(.string(preset.title)))\ndescription = \(TOML.format(.string(preset.description)))\n"
+        var text = "\n[[reset]]\nrun = \(run)\nstep = \(oldStep)\nfrom = \(step)\n" + story + Config.lines(preset.config)
+        for change in changes { text += change.toml.replacingOccurrences(of: "[[at]]\n", with: "[[at]]\nrun = \(run)\n") }
+        try write(text)
     }
 
     public func stop(at step: Int) throws(PresetError) {

@@ -84,24 +84,14 @@ public enum ObservationFormat {
     /// The named fields of a charge, in output order, each named for what it is in this kind
     /// (docs/FIELDS.md). Optional fields appear only where they apply.
     static func fields(_ c: ChargeObservation) -> [(String, Double)] {
-        var f: [(String, Double)]
-        if c.symmetry == .balance {
-            f = [("value_frobenius", c.value), ("magnitude", c.magnitude), ("grad_trace_out_minus_in", c.gradNorm2),
-                 ("predicted_frobenius", c.predicted), ("residual", c.residual), ("reference_frobenius", c.reference),
-                 ("ksb_gap_frobenius", c.ksbGap), ("gap_ratio", c.gapRatio), ("continuum_frobenius", c.continuum),
-                 ("kinetic_forcing_frobenius", c.kineticForcing), ("potential_forcing_frobenius", c.potentialForcing),
-                 ("momentum_carry_frobenius", c.momentumCarry)]
-        } else {
-            let grad = switch c.symmetry {
-            case .translation: "grad_sum"
-            case .rescale: "grad_norm2_out_minus_in"
-            default: "grad_norm2"
-            }
-            f = [("value", c.value), ("magnitude", c.magnitude), (grad, c.gradNorm2), ("predicted", c.predicted),
-                 ("residual", c.residual), ("reference", c.reference), ("ksb_gap", c.ksbGap), ("gap_ratio", c.gapRatio),
-                 ("continuum", c.continuum), ("kinetic_forcing", c.kineticForcing),
-                 ("potential_forcing", c.potentialForcing), ("momentum_carry", c.momentumCarry)]
-        }
+        let m = c.symmetry.fieldSuffix
+        var f: [(String, Double)] = [
+            ("value" + m, c.value), ("magnitude", c.magnitude), (c.symmetry.gradientField, c.gradNorm2),
+            ("predicted" + m, c.predicted), ("residual", c.residual), ("reference" + m, c.reference),
+            ("ksb_gap" + m, c.ksbGap), ("gap_ratio", c.gapRatio), ("continuum" + m, c.continuum),
+            ("kinetic_forcing" + m, c.kineticForcing), ("potential_forcing" + m, c.potentialForcing),
+            ("momentum_carry" + m, c.momentumCarry),
+        ]
         f.append(("dead", c.dead ? 1 : 0))
         f.append(("collapsed", c.collapsed ? 1 : 0))
         if let v = c.effectiveLearningRate { f.append(("effective_lr", v)) }
@@ -135,6 +125,13 @@ public enum ObservationFormat {
         s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
         s += ",\"weight_decay\":\(json(o.live.weightDecay))"
         if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
+        if let r = o.sharpness {
+            s += ",\"sharpness\":\(json(r.top))"
+            if let second = r.second { s += ",\"sharpness_2\":\(json(second))" }
+        }
+        if let f = o.flattened {
+            s += ",\"teleport_sharpness_before\":\(json(f[0])),\"teleport_sharpness_after\":\(json(f[1]))"
+        }
         s += ",\"layers\":["
         s += o.layers.map {
             "{\"name\":\(json($0.name)),\"weight_norm2\":\(json($0.weightNorm2)),\"grad_norm2\":\(json($0.gradNorm2))}"
@@ -169,6 +166,8 @@ public enum ObservationFormat {
                                      ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
                                      ("weight_decay", csv(o.live.weightDecay))]
         if let laws = o.laws { r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")] }
+        if o.sharpnessColumns > 0 { r.append(("sharpness", o.sharpness.map { csv($0.top) } ?? "")) }
+        if o.sharpnessColumns > 1 { r.append(("sharpness_2", o.sharpness?.second.map(csv) ?? "")) }
         for l in o.layers {
             r += [("\(l.name).weight_norm2", csv(l.weightNorm2)), ("\(l.name).grad_norm2", csv(l.gradNorm2))]
         }

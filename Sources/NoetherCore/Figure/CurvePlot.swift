@@ -108,7 +108,7 @@ public enum CurvePlot {
             var plot = Plot(
                 title: "\(Vocabulary.label(value)) of \(chosen ?? "-") against \(Vocabulary.label(x == "time" ? "time" : "step"))"
                     + (atText.isEmpty ? "" : " at \(atText)"),
-                subtitle: choice.map { "family \(chosen ?? "-"): \($0) (--family picks another)" },
+                subtitle: choice.map { "family \(chosen ?? "-"): \($0)" },
                 caption: (most > 1 ? "Solid: mean over seeds with a band \(error.caption)" : "Solid: the run")
                     + (theory.isEmpty ? "" : "; dashed: the theory's curves from the same runs"
                         + (theory.contains("predicted_median") ? " (exact (★) lies on the measurement)" : "")) + "; \(n).",

@@ -55,8 +55,8 @@ extension PhaseDiagram {
         let repeated = (cells.joined().map(\.values.count).max() ?? 0) > 1
         let caption = repeated
             ? "Each cell: mean over seeds (\(countCaption.replacingOccurrences(of: "per point", with: "per cell")))"
-                + "\(centre). Hover over a cell for its spread (\(error.caption))."
-            : "Each cell: one run, no repeats over seed\(centre). Hover over a cell for its value and the theory's."
+                + "\(centre). In the SVG, each cell's title gives its spread (\(error.caption))."
+            : "Each cell: one run, no repeats over seed\(centre)."
         let captionLines = W.wrap(caption, width: width - 40, size: 11)
         let bottom = top + ny * ch, barHeight = max(ny * ch, 120, W.width(Vocabulary.label(quantity)) + 16)
         let height = max(bottom, top + barHeight) + 56 + Double(captionLines.count) * 14 + 8

@@ -27,7 +27,7 @@ public struct RunPlot: Sendable {
     /// Adds one observation (a written row of the run).
     public mutating func add(_ o: Observation) {
         if familyNames.isEmpty { familyNames = o.families.map(\.family) }
-        let name = family ?? chosen ?? (o.families.first { $0.symmetry == .scale } ?? o.families.first)?.family
+        let name = family ?? chosen ?? (o.families.first { $0.symmetry.hasAngularStep } ?? o.families.first)?.family
         chosen = name
         guard let f = o.families.first(where: { $0.family == name }) else { return }
         steps.append(o.step)
@@ -46,7 +46,7 @@ public struct RunPlot: Sendable {
         case .angle: "rms_angle"
         }
         var plot = Plot(title: "\(Vocabulary.label(quantity)) of \(name) against \(Vocabulary.label("step"))",
-                        subtitle: family == nil ? "family \(name): the first scale family (--family picks another)" : nil,
+                        subtitle: family == nil ? "family \(name): the first scale family" : nil,
                         caption: "", xLabel: Vocabulary.label("step"), yLabel: Vocabulary.label(quantity))
         func line(_ label: String, _ style: Plot.Style, dash: Int = 0, _ value: (Int) -> (Double, Double?, Double?)?) {
             let points = rows.indices.compactMap { i -> Plot.Point? in
@@ -61,16 +61,17 @@ public struct RunPlot: Sendable {
         switch chart {
         case .charge:
             plot.caption = "Solid: the median over the family's live groups, band from the 10 % to the 90 % quantile; "
-                + "dashed: the exact prediction (★), which lies on the measurement, Q⁽⁰⁾ and NM."
+                + "theory lines: the exact discrete prediction (★), which lies on the measurement, the symmetric reference Q⁽⁰⁾ "
+                + "and the Neural Mechanics continuum (NM)."
             line("measured (10–90 % band)", .band) { (rows[$0].q50, rows[$0].q10, rows[$0].q90) }
             line(Vocabulary.label("predicted_median"), .theory, dash: 0) { (rows[$0].predictedMedian, nil, nil) }
             line(Vocabulary.label("reference_median"), .theory, dash: 1) { (rows[$0].referenceMedian, nil, nil) }
             line(Vocabulary.label("continuum_median"), .theory, dash: 2) { (rows[$0].continuumMedian, nil, nil) }
         case .gap:
-            plot.caption = "The median KSB gap Γ/Q₀ over the family's live groups (§7.2)."
+            plot.caption = "The median KSB gap Γ/Q₀ over the family's live groups."
             line("measured", .band) { (rows[$0].gapRatioMedian, nil, nil) }
         case .angle:
-            plot.caption = "The RMS angle per update over the family's live groups; dashed: the equilibrium it settles at (§5.3)."
+            plot.caption = "The RMS angle per update over the family's live groups; dashed: the predicted equilibrium angle √(2ηλ/(1+β))."
             line("measured", .band) { i in rows[i].rmsAngularStep.map { ($0, nil, nil) } }
             line("theory: " + Vocabulary.label("rms_angle_predicted"), .theory) { i in equilibrium[i].map { ($0, nil, nil) } }
         }

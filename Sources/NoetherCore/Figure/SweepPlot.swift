@@ -55,7 +55,7 @@ extension PhaseDiagram {
     /// What the reader did not choose: the family picked for them.
     public var choiceNote: String? {
         guard let family, let familyChoice else { return nil }
-        return "family \(family): \(familyChoice) (--family picks another)"
+        return "family \(family): \(familyChoice)"
     }
 
     public func linePlot(error: ErrorKind, scatter: Bool = false, logX: Bool? = nil, logY: Bool? = nil,
@@ -65,7 +65,7 @@ extension PhaseDiagram {
         var plot = Plot(
             title: figureTitle(), subtitle: choiceNote,
             caption: scatter
-                ? "Each marker is one run\(perLine). \(countCaption)."
+                ? "Each marker is one run (\(countCaption.replacingOccurrences(of: "per point", with: "at each value")))\(perLine)."
                 : (cells.joined().map(\.values.count).max() ?? 0) > 1
                     ? "Markers: mean over seeds, bars \(error.caption); \(countCaption)\(perLine)."
                     : "Markers: the runs; \(countCaption)\(perLine).",

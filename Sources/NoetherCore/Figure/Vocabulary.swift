@@ -38,6 +38,10 @@ public enum Vocabulary {
         // Summaries of a run.
         Term("final_loss", "final loss", [], "minibatch loss at the last step (§1)"),
         Term("mean_loss", "mean loss", [], "mean minibatch loss over every step (§1)"),
+        Term("sharpness", "sharpness λ₁", [], screen: "λ₁", "largest Hessian eigenvalue of the loss at the last step (§16)"),
+        Term("sharpness_mean", "mean λ₁", [], "mean sharpness over the measurements of the second half (§16)"),
+        Term("sharpness_ratio", "λ₁ / stability line", [],
+             "last sharpness over the optimizer's line, 2(1+β)/(η(1−τ)) − λ for sgd: 1 at the edge (§16.3)"),
         // Per family.
         Term("groups", "groups", ["count", "families[].count"], "groups in the family (an integer) (§2)"),
         Term("median_charge", "median Q", ["q50", "families[].q50"], screen: "measured",

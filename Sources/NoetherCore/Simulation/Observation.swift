@@ -68,7 +68,9 @@ public struct FamilySummary: Sendable, Equatable {
     public var continuumMedian: Double
     public var gapRatioMedian: Double
     public var kineticRateMedian: Double   // F/Q per step
-    public var potentialRate: Double       // 2ηλ (ηλ for translation)
+    /// Weight decay's pull per update as the optimizer's recursion has it: 2μ (μ for translation,
+    /// μ = ηλ under plain SGD, (1 − τ)ηλ with dampening; THEORY.md §13.7).
+    public var potentialRate: Double
     /// Worst exact residual over the family's live groups (dead neurons excluded, counted in `dead`).
     public var residualMax: Double
     public var dead: Int
@@ -91,6 +93,12 @@ public struct Observation: Sendable, Equatable {
     public var families: [FamilySummary]
     /// The RMS angle per update a scale group settles at under this optimizer (THEORY.md §13).
     public var equilibriumAngle: Double? = nil
+    /// The sharpness measured at this step (THEORY.md §16), and how many eigenvalues the run
+    /// measures (0: none), which fixes the CSV columns.
+    public var sharpness: SharpnessReading? = nil
+    public var sharpnessColumns = 0
+    /// A flattest teleport made at this step: the sharpness before and after it (THEORY.md §16.5).
+    public var flattened: [Double]? = nil
     /// Independent conservation laws at the last count and the tracked ones (THEORY.md §14.3).
     public var laws: LawTally? = nil
 }
@@ -126,9 +134,9 @@ extension Simulator {
                     reference: t.ref[i], ksbGap: t.q[i] - t.ref[i],
                     gapRatio: t.magnitude0[i] > 0 ? (t.q[i] - t.ref[i]) / t.magnitude0[i] : 0,
                     continuum: t.nm[i], kineticForcing: t.kinetic[i], potentialForcing: t.potential[i],
-                    momentumCarry: t.carry[i], dead: group.kind != .translation && t.gn[i] == 0)
-                row.collapsed = group.kind != .translation && mag <= collapseRatio * t.magnitude0[i]
-                if group.kind == .scale {
+                    momentumCarry: t.carry[i], dead: group.kind.isForced && t.gn[i] == 0)
+                row.collapsed = group.kind.isForced && mag <= collapseRatio * t.magnitude0[i]
+                if group.kind.hasAngularStep {
                     row.effectiveLearningRate = live.learningRate / t.q[i]
                     row.angularStep = step > 0 ? t.angle[i] : 0
                     row.rmspropAccumulator = t.kappa * t.q[i] * t.q[i]
@@ -151,7 +159,10 @@ extension Simulator {
             step: step, loss: loss,
             accuracy: data.task == .classification ? Double(correct) / Double(batchSize) : nil,
             live: live, layers: layers, charges: charges, families: includeCharges ? summarize(charges) : [],
-            equilibriumAngle: config.equilibrium(live)?.angle, laws: laws)
+            equilibriumAngle: config.equilibrium(live)?.angle,
+            sharpness: sharpness?.step == step ? sharpness : nil,
+            sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0,
+            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil }, laws: laws)
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)
@@ -190,7 +201,6 @@ extension Simulator {
             let rows = all.filter { !$0.collapsed }
             let values = rows.map(\.value).sorted()
             let kind = all[0].symmetry
-            let eta = live.learningRate, lambda = live.weightDecay
             var summary = FamilySummary(
                 family: name, symmetry: kind, count: all.count,
                 mean: values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count),
@@ -198,10 +208,10 @@ extension Simulator {
                 predictedMedian: median(rows.map(\.predicted)), referenceMedian: median(rows.map(\.reference)),
                 continuumMedian: median(rows.map(\.continuum)), gapRatioMedian: median(rows.map(\.gapRatio)),
                 kineticRateMedian: median(rows.map { $0.value != 0 ? $0.kineticForcing / abs($0.value) : 0 }),
-                potentialRate: (kind.isLinear ? 1 : 2) * eta * lambda,
+                potentialRate: kind.isLinear ? tracker.potentialRate.linear : tracker.potentialRate.quadratic,
                 residualMax: rows.isEmpty ? .nan : rows.filter { !$0.dead }.map(\.residual).max() ?? 0,
                 dead: rows.filter(\.dead).count, collapsed: all.count - rows.count)
-            if kind == .scale, !rows.isEmpty {
+            if kind.hasAngularStep, !rows.isEmpty {
                 summary.effectiveLearningRateMedian = median(rows.compactMap(\.effectiveLearningRate))
                 let angles = rows.compactMap(\.angularStep)
                 summary.rmsAngularStep = (angles.reduce(0) { $0 + $1 * $1 } / Double(angles.count)).squareRoot()

@@ -50,6 +50,11 @@ public final class Simulator {
     private let batchLabels: UnsafeMutablePointer<Int>
     private let batchTargets: UnsafeMutablePointer<Double>
     private var previousRate: Double
+    /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
+    private var meter: SharpnessMeter?
+    public private(set) var sharpness: SharpnessReading?
+    /// The last flattest teleport's sharpness before and after, and its α (THEORY.md §16.5).
+    public private(set) var flattened: (step: Int, before: Double, after: Double, alpha: Double)?
     /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
     private var rotations: UInt64 = 0
 
@@ -89,6 +94,7 @@ public final class Simulator {
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
         countLaws()
+        measureSharpnessIfDue()
     }
 
     deinit {
@@ -143,6 +149,7 @@ public final class Simulator {
         step += 1
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
+        measureSharpnessIfDue()
         guard tracksCharges else { return previousRate = live.learningRate }
         tracker.advance(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
                         live: live, recursion: optimizer.recursion(live))
@@ -185,6 +192,21 @@ public final class Simulator {
         guard loss.isFinite else { return try stop(loss.isNaN ? "the loss is NaN" : "the loss is infinite") }
     }
 
+    /// Measures at every `sharpness-every`-th step (and after a teleport at such a step).
+    private func measureSharpnessIfDue() {
+        let every = config.sharpnessEvery
+        guard every > 0, step % every == 0 else { return }
+        sharpness = measureSharpness()
+    }
+
+    /// The sharpness at θ_k now, on the batch the configuration names (THEORY.md §16).
+    @discardableResult
+    public func measureSharpness() -> SharpnessReading {
+        if meter == nil { meter = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config) }
+        return meter!.measure(step: step, theta: theta,
+                              minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets)))
+    }
+
     /// The parameters θ_k as named arrays in PyTorch layout.
     public func parameters() -> [(tensor: Tensor, values: [Double])] {
         arch.tensors.map { t in (t, Array(UnsafeBufferPointer(start: theta + t.offset, count: t.count))) }
@@ -219,7 +241,7 @@ public final class Simulator {
             for g in groups { action.multiply(g, by: target.factor) }
         case .shift:
             for g in groups { action.shift(g, by: target.factor) }
-        case .balance where target.kind == .rescale:
+        case .balance where !target.kind.isMatrix:
             for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
         case .balance, .rotate:
             let b = symmetries.balances[target.balance!]
@@ -234,7 +256,7 @@ public final class Simulator {
             action.transform(b, g, inverse: inverse)
         case .steepest:
             // Log-factors per group, or one shared factor for a linear balance's G = αI.
-            let shared = target.kind == .balance
+            let shared = target.kind.isMatrix
             let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n)
             defer { scratch.deallocate() }
             let trial = GroupAction(theta: scratch)
@@ -247,9 +269,24 @@ public final class Simulator {
                 return norm2
             }
             for (i, g) in groups.enumerated() { action.multiply(g, by: _exp(best.s[shared ? 0 : i])) }
+        case .flattest:
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            defer { scratch.deallocate() }
+            let trial = GroupAction(theta: scratch)
+            let probe = SharpnessMeter(arch: arch, data: data, minibatch: batchSize, config: config,
+                                       tolerance: SharpnessMeter.teleportTolerance)
+            let best = FlattestSearch.minimize(bound: _log(target.factor)) { s in
+                scratch.update(from: theta, count: n)
+                for g in groups { trial.multiply(g, by: _exp(s)) }
+                return probe.measure(step: step, theta: scratch,
+                                     minibatch: (UnsafePointer(batchX), UnsafePointer(batchLabels), UnsafePointer(batchTargets))).top
+            }
+            for g in groups { action.multiply(g, by: _exp(best.s)) }
+            flattened = (step: step, before: best.start, after: best.value, alpha: _exp(best.s))
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
         countLaws()
+        measureSharpnessIfDue()
         guard tracksCharges else { return (before, loss) }
         // The point whose displacement the next update continues (THEORY.md §12.4, §13).
         optimizer.restartPoint(theta: theta, into: previous, count: n)

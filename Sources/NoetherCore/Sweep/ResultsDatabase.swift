@@ -24,6 +24,9 @@ public final class ResultsDatabase {
         Column(name: "time") { $0.config.lr * Double($0.config.steps) },
         Column(name: "final_loss") { $0.finalLoss },
         Column(name: "mean_loss") { $0.meanLoss },
+        Column(name: "sharpness") { $0.sharpness },
+        Column(name: "sharpness_mean") { $0.sharpnessMean },
+        Column(name: "sharpness_ratio") { $0.sharpnessRatio },
     ]
 
     static let familyColumns: [Column<FamilyResult>] = [
@@ -80,7 +83,8 @@ public final class ResultsDatabase {
         try write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, config TEXT NOT NULL,
-                  steps INTEGER NOT NULL, time REAL NOT NULL, final_loss REAL, mean_loss REAL);
+                  steps INTEGER NOT NULL, time REAL NOT NULL, final_loss REAL, mean_loss REAL, sharpness REAL,
+                  sharpness_mean REAL, sharpness_ratio REAL);
                 CREATE TABLE IF NOT EXISTS families (run_id TEXT NOT NULL REFERENCES runs(id), family TEXT NOT NULL,
                   symmetry TEXT NOT NULL, groups INTEGER NOT NULL, \(Self.familyColumns.dropFirst(3).map { "\($0.name) REAL" }.joined(separator: ", ")),
                   PRIMARY KEY (run_id, family));
@@ -88,6 +92,11 @@ public final class ResultsDatabase {
                   family TEXT NOT NULL, \(Self.seriesColumns.dropFirst(2).map { "\($0.name) REAL" }.joined(separator: ", ")),
                   PRIMARY KEY (run_id, step, family));
                 """)
+            // A database made before the sharpness columns gains them.
+            let existing = Set(try db.columns(in: "runs").map(\.name))
+            for name in ["sharpness", "sharpness_mean", "sharpness_ratio"] where !existing.contains(name) {
+                try db.execute(sql: "ALTER TABLE runs ADD COLUMN \(name) REAL")
+            }
             // A database from before a series column was stored gets it (NULL in its old rows).
             let stored = Set(try db.columns(in: "series").map(\.name))
             for column in Self.seriesColumns.dropFirst(2) where !stored.contains(column.name) {

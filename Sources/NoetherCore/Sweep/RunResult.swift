@@ -17,6 +17,11 @@ public struct RunResult: Codable, Equatable, Sendable {
     public var meanLoss: Double?
     public var families: [FamilyResult]
     public var series: [SeriesPoint]
+    /// With `sharpness-every`: the sharpness at the last step, its mean over the measurements of
+    /// the second half, and the last over the optimizer's stability line (THEORY.md §16.3).
+    public var sharpness: Double? = nil
+    public var sharpnessMean: Double? = nil
+    public var sharpnessRatio: Double? = nil
 
     public static let finished = "finished"
 }

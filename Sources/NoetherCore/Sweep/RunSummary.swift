@@ -8,7 +8,8 @@ public enum RunSummary {
 
     /// `seriesEvery`: also record each family every that many steps (and at the last step).
     public static func run(_ config: Config, axes: [String], seriesEvery: Int? = nil) throws -> RunResult {
-        let sim = try Simulator(config)
+        let session = try Session(Preset(name: "sweep", title: "", description: "", config: config))
+        let sim = session.front
         let steps = config.steps
         // The RMS angle hovers around its equilibrium only once the charges have settled: it is
         // averaged over the second half, after the transient.
@@ -21,8 +22,10 @@ public enum RunSummary {
         var status = RunResult.finished
         var last: Observation?
         var step = 0
+        var sharpnessSum = 0.0, sharpnessCount = 0
         while true {
             lossSum += sim.loss
+            if step >= half, let s = sim.sharpness, s.step == step { sharpnessSum += s.top; sharpnessCount += 1 }
             let sampled = step >= half && (step - half) % stride == 0
             let recorded = seriesEvery.map { step % $0 == 0 } ?? false
             if sampled || recorded || step == steps {
@@ -40,13 +43,13 @@ public enum RunSummary {
                             q90: finite(f.q90), predictedMedian: finite(f.predictedMedian),
                             referenceMedian: finite(f.referenceMedian), continuumMedian: finite(f.continuumMedian),
                             effectiveLRMedian: finite(f.effectiveLearningRateMedian),
-                            rmsAnglePredicted: f.symmetry == .scale ? finite(o.equilibriumAngle) : nil))
+                            rmsAnglePredicted: f.symmetry.hasAngularStep ? finite(o.equilibriumAngle) : nil))
                     }
                 }
                 last = o
             }
             if step == steps { break }
-            do { try sim.advance() } catch {
+            do { try session.advance() } catch {
                 status = "\(error)"
                 break
             }
@@ -59,14 +62,22 @@ public enum RunSummary {
                 family: f.family, symmetry: f.symmetry.rawValue, groups: f.count, medianCharge: finite(f.q50),
                 gapRatio: finite(f.gapRatioMedian),
                 rmsAngle: angles.flatMap { finite(($0.sum / Double($0.count)).squareRoot()) },
-                rmsAnglePredicted: f.symmetry == .scale ? last!.equilibriumAngle.flatMap(finite) : nil,
+                rmsAnglePredicted: f.symmetry.hasAngularStep ? last!.equilibriumAngle.flatMap(finite) : nil,
                 deadFraction: Double(f.dead) / Double(max(f.count, 1)),
                 collapsedFraction: Double(f.collapsed) / Double(max(f.count, 1)),
                 residualMax: worstResidual[f.family],
                 continuumError: last!.charges.worstContinuumError(family: f.family).flatMap(finite))
         }
-        return RunResult(id: config.runID, axes: axes, config: config, status: status,
-                         finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
-                         families: families, series: series)
+        var result = RunResult(id: config.runID, axes: axes, config: config, status: status,
+                               finalLoss: diverged ? nil : finite(last?.loss), meanLoss: finite(lossSum / Double(step + 1)),
+                               families: families, series: series)
+        if config.sharpnessEvery > 0, !diverged {
+            // The last step is measured even when the interval does not land on it.
+            let final = sim.sharpness?.step == step ? sim.sharpness!.top : sim.measureSharpness().top
+            result.sharpness = finite(final)
+            result.sharpnessMean = sharpnessCount > 0 ? finite(sharpnessSum / Double(sharpnessCount)) : nil
+            result.sharpnessRatio = sim.config.stabilityLine(sim.live).flatMap { finite(final / $0) }
+        }
+        return result
     }
 }

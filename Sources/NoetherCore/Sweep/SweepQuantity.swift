@@ -28,8 +28,10 @@ public struct SweepQuantity: Sendable {
     ///   THEORY.md §5.3 holds.
     /// - `gap_ratio_per_lr`: Γ/Q₀ divided by η; constant in η at fixed t = ηk where the gap
     ///   grows linearly in the step size (§7.2).
+    /// - `sharpness`, `sharpness_mean`, `sharpness_ratio`: the last sharpness, its mean over the
+    ///   second half, and the last over the optimizer's stability line (1 at the edge, §16.3).
     public static let all: [SweepQuantity] =
-        ["final_loss", "mean_loss"].map { SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)") }
+        ["final_loss", "mean_loss", "sharpness", "sharpness_mean", "sharpness_ratio"].map { SweepQuantity(name: $0, perFamily: false, sql: "r.\($0)") }
         + ResultsDatabase.familyColumns.dropFirst(3).map { column in
             SweepQuantity(name: column.name, perFamily: true, sql: "f.\(column.name)",
                           theory: column.name == "rms_angle"
@@ -39,7 +41,7 @@ public struct SweepQuantity: Sendable {
             SweepQuantity(name: "rms_angle_ratio", perFamily: true, sql: "f.rms_angle / f.rms_angle_predicted",
                           theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
             SweepQuantity(name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
-                          theory: .flatInLearningRate(label: "modified flow, first order: flat in η (§4.1)")),
+                          theory: .flatInLearningRate(label: "first-order theory: flat in η (level fitted)")),
         ]
 
     /// A quantity by its name or any alias of it in the vocabulary (`q50`, `rms_angular_step`).

@@ -22,6 +22,12 @@ final class ChargeTracker {
     // Scalar groups only.
     let magnitude, magnitude0, ema, angle: Buffer
     private(set) var kappa = 0.0
+    /// The recursion of the update that led into this step, as the optimizer gave it (before the
+    /// first update, the first-order one that update will make: b = 0, μ = ηλ). Its decay μ is
+    /// weight decay's pull on every chart and prediction (THEORY.md §13.7).
+    /// Weight decay's pull per update on a linear and a quadratic charge, as the last update used it.
+    private(set) var potentialRate = (linear: 0.0, quadratic: 0.0)
+    private(set) var recursion = ChargeRecursion(carry: 0, decay: 0, momentum: 0, weightDecay: 0)
     private(set) var balanceMagnitude: [Double] = []
     private(set) var balanceMagnitude0: [Double] = []
     private var isLinear: [Bool]
@@ -49,7 +55,7 @@ final class ChargeTracker {
         }
         channelCount = channels
         isLinear = symmetries.groups.map { $0.kind.isLinear } + Array(repeating: false, count: channels - scalarCount)
-        isScale = symmetries.groups.map { $0.kind == .scale }
+        isScale = symmetries.groups.map { $0.kind.hasAngularStep }
         func make(_ n: Int) -> Buffer { Buffer(n) }
         (q, qPrev, dq, pred, predPrev, ref, refPrev) = (make(channels), make(channels), make(channels),
             make(channels), make(channels), make(channels), make(channels))
@@ -67,6 +73,8 @@ final class ChargeTracker {
     func start(theta: UnsafePointer<Double>, grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>,
                live: LiveParameters) {
         restart(theta: theta, previous: theta, grad: grad, velocity: velocity, live: live, rate: live.learningRate)
+        recursion = .firstOrder(live)
+        potentialRate = (live.learningRate * live.weightDecay, 2 * live.learningRate * live.weightDecay)
         for g in 0..<scalarCount { ema[g] = kappa * q[g] * q[g] }
     }
 
@@ -105,10 +113,12 @@ final class ChargeTracker {
     func advance(theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
                  velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion) {
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        self.recursion = recursion
         let eta = live.learningRate, lambda = recursion.weightDecay
         let beta = recursion.momentum
         let betaEff = recursion.carry, mu = recursion.decay
         let withMomentum = beta > 0
+        let quadraticDecay = SymmetryKind.scale.decayPerStep(mu), linearDecay = SymmetryKind.translation.decayPerStep(mu)
         let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
         let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
         if withMomentum, oscillatorKey.map({ $0 != (eta, lambda, beta) }) ?? true {
@@ -128,6 +138,8 @@ final class ChargeTracker {
         let thetaDotDelta = thetaDotDelta.pointer
         let lookahead = recursion.lookahead
         if lookahead { deltaCrossForms(theta, previous, velocity) }
+        // The pull the loop below takes from each charge per update: what every view shows.
+        potentialRate = lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
 
         for ch in 0..<channelCount {
@@ -148,7 +160,7 @@ final class ChargeTracker {
                 kinetic[ch] = force
                 potential[ch] = decay * qk
             } else {
-                let decay = linear ? mu : 2 * mu
+                let decay = linear ? linearDecay : quadraticDecay
                 let force = linear ? 0 : dn + betaEff * dq[ch]
                 predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
                 refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]

@@ -9,7 +9,7 @@ struct ContinuumStep {
     /// Without momentum: Q(t+η) = e^{−2λη}(Q(t) + η²|g|²) — the repo's discretization of
     /// e^{−2λt}Q(0) + η∫e^{−2λ(t−τ)}|g|²dτ. Translation decays as e^{−λη}.
     static func firstOrderDecay(_ kind: SymmetryKind, eta: Double, lambda: Double) -> Double {
-        _exp(-(kind.isLinear ? 1 : 2) * lambda * eta)
+        _exp(-kind.decayPerStep(lambda) * eta)
     }
 
     /// With momentum the charge is a damped oscillator Q̈ + 2γQ̇ + ω²Q = 2|θ̇|² with
@@ -23,7 +23,7 @@ struct ContinuumStep {
         // γη and ω²η are formed without dividing by η: at a subnormal η (4.9e-324) γ and ω²
         // themselves overflow, while their products with η are O(1).
         let gammaEta = (1 - beta) / (1 + beta)
-        let omega2Eta = (kind.isLinear ? 2 : 4) * lambda / (1 + beta)
+        let omega2Eta = 2 * kind.decayPerStep(lambda) / (1 + beta)
         // Augmented generator [[0, 1, 0], [−ω², −2γ, 1], [0, 0, 0]] · h with h = η.
         var a = [0, eta, 0, -omega2Eta, -2 * gammaEta, eta, 0, 0, 0]
         let e = expm3(&a)

@@ -9,7 +9,7 @@ struct GroupAction {
     /// Scale: θ_A × α. Rescale: incoming (sign −1) × α, outgoing ÷ α.
     func multiply(_ g: SymmetryGroup, by alpha: Double) {
         for s in g.segments {
-            let m = g.kind == .scale || s.sign < 0 ? alpha : 1 / alpha
+            let m = g.kind.scaleFactor(alpha, sign: s.sign)
             for i in 0..<s.count {
                 let idx = s.offset + i * s.stride
                 theta[idx] *= m

@@ -15,6 +15,9 @@ public struct Teleport: Equatable, Sendable {
         case rotate
         /// Ascent of |∇L|² on the current minibatch along the orbit, within |log α| ≤ log(factor).
         case steepest
+        /// The orbit point of smallest sharpness (THEORY.md §16.5), one shared α within
+        /// |log α| ≤ log(factor).
+        case flattest
     }
 
     public var family: String
@@ -85,20 +88,6 @@ public struct Teleport: Equatable, Sendable {
     }
 }
 
-extension SymmetryKind {
-    /// The teleport actions a family of this kind allows; the first is its default.
-    public var teleportActions: [Teleport.Action] {
-        switch self {
-        case .scale: [.scale, .steepest]
-        case .rescale: [.scale, .balance, .steepest]
-        // |∇L|² is constant along a translation orbit (the generator is constant), so there is
-        // nothing for steepest ascent to find.
-        case .translation: [.shift]
-        case .balance: [.scale, .balance, .rotate, .steepest]
-        }
-    }
-}
-
 extension Teleport {
     /// What a teleport moves in one model: per-group factors on scalar groups (a linear balance's
     /// scalar G acts on the rescale groups of its layer, with one shared factor), or a balance group.
@@ -138,7 +127,7 @@ extension Teleport {
             throw ConfigError("teleport", "action '\(action.rawValue)' does not apply to \(family) (a \(kind.rawValue) family); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
         if let group, checksGroup {
-            if kind == .balance {
+            if kind.isMatrix {
                 guard group == family else { throw ConfigError("teleport", "\(family) is one group; group must be '\(family)' or left out") }
             } else {
                 let names = groups.map { symmetries.groups[$0].name }
@@ -162,10 +151,10 @@ extension Teleport {
                 throw ConfigError("teleport", "action 'shift' needs factor = c, the constant added, within ±1e6, got \(self.factor.map { "\($0)" } ?? "none")")
             }
             factor = f
-        case .steepest:
+        case .steepest, .flattest:
             let f = self.factor ?? Self.defaultSteepestBound
             guard f.isFinite, f > 1, f <= limit else {
-                throw ConfigError("teleport", "action 'steepest' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)")
+                throw ConfigError("teleport", "action '\(action.rawValue)' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)")
             }
             factor = f
         case .balance, .rotate:

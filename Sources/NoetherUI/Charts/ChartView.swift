@@ -14,7 +14,7 @@ public protocol ChartView: Sendable {
 /// The one list of panels: focus order, layout order, help text and narration ids.
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
-        LossChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
+        LossChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(), HeatmapChart(), PhaseChart(), RatesChart(),
         DataChart(),
     ]
     public static var ids: [String] { all.map(\.id) }
@@ -111,9 +111,9 @@ public struct ChartContext {
     }
 
     /// The scale family on the normalization and phase panels: the chosen one if it is a scale family.
-    var scaleFamily: FamilySummary? { Self.family(snapshot, state, where: { $0.symmetry == .scale }) }
+    var scaleFamily: FamilySummary? { Self.family(snapshot, state, where: { $0.symmetry.hasAngularStep }) }
 
-    static func hasScaleCharges(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry == .scale } }
+    static func hasScaleCharges(_ s: Snapshot) -> Bool { s.families.contains { $0.symmetry.hasAngularStep } }
 
     /// "dead 18/32" when any group of the family is lost (dead or collapsed).
     static func deadLabel(_ f: FamilySummary) -> String? {

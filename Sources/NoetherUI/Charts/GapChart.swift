@@ -11,7 +11,7 @@ struct GapChart: ChartView {
     /// gap is identically 0, so they are left out, unless the translation family is the one chosen
     /// (then its flat zero is the point).
     func families(_ s: Snapshot, chosen: String? = nil) -> [FamilySummary] {
-        s.families.filter { $0.symmetry != .translation || !s.config.optimizer.keepsExact(.translation, s.config.optimizerSettings) || $0.family == chosen }
+        s.families.filter { $0.symmetry.isForced || !s.config.optimizer.keepsExact($0.symmetry, s.config.optimizerSettings) || $0.family == chosen }
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {

@@ -1,7 +1,8 @@
 import NoetherCore
 
 /// Neural Mechanics' phase portrait of a scale family: each neuron's ‖θ‖² against its kinetic
-/// push η‖g‖² per step, with the equilibrium line η‖g‖² = (2λ + ηλ²)‖θ‖² (THEORY.md §4.2).
+/// push η‖g‖² per step, with the equilibrium line η‖g‖² = (2λ + ηλ²)‖θ‖² (THEORY.md §4.2), λ the
+/// optimizer's decay per unit time μ/η.
 /// Above the line a neuron's norm grows, below it shrinks. The points scatter with the minibatch;
 /// under SGD (β = 0) their time average settles on the line, and momentum moves it below.
 struct PhaseChart: ChartView {
@@ -11,8 +12,8 @@ struct PhaseChart: ChartView {
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         guard let f = c.scaleFamily else { return }
-        let live = c.snapshot.live
-        let eta = live.learningRate, lambda = live.weightDecay
+        // Weight decay as the optimizer's recursion has it: μ = ηλ under plain SGD (THEORY.md §13.7).
+        let eta = c.snapshot.live.learningRate, lambda = f.potentialRate / (2 * eta)
         let groups = c.snapshot.charges.filter { $0.family == f.family }
         let shown = groups.filter { !$0.dead && !$0.collapsed && NumberFormat.clean($0.magnitude) > 0 && NumberFormat.clean($0.gradNorm2) > 0 }
         var title = "phase \(f.family) (log–log)"

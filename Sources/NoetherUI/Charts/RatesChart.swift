@@ -1,16 +1,17 @@
 import NoetherCore
 
 /// Per-step forcing rates of one family on a log axis: kinetic F/Q (the gradient's push) against
-/// the potential 2ηλ (weight decay's pull). In equilibrium their time
+/// the potential 2μ (weight decay's pull, μ from the optimizer's recursion: ηλ under plain SGD,
+/// (1 − τ)ηλ with dampening). In equilibrium their time
 /// averages meet (THEORY.md §7).
 struct RatesChart: ChartView {
     let id = "rates"
     let summary = "per-step rates of a family: kinetic F/Q against potential 2ηλ (log)"
-    func hasContent(_ s: Snapshot) -> Bool { s.families.contains(where: Self.forced) && s.live.weightDecay > 0 }
+    func hasContent(_ s: Snapshot) -> Bool { s.families.contains { Self.forced($0) && $0.potentialRate > 0 } }
 
     /// Translation charges feel no kinetic force under SGD (F = 0 has no place on a log axis), so
     /// this panel shows the chosen family when it has one, else the first family that does.
-    static func forced(_ f: FamilySummary) -> Bool { f.symmetry != .translation }
+    static func forced(_ f: FamilySummary) -> Bool { f.symmetry.isForced }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         guard let f = ChartContext.family(c.snapshot, c.state, where: Self.forced) else { return }

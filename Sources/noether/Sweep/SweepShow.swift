@@ -100,7 +100,7 @@ struct SweepShow: ParsableCommand {
         }
         let linePlot = diagram.linePlot(error: error, scatter: kind == .scatter, logX: logX, logY: logY, expression: expression)
         // The note first: it goes to standard error, which is not buffered.
-        if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note)\n".utf8)) }
+        if let note = diagram.choiceNote { FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8)) }
         if table || kind != .heatmap {
             // ± is not ASCII: a terminal without UTF-8 (or --ascii) gets +-.
             let text = diagram.table(error: error)
@@ -137,7 +137,7 @@ struct SweepShow: ParsableCommand {
             let last = line.points.last
             print("\(line.label): \(line.points.count) points" + (last.map { ", last at \(Vocabulary.label(axis)) = \(Spread.significant($0.x, 4)): \(Spread.significant($0.y, 4))" } ?? ""))
         }
-        if let note = curvesPlot.subtitle { FileHandle.standardError.write(Data("noether: \(note)\n".utf8)) }
+        if let note = curvesPlot.subtitle { FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8)) }
         if files.any { try files.write(curvesPlot.svg()) }
     }
 }

@@ -1,6 +1,11 @@
 /// Mean cross-entropy of softmax(logits), PyTorch's CrossEntropyLoss; dLogits = (p − onehot)/B.
 /// Adding one constant to every logit changes nothing: the output layer's translation symmetry.
 struct SoftmaxCrossEntropy: LossHead {
+    /// One translation group per input column of the output layer, and one for its bias.
+    func declare(_ fold: inout SymmetryFold) {
+        if let out = fold.open?.layer { fold.translations(out, 0..<out.units) }
+    }
+
     func evaluate(_ logits: UnsafePointer<Double>, _ dLogits: UnsafeMutablePointer<Double>, outputs C: Int, batch: Int,
                   labels: UnsafePointer<Int>?, targets: UnsafePointer<Double>?) -> Backprop.Result {
         let labels = labels!

@@ -7,6 +7,14 @@ struct ActivationLayer: Layer {
     var input: FeatureShape { shape }
     var output: FeatureShape { shape }
 
+    /// ReLU, leaky ReLU and the identity commute with α > 0 (rescale); tanh does not.
+    func declare(_ fold: inout SymmetryFold) {
+        fold.pass(homogeneous: activation.isHomogeneous, identity: activation == .linear)
+        if !activation.isHomogeneous {
+            fold.note("tanh is odd: its symmetries (sign flips, permutations of neurons) are discrete and give no Noether charge, so there is no rescale charge (THEORY.md §2.1)")
+        }
+    }
+
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         let n = p.batch * shape.size

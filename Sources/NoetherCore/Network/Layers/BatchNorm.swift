@@ -10,6 +10,12 @@ struct BatchNorm: Normalizing {
     var input: FeatureShape { shape }
     var output: FeatureShape { shape }
 
+    /// Each unit is standardized alone: its incoming row (or filter) and bias form a scale group.
+    func declare(_ fold: inout SymmetryFold) {
+        fold.breaksScale(eps: eps)
+        fold.normalize(name: name, affine: affine, together: (0..<shape.units).map { $0..<($0 + 1) }, shifts: false)
+    }
+
     /// ẑ, then per unit: 1/σ, the mean and the variance (the last two hold dense backward's sums).
     func scratchCount(batch: Int) -> Int { batch * shape.size + 3 * shape.units }
 

@@ -24,6 +24,8 @@ struct Conv2D: LinearLayer {
         }
     }
 
+    func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
+
     /// The unfolded input, and in backward the unfolded ∂L/∂y (outChannels·k·k × batch·H·W)
     /// and the flipped weight that turns it into ∂L/∂x.
     func scratchCount(batch: Int) -> Int {

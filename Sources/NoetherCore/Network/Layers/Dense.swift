@@ -16,6 +16,12 @@ struct Dense: LinearLayer {
         [Segment(offset: weight + c, count: outputs, stride: inputs, sign: 1)]
     }
 
+    func translationColumns(_ units: Range<Int>) -> [[Segment]] {
+        (0..<inputs).map { j in
+            [Segment(offset: weight + units.lowerBound * inputs + j, count: units.count, stride: inputs, sign: 1)]
+        }
+    }
+
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         BLAS.gemm(transA: false, transB: true, m: p.batch, n: outputs, k: inputs,

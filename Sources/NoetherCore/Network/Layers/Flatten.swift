@@ -12,6 +12,9 @@ struct Flatten: Layer {
     var input: FeatureShape { direction == .toMap ? .vector(map.size) : map }
     var output: FeatureShape { direction == .toMap ? map : .vector(map.size) }
 
+    /// A change of layout: a unit stays a unit.
+    func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
+
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         transpose(x, y, batch: p.batch, toMap: direction == .toMap)

@@ -8,6 +8,9 @@ struct GlobalAveragePool: Layer {
     var input: FeatureShape { .map(channels: channels, height: height, width: width) }
     var output: FeatureShape { .vector(channels) }
 
+    /// The mean over positions commutes with multiplying a channel by α > 0.
+    func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
+
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         let area = height * width, scale = 1 / Double(area)

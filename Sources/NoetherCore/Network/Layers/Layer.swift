@@ -46,6 +46,9 @@ protocol Layer: Sendable {
     /// layer's own parameters into `p.grad`.
     func backward(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
                   _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass)
+    /// The symmetry groups this layer creates with its neighbours (THEORY.md §2.1). No default:
+    /// a new layer says what it keeps and what it breaks.
+    func declare(_ fold: inout SymmetryFold)
 }
 
 extension Layer {
@@ -65,10 +68,17 @@ protocol LinearLayer: Layer {
     /// The weights that read input unit `c` (a feature, or a channel of a map): the outgoing
     /// side of that unit's rescale symmetry.
     func reading(_ c: Int) -> [Segment]
+    /// The weights whose common shift moves what the given units receive by one constant at every
+    /// position: one run per input column of a dense layer; none for a convolution, where a shift
+    /// of one tap moves each position by a different amount.
+    func translationColumns(_ units: Range<Int>) -> [[Segment]]
 }
 
 extension LinearLayer {
     var units: Int { output.units }
+
+    /// It reads the units open before it and opens its own.
+    func declare(_ fold: inout SymmetryFold) { fold.read(by: self) }
 
     /// Unit i's row and its bias: what a scale symmetry of that unit multiplies.
     func row(_ i: Int, sign: Double = 1) -> [Segment] {

@@ -11,6 +11,13 @@ struct LayerNorm: Normalizing {
     var input: FeatureShape { shape }
     var output: FeatureShape { shape }
 
+    /// All units are standardized together: one scale group for the layer, and shifting every
+    /// unit's input alike is invisible (translations).
+    func declare(_ fold: inout SymmetryFold) {
+        fold.breaksScale(eps: eps)
+        fold.normalize(name: name, affine: affine, together: [0..<shape.units], shifts: true)
+    }
+
     /// ẑ, then 1/σ per sample.
     func scratchCount(batch: Int) -> Int { batch * shape.size + batch }
 

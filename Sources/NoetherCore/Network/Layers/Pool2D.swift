@@ -11,6 +11,8 @@ struct Pool2D: Layer {
     var input: FeatureShape { .map(channels: channels, height: height, width: width) }
     var output: FeatureShape { .map(channels: channels, height: height / 2, width: width / 2) }
 
+    func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
+
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
                  _ scratch: UnsafeMutablePointer<Double>, _ p: Pass) {
         let oh = height / 2, ow = width / 2

@@ -1,0 +1,182 @@
+/// One training session: the front run, the ghost after a fork, the story's pending `[[at]]`
+/// changes, every change applied so far (a fork, a rewind and an undo replay them), the undo
+/// points and the recorder. The explorer's thread, `noether run`, `replay`, sweep workers and
+/// tests all drive it the same way; it knows nothing of threads, clocks or screens.
+///
+/// Runs are deterministic, so any earlier state is a replay away: going back to a step builds a
+/// new simulator from the run's configuration and replays the logged changes to that step, the
+/// same state bit for bit.
+public final class Session {
+    /// A change in the log, and whether the user made it (the story's own entries are no departure).
+    public struct Logged: Equatable, Sendable {
+        public var change: ScheduledChange
+        public var byUser: Bool
+        public init(_ change: ScheduledChange, byUser: Bool) {
+            self.change = change
+            self.byUser = byUser
+        }
+    }
+
+    /// Where a run forked and what the ghost has been through (its changes stop at the fork,
+    /// or at a swap, when it was the front run).
+    public struct ForkPoint: Equatable, Sendable {
+        public var step: Int
+        public var ghostLog: [Logged]
+        public var diverged = false
+    }
+
+    /// Everything that decides a run, apart from its step: a value, so an undo point keeps one.
+    public struct RunState: Equatable, Sendable {
+        /// The run's starting point (configuration at step 0) and its story.
+        public var preset: Preset
+        /// The story entries still to come.
+        public var pending: [ScheduledChange]
+        public var log: [Logged]
+        public var fork: ForkPoint?
+        /// Counts the session's runs (each reset starts one), so undo points know their run.
+        public var run = 0
+    }
+
+    /// What one step did: the story entries applied at the new step, a fork the story asked
+    /// for, and the ghost's divergence, if it diverged.
+    public struct Advance {
+        public var applied: [ScheduledChange] = []
+        public var forkedByStory = false
+        public var ghostDiverged: Error?
+    }
+
+    public internal(set) var state: RunState
+    public internal(set) var front: Simulator
+    public internal(set) var ghost: Simulator?
+    /// The recorder hook: every change, reset, rewind and progress note goes through it.
+    /// A write failure ends the recording and is kept here for the driver to report.
+    public var recorder: Recorder?
+    public private(set) var recordingFailure: String?
+    public internal(set) var undoPoints: [UndoPoint] = []
+
+    public var preset: Preset { state.preset }
+    public var step: Int { front.step }
+    public var log: [Logged] { state.log }
+    public var fork: ForkPoint? { state.fork }
+    /// True when a change of the user's is in force: the story's captions describe another run.
+    public var departed: Bool { state.log.contains(where: \.byUser) }
+
+    /// A run of `preset` from step 0, its step-0 story entries applied; `to` replays silently
+    /// to that step (a recorded back-step or undo resumes there).
+    public init(
+        _ preset: Preset, to step: Int = 0, recorder: Recorder? = nil,
+        observe: ((Simulator, _ ghost: Bool) -> Void)? = nil
+    ) throws {
+        self.recorder = recorder
+        state = RunState(preset: preset, pending: preset.schedule, log: [], fork: nil)
+        front = try Simulator(preset.config)
+        if step > 0 {
+            try restore(Self.story(preset.schedule, to: step, of: preset), at: step, observe: observe)
+        } else {
+            _ = try applyDue()
+        }
+    }
+
+    /// The state a story reaches at `step` when nothing else happens: its entries up to there.
+    static func story(_ schedule: [ScheduledChange], to step: Int, of preset: Preset) -> RunState {
+        let forkStep = schedule.first { $0.fork && $0.step <= step }?.step
+        let before = schedule.filter { $0.step <= step }.map { Logged($0, byUser: false) }
+        // A story's fork comes before the other entries of its step, so the ghost has none of them.
+        let fork = forkStep.map { f in ForkPoint(step: f, ghostLog: before.filter { $0.change.step < f }) }
+        return RunState(preset: preset, pending: schedule.filter { $0.step > step }, log: before, fork: fork)
+    }
+
+    /// Applies the story entries due at the current step (a fork entry first forks the run).
+    func applyDue() throws -> Advance {
+        var result = Advance()
+        if ghost == nil, state.fork == nil, let next = state.pending.first, next.fork, next.step <= front.step {
+            try startFork()
+            result.forkedByStory = true
+        }
+        var pending = state.pending[...]
+        defer { state.pending = Array(pending) }
+        result.applied = try front.applyDue(&pending)
+        for change in result.applied {
+            state.log.append(Logged(change, byUser: false))
+            record { try $0.record(change) }
+        }
+        return result
+    }
+
+    /// One update of the front run (and of the ghost, in lock step), then the story's entries
+    /// due at the new step. A divergence of the front run throws; the ghost's is reported.
+    @discardableResult
+    public func advance() throws -> Advance {
+        try front.advance()
+        var ghostError: Error?
+        if let ghost {
+            do { try ghost.advance() } catch {
+                ghostError = error
+                self.ghost = nil
+                state.fork?.diverged = true
+            }
+        }
+        var result = try applyDue()
+        result.ghostDiverged = ghostError
+        return result
+    }
+
+    /// Builds the front run (and the ghost) of `run` at `step` by replaying its logged changes.
+    /// `observe` sees every simulator at each step of the replay (for charts that must show
+    /// the run's history as it was).
+    func restore(_ run: RunState, at step: Int, observe: ((Simulator, _ ghost: Bool) -> Void)? = nil) throws {
+        let newFront = try Self.replay(run.preset.config, run.log.map(\.change), to: step) { observe?($0, false) }
+        var newGhost: Simulator?
+        var run = run
+        if let f = run.fork, f.step <= step {
+            do {
+                // Until the fork the ghost is the front run, so it is observed from step 0.
+                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) { observe?($0, true) }
+                run.fork?.diverged = false
+            } catch {
+                run.fork?.diverged = true  // it diverged before this step the first time too
+            }
+        }
+        state = run
+        front = newFront
+        ghost = newGhost
+    }
+
+    /// A simulator of `config` with `changes` applied at their steps, advanced to `step`.
+    static func replay(
+        _ config: Config, _ changes: [ScheduledChange], to step: Int,
+        observe: (Simulator) -> Void
+    ) throws -> Simulator {
+        let sim = try Simulator(config)
+        var pending = changes[...]
+        try sim.applyDue(&pending)
+        observe(sim)
+        while sim.step < step {
+            try sim.advance()
+            try sim.applyDue(&pending)
+            observe(sim)
+        }
+        return sim
+    }
+
+    /// Writes to the recording; a failure ends the recording and is kept, never silent.
+    func record(_ write: (Recorder) throws -> Void) {
+        guard let recorder else { return }
+        do { try write(recorder) } catch {
+            self.recorder = nil
+            recordingFailure = "recording stopped: \(error)"
+        }
+    }
+
+    /// The last recording failure, once (the driver says it).
+    public func takeRecordingFailure() -> String? {
+        defer { recordingFailure = nil }
+        return recordingFailure
+    }
+
+    /// Notes how far the run got (at most every two seconds), so a recording cut short says.
+    public func noteProgress() {
+        let step = front.step
+        record { try $0.progress(at: step) }
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import NoetherCore
+
+extension SessionDriver {
+    public mutating func handle(_ c: Command, now: Double) {
+        self.now = now
+        dirty = true
+        let undoCount = session?.undoPoints.count ?? 0
+        let modified = snapshot.modified
+        defer {
+            // Each new undo point remembers whether the run was already modified before it.
+            if let s = session, s.undoPoints.count > undoCount { modifiedBefore.append(modified) }
+        }
+        switch c {
+        case .setLive(let p):
+            guard let s = session else { return }
+            do {
+                try s.set(p)
+                if snapshot.replaying {
+                    snapshot.replaying = false
+                    s.dropStory()
+                    say("took over from the recording")
+                }
+                snapshot.modified = true
+                present(s, restarted: false, narrate: false)
+            } catch { say("\(error)") }
+        case .reset(let config):
+            guard let s = session else { return }
+            var p = s.preset
+            var before = p.config
+            before.live = config.live
+            before.seed = config.seed
+            let newNetwork = before != config
+            p.config = config
+            if newNetwork { p.schedule = [] }
+            let wasModified = snapshot.modified || newNetwork || config.live != s.preset.config.live
+            snapshot.replaying = false
+            do {
+                try s.reset(to: p, label: newNetwork ? "the change of network" : "the reset")
+                restart(s)
+                snapshot.modified = wasModified
+                if newNetwork, !s.preset.description.isEmpty {
+                    snapshot.caption = "You changed the network: the story's captions no longer apply to this run."
+                }
+            } catch { say("\(error)") }
+        case .loadPreset(let p):
+            snapshot.replaying = false
+            snapshot.speedLimit = fixedSpeed ?? Self.pace(forSteps: p.config.steps)
+            // A preset opened from the picker or the tour runs at once.
+            paused = false
+            snapshot.state = .running
+            if let s = session, s.isRecording {
+                do {
+                    try s.reset(to: p, label: "opening \(p.name)")
+                    s.recordPace(snapshot.speedLimit)
+                    restart(s)
+                } catch { say("\(error)") }
+            } else {
+                let recording = snapshot.recordingPath
+                open(p)
+                snapshot.recordingPath = recording
+            }
+            snapshot.modified = false
+            if snapshot.state == .running { say("preset \(p.name)") }
+        case .setPaused(let value):
+            if case .diverged = snapshot.state { return }
+            if !value, snapshot.state == .finished, let s = session {
+                // Past the story's end the run goes on for as many steps again, and says so.
+                snapshot.targetSteps = max(snapshot.targetSteps, s.step) + max(1, s.preset.config.steps)
+                snapshot.beyondStory = true
+                snapshot.replaying = false  // past the recording's end the run is the user's
+                say("beyond the story: the run goes on to step \(snapshot.targetSteps)")
+            }
+            paused = value
+            snapshot.state = value ? .paused : .running
+            speedOrigin = (now, session?.step ?? 0)
+            // A caption read while paused has had its time.
+            if !value, snapshot.lecture, let shown = captionShown {
+                captionShown = (shown.step, now - shown.dwell, shown.dwell)
+            }
+        case .stepOnce: pendingSteps += 1
+        case .setSpeed(let v):
+            snapshot.speedLimit = v
+            speedOrigin = (now, session?.step ?? 0)
+            session?.recordPace(v)
+        case .toggleRecording:
+            if session?.isRecording == true {
+                stopRecording("recording saved")
+            } else {
+                startRecording(Session.freshPath("noether-session-\(Self.timestamp())"))
+            }
+        case .savePreset:
+            guard let s = session else { return }
+            do {
+                let p = try s.savePreset(summary: Screen.summary(s.front.config))
+                say("saved preset \(p.name) (p lists it)")
+            } catch { say("cannot save the preset: \(error)") }
+        case .teleport(let t): teleport(t)
+        case .fork:
+            guard let s = session else { return }
+            guard s.ghost == nil else { return say("there is a ghost already: g drops it") }
+            do {
+                try s.startFork(byUser: true)
+                snapshot.ghost = Ghost(history: snapshot.history, live: s.front.live, forkStep: s.step)
+                present(s, restarted: false, narrate: false)
+                say("forked at step \(s.step): changes now act on the fork; the ghost goes on unchanged")
+            } catch { say("cannot fork: \(error)") }
+        case .swapFork:
+            guard let s = session else { return }
+            guard !s.isRecording else {
+                return say("a recording follows the front run: stop recording (o) before swapping")
+            }
+            guard s.ghost != nil, var g = snapshot.ghost else {
+                say(
+                    snapshot.ghost == nil
+                        ? "no ghost to swap with: F forks the run"
+                        : "the ghost has diverged: it cannot come to the front")
+                return
+            }
+            do { try s.swapFork() } catch { return say("\(error)") }
+            (snapshot.history, g.history) = (g.history, snapshot.history)
+            snapshot.ghost = g
+            present(s, restarted: false, narrate: false)
+            snapshot.observe(s.front)
+            say("swapped: the other run is in front and takes the controls")
+        case .dropGhost:
+            guard let s = session, s.fork != nil else { return say("no ghost to drop") }
+            s.dropGhost()
+            present(s, restarted: false, narrate: false)
+            say("ghost dropped")
+        case .undo: undo()
+        case .back: back()
+        case .setLecture(let on):
+            snapshot.lecture = on
+            say(
+                on
+                    ? "lecture: the run holds at every caption until space"
+                    : "lecture off: captions hold for their reading time")
+        case .quit: break
+        }
+    }
+
+    /// After a reset of the session: a new run from step 0 on the screen.
+    mutating func restart(_ s: Session) {
+        if snapshot.state == .finished { paused = false }
+        snapshot.config = s.preset.config
+        snapshot.title = s.preset.title
+        snapshot.description = s.preset.description
+        snapshot.targetSteps = s.preset.config.steps
+        snapshot.beyondStory = false
+        snapshot.notes = s.front.symmetries.notes
+        snapshot.history = History()
+        snapshot.ghost = nil
+        snapshot.state = paused ? .paused : .running
+        present(s, restarted: true)
+        presentApplied(s.log.map(\.change), s)
+        snapshot.observe(s.front)
+        speedOrigin = (now, 0)
+    }
+
+    /// A teleport of the front run between two steps: logged, recorded, marked and undoable.
+    mutating func teleport(_ t: Teleport) {
+        guard let s = session else { return }
+        do {
+            let (before, after) = try s.teleport(t)
+            snapshot.modified = true
+            present(s, restarted: false, narrate: false)
+            snapshot.observe(s.front)
+            let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
+            say(
+                "teleported \(Self.teleportText(t)): "
+                    + "loss \(NumberFormat.compact(before)) → \(NumberFormat.compact(after)) (relative change \(NumberFormat.compact(moved)))"
+                    + (t.action == .flattest ? s.front.flattenedNote : ""))
+        } catch { say("cannot teleport: \(error)") }
+    }
+
+    /// `u`: the run returns to the step of the last change, as if it had not been made.
+    mutating func undo() {
+        guard let s = session else { return }
+        guard let point = s.undoPoints.last else { return say("nothing to undo") }
+        goBack(s, to: point.step, "cannot undo") { observe in try s.undo(observe: observe) }
+        snapshot.modified = modifiedBefore.popLast() ?? s.departed
+        say("undid \(point.label): back at step \(point.step)")
+    }
+
+    /// `,`: back to the previous beat of the story, replayed from step 0 with every change
+    /// made up to it; the run pauses there.
+    mutating func back() {
+        guard let s = session else { return }
+        guard let beat = s.previousBeat else { return say("no caption to go back to") }
+        goBack(s, to: beat, "cannot go back") { observe in try s.rewind(to: beat, observe: observe) }
+        modifiedBefore = Array(modifiedBefore.prefix(s.undoPoints.count))
+        paused = true
+        snapshot.state = .paused
+        say("back to step \(beat): space plays on from here")
+    }
+
+    /// Replays the session back to `step` with `go`, rebuilding the charts' history on the way,
+    /// then shows the story, pace and run state there.
+    mutating func goBack(
+        _ s: Session, to step: Int, _ failure: String,
+        _ go: (_ observe: @escaping (Simulator, Bool) -> Void) throws -> Void
+    ) {
+        let replayed = ReplayedHistory(target: step, planned: s.preset.config.steps)
+        do { try go { sim, ghost in replayed.observe(sim, ghost: ghost) } } catch { return say("\(failure): \(error)") }
+        snapshot.history = replayed.front
+        snapshot.ghost = s.fork.map {
+            Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
+        }
+        snapshot.config = s.preset.config
+        snapshot.title = s.preset.title
+        snapshot.description = s.preset.description
+        snapshot.notes = s.front.symmetries.notes
+        snapshot.targetSteps = max(s.preset.config.steps, snapshot.beyondStory ? snapshot.targetSteps : 0)
+        present(s, restarted: false)
+        snapshot.observe(s.front, record: false)  // the replay sampled this step
+        if snapshot.state == .finished {
+            paused = true
+            snapshot.state = .paused
+        }
+        speedOrigin = (now, s.step)
+        rateWindow = (now, s.step)
+    }
+}

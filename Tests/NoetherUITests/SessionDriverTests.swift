@@ -1,0 +1,151 @@
+import Foundation
+import NoetherCore
+import Testing
+
+@testable import NoetherUI
+
+/// The explorer's session driver on a clock the test sets: reading time, lecture holds, the
+/// story's family at any pace, undo and back on screen, and the run beyond the story.
+@Suite("Session driver")
+struct SessionDriverTests {
+    static func preset(_ text: String = SessionDriverTests.story) throws -> Preset {
+        try Preset.parse(text, name: "story", file: "story.toml")
+    }
+
+    static let story = """
+        title = "story"
+        description = "a short story"
+        width = 8
+        samples = 64
+        steps = 120
+
+        [[at]]
+        step = 0
+        say = "first caption"
+        focus = "charge"
+        family = "fc2.scale"
+
+        [[at]]
+        step = 40
+        focus = "gap"
+        say = "a second caption of exactly twenty-seven words, which takes nine seconds to read at three words a second, one more than the eight of the very shortest"
+
+        [[at]]
+        step = 80
+        say = "third caption"
+        """
+
+    /// Steps the driver as fast as it goes at wall time `now` (slices never run out).
+    static func run(_ d: inout SessionDriver, at now: Double, slices: Int = 50) {
+        for _ in 0..<slices { d.step(now: now, sliceEnd: .infinity, clock: { now }) }
+    }
+
+    /// Runs on, ten seconds at a time from `now`, until DONE or a pause; returns the time reached.
+    static func runOn(_ d: inout SessionDriver, from now: Double) -> Double {
+        var t = now
+        while d.snapshot.state == .running, t < now + 200 {
+            t += 10
+            run(&d, at: t)
+        }
+        return t
+    }
+
+    @Test("a fresh caption holds a run at max speed until it has been up max(8 s, words/3)")
+    func captionsHoldForTheirReadingTime() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 100)
+        Self.run(&d, at: 100)
+        #expect(d.snapshot.step == 0 && d.snapshot.readingHold == 8, "a fresh caption holds the run at once")
+        Self.run(&d, at: 104)
+        #expect(d.snapshot.step == 20, "half the reading time, half the way: the run slows")
+        Self.run(&d, at: 107.9)
+        #expect(d.snapshot.step == 39 && d.snapshot.caption == "first caption")
+        Self.run(&d, at: 108.01)
+        #expect(d.snapshot.step == 40 && d.snapshot.caption?.hasPrefix("a second caption") == true)
+        Self.run(&d, at: 117.0)
+        #expect(d.snapshot.step == 79)
+        // The last caption has nothing after it to hold back: the run goes on to DONE.
+        Self.run(&d, at: 117.02)
+        #expect(d.snapshot.state == .finished && d.snapshot.step == 120 && d.snapshot.caption == "third caption")
+        d.handle(.back, now: 117.02)
+        #expect(d.snapshot.step == 40 && d.snapshot.caption?.hasPrefix("a second caption") == true)
+        d.handle(.setPaused(false), now: 117.02)
+        #expect(CaptionDwell.seconds(for: d.snapshot.caption!) == 9)
+        Self.run(&d, at: 118)
+        #expect(d.snapshot.readingHold != nil && d.snapshot.step < 80, "a caption gone back to is fresh again")
+    }
+
+    @Test("lecture mode pauses at every caption until space")
+    func lectureHolds() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, lecture: true, now: 0)
+        #expect(d.snapshot.state == .paused && d.snapshot.message == "lecture: space continues")
+        d.handle(.setPaused(false), now: 1)
+        // Space after a held caption: it has been read, so the run goes on to the next one.
+        Self.run(&d, at: 1)
+        #expect(d.snapshot.state == .paused && d.snapshot.step == 40)
+        d.handle(.setLecture(false), now: 100)
+        #expect(!d.snapshot.lecture)
+    }
+
+    @Test("the story's family holds through later entries that only move the focus, at any pace")
+    func familyStaysTheStorys() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
+        #expect(d.snapshot.narration.family == "fc2.scale" && d.snapshot.narration.focus == "charge")
+        _ = Self.runOn(&d, from: 0)
+        #expect(d.snapshot.narration.family == "fc2.scale" && d.snapshot.narration.focus == "gap")
+        var state = AppState()
+        state.follow(d.snapshot.narration, d.snapshot)
+        #expect(d.snapshot.families[state.familyIndex].family == "fc2.scale" && state.focus == "gap")
+    }
+
+    @Test("space at DONE goes on beyond the story, with the step total extended")
+    func beyondTheStory() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
+        let t = Self.runOn(&d, from: 0)
+        #expect(d.snapshot.state == .finished && d.snapshot.targetSteps == 120)
+        d.handle(.setPaused(false), now: t)
+        #expect(
+            d.snapshot.beyondStory && d.snapshot.targetSteps == 240
+                && d.snapshot.message?.hasPrefix("beyond the story") == true)
+        Self.run(&d, at: t + 1)
+        #expect(d.snapshot.state == .finished && d.snapshot.step == 240)
+    }
+
+    @Test("u undoes a change: the numbers and the history are those of the run without it")
+    func undoOnScreen() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
+        let t = Self.runOn(&d, from: 0)
+        d.handle(.undo, now: t)
+        #expect(d.snapshot.message == "nothing to undo")
+        let before = d.snapshot
+        var live = before.live
+        live.learningRate = 0.01
+        d.handle(.setLive(live), now: t)
+        #expect(d.snapshot.departure == "lr 0.01 at step 120" && d.snapshot.modified)
+        d.handle(.setPaused(false), now: t)
+        Self.run(&d, at: t + 1)
+        #expect(d.snapshot.step == 240)
+        d.handle(.undo, now: t + 2)
+        let after = d.snapshot
+        #expect(after.step == 120 && after.departure == nil && !after.modified && after.live == before.live)
+        #expect(after.families.map(\.q50) == before.families.map(\.q50))
+        #expect(after.history[.loss]!.last == before.history[.loss]!.last)
+    }
+
+    @Test(", goes back to the previous caption with the same numbers as the first time")
+    func backOnScreen() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
+        Self.run(&d, at: 8.01)
+        let published = d.publish()
+        let first = try #require(published)
+        #expect(first.step == 40)
+        _ = Self.runOn(&d, from: 8.01)
+        #expect(d.snapshot.step == 120)
+        d.handle(.back, now: 300)
+        let again = d.snapshot
+        #expect(again.step == 40 && again.state == .paused && again.caption == first.caption)
+        #expect(again.families.map(\.q50) == first.families.map(\.q50) && again.live == first.live)
+        #expect(again.history[.loss]!.recentInOrder.map(\.value) == first.history[.loss]!.recentInOrder.map(\.value))
+        d.handle(.back, now: 300)
+        #expect(d.snapshot.step == 0 && d.snapshot.caption == "first caption")
+    }
+}
