@@ -69,8 +69,10 @@ extension Config {
         case .arch: arch = other.arch
         case .leakySlope: leakySlope = other.leakySlope
         case .norm: norm = other.norm
+        case .groups: groups = other.groups
         case .eps: eps = other.eps
         case .conv: conv = other.conv
+        case .residual: residual = other.residual
         case .kernel: kernel = other.kernel
         case .pool: pool = other.pool
         case .depth: depth = other.depth
@@ -98,6 +100,10 @@ extension Config {
         case .whiten: whiten = other.whiten
         case .seed: seed = other.seed
         case .steps: steps = other.steps
+        case .sharpnessEvery: sharpnessEvery = other.sharpnessEvery
+        case .sharpnessTop: sharpnessTop = other.sharpnessTop
+        case .sharpnessBatch: sharpnessBatch = other.sharpnessBatch
+        case .sharpnessTolerance: sharpnessTolerance = other.sharpnessTolerance
         }
     }
 
