@@ -17,7 +17,8 @@ extension Config {
         return "\(firstNames[key] ?? key) = \(TOML.format(value))\n"
     }
 
-    static let laterKeys = Set([CodingKeys.nesterov, .dampening, .conv, .kernel, .pool, .whiten, .residual, .groups].map(\.rawValue))
+    static let laterKeys = Set([CodingKeys.nesterov, .dampening, .conv, .kernel, .pool, .whiten, .residual, .groups,
+                                .sharpnessEvery, .sharpnessTop, .sharpnessBatch, .sharpnessTolerance].map(\.rawValue))
     static let firstNames = Dictionary(uniqueKeysWithValues: aliases.map { ($1, $0) })
 
     /// 16 hex digits of FNV-1a (64 bits) over `canonicalText`: stable across machines and
