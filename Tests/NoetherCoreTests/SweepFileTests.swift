@@ -182,3 +182,76 @@ struct ShippedSweepTests {
         #expect(runs.allSatisfy { $0.config.weightDecay == 0 && $0.config.momentum == 0 })
     }
 }
+
+extension SweepFileTests {
+    /// Sweeps that exercise every path of a run's identity: later keys at and off their defaults,
+    /// a renamed key, unset optional keys set by an axis, numbers written as integers for number
+    /// keys, ranges, and steps from time (top-level and swept).
+    static let identitySweeps = [
+        """
+        preset = "vgg-mini"
+        [axes]
+        lr = [1, 0.05]
+        nesterov = [false, true]
+        kernel = [3, 5]
+        pool = ["max", "avg", "none"]
+        seed = [3, 9223372036854775807]
+        """,
+        """
+        optimizer = "sgd"
+        momentum = 0.5
+        adam-beta2 = 0.95
+        lr = 0.01
+        [axes]
+        time = [1, 2.5]
+        dampening = [0.0, 0.5]
+        whiten = [false, true]
+        init-std = [0.5, 1]
+        task = ["classification"]
+        """,
+        """
+        time = 20.0
+        [axes]
+        depth = [0, 2]
+        lr = { from = 0.01, to = 0.1, count = 4, scale = "log" }
+        width = { from = 2, to = 32, count = 3 }
+        conv = [[], [4]]
+        data = ["blobs", "shapes"]
+        """,
+    ]
+
+    /// Runs are laid out from axis values decoded and formatted once; each run's identity must be
+    /// byte for byte what its whole configuration, decoded the slow way, gives (databases resume by it).
+    @Test(arguments: identitySweeps)
+    func eachRunsIdentityIsItsWholeConfigurations(_ text: String) throws {
+        let sweep = try Sweep.parse(text, file: "i.toml")
+        let runs = try sweep.runs()
+        #expect(runs.count == sweep.runCount && runs.count >= 12)
+        for run in runs {
+            var reference = try Config.decoding(
+                run.axisValues.filter { $0.key != "time" }
+                    .map { TOMLEntry(key: $0.key, value: $0.value, line: 0) }, over: sweep.base)
+            if let t = run.axisValues.first(where: { $0.key == "time" })?.value.number ?? sweep.time {
+                reference.steps = Int((t / reference.lr).rounded())
+            }
+            #expect(run.config == reference)
+            #expect(run.canonicalText == reference.canonicalText)
+            #expect(run.id == reference.runID)
+            #expect(run.arguments == reference.arguments)
+        }
+        #expect(Set(runs.map(\.id)).count == runs.count)
+    }
+}
+
+extension SweepFileTests {
+    @Test func identitySweepsReachLaterAndRenamedKeys() throws {
+        let first = try Sweep.parse(Self.identitySweeps[0], file: "i.toml").runs()
+        #expect(first.contains { $0.canonicalText.contains("nesterov = true\n") })
+        #expect(first.contains { !$0.canonicalText.contains("nesterov") }, "a later key at its default is left out")
+        let second = try Sweep.parse(Self.identitySweeps[1], file: "i.toml").runs()
+        #expect(
+            second.allSatisfy {
+                $0.canonicalText.contains("adam-beta2 = 0.95\n") && $0.arguments.contains("--beta2=0.95")
+            })
+    }
+}

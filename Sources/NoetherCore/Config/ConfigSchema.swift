@@ -20,42 +20,98 @@ extension Config {
 
     /// `base` with each entry applied. Types and names are checked here; ranges by `validate()`.
     public static func decoding(_ entries: [TOMLEntry], over base: Config) throws(ConfigEntryError) -> Config {
-        let object: [String: Any]
-        do {
-            object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
-        } catch {
-            throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
-        }
-        let entries = entries.map { e in
-            var e = e
-            if let key = aliases[e.key] { e.key = key }
-            return e
-        }
-        for e in entries {
-            guard CodingKeys(rawValue: e.key) != nil else {
-                throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")
+        try Overlay(base).decoding(entries)
+    }
+
+    /// A base configuration encoded once, for decoding many entries over it (a sweep's axis values).
+    struct Overlay {
+        private let object: [String: Any]
+
+        init(_ base: Config) throws(ConfigEntryError) {
+            do {
+                object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+            } catch {
+                throw ConfigEntryError(key: "", line: nil, message: "cannot encode the configuration: \(error)")
             }
-            guard jsonValue(e.value) != nil else {
-                throw ConfigEntryError(
-                    key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
+        }
+
+        /// The base with each entry applied.
+        func decoding(_ entries: [TOMLEntry]) throws(ConfigEntryError) -> Config {
+            let entries = entries.map { e in
+                var e = e
+                if let key = aliases[e.key] { e.key = key }
+                return e
             }
-            // JSON would read 1000.0 as the integer 1000: a float for a count is refused as written.
-            if case .float(let x) = e.value, integerKeys.contains(e.key) {
+            for e in entries {
+                guard CodingKeys(rawValue: e.key) != nil else {
+                    throw ConfigEntryError(key: e.key, line: e.line, message: "unknown key '\(TOML.excerpt(e.key))'")
+                }
+                guard jsonValue(e.value) != nil else {
+                    throw ConfigEntryError(
+                        key: e.key, line: e.line, message: "\(e.key) \(expectation(e.key)), got \(e.value.typeName)")
+                }
+                // JSON would read 1000.0 as the integer 1000: a float for a count is refused as written.
+                if case .float(let x) = e.value, integerKeys.contains(e.key) {
+                    throw ConfigEntryError(
+                        key: e.key, line: e.line,
+                        message:
+                            "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))"
+                    )
+                }
+            }
+            if let config = decode(object, setting: entries) { return config }
+            // Name the entry that does not decode: the first whose value alone fails.
+            for e in entries where decode(object, setting: [e]) == nil {
                 throw ConfigEntryError(
                     key: e.key, line: e.line,
-                    message:
-                        "\(e.key) \(expectation(e.key)) written without a point or exponent, got \(TOML.format(.float(x)))"
-                )
+                    message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
             }
+            throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
         }
-        if let config = decode(object, setting: entries) { return config }
-        // Name the entry that does not decode: the first whose value alone fails.
-        for e in entries where decode(object, setting: [e]) == nil {
-            throw ConfigEntryError(
-                key: e.key, line: e.line,
-                message: "\(e.key) \(expectation(e.key)), got \(TOML.excerpt(TOML.format(e.value)))")
+    }
+
+    /// Sets one key to its value in `other`. The switch is exhaustive, so no key can be missed.
+    mutating func take(_ key: CodingKeys, from other: Config) {
+        switch key {
+        case .arch: arch = other.arch
+        case .leakySlope: leakySlope = other.leakySlope
+        case .norm: norm = other.norm
+        case .groups: groups = other.groups
+        case .eps: eps = other.eps
+        case .conv: conv = other.conv
+        case .residual: residual = other.residual
+        case .kernel: kernel = other.kernel
+        case .pool: pool = other.pool
+        case .depth: depth = other.depth
+        case .width: width = other.width
+        case .bias: bias = other.bias
+        case .lr: lr = other.lr
+        case .momentum: momentum = other.momentum
+        case .weightDecay: weightDecay = other.weightDecay
+        case .batchSize: batchSize = other.batchSize
+        case .optimizer: optimizer = other.optimizer
+        case .beta2: beta2 = other.beta2
+        case .nesterov: nesterov = other.nesterov
+        case .dampening: dampening = other.dampening
+        case .data: data = other.data
+        case .task: task = other.task
+        case .samples: samples = other.samples
+        case .classes: classes = other.classes
+        case .inputDim: inputDim = other.inputDim
+        case .imageShape: imageShape = other.imageShape
+        case .labelNoise: labelNoise = other.labelNoise
+        case .noise: noise = other.noise
+        case .targets: targets = other.targets
+        case .initStd: initStd = other.initStd
+        case .outputShift: outputShift = other.outputShift
+        case .whiten: whiten = other.whiten
+        case .seed: seed = other.seed
+        case .steps: steps = other.steps
+        case .sharpnessEvery: sharpnessEvery = other.sharpnessEvery
+        case .sharpnessTop: sharpnessTop = other.sharpnessTop
+        case .sharpnessBatch: sharpnessBatch = other.sharpnessBatch
+        case .sharpnessTolerance: sharpnessTolerance = other.sharpnessTolerance
         }
-        throw ConfigEntryError(key: "", line: nil, message: "cannot decode the configuration")
     }
 
     /// The keys whose values are whole numbers (counts, sizes, the seed).

@@ -28,15 +28,21 @@ public struct SweepAxis: Sendable, Equatable {
     public var key: String
     public var line: Int
     public var values: [TOMLValue]
+    /// Each value set over the sweep's base, decoded once when the file is read (none for time).
+    var configs: [Config] = []
 }
 
 /// One run of a sweep: its whole configuration and the axis values that made it.
 public struct SweepRun: Sendable {
-    public var config: Config
-    public var axisValues: [(key: String, value: TOMLValue)]
+    public let config: Config
+    public let axisValues: [(key: String, value: TOMLValue)]
+    /// `config.canonicalText`, `config.runID` and `config.arguments` (RunIdentity.swift),
+    /// formatted when the sweep is laid out.
+    public let canonicalText: String
+    /// The key runs are stored and resumed by.
+    public let id: String
+    public let arguments: [String]
 
-    /// The key runs are stored and resumed by (see RunIdentity.swift).
-    public var id: String { config.runID }
     public var axes: [String] { axisValues.map(\.key) }
     /// `lr=0.1 weight-decay=0.001`, for progress and failure messages.
     public var label: String { axisValues.map { "\($0.key)=\(TOML.format($0.value))" }.joined(separator: " ") }
@@ -135,47 +141,89 @@ extension Sweep {
     /// Every run, the first axis varying slowest; each configuration is validated.
     public func runs() throws(PresetError) -> [SweepRun] { planned.isEmpty ? try layOut() : planned }
 
+    /// Each axis value is decoded and formatted once; each run is the base with its values
+    /// taken over, its steps from time, validated, and its identity assembled from the parts.
     private func layOut() throws(PresetError) -> [SweepRun] {
+        typealias Part = RunIdentityTemplate.Part
+        let overlay: Config.Overlay
+        do { overlay = try Config.Overlay(base) } catch {
+            throw PresetError(file: file, line: error.line, message: error.message)
+        }
+        // Per axis, each value as a configuration over the base and as its key's formatted part
+        // (empty for time, which is no configuration key).
+        var configs: [[Config]] = [], parts: [[Part]] = []
+        for axis in axes where axis.key != Self.timeKey {
+            var cs = axis.configs, ps: [Part] = []
+            if cs.count != axis.values.count {
+                cs = []
+                for v in axis.values {
+                    do { cs.append(try overlay.decoding([TOMLEntry(key: axis.key, value: v, line: axis.line)])) } catch
+                    {
+                        throw PresetError(file: file, line: error.line, message: error.message)
+                    }
+                }
+            }
+            for c in cs { ps.append(Part(axis.key, Config.values(c)[axis.key])) }
+            configs.append(cs)
+            parts.append(ps)
+        }
+        let keyed = axes.filter { $0.key != Self.timeKey }
+        let codingKeys = keyed.map { Config.CodingKeys(rawValue: $0.key)! }
+        let timeAxis = axes.firstIndex { $0.key == Self.timeKey }
+        let timed = time != nil || timeAxis != nil
+        let template = RunIdentityTemplate(base: base, varying: keyed.map(\.key) + (timed ? ["steps"] : []))
         var out: [SweepRun] = []
         out.reserveCapacity(runCount)
+        var picks = [Int](repeating: 0, count: axes.count)
         for index in 0..<runCount {
             var rest = index
-            var values: [(key: String, value: TOMLValue)] = []
-            for axis in axes.reversed() {
-                values.insert((axis.key, axis.values[rest % axis.values.count]), at: 0)
-                rest /= axis.values.count
+            for a in axes.indices.reversed() {
+                picks[a] = rest % axes[a].values.count
+                rest /= axes[a].values.count
             }
-            let run = SweepRun(config: base, axisValues: values)
-            out.append(try resolve(run))
+            let axisValues = axes.indices.map { (key: axes[$0].key, value: axes[$0].values[picks[$0]]) }
+            var config = base, runParts: [Part] = []
+            var k = 0
+            for a in axes.indices where a != timeAxis {
+                config.take(codingKeys[k], from: configs[k][picks[a]])
+                runParts.append(parts[k][picks[a]])
+                k += 1
+            }
+            config = try resolve(config, axisValues: axisValues, time: timeAxis.map { axisValues[$0].value })
+            if timed { runParts.append(Part(Config.CodingKeys.steps.rawValue, .integer(config.steps))) }
+            let identity = template.identity(runParts)
+            out.append(
+                SweepRun(
+                    config: config, axisValues: axisValues, canonicalText: identity.canonicalText,
+                    id: Config.runID(identity.canonicalText), arguments: identity.arguments))
         }
         return out
     }
 
-    /// The run's configuration: the base with its axis values, steps from time, validated.
-    private func resolve(_ run: SweepRun) throws(PresetError) -> SweepRun {
-        var run = run
-        let entries = run.axisValues.filter { $0.key != Self.timeKey }
-            .map { TOMLEntry(key: $0.key, value: $0.value, line: lines[$0.key] ?? 0) }
-        do { run.config = try Config.decoding(entries, over: base) } catch {
-            throw PresetError(file: file, line: error.line, message: error.message)
-        }
-        if let t = run.axisValues.first(where: { $0.key == Self.timeKey })?.value.number ?? time {
-            let steps = (t / run.config.lr).rounded()
+    /// A run's configuration with its steps from time, validated.
+    private func resolve(
+        _ config: Config, axisValues: [(key: String, value: TOMLValue)],
+        time axisTime: TOMLValue?
+    ) throws(PresetError) -> Config {
+        var config = config
+        func label() -> String { axisValues.map { "\($0.key)=\(TOML.format($0.value))" }.joined(separator: " ") }
+        if let t = axisTime?.number ?? time {
+            let steps = (t / config.lr).rounded()
             guard steps >= 1, steps <= Double(Config.maxSteps) else {
                 throw PresetError(
                     file: file, line: lines[Self.timeKey],
                     message:
-                        "run \(run.label): time \(t) at lr \(run.config.lr) gives \(steps) steps; allowed 1…\(Config.maxSteps)"
+                        "run \(label()): time \(t) at lr \(config.lr) gives \(steps) steps; allowed 1…\(Config.maxSteps)"
                 )
             }
-            run.config.steps = Int(steps)
+            config.steps = Int(steps)
         }
-        do { try run.config.validate() } catch {
+        do { try config.validate() } catch {
             throw PresetError(
                 file: file, line: lines[error.field],
-                message: (run.axisValues.isEmpty ? "" : "run \(run.label): ") + "\(error.field) \(error.message)")
+                message: (axisValues.isEmpty ? "" : "run \(label()): ") + "\(error.field) \(error.message)")
         }
-        return run
+        return config
     }
 
     /// The settings no run of the sweep reads (UnusedSettings.swift), one line each.

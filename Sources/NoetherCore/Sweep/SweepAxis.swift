@@ -37,8 +37,12 @@ extension SweepAxis {
         }
         var seen = Set<TOMLValue>()
         seen.reserveCapacity(values.count)
+        let overlay: Config.Overlay
+        do { overlay = try Config.Overlay(base) } catch {
+            throw PresetError(file: file, line: line, message: error.message)
+        }
         for v in values {
-            try check(v, over: base, file: file)
+            if let config = try check(v, over: overlay, file: file) { configs.append(config) }
             guard seen.insert(v).inserted else {
                 throw PresetError(file: file, line: line, message: "axis \(key) lists \(TOML.format(v)) twice")
             }
@@ -46,13 +50,13 @@ extension SweepAxis {
     }
 
     /// One value is usable for this key: `time` takes a positive number, any other key what the
-    /// configuration schema takes.
-    private func check(_ v: TOMLValue, over base: Config, file: String) throws(PresetError) {
+    /// configuration schema takes; returns the base with the value set (nil for time).
+    private func check(_ v: TOMLValue, over base: Config.Overlay, file: String) throws(PresetError) -> Config? {
         if key == Sweep.timeKey {
             _ = try Sweep.duration(TOMLEntry(key: key, value: v, line: line), file: file)
-            return
+            return nil
         }
-        do { _ = try Config.decoding([TOMLEntry(key: key, value: v, line: line)], over: base) } catch {
+        do { return try base.decoding([TOMLEntry(key: key, value: v, line: line)]) } catch {
             throw PresetError(file: file, line: line, message: "axis " + error.message)
         }
     }

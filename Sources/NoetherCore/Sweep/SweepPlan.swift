@@ -8,7 +8,7 @@ public enum SweepPlan {
     /// The worker's arguments after the binary: the whole configuration, the swept keys, where
     /// the result goes.
     public static func workerArguments(_ run: SweepRun, out: String, seriesEvery: Int?) -> [String] {
-        ["sweep", "run-one"] + run.config.arguments + ["--axes=\(run.axes.joined(separator: ","))"]
+        ["sweep", "run-one"] + run.arguments + ["--axes=\(run.axes.joined(separator: ","))"]
             + (seriesEvery.map { ["--series-every=\($0)"] } ?? []) + ["--out=\(out)"]
     }
 
@@ -28,11 +28,20 @@ public enum SweepPlan {
         for sub in [results, folder + "/logs"] {  // Slurm writes no log into a folder it has to create
             try OutputFile.makeFolder(sub)
         }
-        let lines = runs.map { run in
-            ([binary] + workerArguments(run, out: resultPath(run, in: results), seriesEvery: seriesEvery))
-                .map(shellQuoted).joined(separator: " ")
+        // Written a megabyte at a time: a plan at the run limit is tens of megabytes.
+        let commands = try OutputFile(path: folder + "/commands.txt")
+        var buffer = ""
+        for run in runs {
+            buffer +=
+                ([binary] + workerArguments(run, out: resultPath(run, in: results), seriesEvery: seriesEvery))
+                .map(shellQuoted).joined(separator: " ") + "\n"
+            if buffer.utf8.count >= 1 << 20 {
+                try commands.write(buffer)
+                buffer = ""
+            }
         }
-        try OutputFile.write(lines.joined(separator: "\n") + "\n", to: folder + "/commands.txt")
+        try commands.write(buffer)
+        try commands.close()
         try OutputFile.write(slurm(folder: folder, count: runs.count, source: source), to: folder + "/slurm.sh")
         chmod(folder + "/slurm.sh", 0o755)
         return runs.count
