@@ -340,8 +340,10 @@ public struct AppState: Sendable {
             // A recording or a fork is work in progress: ask before ending it.
             let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
             guard open.isEmpty else {
+                // Only a recording is kept on quitting; a fork's ghost is not.
+                let saved = s.recordingPath == nil ? "" : " (the recording is saved)"
                 quitQuestion =
-                    "quit with \(open.joined(separator: " and ")) open? y or q quits (a recording is saved), other keys stay"
+                    "quit with \(open.joined(separator: " and ")) open? y or q quits\(saved), other keys stay"
                 return []
             }
             quit = true

@@ -62,6 +62,7 @@ extension SessionDriver {
         snapshot.observe(s.front)
         if now - decisionAt >= 0.5 || snapshot.decision == nil {
             snapshot.decision = s.front.decisionMap()
+            snapshot.gallery = s.front.imageGallery()
             decisionAt = now
         }
     }

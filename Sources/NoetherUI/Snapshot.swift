@@ -59,6 +59,8 @@ public struct Snapshot: Sendable {
     public var layerNames: [String] = []
     /// A two-feature classification run's data and the model's decision regions (the data panel).
     public var decision: DecisionMap?
+    /// An image run's samples and first conv filters (the data panel for images).
+    public var gallery: ImageGallery?
     public var notes: [String] = []
     public var title = ""
     public var description = ""

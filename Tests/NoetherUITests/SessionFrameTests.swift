@@ -55,9 +55,9 @@ struct SessionFrameTests {
         s.recordingPath = "x.toml"
         var state = AppState()
         #expect(state.handle(.char("q"), s).isEmpty && !state.quit)
-        let question = "quit with a recording open? y or q quits (a recording is saved), other keys stay"
+        let question = "quit with a recording open? y or q quits (the recording is saved), other keys stay"
         #expect(state.quitQuestion == question)
-        #expect(render(state, s, 120, 30).line(29).hasSuffix("wd   " + question))
+        #expect(render(state, s, 120, 30).line(29).hasSuffix(" " + question))
         #expect(state.handle(.char("n"), s).isEmpty && !state.quit && state.quitQuestion == nil)
         _ = state.handle(.char("q"), s)
         #expect(state.handle(.char("y"), s) == [.quit] && state.quit)

@@ -9,8 +9,10 @@ extension SweepAxis {
     /// not 0.0009999999999999998 (labels, commands and run keys stay readable).
     static let significantDigits = 12
     /// The most values one axis may have (a list or a range's count); the product over all
-    /// axes is bounded by Sweep.maxRuns.
-    static let maxValues = Sweep.maxRuns
+    /// axes is bounded by Sweep.maxRuns. Each value is decoded and checked as a whole
+    /// configuration once (a few tenths of a millisecond), so an axis at this limit plans in
+    /// seconds; larger grids come from several axes, whose runs share those decodes.
+    static let maxValues = 10_000
 
     init(_ e: TOMLEntry, over base: Config, file: String) throws(PresetError) {
         key = e.key

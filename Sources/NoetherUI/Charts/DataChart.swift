@@ -5,7 +5,7 @@ import NoetherCore
 struct DataChart: ChartView {
     let id = "data"
     let summary = "2-D data by class over the model's decision regions (updated twice a second)"
-    func hasContent(_ s: Snapshot) -> Bool { s.decision != nil }
+    func hasContent(_ s: Snapshot) -> Bool { s.decision != nil || s.gallery != nil }
 
     /// One mark per class, so classes stay apart without colour.
     static let marks: [Character] = ["o", "x", "+", "*", "#", "@", "%", "&"]
@@ -16,6 +16,7 @@ struct DataChart: ChartView {
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        if let g = c.snapshot.gallery { return ImagePanel(gallery: g).render(into: &b, r, c) }
         guard let d = c.snapshot.decision else { return }
         let title =
             "data: \(c.snapshot.config.data.name)" + (d.hasRegions ? " · decision regions (step \(d.step))" : "")
