@@ -26,7 +26,13 @@ import Testing
         #expect(
             Self.commands(Self.file("scripts/test")) == [
                 "scripts/install-deps",
-                "[ $# -gt 0 ] || scripts/torch-venv >/dev/null || echo \"scripts/test: PyTorch could not be installed: the PyTorch cross-check is skipped\" >&2",
+                "scripts/format --check",
+                "if [ \"${1:-}\" = \"--fast\" ]; then",
+                "shift",
+                "export NOETHER_FAST=1",
+                "exec swift test \"$@\"",
+                "fi",
+                "[ $# -gt 0 ] || scripts/torch-venv >/dev/null || echo \"scripts/test: PyTorch could not be installed: the PyTorch cross-checks are skipped\" >&2",
                 "exec swift test \"$@\"",
             ])
     }
