@@ -40,7 +40,7 @@ struct FileSafetyTests {
     static func looksWritten(_ flag: String, _ text: String) -> Bool {
         switch flag {
         case "--out": text.hasPrefix("{\"step\":0,")
-        case "--record": text.contains("recording-format = 2") && text.hasSuffix("[[stop]]\nstep = 3\n")
+        case "--record": text.contains("recording-format = 3") && text.hasSuffix("[[stop]]\nstep = 3\n")
         case "--dump-params": text.hasPrefix("{\"step\":0,\"fc1.weight\":")
         default: text.hasPrefix("x0,x1,")
         }
