@@ -294,16 +294,7 @@ final class ChargeTracker {
 
     /// D(X) = X_{l+1}ᵀX_{l+1} − X̃_lX̃_lᵀ, with X̃_l = [X_l x_b] (THEORY.md §2.1, out − in).
     static func balanceMatrix(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
-        let n = g.n
-        BLAS.gemm(
-            transA: true, transB: false, m: n, n: n, k: g.outputs,
-            x + g.outgoing, lda: n, x + g.outgoing, ldb: n, out, ldc: n)
-        BLAS.gemm(
-            transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
-            x + g.incoming, lda: g.inputs, x + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
-        if let b = g.incomingBias {
-            for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * x[b + j] } }
-        }
+        balanceForm(g, x, x, out)
     }
 
     private func balanceMagnitudes(_ theta: UnsafePointer<Double>) -> [Double] {
