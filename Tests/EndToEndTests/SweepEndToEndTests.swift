@@ -232,9 +232,21 @@ struct SweepEndToEndTests {
             svg.contains(">median Q of fc2.scale against step k<")
                 && svg.components(separatedBy: "class=\"theory\"").count - 1 == 3)
         #expect(contents(dir("o.jsonl")).split(separator: "\n").count == 13, "the rows are written as ever")
+        // An unknown family is refused before training: a million steps would take minutes, and
+        // no output file is opened.
         let bad = noether(
-            "run --width 4 --samples 64 --steps 5 --out /dev/null --svg '\(dir("d.svg"))' --family fc9.scale")
-        #expect(bad.status == 2 && bad.output.contains("--family no family 'fc9.scale' in this run"), "\(bad.output)")
+            "run --width 4 --samples 64 --steps 1000000 --out '\(dir("d.jsonl"))' --svg '\(dir("d.svg"))' --family fc9.scale"
+        )
+        #expect(
+            bad.status == 2
+                && bad.output.contains(
+                    "--family fc9.scale: this model has no such charge family; its families: fc1.scale, bn1-fc2.rescale, fc2.scale"
+                ),
+            "\(bad.output)")
+        #expect(bad.output.split(separator: "\n").count == 1, "one line: \(bad.output)")
+        #expect(
+            !FileManager.default.fileExists(atPath: dir("d.jsonl"))
+                && !FileManager.default.fileExists(atPath: dir("d.svg")))
     }
 
     /// The plan's array job on a real one-node Slurm that the test brings up (scripts/slurm-local:

@@ -197,6 +197,20 @@ struct FigureTests {
         #expect(zip(ys.dropFirst(), ys).allSatisfy { $0 - $1 >= 16 }, "colour-bar labels never overlap: \(ys)")
         #expect(hot.texts.contains("RMS angle / √(2ηλ/(1+β))") && hot.texts.contains("λ"))
         #expect(labels.contains { $0.text == "1" }, "the theory's value is a tick")
+        // The terminal view shades as the SVG colours: every mean at the theory takes the middle
+        // shade, 20 % above it the top one.
+        func grid(_ text: String) -> String {
+            text.components(separatedBy: "\n").filter { $0.contains("│") }.joined(separator: "\n")
+        }
+        let centred = d.text(unicode: true, color: false)
+        #expect(grid(centred).components(separatedBy: "·").count - 1 == 2 * 8, "\(centred)")
+        #expect(centred.contains("centred on the theory's 1: the middle shade · holds it"))
+        let above = try tilted.phaseDiagram(x: "lr", y: "weight-decay", quantity: "rms_angle_ratio", family: nil)
+            .text(unicode: true, color: false)
+        #expect(grid(above).components(separatedBy: "#").count - 1 == 2 * 8, "\(above)")
+        #expect(!grid(above).contains("·"))
+        let coloured = d.text(unicode: true, color: true)
+        #expect(coloured.contains("\u{1B}[48;5;253m"), "the middle colour, light grey as the SVG's white")
     }
 
     @Test func curvesAreBandsOverSeedsWithTheTheoryDashed() throws {
