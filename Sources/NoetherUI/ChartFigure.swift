@@ -69,7 +69,10 @@ public enum ChartFigure {
             plot.lines.append(
                 Plot.Line(
                     label: series.name + (banded ? " (\(band!.name) band)" : ""),
-                    style: series.mark == .points ? .scatter : .band, points: points, colour: colour(series.color)))
+                    // Points without a latest value are a scatter (the phase portrait's neurons); a
+                    // time series drawn in points is still a curve.
+                    style: series.mark == .points && !series.showsValue ? .scatter : .band, points: points,
+                    colour: colour(series.color)))
         }
         let xs = chart.series.flatMap { $0.points.map(\.x) }
         for (d, series) in theory.enumerated() {
