@@ -130,7 +130,8 @@ struct SweepResultTests {
         #expect(plain.contains("div"))
         #expect(!plain.contains("\u{1B}"), "no escape codes without colour")
         // A ratio to its prediction: shades centred on the theory's 1, as the SVG's colours are.
-        #expect(plain.contains("centred on the theory's 1: the middle shade · holds it"), "\(plain)")
+        #expect(
+            plain.contains("centred on the theory's 1: the middle shade · holds it (a symmetric range)"), "\(plain)")
         #expect(plain.contains("scale: = "))
         // A quantity without a constant theory: shades from low to high over the data.
         let loss = try db.phaseDiagram(x: "lr", y: "weight-decay", quantity: "final_loss", family: nil)

@@ -88,9 +88,20 @@ extension Plot {
         for line in lines where line.style == .measured || line.style == .scatter || line.style == .band {
             if shapeIndex[line.colour] == nil { shapeIndex[line.colour] = shapeIndex.count }
         }
+        // A scatter's runs at one x, over all its lines, take evenly spaced slots (line by line).
+        var slotCount: [Double: Int] = [:]
+        var firstSlot: [Int: [Double: Int]] = [:]
+        for (k, line) in lines.enumerated() where line.style == .scatter {
+            for p in line.points where firstSlot[k]?[p.x] == nil {
+                firstSlot[k, default: [:]][p.x] = slotCount[p.x] ?? 0
+            }
+            for p in line.points { slotCount[p.x, default: 0] += 1 }
+        }
         for style in order {
-            for line in lines where line.style == style {
-                s += draw(line, sx: sx, sy: sy, series: shapeIndex[line.colour] ?? 0)
+            for (k, line) in lines.enumerated() where line.style == style {
+                s += draw(
+                    line, sx: sx, sy: sy, series: shapeIndex[line.colour] ?? 0,
+                    slots: (firstSlot[k] ?? [:], slotCount))
             }
         }
         // Legend.
@@ -135,7 +146,10 @@ extension Plot {
         return s + "</svg>\n"
     }
 
-    private func draw(_ line: Line, sx: AxisScale, sy: AxisScale, series: Int) -> String {
+    private func draw(
+        _ line: Line, sx: AxisScale, sy: AxisScale, series: Int,
+        slots: (first: [Double: Int], count: [Double: Int])
+    ) -> String {
         typealias W = SVGWriter
         let colour = W.colour(line.colour)
         let (shape, dash) = Self.seriesLook(series)
@@ -185,13 +199,14 @@ extension Plot {
                 s += Self.marker(shape, x: px, y: sy.pixel(p.y), colour: colour, className: "point", note: p.note)
             }
         case .scatter:
-            // The runs at one x spread evenly over ±scatterSpread px, in the order given.
+            // The runs at one x, of every line, spread evenly over ±scatterSpread px, in the order given.
             var k = 0
             while k < points.count {
                 let group = points[k...].prefix { $0.x == points[k].x }
+                let first = slots.first[points[k].x] ?? 0, count = slots.count[points[k].x] ?? group.count
                 for (i, p) in group.enumerated() {
                     let offset =
-                        group.count > 1 ? Self.scatterSpread * (2 * Double(i) / Double(group.count - 1) - 1) : 0
+                        count > 1 ? Self.scatterSpread * (2 * Double(first + i) / Double(count - 1) - 1) : 0
                     s += Self.marker(
                         shape, x: sx.pixel(p.x) + offset, y: sy.pixel(p.y), colour: colour, className: "point",
                         note: p.note, translucent: true)

@@ -67,7 +67,9 @@ extension PhaseDiagram {
                     values = grid.values[np.isfinite(grid.values)]
                     half = max(abs(values - \(c)).max(), abs(\(c)) * 1e-3, 1e-12)
                     norm = matplotlib.colors.Normalize(\(c) - half, \(c) + half)
-                    cmap = "RdBu_r"
+                    # The SVG's blue-white-red stops (ColorBrewer RdBu, reversed).
+                    cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+                        "diverging", [\(Self.diverging.map { "\"\(Self.hex($0))\"" }.joined(separator: ", "))])
                     dark = lambda f: abs(f - 0.5) > 0.33  # white numbers on the deep blues and reds
                     """
                 }
@@ -95,6 +97,15 @@ extension PhaseDiagram {
 
                 """
         } else {
+            if kind == .scatter {
+                s += """
+                    # The runs at one x, line by line, take evenly spaced slots over ±\(Int(Plot.scatterSpread)) px (\(Plot.scatterSpread * 0.75) pt).
+                    runs = runs.sort_values("y", kind="stable")
+                    runs["slot"] = runs.groupby("x").cumcount()
+                    runs["slots"] = runs.groupby("x")["x"].transform("size")
+
+                    """
+            }
             s += """
                 fig, ax = plt.subplots(figsize=(7.5, 4.8))
                 for k, (by, line) in enumerate(points.groupby("y", dropna=False)):
@@ -104,15 +115,13 @@ extension PhaseDiagram {
                 """
             if kind == .scatter {
                 s += """
-                        # Each run a half-transparent marker; the runs at one x spread evenly over ±\(Int(Plot.scatterSpread)) px
-                        # (\(Plot.scatterSpread * 0.75) pt) along x, so equal values stay visible.
+                        # Each run a half-transparent marker in its slot along x, so equal values stay visible.
                         here = runs[runs["y"].isna() if pd.isna(by) else runs["y"] == by]
-                        for x, same in here.groupby("x"):
-                            for i, v in enumerate(same["value"]):
-                                dx = \(Plot.scatterSpread * 0.75) * (2 * i / (len(same) - 1) - 1) if len(same) > 1 else 0
-                                shift = matplotlib.transforms.offset_copy(ax.transData, fig=fig, x=dx, units="points")
-                                ax.plot([x], [v], MARKERS[k % 5], color=color, alpha=0.6, transform=shift,
-                                        label=label if (x, i) == (here["x"].min(), 0) else None)
+                        for i, run in enumerate(here.itertuples()):
+                            dx = \(Plot.scatterSpread * 0.75) * (2 * run.slot / (run.slots - 1) - 1) if run.slots > 1 else 0
+                            shift = matplotlib.transforms.offset_copy(ax.transData, fig=fig, x=dx, units="points")
+                            ax.plot([run.x], [run.value], MARKERS[k % 5], color=color, alpha=0.6, transform=shift,
+                                    label=label if i == 0 else None)
 
                     """
             } else {

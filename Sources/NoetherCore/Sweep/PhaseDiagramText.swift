@@ -100,9 +100,7 @@ extension PhaseDiagram {
         let centre =
             theoryCentre.map { c in
                 let middle = color ? "the middle colour" : "the middle shade \(shades[levels / 2])"
-                return
-                    "centred on the theory's \(Self.format(c)): \(middle) holds it, shades below and above it are"
-                    + " symmetric about it\n"
+                return "centred on the theory's \(Self.format(c)): \(middle) holds it (a symmetric range)\n"
             } ?? ""
         return centre + "scale: " + parts.joined(separator: "  ") + "\n"
     }
