@@ -235,7 +235,10 @@ struct SweepEndToEndTests {
         let lines = shown.output.split(separator: "\n")
         #expect(
             lines.first.map(fields)
-                == ["lr", "t", "median_charge of fc1.scale (mean ± sem)", "n", "exact (★)", "Q⁽⁰⁾", "NM"],
+                == [
+                    "lr", "t", "median_charge of fc1.scale (mean ± sem)", "n", "predicted_median", "reference_median",
+                    "continuum_median",
+                ],
             "\(shown.output)")
         let table = lines.dropFirst().map(fields)
         #expect(table.count == 2 * 5, "two curves of five points: \(shown.output)")

@@ -225,7 +225,8 @@ public enum CurvePlot {
     }
 
     /// The curves' points as a table, one row per series and x: the series' value of `by`, x,
-    /// the mean ± its error, n, and each theory curve's value there.
+    /// the mean ± its error, n, and each theory curve's value there. Columns go by their names
+    /// (as in the database and the script's CSV), which are ASCII.
     public static func table(_ plot: Plot, _ selection: Selection, error: ErrorKind) -> String {
         let bands = plot.lines.filter { $0.style == .band }
         let theoryLabels = selection.theory.map(Vocabulary.label)
@@ -234,7 +235,7 @@ public enum CurvePlot {
                 selection.x == "time" ? "t" : "step",
                 "\(selection.value) of \(selection.family) (mean ± \(error.rawValue))",
                 "n",
-            ] + theoryLabels
+            ] + selection.theory
         ]
         for band in bands {
             let suffix = selection.by == nil ? "" : ", " + band.label
