@@ -388,8 +388,10 @@ public struct Chart: Sendable {
                 }
                 let name = shortNames ? Self.shortened(s.directLabel) : s.name
                 let mark = (s.mark.legend(unicode: glyphs.unicode), Style(s.color, dim: s.ghost))
-                if merged, !value.isEmpty, let i = out.firstIndex(where: { $0.value == value }),
-                    length(out[i].entry) + mark.0.count + name.count + 2 <= inner.width
+                if merged, !value.isEmpty,
+                    let i = out.firstIndex(where: {
+                        $0.value == value && length($0.entry) + mark.0.count + name.count + 2 <= inner.width
+                    })
                 {
                     // Same value: this name joins that entry, before the value they share.
                     let last = out[i].entry.count - 1

@@ -91,7 +91,8 @@ struct ChartLegibilityTests {
             let legend = try #require(
                 charts.first { $0.contains("Q⁽⁰⁾ ") && $0.contains("━━") || $0.contains("╌╌ Q⁽⁰⁾ ") },
                 "\(name) \(w)×\(h): no Q⁽⁰⁾ in a legend:\n\(b.lines.joined(separator: "\n"))")
-            #expect(legend.range(of: #"Q⁽⁰⁾ -?\d"#, options: .regularExpression) != nil, "\(legend)")
+            // Its value follows it, or follows the names that share it ("╌╌ Q⁽⁰⁾ ─· NM 1.13").
+            #expect(legend.range(of: #"Q⁽⁰⁾( \S+ \S+)* -?\d"#, options: .regularExpression) != nil, "\(legend)")
         }
     }
 
@@ -132,6 +133,21 @@ struct ChartLegibilityTests {
             // The fork's own curves keep their marks: braille (or '*') dots, no rings among them.
             #expect(b.lines.joined().contains(unicode ? "⣀" : "*"))
         }
+    }
+
+    @Test func afterAChangeTheCaptionStaysWholeAt80x24() throws {
+        var s = try ScreenGoldenTests.story()
+        s.caption =
+            "Charge chart: the exact prediction lies on the measured median of fc1.scale, step after step, to "
+            + "rounding."
+        s.departure = "lr 0.2 at step 20"
+        let b = Screen(unicode: true, color: false).render(AppState(), s, width: 80, height: 24)
+        Golden.check(b, "legible-caption-after-change-80x24")
+        let bottom = b.lines.suffix(3).map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(bottom[0] == "✎ you changed lr 0.2 at step 20: captions are without it (u undoes)", "\(bottom)")
+        #expect(bottom[1...].joined(separator: " ") == "▶ " + s.caption!, "\(bottom)")
+        // The charts keep their two rows of panels.
+        #expect(b.lines.filter { $0.contains("└──") }.count >= 2)
     }
 
     @Test func theScreenSVGDrawsBrailleAsItsDots() throws {
