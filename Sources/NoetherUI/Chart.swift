@@ -298,7 +298,7 @@ public struct Chart: Sendable {
                 groups.append((col, row, value, [s]))
             }
         }
-        let widest = max(12, plot.width / 2)
+        let widest = max(12, plot.width - 2)
         var placed: [(text: String, x: Int, row: Int, series: ChartSeries, end: Int)] = []
         for group in groups {
             // As many names as fit, joined by "="; "=…" when some coincide but do not fit.
@@ -306,7 +306,7 @@ public struct Chart: Sendable {
             var text = abbreviated(names[0], to: widest)
             for (i, name) in names.enumerated().dropFirst() {
                 let rest = i + 1 < names.count ? 2 : 0
-                if text.count + 1 + name.count + rest <= max(widest, plot.width - 2) {
+                if text.count + 1 + name.count + rest <= widest {
                     text += "=" + name
                 } else {
                     text += "=…"

@@ -96,6 +96,27 @@ struct ChartLegibilityTests {
         }
     }
 
+    /// Every shipped preset a few steps in, at the three sizes: no chart title, legend entry or
+    /// label is cut (an ellipsis only where coinciding curves share a label, "a=b=…", or where a
+    /// table counts its further rows, "… 3 more").
+    @Test func noChartTextIsCutInAnyShippedPreset() throws {
+        let names = PresetLibrary.catalog(folders: []).entries.map(\.preset.name)
+        #expect(names.count >= 10)
+        var problems: [String] = []
+        for name in names {
+            let s = try Self.preset(name, steps: 12)
+            for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+                let b = Screen(unicode: true, color: false).render(AppState(), s, width: w, height: h)
+                let charts = b.lines[1..<(h - 4)].map { String($0.dropFirst(w >= 120 ? 30 : 24)) }
+                let cut = charts.filter {
+                    $0.replacingOccurrences(of: "=…", with: "").replacingOccurrences(of: "… ", with: "").contains("…")
+                }
+                if !cut.isEmpty { problems.append("\(name) \(w)×\(h):\n" + b.lines.joined(separator: "\n")) }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     /// A run of `steps` of a shipped preset, as the explorer shows it.
     static func preset(_ name: String, steps: Int) throws -> Snapshot {
         let preset = try PresetLibrary.load(name)

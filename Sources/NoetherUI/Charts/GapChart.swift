@@ -21,7 +21,9 @@ struct GapChart: ChartView {
         // The chosen family (c) and the ones after it, at most one per mark, so no two curves look alike.
         let all = families(c.snapshot, chosen: c.family?.family)
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
-        let shown = (0..<min(all.count, Mark.cycle.count)).map { all[(start + $0) % all.count] }
+        // A small panel's legend holds four entries whole, one a row: a fifth family waits for `c`.
+        let room = r.height < 14 ? 4 : Mark.cycle.count
+        let shown = (0..<min(all.count, room)).map { all[(start + $0) % all.count] }
         let series = shown.enumerated().map { i, f in
             c.series(f.family, Color.series[i % Color.series.count], Mark.cycle[i], .family(f.family, .gapRatio))
                 .withValue()
