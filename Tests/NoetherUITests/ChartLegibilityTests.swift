@@ -154,6 +154,16 @@ struct ChartLegibilityTests {
             // The fork's own curves keep their marks: braille (or '*') dots, no rings among them.
             #expect(b.lines.joined().contains(unicode ? "⣀" : "*"))
         }
+        // At 80×24 the ghost's legend entries fit beside the fork's, nothing cut.
+        let small = Screen(unicode: true, color: false).render(state, s, width: 80, height: 24)
+        Golden.check(small, "legible-ghost-80x24")
+        let cut = small.lines[1..<20].map { String($0.dropFirst(24)) }.filter {
+            $0.replacingOccurrences(of: "=…", with: "").contains("…")
+        }
+        #expect(cut.isEmpty, "\(small.lines.joined(separator: "\n"))")
+        #expect(
+            small.lines.contains { $0.contains("◦◦ ghost median") }
+                && small.lines.contains { $0.contains("◦◦ ghost fc1") })
     }
 
     @Test func afterAChangeTheCaptionStaysWholeAt80x24() throws {
