@@ -415,7 +415,7 @@ public struct Chart: Sendable {
             return at
         }
         let forms = [(false, false, 2), (false, false, 1), (false, true, 1), (true, true, 1)]
-        let spare = inner.height - (inner.height >= 9 ? 5 : 4)
+        let spare = Self.legendRows(innerHeight: inner.height)
         for rows in [min(3, inner.height - 5), spare] where rows >= 1 {
             for (shortNames, merged, gap) in forms {
                 let list = entries(shortNames: shortNames, merged: merged)
@@ -442,6 +442,10 @@ public struct Chart: Sendable {
         }
         return row + 1
     }
+
+    /// The most rows a legend may take in a panel of this inner height: the plot keeps four rows
+    /// (three in the smallest panels) and the x axis one.
+    static func legendRows(innerHeight: Int) -> Int { innerHeight - (innerHeight >= 9 ? 5 : 4) }
 
     private func yTicks(
         _ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, _ ticks: [Double]
