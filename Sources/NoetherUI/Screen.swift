@@ -72,8 +72,11 @@ public struct Screen {
         }
         let bottom = hintsShown ? max(1, messageLines.count) : 0
         let panelWidth = width >= 120 ? 30 : 24
+        // What changed (a line, or two when wrapped) stays bright; the caption beneath it is dimmed.
+        let changeLines =
+            s.departure == nil ? nil : captionLines.firstIndex { $0.hasPrefix(glyphs.unicode ? "▶" : ">") }
         for (i, line) in captionLines.enumerated() {
-            let stale = s.departure != nil && i > 0
+            let stale = changeLines.map { i >= $0 } ?? false
             b.putClipped(
                 line, x: 0, y: height - bottom - captionLines.count + i,
                 stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)

@@ -65,6 +65,20 @@ struct ChartLegibilityTests {
         #expect(labelled.count == 1 && labelled[labelled.startIndex].contains("median=exact=Q(0)=NM"), "\(plot)")
     }
 
+    @Test func afterOneStepTheChargeChartHasOneLabelWhereItsCurvesStart() throws {
+        // One sample: median, exact, Q⁽⁰⁾ and NM all at the starting charge. Their labels share one
+        // row beside the point, instead of spreading up and down the axis.
+        var s = try Snapshot.observing(Config(), steps: 1)
+        s.targetSteps = 60
+        let b = Screen(unicode: false, color: false).render(AppState(), s, width: 80, height: 24)
+        Golden.check(b, "legible-first-step-80x24")
+        let top = try #require(b.lines.firstIndex { $0.contains("+- Q: fc1.scale") }, "\(b.lines)")
+        // The charge panel's plot rows: below its legend (three rows at most), above its x axis.
+        let plot = b.lines[(top + 4)..<(top + 9)].map { String($0.dropFirst(24).prefix(28)) }
+        let labelled = plot.filter { $0.contains("median") || $0.contains("exact") || $0.contains("NM") }
+        #expect(labelled.count == 1, "\(b.lines.joined(separator: "\n"))")
+    }
+
     @Test func everyLegendEntryIsWholeWithItsValueInAnEightyColumnPanel() {
         let lines = Golden.chart(charge, width: 28, height: 10).lines
         let legend = lines[1..<4].joined(separator: " ")
