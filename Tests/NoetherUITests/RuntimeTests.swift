@@ -1,5 +1,6 @@
 import Foundation
 import NoetherCore
+import TestFixtures
 import Testing
 @testable import NoetherUI
 
@@ -107,29 +108,13 @@ struct RuntimeTests {
         throw CancellationError()
     }
 
-    static let story = """
-        title = "story"
-        description = "a short story"
-        width = 8
-        samples = 64
-        steps = 120
-
-        [[at]]
-        step = 0
-        say = "first caption"
-        focus = "gap"
-        family = "fc1.scale"
-
-        [[at]]
-        step = 40
-        lr = 0.2
-        say = "second caption"
-        pause = true
-        """
+    static func story() throws -> Preset {
+        try StoryFixture.preset(focus: "gap", family: "fc1.scale", lr: 0.2, pause: true, third: nil)
+    }
 
     @Test("captions, a pause, a marker and DONE at the planned last step")
     func storyPlays() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let preset = try Self.story()
         let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
         thread.launch()
         defer { thread.stop() }
@@ -151,7 +136,7 @@ struct RuntimeTests {
 
     @Test("a replayed session plays each run in turn, with its own title, and stops where the last ended")
     func replayPlaysEveryRun() throws {
-        var first = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        var first = try Self.story()
         first.schedule = []
         first.config.steps = 30
         var second = first
@@ -170,7 +155,7 @@ struct RuntimeTests {
 
     @Test("a fork replays to the same state bit for bit; the ghost keeps its parameters while the fork's change")
     func forkAndGhost() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let preset = try Self.story()
         for change in [false, true] {
             let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
             thread.launch()
@@ -203,7 +188,7 @@ struct RuntimeTests {
 
     @Test("a teleport keeps the loss, scales the charges, leaves a marker, and a fork after it replays it")
     func teleportThenFork() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let preset = try Self.story()
         let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
         thread.launch()
         defer { thread.stop() }
@@ -245,7 +230,7 @@ struct RuntimeTests {
 
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        let preset = try Self.story()
         let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 1)
         thread.launch()
         defer { thread.stop() }
