@@ -109,6 +109,15 @@ struct ExportTests {
         #expect(ObservationFormat.exact(5e-324) == "5e-324")
     }
 
+    /// Names in rows (families, layers, groups) are JSON strings that read back as written,
+    /// quotes, backslashes and control characters included.
+    @Test func stringsReadBackFromJSON() throws {
+        let name = "a\"b\\c\nd\te\u{1}\u{7F}é∑"
+        let data = Data("[\(ObservationFormat.json(name))]".utf8)
+        let back = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
+        #expect(back == [name])
+    }
+
     /// A setting is what the user chose: a subnormal learning rate is written as itself, not as 0,
     /// in shortest round-trip form, and reads back bit for bit.
     @Test(arguments: [4.9e-324, 1e-310, 2.2250738585072014e-308, 0.1])

@@ -112,11 +112,16 @@ struct RuntimeTests {
         try StoryFixture.preset(focus: "gap", family: "fc1.scale", lr: 0.2, pause: true, third: nil)
     }
 
+    /// The story playing on a simulator thread of its own (the caller stops it).
+    static func playing(speed: Int = 0) throws -> SimulationThread {
+        let thread = SimulationThread(preset: try story(), replay: false, record: nil, version: "test", speed: speed)
+        thread.launch()
+        return thread
+    }
+
     @Test("captions, a pause, a marker and DONE at the planned last step")
     func storyPlays() throws {
-        let preset = try Self.story()
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-        thread.launch()
+        let thread = try Self.playing()
         defer { thread.stop() }
         let first = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
         #expect(first.narration.focus == "gap" && first.narration.family == "fc1.scale" && first.narration.serial >= 1)
@@ -155,10 +160,8 @@ struct RuntimeTests {
 
     @Test("a fork replays to the same state bit for bit; the ghost keeps its parameters while the fork's change")
     func forkAndGhost() throws {
-        let preset = try Self.story()
         for change in [false, true] {
-            let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-            thread.launch()
+            let thread = try Self.playing()
             defer { thread.stop() }
             _ = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
             thread.send(.fork)
@@ -188,9 +191,7 @@ struct RuntimeTests {
 
     @Test("a teleport keeps the loss, scales the charges, leaves a marker, and a fork after it replays it")
     func teleportThenFork() throws {
-        let preset = try Self.story()
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-        thread.launch()
+        let thread = try Self.playing()
         defer { thread.stop() }
         let before = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
         let q = before.families.first { $0.family == "fc1.scale" }!.q50
@@ -230,9 +231,7 @@ struct RuntimeTests {
 
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
-        let preset = try Self.story()
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 1)
-        thread.launch()
+        let thread = try Self.playing(speed: 1)
         defer { thread.stop() }
         _ = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
         // At step 0 a change is the starting point; a marker needs a step behind it.

@@ -71,23 +71,8 @@ public enum ObservationFormat {
         return v.isFinite ? "\(v)" : ""
     }
 
-    static func json(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if ch.value < 0x20 {
-                    out += "\\u" + String(ch.value, radix: 16).leftPadded(4)
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A TOML basic string is also a JSON string (the same quotes and escapes, controls as \uXXXX).
+    static func json(_ s: String) -> String { TOML.format(.string(s)) }
 
     /// The named fields of a charge, in output order, each named for what it is in this kind
     /// (docs/FIELDS.md). Optional fields appear only where they apply.
@@ -220,11 +205,5 @@ public enum ObservationFormat {
                 let start = v.startIndex + i * inner
                 return nested(v[start..<(start + inner)], shape: shape.dropFirst())
             }.joined(separator: ",") + "]"
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
