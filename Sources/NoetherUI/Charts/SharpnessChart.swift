@@ -22,6 +22,7 @@ struct SharpnessChart: ChartView {
                 c.series("2(1−β)/η model", .gray, .dots, .stabilityLine(.smallBatchModel)).withValue().theory())
         }
         var chart = c.lineChart(id, title: "sharpness λ₁ vs stability lines", series)
+        chart.shortTitle = "sharpness λ₁"
         chart.figure = ("sharpness λ₁ against its stability lines", Vocabulary.label("sharpness"))
         return chart
     }
