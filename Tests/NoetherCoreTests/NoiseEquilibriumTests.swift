@@ -159,6 +159,11 @@ struct NoiseEquilibriumTests {
         #expect(replayed.front.flatParameters == live.front.flatParameters)
         #expect(replayed.ghost!.flatParameters == live.ghost!.flatParameters)
         #expect(replayed.ghost!.batchSize == 64)
+        // Going back to step 25 keeps the change both runs had at step 20.
+        try live.rewind(to: 25)
+        let at25 = try Session(preset, to: 25)
+        #expect(live.ghost!.flatParameters == at25.ghost!.flatParameters && live.ghost!.batchSize == 64)
+        #expect(live.front.flatParameters == at25.front.flatParameters)
     }
 
     @Test func badStoryKeysAreRefusedWithTheirLine() {
