@@ -115,19 +115,28 @@ struct ChartFigureTests {
         let backend = TestBackend(width: 100, height: 30, keys: [.char("E"), .char("E"), .tab, .tab, .tab, .char("E")])
         var loop = ExplorerLoop(state: AppState(), screen: Screen(unicode: true, color: true), directory: dir)
         for _ in 0..<7 { loop.turn(backend, snapshot: { s }, send: { _ in }) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted { $0.count < $1.count }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(files.count == 3, "\(files)")
         let loss = files.filter { $0.hasPrefix("noether-chart-loss-") && $0.hasSuffix(".svg") }
-        #expect(loss.count == 2, "two exports in one second: the second gets -2: \(files)")
-        #expect(l(loop).messageLog.first == "saved the loss chart as the figure \(loss[0])")
-        #expect(l(loop).messageLog.dropFirst().first == "saved the loss chart as the figure \(loss[1])")
+        #expect(loss.count == 2, "two exports of the loss chart, two files: \(files)")
+        let named = l(loop).messageLog.prefix(2).map {
+            $0.replacingOccurrences(of: "saved the loss chart as the figure ", with: "")
+        }
+        #expect(Set(named) == Set(loss), "each message names its file: \(l(loop).messageLog)")
+        // Two exports in one second: the second gets -2, the first file is not replaced.
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        let plot = try ChartFigure.plot("loss", s, AppState()).get()
+        let first = try ChartFigure.save(plot, id: "loss", in: dir, at: date)
+        let second = try ChartFigure.save(plot, id: "loss", in: dir, at: date)
+        #expect(
+            first == "noether-chart-loss-20270115-080000.svg" && second == "noether-chart-loss-20270115-080000-2.svg")
         // Three tabs: loss → norms → charge → gap, the focused chart the figure's.
         #expect(l(loop).focus == "gap")
         let gap = try #require(files.first { $0.hasPrefix("noether-chart-gap-") }, "\(files)")
         #expect(l(loop).messageLog.last == "saved the gap chart as the figure \(gap)")
         let gapFigure = Self.parse(try String(contentsOf: dir.appendingPathComponent(gap), encoding: .utf8))
         #expect(gapFigure.texts.contains { $0.hasPrefix("KSB gap Γ/Q₀ of fc1.scale") }, "\(gapFigure.texts)")
-        let svg = Self.parse(try String(contentsOf: dir.appendingPathComponent(loss[0]), encoding: .utf8))
+        let svg = Self.parse(try String(contentsOf: dir.appendingPathComponent(first), encoding: .utf8))
         #expect(svg.texts.contains("minibatch loss and accuracy against step k"))
     }
 
