@@ -45,6 +45,8 @@ public final class Simulator {
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
     private(set) var optimizer: any UpdateRule
+    /// Each coordinate's learning-rate multiplier from `lr-scale` (THEORY.md §13.8).
+    public private(set) var rates: RateRuns
     let tracker: ChargeTracker
     private var rng: Xoshiro256
     private let backprop: Backprop
@@ -84,6 +86,8 @@ public final class Simulator {
         previous = .allocate(capacity: n); previous.initialize(from: initial, count: n)
         grad = .allocate(capacity: n); grad.initialize(repeating: 0, count: n)
         optimizer = config.optimizer.rule.init(count: n, settings: config.optimizerSettings)
+        rates = arch.rateRuns(config.lrScale)
+        optimizer.rates = rates
         let batch = min(config.batchSize, data.count)
         backprop = Backprop(arch: arch, batch: batch)
         batchX = .allocate(capacity: batch * data.inputDim)
@@ -94,12 +98,20 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
-        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n)
+        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, rates: rates)
         self.rng = rng
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
         countLaws()
         measureSharpnessIfDue()
+        if let note = mixedRatesNote { symmetries.notes.append(note) }
+    }
+
+    /// SGDW and Nesterov have no exact recursion for a charge whose sides step at different rates.
+    private var mixedRatesNote: String? {
+        guard tracker.hasMixedRates, config.optimizer == .sgdw || config.nesterov else { return nil }
+        return
+            "per-layer rates: rescale and balance charges across layers of different rates have no exact recursion under \(config.optimizerName) (THEORY.md §13.8)"
     }
 
     deinit {
@@ -142,8 +154,10 @@ public final class Simulator {
         try kind.rule.validate(config.optimizerSettings, momentum: live.momentum)
         config.optimizer = kind
         optimizer = kind.rule.init(count: parameterCount, settings: config.optimizerSettings)
+        optimizer.rates = rates
         symmetries.notes = SymmetrySet(arch: arch, optimizer: kind, settings: config.optimizerSettings).notes
         if let note = laws?.note { symmetries.notes.append(note) }
+        if let note = mixedRatesNote { symmetries.notes.append(note) }
         if tracksCharges { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) }
     }
 
@@ -158,7 +172,8 @@ public final class Simulator {
         guard tracksCharges else { return previousRate = live.learningRate }
         tracker.advance(
             theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
-            live: live, recursion: optimizer.recursion(live))
+            live: live, recursion: optimizer.recursion(live),
+            scaled: tracker.factors.map { optimizer.recursion(live, factor: $0) })
         previousRate = live.learningRate
     }
 
