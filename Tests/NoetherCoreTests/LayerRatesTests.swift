@@ -191,4 +191,21 @@ struct LayerRatesTests {
         let notes = try Simulator(c).symmetries.notes
         #expect(notes.contains { $0.contains("per-layer rates") && $0.contains("§13.8") }, "\(notes)")
     }
+
+    /// The `charge` teleport moves every group of a rescale family to the charge asked for, the
+    /// weighted charge R̃ under per-layer rates, and the loss stays (THEORY.md §12.1, §13.8).
+    @Test(arguments: [LayerRates(), LayerRates(["fc1": 2, "fc2": 0.5])], [-2.0, 0.0, 4.0])
+    func aChargeTeleportSetsTheCharge(_ rates: LayerRates, _ value: Double) throws {
+        var c = config {
+            $0.width = 8; $0.norm = .none; $0.weightDecay = 0
+        }
+        c.lrScale = rates
+        let sim = try Simulator(c)
+        for _ in 0..<5 { try sim.advance() }
+        let (before, after) = try sim.teleport(Teleport(family: "fc1-fc2.rescale", action: .charge, factor: value))
+        #expect(relative(after, before) <= 1e-12)
+        let charges = sim.observation().charges.filter { $0.family == "fc1-fc2.rescale" }
+        #expect(charges.count == 8)
+        for ch in charges { #expect(abs(ch.value - value) <= 1e-12 * ch.magnitude, "\(ch.group): \(ch.value)") }
+    }
 }

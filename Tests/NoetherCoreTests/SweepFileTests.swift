@@ -152,7 +152,9 @@ struct SweepFileTests {
         c.outputShift = -0.5
         c.data = .file("my data.csv")
         let words = c.arguments
-        #expect(words.count == Config.keys.count - 4, "all but the unset task, input-dim, image-shape and init-std")
+        #expect(
+            words.count == Config.keys.count - 5, "all but the unset task, input-dim, image-shape, init-std and targets"
+        )
         #expect(words.contains("--no-bias") && words.contains("--output-shift=-0.5") && words.contains("--lr=0.1"))
         #expect(shellQuoted("--data=my data.csv") == "'--data=my data.csv'")
         #expect(shellQuoted("--lr=0.1") == "--lr=0.1")

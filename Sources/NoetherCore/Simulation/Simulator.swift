@@ -45,6 +45,8 @@ public final class Simulator {
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
     private(set) var optimizer: any UpdateRule
+    /// The single neuron of THEORY.md §14.2 with its closed form, when the model is that neuron.
+    public private(set) var neuron: SingleNeuronRun?
     /// Each coordinate's learning-rate multiplier from `lr-scale` (THEORY.md §13.8).
     public private(set) var rates: RateRuns
     let tracker: ChargeTracker
@@ -105,6 +107,7 @@ public final class Simulator {
         countLaws()
         measureSharpnessIfDue()
         if let note = mixedRatesNote { symmetries.notes.append(note) }
+        neuron = SingleNeuronRun(config: config, arch: arch, data: data, theta: theta)
     }
 
     /// SGDW and Nesterov have no exact recursion for a charge whose sides step at different rates.
@@ -166,6 +169,7 @@ public final class Simulator {
         if let diverged { throw diverged }
         let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)
         step += 1
+        neuron?.advance(rate: live.learningRate)
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
         measureSharpnessIfDue()
@@ -265,6 +269,10 @@ public final class Simulator {
             for g in groups { action.shift(g, by: target.factor) }
         case .balance where !target.kind.isMatrix:
             for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
+        case .charge:
+            for g in groups {
+                if let alpha = action.chargeFactor(g, to: target.factor, rates: rates) { action.multiply(g, by: alpha) }
+            }
         case .balance, .rotate:
             let b = symmetries.balances[target.balance!]
             let g: [Double], inverse: [Double]
@@ -310,6 +318,7 @@ public final class Simulator {
             flattened = (step: step, before: best.start, after: best.value, alpha: _exp(best.s))
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
+        neuron?.restart(theta)
         countLaws()
         measureSharpnessIfDue()
         guard tracksCharges else { return (before, loss) }
