@@ -23,6 +23,7 @@ struct NeuronChart: ChartView {
         for (i, (q, _, color)) in Self.quantities.enumerated() {
             var closed = c.series(i == 0 ? "closed form" : "", color, .dots, .neuron(q, closedForm: true))
             closed.label = ""
+            closed.showsValue = false
             series.append(closed)
         }
         c.lineChart(id, title: "one neuron vs closed form (dots)", series)
