@@ -215,6 +215,7 @@ extension SweepFileTests {
         whiten = [false, true]
         init-std = [0.5, 1]
         task = ["classification"]
+        lr-scale = ["", "fc1=2,fc2=0.5"]
         """,
         """
         time = 20.0
@@ -260,5 +261,9 @@ extension SweepFileTests {
             second.allSatisfy {
                 $0.canonicalText.contains("adam-beta2 = 0.95\n") && $0.arguments.contains("--beta2=0.95")
             })
+        // Per-layer rates are an axis like any key, and a later key: left out at its default.
+        #expect(second.contains { $0.canonicalText.contains("lr-scale = \"fc1=2.0,fc2=0.5\"\n") })
+        #expect(second.contains { !$0.canonicalText.contains("lr-scale") })
+        #expect(second.contains { $0.config.lrScale == LayerRates(["fc1": 2, "fc2": 0.5]) })
     }
 }
