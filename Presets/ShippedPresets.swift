@@ -13,6 +13,7 @@ public enum ShippedPresets {
         ("layer-norm", PackageResources.layer_norm_toml),
         ("lazy-vs-rich", PackageResources.lazy_vs_rich_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
+        ("noise-equilibrium", PackageResources.noise_equilibrium_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),
         ("relu-balance", PackageResources.relu_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),

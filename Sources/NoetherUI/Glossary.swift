@@ -266,6 +266,10 @@ public enum Glossary {
                 "fc1=2 steps fc1's weight and bias with 2η; a rescale charge then divides each side by its own multiplier (§13.8)."
             ),
             GlossaryEntry(
+                "noise equilibrium", "where minibatch noise parks a rescale charge",
+                "Minibatch noise pushes a rescale charge to one point of its orbit whatever its start; full batch stops pushing (§17)."
+            ),
+            GlossaryEntry(
                 "(modified)", "changed story",
                 "You changed a control: the story's text describes its own settings, which the screen no longer shows (§8)."
             ),
