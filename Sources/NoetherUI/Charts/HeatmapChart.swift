@@ -108,13 +108,13 @@ struct HeatmapChart: ChartView {
     ) {
         let atMost = glyphs.unicode ? "≤" : "<="
         let key = zip(shades, bounds).map { "\($0)\(atMost)\(NumberFormat.compact($1))" }.joined(separator: " ")
-        let what = gap ? " |Γ/Q₀| (colour: sign)" : " |Q| (log)"
-        let fits = { (text: String) in text.count <= inner.width }
-        var x = b.putClipped(key + what, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: glyphs)
-        let dead = "  \(lostMark) dead"
-        guard fits(key + what + dead) else { return }
-        x = b.put(dead, x: x, y: inner.y, Style(.vermillion))
-        let blank = "  blank: no data"
-        if fits(key + what + dead + blank) { b.put(blank, x: x, y: inner.y, Style(.gray)) }
+        let name = gap ? "|Γ/Q₀|" : "|Q|", what = gap ? " (colour: sign)" : " (log)"
+        let dead = "  \(lostMark) dead", blank = "  blank: no data"
+        // The longest that fits: the quantity's name and the shade bounds stay, the rest goes first.
+        let forms = [(what, dead, blank), (what, dead, ""), ("", dead, ""), (what, "", ""), ("", "", "")]
+        let (w, d, e) = forms.first { (key + " " + name + $0 + $1 + $2).count <= inner.width } ?? ("", "", "")
+        var x = b.putClipped(key + " " + name + w, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: glyphs)
+        x = b.put(d, x: x, y: inner.y, Style(.vermillion))
+        b.put(e, x: x, y: inner.y, Style(.gray))
     }
 }
