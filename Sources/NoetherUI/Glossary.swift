@@ -110,11 +110,12 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "F/Q", "kinetic rate",
-                "Kinetic forcing per step relative to the charge; in equilibrium it averages to the potential rate 2ηλ (§7.1)."
+                "Kinetic forcing per step relative to the charge; in equilibrium it averages to the potential rate P/Q = 2ηλ (§7.1)."
             ),
             GlossaryEntry(
-                "2ηλ", "potential rate",
-                "The fraction of a charge that weight decay removes per step (ηλ for translation) (§7.1)."),
+                "P/Q", "potential rate",
+                "Weight decay's pull per step relative to the charge: 2ηλ for quadratic charges, ηλ for linear ones (translation) (§7.1)."
+            ),
             // Normalization panel.
             GlossaryEntry(
                 "η_eff", "effective learning rate",
