@@ -23,14 +23,19 @@ public struct ScheduledChange: Equatable, Sendable {
     /// Fork the run here, before this step's other changes: the run goes on unchanged as the
     /// ghost (run 0), and this and every later change act on the fork (run 1).
     public var fork = false
+    /// Measure the sharpness every K steps from this step on (0: not until another change); the
+    /// run must measure it at all (`sharpness-every` > 0 at the top), so its rows keep their
+    /// columns (THEORY.md §16).
+    public var sharpnessEvery: Int?
 
     public init(
         step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
         family: String? = nil,
-        speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil
+        speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil, sharpnessEvery: Int? = nil
     ) {
         self.fork = fork
+        self.sharpnessEvery = sharpnessEvery
         self.optimizer = optimizer
         self.step = step
         self.learningRate = learningRate
@@ -62,6 +67,7 @@ public struct ScheduledChange: Equatable, Sendable {
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
+        if let sharpnessEvery { s += "sharpness-every = \(sharpnessEvery)\n" }
         if let first = teleports.first { s += "teleport = \(TOML.format(first.toml))\n" }
         if let say { s += "say = \(TOML.format(.string(say)))\n" }
         if pause { s += "pause = true\n" }
@@ -149,6 +155,8 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 
 extension Preset {
     static let liveKeys = ["lr", "momentum", "weight-decay", "optimizer"]
+    /// `[[at]]` keys that change what is measured, not the run.
+    static let measurementKeys = ["sharpness-every"]
 
     /// The symmetries a configuration's model will have, known before its data is drawn; the
     /// second value is false when group names depend on a CSV file's width.
@@ -256,11 +264,29 @@ extension Preset {
                     if problem.isEmpty { continue }
                     throw PresetError(file: file, line: e.line, message: problem)
                 }
+                if e.key == "sharpness-every" {
+                    guard case .integer(let n) = e.value, (0...Config.maxSteps).contains(n) else {
+                        throw PresetError(
+                            file: file, line: e.line,
+                            message:
+                                "sharpness-every must be 0 (pause) or a number of steps 1…\(Config.maxSteps), got \(TOML.excerpt(TOML.format(e.value)))"
+                        )
+                    }
+                    guard c.sharpnessEvery > 0 else {
+                        throw PresetError(
+                            file: file, line: e.line,
+                            message:
+                                "sharpness-every in [[at]] changes the interval of a run that measures the sharpness; set sharpness-every = K (> 0) at the top too"
+                        )
+                    }
+                    change.sharpnessEvery = n
+                    continue
+                }
                 guard liveKeys.contains(e.key) else {
                     throw PresetError(
                         file: file, line: e.line,
                         message:
-                            "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))"
+                            "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \((liveKeys + measurementKeys).joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))"
                     )
                 }
                 // Read directly, not through the whole configuration's decoding: a recording may
@@ -321,7 +347,8 @@ extension Preset {
                     pause: change.pause || last.pause, focus: change.focus ?? last.focus,
                     family: change.family ?? last.family, speed: change.speed ?? last.speed,
                     fork: change.fork || last.fork,
-                    optimizer: change.optimizer ?? last.optimizer)
+                    optimizer: change.optimizer ?? last.optimizer,
+                    sharpnessEvery: change.sharpnessEvery ?? last.sharpnessEvery)
             } else {
                 schedule.append(change)
             }

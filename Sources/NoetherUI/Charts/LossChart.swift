@@ -8,9 +8,11 @@ struct LossChart: ChartView {
         var series = [c.series("loss", .blue, .line, .loss).withValue()]
         let accuracy = c.points(.accuracy)
         if !accuracy.isEmpty { series.append(ChartSeries("batch accuracy", .orange, .dashes, accuracy)) }
-        var chart = c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
-        // Where the sharpness first reached its stability line (THEORY.md §16.3).
-        if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁ reaches line")) }
+        // Where the sharpness first reached its stability line (THEORY.md §16.3), named in the title.
+        let (title, crossing) = SharpnessChart.lossTitle(
+            accuracy.isEmpty ? "loss" : "loss, accuracy", c, width: r.width)
+        var chart = c.lineChart(id, title: title, series)
+        if let crossing { chart.markers.append((crossing, "λ₁ reaches line")) }
         chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }
