@@ -13,6 +13,7 @@ public enum ShippedPresets {
         ("layer-norm", PackageResources.layer_norm_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),
+        ("periodic-instability", PackageResources.periodic_instability_toml),
         ("relu-balance", PackageResources.relu_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),
         ("relu-steepest", PackageResources.relu_steepest_toml),

@@ -11,12 +11,12 @@ func processCPUSeconds() -> Double {
 
 /// What the sharpness meter costs (THEORY.md §16): each shipped preset that measures it runs as
 /// its story runs it (its `[[at]]` intervals, forks and changes; the first `steps` steps, else all)
-/// and again with `sharpness-every = 0`, which measures nothing; interleaved, best of three CPU
+/// and again with `sharpness-every = 0`, which measures nothing; interleaved, best of five CPU
 /// times each, and the ratio. Also the mean Hessian-vector products a measurement took.
 func sharpnessOverhead(steps: Int?) throws {
     print(
         "# sharpness overhead: CPU seconds of this process, measured / unmeasured run of the same preset"
-            + " (best of 3, interleaved), overhead, measurements, mean products each")
+            + " (best of 5, interleaved), overhead, measurements, mean products each")
     for preset in PresetLibrary.all() where preset.config.sharpnessEvery > 0 {
         var measured = preset
         if let steps { measured.config.steps = min(steps, preset.config.steps) }
@@ -43,7 +43,7 @@ func sharpnessOverhead(steps: Int?) throws {
         }
         var best = (measured: Double.infinity, plain: Double.infinity)
         var counted = (readings: 0, products: 0)
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             best.plain = min(best.plain, try seconds(plain))
             best.measured = min(best.measured, try seconds(measured))
             counted = (readings, products)
