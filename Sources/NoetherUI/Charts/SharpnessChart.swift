@@ -16,9 +16,9 @@ struct SharpnessChart: ChartView {
             series.append(c.series("2(1+β)/η", .green, .dashDot, .stabilityLine(.heavyBall)).withValue())
             series.append(c.series("2(1−β)/η model", .gray, .dots, .stabilityLine(.smallBatchModel)).withValue())
         }
-        let title = r.width - 6 >= 31 ? "sharpness λ₁ vs stability lines" : "sharpness λ₁ vs lines"
-        c.lineChart(id, title: title, series)
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: "sharpness λ₁ vs stability lines", series)
+        chart.shortTitle = "sharpness λ₁"
+        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 
     /// The loss chart's title with what its marker means, "loss, ▲ λ₁ reached 2/η at step 412"
