@@ -41,7 +41,7 @@ struct SharpnessScreenTests {
             let b = render(s, w, h)
             Golden.check(b, "screen-sharpness-\(w)x\(h)", styles: true)
             let text = b.lines.joined(separator: "\n")
-            #expect(text.contains("sharpness λ₁ vs"), "\(w)×\(h): the chart is on screen")
+            #expect(text.contains("─ sharpness λ₁"), "\(w)×\(h): the chart is on screen")
             // The loss chart's title names what its ▲ marks.
             #expect(text.contains("▲ λ₁=2(1+β)/η") || text.contains("▲ λ₁ reached 2(1+β)/η"), "\(w)×\(h)")
         }
