@@ -27,7 +27,8 @@ let package = Package(
                 "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport",
                 "edge-of-stability",
                 "heavy-ball-edge", "layer-norm", "lazy-vs-rich", "linear-balance", "optimizer-equilibria",
-                "noise-equilibrium", "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
+                "noise-equilibrium", "periodic-instability", "relu-balance", "relu-rescale", "relu-steepest",
+                "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(

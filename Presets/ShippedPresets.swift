@@ -15,6 +15,7 @@ public enum ShippedPresets {
         ("linear-balance", PackageResources.linear_balance_toml),
         ("noise-equilibrium", PackageResources.noise_equilibrium_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),
+        ("periodic-instability", PackageResources.periodic_instability_toml),
         ("relu-balance", PackageResources.relu_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),
         ("relu-steepest", PackageResources.relu_steepest_toml),

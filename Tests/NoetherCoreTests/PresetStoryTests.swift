@@ -102,6 +102,7 @@ enum StoryClaims {
         "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
         "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
         "lazy-vs-rich": LazyRichStoryClaims.claims,
+        "periodic-instability": SharpnessStoryClaims.periodicInstability,
         "noise-equilibrium": NoiseEquilibriumStoryClaims.claims,
         "default": [
             0: { run, range in

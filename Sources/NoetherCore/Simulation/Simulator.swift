@@ -61,6 +61,8 @@ public final class Simulator {
     /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
     private var meter: SharpnessMeter?
     public private(set) var sharpness: SharpnessReading?
+    /// The interval in force: the configuration's, until an `[[at]]` table changes it (0 pauses).
+    public private(set) var sharpnessEvery: Int
     /// The last flattest teleport's sharpness before and after, and its α (THEORY.md §16.5).
     public private(set) var flattened: (step: Int, before: Double, after: Double, alpha: Double)?
     /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
@@ -100,6 +102,7 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
+        sharpnessEvery = config.sharpnessEvery
         tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, rates: rates)
         self.rng = rng
         try computeGradient()
@@ -139,6 +142,7 @@ public final class Simulator {
             if let kind = change.optimizer { try switchOptimizer(to: kind) }
             if let size = change.batchSize { try setBatchSize(size) }
             for t in change.teleports { try teleport(t) }
+            if let every = change.sharpnessEvery { measureSharpness(every: every) }
             applied.append(change)
         }
         return applied
@@ -245,9 +249,17 @@ public final class Simulator {
 
     /// Measures at every `sharpness-every`-th step (and after a teleport at such a step).
     private func measureSharpnessIfDue() {
-        let every = config.sharpnessEvery
+        let every = sharpnessEvery
         guard every > 0, step % every == 0 else { return }
         sharpness = measureSharpness()
+    }
+
+    /// Another interval from this step on (an `[[at]]` table's `sharpness-every`); a run whose
+    /// configuration never measures stays unmeasured. Measures now if this step is due and was not.
+    private func measureSharpness(every: Int) {
+        guard config.sharpnessEvery > 0 else { return }
+        sharpnessEvery = every
+        if sharpness?.step != step { measureSharpnessIfDue() }
     }
 
     /// The sharpness at θ_k now, on the batch the configuration names (THEORY.md §16).
