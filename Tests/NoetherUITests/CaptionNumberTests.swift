@@ -26,16 +26,15 @@ struct CaptionNumberTests {
         }
     }
 
-    /// Whether `n` is shown: some number on the screen that rounds to it at its precision, or
-    /// within 10 % of it when the caption says "about", "near" or "around" (as the story claims
-    /// on the simulator read them: "about 0.45" is 0.4…0.5).
+    /// Whether `n` is shown: some number on the screen that rounds to it at the caption's
+    /// precision ("about 8" is a number from 7.5 to 8.5 on screen; "about 1 %" may be a ratio
+    /// shown as 0.0098). "About" says the value moves while the caption is up, never that the
+    /// screen may show another one.
     static func shown(_ n: (value: Double, decimals: Int, percent: Bool, about: Bool), on screen: [Double]) -> Bool {
-        let unit = max(pow(10, -Double(n.decimals)), n.about ? abs(n.value) * 0.2 : 0)
+        let half = 0.5 * pow(10, -Double(n.decimals)) * (1 + 1e-9)
         return screen.contains { v in
             let candidates = n.percent ? [v, v * 100] : [v]
-            return candidates.contains {
-                abs($0 - n.value) <= unit * 0.5 + 1e-12 || abs(abs($0) - abs(n.value)) <= unit * 0.5 + 1e-12
-            }
+            return candidates.contains { abs($0 - n.value) <= half }
         }
     }
 
