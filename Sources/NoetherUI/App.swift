@@ -255,7 +255,8 @@ public struct AppState: Sendable {
         let open = Self.workOpen(s)
         guard open.isEmpty else {
             let fates = [
-                s.userFork ? "the fork is dropped" : nil, s.recordingPath == nil ? nil : "the recording goes on with it",
+                s.userFork ? "the fork is dropped" : nil,
+                s.recordingPath == nil ? nil : "the recording goes on with it",
             ].compactMap { $0 }
             question = Question(
                 text: "open \(p.name) with \(open.joined(separator: " and ")) open? "

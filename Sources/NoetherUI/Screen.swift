@@ -224,7 +224,8 @@ public struct Screen {
         // A replay back to an earlier step is work the screen shows as it goes.
         if let r = live.rewinding {
             x = b.put(
-                "rewinding\(r.ghost ? " the ghost" : "")\(glyphs.unicode ? "…" : "...") step \(r.step)/\(r.target) ", x: x,
+                "rewinding\(r.ghost ? " the ghost" : "")\(glyphs.unicode ? "…" : "...") step \(r.step)/\(r.target) ",
+                x: x,
                 y: 0,
                 Style(.orange, bold: true))
         }

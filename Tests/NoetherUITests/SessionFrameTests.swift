@@ -114,9 +114,14 @@ struct SessionFrameTests {
         s.state = .running
         var state = AppState()
         #expect(state.handle(.char("T"), s).first == .setPaused(true), "the run stops as the menu opens")
-        #expect(render(state, s).lines.contains { $0.contains(" teleport stopping the run… (↑↓ choose, enter apply, esc close) ") })
+        #expect(
+            render(state, s).lines.contains {
+                $0.contains(" teleport stopping the run… (↑↓ choose, enter apply, esc close) ")
+            })
         s.state = .paused
-        #expect(render(state, s).lines.contains { $0.contains(" teleport at step 30 (↑↓ choose, enter apply, esc close) ") })
+        #expect(
+            render(state, s).lines.contains { $0.contains(" teleport at step 30 (↑↓ choose, enter apply, esc close) ") }
+        )
     }
 
     @Test("p and > ask before opening another preset while a fork or a recording is open")

@@ -134,7 +134,9 @@ public final class Session {
         if let f = run.fork, f.step <= step {
             do {
                 // Until the fork the ghost is the front run, so it is observed from step 0.
-                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) { try observe?($0, true) }
+                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) {
+                    try observe?($0, true)
+                }
                 run.fork?.diverged = false
             } catch let stop as ReplayStopped {
                 throw stop
