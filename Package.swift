@@ -49,8 +49,11 @@ let package = Package(
             swiftSettings: fast),
         // The tiers of the suite (`scripts/test --fast` leaves the slow suites out).
         .target(name: "TestTiers", path: "Tests/TestTiers"),
-        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets", "TestTiers"]),
-        .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
+        // Fixtures that several test targets share.
+        .target(name: "TestFixtures", dependencies: ["NoetherCore"], path: "Tests/TestFixtures"),
+        .testTarget(
+            name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets", "TestTiers", "TestFixtures"]),
+        .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore", "TestFixtures"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["noether", "NoetherCore", "TestTiers", .product(name: "GRDB", package: "GRDB.swift")]),

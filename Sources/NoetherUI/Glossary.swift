@@ -244,7 +244,7 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "ghost", "the other run after a fork",
-                "F forks: the run goes on unchanged, drawn faint and dimmed (┈┈) beneath the fork the keys now change; x swaps, g drops (§12)."
+                "F forks: the run goes on unchanged, drawn as a trail of rings (◦◦) beneath the fork the keys now change; x swaps, g drops (§12)."
             ),
             GlossaryEntry(
                 "(modified)", "changed story",

@@ -49,7 +49,16 @@ public struct Screen {
             guard next.count <= room else { break }
             shown = next
         }
-        if messageLines.isEmpty {
+        // The story's caption runs along the bottom, full width, like a subtitle. After a change it
+        // needs a line more (what changed, then the caption): the hints give theirs up for it.
+        let captionRoom = height >= 30 ? 3 : 2
+        let noted = s.departure != nil || s.beyondStory
+        var (captionLines, notes) = caption(s, state, width: width, maxLines: captionRoom + (noted ? 1 : 0))
+        if captionLines.count > captionRoom, !messageLines.isEmpty || !inline.isEmpty {
+            (captionLines, notes) = caption(s, state, width: width, maxLines: captionRoom)
+        }
+        let hintsShown = captionLines.count <= captionRoom
+        if messageLines.isEmpty, hintsShown {
             b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
         }
         if !inline.isEmpty {
@@ -62,10 +71,10 @@ public struct Screen {
                 " " + line, x: 0, y: height - messageLines.count + i, Style(.orange, bold: true), width: width,
                 glyphs: glyphs)
         }
-        let bottom = max(1, messageLines.count)
+        let bottom = hintsShown ? max(1, messageLines.count) : 0
         let panelWidth = width >= 120 ? 30 : 24
-        // The story's caption runs along the bottom, full width, like a subtitle.
-        let (captionLines, notes) = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
+        // What was said (the run went beyond the story, what changed) stays bright; the caption
+        // beneath it is dimmed.
         for (i, line) in captionLines.enumerated() {
             let stale = notes > 0 && i >= notes
             b.putClipped(
@@ -155,7 +164,7 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
+        "┈": ",", "◦": "+", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -332,21 +341,27 @@ public struct Screen {
         var notes: [String] = []
         if s.beyondStory {
             // The story ended at its planned last step: its captions describe the run up to there.
-            notes.append(
+            let line =
                 (glyphs.unicode ? "» " : ">> ")
-                    + "beyond the story: the captions described steps 0\(glyphs.unicode ? "–" : "-")\(s.config.steps)")
+                + "beyond the story: the captions described steps 0\(glyphs.unicode ? "–" : "-")\(s.config.steps)"
+            notes.append(String(line.prefix(width - 1)))
         }
         if let change = s.departure {
             // The story describes the run without the user's change: one line says what changed,
             // and the caption stays beneath it, dimmed.
-            notes.append(
-                (glyphs.unicode ? "✎ " : "* ")
-                    + "you changed \(change): the captions describe the run without it (u undoes)")
+            // The shorter wording where the long one would not fit; wrapped, never cut, if neither does.
+            let mark = glyphs.unicode ? "✎ " : "* "
+            let forms = [
+                mark + "you changed \(change): the captions describe the run without it (u undoes)",
+                mark + "you changed \(change): captions are without it (u undoes)",
+            ]
+            notes += forms.first { $0.count <= width - 1 }.map { [$0] } ?? Self.wrap(forms[1], width - 1)
         }
-        let lines = notes.map { String($0.prefix(width - 1)) } + Self.wrap(text, width - 1)
+        let lines = notes + Self.wrap(text, width - 1)
         guard lines.count > maxLines else { return (lines, notes.count) }
-        var kept = Array(lines.prefix(maxLines))
-        kept[maxLines - 1] = String(kept[maxLines - 1].prefix(width - 2)) + glyphs.ellipsis
+        // What was said stays whole; the caption beneath it takes the rows left.
+        var kept = Array(lines.prefix(max(maxLines, notes.count + 1)))
+        kept[kept.count - 1] = String(kept[kept.count - 1].prefix(width - 2)) + glyphs.ellipsis
         return (kept, notes.count)
     }
 

@@ -55,7 +55,6 @@ struct CaptionNumberTests {
             // Everything above the caption (and its notes): the caption does not count for itself.
             let lines = Screen(unicode: true, color: false).render(state, s, width: 160, height: 48).lines
             let above = lines.prefix { !$0.hasPrefix("▶ ") && !$0.hasPrefix("✎ ") && !$0.hasPrefix("» ") }
-            if ProcessInfo.processInfo.environment["DUMP_FRAMES"] == name { print(lines.joined(separator: "\n")) }
             frames[s.caption ?? "", default: []] += numbers(above.joined(separator: "\n")).map(\.value)
         }
         /// Runs until the driver holds (a caption in lecture mode, a story pause) or finishes.

@@ -24,6 +24,11 @@ public struct ScheduledChange: Equatable, Sendable {
     /// ghost (run 0), and this and every later change act on the fork (run 1).
     public var fork = false
 
+    /// Whether the entry only narrates (caption, pause, focus, family, pace) and leaves training as it is.
+    public var isNarration: Bool {
+        self == ScheduledChange(step: step, say: say, pause: pause, focus: focus, family: family, speed: speed)
+    }
+
     public init(
         step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
