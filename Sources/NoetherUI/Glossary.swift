@@ -247,6 +247,10 @@ public enum Glossary {
                 "F forks: the run goes on unchanged, drawn as a trail of rings (◦◦) beneath the fork the keys now change; x swaps, g drops (§12)."
             ),
             GlossaryEntry(
+                "noise equilibrium", "where minibatch noise parks a rescale charge",
+                "Minibatch noise pushes a rescale charge to one point of its orbit whatever its start; full batch stops pushing (§17)."
+            ),
+            GlossaryEntry(
                 "(modified)", "changed story",
                 "You changed a control: the story's text describes its own settings, which the screen no longer shows (§8)."
             ),
