@@ -11,6 +11,7 @@ public enum ShippedPresets {
         ("edge-of-stability", PackageResources.edge_of_stability_toml),
         ("heavy-ball-edge", PackageResources.heavy_ball_edge_toml),
         ("layer-norm", PackageResources.layer_norm_toml),
+        ("lazy-vs-rich", PackageResources.lazy_vs_rich_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
         ("noise-equilibrium", PackageResources.noise_equilibrium_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),

@@ -156,6 +156,9 @@ public struct Screen {
             x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
     }
 
+    /// The narrowest strip of panels an overlay leaves showing on either side.
+    static let overlayMargin = 6
+
     /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
     static let asciiStandIns: [Character: Character] = [
         "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "w", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
@@ -164,8 +167,8 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "◦": "+", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
-        "÷": "/",
+        "┈": ",", "◦": "+", "ν": "v", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "≈": "~", "÷": "/",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -377,8 +380,10 @@ public struct Screen {
         return lines
     }
 
+    /// A box over the panels, centred. Where the panels would show beside it only as slivers
+    /// (corners and single letters down both edges), it spans the whole width instead.
     func overlay(_ b: inout Buffer, width: Int, height: Int, title: String) -> Rect {
-        let w = min(width, b.width - 4), h = min(height, b.height - 2)
+        let w = b.width - width < 2 * Self.overlayMargin ? b.width : width, h = min(height, b.height - 2)
         let r = Rect(x: (b.width - w) / 2, y: (b.height - h) / 2, width: w, height: h)
         b.fill(r)
         r.frame(&b, title: title, focused: true, glyphs: glyphs)
@@ -437,7 +442,7 @@ public struct Screen {
             for c in ChartRegistry.all { entry(c.id, 14, c.summary) }
         } else {
             for e in Glossary.entries {
-                out.append([(e.symbol + "  ", key), (e.name, head)])
+                out.append([(glyphs.marks(e.symbol) + "  ", key), (e.name, head)])
                 for line in wrap(e.meaning, max(10, width - 4)) { out.append([("    " + line, .plain)]) }
             }
         }

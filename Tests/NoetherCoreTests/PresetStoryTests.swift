@@ -11,6 +11,8 @@ struct StoryRun {
     private(set) var steps: [Observation] = []
     /// Full observations, with every charge, every `stride` steps and at the last step.
     private(set) var sampled: [Observation] = []
+    /// The ghost's single-neuron reading at each step after a fork (THEORY.md §14.2).
+    private(set) var ghostNeuron: [Int: SingleNeuronRun.Reading] = [:]
     let stride: Int
 
     init(_ preset: Preset) throws {
@@ -25,6 +27,7 @@ struct StoryRun {
             var light = o
             light.charges = []
             steps.append(light)
+            if let reading = session.ghost?.observation(includeCharges: false).neuron { ghostNeuron[k] = reading }
             if k < total { _ = try session.advance() }
         }
     }
@@ -98,6 +101,7 @@ enum StoryClaims {
         "edge-of-stability": SharpnessStoryClaims.edge,
         "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
         "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
+        "lazy-vs-rich": LazyRichStoryClaims.claims,
         "noise-equilibrium": NoiseEquilibriumStoryClaims.claims,
         "default": [
             0: { run, range in
@@ -645,7 +649,7 @@ enum StoryClaims {
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
     static let chartIDs: Set<String> = [
-        "loss", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase",
+        "loss", "neuron", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase",
     ]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and
