@@ -430,7 +430,7 @@ public enum PresetLibrary {
             ScheduledChange(
                 step: 1600,
                 say:
-                    "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.45, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
+                    "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.46, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
                 focus: "normalization"),
             ScheduledChange(
                 step: 1900,
