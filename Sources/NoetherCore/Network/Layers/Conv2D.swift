@@ -96,8 +96,9 @@ struct Conv2D: LinearLayer {
 
     /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image,
     /// for the images of `images` (column 0 of `into` is the first one's), rows `stride` apart.
-    /// The rows of an image that fall in the padding are one zero run; the others are a copy with
-    /// at most `pad` zeros at either end.
+    /// The rows of an image that fall in the padding are one zero run; the others are one
+    /// contiguous stretch of the image shifted by kx − pad, copied whole, after which the at most
+    /// `pad` positions at either end of each row that fall outside the image are zeroed.
     private func unfold(
         _ x: UnsafePointer<Double>, channels: Int, batch: Int, images: Range<Int>,
         into cols: UnsafeMutablePointer<Double>, stride: Int
@@ -108,21 +109,25 @@ struct Conv2D: LinearLayer {
             for ky in 0..<kernel {
                 // Rows i with 0 ≤ i + ky − pad < height.
                 let top = min(height, max(0, pad - ky)), bottom = max(top, min(height, height + pad - ky))
+                let band = (bottom - top) * width
                 for kx in 0..<kernel {
                     let shift = kx - pad
                     let lo = min(width, max(0, -shift)), hi = max(lo, min(width, width - shift))
+                    // The copy leaves out the first `lo` and last `width − hi` positions of the
+                    // band, which would read outside the image; the row ends are zeroed anyway.
+                    let copied = hi > lo ? band - lo - (width - hi) : 0
                     var out = row
                     for b in images {
                         let image = x + (c * batch + b) * area + (top + ky - pad) * width + shift
                         clear(out, top * width)
                         out += top * width
+                        if copied > 0 { (out + lo).update(from: image + lo, count: copied) }
                         for i in 0..<(bottom - top) {
-                            let src = image + i * width
-                            for j in 0..<lo { out[j] = 0 }
-                            for j in lo..<hi { out[j] = src[j] }
-                            for j in hi..<width { out[j] = 0 }
-                            out += width
+                            let line = out + i * width
+                            for j in 0..<lo { line[j] = 0 }
+                            for j in hi..<width { line[j] = 0 }
                         }
+                        out += band
                         clear(out, (height - bottom) * width)
                         out += (height - bottom) * width
                     }
