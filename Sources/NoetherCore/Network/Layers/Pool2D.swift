@@ -31,15 +31,17 @@ struct Pool2D: Layer {
                 let won = winners + (plane * oh + i) * ow
                 if kind == .max {
                     for j in 0..<ow {
-                        // Only a strictly larger value replaces the best so far, as in PyTorch:
-                        // the winner is the first maximum, or the first entry when it is NaN.
+                        // Only a strictly larger value replaces the best so far, as in PyTorch.
                         let a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1]
-                        var m = a, w: UInt8 = 0
-                        if b > m { m = b; w = 1 }
-                        if c > m { m = c; w = 2 }
-                        if d > m { m = d; w = 3 }
+                        var m = a
+                        if b > m { m = b }
+                        if c > m { m = c }
+                        if d > m { m = d }
                         out[j] = m
-                        won[j] = w
+                        // The winner is the first entry equal to the maximum (every one before it
+                        // is smaller), or the first when it is NaN; found after the maximum so
+                        // both stay free of branches.
+                        won[j] = a == m || m != m ? 0 : b == m ? 1 : c == m ? 2 : 3
                     }
                 } else {
                     for j in 0..<ow {
