@@ -27,7 +27,7 @@ let package = Package(
                 "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport",
                 "edge-of-stability",
                 "heavy-ball-edge", "layer-norm", "linear-balance", "optimizer-equilibria",
-                "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
+                "noise-equilibrium", "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(
@@ -49,8 +49,11 @@ let package = Package(
             swiftSettings: fast),
         // The tiers of the suite (`scripts/test --fast` leaves the slow suites out).
         .target(name: "TestTiers", path: "Tests/TestTiers"),
-        .testTarget(name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets", "TestTiers"]),
-        .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore"]),
+        // Fixtures that several test targets share.
+        .target(name: "TestFixtures", dependencies: ["NoetherCore"], path: "Tests/TestFixtures"),
+        .testTarget(
+            name: "NoetherCoreTests", dependencies: ["NoetherCore", "ShippedPresets", "TestTiers", "TestFixtures"]),
+        .testTarget(name: "NoetherUITests", dependencies: ["NoetherUI", "NoetherCore", "TestFixtures"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["noether", "NoetherCore", "TestTiers", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -12,6 +12,7 @@ public enum ShippedPresets {
         ("heavy-ball-edge", PackageResources.heavy_ball_edge_toml),
         ("layer-norm", PackageResources.layer_norm_toml),
         ("linear-balance", PackageResources.linear_balance_toml),
+        ("noise-equilibrium", PackageResources.noise_equilibrium_toml),
         ("optimizer-equilibria", PackageResources.optimizer_equilibria_toml),
         ("relu-balance", PackageResources.relu_balance_toml),
         ("relu-rescale", PackageResources.relu_rescale_toml),

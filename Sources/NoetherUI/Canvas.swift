@@ -16,6 +16,8 @@ public struct Canvas {
     private var colors: [Color]
     private var asciiChars: [Character]
     private var dims: [Bool]
+    /// Whole-cell marks (a ghost run's rings), drawn only in cells without a dot.
+    private var cellMarks: [(char: Character, color: Color, dim: Bool)?]
 
     /// Braille bit of dot (x, y) within a cell (Unicode U+2800 block).
     static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
@@ -28,6 +30,13 @@ public struct Canvas {
         colors = Array(repeating: .normal, count: self.cols * self.rows)
         asciiChars = Array(repeating: " ", count: self.cols * self.rows)
         dims = Array(repeating: false, count: self.cols * self.rows)
+        cellMarks = Array(repeating: nil, count: self.cols * self.rows)
+    }
+
+    /// Puts a whole-cell mark at cell (col, row); any dot drawn in that cell hides it.
+    public mutating func mark(cell col: Int, _ row: Int, _ char: Character, _ color: Color, dim: Bool = false) {
+        guard col >= 0, row >= 0, col < cols, row < rows else { return }
+        cellMarks[row * cols + col] = (char, color, dim)
     }
 
     /// Sets dot (x, y), with y = 0 at the top.
@@ -77,7 +86,10 @@ public struct Canvas {
         for r in 0..<rows {
             for c in 0..<cols {
                 let i = r * cols + c
-                guard bits[i] != 0 else { continue }
+                guard bits[i] != 0 else {
+                    if let m = cellMarks[i] { b[x + c, y + r] = Cell(char: m.char, style: Style(m.color, dim: m.dim)) }
+                    continue
+                }
                 let ch: Character =
                     switch style {
                     case .braille: Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)

@@ -88,9 +88,10 @@ public struct Chart: Sendable {
     /// The titles to try on the border, longest first: with the axis mode, the drift, log and
     /// smoothing; then without the drift; then the short title with the axis mode.
     func titles(drift: String? = nil) -> [String] {
-        let mode = logY ? "" : yAxis.titleSuffix
+        let absolute = changeIsAbsolute
+        let mode = logY ? "" : absolute ? YAxisMode.absoluteChange.title : yAxis.titleSuffix
         let tail = (logY && !logX ? " [log]" : "") + (smoothing ? " [smooth]" : "")
-        let short = logY ? "" : yAxis.shortSuffix
+        let short = logY ? "" : absolute ? YAxisMode.absoluteChange.short : yAxis.shortSuffix
         var out =
             drift.map { d in
                 [title + mode + " · drift " + d + tail, title + mode + " Δ" + d + tail]
@@ -98,8 +99,19 @@ public struct Chart: Sendable {
             } ?? []
         out += [title + mode + tail, title + short + tail]
         if let shortTitle { out += [shortTitle + mode + tail, shortTitle + short + tail, shortTitle + short] }
-        out.append((shortTitle ?? title) + (logY ? "" : yAxis.tinySuffix))
+        out.append((shortTitle ?? title) + (logY ? "" : absolute ? YAxisMode.absoluteChange.tiny : yAxis.tinySuffix))
         return out
+    }
+
+    /// In the change-from-start mode, whether a curve starts at (or near) zero, where a percentage
+    /// means nothing: then every curve shows its change in its own units, and the title says so.
+    var changeIsAbsolute: Bool {
+        guard yAxis == .relative, !logY else { return false }
+        return series.contains { s in
+            guard let first = s.points.first?.y, first.isFinite else { return false }
+            let size = s.points.map { abs($0.y) }.filter(\.isFinite).max() ?? 0
+            return size > 0 && abs(first) < YAxisMode.floor * size
+        }
     }
 
     /// The relative change of the first curve since its first sample, when the chart's values
@@ -132,13 +144,17 @@ public struct Chart: Sendable {
                 return (x, y)
             }
         }
-        let relative = yAxis == .relative && !logY
-        /// A curve as its change from its first sample, in percent (a zero start has no relative change).
+        let relative = yAxis == .relative && !logY, absolute = changeIsAbsolute
+        /// A curve as its change from its first sample: in percent, or in its units when a curve of
+        /// the chart starts at zero.
         func fromStart(_ pts: [(x: Double, y: Double)], _ start: Double?) -> [(x: Double, y: Double)] {
             guard relative else { return pts }
-            guard let start, start != 0 else { return [] }
+            guard let start else { return [] }
+            if absolute { return pts.map { ($0.x, $0.y - start) } }
+            guard start != 0 else { return [] }
             return pts.map { ($0.x, ($0.y - start) / abs(start) * 100) }
         }
+        let size = series.flatMap { $0.points.map { abs($0.y) } }.filter(\.isFinite).max() ?? 0
         let shown = series.map { s in
             let pts = transform(s.points)
             return (s, fromStart(pts, pts.first?.y), fromStart(transform(s.upper), pts.first?.y))
@@ -173,7 +189,8 @@ public struct Chart: Sendable {
             switch yAxis {
             case .honest, .relative:
                 // Relative values are already percentages of the size: their floor is one point.
-                let floor = relative ? 1 : YAxisMode.floor * max(abs(ymin), abs(ymax))
+                let floor =
+                    relative ? (absolute ? YAxisMode.floor * size : 1) : YAxisMode.floor * max(abs(ymin), abs(ymax))
                 if ymax - ymin < floor {
                     let middle = (ymin + ymax) / 2
                     ymin = middle - floor / 2; ymax = middle + floor / 2
@@ -206,7 +223,9 @@ public struct Chart: Sendable {
         }
         // Ghosts beneath all, then bands, then lines with the first legend entry on top, then
         // sparse dots over all (so an exact prediction stays visible where it lies on the measured line).
-        for (s, pts, _) in shown where s.ghost { draw(&canvas, pts.map(dot), s.mark, s.color, dim: true) }
+        for (s, pts, _) in shown where s.ghost {
+            rings(&canvas, pts.map(dot), s.color, Mark.ghostRing(unicode: glyphs.unicode))
+        }
         let order =
             shown.filter { $0.0.mark == .band }
             + shown.filter { ![.band, .dots, .faint].contains($0.0.mark) }.reversed()
@@ -235,36 +254,99 @@ public struct Chart: Sendable {
             draw(&canvas, drawn.map(dot), s.mark, s.color)
         }
         canvas.draw(into: &b, at: plot.x, plot.y)
-        directLabels(&b, plot, shown.map { ($0.0, $0.1.map(dot)) }, canvas: canvas)
+        directLabels(&b, plot, shown.map { ($0.0, $0.1.map(dot), $0.1.last?.y) }, canvas: canvas)
         yTicks(&b, plot, inner, ymin, ymax, ticks)
         xAxis(&b, plot, inner.y + inner.height - 1, x0, x1, expanded: expanded, glyphs: glyphs)
     }
 
     /// Each curve's short name at its end, so curves are told apart without colour (NO_COLOR,
-    /// ASCII, a projector). Only where a chart has more than one curve; a label that would land on
-    /// another moves to the nearest free row.
-    private func directLabels(_ b: inout Buffer, _ plot: Rect, _ curves: [(ChartSeries, [(Int, Int)])], canvas: Canvas)
-    {
-        let labelled = curves.filter { s, dots in
+    /// ASCII, a projector). Only where a chart has more than one curve. A label stays on its curve's
+    /// end row or one row beside it, and never on the far side of another curve's label; where it
+    /// cannot, it is left out (the legend still names and values every curve). Curves that end in
+    /// the same cell with the same value as the legend writes it share one label, "median=exact":
+    /// that they coincide is what the reader should see.
+    private func directLabels(
+        _ b: inout Buffer, _ plot: Rect, _ curves: [(ChartSeries, [(Int, Int)], Double?)], canvas: Canvas
+    ) {
+        let labelled = curves.filter { s, dots, _ in
             s.mark != .band && !dots.isEmpty && !s.directLabel.isEmpty && (!s.name.isEmpty || s.ghost)
         }
         guard labelled.count > 1 else { return }
+        for label in Self.labelPlacements(labelled, plot: plot, canvas: canvas) {
+            b.put(
+                label.text, x: label.x, y: label.row, Style(label.series.ghost ? .gray : label.series.color, bold: true)
+            )
+        }
+    }
+
+    /// Where each direct label goes (see `directLabels`), in series order: the first series' label
+    /// is placed first.
+    static func labelPlacements(_ curves: [(ChartSeries, [(Int, Int)], Double?)], plot: Rect, canvas: Canvas)
+        -> [(text: String, x: Int, row: Int, series: ChartSeries)]
+    {
         let perCellX = canvas.dotsX / max(canvas.cols, 1), perCellY = canvas.dotsY / max(canvas.rows, 1)
-        var taken: [Int: [Range<Int>]] = [:]
-        for (s, dots) in labelled {
-            let text = Self.abbreviated(s.directLabel, to: max(10, plot.width / 3))
-            guard text.count + 1 < plot.width else { continue }
+        // Curves grouped by the cell their last dot lies in and their last value as the legend gives it.
+        var groups: [(col: Int, row: Int, value: String, members: [ChartSeries])] = []
+        for (s, dots, last) in curves {
             let end = dots.last!
-            let cx = plot.x + end.0 / perCellX, cy = plot.y + min(max(end.1 / perCellY, 0), plot.height - 1)
-            // Right of the curve's end when it fits, else ending just left of it.
-            let x = cx + 1 + text.count <= plot.x + plot.width ? cx + 1 : max(plot.x, cx - text.count)
-            let span = x..<(x + text.count)
-            let rows = [0, -1, 1, -2, 2, -3, 3].map { cy + $0 }.filter { $0 >= plot.y && $0 < plot.y + plot.height }
-            guard let row = rows.first(where: { r in !(taken[r] ?? []).contains { $0.overlaps(span) } }) else {
-                continue
+            let col = min(max(end.0 / perCellX, 0), plot.width - 1),
+                row = min(max(end.1 / perCellY, 0), plot.height - 1)
+            let value = last.map(NumberFormat.compact) ?? ""
+            if let i = groups.firstIndex(where: { $0.col == col && $0.row == row && $0.value == value }) {
+                groups[i].members.append(s)
+            } else {
+                groups.append((col, row, value, [s]))
             }
-            taken[row, default: []].append(span)
-            b.put(text, x: x, y: row, Style(s.ghost ? .gray : s.color, bold: true))
+        }
+        let widest = max(12, plot.width - 2)
+        var placed: [(text: String, x: Int, row: Int, series: ChartSeries, end: Int)] = []
+        for group in groups {
+            // As many names as fit, joined by "="; "=…" when some coincide but do not fit.
+            let names = group.members.map { shortened($0.directLabel) }
+            var text = abbreviated(names[0], to: widest)
+            for (i, name) in names.enumerated().dropFirst() {
+                let rest = i + 1 < names.count ? 2 : 0
+                if text.count + 1 + name.count + rest <= widest {
+                    text += "=" + name
+                } else {
+                    text += "=…"
+                    break
+                }
+            }
+            guard text.count + 1 < plot.width else { continue }
+            let cx = plot.x + group.col, cy = plot.y + group.row
+            // Right of the curve's end, or as far right as the plot allows: on the end's row only
+            // where it leaves the curve's end visible, else on the row above or below.
+            let x = min(cx + 1, plot.x + plot.width - text.count)
+            let span = x..<(x + text.count)
+            let free = [cy, cy - 1, cy + 1].filter { $0 >= plot.y && $0 < plot.y + plot.height }.first { row in
+                (row != cy || x > cx)
+                    && !placed.contains { p in
+                        // Overlapping another label, or above it while its curve ends above this one's.
+                        (p.row == row && (p.x..<(p.x + p.text.count)).overlaps(span))
+                            || (row - p.row) * (cy - p.end) < 0
+                    }
+            }
+            guard let row = free else { continue }
+            placed.append((text, x, row, group.members[0], cy))
+        }
+        return placed.map { ($0.text, $0.x, $0.row, $0.series) }
+    }
+
+    /// A ghost run's curve: a ring in every other cell column, where the curve first enters it,
+    /// so it reads as a dotted trail beside any line, in greyscale and in every glyph mode.
+    private func rings(_ canvas: inout Canvas, _ dots: [(Int, Int)], _ color: Color, _ ring: Character) {
+        let perCellX = canvas.dotsX / max(canvas.cols, 1), perCellY = canvas.dotsY / max(canvas.rows, 1)
+        var marked = Set<Int>()
+        var previous: (Int, Int)?
+        for d in dots {
+            for p in previous.map({ Canvas.segment($0.0, $0.1, d.0, d.1) }) ?? [d] {
+                let col = p.0 / perCellX
+                guard col % 2 == 0, !marked.contains(col) else { continue }
+                marked.insert(col)
+                canvas.mark(cell: col, p.1 / perCellY, ring, color, dim: true)
+            }
+            previous = d
         }
     }
 
@@ -285,34 +367,85 @@ public struct Chart: Sendable {
         }
     }
 
-    /// The legend, each entry whole: on one line, or on two when one is too short and the plot
-    /// keeps enough rows. Returns the rows used.
+    /// The legend, every entry with its name and latest value, never cut. Tried in turn until all
+    /// fit: entries two spaces apart, then one; then entries whose values read the same sharing that
+    /// value ("━━ median ·· exact 1.07"); then names as their curves' labels, symmetries abbreviated
+    /// (fc1-fc2.balance → fc1-2.bal). First within a few rows, then within as many as the plot can
+    /// spare (it keeps four, or three in the smallest panels). Returns the rows used.
     @discardableResult
     private func legend(_ b: inout Buffer, _ inner: Rect, glyphs: Glyphs) -> Int {
-        let entries = series.filter { !$0.name.isEmpty }.map { s in
-            var value =
-                s.showsValue ? (s.legendValue ?? s.points.last?.y).map { " " + NumberFormat.compact($0) } ?? "" : ""
-            if s.mark == .band, s.showsValue, let lo = s.points.last?.y, let hi = s.upper.last?.y {
-                value = " " + NumberFormat.compact(lo) + (glyphs.unicode ? "–" : "-") + NumberFormat.compact(hi)
+        let named = series.filter { !$0.name.isEmpty }
+        guard !named.isEmpty else { return 1 }
+        typealias Entry = [(text: String, style: Style)]
+        func length(_ e: Entry) -> Int { e.reduce(0) { $0 + $1.text.count } }
+        func entries(shortNames: Bool, merged: Bool) -> [Entry] {
+            var out: [(entry: Entry, value: String)] = []
+            for s in named {
+                var value =
+                    s.showsValue ? (s.legendValue ?? s.points.last?.y).map { NumberFormat.compact($0) } ?? "" : ""
+                if s.mark == .band, s.showsValue, let lo = s.points.last?.y, let hi = s.upper.last?.y {
+                    value = NumberFormat.compact(lo) + (glyphs.unicode ? "–" : "-") + NumberFormat.compact(hi)
+                }
+                let name = shortNames ? Self.shortened(s.directLabel) : s.name
+                let mark = (s.mark.legend(unicode: glyphs.unicode), Style(s.color, dim: s.ghost))
+                if merged, !value.isEmpty,
+                    let i = out.firstIndex(where: {
+                        $0.value == value && length($0.entry) + mark.0.count + name.count + 2 <= inner.width
+                    })
+                {
+                    // Same value: this name joins that entry, before the value they share.
+                    let last = out[i].entry.count - 1
+                    out[i].entry[last].text = String(out[i].entry[last].text.dropLast(value.count))
+                    out[i].entry += [mark, (" " + name + " " + value, .plain)]
+                    continue
+                }
+                out.append(([mark, (" " + name + (value.isEmpty ? "" : " " + value), .plain)], value))
             }
-            let mark = s.mark.legend(unicode: glyphs.unicode)
-            return (mark + " " + s.name + value, Style(s.color, dim: s.ghost))
+            return out.map(\.entry)
         }
-        let end = inner.x + inner.width
-        let maxRows = inner.height >= 10 ? 3 : inner.height >= 8 ? 2 : 1
-        var row = 0, x = inner.x
-        for (text, color) in entries {
-            if x > inner.x, x + text.count > end { row += 1; x = inner.x }
-            guard row < maxRows, x + text.count <= end else {
-                b.put(glyphs.ellipsis, x: end - 1, y: inner.y + maxRows - 1, Style(.gray))
-                return maxRows
+        /// Each entry's row and column, or nil when they do not all fit in `rows`.
+        func layout(_ entries: [Entry], gap: Int, rows: Int) -> [(row: Int, x: Int)]? {
+            var row = 0, x = 0, at: [(row: Int, x: Int)] = []
+            for e in entries {
+                if x > 0, x + length(e) > inner.width { row += 1; x = 0 }
+                guard row < rows, length(e) <= inner.width else { return nil }
+                at.append((row, x))
+                x += length(e) + gap
             }
-            let markLength = text.prefix { $0 != " " }.count
-            b.put(String(text.prefix(markLength)), x: x, y: inner.y + row, color)
-            x = b.put(String(text.dropFirst(markLength)), x: x + markLength, y: inner.y + row, .plain) + 2
+            return at
+        }
+        let forms = [(false, false, 2), (false, false, 1), (false, true, 1), (true, true, 1)]
+        let spare = Self.legendRows(innerHeight: inner.height)
+        for rows in [min(3, inner.height - 5), spare] where rows >= 1 {
+            for (shortNames, merged, gap) in forms {
+                let list = entries(shortNames: shortNames, merged: merged)
+                guard let at = layout(list, gap: gap, rows: rows) else { continue }
+                for (e, p) in zip(list, at) {
+                    var x = inner.x + p.x
+                    for piece in e { x = b.put(piece.text, x: x, y: inner.y + p.row, piece.style) }
+                }
+                return (at.map(\.row).max() ?? 0) + 1
+            }
+        }
+        // Too many for the panel: as many as fit, and an ellipsis says there are more.
+        let rows = max(1, spare)
+        var row = 0, x = inner.x
+        let end = inner.x + inner.width
+        for e in entries(shortNames: true, merged: true) {
+            if x > inner.x, x + length(e) > end { row += 1; x = inner.x }
+            guard row < rows, x + length(e) <= end else {
+                b.put(glyphs.ellipsis, x: end - 1, y: inner.y + rows - 1, Style(.gray))
+                return rows
+            }
+            for piece in e { x = b.put(piece.text, x: x, y: inner.y + row, piece.style) }
+            x += 1
         }
         return row + 1
     }
+
+    /// The most rows a legend may take in a panel of this inner height: the plot keeps four rows
+    /// (three in the smallest panels) and the x axis one.
+    static func legendRows(innerHeight: Int) -> Int { innerHeight - (innerHeight >= 9 ? 5 : 4) }
 
     private func yTicks(
         _ b: inout Buffer, _ plot: Rect, _ inner: Rect, _ ymin: Double, _ ymax: Double, _ ticks: [Double]
@@ -368,6 +501,13 @@ public struct Chart: Sendable {
     /// then cut with an ellipsis.
     static func abbreviated(_ label: String, to width: Int) -> String {
         guard label.count > width else { return label }
+        let s = shortened(label)
+        return s.count <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
+    }
+
+    /// A name with its symmetry abbreviated (fc1-fc2.balance → fc1-2.bal, bn1-fc2.rescale →
+    /// bn1-fc2.resc), the same way wherever a name must be short.
+    static func shortened(_ label: String) -> String {
         var s = label
         for (long, short) in [(".balance", ".bal"), (".rescale", ".resc"), (".scale", ".sc"), (".translation", ".tr")] {
             s = s.replacingOccurrences(of: long, with: short)
@@ -379,7 +519,7 @@ public struct Chart: Sendable {
             let prefix = parts[0].prefix { !$0.isNumber }
             s.replaceSubrange(r, with: parts[0] + "-" + parts[1].dropFirst(prefix.count))
         }
-        return s.count <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
+        return s
     }
 
     /// Debiased exponential moving average (as TensorBoard's smoothing).

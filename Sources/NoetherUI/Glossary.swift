@@ -244,7 +244,11 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "ghost", "the other run after a fork",
-                "F forks: the run goes on unchanged, drawn faint and dimmed (┈┈) beneath the fork the keys now change; x swaps, g drops (§12)."
+                "F forks: the run goes on unchanged, drawn as a trail of rings (◦◦) beneath the fork the keys now change; x swaps, g drops (§12)."
+            ),
+            GlossaryEntry(
+                "noise equilibrium", "where minibatch noise parks a rescale charge",
+                "Minibatch noise pushes a rescale charge to one point of its orbit whatever its start; full batch stops pushing (§17)."
             ),
             GlossaryEntry(
                 "(modified)", "changed story",

@@ -1,7 +1,8 @@
 /// How a series is drawn, so that series stay distinct without colour: the line pattern in
 /// braille/block dots, one character in ASCII, and the same sample in the legend.
 public enum Mark: Sendable, CaseIterable {
-    /// `faint`: a ghost run's curves, sparse and dimmed beneath the others.
+    /// `faint`: a ghost run's curves, a ring in every other column beneath the others (dimmed
+    /// where the theme dims), so they differ from every line by their mark, not only by colour.
     case line, dashes, dots, dashDot, band, points, faint
 
     /// Which dots along the path are drawn, repeating.
@@ -23,7 +24,7 @@ public enum Mark: Sendable, CaseIterable {
         case .dashDot: unicode ? "─·" : "~~"
         case .band: unicode ? "░░" : "::"
         case .points: unicode ? "•" : "o"
-        case .faint: unicode ? "┈┈" : ",,"
+        case .faint: unicode ? "◦◦" : "++"
         }
     }
 
@@ -36,9 +37,12 @@ public enum Mark: Sendable, CaseIterable {
         case .dashDot: "~"
         case .band: ":"
         case .points: "o"
-        case .faint: ","
+        case .faint: "+"
         }
     }
+
+    /// The whole-cell mark of a ghost run's curve.
+    public static func ghostRing(unicode: Bool) -> Character { unicode ? "◦" : "+" }
 
     /// Marks for a list of peers (layers, families), in the order they are handed out. A chart
     /// draws at most this many peers, so no two share a mark.

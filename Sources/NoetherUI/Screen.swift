@@ -49,7 +49,15 @@ public struct Screen {
             guard next.count <= room else { break }
             shown = next
         }
-        if messageLines.isEmpty {
+        // The story's caption runs along the bottom, full width, like a subtitle. After a change it
+        // needs a line more (what changed, then the caption): the hints give theirs up for it.
+        let captionRoom = height >= 30 ? 3 : 2
+        var captionLines = caption(s, state, width: width, maxLines: captionRoom + (s.departure != nil ? 1 : 0))
+        if captionLines.count > captionRoom, !messageLines.isEmpty || !inline.isEmpty {
+            captionLines = caption(s, state, width: width, maxLines: captionRoom)
+        }
+        let hintsShown = captionLines.count <= captionRoom
+        if messageLines.isEmpty, hintsShown {
             b.putClipped(shown, x: 0, y: height - 1, Style(.gray), width: width, glyphs: glyphs)
         }
         if !inline.isEmpty {
@@ -62,12 +70,13 @@ public struct Screen {
                 " " + line, x: 0, y: height - messageLines.count + i, Style(.orange, bold: true), width: width,
                 glyphs: glyphs)
         }
-        let bottom = max(1, messageLines.count)
+        let bottom = hintsShown ? max(1, messageLines.count) : 0
         let panelWidth = width >= 120 ? 30 : 24
-        // The story's caption runs along the bottom, full width, like a subtitle.
-        let captionLines = caption(s, state, width: width, maxLines: height >= 30 ? 3 : 2)
+        // What changed (a line, or two when wrapped) stays bright; the caption beneath it is dimmed.
+        let changeLines =
+            s.departure == nil ? nil : captionLines.firstIndex { $0.hasPrefix(glyphs.unicode ? "▶" : ">") }
         for (i, line) in captionLines.enumerated() {
-            let stale = s.departure != nil && i > 0
+            let stale = changeLines.map { i >= $0 } ?? false
             b.putClipped(
                 line, x: 0, y: height - bottom - captionLines.count + i,
                 stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
@@ -155,7 +164,8 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
+        "┈": ",", "◦": "+", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
+        "÷": "/",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -323,10 +333,19 @@ public struct Screen {
         if let change = s.departure {
             // The story describes the run without the user's change: one line says what changed,
             // and the caption stays beneath it, dimmed.
-            let line =
-                (glyphs.unicode ? "✎ " : "* ")
-                + "you changed \(change): the captions describe the run without it (u undoes)"
-            lines = [String(line.prefix(width - 1))] + lines
+            // The shorter wording where the long one would not fit; wrapped, never cut, if neither does.
+            let mark = glyphs.unicode ? "✎ " : "* "
+            let forms = [
+                mark + "you changed \(change): the captions describe the run without it (u undoes)",
+                mark + "you changed \(change): captions are without it (u undoes)",
+            ]
+            let said = forms.first { $0.count <= width - 1 }.map { [$0] } ?? Self.wrap(forms[1], width - 1)
+            lines = said + lines
+            // What changed stays whole; the caption beneath it takes the rows left.
+            guard lines.count > maxLines else { return lines }
+            var kept = Array(lines.prefix(max(maxLines, said.count + 1)))
+            kept[kept.count - 1] = String(kept[kept.count - 1].prefix(width - 2)) + glyphs.ellipsis
+            return kept
         }
         guard lines.count > maxLines else { return lines }
         var kept = Array(lines.prefix(maxLines))

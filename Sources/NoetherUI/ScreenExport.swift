@@ -24,7 +24,12 @@ public enum ScreenExport {
         for y in 0..<b.height {
             var runs: [(x: Int, style: Style, text: String)] = []
             for x in 0..<b.width {
-                let cell = b[x, y]
+                var cell = b[x, y]
+                if let pattern = brailleDots(cell.char) {
+                    // Braille as its dots, not as a font's glyph (fonts draw it sparse or not at all).
+                    out += dots(pattern, x: x, y: y, fill: fill(cell.style), dim: cell.style.dim && theme.dims)
+                    cell.char = " "
+                }
                 if let last = runs.last, last.style == cell.style, last.x + last.text.count == x {
                     runs[runs.count - 1].text.append(cell.char)
                 } else {
@@ -49,6 +54,33 @@ public enum ScreenExport {
             if !spans.isEmpty { out += "<text y=\"\(f(baseline))\">\(spans)</text>\n" }
         }
         return out + "</g>\n</svg>\n"
+    }
+
+    /// The raised dots of a braille character as (column 0–1, row 0–3), or nil for any other character.
+    static func brailleDots(_ c: Character) -> [(Int, Int)]? {
+        guard let v = c.unicodeScalars.first?.value, c.unicodeScalars.count == 1, v >= 0x2800, v <= 0x28FF else {
+            return nil
+        }
+        let bits = UInt8(v - 0x2800)
+        var out: [(Int, Int)] = []
+        for column in 0..<2 {
+            for row in 0..<4 where bits & Canvas.brailleBits[column][row] != 0 { out.append((column, row)) }
+        }
+        return out
+    }
+
+    /// A braille cell's dots as circles on a 2×4 grid filling the cell: neighbouring dots touch, so
+    /// a curve reads as a line, as it does on the terminal.
+    static func dots(_ pattern: [(Int, Int)], x: Int, y: Int, fill: String, dim: Bool) -> String {
+        guard !pattern.isEmpty else { return "" }
+        let dx = cellWidth / 2, dy = cellHeight / 4, radius = min(dx, dy) / 2 + 0.1
+        var out = "<g fill=\"\(fill)\"\(dim ? " opacity=\"0.55\"" : "")>"
+        for (column, row) in pattern {
+            let cx = Double(x) * cellWidth + (Double(column) + 0.5) * dx
+            let cy = Double(y) * cellHeight + (Double(row) + 0.5) * dy
+            out += "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(radius))\"/>"
+        }
+        return out + "</g>\n"
     }
 
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }

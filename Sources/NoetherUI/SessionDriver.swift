@@ -185,6 +185,7 @@ public struct SessionDriver {
             if p.learningRate != before.learningRate { parts.append("lr \(NumberFormat.tick(p.learningRate))") }
             if p.momentum != before.momentum { parts.append("β \(NumberFormat.tick(p.momentum))") }
             if p.weightDecay != before.weightDecay { parts.append("λ \(NumberFormat.tick(p.weightDecay))") }
+            if let size = c.batchSize { parts.append("batch \(size)") }
             if !parts.isEmpty { labels.append(parts.joined(separator: " ")) }
         }
         for t in c.teleports { labels.append("T " + teleportText(t)) }

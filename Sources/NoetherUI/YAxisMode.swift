@@ -42,6 +42,12 @@ public enum YAxisMode: String, CaseIterable, Sendable {
         }
     }
 
+    /// The change-from-start mode's title where a curve starts at zero (no percentage exists):
+    /// each curve's change in its own units.
+    static let absoluteChange = (
+        title: " [change from start; starts at 0, so not %]", short: " [change, not %]", tiny: " [Δ]"
+    )
+
     /// The smallest span the honest range allows, relative to the size of the values.
     public static let floor = 0.01
 }

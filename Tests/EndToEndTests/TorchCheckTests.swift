@@ -33,6 +33,10 @@ struct TorchCheckTests {
         let residual = rows.filter { $0.hasPrefix("| residual ") }, group = rows.filter { $0.contains("group norm") }
         #expect(residual.count == 4 && residual.allSatisfy { $0.contains(" | ok | ") }, "\(residual)")
         #expect(group.count == 3 && group.allSatisfy { $0.contains(" | ok | ") }, "\(group)")
+        // SGD with Nesterov momentum: MLPs with and without weight decay and batch norm, and conv nets.
+        let nesterov = rows.filter { $0.contains("nesterov") }
+        #expect(nesterov.count == 7 && nesterov.allSatisfy { $0.contains(" | ok | ") }, "\(nesterov)")
+        #expect(nesterov.filter { $0.hasPrefix("| conv ") }.count == 2, "\(nesterov)")
     }
 
     /// The check can fail: at a threshold no float64 computation meets, the same case fails,

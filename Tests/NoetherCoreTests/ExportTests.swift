@@ -109,6 +109,32 @@ struct ExportTests {
         #expect(ObservationFormat.exact(5e-324) == "5e-324")
     }
 
+    /// Names in rows (families, layers, groups) are JSON strings that read back as written,
+    /// quotes, backslashes and control characters included.
+    @Test func stringsReadBackFromJSON() throws {
+        let name = "a\"b\\c\nd\te\u{1}\u{7F}é∑"
+        let data = Data("[\(ObservationFormat.json(name))]".utf8)
+        let back = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
+        #expect(back == [name])
+    }
+
+    /// A setting is what the user chose: a subnormal learning rate is written as itself, not as 0,
+    /// in shortest round-trip form, and reads back bit for bit.
+    @Test(arguments: [4.9e-324, 1e-310, 2.2250738585072014e-308, 0.1])
+    func settingsAreWrittenExactly(lr: Double) throws {
+        let c = config {
+            $0.lr = lr; $0.momentum = 1e-320; $0.samples = 32
+        }
+        let o = try Simulator(c).observation()
+        let json = ObservationFormat.jsonLine(o, detail: .summary)
+        #expect(json.contains(",\"lr\":\(lr),\"momentum\":1e-320,"), "\(json)")
+        let header = ObservationFormat.csvHeader(o, detail: .summary).split(separator: ",")
+        let row = ObservationFormat.csvRow(o, detail: .summary).split(separator: ",", omittingEmptySubsequences: false)
+        let lrColumn = try #require(header.firstIndex(of: "lr"))
+        #expect(Double(String(row[lrColumn]))?.bitPattern == lr.bitPattern, "\(row[lrColumn])")
+        #expect(row[lrColumn + 1] == "1e-320")
+    }
+
     @Test("a run whose charges decay into subnormals exports no subnormal number")
     func decayingRunHasNoSubnormalTokens() throws {
         // Strong weight decay shrinks every parameter geometrically, ηλ = 0.9 per step:

@@ -98,6 +98,7 @@ enum StoryClaims {
         "edge-of-stability": SharpnessStoryClaims.edge,
         "heavy-ball-edge": SharpnessStoryClaims.heavyBall,
         "balance-large-step": SharpnessStoryClaims.balanceAtLargeSteps,
+        "noise-equilibrium": NoiseEquilibriumStoryClaims.claims,
         "default": [
             0: { run, range in
                 #expect(within(run.median("fc1.scale", 0), 1.125...1.135), "starts at 1.13")

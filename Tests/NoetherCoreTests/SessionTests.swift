@@ -1,35 +1,15 @@
 import Foundation
 import NoetherCore
+import TestFixtures
 import Testing
 
 /// The session without threads: changes, forks, undo and going back, each checked against a
 /// run that never made the change, value for value (the engine is bit-exact).
 @Suite("Session")
 struct SessionTests {
-    static let story = """
-        title = "story"
-        description = "a short story"
-        width = 8
-        samples = 64
-        steps = 120
-
-        [[at]]
-        step = 0
-        say = "first caption"
-        family = "fc1.scale"
-
-        [[at]]
-        step = 40
-        lr = 0.2
-        say = "second caption"
-
-        [[at]]
-        step = 80
-        say = "third caption"
-        focus = "gap"
-        """
-
-    static func preset() throws -> Preset { try Preset.parse(story, name: "story", file: "story.toml") }
+    static func preset() throws -> Preset {
+        try StoryFixture.preset(family: "fc1.scale", lr: 0.2, thirdFocus: "gap")
+    }
 
     static func run(_ s: Session, to step: Int) throws {
         while s.step < step { _ = try s.advance() }

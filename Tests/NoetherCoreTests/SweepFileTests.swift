@@ -8,7 +8,7 @@ import Testing
 @Suite("Sweep files")
 struct SweepFileTests {
     static let example = """
-        preset = "bn-equilibrium"
+        preset = "bn-scale-growth"
         steps = 3000
         [axes]
         lr = [0.01, 0.03, 0.1]
@@ -26,7 +26,7 @@ struct SweepFileTests {
             ])
         #expect(sweep.axes[2].values == [.integer(1), .integer(2)])
         let runs = try sweep.runs()
-        let preset = try PresetLibrary.load("bn-equilibrium").config
+        let preset = try PresetLibrary.load("bn-scale-growth").config
         // The first axis varies slowest, the last fastest.
         #expect(
             runs.prefix(3).map(\.label) == [
@@ -100,6 +100,11 @@ struct SweepFileTests {
             ),
             ("time = -3\n[axes]\nlr = [0.1, 0.2]\n", "b.toml:1: time must be a positive number"),
             ("preset = \"nope\"\n", "b.toml:1: preset \"nope\": nope: no such preset; available: default,"),
+            (
+                "steps = 9\npreset = \"bn-equilibrium\"\n[axes]\nlr = [0.1]\n",
+                "b.toml:2: preset \"bn-equilibrium\" changes training at step 6000 ([[at]]); a sweep runs one "
+                    + "configuration per run without a schedule: copy the preset's keys into the sweep file instead"
+            ),
             ("steps = 9\n[axes]\nlr = 0.1\n", "b.toml:3: axis lr must be a list [a, b, …] or a range"),
             ("steps = 9\n[axes]\nlr = []\n", "b.toml:3: axis lr has no values"),
             ("steps = 9\n[axes]\nlr = [0.1, 0.1]\n", "b.toml:3: axis lr lists 0.1 twice"),

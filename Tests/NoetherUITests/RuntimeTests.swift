@@ -1,5 +1,6 @@
 import Foundation
 import NoetherCore
+import TestFixtures
 import Testing
 @testable import NoetherUI
 
@@ -107,31 +108,20 @@ struct RuntimeTests {
         throw CancellationError()
     }
 
-    static let story = """
-        title = "story"
-        description = "a short story"
-        width = 8
-        samples = 64
-        steps = 120
+    static func story() throws -> Preset {
+        try StoryFixture.preset(focus: "gap", family: "fc1.scale", lr: 0.2, pause: true, third: nil)
+    }
 
-        [[at]]
-        step = 0
-        say = "first caption"
-        focus = "gap"
-        family = "fc1.scale"
-
-        [[at]]
-        step = 40
-        lr = 0.2
-        say = "second caption"
-        pause = true
-        """
+    /// The story playing on a simulator thread of its own (the caller stops it).
+    static func playing(speed: Int = 0) throws -> SimulationThread {
+        let thread = SimulationThread(preset: try story(), replay: false, record: nil, version: "test", speed: speed)
+        thread.launch()
+        return thread
+    }
 
     @Test("captions, a pause, a marker and DONE at the planned last step")
     func storyPlays() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-        thread.launch()
+        let thread = try Self.playing()
         defer { thread.stop() }
         let first = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
         #expect(first.narration.focus == "gap" && first.narration.family == "fc1.scale" && first.narration.serial >= 1)
@@ -151,7 +141,7 @@ struct RuntimeTests {
 
     @Test("a replayed session plays each run in turn, with its own title, and stops where the last ended")
     func replayPlaysEveryRun() throws {
-        var first = try Preset.parse(Self.story, name: "story", file: "story.toml")
+        var first = try Self.story()
         first.schedule = []
         first.config.steps = 30
         var second = first
@@ -170,10 +160,8 @@ struct RuntimeTests {
 
     @Test("a fork replays to the same state bit for bit; the ghost keeps its parameters while the fork's change")
     func forkAndGhost() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
         for change in [false, true] {
-            let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-            thread.launch()
+            let thread = try Self.playing()
             defer { thread.stop() }
             _ = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
             thread.send(.fork)
@@ -203,9 +191,7 @@ struct RuntimeTests {
 
     @Test("a teleport keeps the loss, scales the charges, leaves a marker, and a fork after it replays it")
     func teleportThenFork() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 0)
-        thread.launch()
+        let thread = try Self.playing()
         defer { thread.stop() }
         let before = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
         let q = before.families.first { $0.family == "fc1.scale" }!.q50
@@ -245,9 +231,7 @@ struct RuntimeTests {
 
     @Test("changing a live control keeps the title, description and caption, marked modified")
     func changesKeepTheStory() throws {
-        let preset = try Preset.parse(Self.story, name: "story", file: "story.toml")
-        let thread = SimulationThread(preset: preset, replay: false, record: nil, version: "test", speed: 1)
-        thread.launch()
+        let thread = try Self.playing(speed: 1)
         defer { thread.stop() }
         _ = try Self.until(thread, "the first caption") { $0.caption == "first caption" }
         // At step 0 a change is the starting point; a marker needs a step behind it.

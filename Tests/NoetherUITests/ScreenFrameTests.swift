@@ -20,9 +20,7 @@ struct ScreenFrameTests {
         let s = try Self.run()
         _ = state.handle(.char("?"), s)
         var b = render(state, s, 80, 24)
-        #expect(b.line(1) == "┌─┌─ help 1/2: keys ─────────────────────────────────────────────────────────┐─┐")
-        #expect(b.line(2).hasPrefix("│l│ space     pause / resume training"))
-        #expect(b.line(21) == "│ │ tab: glossary  ↑↓ scroll  esc closes                              more ↓ │ │")
+        Golden.check(b, "help-keys-top-80x24")
         var seen = b.lines.joined(separator: "\n")
         var presses = 0
         while b.line(21).hasSuffix("↓ │ │"), presses < 100 {
@@ -32,9 +30,11 @@ struct ScreenFrameTests {
             presses += 1
         }
         #expect(presses > 0 && presses < 100)
-        #expect(b.line(21).hasSuffix("more ↑ │ │"))
+        Golden.check(b, "help-keys-bottom-80x24")
+        // Every key and chart of the registries is on some page of the scroll, not only the two above.
         for k in Keymap.bindings { #expect(seen.contains(k.help), "\(k.help)") }
         for c in ChartRegistry.all { #expect(seen.contains(c.id), "\(c.id)") }
+        // Keys with a function-key twin show both (these lines are on pages between the two goldens).
         #expect(seen.contains("q F10     quit") && seen.contains("? F1      help"))
     }
 
@@ -43,10 +43,7 @@ struct ScreenFrameTests {
         let s = try Self.run()
         _ = state.handle(.char("?"), s)
         _ = state.handle(.tab, s)
-        let b = render(state, s, 80, 24)
-        #expect(b.line(1) == "┌─┌─ help 2/2: glossary ─────────────────────────────────────────────────────┐─┐")
-        let text = b.lines.joined(separator: "\n")
-        for e in Glossary.entries.prefix(3) { #expect(text.contains(e.symbol + "  " + e.name)) }
+        Golden.check(render(state, s, 80, 24), "help-glossary-80x24")
         // Keys other than scrolling and paging still close it.
         _ = state.handle(.escape, s)
         #expect(!state.helpOpen)
@@ -60,6 +57,8 @@ struct ScreenFrameTests {
         #expect(!ids.contains("normalization") && !ids.contains("phase"))
         #expect(ids.contains("charge") && ids.contains("heatmap"))
         var state = AppState()
+        Golden.check(render(state, s, 100, 30), "screen-no-norm-100x30")
+        // Whichever panel has the focus, none stands empty.
         for _ in 0..<ids.count {
             let text = render(state, s, 100, 30).lines.joined(separator: "\n")
             #expect(!text.contains("no data") && !text.contains("waiting"))
@@ -74,13 +73,10 @@ struct ScreenFrameTests {
         var s = try Self.run()
         s.families[0].dead = 15
         s.families[0].collapsed = 3
-        let b = render(state, s, 80, 24)
-        let text = b.lines.joined(separator: "\n")
-        #expect(text.contains("charges by family"))
-        #expect(b.line(13).hasSuffix("││family     n dead residual│"))
-        #expect(b.line(14).contains("││fc1.sc…   32   18  "))
+        // The table (focused) shows fc1's dead neurons, 15 dead and 3 collapsed: 18.
+        Golden.check(render(state, s, 80, 24), "table-dead-80x24")
         state.focus = "charge"
-        #expect(render(state, s, 100, 30).lines.joined().contains("dead 18/32"))
+        Golden.check(render(state, s, 100, 30), "charge-dead-100x30")
     }
 
     @Test func controlsShowTitleCaptionAndDescriptionWhenModified() throws {
@@ -89,11 +85,7 @@ struct ScreenFrameTests {
         s.description = "Scale charges settle where weight decay balances them."
         s.caption = "Momentum on: watch fc1 lose neurons."
         s.modified = true
-        let text = render(AppState(), s, 80, 24).lines.joined(separator: "\n")
-        #expect(text.contains("Rotational equilibrium"))
-        #expect(text.contains("(modified)"))
-        #expect(text.contains("▶ (modified) Momentum on: watch"))
-        #expect(text.contains("Scale charges settle"))
+        Golden.check(render(AppState(), s, 80, 24), "story-modified-80x24")
     }
 
     @Test func doneStateSaysHowToGoOn() throws {
@@ -107,12 +99,11 @@ struct ScreenFrameTests {
         var s = try Self.run()
         s.targetSteps = 60
         s.markers = [TimeMarker(step: 15, label: "lr 0.2")]
-        let b = render(AppState(), s, 100, 30)
-        let marks = b.lines.map { $0.filter { $0 == "▲" }.count }.reduce(0, +)
-        #expect(marks == 4)  // loss, norms, charge, gap
+        // One ▲ under each time axis: loss, norms, charge, gap.
+        Golden.check(render(AppState(), s, 100, 30), "markers-100x30")
         var state = AppState()
         state.expanded = true
-        #expect(render(state, s, 100, 30).lines.contains { $0.contains("▲lr 0.2") })
+        Golden.check(render(state, s, 100, 30), "markers-expanded-100x30")
     }
 
     @Test func narrationFocusAppliesOncePerRequest() throws {
@@ -129,17 +120,12 @@ struct ScreenFrameTests {
         #expect(state.focus != "gap")
     }
 
-    @Test func asciiAndNoColorKeepSeriesApart() throws {
-        let s = try Self.run()
-        let ascii = render(AppState(), s, 100, 30, unicode: false)
+    /// ASCII in colour tells series apart by their marks (** -- ..) as well as their colours.
+    /// (Unicode without colour is ScreenGoldenTests' screen-default-100x30-no-color.)
+    @Test func asciiKeepsSeriesApartByTheirMarks() throws {
+        let ascii = render(AppState(), try Self.run(), 100, 30, unicode: false)
         for line in ascii.lines { #expect(line.unicodeScalars.allSatisfy { $0.isASCII }, "\(line)") }
-        let text = ascii.lines.joined(separator: "\n")
-        #expect(text.contains("** fc1 31.4  -- fc2 28.4"))
-        #expect(text.contains(".. fc3 6.44"))
-        #expect(text.contains("** median 1.07  .. exact") && text.contains("-- Q(0) 1."))
-        let mono = render(AppState(), s, 100, 30, color: false)
-        #expect(mono.cells.allSatisfy { $0.style.color == .normal })
-        #expect(mono.lines.joined().contains("━━ fc1 31.4  ╌╌ fc2 28.4"))
+        Golden.check(ascii, "screen-plain-100x30-ascii", styles: true)
     }
 
     /// Every help and glossary line, and every shipped caption, has a stand-in for each of its
@@ -197,27 +183,21 @@ struct ScreenFrameTests {
     }
 
     @Test func bigScreenShowsEveryPanelAndWideTable() throws {
-        let s = try Self.run()
-        let text = render(AppState(), s, 200, 60).lines.joined(separator: "\n")
-        for title in [
-            "loss", "weight norms", "─ Q: fc1.scale", "KSB gap", "η_eff", "charges by family", "neurons of", "phase",
-        ] {
-            #expect(text.contains(title), "\(title)")
-        }
-        #expect(text.contains("residual") && text.contains("exact") && text.contains("equilibrium"))
+        // loss, weight norms, Q, KSB gap, η_eff, the table with its neurons, the heatmap and phase.
+        Golden.check(render(AppState(), try Self.run(), 200, 60), "screen-every-panel-200x60")
     }
 }
 
 @Suite("Per-neuron views")
 struct NeuronViewTests {
     func panel(_ id: String, _ s: Snapshot, _ state: AppState = AppState(), width: Int = 60, height: Int = 14)
-        -> [String]
+        -> Buffer
     {
         var b = Buffer(width: width, height: height)
         ChartRegistry.chart(id)!.render(
             into: &b, Rect(x: 0, y: 0, width: width, height: height),
             ChartContext(snapshot: s, state: state, glyphs: Glyphs(unicode: true)))
-        return b.lines
+        return b
     }
 
     @Test func heatmapHasOneRowPerNeuronAndMarksTheDead() throws {
@@ -228,28 +208,20 @@ struct NeuronViewTests {
         s.history.record(step: 31, Sample(learningRate: 0.1, values: [], neurons: ["fc1.scale": last]))
         s.step = 31
         s.families[0].dead = 1
-        let lines = panel("heatmap", s)
-        #expect(lines[0].hasPrefix("┌─ neurons of fc1.scale: |Q| (log) · dead 1/32 [h: Γ/Q₀] "))
-        #expect(lines[1].hasPrefix("│░▒▓█ |Q| (log, up to 6 decades)  × dead"))
-        // Rows 0…10 are neurons, the last row says how many more; the dead one ends in ×.
-        #expect(lines[2].hasPrefix("│  0 ") && lines[2].hasSuffix("×│"))
-        #expect(lines[3].hasPrefix("│  1 ") && !lines[3].contains("×"))
-        #expect(lines[11].hasPrefix("│+23 more (32 in all) "))  // neurons 0–8 shown, and 23 more
-        #expect(lines[12].hasPrefix("│    0 ") && lines[13].hasPrefix("└"))
+        // Neurons 0…8 have a row each, the dead neuron 0 ending in ×; the last row says how many more.
+        Golden.check(panel("heatmap", s), "heatmap-dead-60x14")
         var gap = AppState()
         _ = gap.handle(.char("h"), s)
-        #expect(panel("heatmap", s, gap)[0].contains("Γ/Q₀"))
+        Golden.check(panel("heatmap", s, gap), "heatmap-gap-60x14")
     }
 
     @Test func phasePortraitDrawsNeuronsAndTheEquilibriumLine() throws {
         var s = try ScreenFrameTests.run(steps: 30)
         s.charges[0].dead = true
-        let lines = panel("phase", s, width: 70)
-        #expect(lines[0].hasPrefix("┌─ phase fc1.scale (log–log) · 1 not shown (dead) "))
-        #expect(lines[1].hasPrefix("│• neurons  ╌╌ equilibrium (2λ+ηλ²)‖θ‖²"))
-        #expect(lines[12].hasPrefix("│ ‖θ‖²"))
+        let b = panel("phase", s, width: 70)
+        Golden.check(b, "phase-dead-70x14")
         // Something is plotted between the legend and the axis row.
-        let plotted = lines[2..<12].map { $0.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }
+        let plotted = b.lines[2..<12].map { $0.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count }
             .reduce(0, +)
         #expect(plotted > 10)
     }
@@ -259,11 +231,9 @@ struct NeuronViewTests {
         var state = AppState()
         _ = state.handle(.char("t"), s)
         _ = state.handle(.enter, s)  // the loss chart, expanded
-        let axis = Screen(unicode: true, color: true).render(state, s, width: 100, height: 30).line(27)
-        // 30 steps at η = 0.1 is t = 3: round ticks of t from 0 to 3.
-        #expect(axis.hasPrefix("│ t=Ση   0 "))
-        #expect(axis.contains(" 0.5 ") && axis.contains(" 2.5 "))
-        #expect(axis.hasSuffix(" 3│"))
+        // 30 steps at η = 0.1 is t = 3: round ticks of t from 0 to 3 on the axis row.
+        Golden.check(
+            Screen(unicode: true, color: true).render(state, s, width: 100, height: 30), "loss-time-axis-100x30")
     }
 
     @Test func gridTilesTheAreaWithoutOverlap() {
@@ -281,15 +251,10 @@ extension NeuronViewTests {
     @Test func roomyTableListsTheNeuronsOfTheFamily() throws {
         var s = try ScreenFrameTests.run(steps: 30)
         s.charges[1].dead = true
-        let lines = panel("table", s, width: 60, height: 20)
-        #expect(lines[7] == "│                                                          │")
-        #expect(lines[8].hasPrefix("│neurons of fc1.scale   "))
-        #expect(lines[9].hasPrefix("│     #         Q      Γ/Q₀  residual   "))
-        #expect(lines[10].hasPrefix("│     0 ") && !lines[10].contains("dead"))
-        #expect(lines[11].hasPrefix("│     1 ") && lines[11].contains("  dead"))
-        #expect(lines[18].hasPrefix("│     … 24 more   "))  // neurons 0–7 shown
+        // Below the families, neurons 0–7 of fc1.scale (1 dead) and "… 24 more".
+        Golden.check(panel("table", s, width: 60, height: 20), "table-neurons-60x20")
         // A panel without room for them keeps to the families.
-        #expect(!panel("table", s, width: 60, height: 9).joined().contains("neurons of"))
+        Golden.check(panel("table", s, width: 60, height: 9), "table-families-60x9")
     }
 }
 
@@ -297,13 +262,7 @@ extension NeuronViewTests {
     @Test func wideTableShowsEveryColumnAndNoRateForACollapsedCharge() throws {
         var s = try ScreenFrameTests.run(steps: 30)
         s.families[0].q50 = 1e-320
-        let lines = panel("table", s, width: 130, height: 9)
-        #expect(
-            lines[1]
-                == "│family             n dead residual   median     Γ/Q₀      q10      q90    exact     Q⁽⁰⁾       NM   NM err      F/Q      2ηλ    │"
-        )
-        #expect(lines[2].hasPrefix("│fc1.scale         32    0 "))
-        #expect(lines[2].contains("        0 "))  // the collapsed median shows as 0
-        #expect(lines[2].contains("        –    0.001    "))  // and its F/Q has no value
+        // fc1's collapsed median shows as 0 and its F/Q as –.
+        Golden.check(panel("table", s, width: 130, height: 9), "table-wide-130x9")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NoetherCore
+import TestFixtures
 import Testing
 
 @testable import NoetherUI
@@ -8,32 +9,13 @@ import Testing
 /// story's family at any pace, undo and back on screen, and the run beyond the story.
 @Suite("Session driver")
 struct SessionDriverTests {
-    static func preset(_ text: String = SessionDriverTests.story) throws -> Preset {
-        try Preset.parse(text, name: "story", file: "story.toml")
+    static func preset() throws -> Preset {
+        try StoryFixture.preset(
+            focus: "charge", family: "fc2.scale",
+            second:
+                "a second caption of exactly twenty-seven words, which takes nine seconds to read at three words a second, one more than the eight of the very shortest",
+            secondFocus: "gap")
     }
-
-    static let story = """
-        title = "story"
-        description = "a short story"
-        width = 8
-        samples = 64
-        steps = 120
-
-        [[at]]
-        step = 0
-        say = "first caption"
-        focus = "charge"
-        family = "fc2.scale"
-
-        [[at]]
-        step = 40
-        focus = "gap"
-        say = "a second caption of exactly twenty-seven words, which takes nine seconds to read at three words a second, one more than the eight of the very shortest"
-
-        [[at]]
-        step = 80
-        say = "third caption"
-        """
 
     /// Steps the driver as fast as it goes at wall time `now` (slices never run out).
     static func run(_ d: inout SessionDriver, at now: Double, slices: Int = 50) {

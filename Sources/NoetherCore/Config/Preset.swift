@@ -10,6 +10,9 @@ public struct ScheduledChange: Equatable, Sendable {
     public var weightDecay: Double?
     /// Another optimizer from this step on, with fresh buffers (THEORY.md §13.7).
     public var optimizer: OptimizerKind?
+    /// Another minibatch size from the next update on (the number of samples: full batch,
+    /// THEORY.md §17); the next minibatch is drawn anew at this size.
+    public var batchSize: Int?
     /// Symmetry teleports made at this step, in order, after the live parameters (THEORY.md §12).
     public var teleports: [Teleport] = []
     /// Narration (explorer only; the simulation ignores it): a caption that holds from this
@@ -23,14 +26,25 @@ public struct ScheduledChange: Equatable, Sendable {
     /// Fork the run here, before this step's other changes: the run goes on unchanged as the
     /// ghost (run 0), and this and every later change act on the fork (run 1).
     public var fork = false
+    /// After a fork, this change acts on the ghost as well as the fork (`both = true`), so a
+    /// story can change both runs alike (THEORY.md §17); before any fork it acts on the one run.
+    public var both = false
+
+    /// Whether the entry only narrates (caption, pause, focus, family, pace) and leaves training as it is.
+    public var isNarration: Bool {
+        self == ScheduledChange(step: step, say: say, pause: pause, focus: focus, family: family, speed: speed)
+    }
 
     public init(
         step: Int, learningRate: Double? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
         family: String? = nil,
-        speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil
+        speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil, batchSize: Int? = nil,
+        both: Bool = false
     ) {
         self.fork = fork
+        self.batchSize = batchSize
+        self.both = both
         self.optimizer = optimizer
         self.step = step
         self.learningRate = learningRate
@@ -46,7 +60,7 @@ public struct ScheduledChange: Equatable, Sendable {
 
     /// True when the change touches the live parameters (narration alone does not).
     public var changesParameters: Bool {
-        learningRate != nil || momentum != nil || weightDecay != nil || optimizer != nil
+        learningRate != nil || momentum != nil || weightDecay != nil || optimizer != nil || batchSize != nil
     }
 
     /// True when the change moves θ itself (a teleport).
@@ -58,17 +72,21 @@ public struct ScheduledChange: Equatable, Sendable {
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
         if fork { s += "fork = true\n" }
+        if both { s += "both = true\n" }
         if let optimizer { s += "optimizer = \(TOML.format(.string(optimizer.rawValue)))\n" }
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
+        if let batchSize { s += "batch-size = \(batchSize)\n" }
         if let first = teleports.first { s += "teleport = \(TOML.format(first.toml))\n" }
         if let say { s += "say = \(TOML.format(.string(say)))\n" }
         if pause { s += "pause = true\n" }
         if let focus { s += "focus = \(TOML.format(.string(focus)))\n" }
         if let family { s += "family = \(TOML.format(.string(family)))\n" }
         if let speed { s += "speed = \(speed)\n" }
-        for t in teleports.dropFirst() { s += "\n[[at]]\nstep = \(step)\nteleport = \(TOML.format(t.toml))\n" }
+        for t in teleports.dropFirst() {
+            s += "\n[[at]]\nstep = \(step)\n\(both ? "both = true\n" : "")teleport = \(TOML.format(t.toml))\n"
+        }
         return s
     }
 
@@ -82,7 +100,7 @@ public struct ScheduledChange: Equatable, Sendable {
 }
 
 extension ScheduledChange {
-    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork"]
+    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork", "both"]
 
     /// Reads one narration key: nil when `key` is not one, "" when read, else what is wrong.
     mutating func applyNarration(_ key: String, _ value: TOMLValue) -> String? {
@@ -90,9 +108,9 @@ extension ScheduledChange {
         case "say", "focus", "family":
             guard case .string(let text) = value, !text.isEmpty else { return "\(key) must be a non-empty string" }
             if key == "say" { say = text } else if key == "focus" { focus = text } else { family = text }
-        case "pause", "fork":
+        case "pause", "fork", "both":
             guard case .bool(let b) = value else { return "\(key) must be true or false" }
-            if key == "pause" { pause = b } else { fork = b }
+            if key == "pause" { pause = b } else if key == "fork" { fork = b } else { both = b }
         case "speed":
             guard case .integer(let n) = value, n >= 0, n <= 1_000_000 else {
                 return "speed must be an integer number of steps per second, 0…1000000 (0 = as fast as possible)"
@@ -148,7 +166,7 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 extension Preset {
-    static let liveKeys = ["lr", "momentum", "weight-decay", "optimizer"]
+    static let liveKeys = ["lr", "momentum", "weight-decay", "optimizer", "batch-size"]
 
     /// The symmetries a configuration's model will have, known before its data is drawn; the
     /// second value is false when group names depend on a CSV file's width.
@@ -276,6 +294,14 @@ extension Preset {
                         throw wrong()
                     }
                     change.optimizer = kind
+                case "batch-size":
+                    guard case .integer(let n) = e.value else { throw wrong() }
+                    guard n >= 2, n <= 1_000_000 else {
+                        throw PresetError(
+                            file: file, line: e.line,
+                            message: "batch-size must be 2…1000000 (more than the samples means all of them), got \(n)")
+                    }
+                    change.batchSize = Int(n)
                 default:
                     guard let x = e.value.number else { throw wrong() }
                     if e.key == "lr" {
@@ -299,6 +325,13 @@ extension Preset {
             guard change.step >= 0 else {
                 throw PresetError(file: file, line: table.line, message: "[[at]] table needs step = N")
             }
+            if change.both && change.fork {
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "an [[at]] table cannot both fork and act on both runs (both = true); put the change for both runs at an earlier step"
+                )
+            }
             if withinSteps, change.step > c.steps {
                 let what = change.fork ? "fork" : change.movesParameters ? "teleport" : "change"
                 throw PresetError(
@@ -312,7 +345,7 @@ extension Preset {
                     file: file, line: table.line,
                     message: "[[at]] steps must not decrease, got \(change.step) after \(last.step)")
             }
-            if let last = schedule.last, last.step == change.step {
+            if let last = schedule.last, last.step == change.step, last.both == change.both {
                 // Several changes at one step (a recording of quick key presses) merge in order.
                 schedule[schedule.count - 1] = ScheduledChange(
                     step: last.step, learningRate: change.learningRate ?? last.learningRate,
@@ -321,7 +354,8 @@ extension Preset {
                     pause: change.pause || last.pause, focus: change.focus ?? last.focus,
                     family: change.family ?? last.family, speed: change.speed ?? last.speed,
                     fork: change.fork || last.fork,
-                    optimizer: change.optimizer ?? last.optimizer)
+                    optimizer: change.optimizer ?? last.optimizer, batchSize: change.batchSize ?? last.batchSize,
+                    both: last.both)
             } else {
                 schedule.append(change)
             }

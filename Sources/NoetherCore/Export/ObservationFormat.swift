@@ -61,7 +61,9 @@ public enum ObservationFormat {
         return v.isFinite ? "\(v)" : "null"
     }
 
-    /// Parameters are written exactly, subnormals included, so a dump reloads bit for bit.
+    /// Parameters and the settings of a row (lr, momentum, weight decay) are written exactly, in
+    /// shortest round-trip form, subnormals included: a dump reloads bit for bit, and a setting
+    /// reads back as the value that was chosen. (Settings are always finite.)
     static func exact(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
 
     static func csv(_ x: Double) -> String {
@@ -69,23 +71,8 @@ public enum ObservationFormat {
         return v.isFinite ? "\(v)" : ""
     }
 
-    static func json(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if ch.value < 0x20 {
-                    out += "\\u" + String(ch.value, radix: 16).leftPadded(4)
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A TOML basic string is also a JSON string (the same quotes and escapes, controls as \uXXXX).
+    static func json(_ s: String) -> String { TOML.format(.string(s)) }
 
     /// The named fields of a charge, in output order, each named for what it is in this kind
     /// (docs/FIELDS.md). Optional fields appear only where they apply.
@@ -128,8 +115,8 @@ public enum ObservationFormat {
         var s = run.map { "{\"run\":\($0),\"step\":\(o.step)" } ?? "{\"step\":\(o.step)"
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
-        s += ",\"lr\":\(json(o.live.learningRate)),\"momentum\":\(json(o.live.momentum))"
-        s += ",\"weight_decay\":\(json(o.live.weightDecay))"
+        s += ",\"lr\":\(exact(o.live.learningRate)),\"momentum\":\(exact(o.live.momentum))"
+        s += ",\"weight_decay\":\(exact(o.live.weightDecay))"
         if let laws = o.laws { s += ",\"laws_independent\":\(laws.count.independent),\"laws_tracked\":\(laws.tracked)" }
         if let r = o.sharpness {
             s += ",\"sharpness\":\(json(r.top))"
@@ -171,8 +158,8 @@ public enum ObservationFormat {
     static func csvColumns(_ o: Observation, detail: OutputDetail) -> [(String, String)] {
         var r: [(String, String)] = [
             ("step", "\(o.step)"), ("loss", csv(o.loss)), ("accuracy", o.accuracy.map(csv) ?? ""),
-            ("lr", csv(o.live.learningRate)), ("momentum", csv(o.live.momentum)),
-            ("weight_decay", csv(o.live.weightDecay)),
+            ("lr", exact(o.live.learningRate)), ("momentum", exact(o.live.momentum)),
+            ("weight_decay", exact(o.live.weightDecay)),
         ]
         if let laws = o.laws {
             r += [("laws_independent", "\(laws.count.independent)"), ("laws_tracked", "\(laws.tracked)")]
@@ -218,11 +205,5 @@ public enum ObservationFormat {
                 let start = v.startIndex + i * inner
                 return nested(v[start..<(start + inner)], shape: shape.dropFirst())
             }.joined(separator: ",") + "]"
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

@@ -25,10 +25,13 @@ extension Simulator {
             samples.append((Array(data.inputs[i * d..<i * d + area]), data.labels[i]))
         }
         var filters: [[Double]] = [], kernel = 0, layer: String?
-        if let w = parameters().first(where: { $0.tensor.shape.count == 4 }) {
-            let (out, inputs, k) = (w.tensor.shape[0], w.tensor.shape[1], w.tensor.shape[2])
-            (kernel, layer) = (k, w.tensor.name.replacingOccurrences(of: ".weight", with: ""))
-            filters = (0..<out).map { o in Array(w.values[o * inputs * k * k..<(o * inputs + 1) * k * k]) }
+        // Read straight from θ: only the first conv weight's channel-0 slices, no copy of the rest.
+        if let t = arch.tensors.first(where: { $0.shape.count == 4 }) {
+            let (out, inputs, k) = (t.shape[0], t.shape[1], t.shape[2])
+            (kernel, layer) = (k, t.name.replacingOccurrences(of: ".weight", with: ""))
+            filters = (0..<out).map { o in
+                Array(UnsafeBufferPointer(start: theta + t.offset + o * inputs * k * k, count: k * k))
+            }
         }
         return ImageGallery(
             height: shape.height, width: shape.width, samples: samples, filters: filters, kernel: kernel,

@@ -81,15 +81,19 @@ public final class Session {
     static func story(_ schedule: [ScheduledChange], to step: Int, of preset: Preset) -> RunState {
         let forkStep = schedule.first { $0.fork && $0.step <= step }?.step
         let before = schedule.filter { $0.step <= step }.map { Logged($0, byUser: false) }
-        // A story's fork comes before the other entries of its step, so the ghost has none of them.
-        let fork = forkStep.map { f in ForkPoint(step: f, ghostLog: before.filter { $0.change.step < f }) }
+        // A story's fork comes before the other entries of its step, so the ghost has none of them
+        // but those meant for both runs.
+        let fork = forkStep.map { f in
+            ForkPoint(step: f, ghostLog: before.filter { $0.change.step < f || $0.change.both })
+        }
         return RunState(preset: preset, pending: schedule.filter { $0.step > step }, log: before, fork: fork)
     }
 
     /// Applies the story entries due at the current step (a fork entry first forks the run).
     func applyDue() throws -> Advance {
         var result = Advance()
-        if ghost == nil, state.fork == nil, let next = state.pending.first, next.fork, next.step <= front.step {
+        let due = state.pending.prefix { $0.step <= front.step }
+        if ghost == nil, state.fork == nil, due.contains(where: \.fork) {
             try startFork()
             result.forkedByStory = true
         }
@@ -99,6 +103,12 @@ public final class Session {
         for change in result.applied {
             state.log.append(Logged(change, byUser: false))
             record { try $0.record(change) }
+            // A change for both runs acts on the ghost too, and its replay must repeat it.
+            if change.both, let ghost, state.fork != nil {
+                var one = [change][...]
+                try ghost.applyDue(&one)
+                state.fork?.ghostLog.append(Logged(change, byUser: false))
+            }
         }
         return result
     }

@@ -47,12 +47,12 @@ public final class Simulator {
     private(set) var optimizer: any UpdateRule
     let tracker: ChargeTracker
     private var rng: Xoshiro256
-    private let backprop: Backprop
+    private var backprop: Backprop
     private var order: [Int]
     private var cursor: Int
-    private let batchX: UnsafeMutablePointer<Double>
-    private let batchLabels: UnsafeMutablePointer<Int>
-    private let batchTargets: UnsafeMutablePointer<Double>
+    private var batchX: UnsafeMutablePointer<Double>
+    private var batchLabels: UnsafeMutablePointer<Int>
+    private var batchTargets: UnsafeMutablePointer<Double>
     private var previousRate: Double
     /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
     private var meter: SharpnessMeter?
@@ -122,10 +122,36 @@ public final class Simulator {
             pending.removeFirst()
             try set(change.applied(to: live))
             if let kind = change.optimizer { try switchOptimizer(to: kind) }
+            if let size = change.batchSize { try setBatchSize(size) }
             for t in change.teleports { try teleport(t) }
             applied.append(change)
         }
         return applied
+    }
+
+    /// Another minibatch size from the next update on (at most the number of samples: full
+    /// batch). The minibatch of the next update is drawn anew at this size, from what is left
+    /// of the epoch, and the predictions restart here as after a teleport, since the continuum's
+    /// forcing is that minibatch's gradient (THEORY.md §17).
+    public func setBatchSize(_ size: Int) throws(ConfigError) {
+        guard size >= 2 else { throw ConfigError("batch-size", "must be at least 2, got \(size)") }
+        let batch = min(size, data.count)
+        config.batchSize = size
+        guard batch != backprop.batch else { return }
+        batchX.deallocate(); batchLabels.deallocate(); batchTargets.deallocate()
+        backprop = Backprop(arch: arch, batch: batch)
+        batchX = .allocate(capacity: batch * data.inputDim)
+        batchLabels = .allocate(capacity: batch)
+        batchLabels.initialize(repeating: 0, count: batch)
+        batchTargets = .allocate(capacity: max(1, batch * data.outputDim))
+        meter = nil
+        do { try computeGradient() } catch { throw ConfigError("batch-size", "\(error)") }
+        measureSharpnessIfDue()
+        guard tracksCharges else { return }
+        optimizer.restartPoint(theta: theta, into: previous, count: parameterCount)
+        tracker.restart(
+            theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer, live: live,
+            rate: previousRate)
     }
 
     /// Counts the conservation laws at θ and says in the model's notes how they compare with

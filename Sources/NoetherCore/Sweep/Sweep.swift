@@ -80,9 +80,22 @@ extension Sweep {
                     throw PresetError(
                         file: file, line: e.line, message: "preset must be a string, got \(e.value.typeName)")
                 }
-                do { base = try PresetLibrary.load(name).config } catch {
+                let preset: Preset
+                do { preset = try PresetLibrary.load(name) } catch {
                     throw PresetError(file: file, line: e.line, message: "preset \"\(name)\": \(error)")
                 }
+                // A sweep's runs are whole configurations (a worker gets one as options), so a
+                // schedule that changes training would be lost: refuse it rather than drop it.
+                let changing = preset.schedule.filter { !$0.isNarration }.map(\.step)
+                if !changing.isEmpty {
+                    let steps = Set(changing).sorted().map(String.init).joined(separator: ", ")
+                    throw PresetError(
+                        file: file, line: e.line,
+                        message:
+                            "preset \"\(name)\" changes training at step \(steps) ([[at]]); a sweep runs one configuration per run without a schedule: copy the preset's keys into the sweep file instead"
+                    )
+                }
+                base = preset.config
             case "title", "description":
                 guard case .string(let s) = e.value else {
                     throw PresetError(

@@ -13,9 +13,14 @@ struct HeatmapChart: ChartView {
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         guard let f = ChartContext.family(c.snapshot, c.state, where: { $0.count > 1 }) else { return }
         let gap = c.state.heatmapGap
-        var title = "neurons of \(f.family): " + (gap ? "Γ/Q₀" : "|Q| (log)")
-        if let dead = ChartContext.deadLabel(f) { title += " · " + dead }
-        r.frame(&b, title: title + (gap ? " [h: |Q|]" : " [h: Γ/Q₀]"), focused: c.focused, glyphs: c.glyphs)
+        let what = gap ? "Γ/Q₀" : "|Q| (log)"
+        let dead = ChartContext.deadLabel(f).map { " · " + $0 } ?? ""
+        // Shorter forms for a narrow border, rather than a cut title: the h hint goes first.
+        let titles = [
+            "neurons of \(f.family): \(what)\(dead)" + (gap ? " [h: |Q|]" : " [h: Γ/Q₀]"),
+            "neurons of \(f.family): \(what)\(dead)", "\(f.family): \(what)\(dead)", "\(f.family)\(dead)",
+        ]
+        r.frame(&b, titles: titles, focused: c.focused, glyphs: c.glyphs)
         let inner = r.inner
         guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty
         else { return }

@@ -7,7 +7,11 @@ struct LossChart: ChartView {
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
         var series = [c.series("loss", .blue, .line, .loss).withValue()]
         let accuracy = c.points(.accuracy)
-        if !accuracy.isEmpty { series.append(ChartSeries("batch accuracy", .orange, .dashes, accuracy)) }
+        if !accuracy.isEmpty {
+            var s = ChartSeries("batch accuracy", .orange, .dashes, accuracy)
+            s.label = "accuracy"  // the legend says whose; the curve's end has little room
+            series.append(s)
+        }
         var chart = c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
         // Where the sharpness first reached its stability line (THEORY.md §16.3).
         if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁ reaches line")) }

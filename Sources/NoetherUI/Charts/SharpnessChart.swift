@@ -16,8 +16,9 @@ struct SharpnessChart: ChartView {
             series.append(c.series("2(1+β)/η", .green, .dashDot, .stabilityLine(.heavyBall)).withValue())
             series.append(c.series("2(1−β)/η model", .gray, .dots, .stabilityLine(.smallBatchModel)).withValue())
         }
-        c.lineChart(id, title: "sharpness λ₁ vs stability lines", series)
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: "sharpness λ₁ vs stability lines", series)
+        chart.shortTitle = "sharpness λ₁"
+        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 
     /// The first sample where λ₁ reaches the optimizer's own line (2(1+β)/η with momentum,
