@@ -4,8 +4,11 @@ norm, the output layer's column sums and |in|^2 - |out|^2 per hidden neuron, eve
 The conv nets are blocks (3x3 conv, BatchNorm2d, ReLU, 2x2 max pooling) on single-channel
 images, global average pooling and a linear layer to 8 classes, tracking per channel: Cs has
 8 and 16 channels on 12x12 at batch 32, C 16 and 16 on 16x16 at batch 64, CL 24 and 24 on
-16x16 at batch 96. Prints one line per size: `S <steps/s>`; `peer_torch.py SECONDS [SIZE...]`
-measures only the named sizes."""
+16x16 at batch 96. Prints one line per size: `S <steps/s>`, steps per CPU second of this process
+(time.process_time: on a shared machine the time other work holds the core is left out), the
+median of WINDOWS windows; `peer_torch.py SECONDS [--windows N] [SIZE...]` measures only the
+named sizes."""
+import statistics
 import sys
 import time
 
@@ -14,11 +17,15 @@ import torch
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+ARGS = sys.argv[2:]
+WINDOWS = 3
+if ARGS[:1] == ["--windows"]:
+    WINDOWS, ARGS = int(ARGS[1]), ARGS[2:]
 
 SIZES = [("S", 2, 32, 32, 32, False), ("M", 3, 128, 128, 64, True), ("L", 4, 512, 256, 64, True)]
 # name, channels per block, image side, batch
 CONV_SIZES = [("Cs", [8, 16], 12, 32), ("C", [16, 16], 16, 64), ("CL", [24, 24], 16, 96)]
-CHOSEN = set(sys.argv[2:])
+CHOSEN = set(ARGS)
 
 
 def model(depth, width, inputs, bn):
@@ -80,15 +87,15 @@ def run(depth, width, batch, inputs, bn, conv=None, side=0):
 
     for _ in range(20):
         step()
-    best = 0.0
-    for _ in range(3):
-        start, n = time.perf_counter(), 0
-        while time.perf_counter() - start < SECONDS:
+    rates = []
+    for _ in range(WINDOWS):
+        start, n = time.process_time(), 0
+        while time.process_time() - start < SECONDS:
             for _ in range(5):
                 step()
             n += 5
-        best = max(best, n / (time.perf_counter() - start))
-    return best
+        rates.append(n / (time.process_time() - start))
+    return statistics.median(rates)
 
 
 for name, depth, width, batch, inputs, bn in SIZES:

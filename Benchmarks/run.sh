@@ -2,20 +2,64 @@
 # Steps per second of noether beside PyTorch on the same workload, in one invocation so the
 # ratio is fair on a shared machine. Installs PyTorch (CPU) on first use (scripts/torch-venv).
 # Usage: Benchmarks/run.sh [seconds per window, default 1] [size ...]  (sizes: S M L Cs C CL)
+# ROUNDS=N (default 5) sets how many times the two sides take turns; NOETHER_BENCH=path runs an
+# already built noether-bench (e.g. a copy of an earlier build, to compare before and after).
+#
+# Both sides are timed by their process's CPU time (clock_gettime(CLOCK_PROCESS_CPUTIME_ID) and
+# Python's time.process_time), so the time other work holds the core is left out; each side is
+# one thread. The two run in turns, round after round, each round one window per size (noether:
+# one with tracking and one without); every figure is the median over the rounds, the ratio the
+# median of the rounds' ratios, and the BLAS peak the best one-thread dgemm of any round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-1}"
 shift || true
+rounds="${ROUNDS:-5}"
 python=$(scripts/torch-venv)
-swift build -c release --product noether-bench >&2
-ours=$(.build/release/noether-bench "$seconds" "$@")
-theirs=$("$python" Benchmarks/peer_torch.py "$seconds" "$@")
-echo "$ours"
-echo
-echo "# PyTorch $("$python" -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
-echo "# GFLOP/s: noether's matrix-product FLOPs per step (tracking on) over its step time; peak: one-thread dgemm in this run"
-echo "size  noether steps/s  no tracking  tracking cost  PyTorch steps/s  ratio  GFLOP/s  % of peak  peak GFLOP/s"
-while read -r size value; do
-    echo "$ours" | awk -v s="$size" -v b="$value" '$1 == s {
-        printf "%-4s  %15.1f  %11.1f  %12s  %15.1f  %4.1fx  %7.1f  %9s  %12.1f\n", s, $2, $3, $4, b, $2 / b, $5, $6, $7 }'
-done <<< "$theirs"
+bench="${NOETHER_BENCH:-}"
+if [ -z "$bench" ]; then
+    swift build -c release --product noether-bench >&2
+    bench=.build/release/noether-bench
+fi
+ours="" theirs=""
+for round in $(seq "$rounds"); do
+    echo "round $round of $rounds" >&2
+    ours+=$("$bench" rows "$seconds" 1 "$@" | sed "s/^/$round /")$'\n'
+    theirs+=$("$python" Benchmarks/peer_torch.py "$seconds" --windows 1 "$@" | sed "s/^/$round /")$'\n'
+done
+echo "# noether: simulator, float64, 1 thread; PyTorch $("$python" -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
+echo "# steps per CPU second (process CPU time on both sides), median of $rounds interleaved rounds of $seconds s windows"
+echo "# GFLOP/s: noether's matrix-product FLOPs per step (tracking on) over its step time; peak: one-thread dgemm, best of the run"
+"$python" - "$ours" "$theirs" <<'EOF'
+import statistics
+import sys
+
+ours, theirs, peak = {}, {}, 0.0
+for line in sys.argv[1].split("\n"):
+    f = line.split()
+    if len(f) == 3 and f[1] == "peak":
+        peak = max(peak, float(f[2]))
+    elif len(f) == 5:
+        ours.setdefault(f[1], {})[f[0]] = (float(f[2]), float(f[3]), float(f[4]))
+for line in sys.argv[2].split("\n"):
+    f = line.split()
+    if len(f) == 3:
+        theirs.setdefault(f[1], {})[f[0]] = float(f[2])
+print("size  noether steps/s  no tracking  tracking cost  PyTorch steps/s  ratio  (range)        GFLOP/s  % of peak")
+for size, rounds in ours.items():
+    tracked = statistics.median(r[0] for r in rounds.values())
+    bare = statistics.median(r[1] for r in rounds.values())
+    flops = next(iter(rounds.values()))[2]
+    peer = statistics.median(theirs[size].values())
+    ratios = sorted(rounds[k][0] / theirs[size][k] for k in rounds if k in theirs[size])
+    cost = max(0.0, 1 - tracked / bare) * 100
+    rate = tracked * flops / 1e9
+    spread = f"{ratios[0]:.1f}-{ratios[-1]:.1f}x"
+    print(f"{size:<4}  {tracked:15.1f}  {bare:11.1f}  {cost:12.1f}%  {peer:15.1f}  "
+          f"{statistics.median(ratios):4.1f}x  {spread:<13}  {rate:7.1f}  {100 * rate / peak:8.0f}%")
+print(f"(BLAS peak {peak:.1f} GFLOP/s)")
+EOF
+if [ $# -eq 0 ]; then
+    echo
+    "$bench" "$seconds" explorer
+fi

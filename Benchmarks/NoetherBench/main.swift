@@ -7,6 +7,14 @@ import NoetherCore
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+/// CPU seconds this process has run: on a shared machine it leaves out the time other work held
+/// the core, which wall-clock time counts. The simulator and BLAS run on this one thread.
+func cpuTime() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 struct Size {
     var name: String
     var depth: Int, width: Int, batch: Int, inputs: Int, norm: Normalization, bias: Bool
@@ -56,33 +64,43 @@ func config(_ s: Size) -> Config {
     return c
 }
 
-/// Steps per second in one timed window of at least `seconds`.
+/// Steps per CPU second in one window of at least `seconds` of CPU time.
 func window(_ sim: Simulator, seconds: Double) throws -> Double {
-    let start = now(), first = sim.step
-    while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
-    return Double(sim.step - first) / (now() - start)
+    let start = cpuTime(), first = sim.step
+    while cpuTime() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+    return Double(sim.step - first) / (cpuTime() - start)
 }
 
-/// Best of three windows of at least `seconds` each, after a warm-up.
+/// Best of three wall-clock windows of at least `seconds` each, after a warm-up: the explorer's
+/// figure compares with a second thread, so it is measured as that one is.
 func stepsPerSecond(_ sim: Simulator, seconds: Double) throws -> Double {
     for _ in 0..<20 { try sim.advance() }
     var best = 0.0
-    for _ in 0..<3 { best = max(best, try window(sim, seconds: seconds)) }
+    for _ in 0..<3 {
+        let start = now(), first = sim.step
+        while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+        best = max(best, Double(sim.step - first) / (now() - start))
+    }
     return best
 }
 
-/// Best of three windows each with and without tracking, alternating, so that both see the
-/// same moments of a shared machine.
-func trackedAndBare(_ sim: Simulator, seconds: Double) throws -> (tracked: Double, bare: Double) {
+func median(_ values: [Double]) -> Double {
+    let v = values.sorted(), n = v.count
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
+}
+
+/// Median of `windows` windows each with and without tracking, alternating, so that both see
+/// the same moments of a shared machine.
+func trackedAndBare(_ sim: Simulator, seconds: Double, windows: Int) throws -> (tracked: Double, bare: Double) {
     for _ in 0..<20 { try sim.advance() }
-    var tracked = 0.0, bare = 0.0
-    for _ in 0..<3 {
+    var tracked: [Double] = [], bare: [Double] = []
+    for _ in 0..<windows {
         sim.tracksCharges = true
-        tracked = max(tracked, try window(sim, seconds: seconds))
+        tracked.append(try window(sim, seconds: seconds))
         sim.tracksCharges = false
-        bare = max(bare, try window(sim, seconds: seconds))
+        bare.append(try window(sim, seconds: seconds))
     }
-    return (tracked, bare)
+    return (median(tracked), median(bare))
 }
 
 func blasPeak() -> Double {
@@ -91,18 +109,18 @@ func blasPeak() -> Double {
     var c = [Double](repeating: 0, count: n * n)
     var best = 0.0
     for _ in 0..<5 {
-        let start = now()
+        let start = cpuTime()
         for _ in 0..<4 { BLASBenchmark.multiply(a, b, &c, n) }
-        best = max(best, 4 * 2 * Double(n * n * n) / (now() - start) / 1e9)
+        best = max(best, 4 * 2 * Double(n * n * n) / (cpuTime() - start) / 1e9)
     }
     return best
 }
 
 let arguments = CommandLine.arguments
+BLAS.configure(threads: 1)
 // `noether-bench sharpness [steps]`: the sharpness meter's overhead alone, over each preset's
 // first `steps` steps (default: the whole preset).
 if arguments.count > 1, arguments[1] == "sharpness" {
-    BLAS.configure(threads: 1)
     let steps = arguments.count > 2 ? Int(arguments[2]) : nil
     if arguments.count > 2, steps == nil || steps! < 1 {
         print("noether-bench: sharpness takes a number of steps ≥ 1, got \(arguments[2])")
@@ -111,36 +129,66 @@ if arguments.count > 1, arguments[1] == "sharpness" {
     try sharpnessOverhead(steps: steps)
     exit(0)
 }
+
+func chosenSizes(_ names: ArraySlice<String>) -> [Size] {
+    if let unknown = names.first(where: { name in !sizes.contains { $0.name == name } }) {
+        print("noether-bench: unknown size \(unknown); sizes are \(sizes.map(\.name).joined(separator: ", "))")
+        exit(2)
+    }
+    return sizes.filter { names.isEmpty || names.contains($0.name) }
+}
+
+// `noether-bench profile SIZE SECONDS`: tracked steps of one size for SECONDS of CPU time and
+// nothing else, for a profiler (Benchmarks/profile.sh).
+if arguments.count > 3, arguments[1] == "profile" {
+    let s = chosenSizes([arguments[2]])[0], sim = try Simulator(config(s))
+    let steps = try window(sim, seconds: Double(arguments[3]) ?? 5) * (Double(arguments[3]) ?? 5)
+    print("\(s.name): \(Int(steps)) steps")
+    exit(0)
+}
+
+// `noether-bench rows SECONDS WINDOWS [SIZE…]`: one line per size, `size tracked bare flops`
+// (steps per CPU second, medians of WINDOWS alternating windows), then `peak GFLOP/s`; run.sh
+// interleaves these runs with the PyTorch peer's and takes medians.
+if arguments.count > 3, arguments[1] == "rows" {
+    let seconds = Double(arguments[2]) ?? 1, windows = max(1, Int(arguments[3]) ?? 1)
+    var peak = blasPeak()
+    for s in chosenSizes(arguments.dropFirst(4)) {
+        let (tracked, bare) = try trackedAndBare(try Simulator(config(s)), seconds: seconds, windows: windows)
+        print(s.name, tracked, bare, s.flops)
+        peak = max(peak, blasPeak())
+    }
+    print("peak", peak)
+    exit(0)
+}
+
 let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
-let chosen = Set(arguments.dropFirst(2))
-if let unknown = chosen.first(where: { name in !sizes.contains { $0.name == name } }) {
-    print("noether-bench: unknown size \(unknown); sizes are \(sizes.map(\.name).joined(separator: ", "))")
-    exit(2)
-}
-BLAS.configure(threads: 1)
-print("# noether simulator, float64, one thread, best of 3 windows of \(seconds) s")
-// The BLAS peak is measured before every size and the best kept: a quiet moment anywhere in the
-// run counts, so the share of it each size reaches is not flattered by a busy one.
-var peak = 0.0
-var rows: [(size: Size, tracked: Double, bare: Double)] = []
-for s in sizes where chosen.isEmpty || chosen.contains(s.name) {
+let explorerOnly = arguments.count > 2 && arguments[2] == "explorer"
+let chosen = explorerOnly ? [] : chosenSizes(arguments.dropFirst(2))
+if !explorerOnly {
+    print("# noether simulator, float64, one thread, steps per CPU second, median of 3 windows of \(seconds) s")
+    // The BLAS peak is measured before every size and the best kept: a quiet moment anywhere in the
+    // run counts, so the share of it each size reaches is not flattered by a busy one.
+    var peak = 0.0
+    var rows: [(size: Size, tracked: Double, bare: Double)] = []
+    for s in chosen {
+        peak = max(peak, blasPeak())
+        let (tracked, bare) = try trackedAndBare(try Simulator(config(s)), seconds: seconds, windows: 3)
+        rows.append((s, tracked, bare))
+    }
     peak = max(peak, blasPeak())
-    let sim = try Simulator(config(s))
-    let (tracked, bare) = try trackedAndBare(sim, seconds: seconds)
-    rows.append((s, tracked, bare))
+    print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  % of peak  BLAS peak GFLOP/s")
+    for (s, tracked, bare) in rows {
+        let cost = max(0, 1 - tracked / bare) * 100, rate = tracked * s.flops / 1e9
+        let name = s.name.padding(toLength: 4, withPad: " ", startingAt: 0)
+        print(
+            name
+                + String(
+                    format: "  %17.1f  %20.1f  %12.1f%%  %7.1f  %8.0f%%  %17.1f", tracked, bare, cost,
+                    rate, 100 * rate / peak, peak))
+    }
+    guard arguments.count <= 2 else { exit(0) }
 }
-peak = max(peak, blasPeak())
-print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  % of peak  BLAS peak GFLOP/s")
-for (s, tracked, bare) in rows {
-    let cost = max(0, 1 - tracked / bare) * 100, rate = tracked * s.flops / 1e9
-    let name = s.name.padding(toLength: 4, withPad: " ", startingAt: 0)
-    print(
-        name
-            + String(
-                format: "  %17.1f  %20.1f  %12.1f%%  %7.1f  %8.0f%%  %17.1f", tracked, bare, cost,
-                rate, 100 * rate / peak, peak))
-}
-guard chosen.isEmpty else { exit(0) }
 
 // The explorer's cost to the simulator: the same default configuration headless, then on the
 // simulator thread while this (main) thread renders full 140×44 frames 30 times a second, as

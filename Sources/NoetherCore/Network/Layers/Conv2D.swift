@@ -96,35 +96,37 @@ struct Conv2D: LinearLayer {
 
     /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image,
     /// for the images of `images` (column 0 of `into` is the first one's), rows `stride` apart.
-    /// The rows of an image that fall in the padding are one zero run; the others are a copy with
-    /// at most `pad` zeros at either end.
+    /// A channel's images lie one after another in x as their columns do in a row, so each row is
+    /// one copy of the chunk shifted by (ky − pad)·width + kx − pad; what that copy brings in from
+    /// a neighbouring row or image is then zeroed: the padding rows of each image and the at most
+    /// `pad` positions at either end of its other rows.
     private func unfold(
         _ x: UnsafePointer<Double>, channels: Int, batch: Int, images: Range<Int>,
         into cols: UnsafeMutablePointer<Double>, stride: Int
     ) {
-        let pad = kernel / 2, area = height * width
+        let pad = kernel / 2, area = height * width, n = images.count * area
         var row = cols
         for c in 0..<channels {
+            let source = x + (c * batch + images.lowerBound) * area
             for ky in 0..<kernel {
                 // Rows i with 0 ≤ i + ky − pad < height.
                 let top = min(height, max(0, pad - ky)), bottom = max(top, min(height, height + pad - ky))
                 for kx in 0..<kernel {
-                    let shift = kx - pad
+                    let shift = kx - pad, offset = (ky - pad) * width + shift
                     let lo = min(width, max(0, -shift)), hi = max(lo, min(width, width - shift))
-                    var out = row
-                    for b in images {
-                        let image = x + (c * batch + b) * area + (top + ky - pad) * width + shift
+                    // Only positions whose source lies within the chunk are copied; the others
+                    // are padding, zeroed below.
+                    let from = max(0, -offset), to = n - max(0, offset)
+                    if to > from { (row + from).update(from: source + from + offset, count: to - from) }
+                    for b in 0..<images.count {
+                        let out = row + b * area
                         clear(out, top * width)
-                        out += top * width
-                        for i in 0..<(bottom - top) {
-                            let src = image + i * width
-                            for j in 0..<lo { out[j] = 0 }
-                            for j in lo..<hi { out[j] = src[j] }
-                            for j in hi..<width { out[j] = 0 }
-                            out += width
+                        for i in top..<bottom {
+                            let line = out + i * width
+                            for j in 0..<lo { line[j] = 0 }
+                            for j in hi..<width { line[j] = 0 }
                         }
-                        clear(out, (height - bottom) * width)
-                        out += (height - bottom) * width
+                        clear(out + bottom * width, (height - bottom) * width)
                     }
                     row += stride
                 }

@@ -13,25 +13,39 @@ struct Pool2D: Layer {
 
     func declare(_ fold: inout SymmetryFold) { fold.pass(homogeneous: true, identity: false) }
 
+    /// Max pooling keeps each window's winner (0…3, one byte per output) for backward.
+    func scratchCount(batch: Int) -> Int {
+        kind == .max ? (channels * batch * (height / 2) * (width / 2) + 7) / 8 : 0
+    }
+
     func forward(
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         let oh = height / 2, ow = width / 2
+        let winners = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
         for plane in 0..<(channels * p.batch) {
             let src = x + plane * height * width, dst = y + plane * oh * ow
             for i in 0..<oh {
                 let top = src + 2 * i * width, bottom = top + width, out = dst + i * ow
-                for j in 0..<ow {
-                    let a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1]
-                    if kind == .max {
+                let won = winners + (plane * oh + i) * ow
+                if kind == .max {
+                    for j in 0..<ow {
                         // Only a strictly larger value replaces the best so far, as in PyTorch.
+                        let a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1]
                         var m = a
                         if b > m { m = b }
                         if c > m { m = c }
                         if d > m { m = d }
                         out[j] = m
-                    } else {
+                        // The winner is the first entry equal to the maximum (every one before it
+                        // is smaller), or the first when it is NaN; found after the maximum so
+                        // both stay free of branches.
+                        won[j] = a == m || m != m ? 0 : b == m ? 1 : c == m ? 2 : 3
+                    }
+                } else {
+                    for j in 0..<ow {
+                        let a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1]
                         out[j] = 0.25 * (a + b + c + d)
                     }
                 }
@@ -39,32 +53,27 @@ struct Pool2D: Layer {
         }
     }
 
-    /// Every input position is written once, so dx needs no clearing. Max pooling finds each
-    /// window's winner again as the first input equal to its output (the one forward kept): forward
-    /// replaces only on a strictly larger value, so every entry before the winner is smaller or
-    /// NaN, and the output is NaN only when the first entry is, which then takes the gradient.
+    /// Every input position is written once, so dx needs no clearing. Max pooling sends each
+    /// window's gradient to the winner forward kept.
     func backward(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
         _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         guard let dx else { return }
         let oh = height / 2, ow = width / 2
+        let winners = UnsafeRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
         for plane in 0..<(channels * p.batch) {
-            let src = x + plane * height * width, to = dx + plane * height * width
-            let from = dy + plane * oh * ow, won = y + plane * oh * ow
+            let to = dx + plane * height * width, from = dy + plane * oh * ow
             for i in 0..<oh {
-                let top = src + 2 * i * width, bottom = top + width
                 let toTop = to + 2 * i * width, toBottom = toTop + width
-                let d = from + i * ow, m = won + i * ow
+                let d = from + i * ow, won = winners + (plane * oh + i) * ow
                 if kind == .max {
                     for j in 0..<ow {
-                        let g = d[j], best = m[j]
-                        let a = top[2 * j] == best || best != best, b = !a && top[2 * j + 1] == best
-                        let c = !a && !b && bottom[2 * j] == best, e = !a && !b && !c
-                        toTop[2 * j] = a ? g : 0
-                        toTop[2 * j + 1] = b ? g : 0
-                        toBottom[2 * j] = c ? g : 0
-                        toBottom[2 * j + 1] = e && bottom[2 * j + 1] == best ? g : 0
+                        let g = d[j], w = won[j]
+                        toTop[2 * j] = w == 0 ? g : 0
+                        toTop[2 * j + 1] = w == 1 ? g : 0
+                        toBottom[2 * j] = w == 2 ? g : 0
+                        toBottom[2 * j + 1] = w == 3 ? g : 0
                     }
                 } else {
                     for j in 0..<ow {

@@ -105,14 +105,16 @@ func validateDampening(_ s: OptimizerSettings) throws(ConfigError) {
 
 /// One pass of the momentum family: d = g + coupled·θ, b ← βb + damping·d, θ ← shrink·θ − η·step
 /// with step = b, or d + βb with Nesterov. Inlined so each call site's constants fold away.
+/// Returns |θ|² for the caller's finiteness check, summed in four interleaved lanes: a serial sum
+/// makes every element wait for the previous addition. Where that sum is not comfortably finite,
+/// the serial sum in index order decides, so the check says what a serial sum would.
 @inline(__always)
 func momentumStep(
     nesterov: Bool, _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>,
     _ grad: UnsafePointer<Double>, _ buffer: UnsafeMutablePointer<Double>, _ count: Int,
     eta: Double, coupled: Double, shrink: Double, beta: Double, damping: Double
 ) -> Double {
-    var norm2 = 0.0
-    for i in 0..<count {
+    @inline(__always) func step(_ i: Int) -> Double {
         let t = theta[i]
         previous[i] = t
         let d = grad[i] + coupled * t
@@ -120,7 +122,18 @@ func momentumStep(
         buffer[i] = b
         let next = shrink * t - eta * (nesterov ? d + beta * b : b)
         theta[i] = next
-        norm2 += next * next
+        return next
     }
+    var lanes = SIMD4<Double>.zero, i = 0
+    while i + 4 <= count {
+        let next = SIMD4(step(i), step(i + 1), step(i + 2), step(i + 3))
+        lanes += next * next
+        i += 4
+    }
+    var norm2 = lanes.sum()
+    while i < count { let next = step(i); norm2 += next * next; i += 1 }
+    guard !(norm2 < 1e300) else { return norm2 }
+    norm2 = 0
+    for j in 0..<count { norm2 += theta[j] * theta[j] }
     return norm2
 }
