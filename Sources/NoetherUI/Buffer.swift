@@ -140,6 +140,7 @@ public struct Rect: Equatable, Sendable {
         statusYields: Int = 0
     ) {
         guard width >= 2, height >= 2 else { return }
+        let titles = titles.map { glyphs.words($0) }
         let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
             b[cx, y] = Cell(char: glyphs.horizontal, style: s)
@@ -193,8 +194,42 @@ public struct Glyphs: Sendable {
         unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
     }
     public var ok: String { unicode ? "✔" : "+" }
-    public var ellipsis: String { unicode ? "…" : "." }
+    /// `>` in ASCII ("more follows"): `.` is the dotted curve's mark and `~` the dash-dot's.
+    public var ellipsis: String { unicode ? "…" : ">" }
     public var bad: String { unicode ? "✘" : "X" }
+
+    /// Running text (captions, help, descriptions) for an ASCII terminal: Greek letters and
+    /// arrows as words, since a one-letter stand-in misleads ("n" reads as a count, "v" as a key).
+    /// Text that must keep its width (legends, axes) goes through the per-cell stand-ins instead.
+    /// `keys`: a key's name, where ← and → are the arrow keys, not "to".
+    public func words(_ text: String, keys: Bool = false) -> String {
+        guard !unicode else { return text }
+        let arrows =
+            keys ? text.replacingOccurrences(of: "←", with: "left").replacingOccurrences(of: "→", with: "right") : text
+        let chars = Array(
+            arrows.replacingOccurrences(of: "↑↓", with: "up/down").replacingOccurrences(of: "←→", with: "left/right"))
+        // A product of symbols keeps its factors apart: 2ηλ reads 2*eta*lambda, not 2etalambda.
+        func symbol(_ c: Character) -> Bool { Self.asciiSymbols.contains(c) }
+        func joins(_ c: Character) -> Bool { symbol(c) || (c.isASCII && (c.isLetter || c.isNumber)) }
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            guard let word = Self.asciiWords[c] else { out.append(c); continue }
+            if symbol(c), i > 0, joins(chars[i - 1]) { out += "*" }
+            out += word
+            if symbol(c), i + 1 < chars.count, !symbol(chars[i + 1]), chars[i + 1].isASCII, chars[i + 1].isLetter {
+                out += "*"
+            }
+        }
+        return out
+    }
+
+    static let asciiWords: [Character: String] = [
+        "η": "eta", "β": "beta", "λ": "lambda", "√": "sqrt", "Γ": "Gamma", "θ": "theta", "α": "alpha",
+        "γ": "gamma", "Δ": "Delta", "Σ": "Sum", "ε": "eps", "τ": "tau", "π": "pi", "↑": "up", "↓": "down",
+        "←": "<-", "→": "->", "≈": "about", "≠": "!=", "±": "+/-", "…": "...",
+    ]
+    /// The letters among them, which multiply what stands beside them.
+    static let asciiSymbols: Set<Character> = ["η", "β", "λ", "√", "Γ", "θ", "α", "γ", "Δ", "Σ", "ε", "τ", "π"]
     public init(unicode: Bool, dots: DotStyle? = nil) {
         self.unicode = unicode
         self.dots = unicode ? (dots == .ascii ? .braille : dots ?? .braille) : .ascii

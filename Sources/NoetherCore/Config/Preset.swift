@@ -389,7 +389,7 @@ public enum PresetLibrary {
             ScheduledChange(
                 step: 0,
                 say:
-                    "Charge chart: fc1's median scale charge, each neuron's squared incoming weight norm. Weight decay pulls it down from 1.13.",
+                    "Charge chart: fc1's median scale charge, each neuron's squared incoming weight norm. Weight decay pulls it down.",
                 focus: "charge", family: "fc1.scale"),
             ScheduledChange(
                 step: 600,
