@@ -7,16 +7,16 @@ extension Chart {
         guard !glyphs.unicode else { return nil }
         func spell(_ s: ChartSeries) -> ChartSeries {
             var s = s
-            s.name = glyphs.words(s.name)
-            s.label = s.label.map { glyphs.words($0) }
+            s.name = glyphs.words(s.name, keeping: Glyphs.bordersKeep)
+            s.label = s.label.map { glyphs.words($0, keeping: Glyphs.bordersKeep) }
             return s
         }
         var c = self
-        c.title = glyphs.words(title)
-        c.shortTitle = shortTitle.map { glyphs.words($0) }
+        c.title = glyphs.words(title, keeping: Glyphs.bordersKeep)
+        c.shortTitle = shortTitle.map { glyphs.words($0, keeping: Glyphs.bordersKeep) }
         c.series = series.map(spell)
         c.guides = guides.map { ($0.slope, spell($0.series)) }
-        c.markers = markers.map { ($0.x, glyphs.words($0.label)) }
+        c.markers = markers.map { ($0.x, glyphs.words($0.label, keeping: Glyphs.bordersKeep)) }
         let before = [title, shortTitle ?? ""] + series.map { $0.name + ($0.label ?? "") } + markers.map(\.label)
         let after =
             [c.title, c.shortTitle ?? ""] + c.series.map { $0.name + ($0.label ?? "") } + c.markers.map(\.label)

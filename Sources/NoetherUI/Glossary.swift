@@ -34,7 +34,7 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "fc1-2.resc", "shortened family name",
-                "Where a label has little room: fc1-2.resc is fc1-fc2.rescale, fc1.sc is fc1.scale; .bal is .balance, .tr .translation."
+                "Where a label has little room: fc1-2.resc is fc1-fc2.rescale, fc1.sc fc1.scale; .bal is .balance, .tr .translation (§2.1)."
             ),
             GlossaryEntry(
                 "VGG-mini", "model control",
@@ -248,7 +248,7 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "ghost", "the other run after a fork",
-                "F forks: the run goes on unchanged, drawn as a trail of rings (◦◦, ++ in ASCII) beneath the fork the keys now change and labelled \"ghost <series>\"; x swaps, g drops (§12)."
+                "F forks: the run goes on unchanged, drawn as rings (◦◦, ++ in ASCII) beneath the fork the keys now change; x swaps, g drops (§12)."
             ),
             GlossaryEntry(
                 "noise equilibrium", "where minibatch noise parks a rescale charge",

@@ -399,7 +399,7 @@ public struct Screen {
         if scroll > 0 { more.append("↑") }
         if scroll + visible < lines.count { more.append("↓") }
         if !more.isEmpty {
-            let text = "more " + more.joined()
+            let text = "more " + (glyphs.unicode ? more.joined() : glyphs.words(more.joined(separator: "/")))
             b.put(text, x: inner.x + inner.width - text.count - 1, y: footerY, Style(.orange, bold: true))
         }
     }

@@ -12,7 +12,7 @@ struct AsciiWordingTests {
     @Test func greekLettersAndArrowsAreSpelledOutInRunningText() {
         #expect(
             ascii.words("η_eff = η/|θ|² and √(2ηλ/(1+β)) = 0.026")
-                == "eta_eff = eta/|theta|² and sqrt(2*eta*lambda/(1+beta)) = 0.026")
+                == "eta_eff = eta/|theta|^2 and sqrt(2*eta*lambda/(1+beta)) = 0.026")
         #expect(ascii.words("ηk, 0.22 → 3.56, ↑↓ scroll") == "eta*k, 0.22 -> 3.56, up/down scroll")
         #expect(ascii.words("← → ↑ ↓", keys: true) == "left right up down")
         #expect(Glyphs(unicode: true).words("√(2ηλ) ↑↓") == "√(2ηλ) ↑↓", "Unicode text is left alone")
