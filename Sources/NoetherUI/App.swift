@@ -120,6 +120,8 @@ public struct AppState: Sendable {
     public static let messageLogLength = 10
     /// Set by `S`: the loop saves the frame it draws next and clears this.
     public var saveScreenRequested = false
+    /// Set by `E`: the loop exports the focused chart as a figure and clears this.
+    public var exportChartRequested = false
     /// "? for help" is offered once, at the first key that does nothing.
     var helpHinted = false
     public var pickerOpen = false
@@ -336,6 +338,7 @@ public struct AppState: Sendable {
         case .messages: messagesOpen = true
         case .info: infoOpen = true
         case .saveScreen: saveScreenRequested = true
+        case .exportChart: exportChartRequested = true
         case .quit:
             // A recording or a fork is work in progress: ask before ending it.
             let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }

@@ -69,10 +69,14 @@ public struct ExplorerLoop {
             appliedTheme = state.theme
         }
         // Draw only what changed: a paused explorer does no work between key presses.
-        if key == nil, s.version == drawn, !state.saveScreenRequested { return nil }
+        if key == nil, s.version == drawn, !state.saveScreenRequested, !state.exportChartRequested { return nil }
         drawn = s.version
         let start = DispatchTime.now().uptimeNanoseconds
         let (w, h) = backend.size
+        if state.exportChartRequested {
+            state.exportChartRequested = false
+            exportChart(s)
+        }
         var frame = screen.render(state, s, width: w, height: h)
         if state.saveScreenRequested {
             state.saveScreenRequested = false
@@ -88,5 +92,19 @@ public struct ExplorerLoop {
         }
         backend.draw(frame)
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// `E`: the focused chart, as shown (a frozen display's), as a figure in `directory`.
+    mutating func exportChart(_ live: Snapshot) {
+        switch ChartFigure.plot(state.focus, state.frozen ?? live, state) {
+        case .success(let plot):
+            do {
+                let name = try ChartFigure.save(plot, id: state.focus, in: directory)
+                state.say("saved the \(state.focus) chart as the figure \(name)")
+            } catch {
+                state.say("could not save the chart in \(directory.path): \(error.localizedDescription)")
+            }
+        case .failure(let reason): state.say(reason.message)
+        }
     }
 }

@@ -16,6 +16,9 @@ public struct ChartSeries: Sendable {
     public var legendValue: Double?
     /// The history series behind the points, so a ghost run's copy can be drawn beside it.
     public var key: SeriesKey?
+    /// What the theory predicts (exact, Q⁽⁰⁾, an equilibrium, a stability line), not a
+    /// measurement: an exported figure draws it as a thin dashed theory line.
+    public var isTheory = false
     /// A ghost run's copy (the faint mark): drawn dimmed, beneath every other series.
     public var ghost: Bool { mark == .faint }
     public init(
@@ -35,6 +38,13 @@ public struct ChartSeries: Sendable {
         var short = name
         for cut in [" (", " =", " err"] { if let r = short.range(of: cut) { short = String(short[..<r.lowerBound]) } }
         return short
+    }
+
+    /// This series marked as the theory's.
+    public func theory() -> ChartSeries {
+        var s = self
+        s.isTheory = true
+        return s
     }
 
     /// This series with its latest value in the legend.
@@ -68,6 +78,8 @@ public struct Chart: Sendable {
     public var statusOptional = false
     /// A shorter title for a narrow border, instead of cutting the long one.
     public var shortTitle: String?
+    /// The title and y label of this chart as an exported figure (`E`), naming its family.
+    public var figure: (title: String, yLabel: String)?
 
     public init(
         title: String, series: [ChartSeries], xMax: Double, logY: Bool = false, smoothing: Bool = false,

@@ -30,7 +30,7 @@ public enum Action: Hashable, Sendable {
     case selectUp, selectDown, valueDown, valueUp
     case presetPicker, nextInTour, savePreset, toggleRecording, teleportMenu, fork, swapFork, dropGhost, help, close,
         quit
-    case cycleYAxis, cycleTheme, messages, info, saveScreen
+    case cycleYAxis, cycleTheme, messages, info, saveScreen, exportChart
     case back, undo, toggleLecture, quitNow
 }
 
@@ -92,6 +92,9 @@ public enum Keymap {
             keys: [.char("K")], action: .cycleTheme, help: "colour theme: dark / light / high-contrast (projectors)"),
         KeyBinding(
             keys: [.char("S")], action: .saveScreen, help: "save the screen as noether-screen-DATE-TIME.svg and .txt"),
+        KeyBinding(
+            keys: [.char("E")], action: .exportChart,
+            help: "export the focused chart as a figure with its theory (SVG)"),
         KeyBinding(
             keys: [.char("?"), .function(1)], action: .help,
             help: "help: keys, then the glossary (tab: next page, ↑↓ scroll)"),

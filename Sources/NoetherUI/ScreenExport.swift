@@ -91,12 +91,15 @@ public enum ScreenExport {
     }
 
     /// `noether-screen-20261206-093015`: the file stem for a frame saved now (UTC).
-    public static func stem(_ date: Date) -> String {
+    public static func stem(_ date: Date) -> String { "noether-screen-" + timestamp(date) }
+
+    /// `20261206-093015`: the date and time (UTC) in the names of saved files.
+    public static func timestamp(_ date: Date) -> String {
         let format = DateFormatter()
         format.locale = Locale(identifier: "en_US_POSIX")
         format.timeZone = TimeZone(identifier: "UTC")
         format.dateFormat = "yyyyMMdd-HHmmss"
-        return "noether-screen-" + format.string(from: date)
+        return format.string(from: date)
     }
 
     /// Writes `<stem>.svg` and `<stem>.txt` into `directory`, never over an existing file (a second

@@ -28,6 +28,17 @@ struct Run: ParsableCommand {
         try DistinctPaths.check(
             outputs: output.outputs + [("--record", record)] + figure.outputs,
             inputs: DistinctPaths.inputs(options, config))
+        // A chart of a family the model lacks is refused before training, not after the run.
+        if figure.any, let family {
+            let families: [String]
+            do { families = try Simulator(config).symmetries.familyNames } catch { throw RunFailure("\(error)") }
+            guard families.contains(family) else {
+                throw RunFailure(
+                    "--family \(family): this model has no such charge family; its families: "
+                        + (families.isEmpty ? "none (no continuous symmetry)" : families.joined(separator: ", ")),
+                    code: 2)
+            }
+        }
         var chart = RunPlot(chart: plot, family: family)
         try Headless.run(
             [.init(run: 0, preset: preset, steps: config.steps)], labelRuns: false, output, record: record,

@@ -69,6 +69,44 @@ struct ScreenEndToEndTests {
                 || String(decoding: data, as: UTF8.self).contains(" RUNNING "))
     }
 
+    @Test func eExportsTheFocusedChartAsAFigure() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = Tmux(width: 80, height: 24)
+        t.type("cd '\(dir.path)'")
+        t.send("Enter")
+        t.start("--speed 30 --no-color")
+        t.waitFor("running") { $0.contains("RUNNING") && (ExplorerEndToEndTests.step($0) ?? 0) > 5 }
+        // Tab to the charge chart (a story may have moved the focus), exporting each line chart on
+        // the way; a panel that is no line chart says so.
+        var saved = "", refused = ""
+        for _ in 0..<12 where saved.isEmpty {
+            t.type("E")
+            usleep(400_000)
+            let screen = t.screen().replacingOccurrences(of: "\n ", with: " ")
+            if screen.contains("saved the charge chart as the figure noether-chart-charge-") { saved = screen }
+            if screen.contains("panel has no figure form") { refused = screen }
+            t.send("Tab")
+        }
+        #expect(!saved.isEmpty, "\(t.screen())")
+        #expect(refused.isEmpty || refused.contains("has no figure form: E exports a line chart"), "\(refused)")
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let figure = try #require(
+            files.first { $0.hasPrefix("noether-chart-charge-") && $0.hasSuffix(".svg") }, "\(files)")
+        #expect(saved.contains(figure), "the message names the file: \(saved)")
+        let data = try Data(contentsOf: dir.appendingPathComponent(figure))
+        let parser = XMLParser(data: data)
+        #expect(parser.parse(), "the figure is not XML: \(String(describing: parser.parserError))")
+        let svg = String(decoding: data, as: UTF8.self)
+        #expect(
+            svg.contains(">charge Q of ") && svg.contains(" against step k<") && svg.contains(">step k<"),
+            "\(svg.prefix(2000))")
+        #expect(svg.components(separatedBy: "class=\"theory\"").count - 1 == 3, "exact, Q⁽⁰⁾ and NM")
+        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 1, "the 10–90 % band")
+    }
+
     @Test func aBadSettingsFileIsRefusedNamingFileKeyAndValues() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

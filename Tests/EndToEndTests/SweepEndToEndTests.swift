@@ -174,6 +174,7 @@ struct SweepEndToEndTests {
             c.components(separatedBy: "class=\"band\"").count - 1 == 2
                 && c.components(separatedBy: "class=\"theory\"").count - 1 == 6)
         #expect(c.contains(">t = ηk<") && c.contains(">exact (★)<") && c.contains(">η = 0.05<"))
+        try Self.curvesTableAndScriptAgree(dir)
         let mixed = noether("sweep show '\(dir("r.sqlite"))' --curves --value median_charge --by seed")
         #expect(
             mixed.status == 2
@@ -221,6 +222,58 @@ struct SweepEndToEndTests {
             "\(none.output)")
     }
 
+    /// `--curves --table` prints every curve's points with the theory's values, and the
+    /// `--curves --script` script prints the same points from the database.
+    static func curvesTableAndScriptAgree(_ dir: TemporaryFolder) throws {
+        let shown = noether(
+            "sweep show '\(dir("r.sqlite"))' --curves --value median_charge --family fc1.scale --by lr --at weight-decay=0.001 --table --script '\(dir("c.py"))'"
+        )
+        #expect(shown.status == 0, "\(shown.output)")
+        func fields(_ line: Substring) -> [String] {
+            line.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let lines = shown.output.split(separator: "\n")
+        #expect(
+            lines.first.map(fields)
+                == [
+                    "lr", "t", "median_charge of fc1.scale (mean ± sem)", "n", "predicted_median", "reference_median",
+                    "continuum_median",
+                ],
+            "\(shown.output)")
+        let table = lines.dropFirst().map(fields)
+        #expect(table.count == 2 * 5, "two curves of five points: \(shown.output)")
+        #expect(table.allSatisfy { $0.count == 7 && $0[3] == "2" }, "n = 2 seeds everywhere")
+        let venv = shell("'\(ExplorerEndToEndTests.root.path)/scripts/plot-venv' 2>&1")
+        guard venv.status == 0, let python = venv.output.split(separator: "\n").last else {
+            print(
+                "note: pandas and matplotlib could not be installed (scripts/plot-venv): the --curves script is not run"
+            )
+            return
+        }
+        let ran = shell("'\(python)' '\(dir("c.py"))' '\(dir("c.pdf"))'", mergeErrors: false)
+        #expect(ran.status == 0, "\(ran.output)")
+        #expect(FileManager.default.contents(atPath: dir("c.pdf"))?.prefix(4) == Data("%PDF".utf8))
+        let csv = ran.output.split(separator: "\n")
+        #expect(csv.first == "by,x,mean,error,n,predicted_median,reference_median,continuum_median")
+        let points = csv.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(points.count == table.count)
+        for (row, point) in zip(table, points) {
+            let shown = try #require(Self.meanAndSpread(row[2]), "\(row)")
+            let numbers = point.compactMap(Double.init)
+            #expect(numbers.count == 8, "\(point)")
+            guard numbers.count == 8 else { continue }
+            let half = 0.5 * pow(10, -Double(shown.decimals)) * (1 + 1e-9)
+            #expect(Double(row[0]) == numbers[0] && Double(row[1]) == numbers[1], "same η and t: \(row) | \(point)")
+            #expect(abs(numbers[2] - shown.mean) <= half && abs(numbers[3] - shown.spread) <= half, "\(row) | \(point)")
+            #expect(row[3] == point[4], "same n")
+            for k in 0..<3 {
+                // Four significant digits: within half a unit of the fourth.
+                let printed = try #require(Double(row[4 + k]))
+                #expect(abs(numbers[5 + k] - printed) <= 5e-4 * abs(numbers[5 + k]), "theory \(k): \(row) | \(point)")
+            }
+        }
+    }
+
     @Test func aHeadlessRunDrawsOneChartWithItsTheory() {
         let dir = TemporaryFolder()
         let r = noether(
@@ -232,9 +285,21 @@ struct SweepEndToEndTests {
             svg.contains(">median Q of fc2.scale against step k<")
                 && svg.components(separatedBy: "class=\"theory\"").count - 1 == 3)
         #expect(contents(dir("o.jsonl")).split(separator: "\n").count == 13, "the rows are written as ever")
+        // An unknown family is refused before training: a million steps would take minutes, and
+        // no output file is opened.
         let bad = noether(
-            "run --width 4 --samples 64 --steps 5 --out /dev/null --svg '\(dir("d.svg"))' --family fc9.scale")
-        #expect(bad.status == 2 && bad.output.contains("--family no family 'fc9.scale' in this run"), "\(bad.output)")
+            "run --width 4 --samples 64 --steps 1000000 --out '\(dir("d.jsonl"))' --svg '\(dir("d.svg"))' --family fc9.scale"
+        )
+        #expect(
+            bad.status == 2
+                && bad.output.contains(
+                    "--family fc9.scale: this model has no such charge family; its families: fc1.scale, bn1-fc2.rescale, fc2.scale"
+                ),
+            "\(bad.output)")
+        #expect(bad.output.split(separator: "\n").count == 1, "one line: \(bad.output)")
+        #expect(
+            !FileManager.default.fileExists(atPath: dir("d.jsonl"))
+                && !FileManager.default.fileExists(atPath: dir("d.svg")))
     }
 
     /// The plan's array job on a real one-node Slurm that the test brings up (scripts/slurm-local:
@@ -435,7 +500,9 @@ struct SweepEndToEndTests {
         }
         let onlyASCII = shown.output.unicodeScalars.allSatisfy(\.isASCII)
         #expect(onlyASCII && !shown.output.contains("\u{1B}"), "\(shown.output)")
-        #expect(lines.last?.hasPrefix("scale: . ") == true)
+        // A ratio to its prediction: the shades centred on the theory's 1, as the SVG's colours.
+        #expect(lines.last?.hasPrefix("scale: = ") == true, "\(shown.output)")
+        #expect(lines.dropLast().last?.hasPrefix("centred on the theory's 1: the middle shade . holds it") == true)
         #expect(contents(dir("f.svg")).hasPrefix("<?xml") && contents(dir("f.svg")).contains("<svg"))
         let table = noether("sweep show '\(dir("r.sqlite"))' --x lr --y weight-decay --value final_loss --table")
         #expect(table.status == 0 && table.output.split(separator: "\n").count == 5, "\(table.output)")

@@ -127,6 +127,9 @@ struct FigureTests {
         #expect(svg.texts.contains("η  (log scale)") && svg.texts.contains("RMS angle / √(2ηλ/(1+β))"))
         #expect(svg.texts.contains { $0.contains("n = 3 runs per point") })
         #expect(svg.texts.contains("theory: equilibrium: ratio 1 (§5.3)"))
+        // The script labels a log axis as the SVG does.
+        let script = d.script(database: "r.sqlite", kind: .line, error: .sem, logX: true, logY: false, expression: nil)
+        #expect(script.contains("ax.set_xlabel(\"η  (log scale)\")") && script.contains("ax.set_xscale(\"log\")"))
         // The table: mean ± s.e.m. to the spread's second digit, and n.
         let table = d.table(error: .sem).split(separator: "\n")
         #expect(table.count == 5)
@@ -162,9 +165,28 @@ struct FigureTests {
         #expect(
             svg.classed("point").count == 8 && svg.classed("errorbar").count == 8 && svg.classed("theory").count == 2)
         #expect(svg.texts.contains("RMS angle (rad)"))
-        // Every run as a point.
-        let scatter = try Self.parse(d.linePlot(error: .sem, scatter: true).svg())
+        // Told apart without colour: each line its own marker shape and dash pattern, in the legend too.
+        let polylines = svg.classed("line").map { $0.attributes["stroke-dasharray"] ?? "" }
+        #expect(polylines.count == 2 && Set(polylines).count == 2, "\(polylines)")
+        #expect(Set(svg.classed("point").map(\.name)) == ["circle", "rect"])
+        #expect(Set(svg.classed("legend-marker").map(\.name)) == ["circle", "rect"])
+        let legendLines = svg.all.filter { $0.name == "line" && $0.attributes["stroke-width"] == "1.8" }
+        #expect(Set(legendLines.map { $0.attributes["stroke-dasharray"] ?? "" }) == Set(polylines))
+        // Every run as a point: the 6 runs at one η (2 λ × 3 seeds) each in their own place along x,
+        // within ±6 px of it, half-transparent.
+        let scatterPlot = d.linePlot(error: .sem, scatter: true)
+        let scatter = try Self.parse(scatterPlot.svg())
         #expect(scatter.classed("point").count == 24 && scatter.classed("errorbar").isEmpty)
+        #expect(scatterPlot.caption.contains("spread evenly over ±6 px along x"))
+        let centres = scatter.classed("point").compactMap { e -> Double? in
+            if e.name == "circle" { return Double(e.attributes["cx"] ?? "") }
+            return Double(e.attributes["x"] ?? "").flatMap { x in Double(e.attributes["width"] ?? "").map { x + $0 / 2 }
+            }
+        }
+        #expect(centres.count == 24 && Set(centres.map { ($0 * 10).rounded() }).count == 24, "no two runs on one spot")
+        let columns = Dictionary(grouping: centres) { ($0 / 40).rounded() }
+        #expect(columns.count == 4 && columns.values.allSatisfy { $0.count == 6 && $0.max()! - $0.min()! <= 12.01 })
+        #expect(scatter.classed("point").allSatisfy { $0.attributes["fill-opacity"] == "0.45" })
         // A theory of the reader's own, over both keys.
         let e = try TheoryExpression.parse("sqrt(2*lr*weight-decay/(1+0.5))", variables: ["lr", "weight_decay"])
         let own = d.linePlot(error: .sem, expression: (e, "√(2ηλ/1.5)")).lines.filter {
@@ -197,6 +219,27 @@ struct FigureTests {
         #expect(zip(ys.dropFirst(), ys).allSatisfy { $0 - $1 >= 16 }, "colour-bar labels never overlap: \(ys)")
         #expect(hot.texts.contains("RMS angle / √(2ηλ/(1+β))") && hot.texts.contains("λ"))
         #expect(labels.contains { $0.text == "1" }, "the theory's value is a tick")
+        // The terminal view shades as the SVG colours: every mean at the theory takes the middle
+        // shade, 20 % above it the top one.
+        func grid(_ text: String) -> String {
+            text.components(separatedBy: "\n").filter { $0.contains("│") }.joined(separator: "\n")
+        }
+        let centred = d.text(unicode: true, color: false)
+        #expect(grid(centred).components(separatedBy: "·").count - 1 == 2 * 8, "\(centred)")
+        #expect(centred.contains("centred on the theory's 1: the middle shade · holds it (a symmetric range)"))
+        let above = try tilted.phaseDiagram(x: "lr", y: "weight-decay", quantity: "rms_angle_ratio", family: nil)
+            .text(unicode: true, color: false)
+        #expect(grid(above).components(separatedBy: "#").count - 1 == 2 * 8, "\(above)")
+        #expect(!grid(above).contains("·"))
+        // The script's heatmap: the SVG's stops, its symmetric range and its rule for white numbers.
+        let script = d.script(
+            database: "r.sqlite", kind: .heatmap, error: .sem, logX: false, logY: false, expression: nil)
+        #expect(script.contains(PhaseDiagram.diverging.map { "\"\(PhaseDiagram.hex($0))\"" }.joined(separator: ", ")))
+        #expect(script.contains("half = max(abs(values - 1.0).max(), abs(1.0) * 1e-3, 1e-12)"))
+        #expect(
+            script.contains("dark = lambda f: abs(f - 0.5) > 0.33") && script.contains("color=\"white\" if dark(f)"))
+        let coloured = d.text(unicode: true, color: true)
+        #expect(coloured.contains("\u{1B}[48;5;253m"), "the middle colour, light grey as the SVG's white")
     }
 
     @Test func curvesAreBandsOverSeedsWithTheTheoryDashed() throws {

@@ -127,9 +127,16 @@ struct SweepResultTests {
         #expect(d.cells[0][2].diverged == 1 && d.cells[0][2].value == nil)
         let plain = d.text(unicode: true, color: false)
         #expect(plain.contains(PhaseDiagram.format(cell.value!)), "every cell prints its number")
-        #expect(plain.contains("░") && plain.contains("█") && plain.contains("div"))
+        #expect(plain.contains("div"))
         #expect(!plain.contains("\u{1B}"), "no escape codes without colour")
-        #expect(plain.contains("scale: ░"))
+        // A ratio to its prediction: shades centred on the theory's 1, as the SVG's colours are.
+        #expect(
+            plain.contains("centred on the theory's 1: the middle shade · holds it (a symmetric range)"), "\(plain)")
+        #expect(plain.contains("scale: = "))
+        // A quantity without a constant theory: shades from low to high over the data.
+        let loss = try db.phaseDiagram(x: "lr", y: "weight-decay", quantity: "final_loss", family: nil)
+            .text(unicode: true, color: false)
+        #expect(loss.contains("░") && loss.contains("█") && loss.contains("scale: ░") && !loss.contains("centred"))
         let ascii = d.text(unicode: false, color: false)
         let onlyASCII = ascii.unicodeScalars.allSatisfy(\.isASCII)
         #expect(onlyASCII, "\(ascii)")

@@ -15,13 +15,29 @@ public enum CurvePlot {
 
     public static var quantities: [String] { ResultsDatabase.seriesColumns.dropFirst(2).map(\.name) }
 
+    /// What a curves figure reads, resolved once for the figure, its table and its script: the
+    /// SQL (its one argument the family), the family and why it was chosen, the theory columns
+    /// stored, and the keys.
+    public struct Selection: Sendable {
+        public var sql: String
+        public var family: String
+        /// Why this family, when none was named: "the first scale family".
+        public var choice: String?
+        public var value: String
+        public var theory: [String]
+        public var by: String?
+        /// "step" or "time".
+        public var x: String
+        public var at: [(key: String, value: Double)]
+    }
+
     /// `x` is "step" or "time"; `by` a swept key or nil.
     /// `at` fixes other swept keys (`weight-decay` = 0.004): every swept key but seed and `by`
     /// must be fixed or take one value, so no curve silently averages over a swept key.
-    public static func plot(
+    public static func select(
         _ database: ResultsDatabase, value name: String, family: String?, by: String?,
-        x: String, error: ErrorKind, at: [(key: String, value: Double)] = []
-    ) throws(OutputError) -> Plot {
+        x: String, at: [(key: String, value: Double)] = []
+    ) throws(OutputError) -> Selection {
         let path = database.path
         let value = Vocabulary.term(name)?.name ?? name
         guard quantities.contains(value) else {
@@ -97,14 +113,32 @@ public enum CurvePlot {
                 }
             }
             let theory = (theories[value] ?? []).filter(stored.contains)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.step AS step, s.step * json_extract(r.config, '$.lr') AS t, \(bySQL) AS by, s."\(value)" AS value
-                      \(theory.map { ", s.\"\($0)\" AS \"\($0)\"" }.joined())
-                    FROM series s JOIN runs r ON r.id = s.run_id WHERE s.family = ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
-                    ORDER BY s.step
-                    """, arguments: [chosen])
+            let sql = """
+                SELECT s.step AS step, s.step * json_extract(r.config, '$.lr') AS t, \(bySQL) AS by, s."\(value)" AS value
+                  \(theory.map { ", s.\"\($0)\" AS \"\($0)\"" }.joined())
+                FROM series s JOIN runs r ON r.id = s.run_id WHERE s.family = ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
+                ORDER BY s.step
+                """
+            return Selection(
+                sql: sql, family: chosen ?? "-", choice: choice, value: value, theory: theory, by: by, x: x, at: at)
+        }
+    }
+
+    public static func plot(
+        _ database: ResultsDatabase, value name: String, family: String?, by: String?,
+        x: String, error: ErrorKind, at: [(key: String, value: Double)] = []
+    ) throws(OutputError) -> Plot {
+        try plot(database, try select(database, value: name, family: family, by: by, x: x, at: at), error: error)
+    }
+
+    public static func plot(_ database: ResultsDatabase, _ selection: Selection, error: ErrorKind) throws(OutputError)
+        -> Plot
+    {
+        let path = database.path
+        let (value, theory, by, x, at) = (selection.value, selection.theory, selection.by, selection.x, selection.at)
+        let (chosen, choice) = (selection.family, selection.choice)
+        return try database.read { db in
+            let rows = try Row.fetchAll(db, sql: selection.sql, arguments: [chosen])
             var groups:
                 [String: (
                     by: Double?, label: String, steps: [Int: (x: Double, values: [Double], theory: [String: [Double]])]
@@ -138,13 +172,15 @@ public enum CurvePlot {
                 separator: ", ")
             var plot = Plot(
                 title:
-                    "\(Vocabulary.label(value)) of \(chosen ?? "-") against \(Vocabulary.label(x == "time" ? "time" : "step"))"
+                    "\(Vocabulary.label(value)) of \(chosen) against \(Vocabulary.label(x == "time" ? "time" : "step"))"
                     + (atText.isEmpty ? "" : " at \(atText)"),
-                subtitle: choice.map { "family \(chosen ?? "-"): \($0)" },
-                caption: (most > 1 ? "Solid: mean over seeds with a band \(error.caption)" : "Solid: the run")
+                subtitle: choice.map { "family \(chosen): \($0)" },
+                caption: (most > 1
+                    ? "Thick lines with markers: the mean over seeds, with a band \(error.caption)"
+                    : "Thick lines with markers: the run")
                     + (theory.isEmpty
                         ? ""
-                        : "; dashed: the theory's curves from the same runs"
+                        : "; thin dashed lines: the theory's curves from the same runs"
                             + (theory.contains("predicted_median") ? " (exact (★) lies on the measurement)" : ""))
                     + "; \(n).",
                 xLabel: Vocabulary.label(x == "time" ? "time" : "step"), yLabel: Vocabulary.label(value))
@@ -186,5 +222,40 @@ public enum CurvePlot {
             plot.logY = PhaseDiagram.isLogSpread(plot.lines.filter { $0.style == .band }.flatMap { $0.points.map(\.y) })
             return plot
         }
+    }
+
+    /// The curves' points as a table, one row per series and x: the series' value of `by`, x,
+    /// the mean ± its error, n, and each theory curve's value there. Columns go by their names
+    /// (as in the database and the script's CSV), which are ASCII.
+    public static func table(_ plot: Plot, _ selection: Selection, error: ErrorKind) -> String {
+        let bands = plot.lines.filter { $0.style == .band }
+        let theoryLabels = selection.theory.map(Vocabulary.label)
+        var rows = [
+            (selection.by.map { [$0] } ?? []) + [
+                selection.x == "time" ? "t" : "step",
+                "\(selection.value) of \(selection.family) (mean ± \(error.rawValue))",
+                "n",
+            ] + selection.theory
+        ]
+        for band in bands {
+            let suffix = selection.by == nil ? "" : ", " + band.label
+            let curves = theoryLabels.map { label in
+                plot.lines.first { $0.style == .theory && $0.colour == band.colour && $0.label == label + suffix }
+                    .map { Dictionary($0.points.map { ($0.x, $0.y) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+            }
+            for p in band.points {
+                var row = selection.by.map { [String(band.label.dropFirst(Vocabulary.label($0).count + 3))] } ?? []
+                row.append(selection.x == "time" ? String(format: "%.6g", p.x) : String(Int(p.x)))
+                row.append(Spread.formatted(mean: p.y, error: p.high.map { $0 - p.y }))
+                row.append(p.n.map(String.init) ?? "-")
+                row += curves.map { c in c[p.x].map { Spread.significant($0, 4) } ?? "-" }
+                rows.append(row)
+            }
+        }
+        let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
+        return rows.map { r in
+            r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
     }
 }

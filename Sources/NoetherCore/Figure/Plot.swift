@@ -27,6 +27,15 @@ public struct Plot: Sendable {
     /// Dash patterns that tell several theory curves apart without colour.
     public static let dashes = ["6 4", "2 3", "10 3 2 3"]
 
+    /// Dash patterns of measured series, one per series (the first solid), beside the marker
+    /// shape: lines of several colours stay apart in a greyscale print. Drawn thicker than the
+    /// theory's, and with markers, which theory lines never have.
+    public static let seriesDashes = ["", "9 3", "2.5 2", "9 3 2 3", "5 2 5 6"]
+
+    /// How far (px) the markers of runs at one x are spread along x in a scatter plot, evenly and
+    /// without randomness, so that runs with equal values do not hide one another.
+    public static let scatterSpread = 6.0
+
     public enum Style: Sendable, Equatable {
         /// Measured means: markers at the points, joined by a solid line, with error bars.
         case measured

@@ -93,4 +93,5 @@ public struct RunPlot: Sendable {
 public struct PlotError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }

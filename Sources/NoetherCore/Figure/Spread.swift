@@ -51,8 +51,11 @@ public struct Spread: Sendable, Equatable {
 
     /// "0.1028 ± 0.0016": the spread to two significant digits, the mean to the same decimal
     /// place (four significant digits without a spread).
-    public func formatted(_ kind: ErrorKind) -> String {
-        guard let e = error(kind), e > 0, e.isFinite else { return Self.significant(mean, 4) }
+    public func formatted(_ kind: ErrorKind) -> String { Self.formatted(mean: mean, error: error(kind)) }
+
+    /// A mean and the half-width of its error bar as `formatted` writes them.
+    public static func formatted(mean: Double, error: Double?) -> String {
+        guard let e = error, e > 0, e.isFinite else { return Self.significant(mean, 4) }
         let place = Int(floor(log10(e))) - 1
         if abs(mean) >= 1e5 || abs(mean) < 1e-4 && mean != 0 || place > 4 {
             return String(format: "%.*e ± %.1e", max(0, Int(floor(log10(abs(mean == 0 ? e : mean)))) - place), mean, e)

@@ -68,7 +68,9 @@ extension PhaseDiagram {
         var plot = Plot(
             title: figureTitle(), subtitle: choiceNote,
             caption: scatter
-                ? "Each marker is one run (\(countCaption.replacingOccurrences(of: "per point", with: "at each value")))\(perLine)."
+                ? "Each marker is one run (\(countCaption.replacingOccurrences(of: "per point", with: "at each value")))\(perLine); "
+                    + "the runs at one \(Vocabulary.label(x)) are spread evenly over ±\(Int(Plot.scatterSpread)) px along x, line by line "
+                    + "(no randomness) and drawn half-transparent, so equal values stay visible."
                 : (cells.joined().map(\.values.count).max() ?? 0) > 1
                     ? "Markers: mean over seeds, bars \(error.caption); \(countCaption)\(perLine)."
                     : "Markers: the runs; \(countCaption)\(perLine).",

@@ -46,7 +46,7 @@ public struct SweepQuantity: Sendable {
                 theory: .constant(1, label: "equilibrium: ratio 1 (§5.3)")),
             SweepQuantity(
                 name: "gap_ratio_per_lr", perFamily: true, sql: "f.gap_ratio / json_extract(r.config, '$.lr')",
-                theory: .flatInLearningRate(label: "first-order theory: flat in η (level fitted)")),
+                theory: .flatInLearningRate(label: "first order, flat in η (level fitted)")),
         ]
 
     /// A quantity by its name or any alias of it in the vocabulary (`q50`, `rms_angular_step`).

@@ -40,6 +40,14 @@ public struct SymmetrySet: Sendable {
         }
     }
 
+    /// The charge families, in the order an observation lists them: each group's family once,
+    /// then each balance group (its own family).
+    public var familyNames: [String] {
+        var names: [String] = []
+        for g in groups where !names.contains(g.family) { names.append(g.family) }
+        return names + balances.map(\.name)
+    }
+
     /// No model yet: no groups.
     public init() {}
 

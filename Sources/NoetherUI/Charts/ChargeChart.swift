@@ -8,7 +8,11 @@ struct ChargeChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { !s.families.isEmpty }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        guard let f = c.family else { return }
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
+        guard let f = c.family else { return nil }
         let k = f.family
         // The family name carries the symmetry (fc1.scale); the residual is exact's distance from measured.
         var title = "Q: \(k)"
@@ -20,13 +24,14 @@ struct ChargeChart: ChartView {
         var series = [
             c.series(f.count > 1 ? "median" : "measured", .blue, .line, .family(k, .median)).withValue(),
             // Sparse dots drawn over the measured line: both stay visible where they agree.
-            ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))),
-            ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue(),
+            ChartSeries("exact", .orange, .dots, c.points(.family(k, .predicted))).theory(),
+            ChartSeries("Q⁽⁰⁾", .purple, .dashes, c.points(.family(k, .reference))).withValue().theory(),
             // The continuum's worst error over the family's live groups, as the table's NM err.
             ChartSeries(
                 c.snapshot.charges.worstContinuumError(family: k).map { "NM (err \(NumberFormat.compact($0)))" }
                     ?? "NM", .sky, .dashDot,
-                c.points(.family(k, .continuum))),
+                c.points(.family(k, .continuum))
+            ).theory(),
         ]
         // The band needs room: in a small panel its grain would hide the median.
         if f.count > 1, r.height >= 16 {
@@ -36,6 +41,7 @@ struct ChargeChart: ChartView {
         var chart = c.lineChart(id, title: title, series.filter { !$0.points.isEmpty }, status: status)
         chart.shortTitle = String(title.dropFirst(3))  // without "Q: ", keeping a dead count
         chart.statusOptional = true  // the table and the gap chart's verdict give the residual too
-        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        chart.figure = ("charge Q of \(k)", "charge Q")
+        return chart
     }
 }

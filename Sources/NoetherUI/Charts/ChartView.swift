@@ -9,6 +9,13 @@ public protocol ChartView: Sendable {
     /// Whether this model gives the panel anything to show; panels without give their room away.
     func hasContent(_ s: Snapshot) -> Bool
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext)
+    /// The panel's line chart as drawn in `r`, which `E` exports as a figure (ChartFigure.swift);
+    /// nil for a panel that is not a line chart (a table, a heatmap, the data).
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart?
+}
+
+extension ChartView {
+    public func chart(_ c: ChartContext, _ r: Rect) -> Chart? { nil }
 }
 
 /// The one list of panels: focus order, layout order, help text and narration ids.

@@ -18,6 +18,10 @@ struct GapChart: ChartView {
     }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
         // The chosen family (c) and the ones after it, at most one per mark, so no two curves look alike.
         let all = families(c.snapshot, chosen: c.family?.family)
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
@@ -33,6 +37,7 @@ struct GapChart: ChartView {
         let title = "KSB gap Γ/Q₀" + (shown.count < all.count ? " (\(shown.count) of \(all.count), c)" : "")
         var chart = c.lineChart(id, title: title, series, status: HealthVerdict.of(c.snapshot).mark(c.glyphs))
         chart.shortTitle = "Γ/Q₀" + (shown.count < all.count ? " (\(shown.count)/\(all.count))" : "")
-        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        chart.figure = ("KSB gap Γ/Q₀ of " + shown.map(\.family).joined(separator: ", "), "Γ/Q₀")
+        return chart
     }
 }

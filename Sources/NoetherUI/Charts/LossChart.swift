@@ -5,6 +5,10 @@ struct LossChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { true }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
         var series = [c.series("loss", .blue, .line, .loss).withValue()]
         let accuracy = c.points(.accuracy)
         if !accuracy.isEmpty {
@@ -15,6 +19,7 @@ struct LossChart: ChartView {
         var chart = c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
         // Where the sharpness first reached its stability line (THEORY.md §16.3).
         if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁ reaches line")) }
-        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        chart.figure = (accuracy.isEmpty ? "minibatch loss" : "minibatch loss and accuracy", "loss")
+        return chart
     }
 }

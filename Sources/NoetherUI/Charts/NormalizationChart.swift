@@ -8,7 +8,11 @@ struct NormalizationChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { ChartContext.hasScaleCharges(s) }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        guard let f = c.scaleFamily else { return }
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
+        guard let f = c.scaleFamily else { return nil }
         let k = f.family
         let live = c.snapshot.live
         let equilibrium = c.snapshot.config.equilibrium(live)
@@ -21,12 +25,13 @@ struct NormalizationChart: ChartView {
             ChartSeries(
                 (equilibrium?.label ?? "") + " =", .gray, .dots,
                 equilibrium.map { e in e.angle > 0 ? angle.map { ($0.x, e.angle) } : [] } ?? []
-            ).withValue(),
+            ).withValue().theory(),
             ChartSeries("(2λ/η)S²", .purple, .dashDot, c.points(.family(k, .rmspropAccumulator))),
             ChartSeries("EMA|ĝ|²", .sky, .points, c.points(.family(k, .rmspropEMA))),
         ].filter { !$0.points.isEmpty }
-        c.lineChart(id, title: "\(k): η_eff, angle (rad)", series)
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: "\(k): η_eff, angle (rad)", series)
+        chart.figure = ("η_eff and RMS angle per update of \(k)", "η_eff, angle (rad)")
+        return chart
     }
 
     static func recentRMS(_ values: [Double]) -> Double? {

@@ -5,6 +5,10 @@ struct NormsChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { !s.layerNames.isEmpty }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
         // One mark per layer: a deeper net shows its first layers and says so.
         let layers = c.snapshot.layerNames
         let series = layers.prefix(Mark.cycle.count).enumerated().map { i, name in
@@ -12,7 +16,8 @@ struct NormsChart: ChartView {
         }
         let title =
             "weight norms ‖W‖²" + (series.count < layers.count ? " (\(series.count) of \(layers.count) layers)" : "")
-        c.lineChart(id, title: title, series)
-            .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        var chart = c.lineChart(id, title: title, series)
+        chart.figure = ("squared weight norm ‖W‖² of each layer", "‖W‖²")
+        return chart
     }
 }

@@ -14,7 +14,11 @@ struct RatesChart: ChartView {
     static func forced(_ f: FamilySummary) -> Bool { f.symmetry.isForced }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
-        guard let f = ChartContext.family(c.snapshot, c.state, where: Self.forced) else { return }
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
+        guard let f = ChartContext.family(c.snapshot, c.state, where: Self.forced) else { return nil }
         let k = f.family
         let series = [
             c.series("kinetic F/Q", .blue, .line, .family(k, .kineticRate)),
@@ -24,6 +28,7 @@ struct RatesChart: ChartView {
         ]
         var chart = c.lineChart(id, title: "rates per step: \(k)", series)
         chart.logY = !c.state.logY.contains(id)  // log by default: the rates span decades
-        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        chart.figure = ("rates per step of \(k): kinetic F/Q and potential 2ηλ", "rate per step")
+        return chart
     }
 }

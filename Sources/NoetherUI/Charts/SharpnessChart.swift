@@ -9,16 +9,22 @@ struct SharpnessChart: ChartView {
     func hasContent(_ s: Snapshot) -> Bool { s.config.sharpnessEvery > 0 }
 
     func render(into b: inout Buffer, _ r: Rect, _ c: ChartContext) {
+        chart(c, r)?.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+    }
+
+    func chart(_ c: ChartContext, _ r: Rect) -> Chart? {
         var series = [c.series("λ₁", .blue, .line, .sharpness).withValue()]
-        series.append(c.series("2/η", .vermillion, .dashes, .stabilityLine(.plain)).withValue())
+        series.append(c.series("2/η", .vermillion, .dashes, .stabilityLine(.plain)).withValue().theory())
         // The momentum lines once any sample had β > 0 (where they differ from 2/η).
         if c.points(.stabilityLine(.heavyBall)).map(\.y) != c.points(.stabilityLine(.plain)).map(\.y) {
-            series.append(c.series("2(1+β)/η", .green, .dashDot, .stabilityLine(.heavyBall)).withValue())
-            series.append(c.series("2(1−β)/η model", .gray, .dots, .stabilityLine(.smallBatchModel)).withValue())
+            series.append(c.series("2(1+β)/η", .green, .dashDot, .stabilityLine(.heavyBall)).withValue().theory())
+            series.append(
+                c.series("2(1−β)/η model", .gray, .dots, .stabilityLine(.smallBatchModel)).withValue().theory())
         }
         var chart = c.lineChart(id, title: "sharpness λ₁ vs stability lines", series)
         chart.shortTitle = "sharpness λ₁"
-        chart.render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
+        chart.figure = ("sharpness λ₁ against its stability lines", Vocabulary.label("sharpness"))
+        return chart
     }
 
     /// The first sample where λ₁ reaches the optimizer's own line (2(1+β)/η with momentum,

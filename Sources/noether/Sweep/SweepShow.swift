@@ -39,9 +39,14 @@ struct SweepShow: ParsableCommand {
     @Option(help: "Write the figure as SVG.") var svg: String?
     @Option(help: "Write the figure as PDF (converted from the SVG by rsvg-convert).") var pdf: String?
     @Option(help: "Write the figure as PNG (converted from the SVG by rsvg-convert).") var png: String?
-    @Option(help: "Write a Python script (pandas + matplotlib) that draws the same figure from the database.")
+    @Option(
+        help:
+            "Write a Python script (pandas + matplotlib) that draws the same figure (also --curves) from the database.")
     var script: String?
-    @Flag(help: "A table of the points (mean ± spread, n) instead of the terminal view.") var table = false
+    @Flag(
+        help:
+            "A table of the points (mean ± spread, n, theory) instead of the terminal view; with --curves, every curve's points."
+    ) var table = false
     @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
     @Flag(help: "No colours (also NO_COLOR, and whenever the output is not a terminal).") var noColor = false
 
@@ -51,9 +56,6 @@ struct SweepShow: ParsableCommand {
         }
         if curves, plot != nil || y != nil {
             throw ValidationError("--curves draws lines over time: leave out --plot and --y")
-        }
-        if curves, script != nil {
-            throw ValidationError("--script writes the line, heatmap and scatter figures, not --curves")
         }
     }
 
@@ -146,26 +148,38 @@ struct SweepShow: ParsableCommand {
             }
             return (parts[0], v)
         }
-        let plot: Plot
+        let selection: CurvePlot.Selection
+        var curvesPlot: Plot
         do {
-            plot = try CurvePlot.plot(db, value: value, family: family, by: by, x: axis, error: error, at: fixed)
+            selection = try CurvePlot.select(db, value: value, family: family, by: by, x: axis, at: fixed)
+            curvesPlot = try CurvePlot.plot(db, selection, error: error)
         } catch {
             throw RunFailure("\(error)")
         }
-        var curvesPlot = plot
         if let logY { curvesPlot.logY = logY }
         if let logX { curvesPlot.logX = logX }
-        for line in curvesPlot.lines where line.style == .band {
-            let last = line.points.last
-            print(
-                "\(line.label): \(line.points.count) points"
-                    + (last.map {
-                        ", last at \(Vocabulary.label(axis)) = \(Spread.significant($0.x, 4)): \(Spread.significant($0.y, 4))"
-                    } ?? ""))
-        }
         if let note = curvesPlot.subtitle {
             FileHandle.standardError.write(Data("noether: \(note) (--family picks another)\n".utf8))
         }
+        if table {
+            let text = CurvePlot.table(curvesPlot, selection, error: error)
+            print(
+                !ascii && Explorer.localeAsksUTF8() ? text : text.replacingOccurrences(of: "±", with: "+-"),
+                terminator: "")
+        } else {
+            for line in curvesPlot.lines where line.style == .band {
+                let last = line.points.last
+                print(
+                    "\(line.label): \(line.points.count) points"
+                        + (last.map {
+                            ", last at \(Vocabulary.label(axis)) = \(Spread.significant($0.x, 4)): \(Spread.significant($0.y, 4))"
+                        } ?? ""))
+            }
+        }
         if files.any { try files.write(curvesPlot.svg()) }
+        if let script {
+            let text = CurvePlot.script(curvesPlot, selection, database: database, error: error)
+            do { try OutputFile.write(text, to: script) } catch { throw RunFailure("--script \(error)", code: 1) }
+        }
     }
 }
