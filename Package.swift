@@ -26,8 +26,9 @@ let package = Package(
             resources: [
                 "adam-breaking", "balance-large-step", "bn-equilibrium", "bn-scale-growth", "bn-teleport",
                 "edge-of-stability",
-                "heavy-ball-edge", "layer-norm", "linear-balance", "optimizer-equilibria",
-                "noise-equilibrium", "relu-balance", "relu-rescale", "relu-steepest", "resnet-mini",
+                "heavy-ball-edge", "layer-norm", "lazy-vs-rich", "linear-balance", "optimizer-equilibria",
+                "noise-equilibrium", "periodic-instability", "relu-balance", "relu-rescale", "relu-steepest",
+                "resnet-mini",
                 "rmsprop-analogy", "tanh-discrete", "theory-overlay", "translation-momentum", "vgg-mini",
             ].map { .embedInCode("\($0).toml") }),
         .target(

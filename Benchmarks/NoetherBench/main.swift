@@ -99,10 +99,16 @@ func blasPeak() -> Double {
 }
 
 let arguments = CommandLine.arguments
-// `noether-bench sharpness [steps]`: the sharpness meter's overhead alone.
+// `noether-bench sharpness [steps]`: the sharpness meter's overhead alone, over each preset's
+// first `steps` steps (default: the whole preset).
 if arguments.count > 1, arguments[1] == "sharpness" {
     BLAS.configure(threads: 1)
-    try sharpnessOverhead(steps: arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000)
+    let steps = arguments.count > 2 ? Int(arguments[2]) : nil
+    if arguments.count > 2, steps == nil || steps! < 1 {
+        print("noether-bench: sharpness takes a number of steps ≥ 1, got \(arguments[2])")
+        exit(2)
+    }
+    try sharpnessOverhead(steps: steps)
     exit(0)
 }
 let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1

@@ -26,6 +26,17 @@ public enum Command: Equatable, Sendable {
     case quit
 }
 
+/// A question shown until the next key: a key of `yes` sends its commands, any other does nothing.
+public struct Question: Sendable {
+    public var text: String
+    var yes: [Key]
+    var commands: [Command]
+    /// Yes quits the explorer.
+    var quits = false
+    /// Yes moves the tour to this preset.
+    var tourIndex: Int?
+}
+
 /// The controls panel: live parameters apply at once, the others reset the run.
 public enum Control: CaseIterable, Sendable {
     case learningRate, momentum, weightDecay, speed
@@ -135,8 +146,11 @@ public struct AppState: Sendable {
     public var familyIndex = 0
     public var recentWindow = false
     public var quit = false
-    /// `q` while a recording or a fork is open asks first: the question shown until the next key.
-    public var quitQuestion: String?
+    /// `q`, or opening another preset, while a recording or a fork is open asks first: the
+    /// question stays until the next key.
+    public var question: Question?
+    /// The question of `q`, while it is asked.
+    public var quitQuestion: String? { question?.quits == true ? question?.text : nil }
     /// Help and the picker hold a running story while they are open (no caption goes by unseen).
     var heldByOverlay = false
     /// What the last commands asked for, until the simulator's snapshot shows it: keys pressed
@@ -169,13 +183,14 @@ public struct AppState: Sendable {
     var overlayOpen: Bool { helpOpen || pickerOpen || teleportOpen || messagesOpen || infoOpen }
 
     private mutating func handleKey(_ key: Key, _ s: Snapshot) -> [Command] {
-        if quitQuestion != nil {
-            quitQuestion = nil
-            guard key == .char("y") || key == .char("q") || key == .char("Q") else { return [] }
-            quit = true
-            return [.quit]
+        if let asked = question {
+            question = nil
+            guard asked.yes.contains(key) else { return [] }
+            if asked.quits { quit = true }
+            if let i = asked.tourIndex { tourIndex = i }
+            return asked.commands
         }
-        if pickerOpen { return handlePicker(key) }
+        if pickerOpen { return handlePicker(key, s) }
         if teleportOpen { return handleTeleportMenu(key) }
         if helpOpen, handleHelp(key) { return [] }
         if messagesOpen || infoOpen {
@@ -225,10 +240,34 @@ public struct AppState: Sendable {
         return nil
     }
 
-    private mutating func handlePicker(_ key: Key) -> [Command] {
+    private mutating func handlePicker(_ key: Key, _ s: Snapshot) -> [Command] {
         guard let i = Self.listKey(key, index: &pickerIndex, count: presets.count, open: &pickerOpen, opener: "p")
         else { return [] }
-        return [.loadPreset(presets[i])]
+        return opening(presets[i], s)
+    }
+
+    /// The work a quit or another preset would end or change: a recording, the user's fork.
+    static func workOpen(_ s: Snapshot) -> [String] {
+        [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
+    }
+
+    /// Opens `p` (from the picker, or the tour's `tourIndex`), asking first while a recording
+    /// or a fork is open: the fork's ghost is dropped, a recording goes on with the new preset.
+    mutating func opening(_ p: Preset, _ s: Snapshot, tourIndex next: Int? = nil) -> [Command] {
+        let open = Self.workOpen(s)
+        guard open.isEmpty else {
+            let fates = [
+                s.userFork ? "the fork is dropped" : nil,
+                s.recordingPath == nil ? nil : "the recording goes on with it",
+            ].compactMap { $0 }
+            question = Question(
+                text: "open \(p.name) with \(open.joined(separator: " and ")) open? "
+                    + "\(fates.joined(separator: ", ")); y opens, other keys stay",
+                yes: [.char("y")], commands: [.loadPreset(p)], tourIndex: next)
+            return []
+        }
+        if let next { tourIndex = next }
+        return [.loadPreset(p)]
     }
 
     private mutating func handleTeleportMenu(_ key: Key) -> [Command] {
@@ -308,8 +347,7 @@ public struct AppState: Sendable {
         case .valueDown, .valueUp: return change(selected, up: action == .valueUp, s, live, config)
         case .nextInTour:
             guard tourIndex + 1 < tour.count else { return [] }
-            tourIndex += 1
-            return [.loadPreset(tour[tourIndex])]
+            return opening(tour[tourIndex + 1], s, tourIndex: tourIndex + 1)
         case .presetPicker:
             pickerOpen = true
             pickerIndex = presets.firstIndex { $0.title == s.title } ?? 0
@@ -341,12 +379,13 @@ public struct AppState: Sendable {
         case .exportChart: exportChartRequested = true
         case .quit:
             // A recording or a fork is work in progress: ask before ending it.
-            let open = [s.recordingPath.map { _ in "a recording" }, s.userFork ? "a fork" : nil].compactMap { $0 }
+            let open = Self.workOpen(s)
             guard open.isEmpty else {
                 // Only a recording is kept on quitting; a fork's ghost is not.
                 let saved = s.recordingPath == nil ? "" : " (the recording is saved)"
-                quitQuestion =
-                    "quit with \(open.joined(separator: " and ")) open? y or q quits\(saved), other keys stay"
+                question = Question(
+                    text: "quit with \(open.joined(separator: " and ")) open? y or q quits\(saved), other keys stay",
+                    yes: [.char("y"), .char("q"), .char("Q")], commands: [.quit], quits: true)
                 return []
             }
             quit = true

@@ -193,10 +193,16 @@ public struct Glyphs: Sendable {
     public var corners: (Character, Character, Character, Character) {
         unicode ? ("┌", "┐", "└", "┘") : ("+", "+", "+", "+")
     }
-    public var ok: String { unicode ? "✔" : "+" }
+    /// The health marks: in ASCII words, since "+" and "X" do not read as "holds" and "broken".
+    public var ok: String { unicode ? "✔" : "ok" }
     /// `>` in ASCII ("more follows"): `.` is the dotted curve's mark and `~` the dash-dot's.
     public var ellipsis: String { unicode ? "…" : ">" }
-    public var bad: String { unicode ? "✘" : "X" }
+    public var bad: String { unicode ? "✘" : "broken" }
+    /// A text with the health marks as this glyph set writes them (the one-cell stand-ins of an
+    /// ASCII screen cannot say "ok").
+    public func marks(_ text: String) -> String {
+        unicode ? text : text.replacingOccurrences(of: "✔", with: ok).replacingOccurrences(of: "✘", with: bad)
+    }
 
     /// Running text (captions, help, descriptions) for an ASCII terminal: Greek letters and
     /// arrows as words, since a one-letter stand-in misleads ("n" reads as a count, "v" as a key).

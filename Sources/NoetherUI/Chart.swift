@@ -294,14 +294,14 @@ public struct Chart: Sendable {
         }
     }
 
-    /// Where each direct label goes (see `directLabels`), in series order: the first series' label
-    /// is placed first.
+    /// Where each direct label goes (see `directLabels`), placed from the highest curve end down, so
+    /// labels keep the vertical order of their curves' ends.
     static func labelPlacements(_ curves: [(ChartSeries, [(Int, Int)], Double?)], plot: Rect, canvas: Canvas)
         -> [(text: String, x: Int, row: Int, series: ChartSeries)]
     {
         let perCellX = canvas.dotsX / max(canvas.cols, 1), perCellY = canvas.dotsY / max(canvas.rows, 1)
         // Curves grouped by the cell their last dot lies in and their last value as the legend gives it.
-        var groups: [(col: Int, row: Int, value: String, members: [ChartSeries])] = []
+        var groups: [(col: Int, row: Int, value: String, height: Height, members: [ChartSeries])] = []
         for (s, dots, last) in curves {
             let end = dots.last!
             let col = min(max(end.0 / perCellX, 0), plot.width - 1),
@@ -310,12 +310,13 @@ public struct Chart: Sendable {
             if let i = groups.firstIndex(where: { $0.col == col && $0.row == row && $0.value == value }) {
                 groups[i].members.append(s)
             } else {
-                groups.append((col, row, value, [s]))
+                groups.append((col, row, value, Height(dot: end.1, value: last ?? 0), [s]))
             }
         }
         let widest = max(12, plot.width - 2)
-        var placed: [(text: String, x: Int, row: Int, series: ChartSeries, end: Int)] = []
-        for group in groups {
+        var placed: [(text: String, x: Int, row: Int, series: ChartSeries, end: Height)] = []
+        // Top curve first: each label then finds its own side of those above it free.
+        for group in groups.sorted(by: { $0.height < $1.height }) {
             // As many names as fit, joined by "="; "=…" when some coincide but do not fit.
             let names = group.members.map { shortened($0.directLabel) }
             var text = abbreviated(names[0], to: widest)
@@ -337,15 +338,23 @@ public struct Chart: Sendable {
             let free = [cy, cy - 1, cy + 1].filter { $0 >= plot.y && $0 < plot.y + plot.height }.first { row in
                 (row != cy || x > cx)
                     && !placed.contains { p in
-                        // Overlapping another label, or above it while its curve ends above this one's.
+                        // Overlapping another label, or on the far side of it from where the curves end.
                         (p.row == row && (p.x..<(p.x + p.text.count)).overlaps(span))
-                            || (row - p.row) * (cy - p.end) < 0
+                            || (row < p.row && group.height > p.end) || (row > p.row && group.height < p.end)
                     }
             }
             guard let row = free else { continue }
-            placed.append((text, x, row, group.members[0], cy))
+            placed.append((text, x, row, group.members[0], group.height))
         }
         return placed.map { ($0.text, $0.x, $0.row, $0.series) }
+    }
+
+    /// Where a curve ends, top first: its last dot's row (down the canvas), then, for curves whose
+    /// ends share a dot row, its last value (the larger is higher). Labels keep this order.
+    struct Height: Comparable {
+        var dot: Int
+        var value: Double
+        static func < (a: Height, b: Height) -> Bool { a.dot != b.dot ? a.dot < b.dot : a.value > b.value }
     }
 
     /// A ghost run's curve: a ring in every other cell column, where the curve first enters it,

@@ -114,11 +114,12 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "F/Q", "kinetic rate",
-                "Kinetic forcing per step relative to the charge; in equilibrium it averages to the potential rate 2ηλ (§7.1)."
+                "Kinetic forcing per step relative to the charge; in equilibrium it averages to the potential rate P/Q = 2ηλ (§7.1)."
             ),
             GlossaryEntry(
-                "2ηλ", "potential rate",
-                "The fraction of a charge that weight decay removes per step (ηλ for translation) (§7.1)."),
+                "P/Q", "potential rate",
+                "Weight decay's pull per step relative to the charge: 2ηλ for quadratic charges, ηλ for linear ones (translation) (§7.1)."
+            ),
             // Normalization panel.
             GlossaryEntry(
                 "η_eff", "effective learning rate",
@@ -249,6 +250,25 @@ public enum Glossary {
             GlossaryEntry(
                 "ghost", "the other run after a fork",
                 "F forks: the run goes on unchanged, drawn as rings (◦◦, ++ in ASCII) beneath the fork the keys now change; x swaps, g drops (§12)."
+            ),
+            GlossaryEntry(
+                "lazy", "lazy regime",
+                "The network moves like a linear model in its starting features: the tangent kernel barely turns, S(t) stays near 0 (§14.1)."
+            ),
+            GlossaryEntry(
+                "rich", "rich regime",
+                "The features themselves are learned: the tangent kernel turns and S(t) grows towards 1 (§14.1)."),
+            GlossaryEntry(
+                "R", "one neuron's charge",
+                "R = a² − |w|² for f = a·wᵀx, conserved by gradient flow: large R > 0 is lazy, small |R| or R < 0 rich (§14.2)."
+            ),
+            GlossaryEntry(
+                "S(t)", "kernel distance",
+                "1 − ⟨K₀, K_t⟩/(‖K₀‖‖K_t‖): 0 while the tangent kernel keeps its direction, towards 1 as it turns (§14.1)."
+            ),
+            GlossaryEntry(
+                "lr-scale", "per-layer learning rates",
+                "fc1=2 steps fc1's weight and bias with 2η; a rescale charge then divides each side by its own multiplier (§13.8)."
             ),
             GlossaryEntry(
                 "noise equilibrium", "where minibatch noise parks a rescale charge",

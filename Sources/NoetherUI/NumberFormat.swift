@@ -5,16 +5,16 @@ public enum NumberFormat {
     /// Values below the double-precision normal range are numerical dust: they show as 0.
     public static func clean(_ v: Double) -> Double { abs(v) < Double.leastNormalMagnitude ? 0 : v }
 
-    /// Three significant digits; k/M for large values, an exponent only below 1e-3 or above 1e9.
+    /// Three significant digits; k/M for large values, an exponent only below 1e-3 or above 1e9,
+    /// written as the axis ticks write it (2.9e-4 beside a tick 5e-4, never 2.9e-04).
     public static func compact(_ v: Double) -> String {
         guard v.isFinite else { return "–" }
         let v = clean(v)
         let a = abs(v)
         if a == 0 { return "0" }
-        if a >= 1e9 { return String(format: "%.1e", v) }
+        if a >= 1e9 || a < 1e-3 { return exponent(v, significant: 2) }
         if a >= 1e6 { return trim(String(format: "%.3g", v / 1e6)) + "M" }
         if a >= 1e4 { return trim(String(format: "%.3g", v / 1e3)) + "k" }
-        if a < 1e-3 { return String(format: "%.1e", v) }
         return String(format: "%.3g", v)
     }
 
@@ -69,9 +69,9 @@ public enum NumberFormat {
         return values.map { String(format: "%.\(decimals)f", clean($0)) }
     }
 
-    /// Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9.
-    static func exponent(_ v: Double) -> String {
-        let parts = String(format: "%.2e", v).split(separator: "e")
+    /// Exponent form, as short as the value allows: 1e-4, 1.5e-5, 2e9 (at most `significant` digits).
+    static func exponent(_ v: Double, significant: Int = 3) -> String {
+        let parts = String(format: "%.\(significant - 1)e", v).split(separator: "e")
         return trim(String(parts[0])) + "e" + String(Int(parts[1]) ?? 0)
     }
 

@@ -32,7 +32,7 @@ public struct Screen {
         }
         // A short message takes the right end; the hints keep only the whole ones that fit before it.
         // A long one takes the bottom line (two when it must), the hints giving way: never cut mid-word.
-        let text = state.quitQuestion ?? state.notice ?? live.message
+        let text = state.question?.text ?? state.notice ?? live.message
         let inline = text.map { " " + $0 + " " }.flatMap { $0.count + 30 <= width ? $0 : nil } ?? ""
         var messageLines: [String] = []
         if let text, inline.isEmpty {
@@ -52,9 +52,10 @@ public struct Screen {
         // The story's caption runs along the bottom, full width, like a subtitle. After a change it
         // needs a line more (what changed, then the caption): the hints give theirs up for it.
         let captionRoom = height >= 30 ? 3 : 2
-        var captionLines = caption(s, state, width: width, maxLines: captionRoom + (s.departure != nil ? 1 : 0))
+        let noted = s.departure != nil || s.beyondStory
+        var (captionLines, notes) = caption(s, state, width: width, maxLines: captionRoom + (noted ? 1 : 0))
         if captionLines.count > captionRoom, !messageLines.isEmpty || !inline.isEmpty {
-            captionLines = caption(s, state, width: width, maxLines: captionRoom)
+            (captionLines, notes) = caption(s, state, width: width, maxLines: captionRoom)
         }
         let hintsShown = captionLines.count <= captionRoom
         if messageLines.isEmpty, hintsShown {
@@ -72,11 +73,10 @@ public struct Screen {
         }
         let bottom = hintsShown ? max(1, messageLines.count) : 0
         let panelWidth = width >= 120 ? 30 : 24
-        // What changed (a line, or two when wrapped) stays bright; the caption beneath it is dimmed.
-        let changeLines =
-            s.departure == nil ? nil : captionLines.firstIndex { $0.hasPrefix(glyphs.unicode ? "▶" : ">") }
+        // What was said (the run went beyond the story, what changed) stays bright; the caption
+        // beneath it is dimmed.
         for (i, line) in captionLines.enumerated() {
-            let stale = changeLines.map { i >= $0 } ?? false
+            let stale = notes > 0 && i >= notes
             b.putClipped(
                 line, x: 0, y: height - bottom - captionLines.count + i,
                 stale ? Style(.gray, dim: true) : Style(.sky, bold: i == 0), width: width, glyphs: glyphs)
@@ -103,7 +103,7 @@ public struct Screen {
         }
         if state.helpOpen { help(&b, state) }
         if state.pickerOpen { picker(&b, state) }
-        if state.teleportOpen { teleportMenu(&b, state) }
+        if state.teleportOpen { teleportMenu(&b, state, live) }
         if state.messagesOpen { messages(&b, state) }
         if state.infoOpen { info(&b, s) }
         if !glyphs.unicode { b = Self.asciiOnly(b) }
@@ -156,6 +156,9 @@ public struct Screen {
             x: inner.x + 1, y: inner.y + inner.height - 1, Style(.gray))
     }
 
+    /// The narrowest strip of panels an overlay leaves showing on either side.
+    static let overlayMargin = 6
+
     /// Stand-ins for the Greek letters and symbols in titles, one character each so layouts hold.
     static let asciiStandIns: [Character: Character] = [
         "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "w", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
@@ -164,8 +167,8 @@ public struct Screen {
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
-        "┈": ",", "◦": "+", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+", "≈": "~",
-        "÷": "/",
+        "┈": ",", "◦": "+", "ν": "v", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "≈": "~", "÷": "/", "⟨": "<", "⟩": ">",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -230,6 +233,14 @@ public struct Screen {
             x = b.put(
                 live.step == 0 && live.state == .paused ? "space starts " : "space continues ", x: x, y: 0,
                 Style(.orange))
+        }
+        // A replay back to an earlier step is work the screen shows as it goes.
+        if let r = live.rewinding {
+            x = b.put(
+                "rewinding\(r.ghost ? " the ghost" : "")\(glyphs.unicode ? "…" : "...") step \(r.step)/\(r.target) ",
+                x: x,
+                y: 0,
+                Style(.orange, bold: true))
         }
         // A fresh caption holds the run back until it has been up long enough to read.
         if live.state == .running, let hold = live.readingHold {
@@ -318,9 +329,11 @@ public struct Screen {
     }
 
     /// The caption in force, wrapped to at most three lines (the last ends in an ellipsis when
-    /// cut); marked when the user has changed what the story describes.
-    func caption(_ s: Snapshot, _ state: AppState, width: Int, maxLines: Int = 3) -> [String] {
-        guard let caption = s.caption, !caption.isEmpty else { return [] }
+    /// cut); marked when the user has changed what the story describes, or the run has gone on
+    /// past the story's end. `notes`: how many lines at the top say so (the caption beneath
+    /// them is no longer true of the run, and is dimmed).
+    func caption(_ s: Snapshot, _ state: AppState, width: Int, maxLines: Int = 3) -> (lines: [String], notes: Int) {
+        guard let caption = s.caption, !caption.isEmpty else { return ([], 0) }
         // A caption about one family while `c` shows another says which one it is about.
         var about = ""
         if let narrated = s.narration.family, s.families.contains(where: { $0.family == narrated }),
@@ -329,7 +342,14 @@ public struct Screen {
             about = "(about \(narrated); c shows others) "
         }
         let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + glyphs.words(caption)
-        var lines = Self.wrap(text, width - 1)
+        var notes: [String] = []
+        if s.beyondStory {
+            // The story ended at its planned last step: its captions describe the run up to there.
+            let line =
+                (glyphs.unicode ? "» " : ">> ")
+                + "beyond the story: the captions described steps 0\(glyphs.unicode ? "–" : "-")\(s.config.steps)"
+            notes.append(String(line.prefix(width - 1)))
+        }
         if let change = s.departure {
             // The story describes the run without the user's change: one line says what changed,
             // and the caption stays beneath it, dimmed.
@@ -339,18 +359,14 @@ public struct Screen {
                 mark + "you changed \(change): the captions describe the run without it (u undoes)",
                 mark + "you changed \(change): captions are without it (u undoes)",
             ]
-            let said = forms.first { $0.count <= width - 1 }.map { [$0] } ?? Self.wrap(forms[1], width - 1)
-            lines = said + lines
-            // What changed stays whole; the caption beneath it takes the rows left.
-            guard lines.count > maxLines else { return lines }
-            var kept = Array(lines.prefix(max(maxLines, said.count + 1)))
-            kept[kept.count - 1] = String(kept[kept.count - 1].prefix(width - 2)) + glyphs.ellipsis
-            return kept
+            notes += forms.first { $0.count <= width - 1 }.map { [$0] } ?? Self.wrap(forms[1], width - 1)
         }
-        guard lines.count > maxLines else { return lines }
-        var kept = Array(lines.prefix(maxLines))
-        kept[maxLines - 1] = String(kept[maxLines - 1].prefix(width - 2)) + glyphs.ellipsis
-        return kept
+        let lines = notes + Self.wrap(text, width - 1)
+        guard lines.count > maxLines else { return (lines, notes.count) }
+        // What was said stays whole; the caption beneath it takes the rows left.
+        var kept = Array(lines.prefix(max(maxLines, notes.count + 1)))
+        kept[kept.count - 1] = String(kept[kept.count - 1].prefix(width - 2)) + glyphs.ellipsis
+        return (kept, notes.count)
     }
 
     static func wrap(_ text: String, _ width: Int) -> [String] {
@@ -364,8 +380,10 @@ public struct Screen {
         return lines
     }
 
+    /// A box over the panels, centred. Where the panels would show beside it only as slivers
+    /// (corners and single letters down both edges), it spans the whole width instead.
     func overlay(_ b: inout Buffer, width: Int, height: Int, title: String) -> Rect {
-        let w = min(width, b.width - 4), h = min(height, b.height - 2)
+        let w = b.width - width < 2 * Self.overlayMargin ? b.width : width, h = min(height, b.height - 2)
         let r = Rect(x: (b.width - w) / 2, y: (b.height - h) / 2, width: w, height: h)
         b.fill(r)
         r.frame(&b, title: title, focused: true, glyphs: glyphs)
@@ -427,7 +445,7 @@ public struct Screen {
             for c in ChartRegistry.all { entry(c.id, 14, c.summary) }
         } else {
             for e in Glossary.entries {
-                out.append([(glyphs.words(e.symbol) + "  ", key), (e.name, head)])
+                out.append([(glyphs.words(glyphs.marks(e.symbol)) + "  ", key), (e.name, head)])
                 for line in wrap(glyphs.words(e.meaning), max(10, width - 4)) { out.append([("    " + line, .plain)]) }
             }
         }
@@ -435,10 +453,12 @@ public struct Screen {
     }
 
     /// The teleport menu: one line per family and action; the loss stays, the charges jump.
-    func teleportMenu(_ b: inout Buffer, _ state: AppState) {
+    /// The teleport menu, titled with the step it acts on: the run stops as the menu opens.
+    func teleportMenu(_ b: inout Buffer, _ state: AppState, _ live: Snapshot) {
+        let at = live.state == .running ? "stopping the run\(glyphs.unicode ? "…" : "...")" : "at step \(live.step)"
         let inner = overlay(
             &b, width: 76, height: min(b.height - 2, state.teleports.count + 5),
-            title: glyphs.words("teleport (↑↓ choose, enter apply, esc close)"))
+            title: glyphs.words("teleport \(at) (↑↓ choose, enter apply, esc close)"))
         b.putClipped(
             "Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y,
             Style(.gray),

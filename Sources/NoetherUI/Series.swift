@@ -14,6 +14,13 @@ public enum SeriesKey: Hashable, Sendable {
     /// The last measured sharpness (THEORY.md §16) and the stability lines of each sample's η, β.
     case sharpness
     case stabilityLine(StabilityLine)
+    /// The single neuron's measured a, |w|, ν and S(t), and each in closed form (THEORY.md §14.2).
+    case neuron(NeuronQuantity, closedForm: Bool)
+}
+
+/// What the single-neuron panel draws of f = a·wᵀx (THEORY.md §14.2).
+public enum NeuronQuantity: Hashable, Sendable, CaseIterable {
+    case readout, inputNorm, teacherComponent, kernelDistance
 }
 
 /// 2/η; 2(1+β)/η (heavy ball); 2(1−β)/η, a model for small-batch momentum (THEORY.md §16.3).
@@ -49,6 +56,16 @@ extension Snapshot {
             ]
         }
         if let a = o.accuracy { v.append((.accuracy, a)) }
+        if let n = o.neuron {
+            for (state, closed) in [(n.measured, false), (n.closedForm, true)] {
+                v += [
+                    (.neuron(.readout, closedForm: closed), state.a),
+                    (.neuron(.inputNorm, closedForm: closed), state.wNorm),
+                    (.neuron(.teacherComponent, closedForm: closed), state.nu),
+                    (.neuron(.kernelDistance, closedForm: closed), state.kernelDistance),
+                ]
+            }
+        }
         for l in o.layers { v.append((.weightNorm(layer: l.name), l.weightNorm2)) }
         for f in o.families {
             let k = f.family

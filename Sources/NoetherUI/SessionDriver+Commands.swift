@@ -5,12 +5,6 @@ extension SessionDriver {
     public mutating func handle(_ c: Command, now: Double) {
         self.now = now
         dirty = true
-        let undoCount = session?.undoPoints.count ?? 0
-        let modified = snapshot.modified
-        defer {
-            // Each new undo point remembers whether the run was already modified before it.
-            if let s = session, s.undoPoints.count > undoCount { modifiedBefore.append(modified) }
-        }
         switch c {
         case .setLive(let p):
             guard let s = session else { return }
@@ -21,7 +15,6 @@ extension SessionDriver {
                     s.dropStory()
                     say("took over from the recording")
                 }
-                snapshot.modified = true
                 present(s, restarted: false, narrate: false)
             } catch { say("\(error)") }
         case .reset(let config):
@@ -33,12 +26,11 @@ extension SessionDriver {
             let newNetwork = before != config
             p.config = config
             if newNetwork { p.schedule = [] }
-            let wasModified = snapshot.modified || newNetwork || config.live != s.preset.config.live
+            let departs = snapshot.modified || newNetwork || config.live != s.preset.config.live
             snapshot.replaying = false
             do {
-                try s.reset(to: p, label: newNetwork ? "the change of network" : "the reset")
+                try s.reset(to: p, label: newNetwork ? "the change of network" : "the reset", departs: departs)
                 restart(s)
-                snapshot.modified = wasModified
                 if newNetwork, !s.preset.description.isEmpty {
                     snapshot.caption = "You changed the network: the story's captions no longer apply to this run."
                 }
@@ -60,7 +52,6 @@ extension SessionDriver {
                 open(p)
                 snapshot.recordingPath = recording
             }
-            snapshot.modified = false
             if snapshot.state == .running { say("preset \(p.name)") }
         case .setPaused(let value):
             if case .diverged = snapshot.state { return }
@@ -163,7 +154,6 @@ extension SessionDriver {
         guard let s = session else { return }
         do {
             let (before, after) = try s.teleport(t)
-            snapshot.modified = true
             present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
             let moved = abs(after - before) / max(abs(before), .leastNormalMagnitude)
@@ -178,8 +168,7 @@ extension SessionDriver {
     mutating func undo() {
         guard let s = session else { return }
         guard let point = s.undoPoints.last else { return say("nothing to undo") }
-        goBack(s, to: point.step, "cannot undo") { observe in try s.undo(observe: observe) }
-        snapshot.modified = modifiedBefore.popLast() ?? s.departed
+        guard goBack(s, to: point.step, "cannot undo", { observe in try s.undo(observe: observe) }) else { return }
         say("undid \(point.label): back at step \(point.step)")
     }
 
@@ -188,21 +177,38 @@ extension SessionDriver {
     mutating func back() {
         guard let s = session else { return }
         guard let beat = s.previousBeat else { return say("no caption to go back to") }
-        goBack(s, to: beat, "cannot go back") { observe in try s.rewind(to: beat, observe: observe) }
-        modifiedBefore = Array(modifiedBefore.prefix(s.undoPoints.count))
+        guard goBack(s, to: beat, "cannot go back", { observe in try s.rewind(to: beat, observe: observe) }) else {
+            return
+        }
         paused = true
         snapshot.state = .paused
         say("back to step \(beat): space plays on from here")
     }
 
-    /// Replays the session back to `step` with `go`, rebuilding the charts' history on the way,
-    /// then shows the story, pace and run state there.
+    /// Replays the session back to `step` with `go`, rebuilding the charts' history on the way
+    /// and showing its progress in the header, then shows the story, pace and run state there.
+    /// Returns false when the replay failed or was stopped (the session is as it was).
     mutating func goBack(
         _ s: Session, to step: Int, _ failure: String,
-        _ go: (_ observe: @escaping (Simulator, Bool) -> Void) throws -> Void
-    ) {
+        _ go: (_ observe: @escaping (Simulator, Bool) throws -> Void) throws -> Void
+    ) -> Bool {
         let replayed = ReplayedHistory(target: step, planned: s.preset.config.steps)
-        do { try go { sim, ghost in replayed.observe(sim, ghost: ghost) } } catch { return say("\(failure): \(error)") }
+        let progress = RewindReport(snapshot, target: step, show: showProgress, stop: stopRequested)
+        do {
+            try go { sim, ghost in
+                replayed.observe(sim, ghost: ghost)
+                try progress.reached(sim.step, ghost: ghost)
+            }
+        } catch is ReplayStopped {
+            snapshot.version = progress.version
+            return false
+        } catch {
+            snapshot.version = progress.version
+            say("\(failure): \(error)")
+            return false
+        }
+        // The next publish must follow the progress frames, so the screen takes it.
+        snapshot.version = progress.version
         snapshot.history = replayed.front
         snapshot.ghost = s.fork.map {
             Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
@@ -220,5 +226,41 @@ extension SessionDriver {
         }
         speedOrigin = (now, s.step)
         rateWindow = (now, s.step)
+        return true
+    }
+}
+
+/// A replay's progress for the header ("rewinding… step k/N"), sent at once and then at most 20 times a second
+/// while the simulator thread replays, so the screen shows work going on and `q` still ends it.
+final class RewindReport {
+    private var frame: Snapshot
+    private let show: (@Sendable (Snapshot) -> Void)?
+    private let stop: (@Sendable () -> Bool)?
+    /// The first step is shown at once: the key has been taken.
+    private var shownAt = -Double.infinity
+    private(set) var version: Int
+
+    init(
+        _ snapshot: Snapshot, target: Int, show: (@Sendable (Snapshot) -> Void)?,
+        stop: (@Sendable () -> Bool)?
+    ) {
+        frame = snapshot
+        frame.rewinding = RewindProgress(step: 0, target: target)
+        version = snapshot.version
+        self.show = show
+        self.stop = stop
+    }
+
+    func reached(_ step: Int, ghost: Bool) throws {
+        if stop?() == true { throw ReplayStopped() }
+        guard let show else { return }
+        let now = SessionDriver.clock()
+        guard now - shownAt >= 0.05 else { return }
+        shownAt = now
+        frame.rewinding?.step = step
+        frame.rewinding?.ghost = ghost
+        version += 1
+        frame.version = version
+        show(frame)
     }
 }

@@ -38,8 +38,10 @@ public struct SessionDriver {
     var captionPublished = false
     /// Counts the captions the story has shown.
     var captionsShown = 0
-    /// Whether the user's settings differ from the story's, before each undo point.
-    var modifiedBefore: [Bool] = []
+    /// Where the screen sees a long replay's progress (`,`, `u`), and whether to stop it (the
+    /// program is quitting). SimulationThread sets both; without them a replay runs silently.
+    public var showProgress: (@Sendable (Snapshot) -> Void)?
+    public var stopRequested: (@Sendable () -> Bool)?
     /// History sampling stride: a fixed one for the run, so that going back rebuilds the very
     /// charts the run drew the first time.
     var stride: Int { Self.sampleStride(forSteps: session?.preset.config.steps ?? 0) }
@@ -159,7 +161,8 @@ public struct SessionDriver {
         snapshot.userFork = s.fork.map { f in (s.log + f.ghostLog).contains { $0.byUser && $0.change.fork } } ?? false
         snapshot.step = s.step
         snapshot.live = s.front.live
-        if restarted { snapshot.modified = false }
+        // The mark follows the log: a back-step or undo that removes the change removes it.
+        snapshot.modified = s.state.departs || snapshot.departure != nil
     }
 
     /// The markers of a log: every change of parameters, teleport and fork after step 0.
@@ -256,11 +259,9 @@ public struct SessionDriver {
             snapshot.targetSteps = p.config.steps
             snapshot.beyondStory = false
             snapshot.state = paused ? .paused : .running
-            modifiedBefore = []
             present(s, restarted: true)
             presentApplied(s.log.map(\.change), s)
             snapshot.observe(s.front)
-            snapshot.modified = modified
             speedOrigin = (now, 0)
             say(
                 "recording to \(path)" + (restarted ? ": restarted from step 0" : "")

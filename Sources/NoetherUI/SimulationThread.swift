@@ -61,6 +61,10 @@ public final class SimulationThread: Sendable {
 
     private func run(_ initial: SessionDriver) {
         var driver = initial
+        // A replay back to an earlier step (`,`, `u`) takes seconds: its progress goes to the
+        // screen as it runs, and a quit stops it.
+        driver.showProgress = { [self] frame in shared.withLock { $0.snapshot = frame } }
+        driver.stopRequested = { [self] in stopRequested.load(ordering: .relaxed) }
         var lastPublish = 0.0
         while !stopRequested.load(ordering: .relaxed) {
             let commands = shared.withLock { s in
@@ -69,20 +73,24 @@ public final class SimulationThread: Sendable {
             }
             for c in commands { driver.handle(c, now: SessionDriver.clock()) }
             let now = SessionDriver.clock()
-            if driver.stepping {
+            let stepping = driver.stepping
+            var idle = false
+            if stepping {
                 // Work in slices of about 5 ms so commands apply within a frame.
-                if driver.step(now: now, sliceEnd: now + 0.005, clock: SessionDriver.clock) == 0 {
-                    _ = wake.wait(timeout: .now() + 0.002)
-                }
-            } else {
-                // Paused, finished or diverged: sleep until a command arrives (or a message expires).
-                _ = wake.wait(timeout: .now() + (driver.snapshot.message == nil ? 1 : 0.25))
+                idle = driver.step(now: now, sliceEnd: now + 0.005, clock: SessionDriver.clock) == 0
             }
             driver.tidy(now: now)
-            // At most one snapshot per UI frame.
-            if now - lastPublish >= 1.0 / 30, let snapshot = driver.publish(now: SessionDriver.clock()) {
+            // At most one snapshot per UI frame while running; a stopped run's at once (a pause
+            // shows the step it stopped at before the thread sleeps).
+            if !stepping || now - lastPublish >= 1.0 / 30, let snapshot = driver.publish(now: SessionDriver.clock()) {
                 shared.withLock { $0.snapshot = snapshot }
                 lastPublish = now
+            }
+            if !stepping {
+                // Paused, finished or diverged: sleep until a command arrives (or a message expires).
+                _ = wake.wait(timeout: .now() + (driver.snapshot.message == nil ? 1 : 0.25))
+            } else if idle {
+                _ = wake.wait(timeout: .now() + 0.002)
             }
         }
         driver.finish()

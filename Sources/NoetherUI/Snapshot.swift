@@ -13,6 +13,14 @@ public enum RunState: Equatable, Sendable {
     }
 }
 
+/// How far a replay back to an earlier step has got (`,` and `u` re-simulate from step 0).
+public struct RewindProgress: Equatable, Sendable {
+    public var step: Int
+    public var target: Int
+    /// The replay of the ghost, which follows the front run's.
+    public var ghost = false
+}
+
 /// An applied change, drawn as a marker on the time axis of every chart.
 public struct TimeMarker: Equatable, Sendable {
     public var step: Int
@@ -86,6 +94,8 @@ public struct Snapshot: Sendable {
     public var lecture = false
     /// Seconds a fresh caption still holds the run back (slowed or held), while it does.
     public var readingHold: Double?
+    /// While `,` or `u` replays the run from step 0: how far the replay has got.
+    public var rewinding: RewindProgress?
     public var markers: [TimeMarker] = []
     /// After a fork: the other run, advancing in lock step.
     public var ghost: Ghost?

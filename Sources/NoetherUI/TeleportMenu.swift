@@ -25,6 +25,8 @@ public enum TeleportMenu {
                 case .rotate: return [entry("rotate (random orthogonal G)", .rotate, nil)]
                 case .steepest: return [entry("steepest: most |∇L|² within α ∈ [1/4, 4]", .steepest, nil)]
                 case .flattest: return [entry("flattest: least sharpness λ₁ within α ∈ [1/4, 4]", .flattest, nil)]
+                // A chosen value of the charge is for stories (`action = "charge"`); balance is its 0.
+                case .charge: return []
                 }
             }
         }

@@ -63,7 +63,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "blobs, teacher, spirals, shapes (images), or a CSV file (features, then label or targets).")
     var data: String?
     @Option(help: "For a CSV file: classification (last column is the label) or regression.") var task: Task?
-    @Option(help: "For a regression CSV: how many trailing columns are targets.") var targets: Int?
+    @Option(help: "Regression outputs: a teacher's (default 3) or a CSV file's trailing target columns (default 1).")
+    var targets: Int?
     @Option(help: "Samples in a built-in data set.") var samples: Int?
     @Option(help: "Classes of blobs, spirals or shapes (shapes: 2…8).") var classes: Int?
     @Option(help: "Input dimension of blobs or teacher.") var inputDim: Int?
@@ -84,6 +85,11 @@ struct ConfigOptions: ParsableArguments {
     var outputShift: Double?
     @Flag(inversion: .prefixedNo, help: "Biases in the linear layers.") var bias: Bool?
     @Flag(inversion: .prefixedNo, help: "Whiten the inputs exactly: second-moment matrix XᵀX/n = I.") var whiten: Bool?
+    @Option(
+        help:
+            "Per-layer learning-rate multipliers: fc1=2,fc2=0.5 steps fc1's weight and bias with 2η and fc2's with η/2."
+    )
+    var lrScale: String?
     @Option(help: "Seed of the run's one random generator.") var seed: UInt64?
     @Option(help: "Number of updates.") var steps: Int?
     @Option(help: "Measure the sharpness (top Hessian eigenvalue) every K steps; 0: never.") var sharpnessEvery: Int?

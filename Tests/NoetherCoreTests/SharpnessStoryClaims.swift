@@ -96,6 +96,60 @@ enum SharpnessStoryClaims {
 /// The sharpness presets' captions on the simulator, run as PresetStoryTests runs the others.
 @Suite("Sharpness preset stories", .fullTierOnly)
 struct SharpnessPresetStoryTests {
-    @Test(arguments: ["edge-of-stability", "heavy-ball-edge", "balance-large-step"])
+    @Test(arguments: ["edge-of-stability", "heavy-ball-edge", "balance-large-step", "periodic-instability"])
     func captionsAreTrue(_ name: String) throws { try PresetStoryTests.checkCaptions(of: name) }
+}
+
+extension SharpnessStoryClaims {
+    static func etaEff(_ run: StoryRun, _ k: Int) -> Double { run.family("fc2.scale", k).effectiveLearningRateMedian! }
+
+    /// Loss spikes: steps in `range` where the loss is above 0.3 and the largest within 100 steps.
+    static func spikes(_ run: StoryRun, _ range: ClosedRange<Int>) -> [Int] {
+        range.filter { k in
+            run.steps[k].loss > 0.3
+                && run.steps[max(0, k - 100)...min(run.last, k + 100)].allSatisfy { $0.loss <= run.steps[k].loss }
+        }
+    }
+
+    /// Around a spike at k: the largest η_eff of the 40 steps before, the smallest of the 40 after,
+    /// and how many times fc2's mean charge grew (its largest within 40 steps over its smallest before).
+    static func cycle(_ run: StoryRun, _ k: Int) -> (before: Double, after: Double, jump: Double) {
+        let mean = { (i: Int) in run.family("fc2.scale", i).mean }
+        return (
+            ((k - 40)...k).map { etaEff(run, $0) }.max()!, (k...(k + 40)).map { etaEff(run, $0) }.min()!,
+            ((k - 40)...(k + 40)).map(mean).max()! / ((k - 40)...k).map(mean).min()!
+        )
+    }
+
+    static let periodicInstability: [Int: CaptionClaim] = [
+        0: { run, _ in
+            #expect((0...run.last).first { run.steps[$0].loss < 0.01 } == 74)
+            #expect(String(format: "%.2f", etaEff(run, 0)) == "0.47")
+            #expect(etaEff(run, 1000) > 10 * etaEff(run, 0), "η_eff rises")
+            #expect(spikes(run, 500...1500).isEmpty, "no spike before the first")
+        },
+        1400: { run, range in
+            #expect(String(format: "%.1f", etaEff(run, 1400)) == "11.5")
+            #expect(spikes(run, range) == [1633])
+            #expect(String(format: "%.2f", run.steps[1633].loss) == "0.81")
+            #expect(String(format: "%.1f", cycle(run, 1633).jump) == "4.6")
+        },
+        1700: { run, range in
+            // The exact prediction, which carries each step's η²‖g‖², stays on every measured charge.
+            let worst = (0...run.last).map { k in
+                ["fc1.scale", "fc2.scale"].map { run.family($0, k).residualMax }.max()!
+            }.max()!
+            #expect(worst < 1e-13, "\(worst)")
+            #expect(String(format: "%.1f", cycle(run, 1633).after) == "3.9")
+        },
+        2500: { run, range in
+            let found = spikes(run, range.lowerBound...(run.last - 40))
+            #expect(found == [3060, 3751, 4289, 5816, 6554])
+            for k in found {
+                let c = cycle(run, k)
+                #expect(within(c.before, 14.15...20.25) && within(c.after, 2.15...5.25), "\(k): \(c)")
+                #expect(within(c.jump, 2.75...17.55), "\(k): \(c)")
+            }
+        },
+    ]
 }

@@ -87,4 +87,19 @@ struct SingleNeuronFlowTests {
         #expect(distances[2] < distances[1] && distances[1] < distances[0])
         #expect(distances[2] < 0.5 * distances[1])
     }
+
+    /// The single neuron needs a scalar teacher: `targets = 1` gives one output (it once gave
+    /// three, the teacher's default, which applies only while `targets` is unset).
+    @Test func aScalarTeacherHasOneOutput() throws {
+        var c = config {
+            $0.data = .teacher; $0.arch = .linear; $0.norm = .none; $0.depth = 1; $0.width = 1; $0.bias = false
+        }
+        #expect(try Simulator(c).arch.outputDim == 3)
+        c.targets = 1
+        let sim = try Simulator(c)
+        #expect(sim.arch.outputDim == 1)
+        #expect(sim.arch.tensors.map(\.shape) == [[1, 8], [1, 1]])
+        c.targets = 2
+        #expect(try Simulator(c).arch.outputDim == 2)
+    }
 }

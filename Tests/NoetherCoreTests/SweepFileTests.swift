@@ -157,7 +157,9 @@ struct SweepFileTests {
         c.outputShift = -0.5
         c.data = .file("my data.csv")
         let words = c.arguments
-        #expect(words.count == Config.keys.count - 4, "all but the unset task, input-dim, image-shape and init-std")
+        #expect(
+            words.count == Config.keys.count - 5, "all but the unset task, input-dim, image-shape, init-std and targets"
+        )
         #expect(words.contains("--no-bias") && words.contains("--output-shift=-0.5") && words.contains("--lr=0.1"))
         #expect(shellQuoted("--data=my data.csv") == "'--data=my data.csv'")
         #expect(shellQuoted("--lr=0.1") == "--lr=0.1")
@@ -213,6 +215,7 @@ extension SweepFileTests {
         whiten = [false, true]
         init-std = [0.5, 1]
         task = ["classification"]
+        lr-scale = ["", "fc1=2,fc2=0.5"]
         """,
         """
         time = 20.0
@@ -258,5 +261,9 @@ extension SweepFileTests {
             second.allSatisfy {
                 $0.canonicalText.contains("adam-beta2 = 0.95\n") && $0.arguments.contains("--beta2=0.95")
             })
+        // Per-layer rates are an axis like any key, and a later key: left out at its default.
+        #expect(second.contains { $0.canonicalText.contains("lr-scale = \"fc1=2.0,fc2=0.5\"\n") })
+        #expect(second.contains { !$0.canonicalText.contains("lr-scale") })
+        #expect(second.contains { $0.config.lrScale == LayerRates(["fc1": 2, "fc2": 0.5]) })
     }
 }

@@ -70,6 +70,7 @@ struct TeleportTests {
                 case .shift: out.append(Teleport(family: f.family, factor: -0.8))
                 case .balance, .rotate: out.append(Teleport(family: f.family, action: action))
                 case .steepest: out.append(Teleport(family: f.family, action: action))
+                case .charge: out.append(Teleport(family: f.family, action: .charge, factor: -0.7))
                 // Dozens of Hessian eigenvalue searches each: FlattestTeleportTests covers it on small models.
                 case .flattest: break
                 }
@@ -321,7 +322,7 @@ struct TeleportTests {
         ),
         (
             "teleport = { family = \"fc3.translation\", action = \"jump\" }",
-            "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest, flattest"
+            "t.toml:4: teleport: unknown action 'jump'; actions: scale, shift, balance, rotate, steepest, flattest, charge"
         ),
         (
             "teleport = { family = \"fc1.scale\" }",

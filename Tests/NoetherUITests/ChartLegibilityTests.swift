@@ -52,6 +52,33 @@ struct ChartLegibilityTests {
         #expect(star.rows.contains { abs($0 - shared) <= 1 })
     }
 
+    /// Two curves whose ends share a cell row (fc1 at 31.4 two dots above fc2 at 28.4, as the weight
+    /// norms end at 100×30): the upper label names the upper curve, in either series order, and with
+    /// the ends on one dot row the larger value is the upper one.
+    @Test func labelsKeepTheVerticalOrderOfTheirCurvesEnds() throws {
+        let plot = Rect(x: 0, y: 0, width: 20, height: 6)
+        let canvas = Canvas(cols: 20, rows: 6, style: .braille)
+        func rows(_ curves: [(String, Int, Double)]) -> [String: Int] {
+            let input = curves.map { name, endDot, value in
+                (ChartSeries(name, .blue, .line, []), [(0, 20), (39, endDot)], Optional(value))
+            }
+            return Dictionary(
+                uniqueKeysWithValues: Chart.labelPlacements(input, plot: plot, canvas: canvas).map { ($0.text, $0.row) }
+            )
+        }
+        // Dot rows 9 and 11 both lie in cell row 2.
+        for order in [[("fc1", 9, 31.4), ("fc2", 11, 28.4)], [("fc2", 11, 28.4), ("fc1", 9, 31.4)]] {
+            let r = rows(order)
+            let fc1 = try #require(r["fc1"], "\(r)"), fc2 = try #require(r["fc2"], "\(r)")
+            #expect(fc1 < fc2, "\(order.map(\.0)): fc1 on row \(fc1), fc2 on row \(fc2)")
+        }
+        for order in [[("fc1", 10, 31.4), ("fc2", 10, 31.3)], [("fc2", 10, 31.3), ("fc1", 10, 31.4)]] {
+            let r = rows(order)
+            let fc1 = try #require(r["fc1"], "\(r)"), fc2 = try #require(r["fc2"], "\(r)")
+            #expect(fc1 < fc2, "\(order.map(\.0)): fc1 on row \(fc1), fc2 on row \(fc2)")
+        }
+    }
+
     @Test func atTheFirstStepCurvesOfEqualValueShareOneLabel() {
         // One sample each, all equal (every charge at its initial value): no label strays up or down
         // the axis; one row names them together.

@@ -21,9 +21,12 @@ struct ScreenFrameTests {
         _ = state.handle(.char("?"), s)
         var b = render(state, s, 80, 24)
         Golden.check(b, "help-keys-top-80x24")
+        // The box covers the panels from edge to edge: no sliver of them shows down either side.
+        #expect(b.line(1).first == "┌" && b.line(1).last == "┐" && b.line(22).first == "└" && b.line(22).last == "┘")
+        for y in 2..<22 { #expect(b[0, y].char == "│" && b[79, y].char == "│", "row \(y): \(b.line(y))") }
         var seen = b.lines.joined(separator: "\n")
         var presses = 0
-        while b.line(21).hasSuffix("↓ │ │"), presses < 100 {
+        while b.line(21).hasSuffix("↓ │"), presses < 100 {
             _ = state.handle(.down, s)
             b = render(state, s, 80, 24)
             seen += b.lines.joined(separator: "\n")
@@ -209,7 +212,15 @@ struct NeuronViewTests {
         s.step = 31
         s.families[0].dead = 1
         // Neurons 0…8 have a row each, the dead neuron 0 ending in ×; the last row says how many more.
-        Golden.check(panel("heatmap", s), "heatmap-dead-60x14")
+        let b = panel("heatmap", s)
+        Golden.check(b, "heatmap-dead-60x14")
+        // Every cell from the first recorded step on has a shade, the smallest |Q| (neuron 2) the
+        // lightest: no blank that reads as missing data. (Column 0 is step 0, before the history.)
+        for y in 2..<11 {
+            let row = b.line(y).dropFirst(6).dropLast()
+            #expect(row.count == 53 && !row.contains(" "), "row \(y): \(b.line(y))")
+        }
+        #expect(b.line(4).contains("░") && b.line(1).hasPrefix("│░≤"), "the legend bounds each shade: \(b.line(1))")
         var gap = AppState()
         _ = gap.handle(.char("h"), s)
         Golden.check(panel("heatmap", s, gap), "heatmap-gap-60x14")
@@ -264,5 +275,24 @@ extension NeuronViewTests {
         s.families[0].q50 = 1e-320
         // fc1's collapsed median shows as 0 and its F/Q as –.
         Golden.check(panel("table", s, width: 130, height: 9), "table-wide-130x9")
+    }
+
+    /// The potential-rate column is P/Q, explained in the glossary: 2ηλ for the quadratic charges
+    /// and ηλ for translation, whose column shows ηλ.
+    @Test func potentialRateColumnSaysWhatItIs() throws {
+        var c = Config()
+        c.weightDecay = 0.005
+        let s = try ScreenFrameTests.run(c, steps: 5)
+        let b = panel("table", s, width: 130, height: 9)
+        #expect(b.line(1).contains("P/Q") && !b.line(1).contains("2ηλ"), "\(b.line(1))")
+        let eta = s.live.learningRate, lambda = s.live.weightDecay
+        let translation = try #require(b.lines.first { $0.contains(".translation") }, "\(b.lines)")
+        let scale = try #require(b.lines.first { $0.contains("fc1.scale") })
+        // The last column before the border.
+        func rate(_ line: String) -> String? { line.split(separator: " ").dropLast().last.map(String.init) }
+        #expect(rate(translation) == NumberFormat.compact(eta * lambda), "\(translation)")
+        #expect(rate(scale) == NumberFormat.compact(2 * eta * lambda), "\(scale)")
+        let entry = try #require(Glossary.entries.first { $0.symbol == "P/Q" })
+        #expect(entry.meaning.contains("2ηλ for quadratic") && entry.meaning.contains("ηλ for linear"))
     }
 }

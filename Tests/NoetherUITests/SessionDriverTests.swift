@@ -1,5 +1,6 @@
 import Foundation
 import NoetherCore
+import Synchronization
 import TestFixtures
 import Testing
 
@@ -111,6 +112,71 @@ struct SessionDriverTests {
         #expect(after.step == 120 && after.departure == nil && !after.modified && after.live == before.live)
         #expect(after.families.map(\.q50) == before.families.map(\.q50))
         #expect(after.history[.loss]!.last == before.history[.loss]!.last)
+    }
+
+    /// Runs on from a held caption to the next hold (lecture mode) or DONE.
+    static func playOn(_ d: inout SessionDriver, at now: Double) {
+        d.handle(.setPaused(false), now: now)
+        run(&d, at: now)
+    }
+
+    /// Steps `n` updates one at a time, as `.` does while paused.
+    static func stepOnce(_ d: inout SessionDriver, _ n: Int, at now: Double) {
+        for _ in 0..<n {
+            d.handle(.stepOnce, now: now)
+            run(&d, at: now, slices: 1)
+        }
+    }
+
+    @Test("(modified) and the change line follow the log: a back-step before the change removes them")
+    func modifiedFollowsTheLog() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, lecture: true, now: 0)
+        Self.stepOnce(&d, 10, at: 1)
+        var live = d.snapshot.live
+        live.learningRate = 0.01
+        d.handle(.setLive(live), now: 1)
+        #expect(d.snapshot.step == 10 && d.snapshot.modified && d.snapshot.departure == "lr 0.01 at step 10")
+        Self.playOn(&d, at: 2)
+        #expect(d.snapshot.step == 40 && d.snapshot.state == .paused)
+        Self.playOn(&d, at: 3)
+        #expect(d.snapshot.step == 80)
+        // Back to step 40, after the change: it stays, and so do its marks.
+        d.handle(.back, now: 4)
+        #expect(d.snapshot.step == 40 && d.snapshot.modified && d.snapshot.departure == "lr 0.01 at step 10")
+        #expect(d.snapshot.live.learningRate == 0.01)
+        // Back to step 0, before the change: the run is the story's again.
+        d.handle(.back, now: 5)
+        #expect(d.snapshot.step == 0 && !d.snapshot.modified && d.snapshot.departure == nil)
+        let story = try Self.preset().config.live
+        #expect(d.snapshot.caption == "first caption" && d.snapshot.live == story)
+        // A change made at a beat is gone when the run goes back to that beat.
+        d.handle(.setLive(live), now: 6)
+        #expect(d.snapshot.modified)
+        d.handle(.back, now: 7)
+        #expect(d.snapshot.step == 0 && !d.snapshot.modified && d.snapshot.departure == nil)
+        #expect(d.snapshot.message == "back to step 0: space plays on from here")
+    }
+
+    @Test("a long replay back shows its progress and stops when the program quits")
+    func rewindShowsProgressAndStops() throws {
+        var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
+        let t = Self.runOn(&d, from: 0)
+        #expect(d.snapshot.step == 120)
+        let frames = Mutex<[Snapshot]>([])
+        d.showProgress = { frame in frames.withLock { $0.append(frame) } }
+        d.handle(.back, now: t)
+        // The first frame goes at once, then at most 20 a second.
+        let shown = frames.withLock { $0 }
+        #expect(shown.first?.rewinding == RewindProgress(step: 0, target: 40))
+        #expect(shown.allSatisfy { $0.rewinding?.target == 40 && $0.rewinding!.step <= 40 && $0.step == 120 })
+        #expect(d.snapshot.rewinding == nil && d.snapshot.step == 40)
+        #expect(d.snapshot.version >= (shown.map(\.version).max() ?? 0), "the replayed screen follows the progress")
+        // Quitting during a replay stops it and leaves the session as it was.
+        d.stopRequested = { true }
+        let before = d.snapshot
+        d.handle(.back, now: t + 1)
+        #expect(d.snapshot.step == before.step && d.snapshot.caption == before.caption)
+        #expect(d.session?.step == 40)
     }
 
     @Test(", goes back to the previous caption with the same numbers as the first time")

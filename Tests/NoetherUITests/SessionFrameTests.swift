@@ -68,6 +68,98 @@ struct SessionFrameTests {
         #expect(plain.handle(.char("q"), s) == [.quit], "nothing open: q quits at once")
     }
 
+    @Test("beyond the story the caption is dimmed beneath one line that says which steps it described")
+    func beyondTheStory() throws {
+        var d = SessionDriver(preset: try SessionDriverTests.preset(), version: "test", speed: 0, now: 0)
+        let t = SessionDriverTests.runOn(&d, from: 0)
+        d.handle(.setPaused(false), now: t)
+        SessionDriverTests.run(&d, at: t + 1)
+        let published = d.publish()
+        let s = try #require(published)
+        #expect(s.step == 240 && s.state == .finished && s.beyondStory)
+        var state = AppState()
+        state.follow(s.narration, s)
+        let b = render(state, s)
+        #expect(b.line(27) == "» beyond the story: the captions described steps 0–120")
+        #expect(b.line(28) == "▶ third caption")
+        #expect((0..<100).map { b[$0, 28] }.filter { $0.char != " " }.allSatisfy { $0.style.dim })
+        #expect((0..<100).map { b[$0, 27] }.filter { $0.char != " " }.allSatisfy { !$0.style.dim })
+        Golden.check(b, "screen-beyond-story-100x30", styles: true)
+        // LANG=C: the same in ASCII.
+        let ascii = render(state, s, unicode: false)
+        #expect(ascii.line(27) == ">> beyond the story: the captions described steps 0-120")
+        // At 80x24 (two caption lines) the note and the dimmed caption both show.
+        let small = render(state, s, 80, 24)
+        #expect(small.line(21) == "» beyond the story: the captions described steps 0–120")
+        #expect(small.line(22) == "▶ third caption")
+    }
+
+    @Test("the header shows a replay back as it goes: rewinding… step k/N")
+    func rewindingHeader() throws {
+        var s = try ScreenFrameTests.run()
+        s.targetSteps = 60
+        s.state = .paused
+        s.rewinding = RewindProgress(step: 12, target: 40)
+        #expect(
+            render(AppState(), s).line(0).hasPrefix(
+                " noether  PAUSED space continues rewinding… step 12/40 │ step 30/60 │"))
+        s.rewinding?.ghost = true
+        #expect(render(AppState(), s).line(0).contains("rewinding the ghost… step 12/40 │"))
+        #expect(render(AppState(), s, unicode: false).line(0).contains("rewinding the ghost... step 12/40 |"))
+    }
+
+    @Test("the teleport menu names the step it acts on, once the run has stopped")
+    func teleportMenuStep() throws {
+        var s = try ScreenFrameTests.run()
+        s.state = .running
+        var state = AppState()
+        #expect(state.handle(.char("T"), s).first == .setPaused(true), "the run stops as the menu opens")
+        #expect(
+            render(state, s).lines.contains {
+                $0.contains(" teleport stopping the run… (↑↓ choose, enter apply, esc close) ")
+            })
+        s.state = .paused
+        #expect(
+            render(state, s).lines.contains { $0.contains(" teleport at step 30 (↑↓ choose, enter apply, esc close) ") }
+        )
+    }
+
+    @Test("p and > ask before opening another preset while a fork or a recording is open")
+    func presetAsks() throws {
+        var s = try ScreenFrameTests.run()
+        s.state = .paused  // (a running story is held while the picker is open)
+        s.userFork = true
+        var state = AppState()
+        state.presets = try ["bn-teleport", "linear-balance"].map { try PresetLibrary.load($0) }
+        _ = state.handle(.char("p"), s)
+        _ = state.handle(.down, s)
+        #expect(state.handle(.enter, s).isEmpty && !state.pickerOpen)
+        let question = "open linear-balance with a fork open? the fork is dropped; y opens, other keys stay"
+        #expect(state.question?.text == question && state.quitQuestion == nil)
+        #expect(render(state, s, 120, 30).line(29).hasSuffix(" " + question))
+        #expect(state.handle(.char("n"), s).isEmpty && state.question == nil)
+        _ = state.handle(.char("p"), s)
+        _ = state.handle(.down, s)
+        _ = state.handle(.enter, s)
+        #expect(state.handle(.char("y"), s) == [.loadPreset(state.presets[1])])
+        // The tour moves on only when the answer is yes; a recording goes on with the new preset.
+        s.recordingPath = "x.toml"
+        state.tour = state.presets
+        #expect(state.handle(.char(">"), s).isEmpty && state.tourIndex == 0)
+        #expect(
+            state.question?.text
+                == "open linear-balance with a recording and a fork open? the fork is dropped, "
+                + "the recording goes on with it; y opens, other keys stay")
+        #expect(state.handle(.char("y"), s) == [.loadPreset(state.presets[1])] && state.tourIndex == 1)
+        // Nothing open: the picker opens at once.
+        s.userFork = false
+        s.recordingPath = nil
+        var plain = AppState()
+        plain.presets = state.presets
+        _ = plain.handle(.char("p"), s)
+        #expect(plain.handle(.enter, s) == [.loadPreset(state.presets[0])])
+    }
+
     @Test("the keys of going back, undo and lecture reach the simulator")
     func keys() throws {
         let s = try ScreenFrameTests.run()

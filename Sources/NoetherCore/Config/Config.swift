@@ -120,12 +120,15 @@ public struct Config: Equatable, Codable, Sendable {
     public var imageShape: ImageShape? = nil
     public var labelNoise: Double = 0.1
     public var noise: Double = 0.1
-    public var targets: Int = 1
+    /// Regression outputs: a teacher's (3 unless set) or a CSV file's trailing target columns (1 unless set).
+    public var targets: Int? = nil
     public var initStd: Double? = nil
     public var outputShift: Double = 0
     /// Whiten the inputs exactly: x ← M^{-1/2}x with M = XᵀX/n, so the data set's second-moment
     /// matrix is the identity (THEORY.md §14.2).
     public var whiten: Bool = false
+    /// Per-layer learning-rate multipliers (THEORY.md §13.8): layer name → m, η·m for its tensors.
+    public var lrScale = LayerRates()
     public var seed: UInt64 = 1
     public var steps: Int = 2000
     /// Measure the sharpness every K steps (0: never), its top 1 or 2 eigenvalues, on the full
@@ -145,7 +148,7 @@ public struct Config: Equatable, Codable, Sendable {
         case weightDecay = "weight-decay", batchSize = "batch-size", optimizer, beta2, nesterov, dampening, data, task
         case samples, classes, inputDim = "input-dim", imageShape = "image-shape", labelNoise = "label-noise", noise,
             targets
-        case initStd = "init-std", outputShift = "output-shift", whiten, seed, steps
+        case initStd = "init-std", outputShift = "output-shift", whiten, lrScale = "lr-scale", seed, steps
         case sharpnessEvery = "sharpness-every", sharpnessTop = "sharpness-top", sharpnessBatch = "sharpness-batch"
         case sharpnessTolerance = "sharpness-tolerance"
     }
@@ -162,6 +165,9 @@ public struct Config: Equatable, Codable, Sendable {
     }
 
     /// The task a built-in data set implies; a CSV file is classification unless told otherwise.
+    /// The regression outputs: `targets` when set, else 3 for the teacher and 1 for a CSV file.
+    public var resolvedTargets: Int { targets ?? (data == .teacher ? 3 : 1) }
+
     public var resolvedTask: Task {
         if let task { return task }
         return data == .teacher ? .regression : .classification
@@ -231,7 +237,14 @@ extension Config {
         guard noise.isFinite, noise >= 0, noise <= 1e6 else {
             throw ConfigError("noise", "must be in [0, 1e6], got \(noise)")
         }
-        guard (1...64).contains(targets) else { throw ConfigError("targets", "must be 1…64, got \(targets)") }
+        if let targets, !(1...64).contains(targets) {
+            throw ConfigError("targets", "must be 1…64, got \(targets)")
+        }
+        try lrScale.validate()
+        if let m = lrScale.factors.values.max(), m * lr * weightDecay >= 1 {
+            throw ConfigError(
+                "lr-scale", "lr × weight-decay × the largest multiplier must be < 1, got \(lr) × \(weightDecay) × \(m)")
+        }
         // Bounds that keep the first forward pass finite, so a bad value is named here and not
         // reported later as a divergence "at step 0".
         if let initStd, !(initStd.isFinite && initStd > 0 && initStd <= 100) {

@@ -105,6 +105,7 @@ extension Config {
         case .initStd: initStd = other.initStd
         case .outputShift: outputShift = other.outputShift
         case .whiten: whiten = other.whiten
+        case .lrScale: lrScale = other.lrScale
         case .seed: seed = other.seed
         case .steps: steps = other.steps
         case .sharpnessEvery: sharpnessEvery = other.sharpnessEvery
@@ -118,6 +119,7 @@ extension Config {
     static let integerKeys: Set<String> = {
         var probe = Config()
         probe.inputDim = 1  // optional keys have a value only when set
+        probe.targets = 1
         return Set(values(probe).filter { if case .integer = $0.value { true } else { false } }.keys)
     }()
 
@@ -156,6 +158,8 @@ extension Config {
             return "must be a string \"CxHxW\" (channels, height, width: whole numbers, e.g. \"1x28x28\")"
         case ("seed", _): return "must be an integer 0…9223372036854775807"
         case ("conv", _): return "must be a list of channel counts, e.g. [8, 16]"
+        case ("lr-scale", _):
+            return "must be a string of layer=multiplier pairs, e.g. \"fc1=2,fc2=0.5\" (\"\" for none)"
         case (_, .integer): return "must be an integer"
         case (_, .bool): return "must be true or false"
         case (_, .string): return "must be a string"
@@ -181,6 +185,7 @@ extension Config {
             case let list as [Int]: out[key.rawValue] = .array(list.map { .integer($0) })
             case let d as DataSource: out[key.rawValue] = .string(d.name)
             case let s as ImageShape: out[key.rawValue] = .string(s.description)
+            case let r as LayerRates: out[key.rawValue] = .string(r.description)
             case let r as any RawRepresentable<String>: out[key.rawValue] = .string(r.rawValue)
             default: continue
             }

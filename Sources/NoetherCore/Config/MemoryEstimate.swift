@@ -25,7 +25,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         } else {
             // Unknown until read: the text and its numbers, sized by the file.
             (inputs, outputs) = (
-                c.imageShape?.count ?? c.inputDim ?? 1, c.resolvedTask == .regression ? c.targets : c.classes
+                c.imageShape?.count ?? c.inputDim ?? 1, c.resolvedTask == .regression ? c.resolvedTargets : c.classes
             )
             if case .file(let path) = c.data {
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -26,6 +26,10 @@ public struct ScheduledChange: Equatable, Sendable {
     /// Fork the run here, before this step's other changes: the run goes on unchanged as the
     /// ghost (run 0), and this and every later change act on the fork (run 1).
     public var fork = false
+    /// Measure the sharpness every K steps from this step on (0: not until another change); the
+    /// run must measure it at all (`sharpness-every` > 0 at the top), so its rows keep their
+    /// columns (THEORY.md §16).
+    public var sharpnessEvery: Int?
     /// After a fork, this change acts on the ghost as well as the fork (`both = true`), so a
     /// story can change both runs alike (THEORY.md §17); before any fork it acts on the one run.
     public var both = false
@@ -40,11 +44,12 @@ public struct ScheduledChange: Equatable, Sendable {
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
         family: String? = nil,
         speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil, batchSize: Int? = nil,
-        both: Bool = false
+        both: Bool = false, sharpnessEvery: Int? = nil
     ) {
         self.fork = fork
         self.batchSize = batchSize
         self.both = both
+        self.sharpnessEvery = sharpnessEvery
         self.optimizer = optimizer
         self.step = step
         self.learningRate = learningRate
@@ -78,6 +83,7 @@ public struct ScheduledChange: Equatable, Sendable {
         if let momentum { s += "momentum = \(TOML.format(.float(momentum)))\n" }
         if let weightDecay { s += "weight-decay = \(TOML.format(.float(weightDecay)))\n" }
         if let batchSize { s += "batch-size = \(batchSize)\n" }
+        if let sharpnessEvery { s += "sharpness-every = \(sharpnessEvery)\n" }
         if let first = teleports.first { s += "teleport = \(TOML.format(first.toml))\n" }
         if let say { s += "say = \(TOML.format(.string(say)))\n" }
         if pause { s += "pause = true\n" }
@@ -167,6 +173,8 @@ public struct PresetError: Error, Equatable, CustomStringConvertible, Sendable {
 
 extension Preset {
     static let liveKeys = ["lr", "momentum", "weight-decay", "optimizer", "batch-size"]
+    /// `[[at]]` keys that change what is measured, not the run.
+    static let measurementKeys = ["sharpness-every"]
 
     /// The symmetries a configuration's model will have, known before its data is drawn; the
     /// second value is false when group names depend on a CSV file's width.
@@ -274,11 +282,29 @@ extension Preset {
                     if problem.isEmpty { continue }
                     throw PresetError(file: file, line: e.line, message: problem)
                 }
+                if e.key == "sharpness-every" {
+                    guard case .integer(let n) = e.value, (0...Config.maxSteps).contains(n) else {
+                        throw PresetError(
+                            file: file, line: e.line,
+                            message:
+                                "sharpness-every must be 0 (pause) or a number of steps 1…\(Config.maxSteps), got \(TOML.excerpt(TOML.format(e.value)))"
+                        )
+                    }
+                    guard c.sharpnessEvery > 0 else {
+                        throw PresetError(
+                            file: file, line: e.line,
+                            message:
+                                "sharpness-every in [[at]] changes the interval of a run that measures the sharpness; set sharpness-every = K (> 0) at the top too"
+                        )
+                    }
+                    change.sharpnessEvery = n
+                    continue
+                }
                 guard liveKeys.contains(e.key) else {
                     throw PresetError(
                         file: file, line: e.line,
                         message:
-                            "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \(liveKeys.joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))"
+                            "unknown key '\(TOML.excerpt(e.key))' in [[\(table.name)]]; allowed: step, \((liveKeys + measurementKeys).joined(separator: ", ")), teleport, \(ScheduledChange.narrationKeys.joined(separator: ", "))"
                     )
                 }
                 // Read directly, not through the whole configuration's decoding: a recording may
@@ -355,7 +381,7 @@ extension Preset {
                     family: change.family ?? last.family, speed: change.speed ?? last.speed,
                     fork: change.fork || last.fork,
                     optimizer: change.optimizer ?? last.optimizer, batchSize: change.batchSize ?? last.batchSize,
-                    both: last.both)
+                    both: last.both, sharpnessEvery: change.sharpnessEvery ?? last.sharpnessEvery)
             } else {
                 schedule.append(change)
             }
@@ -404,7 +430,7 @@ public enum PresetLibrary {
             ScheduledChange(
                 step: 1600,
                 say:
-                    "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.45, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
+                    "Normalization chart: fc1's η_eff = η/|θ|² rose from 0.09 to about 0.46, and the RMS angle per step hovers around √(2ηλ/(1+β)) = 0.026.",
                 focus: "normalization"),
             ScheduledChange(
                 step: 1900,

@@ -75,7 +75,7 @@ public struct Dataset: Sendable {
         case .shapes: return ShapesData.make(config, rng: &rng)
         case .file(let path):
             return try CSVData.load(
-                path: path, task: config.resolvedTask, targets: config.targets, image: config.imageShape)
+                path: path, task: config.resolvedTask, targets: config.resolvedTargets, image: config.imageShape)
         }
     }
 
@@ -84,7 +84,7 @@ public struct Dataset: Sendable {
     static func shape(_ c: Config) -> (inputs: Int, outputs: Int)? {
         switch c.data {
         case .blobs: (c.inputDim ?? 10, c.classes)
-        case .teacher: (c.inputDim ?? 8, c.targets == 1 ? 3 : c.targets)
+        case .teacher: (c.inputDim ?? 8, c.resolvedTargets)
         case .spirals: (2, c.classes)
         case .shapes:
             (

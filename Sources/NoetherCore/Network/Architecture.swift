@@ -83,7 +83,18 @@ public struct Architecture: Sendable {
             }
         }
         layers.append(denseLayer("fc\(config.depth + 1)", inputs: shape.size, outputs: outputDim, bias: config.bias))
+        try config.lrScale.check(layers: layerNames)
     }
+
+    /// The layers that own parameters, in order: fc1, bn1, fc2, … (what `lr-scale` names).
+    public var layerNames: [String] {
+        var names: [String] = []
+        for t in tensors where !names.contains(Tensor.layerName(t.name)) { names.append(Tensor.layerName(t.name)) }
+        return names
+    }
+
+    /// Each coordinate's learning-rate multiplier from `lr-scale` (THEORY.md §13.8).
+    public func rateRuns(_ rates: LayerRates) -> RateRuns { RateRuns(tensors: tensors, rates: rates) }
 
     /// Where the residual block being built starts in `layers`.
     private var blockStart = 0

@@ -101,6 +101,8 @@ public struct Observation: Sendable, Equatable {
     public var flattened: [Double]? = nil
     /// Independent conservation laws at the last count and the tracked ones (THEORY.md §14.3).
     public var laws: LawTally? = nil
+    /// The single neuron's measured state and its closed form at the same t (THEORY.md §14.2).
+    public var neuron: SingleNeuronRun.Reading? = nil
 }
 
 /// A group has collapsed when its magnitude is below this fraction of its magnitude at step 0
@@ -166,7 +168,8 @@ extension Simulator {
             equilibriumAngle: config.equilibrium(live)?.angle,
             sharpness: sharpness?.step == step ? sharpness : nil,
             sharpnessColumns: config.sharpnessEvery > 0 ? config.sharpnessTop : 0,
-            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil }, laws: laws)
+            flattened: flattened.flatMap { $0.step == step ? [$0.before, $0.after] : nil }, laws: laws,
+            neuron: neuron?.reading(theta))
     }
 
     private func balanceObservation(_ g: BalanceGroup, start: Int, magnitude: Double, magnitude0: Double)

@@ -35,6 +35,9 @@ public final class Session {
         public var fork: ForkPoint?
         /// Counts the session's runs (each reset starts one), so undo points know their run.
         public var run = 0
+        /// The run's own settings differ from the story's (a reset with other settings): its
+        /// captions describe another run, whatever its log holds.
+        public var departs = false
     }
 
     /// What one step did: the story entries applied at the new step, a fork the story asked
@@ -59,13 +62,13 @@ public final class Session {
     public var log: [Logged] { state.log }
     public var fork: ForkPoint? { state.fork }
     /// True when a change of the user's is in force: the story's captions describe another run.
-    public var departed: Bool { state.log.contains(where: \.byUser) }
+    public var departed: Bool { state.departs || state.log.contains(where: \.byUser) }
 
     /// A run of `preset` from step 0, its step-0 story entries applied; `to` replays silently
     /// to that step (a recorded back-step or undo resumes there).
     public init(
         _ preset: Preset, to step: Int = 0, recorder: Recorder? = nil,
-        observe: ((Simulator, _ ghost: Bool) -> Void)? = nil
+        observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil
     ) throws {
         self.recorder = recorder
         state = RunState(preset: preset, pending: preset.schedule, log: [], fork: nil)
@@ -134,15 +137,19 @@ public final class Session {
     /// Builds the front run (and the ghost) of `run` at `step` by replaying its logged changes.
     /// `observe` sees every simulator at each step of the replay (for charts that must show
     /// the run's history as it was).
-    func restore(_ run: RunState, at step: Int, observe: ((Simulator, _ ghost: Bool) -> Void)? = nil) throws {
-        let newFront = try Self.replay(run.preset.config, run.log.map(\.change), to: step) { observe?($0, false) }
+    func restore(_ run: RunState, at step: Int, observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws {
+        let newFront = try Self.replay(run.preset.config, run.log.map(\.change), to: step) { try observe?($0, false) }
         var newGhost: Simulator?
         var run = run
         if let f = run.fork, f.step <= step {
             do {
                 // Until the fork the ghost is the front run, so it is observed from step 0.
-                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) { observe?($0, true) }
+                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) {
+                    try observe?($0, true)
+                }
                 run.fork?.diverged = false
+            } catch let stop as ReplayStopped {
+                throw stop
             } catch {
                 run.fork?.diverged = true  // it diverged before this step the first time too
             }
@@ -155,16 +162,16 @@ public final class Session {
     /// A simulator of `config` with `changes` applied at their steps, advanced to `step`.
     static func replay(
         _ config: Config, _ changes: [ScheduledChange], to step: Int,
-        observe: (Simulator) -> Void
+        observe: (Simulator) throws -> Void
     ) throws -> Simulator {
         let sim = try Simulator(config)
         var pending = changes[...]
         try sim.applyDue(&pending)
-        observe(sim)
+        try observe(sim)
         while sim.step < step {
             try sim.advance()
             try sim.applyDue(&pending)
-            observe(sim)
+            try observe(sim)
         }
         return sim
     }

@@ -49,8 +49,8 @@ extension Session {
     }
 
     /// A new run of `preset` from step 0 (a reset-type control or another preset); undo returns
-    /// to the run it ended, at the step it ended.
-    public func reset(to preset: Preset, label: String = "the reset") throws {
+    /// to the run it ended, at the step it ended. `departs`: its settings are not the story's.
+    public func reset(to preset: Preset, label: String = "the reset", departs: Bool = false) throws {
         let oldStep = front.step
         let point = UndoPoint(state: state, step: oldStep, label: label)
         let sim = try Simulator(preset.config)
@@ -58,7 +58,8 @@ extension Session {
         record { try $0.reset(at: oldStep, to: preset) }
         front = sim
         ghost = nil
-        state = RunState(preset: preset, pending: preset.schedule, log: [], fork: nil, run: state.run + 1)
+        state = RunState(
+            preset: preset, pending: preset.schedule, log: [], fork: nil, run: state.run + 1, departs: departs)
         undoPoints.append(point)
         _ = try applyDue()
     }

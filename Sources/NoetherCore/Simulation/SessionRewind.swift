@@ -6,6 +6,11 @@ public struct UndoPoint: Equatable, Sendable {
     public var label: String
 }
 
+/// Thrown by a replay's observer to stop it (the program is quitting): the session stays as it was.
+public struct ReplayStopped: Error {
+    public init() {}
+}
+
 /// Going back: to an earlier beat of the story, or to before the last change. Either way the
 /// run is replayed from step 0 with the changes it keeps (the engine is bit-exact, so the state
 /// is the one the run had), and the recording notes it as a run that resumes at that step.
@@ -25,7 +30,7 @@ extension Session {
     /// Undoes the last change: the run returns to the step where it was made, as if it had not
     /// been made. Returns what was undone, or nil when there is nothing to undo.
     @discardableResult
-    public func undo(observe: ((Simulator, _ ghost: Bool) -> Void)? = nil) throws -> UndoPoint? {
+    public func undo(observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws -> UndoPoint? {
         guard let point = undoPoints.popLast() else { return nil }
         let oldStep = front.step
         try restore(point.state, at: point.step, observe: observe)
@@ -33,20 +38,23 @@ extension Session {
         return point
     }
 
-    /// Back to `step` of this run, with every change made up to it; later ones are forgotten
-    /// (the story's come again as the run reaches them).
-    public func rewind(to step: Int, observe: ((Simulator, _ ghost: Bool) -> Void)? = nil) throws {
+    /// Back to `step` of this run as it was when the run first reached it: the story's entries
+    /// up to it and the user's changes made before it; later ones are forgotten (the story's
+    /// come again as the run reaches them).
+    public func rewind(to step: Int, observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws {
         let oldStep = front.step
+        let kept = { (e: Logged) in e.change.step < step || e.change.step == step && !e.byUser }
         var run = state
-        run.log = run.log.filter { $0.change.step <= step }
+        run.log = run.log.filter(kept)
         run.pending = run.preset.schedule.filter { $0.step > step }
         if let f = run.fork {
-            run.fork =
-                f.step <= step ? ForkPoint(step: f.step, ghostLog: f.ghostLog.filter { $0.change.step <= step }) : nil
+            // A fork made at `step` by the user is forgotten with the user's other changes there.
+            let stays = f.step < step || run.log.contains { $0.change.fork && $0.change.step == f.step }
+            run.fork = stays ? ForkPoint(step: f.step, ghostLog: f.ghostLog.filter(kept)) : nil
         }
         try restore(run, at: step, observe: observe)
         let current = state.run
-        undoPoints.removeAll { $0.state.run == current && $0.step > step }
+        undoPoints.removeAll { $0.state.run == current && $0.step >= step }
         recordRewind(from: oldStep)
     }
 

@@ -45,6 +45,10 @@ public final class Simulator {
     let previous: UnsafeMutablePointer<Double>
     let grad: UnsafeMutablePointer<Double>
     private(set) var optimizer: any UpdateRule
+    /// The single neuron of THEORY.md §14.2 with its closed form, when the model is that neuron.
+    public private(set) var neuron: SingleNeuronRun?
+    /// Each coordinate's learning-rate multiplier from `lr-scale` (THEORY.md §13.8).
+    public private(set) var rates: RateRuns
     let tracker: ChargeTracker
     private var rng: Xoshiro256
     private var backprop: Backprop
@@ -57,6 +61,8 @@ public final class Simulator {
     /// The sharpness meter when the run measures it (THEORY.md §16), and its last reading.
     private var meter: SharpnessMeter?
     public private(set) var sharpness: SharpnessReading?
+    /// The interval in force: the configuration's, until an `[[at]]` table changes it (0 pauses).
+    public private(set) var sharpnessEvery: Int
     /// The last flattest teleport's sharpness before and after, and its α (THEORY.md §16.5).
     public private(set) var flattened: (step: Int, before: Double, after: Double, alpha: Double)?
     /// Rotation teleports so far: each draws from its own seed, so a replay repeats it.
@@ -84,6 +90,8 @@ public final class Simulator {
         previous = .allocate(capacity: n); previous.initialize(from: initial, count: n)
         grad = .allocate(capacity: n); grad.initialize(repeating: 0, count: n)
         optimizer = config.optimizer.rule.init(count: n, settings: config.optimizerSettings)
+        rates = arch.rateRuns(config.lrScale)
+        optimizer.rates = rates
         let batch = min(config.batchSize, data.count)
         backprop = Backprop(arch: arch, batch: batch)
         batchX = .allocate(capacity: batch * data.inputDim)
@@ -94,12 +102,22 @@ public final class Simulator {
         cursor = data.count  // forces a shuffle before the first batch
         live = config.live
         previousRate = config.lr
-        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n)
+        sharpnessEvery = config.sharpnessEvery
+        tracker = ChargeTracker(symmetries: symmetries, tensors: arch.tensors, parameterCount: n, rates: rates)
         self.rng = rng
         try computeGradient()
         tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live)
         countLaws()
         measureSharpnessIfDue()
+        if let note = mixedRatesNote { symmetries.notes.append(note) }
+        neuron = SingleNeuronRun(config: config, arch: arch, data: data, theta: theta)
+    }
+
+    /// SGDW and Nesterov have no exact recursion for a charge whose sides step at different rates.
+    private var mixedRatesNote: String? {
+        guard tracker.hasMixedRates, config.optimizer == .sgdw || config.nesterov else { return nil }
+        return
+            "per-layer rates: rescale and balance charges across layers of different rates have no exact recursion under \(config.optimizerName) (THEORY.md §13.8)"
     }
 
     deinit {
@@ -124,6 +142,7 @@ public final class Simulator {
             if let kind = change.optimizer { try switchOptimizer(to: kind) }
             if let size = change.batchSize { try setBatchSize(size) }
             for t in change.teleports { try teleport(t) }
+            if let every = change.sharpnessEvery { measureSharpness(every: every) }
             applied.append(change)
         }
         return applied
@@ -168,8 +187,10 @@ public final class Simulator {
         try kind.rule.validate(config.optimizerSettings, momentum: live.momentum)
         config.optimizer = kind
         optimizer = kind.rule.init(count: parameterCount, settings: config.optimizerSettings)
+        optimizer.rates = rates
         symmetries.notes = SymmetrySet(arch: arch, optimizer: kind, settings: config.optimizerSettings).notes
         if let note = laws?.note { symmetries.notes.append(note) }
+        if let note = mixedRatesNote { symmetries.notes.append(note) }
         if tracksCharges { tracker.start(theta: theta, grad: grad, velocity: optimizer.buffer, live: live) }
     }
 
@@ -178,13 +199,15 @@ public final class Simulator {
         if let diverged { throw diverged }
         let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)
         step += 1
+        neuron?.advance(rate: live.learningRate)
         guard norm2.isFinite else { return try stop("parameters are no longer finite") }
         try computeGradient()
         measureSharpnessIfDue()
         guard tracksCharges else { return previousRate = live.learningRate }
         tracker.advance(
             theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
-            live: live, recursion: optimizer.recursion(live))
+            live: live, recursion: optimizer.recursion(live),
+            scaled: tracker.factors.map { optimizer.recursion(live, factor: $0) })
         previousRate = live.learningRate
     }
 
@@ -226,9 +249,17 @@ public final class Simulator {
 
     /// Measures at every `sharpness-every`-th step (and after a teleport at such a step).
     private func measureSharpnessIfDue() {
-        let every = config.sharpnessEvery
+        let every = sharpnessEvery
         guard every > 0, step % every == 0 else { return }
         sharpness = measureSharpness()
+    }
+
+    /// Another interval from this step on (an `[[at]]` table's `sharpness-every`); a run whose
+    /// configuration never measures stays unmeasured. Measures now if this step is due and was not.
+    private func measureSharpness(every: Int) {
+        guard config.sharpnessEvery > 0 else { return }
+        sharpnessEvery = every
+        if sharpness?.step != step { measureSharpnessIfDue() }
     }
 
     /// The sharpness at θ_k now, on the batch the configuration names (THEORY.md §16).
@@ -276,6 +307,10 @@ public final class Simulator {
             for g in groups { action.shift(g, by: target.factor) }
         case .balance where !target.kind.isMatrix:
             for g in groups { if let alpha = action.balancingFactor(g) { action.multiply(g, by: alpha) } }
+        case .charge:
+            for g in groups {
+                if let alpha = action.chargeFactor(g, to: target.factor, rates: rates) { action.multiply(g, by: alpha) }
+            }
         case .balance, .rotate:
             let b = symmetries.balances[target.balance!]
             let g: [Double], inverse: [Double]
@@ -321,6 +356,7 @@ public final class Simulator {
             flattened = (step: step, before: best.start, after: best.value, alpha: _exp(best.s))
         }
         do { try backpropagate() } catch { throw ConfigError("teleport", "\(error)") }
+        neuron?.restart(theta)
         countLaws()
         measureSharpnessIfDue()
         guard tracksCharges else { return (before, loss) }

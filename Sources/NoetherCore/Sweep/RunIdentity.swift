@@ -13,6 +13,8 @@ extension Config {
 
     /// One key's line of `canonicalText`; empty when the key is unset, or a later key at its default.
     static func canonicalLine(_ key: String, _ value: TOMLValue?) -> String {
+        // `targets` was 1 until set (a teacher then made 3 outputs): unset keeps that line.
+        let value = key == CodingKeys.targets.rawValue && value == nil ? .integer(1) : value
         guard let value, !(laterKeys.contains(key) && value == defaultValues[key]) else { return "" }
         return "\(firstNames[key] ?? key) = \(TOML.format(value))\n"
     }
@@ -20,7 +22,7 @@ extension Config {
     static let laterKeys = Set(
         [
             CodingKeys.nesterov, .dampening, .conv, .kernel, .pool, .whiten, .residual, .groups,
-            .sharpnessEvery, .sharpnessTop, .sharpnessBatch, .sharpnessTolerance,
+            .sharpnessEvery, .sharpnessTop, .sharpnessBatch, .sharpnessTolerance, .lrScale,
         ].map(\.rawValue))
     static let firstNames = Dictionary(uniqueKeysWithValues: aliases.map { ($1, $0) })
 

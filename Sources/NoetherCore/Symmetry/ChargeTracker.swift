@@ -7,6 +7,11 @@
 ///
 /// Every scalar group is one "channel"; a balance group is n² channels, one per entry of its
 /// n × n matrix, so scalar and matrix charges share one recursion loop.
+///
+/// Per-layer learning rates (THEORY.md §13.8): a group whose coordinates all step with η·m follows
+/// the optimizer's recursion for η·m. Rescale and balance charges divide each side by its own m;
+/// where the two sides' m differ ("mixed"), weight decay pulls on the charge with signs ±1, which
+/// is measured, and the recursion is that of the multiplier 1.
 final class ChargeTracker {
     let symmetries: SymmetrySet
     let scalarCount: Int
@@ -16,6 +21,16 @@ final class ChargeTracker {
     // Channel state. "prev" is step k−1; dq is Q(Δ_{k−1}) = Q(θ_k − θ_{k−1}).
     let q, qPrev, dq, pred, predPrev, ref, refPrev, nm, nmRate, gn, vn: Buffer
     let kinetic, potential, carry, q0: Buffer
+    // Per-layer rates: the distinct multipliers (1 first), each channel's index into them, the
+    // channels whose sides differ, and their charge with signs ±1 at step k (THEORY.md §13.8).
+    let factors: [Double]
+    private let factorIndex: [Int]
+    private let mixed: [Bool]
+    /// Whether some rescale or balance group joins layers of different rates.
+    var hasMixedRates: Bool { mixed.contains(true) }
+    private let unweighted, newUnweighted: Buffer
+    private let sideWeights: [(incoming: Double, outgoing: Double)]
+    private let weightedSegments: [[Segment]]
     // Nesterov's second state y = B(θ_k, b_k) (Σ_A b_k for translation), of the prediction and of
     // Q⁽⁰⁾, and the scratch B(Δ_k, b_{k+1}) (THEORY.md §13.2).
     let second, secondRef, newCross: Buffer
@@ -40,20 +55,55 @@ final class ChargeTracker {
     private var displacement: Buffer?
     private var parameterCount: Int
     private let plan: ReductionPlan
-    private var oscillatorKey: (Double, Double, Double)?
-    private var oscillators: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)?
+    /// Continuum oscillators by η·m, with the (λ, β) they were made for.
+    private var oscillatorCache:
+        [Double: (
+            key: (Double, Double), value: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)
+        )] =
+            [:]
 
-    init(symmetries: SymmetrySet, tensors: [Tensor], parameterCount: Int) {
+    init(symmetries: SymmetrySet, tensors: [Tensor], parameterCount: Int, rates: RateRuns? = nil) {
         self.symmetries = symmetries
         self.parameterCount = parameterCount
-        plan = ReductionPlan(groups: symmetries.groups, tensors: tensors)
+        let rates = rates ?? .uniform(parameterCount)
+        // Each side of a two-sided group divided by its multiplier; one-sided groups as they are.
+        var groupFactor: [(factor: Double, mixed: Bool)] = []
+        var weighted: [[Segment]] = []
+        for group in symmetries.groups {
+            let m = group.segments.map { rates.factor(at: $0.offset) }
+            let twoSided = group.kind == .rescale
+            weighted.append(
+                zip(group.segments, m).map { s, f in
+                    var s = s
+                    if twoSided { s.sign /= f }
+                    return s
+                })
+            let distinct = Set(m)
+            groupFactor.append((distinct.count == 1 ? m[0] : 1, distinct.count > 1))
+        }
+        weightedSegments = weighted
+        var weightedGroups = symmetries.groups
+        for i in weightedGroups.indices { weightedGroups[i].segments = weighted[i] }
+        plan = ReductionPlan(groups: weightedGroups, tensors: tensors)
         scalarCount = symmetries.groups.count
         var channels = scalarCount
+        var weights: [(incoming: Double, outgoing: Double)] = []
         for b in symmetries.balances {
             balanceStart.append(channels)
             channels += b.n * b.n
+            let (mIn, mOut) = (rates.factor(at: b.incoming), rates.factor(at: b.outgoing))
+            weights.append((1 / mIn, 1 / mOut))
+            let entry = (factor: mIn == mOut ? mIn : 1, mixed: mIn != mOut)
+            groupFactor += Array(repeating: entry, count: b.n * b.n)
         }
+        sideWeights = weights
         channelCount = channels
+        var distinct: [Double] = [1]
+        for f in groupFactor.map(\.factor) where !distinct.contains(f) { distinct.append(f) }
+        factors = distinct
+        factorIndex = groupFactor.map { distinct.firstIndex(of: $0.factor)! }
+        mixed = groupFactor.map(\.mixed)
+        (unweighted, newUnweighted) = (Buffer(channels), Buffer(channels))
         isLinear = symmetries.groups.map { $0.kind.isLinear } + Array(repeating: false, count: channels - scalarCount)
         isScale = symmetries.groups.map { $0.kind.hasAngularStep }
         func make(_ n: Int) -> Buffer { Buffer(n) }
@@ -101,7 +151,8 @@ final class ChargeTracker {
         for c in 0..<channelCount {
             q[c] = newQ[c]; q0[c] = newQ[c]
             pred[c] = newQ[c]; predPrev[c] = qPrev[c]; ref[c] = newQ[c]; refPrev[c] = qPrev[c]
-            nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / rate; dq[c] = newDQ[c]
+            nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / (rate * factors[factorIndex[c]]); dq[c] = newDQ[c]
+            unweighted[c] = newUnweighted[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
         crossForms(theta, velocity)
@@ -120,30 +171,31 @@ final class ChargeTracker {
 
     /// Advance every channel over the update θ_k → θ_{k+1} made with `live`, whose charge
     /// recursion the optimizer gives. `theta`, `grad` and `velocity` are the state after the update.
+    /// `scaled` holds the recursion for each of `factors` (the first, m = 1, is `recursion`).
     func advance(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
-        velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion
+        velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion,
+        scaled: [ChargeRecursion]? = nil
     ) {
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
         self.recursion = recursion
-        let eta = live.learningRate, lambda = recursion.weightDecay
+        let lambda = recursion.weightDecay
         let beta = recursion.momentum
-        let betaEff = recursion.carry, mu = recursion.decay
         let withMomentum = beta > 0
-        let quadraticDecay = SymmetryKind.scale.decayPerStep(mu),
-            linearDecay = SymmetryKind.translation.decayPerStep(mu)
-        let quadDecay = ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda)
-        let linDecay = ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda)
-        if withMomentum, oscillatorKey.map({ $0 != (eta, lambda, beta) }) ?? true {
-            // The propagators depend only on (η, λ, β): recompute them when those change.
-            oscillators = (
-                ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta),
-                ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta)
+        let recursions = scaled ?? [recursion]
+        // What each multiplier's channels use: the recursion of η·m and its continuum.
+        let perFactor = factors.indices.map { i in
+            let eta = live.learningRate * factors[i], r = recursions[i]
+            return (
+                eta: eta, carry: r.carry, mu: r.decay, quadraticDecay: SymmetryKind.scale.decayPerStep(r.decay),
+                linearDecay: SymmetryKind.translation.decayPerStep(r.decay),
+                quadDecay: ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda),
+                linDecay: ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda),
+                oscillators: withMomentum ? oscillator(eta: eta, lambda: lambda, beta: beta) : nil
             )
-            oscillatorKey = (eta, lambda, beta)
         }
-        let quadOsc = withMomentum ? oscillators?.quadratic : nil
-        let linOsc = withMomentum ? oscillators?.linear : nil
+        let eta = live.learningRate
+        let linearDecay = perFactor[0].linearDecay, quadraticDecay = perFactor[0].quadraticDecay
         let c = 1 - eta * live.weightDecay, rho = c * c * c * c
         let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
         let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
@@ -161,8 +213,21 @@ final class ChargeTracker {
         for ch in 0..<channelCount {
             let linear = isLinear[ch]
             let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
+            let f = perFactor[factorIndex[ch]], eta = f.eta
+            let betaEff = f.carry
+            let quadOsc = f.oscillators?.quadratic, linOsc = f.oscillators?.linear
+            let quadDecay = f.quadDecay, linDecay = f.linDecay
             let predNext: Double, refNext: Double
-            if lookahead {
+            if mixed[ch], !lookahead {
+                // §13.8: the sides' rates differ, so decay pulls 2μ·R with R = |out|² − |in|² (±1 signs).
+                let pull = 2 * f.mu * unweighted[ch]
+                let force = dn + betaEff * dq[ch]
+                predNext = (1 + betaEff) * pred[ch] - betaEff * predPrev[ch] - pull + force
+                refNext = (1 + betaEff) * ref[ch] - betaEff * refPrev[ch] - pull
+                kinetic[ch] = force
+                potential[ch] = pull
+                carry[ch] = betaEff * (qk - qPrev[ch])
+            } else if lookahead {
                 // §13.2: Q' = (1 − 2ηλ(1+β))Q − 2ηβ²y + Q(Δ), y' = βy + λQ + B(Δ, b'); for a linear
                 // charge T' = (1 − ηλ(1+β))T − ηβ²Y, Y' = βY + λT.
                 let order = linear ? 1.0 : 2.0
@@ -176,7 +241,7 @@ final class ChargeTracker {
                 kinetic[ch] = force
                 potential[ch] = decay * qk
             } else {
-                let decay = linear ? linearDecay : quadraticDecay
+                let decay = linear ? f.linearDecay : f.quadraticDecay
                 let force = linear ? 0 : dn + betaEff * dq[ch]
                 predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
                 refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
@@ -205,6 +270,7 @@ final class ChargeTracker {
             refPrev[ch] = ref[ch]; ref[ch] = refNext
             qPrev[ch] = qk; q[ch] = qn
             dq[ch] = dn; gn[ch] = newGN[ch]; vn[ch] = newVN[ch]
+            unweighted[ch] = newUnweighted[ch]
         }
         for g in 0..<scalarCount { magnitude[g] = newMag[g] }
         kappa = Self.kappa(live)
@@ -223,15 +289,17 @@ final class ChargeTracker {
             let acc = plan.sums(group: index, theta, previous, grad, velocity)
             newQ[index] = acc.q; newDQ[index] = acc.d; newGN[index] = acc.g; newVN[index] = acc.v
             newMag[index] = acc.magnitude; thetaDotDelta[index] = acc.thetaDelta
+            newUnweighted[index] = acc.unweighted
         }
         guard !symmetries.balances.isEmpty else { return }
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
         for (b, group) in symmetries.balances.enumerated() {
-            let start = balanceStart[b]
-            Self.balanceMatrix(group, theta, newQ.pointer + start)
-            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start)
-            Self.balanceMatrix(group, grad, newGN.pointer + start)
-            Self.balanceMatrix(group, velocity, newVN.pointer + start)
+            let start = balanceStart[b], w = sideWeights[b]
+            Self.balanceMatrix(group, theta, newQ.pointer + start, weights: w)
+            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start, weights: w)
+            Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w)
+            Self.balanceMatrix(group, velocity, newVN.pointer + start, weights: w)
+            Self.balanceMatrix(group, theta, newUnweighted.pointer + start)
         }
     }
 
@@ -240,7 +308,7 @@ final class ChargeTracker {
     private func crossForms(_ x: UnsafePointer<Double>, _ b: UnsafePointer<Double>) {
         for (index, group) in symmetries.groups.enumerated() {
             var sum = 0.0
-            for s in group.segments {
+            for s in weightedSegments[index] {
                 var i = s.offset
                 if group.kind.isLinear {
                     for _ in 0..<s.count { sum += b[i]; i += s.stride }
@@ -254,7 +322,7 @@ final class ChargeTracker {
         }
         for (index, group) in symmetries.balances.enumerated() {
             let out = newCross.pointer + balanceStart[index], n = group.n
-            Self.balanceForm(group, x, b, out)
+            Self.balanceForm(group, x, b, out, weights: sideWeights[index])
             for i in 0..<n {
                 for j in (i + 1)..<n {
                     let mean = (out[i * n + j] + out[j * n + i]) / 2
@@ -275,26 +343,43 @@ final class ChargeTracker {
         crossForms(scratch.pointer, b)
     }
 
-    /// B(X, Y) = X_{l+1}ᵀY_{l+1} − X̃_lỸ_lᵀ, the bilinear form whose diagonal X = Y is D(X).
+    /// B(X, Y) = X_{l+1}ᵀY_{l+1} − X̃_lỸ_lᵀ, the bilinear form whose diagonal X = Y is D(X); with
+    /// per-layer rates each side divided by its multiplier (`weights` = 1/m, THEORY.md §13.8).
     static func balanceForm(
         _ g: BalanceGroup, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>,
-        _ out: UnsafeMutablePointer<Double>
+        _ out: UnsafeMutablePointer<Double>, weights: (incoming: Double, outgoing: Double) = (1, 1)
     ) {
         let n = g.n
         BLAS.gemm(
-            transA: true, transB: false, m: n, n: n, k: g.outputs,
-            x + g.outgoing, lda: n, y + g.outgoing, ldb: n, out, ldc: n)
+            transA: true, transB: false, m: n, n: n, k: g.outputs, alpha: weights.outgoing,
+            x + g.outgoing, lda: n, y + g.outgoing, ldb: n, beta: 0, out, ldc: n)
         BLAS.gemm(
-            transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -1,
+            transA: false, transB: true, m: n, n: n, k: g.inputs, alpha: -weights.incoming,
             x + g.incoming, lda: g.inputs, y + g.incoming, ldb: g.inputs, beta: 1, out, ldc: n)
         if let b = g.incomingBias {
-            for i in 0..<n { for j in 0..<n { out[i * n + j] -= x[b + i] * y[b + j] } }
+            for i in 0..<n { for j in 0..<n { out[i * n + j] -= weights.incoming * x[b + i] * y[b + j] } }
         }
     }
 
     /// D(X) = X_{l+1}ᵀX_{l+1} − X̃_lX̃_lᵀ, with X̃_l = [X_l x_b] (THEORY.md §2.1, out − in).
-    static func balanceMatrix(_ g: BalanceGroup, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
-        balanceForm(g, x, x, out)
+    static func balanceMatrix(
+        _ g: BalanceGroup, _ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
+        weights: (incoming: Double, outgoing: Double) = (1, 1)
+    ) {
+        balanceForm(g, x, x, out, weights: weights)
+    }
+
+    /// The continuum oscillators for one (η, λ, β), kept while those stay.
+    private func oscillator(eta: Double, lambda: Double, beta: Double) -> (
+        quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator
+    ) {
+        if let cached = oscillatorCache[eta], cached.key == (lambda, beta) { return cached.value }
+        let value = (
+            ContinuumStep.oscillator(.scale, eta: eta, lambda: lambda, beta: beta),
+            ContinuumStep.oscillator(.translation, eta: eta, lambda: lambda, beta: beta)
+        )
+        oscillatorCache[eta] = ((lambda, beta), value)
+        return value
     }
 
     private func balanceMagnitudes(_ theta: UnsafePointer<Double>) -> [Double] {

@@ -32,6 +32,25 @@ struct GroupAction {
         return (outgoing / incoming).squareRoot().squareRoot()
     }
 
+    /// Rescale: the α that moves the charge B/α² − α²A to `value`, with A and B the incoming and
+    /// outgoing squared norms, each divided by its side's rate multiplier (THEORY.md §13.8):
+    /// α² = (√(value² + 4AB) − value)/(2A). nil when a side is zero.
+    func chargeFactor(_ g: SymmetryGroup, to value: Double, rates: RateRuns) -> Double? {
+        var incoming = 0.0, outgoing = 0.0
+        for s in g.segments {
+            let m = rates.factor(at: s.offset)
+            for i in 0..<s.count {
+                let x = theta[s.offset + i * s.stride]
+                if s.sign < 0 { incoming += x * x / m } else { outgoing += x * x / m }
+            }
+        }
+        guard incoming > 0, outgoing > 0 else { return nil }
+        let root = (value * value + 4 * incoming * outgoing).squareRoot()
+        // For value > 0 the difference cancels: use 2B/(root + value) instead.
+        let alpha2 = value > 0 ? 2 * outgoing / (root + value) : (root - value) / (2 * incoming)
+        return alpha2.squareRoot()
+    }
+
     /// Translation: θ_A + c·1. The action is a shift, its derivative the identity: buffers stay.
     func shift(_ g: SymmetryGroup, by c: Double) {
         for s in g.segments {

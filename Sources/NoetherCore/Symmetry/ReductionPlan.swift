@@ -1,7 +1,9 @@
 /// Per-group sums of one measurement: signed quadratic (or linear) forms of θ, Δ, g and v,
 /// the unsigned magnitude, and θ·Δ (scale groups, for the angular step).
+/// With per-layer rates a side's sign carries the weight 1/m (THEORY.md §13.8); `unweighted` is
+/// the charge with signs ±1, what weight decay pulls on.
 struct Sums {
-    var q = 0.0, d = 0.0, g = 0.0, v = 0.0, magnitude = 0.0, thetaDelta = 0.0
+    var q = 0.0, d = 0.0, g = 0.0, v = 0.0, magnitude = 0.0, thetaDelta = 0.0, unweighted = 0.0
 }
 
 /// How the charge groups read the parameters: whole rows and columns of weight matrices are
@@ -185,9 +187,11 @@ final class ReductionPlan {
                     let w = term.stride, sign = term.sign
                     if term.linear {
                         acc.q += s[0]; acc.d += s[w]; acc.g += s[2 * w]; acc.v += s[3 * w]; acc.magnitude += s[4 * w]
+                        acc.unweighted += s[0]
                     } else {
                         acc.q += sign * s[0]; acc.d += sign * s[w]; acc.g += sign * s[2 * w]; acc.v += sign * s[3 * w]
                         acc.magnitude += s[0]; acc.thetaDelta += s[4 * w]
+                        acc.unweighted += sign > 0 ? s[0] : -s[0]
                     }
                     continue
                 }
@@ -196,10 +200,11 @@ final class ReductionPlan {
                 for _ in 0..<seg.count {
                     let t = theta[idx], d = t - previous[idx], g = grad[idx], v = velocity[idx]
                     if term.linear {
-                        acc.q += t; acc.d += d; acc.g += g; acc.v += v; acc.magnitude += abs(t)
+                        acc.q += t; acc.d += d; acc.g += g; acc.v += v; acc.magnitude += abs(t); acc.unweighted += t
                     } else {
                         acc.q += seg.sign * t * t; acc.d += seg.sign * d * d; acc.g += seg.sign * g * g
                         acc.v += seg.sign * v * v; acc.magnitude += t * t; acc.thetaDelta += t * d
+                        acc.unweighted += seg.sign > 0 ? t * t : -t * t
                     }
                     idx += seg.stride
                 }

@@ -36,7 +36,7 @@ public enum SymmetryKind: String, CaseIterable, Codable, Sendable {
     public var teleportActions: [Teleport.Action] {
         switch self {
         case .scale: [.scale, .steepest, .flattest]
-        case .rescale: [.scale, .balance, .steepest, .flattest]
+        case .rescale: [.scale, .balance, .steepest, .flattest, .charge]
         // |∇L|² is constant along a translation orbit (the generator is constant), so there is
         // nothing for steepest ascent to find.
         case .translation: [.shift]

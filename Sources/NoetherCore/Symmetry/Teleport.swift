@@ -18,6 +18,8 @@ public struct Teleport: Equatable, Sendable {
         /// The orbit point of smallest sharpness (THEORY.md §16.5), one shared α within
         /// |log α| ≤ log(factor).
         case flattest
+        /// Rescale: the orbit point where each group's charge equals factor (THEORY.md §12.1).
+        case charge
     }
 
     public var family: String
@@ -177,6 +179,14 @@ extension Teleport {
                 throw ConfigError(
                     "teleport",
                     "action '\(action.rawValue)' takes factor = the bound on α (α within [1/factor, factor]), in (1, 1e6], got \(f)"
+                )
+            }
+            factor = f
+        case .charge:
+            guard let f = self.factor, f.isFinite, abs(f) <= limit else {
+                throw ConfigError(
+                    "teleport",
+                    "action 'charge' needs factor = the charge to move to, within ±1e6, got \(self.factor.map { "\($0)" } ?? "none")"
                 )
             }
             factor = f

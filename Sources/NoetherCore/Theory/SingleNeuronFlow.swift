@@ -77,7 +77,9 @@ public struct SingleNeuronFlow: Sendable {
             (0.25 * (exp(2 * c) * expIntegral(r + k) + exp(-2 * c) * expIntegral(r - k))
                 + sign * expIntegral(r)) / psi2(c)
         let a2 = e / (1 / (a0 * a0) + 2 * integral)
-        let a = (a0 < 0 ? -1 : 1) * a2.squareRoot()
+        // Above the fixed points with c < 0, ν passes a pole where a crosses 0 (sinh q changes sign).
+        let crossed = !below && (q < 0) != (c < 0)
+        let a = ((a0 < 0) != crossed ? -1 : 1) * a2.squareRoot()
         let w2 = max(0, a2 - r)
         // w = (aν/s²)β* + w_⊥, and w_⊥ keeps its direction.
         let parallel = a * nu / s

@@ -21,7 +21,8 @@ extension ChartView {
 /// The one list of panels: focus order, layout order, help text and narration ids.
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
-        LossChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(), TableChart(),
+        LossChart(), NeuronChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(),
+        TableChart(),
         HeatmapChart(), PhaseChart(), RatesChart(),
         DataChart(),
     ]

@@ -24,17 +24,9 @@ struct HeatmapChart: ChartView {
         let inner = r.inner
         guard inner.width > 12, inner.height > 3, let h = c.snapshot.history.neurons[f.family], !h.columns.isEmpty
         else { return }
-        let shades: [Character] = c.glyphs.unicode ? [" ", "░", "▒", "▓", "█"] : [" ", ".", ":", "*", "#"]
+        // Lightest to darkest; a blank cell is a step without data (before the history or yet to come).
+        let shades: [Character] = c.glyphs.unicode ? ["░", "▒", "▓", "█"] : [".", ":", "*", "#"]
         let lostMark: Character = c.glyphs.unicode ? "×" : "x"
-        // Legend row.
-        let legend =
-            gap
-            ? "\(String(shades[1...])) |Γ/Q₀| (linear; colour: sign)"
-            : "\(String(shades[1...])) |Q| (log, up to \(Int(Self.decades)) decades)"
-        let x = b.putClipped(legend, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: c.glyphs)
-        b.putClipped(
-            "  \(lostMark) dead", x: x, y: inner.y, Style(.vermillion), width: inner.x + inner.width - x,
-            glyphs: c.glyphs)
         let labelWidth = 4
         let grid = Rect(
             x: inner.x + labelWidth, y: inner.y + 1, width: inner.width - labelWidth, height: inner.height - 2)
@@ -48,6 +40,13 @@ struct HeatmapChart: ChartView {
         let scale = values.max() ?? 1
         let floor = max(values.min() ?? scale, scale * pow(10, -Self.decades))
         let decades = max(log10(scale / floor), 1e-9)
+        // Shade i holds the values up to bounds[i]: a quarter of the range each (of its decades for
+        // |Q|), the smallest values and exact zeros in the lightest.
+        let bounds = (1...shades.count).map { i in
+            let fraction = Double(i) / Double(shades.count)
+            return gap ? scale * fraction : floor * pow(10, decades * fraction)
+        }
+        legend(&b, inner, shades: shades, bounds: bounds, gap: gap, lostMark: lostMark, glyphs: c.glyphs)
         let xMax = Double(max(c.snapshot.targetSteps, c.snapshot.step, 1))
         for col in 0..<grid.width {
             let step = Int((xMax * Double(col) / Double(max(grid.width - 1, 1))).rounded())
@@ -66,7 +65,7 @@ struct HeatmapChart: ChartView {
                         let q = abs(NumberFormat.clean(v.charge))
                         level = q > 0 ? max(0, 1 + log10(q / scale) / decades) : 0
                     }
-                    let i = min(shades.count - 1, Int((level * Double(shades.count - 1)).rounded(.up)))
+                    let i = min(shades.count - 1, max(0, Int((level * Double(shades.count)).rounded(.up)) - 1))
                     cell = Cell(char: shades[i], style: Style(gap && v.gapRatio < 0 ? .orange : .blue))
                 }
                 b[grid.x + col, grid.y + row] = cell
@@ -99,5 +98,23 @@ struct HeatmapChart: ChartView {
                 x: grid.x + Int((Double(m.step) / xMax * Double(grid.width - 1)).rounded()), y: axisRow,
                 Style(.orange, bold: true))
         }
+    }
+
+    /// The legend row: each shade with the largest value it stands for ("░≤0.01 ▒≤0.1 ▓≤1 █≤10 |Q|"),
+    /// then the dead mark and what a blank cell means, as much as fits, most important first.
+    private func legend(
+        _ b: inout Buffer, _ inner: Rect, shades: [Character], bounds: [Double], gap: Bool, lostMark: Character,
+        glyphs: Glyphs
+    ) {
+        let atMost = glyphs.unicode ? "≤" : "<="
+        let key = zip(shades, bounds).map { "\($0)\(atMost)\(NumberFormat.compact($1))" }.joined(separator: " ")
+        let name = gap ? "|Γ/Q₀|" : "|Q|", what = gap ? " (colour: sign)" : " (log)"
+        let dead = "  \(lostMark) dead", blank = "  blank: no data"
+        // The longest that fits: the quantity's name and the shade bounds stay, the rest goes first.
+        let forms = [(what, dead, blank), (what, dead, ""), ("", dead, ""), (what, "", ""), ("", "", "")]
+        let (w, d, e) = forms.first { (key + " " + name + $0 + $1 + $2).count <= inner.width } ?? ("", "", "")
+        var x = b.putClipped(key + " " + name + w, x: inner.x, y: inner.y, .plain, width: inner.width, glyphs: glyphs)
+        x = b.put(d, x: x, y: inner.y, Style(.vermillion))
+        b.put(e, x: x, y: inner.y, Style(.gray))
     }
 }

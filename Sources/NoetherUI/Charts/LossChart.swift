@@ -16,9 +16,11 @@ struct LossChart: ChartView {
             s.label = "accuracy"  // the legend says whose; the curve's end has little room
             series.append(s)
         }
-        var chart = c.lineChart(id, title: accuracy.isEmpty ? "loss" : "loss, accuracy", series)
-        // Where the sharpness first reached its stability line (THEORY.md §16.3).
-        if let x = SharpnessChart.firstCrossing(c) { chart.markers.append((x, "λ₁ reaches line")) }
+        // Where the sharpness first reached its stability line (THEORY.md §16.3), named in the title.
+        let (title, crossing) = SharpnessChart.lossTitle(
+            accuracy.isEmpty ? "loss" : "loss, accuracy", c, width: r.width)
+        var chart = c.lineChart(id, title: title, series)
+        if let crossing { chart.markers.append((crossing, "λ₁ reaches line")) }
         chart.figure = (accuracy.isEmpty ? "minibatch loss" : "minibatch loss and accuracy", "loss")
         return chart
     }

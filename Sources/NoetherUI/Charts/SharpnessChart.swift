@@ -27,6 +27,22 @@ struct SharpnessChart: ChartView {
         return chart
     }
 
+    /// The loss chart's title with what its marker means, "loss, ▲ λ₁ reached 2/η at step 412"
+    /// (the optimizer's own line; t = Ση on the time axis), shortened to fit `width` columns of
+    /// border, so the ▲ is told from a change's; and the marker's place.
+    static func lossTitle(_ base: String, _ c: ChartContext, width: Int) -> (title: String, crossing: Double?) {
+        guard let x = firstCrossing(c) else { return (base, nil) }
+        let line = c.snapshot.live.momentum > 0 ? "2(1+β)/η" : "2/η"
+        let mark = c.glyphs.unicode ? "▲" : "^"
+        let at = c.state.timeAxis ? "t=\(NumberFormat.compact(x))" : "\(Int(x.rounded()))"
+        let step = c.state.timeAxis ? at : "step " + at
+        let choices = [
+            "\(base), \(mark) λ₁ reached \(line) at \(step)", "\(base), \(mark) λ₁ reached \(line): \(at)",
+            "\(base) \(mark) λ₁=\(line) \(at)",
+        ]
+        return (choices.first { $0.count <= width - 6 } ?? choices[choices.count - 1], x)
+    }
+
     /// The first sample where λ₁ reaches the optimizer's own line (2(1+β)/η with momentum,
     /// else 2/η), for the loss chart's marker.
     static func firstCrossing(_ c: ChartContext) -> Double? {

@@ -42,7 +42,8 @@ struct TableChart: ChartView {
         },
         // F/Q divides by the current charge: no value once the charge has collapsed.
         Column(header: "F/Q", width: 9, priority: 1) { NumberFormat.ratio($0.kineticRateMedian, over: $0.q50) },
-        Column(header: "2ηλ", width: 9, priority: 1) { NumberFormat.compact($0.potentialRate) },
+        // P/Q: 2ηλ for a quadratic charge, ηλ for a linear one (translation), so not headed "2ηλ".
+        Column(header: "P/Q", width: 9, priority: 1) { NumberFormat.compact($0.potentialRate) },
     ]
 
     /// The columns that fit beside a family name of at least `nameWidth`, in display order.

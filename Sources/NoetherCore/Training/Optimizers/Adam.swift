@@ -21,7 +21,7 @@ final class Adam: MomentRule {
         theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
         grad: UnsafePointer<Double>, _ live: LiveParameters
     ) -> Double {
-        moments.step(theta, previous, grad, live, coupled: live.weightDecay, shrink: 1)
+        moments.step(theta, previous, grad, live, coupled: live.weightDecay, decoupled: 0)
     }
 }
 
@@ -40,6 +40,10 @@ extension MomentRule {
         self.init(moments: AdamMoments(count: count, beta2: settings.beta2))
     }
     var buffer: UnsafeMutablePointer<Double> { moments.first }
+    var rates: RateRuns {
+        get { moments.rates }
+        set { moments.rates = newValue }
+    }
     var second: UnsafeMutablePointer<Double>? { moments.second }
     static var usesBeta2: Bool { true }
     static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
@@ -53,6 +57,7 @@ final class AdamMoments {
     let beta2: Double
     let epsilon = 1e-8
     private let storage: (first: Buffer, second: Buffer)
+    var rates: RateRuns
     var first: UnsafeMutablePointer<Double> { storage.first.pointer }
     var second: UnsafeMutablePointer<Double> { storage.second.pointer }
     private var steps = 0
@@ -61,6 +66,7 @@ final class AdamMoments {
         self.count = count
         self.beta2 = beta2
         storage = (Buffer(count), Buffer(count))
+        rates = .uniform(count)
     }
 
     static func validate(_ s: OptimizerSettings, _ name: String) throws(ConfigError) {
@@ -69,25 +75,28 @@ final class AdamMoments {
         if s.dampening != 0 { throw ConfigError("dampening", "is only for optimizers sgd and sgdw, got \(name)") }
     }
 
-    /// d = g + coupled·θ; θ ← shrink·θ − η·m̂/(√ŝ + ε).
+    /// d = g + coupled·θ; θ ← (1 − η'·decoupled)θ − η'·m̂/(√ŝ + ε), η' = η·m per run.
     func step(
         _ theta: UnsafeMutablePointer<Double>, _ previous: UnsafeMutablePointer<Double>, _ grad: UnsafePointer<Double>,
-        _ live: LiveParameters, coupled: Double, shrink: Double
+        _ live: LiveParameters, coupled: Double, decoupled: Double
     ) -> Double {
         steps += 1
-        let b1 = live.momentum, b2 = beta2, eta = live.learningRate, eps = epsilon
+        let b1 = live.momentum, b2 = beta2, eps = epsilon
         let m = first, s = second
         let c1 = 1 - pow(b1, Double(steps)), c2 = 1 - pow(b2, Double(steps))
         var norm2 = 0.0
-        for i in 0..<count {
-            let t = theta[i]
-            previous[i] = t
-            let d = grad[i] + coupled * t
-            m[i] = b1 * m[i] + (1 - b1) * d
-            s[i] = b2 * s[i] + (1 - b2) * d * d
-            let next = shrink * t - eta * (m[i] / c1) / ((s[i] / c2).squareRoot() + eps)
-            theta[i] = next
-            norm2 += next * next
+        for run in rates.runs {
+            let eta = live.learningRate * run.factor, shrink = 1 - eta * decoupled
+            for i in run.range {
+                let t = theta[i]
+                previous[i] = t
+                let d = grad[i] + coupled * t
+                m[i] = b1 * m[i] + (1 - b1) * d
+                s[i] = b2 * s[i] + (1 - b2) * d * d
+                let next = shrink * t - eta * (m[i] / c1) / ((s[i] / c2).squareRoot() + eps)
+                theta[i] = next
+                norm2 += next * next
+            }
         }
         return norm2
     }

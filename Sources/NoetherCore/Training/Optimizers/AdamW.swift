@@ -20,7 +20,7 @@ final class AdamW: MomentRule {
         theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
         grad: UnsafePointer<Double>, _ live: LiveParameters
     ) -> Double {
-        moments.step(theta, previous, grad, live, coupled: 0, shrink: 1 - live.learningRate * live.weightDecay)
+        moments.step(theta, previous, grad, live, coupled: 0, decoupled: live.weightDecay)
     }
 }
 

@@ -6,11 +6,13 @@ final class Lion: UpdateRule {
     static let usesBeta2 = true
     let beta2: Double
     let storage: Buffer
+    var rates: RateRuns
     var buffer: UnsafeMutablePointer<Double> { storage.pointer }
 
     init(count: Int, settings: OptimizerSettings) {
         beta2 = settings.beta2
         storage = Buffer(count)
+        rates = .uniform(count)
     }
 
     static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
@@ -33,20 +35,23 @@ final class Lion: UpdateRule {
         theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
         grad: UnsafePointer<Double>, _ live: LiveParameters
     ) -> Double {
-        let b1 = live.momentum, b2 = beta2, eta = live.learningRate, shrink = 1 - eta * live.weightDecay
+        let b1 = live.momentum, b2 = beta2
         let m = buffer
         var norm2 = 0.0
-        for i in 0..<storage.count {
-            let t = theta[i]
-            previous[i] = t
-            let g = grad[i]
-            let c = b1 * m[i] + (1 - b1) * g
-            // torch.sign: 0 stays 0.
-            let u: Double = c > 0 ? 1 : (c < 0 ? -1 : 0)
-            m[i] = b2 * m[i] + (1 - b2) * g
-            let next = shrink * t - eta * u
-            theta[i] = next
-            norm2 += next * next
+        for run in rates.runs {
+            let eta = live.learningRate * run.factor, shrink = 1 - eta * live.weightDecay
+            for i in run.range {
+                let t = theta[i]
+                previous[i] = t
+                let g = grad[i]
+                let c = b1 * m[i] + (1 - b1) * g
+                // torch.sign: 0 stays 0.
+                let u: Double = c > 0 ? 1 : (c < 0 ? -1 : 0)
+                m[i] = b2 * m[i] + (1 - b2) * g
+                let next = shrink * t - eta * u
+                theta[i] = next
+                norm2 += next * next
+            }
         }
         return norm2
     }

@@ -5,6 +5,7 @@ final class SGD: UpdateRule {
     static let title = "SGD"
     let settings: OptimizerSettings
     let storage: Buffer
+    var rates: RateRuns
     var buffer: UnsafeMutablePointer<Double> { storage.pointer }
     var count: Int { storage.count }
     private var steps = 0
@@ -14,6 +15,7 @@ final class SGD: UpdateRule {
     init(count: Int, settings: OptimizerSettings) {
         self.settings = settings
         storage = Buffer(count)
+        rates = .uniform(count)
     }
 
     static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
@@ -49,35 +51,44 @@ final class SGD: UpdateRule {
         steps += 1
         previousRate = rate
         rate = live.learningRate
-        let eta = live.learningRate, lambda = live.weightDecay
-        return settings.nesterov
-            ? momentumStep(
-                nesterov: true, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta,
-                damping: damping)
-            : momentumStep(
-                nesterov: false, theta, previous, grad, buffer, count, eta: eta, coupled: lambda, shrink: 1, beta: beta,
-                damping: damping)
+        let lambda = live.weightDecay
+        var norm2 = 0.0
+        for run in rates.runs {
+            let o = run.range.lowerBound, n = run.range.count, eta = live.learningRate * run.factor
+            norm2 +=
+                settings.nesterov
+                ? momentumStep(
+                    nesterov: true, theta + o, previous + o, grad + o, buffer + o, n, eta: eta, coupled: lambda,
+                    shrink: 1, beta: beta, damping: damping)
+                : momentumStep(
+                    nesterov: false, theta + o, previous + o, grad + o, buffer + o, n, eta: eta, coupled: lambda,
+                    shrink: 1, beta: beta, damping: damping)
+        }
+        return norm2
     }
 
     /// (★) with β' = βη_k/η_{k−1} and μ = (1−τ)ηλ (§13.1); Nesterov's pair recursion with this
     /// update's η, β and λ (§13.2), which needs no carry across learning-rate changes.
-    func recursion(_ live: LiveParameters) -> ChargeRecursion {
+    /// A multiplier m scales η in μ; β' is a ratio of η's and does not see it.
+    func recursion(_ live: LiveParameters, factor: Double) -> ChargeRecursion {
         if settings.nesterov {
             return ChargeRecursion(
-                carry: 0, decay: rate * live.weightDecay, momentum: live.momentum,
+                carry: 0, decay: factor * rate * live.weightDecay, momentum: live.momentum,
                 weightDecay: live.weightDecay, lookahead: true)
         }
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
         return ChargeRecursion(
-            carry: carry, decay: damping * rate * live.weightDecay, momentum: live.momentum,
+            carry: carry, decay: damping * factor * rate * live.weightDecay, momentum: live.momentum,
             weightDecay: damping * live.weightDecay)
     }
 
     /// θ_{k−1} = θ_k + η_{k−1}b_k: the last displacement was −η_{k−1}b_k. Nesterov's pair restarts
     /// from θ_k and the carried buffer alone (§13.2).
     func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int) {
-        let eta = settings.nesterov ? 0 : rate
-        for i in 0..<count { previous[i] = theta[i] + eta * buffer[i] }
+        for run in rates.runs {
+            let eta = settings.nesterov ? 0 : rate * run.factor
+            for i in run.range { previous[i] = theta[i] + eta * buffer[i] }
+        }
     }
 }
 

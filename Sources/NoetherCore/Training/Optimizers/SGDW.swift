@@ -5,6 +5,7 @@ final class SGDW: UpdateRule {
     static let title = "SGDW"
     let settings: OptimizerSettings
     let storage: Buffer
+    var rates: RateRuns
     var buffer: UnsafeMutablePointer<Double> { storage.pointer }
     var count: Int { storage.count }
     private var steps = 0
@@ -14,6 +15,7 @@ final class SGDW: UpdateRule {
     init(count: Int, settings: OptimizerSettings) {
         self.settings = settings
         storage = Buffer(count)
+        rates = .uniform(count)
     }
 
     static func validate(_ s: OptimizerSettings, momentum: Double) throws(ConfigError) {
@@ -41,24 +43,33 @@ final class SGDW: UpdateRule {
         rate = live.learningRate
         previousShrinkage = shrinkage
         shrinkage = live.learningRate * live.weightDecay
-        return momentumStep(
-            nesterov: false, theta, previous, grad, buffer, count, eta: live.learningRate, coupled: 0,
-            shrink: 1 - shrinkage, beta: beta, damping: damping)
+        var norm2 = 0.0
+        for run in rates.runs {
+            let o = run.range.lowerBound, m = run.factor
+            norm2 += momentumStep(
+                nesterov: false, theta + o, previous + o, grad + o, buffer + o, run.range.count,
+                eta: live.learningRate * m, coupled: 0, shrink: 1 - m * shrinkage, beta: beta, damping: damping)
+        }
+        return norm2
     }
 
     /// b = β'(1 − a), μ = ηλ − β'a with a = η_{k−1}λ_{k−1} (§13.3); no carry on the first step.
-    func recursion(_ live: LiveParameters) -> ChargeRecursion {
+    /// With a multiplier m every a becomes m·a; β' does not change.
+    func recursion(_ live: LiveParameters, factor: Double) -> ChargeRecursion {
         let carry = previousRate > 0 ? live.momentum * rate / previousRate : 0
-        let decay = shrinkage - carry * previousShrinkage
+        let a = factor * shrinkage, previousA = factor * previousShrinkage
+        let decay = a - carry * previousA
         return ChargeRecursion(
-            carry: carry * (1 - previousShrinkage), decay: decay, momentum: live.momentum,
+            carry: carry * (1 - previousA), decay: decay, momentum: live.momentum,
             weightDecay: live.weightDecay * (1 - live.momentum))
     }
 
     /// θ_k = (1 − a)θ_{k−1} − η_{k−1}b_k, solved for θ_{k−1}.
     func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int) {
-        let eta = rate, scale = 1 / (1 - shrinkage)
-        for i in 0..<count { previous[i] = (theta[i] + eta * buffer[i]) * scale }
+        for run in rates.runs {
+            let eta = rate * run.factor, scale = 1 / (1 - run.factor * shrinkage)
+            for i in run.range { previous[i] = (theta[i] + eta * buffer[i]) * scale }
+        }
     }
 }
 

@@ -23,13 +23,16 @@ protocol UpdateRule: AnyObject {
     var buffer: UnsafeMutablePointer<Double> { get }
     /// A per-coordinate second moment, carried as a squared gradient.
     var second: UnsafeMutablePointer<Double>? { get }
+    /// Per-layer learning-rate multipliers: coordinates in a run step with η·m (THEORY.md §13.8).
+    var rates: RateRuns { get set }
     /// θ ← θ + Δ; `previous` receives the old θ. Returns Σθ² of the new θ.
     func update(
         theta: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
         grad: UnsafePointer<Double>, _ live: LiveParameters
     ) -> Double
-    /// The charge recursion of the update just made (THEORY.md §13).
-    func recursion(_ live: LiveParameters) -> ChargeRecursion
+    /// The charge recursion of the update just made, for a group whose coordinates all step with
+    /// η·`factor` (THEORY.md §13, §13.8).
+    func recursion(_ live: LiveParameters, factor: Double) -> ChargeRecursion
     /// The point θ_{k−1} whose displacement the next update continues, for restarting the
     /// predictions at θ_k (THEORY.md §12.4).
     func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int)
@@ -100,6 +103,20 @@ public struct OptimizerKind: RawRepresentable, Hashable, CaseIterable, Codable, 
     }
 }
 
+extension UpdateRule {
+    /// The recursion of a group stepping with η itself (multiplier 1).
+    func recursion(_ live: LiveParameters) -> ChargeRecursion { recursion(live, factor: 1) }
+}
+
+extension LiveParameters {
+    /// The same step with learning rate η·m: what a layer with multiplier m sees.
+    func scaled(_ m: Double) -> LiveParameters {
+        var p = self
+        p.learningRate *= m
+        return p
+    }
+}
+
 extension Config {
     public var optimizerSettings: OptimizerSettings {
         OptimizerSettings(beta2: beta2, nesterov: nesterov, dampening: dampening)
@@ -117,7 +134,7 @@ extension UpdateRule {
     static var usesBeta2: Bool { false }
     var second: UnsafeMutablePointer<Double>? { nil }
     static func exactKinds(_ s: OptimizerSettings) -> Set<SymmetryKind> { [] }
-    func recursion(_ live: LiveParameters) -> ChargeRecursion { .firstOrder(live) }
+    func recursion(_ live: LiveParameters, factor: Double) -> ChargeRecursion { .firstOrder(live.scaled(factor)) }
     func restartPoint(theta: UnsafePointer<Double>, into previous: UnsafeMutablePointer<Double>, count: Int) {
         previous.update(from: theta, count: count)
     }
