@@ -82,7 +82,9 @@ public struct ExplorerLoop {
             state.saveScreenRequested = false
             do {
                 let files = try ScreenExport.save(frame, theme: state.theme, color: screen.color, in: directory)
-                state.say("saved the screen as \(files.svg) and \(files.text)")
+                // One line at 80 columns: the text copy differs from the SVG only in its extension.
+                let sameStem = files.text == files.svg.dropLast(4) + ".txt"
+                state.say("saved the screen: \(files.svg) + " + (sameStem ? ".txt" : files.text))
             } catch {
                 state.say("could not save the screen in \(directory.path): \(error.localizedDescription)")
             }

@@ -140,6 +140,7 @@ public struct Rect: Equatable, Sendable {
         statusYields: Int = 0
     ) {
         guard width >= 2, height >= 2 else { return }
+        let titles = titles.map { glyphs.words($0, keeping: Glyphs.bordersKeep) }
         let s = focused ? Style(.sky, bold: true) : Style(.gray)
         for cx in (x + 1)..<(x + width - 1) {
             b[cx, y] = Cell(char: glyphs.horizontal, style: s)
@@ -194,13 +195,52 @@ public struct Glyphs: Sendable {
     }
     /// The health marks: in ASCII words, since "+" and "X" do not read as "holds" and "broken".
     public var ok: String { unicode ? "✔" : "ok" }
-    public var ellipsis: String { unicode ? "…" : "." }
+    /// `>` in ASCII ("more follows"): `.` is the dotted curve's mark and `~` the dash-dot's.
+    public var ellipsis: String { unicode ? "…" : ">" }
     public var bad: String { unicode ? "✘" : "broken" }
     /// A text with the health marks as this glyph set writes them (the one-cell stand-ins of an
     /// ASCII screen cannot say "ok").
     public func marks(_ text: String) -> String {
         unicode ? text : text.replacingOccurrences(of: "✔", with: ok).replacingOccurrences(of: "✘", with: bad)
     }
+
+    /// Running text (captions, help, descriptions) for an ASCII terminal: Greek letters and
+    /// arrows as words, since a one-letter stand-in misleads ("n" reads as a count, "v" as a key).
+    /// Text that must keep its width (legends, axes) goes through the per-cell stand-ins instead.
+    /// `keys`: a key's name, where ← and → are the arrow keys, not "to". `keeping`: symbols left to
+    /// the per-cell stand-ins (a border keeps "G/Q0" short so its health verdict keeps its number).
+    public func words(_ text: String, keys: Bool = false, keeping: Set<Character> = []) -> String {
+        guard !unicode else { return text }
+        let arrows =
+            keys ? text.replacingOccurrences(of: "←", with: "left").replacingOccurrences(of: "→", with: "right") : text
+        let chars = Array(
+            arrows.replacingOccurrences(of: "↑↓", with: "up/down").replacingOccurrences(of: "←→", with: "left/right"))
+        // A product of symbols keeps its factors apart: 2ηλ reads 2*eta*lambda, not 2etalambda.
+        func symbol(_ c: Character) -> Bool { Self.asciiSymbols.contains(c) }
+        func joins(_ c: Character) -> Bool { symbol(c) || (c.isASCII && (c.isLetter || c.isNumber)) }
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            guard let word = Self.asciiWords[c], !keeping.contains(c) else { out.append(c); continue }
+            if symbol(c), i > 0, joins(chars[i - 1]) { out += "*" }
+            out += word
+            if symbol(c), i + 1 < chars.count, !symbol(chars[i + 1]), chars[i + 1].isASCII, chars[i + 1].isLetter {
+                out += "*"
+            }
+        }
+        return out
+    }
+
+    static let asciiWords: [Character: String] = [
+        "η": "eta", "β": "beta", "λ": "lambda", "√": "sqrt", "Γ": "Gamma", "θ": "theta", "α": "alpha",
+        "γ": "gamma", "Δ": "Delta", "Σ": "Sum", "ε": "eps", "τ": "tau", "π": "pi", "↑": "up", "↓": "down",
+        "←": "<-", "→": "->", "≈": "about", "≠": "!=", "±": "+/-", "…": "...",
+        "²": "^2", "³": "^3", "⁴": "^4",
+    ]
+    /// What chart borders and legends leave as one character: Γ/Q₀ stays "G/Q0", short enough
+    /// for the gap chart's title to keep its health verdict's number at 100 columns.
+    static let bordersKeep: Set<Character> = ["Γ"]
+    /// The letters among them, which multiply what stands beside them.
+    static let asciiSymbols: Set<Character> = ["η", "β", "λ", "√", "Γ", "θ", "α", "γ", "Δ", "Σ", "ε", "τ", "π"]
     public init(unicode: Bool, dots: DotStyle? = nil) {
         self.unicode = unicode
         self.dots = unicode ? (dots == .ascii ? .braille : dots ?? .braille) : .ascii

@@ -139,6 +139,9 @@ public struct Chart: Sendable {
     }
 
     public func render(into b: inout Buffer, _ rect: Rect, focused: Bool, expanded: Bool = false, glyphs: Glyphs) {
+        if let spelled = spelledOut(glyphs) {
+            return spelled.render(into: &b, rect, focused: focused, expanded: expanded, glyphs: glyphs)
+        }
         let inner = rect.inner
         guard inner.width > Self.axisWidth + 4, inner.height >= 4 else { return }
         let legendRows = legend(&b, inner, glyphs: glyphs)

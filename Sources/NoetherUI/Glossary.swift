@@ -33,6 +33,10 @@ public enum Glossary {
                 "A conv layer's channels: one group per filter; cbn1-conv2.rescale couples block 1's γ, β to conv2's slices (§2.1)."
             ),
             GlossaryEntry(
+                "fc1-2.resc", "shortened family name",
+                "Where a label has little room: fc1-2.resc is fc1-fc2.rescale, fc1.sc fc1.scale; .bal is .balance, .tr .translation (§2.1)."
+            ),
+            GlossaryEntry(
                 "VGG-mini", "model control",
                 "Conv blocks of 8 and 16 channels (conv, norm, activation, 2×2 pool), average pooling, then dense layers (§2.1)."
             ),
@@ -245,7 +249,7 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "ghost", "the other run after a fork",
-                "F forks: the run goes on unchanged, drawn as a trail of rings (◦◦) beneath the fork the keys now change; x swaps, g drops (§12)."
+                "F forks: the run goes on unchanged, drawn as rings (◦◦, ++ in ASCII) beneath the fork the keys now change; x swaps, g drops (§12)."
             ),
             GlossaryEntry(
                 "lazy", "lazy regime",

@@ -79,7 +79,7 @@ public enum Keymap {
         KeyBinding(
             keys: [.char("T")], action: .teleportMenu, help: "teleport: move along a symmetry (same loss, new charges)"),
         KeyBinding(
-            keys: [.char("F")], action: .fork, help: "fork: the run goes on as a dimmed ghost; keys act on the fork"),
+            keys: [.char("F")], action: .fork, help: "fork: the run goes on as a ghost (◦); keys act on the fork"),
         KeyBinding(keys: [.char("x")], action: .swapFork, help: "swap fork and ghost (the front one takes the keys)"),
         KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the ghost"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),

@@ -142,7 +142,7 @@ public struct Screen {
         for (text, style) in [(s.description.isEmpty ? "no description" : s.description, Style.plain)]
             + s.notes.map({ ("note: " + $0, Style(.gray)) })
         {
-            lines += Self.wrap(text, width).map { ($0, style) }
+            lines += Self.wrap(glyphs.words(text), width).map { ($0, style) }
             lines.append(("", .plain))
         }
         let title = s.title.isEmpty ? "description" : s.title + (s.modified ? " (modified)" : "")
@@ -163,12 +163,12 @@ public struct Screen {
     static let asciiStandIns: [Character: Character] = [
         "β": "b", "λ": "l", "η": "n", "Γ": "G", "θ": "w", "ĝ": "g", "ε": "e", "₀": "0", "²": "2", "⁴": "4",
         "⁽": "(", "⁾": ")", "⁰": "0", "√": "V", "–": "-", "—": "-", "×": "x", "→": ">", "←": "<", "↑": "^",
-        "↓": "v", "●": "*", "↺": "~", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ".",
+        "↓": "v", "●": "*", "↺": "~", "━": "-", "│": "|", "─": "-", "┤": "+", "✔": "+", "✘": "x", "·": ".", "…": ">",
         "‖": "|", "Σ": "S", "▲": "^", "⚠": "!", "▶": ">", "•": "o", "╌": "-", "░": ":",
         "§": "#", "³": "3", "¹": "1", "⁶": "6", "⁻": "-", "ⁿ": "n", "ᵀ": "T", "₁": "1", "₂": "2", "−": "-",
         "Δ": "D", "γ": "g", "≠": "#", "★": "*", "▀": "'", "▄": ".", "█": "#", "▒": "+", "▓": "%",
         "┈": ",", "◦": "+", "ν": "v", "α": "a", "τ": "t", "π": "p", "±": "~", "┌": "+", "┐": "+", "└": "+", "┘": "+",
-        "≈": "~", "÷": "/",
+        "≈": "~", "÷": "/", "⟨": "<", "⟩": ">",
     ]
 
     /// Every cell ASCII, for terminals whose locale is not UTF-8.
@@ -315,7 +315,7 @@ public struct Screen {
         if !s.title.isEmpty { text.append((s.title + (s.modified ? " (modified)" : ""), Style(bold: true))) }
         if !s.description.isEmpty { text.append((s.description, Style(.gray))) }
         text += s.notes.map { ("note: " + $0, Style(.gray)) }
-        let lines = text.flatMap { t, style in Self.wrap(t, inner.width).map { ($0, style) } }
+        let lines = text.flatMap { t, style in Self.wrap(glyphs.words(t), inner.width).map { ($0, style) } }
         let room = inner.y + inner.height - y
         // Cut: the last line that fits says where the rest is.
         let cut = lines.count > room
@@ -341,7 +341,7 @@ public struct Screen {
         {
             about = "(about \(narrated); c shows others) "
         }
-        let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + caption
+        let text = (glyphs.unicode ? "▶ " : "> ") + (s.modified ? "(modified) " : "") + about + glyphs.words(caption)
         var notes: [String] = []
         if s.beyondStory {
             // The story ended at its planned last step: its captions describe the run up to there.
@@ -410,13 +410,14 @@ public struct Screen {
         let footerY = inner.y + inner.height - 1
         let other = AppState.helpPages[(page + 1) % AppState.helpPages.count]
         b.putClipped(
-            "tab: \(other)  ↑↓ scroll  esc closes", x: inner.x + 1, y: footerY, Style(.gray), width: inner.width - 10,
+            glyphs.words("tab: \(other)  ↑↓ scroll  esc closes"), x: inner.x + 1, y: footerY, Style(.gray),
+            width: inner.width - 10,
             glyphs: glyphs)
         var more: [String] = []
         if scroll > 0 { more.append("↑") }
         if scroll + visible < lines.count { more.append("↓") }
         if !more.isEmpty {
-            let text = "more " + more.joined()
+            let text = "more " + (glyphs.unicode ? more.joined() : glyphs.words(more.joined(separator: "/")))
             b.put(text, x: inner.x + inner.width - text.count - 1, y: footerY, Style(.orange, bold: true))
         }
     }
@@ -435,15 +436,17 @@ public struct Screen {
                     ])
                 }
             }
-            for k in Keymap.bindings { entry(k.keys.map(\.label).joined(separator: " "), 10, k.help) }
+            for k in Keymap.bindings {
+                entry(glyphs.words(k.keys.map(\.label).joined(separator: " "), keys: true), 10, glyphs.words(k.help))
+            }
             out.append([("● live: applies at once   ↺: resets the run", gray)])
             out.append([])
             out.append([("panels (tab order; narration focus ids)", head)])
             for c in ChartRegistry.all { entry(c.id, 14, c.summary) }
         } else {
             for e in Glossary.entries {
-                out.append([(glyphs.marks(e.symbol) + "  ", key), (e.name, head)])
-                for line in wrap(e.meaning, max(10, width - 4)) { out.append([("    " + line, .plain)]) }
+                out.append([(glyphs.words(glyphs.marks(e.symbol)) + "  ", key), (e.name, head)])
+                for line in wrap(glyphs.words(e.meaning), max(10, width - 4)) { out.append([("    " + line, .plain)]) }
             }
         }
         return out
@@ -455,7 +458,7 @@ public struct Screen {
         let at = live.state == .running ? "stopping the run\(glyphs.unicode ? "…" : "...")" : "at step \(live.step)"
         let inner = overlay(
             &b, width: 76, height: min(b.height - 2, state.teleports.count + 5),
-            title: "teleport \(at) (↑↓ choose, enter apply, esc close)")
+            title: glyphs.words("teleport \(at) (↑↓ choose, enter apply, esc close)"))
         b.putClipped(
             "Moves the weights along a symmetry: the loss stays, the charges jump.", x: inner.x + 1, y: inner.y,
             Style(.gray),
@@ -478,7 +481,7 @@ public struct Screen {
     func picker(_ b: inout Buffer, _ state: AppState) {
         let inner = overlay(
             &b, width: 76, height: min(b.height - 2, state.presets.count + 8),
-            title: "presets (↑↓ choose, enter open, esc close)")
+            title: glyphs.words("presets (↑↓ choose, enter open, esc close)"))
         let listHeight = max(1, inner.height - 5)
         // Names whole (a saved preset's name can be long), titles cut with an ellipsis.
         let nameWidth = min(max(state.presets.map(\.name.count).max() ?? 0, 20) + 2, inner.width / 2)

@@ -27,18 +27,18 @@ public enum YAxisMode: String, CaseIterable, Sendable {
         switch self {
         case .honest: ""
         case .fromZero: " [from 0]"
-        case .relative: " [% chg]"
-        case .zoom: " [zoom]"
+        case .relative: " [% change]"
+        case .zoom: " [zoomed]"
         }
     }
 
-    /// The least a border can say.
+    /// The least a border can say, still in words.
     public var tinySuffix: String {
         switch self {
         case .honest: ""
-        case .fromZero: " [0]"
-        case .relative: " [%]"
-        case .zoom: " [z]"
+        case .fromZero: " [from 0]"
+        case .relative: " [% chg]"
+        case .zoom: " [zoom]"
         }
     }
 

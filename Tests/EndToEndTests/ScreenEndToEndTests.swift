@@ -51,13 +51,14 @@ struct ScreenEndToEndTests {
         t.type("K")
         t.waitFor("the next theme") { $0.contains("theme dark (K cycles)") }
         t.type("S")
-        let saved = t.waitFor("the saved message") { $0.contains("saved the screen as noether-screen-") } ?? ""
+        let saved = t.waitFor("the saved message") { $0.contains("saved the screen: noether-screen-") } ?? ""
         t.type("q")
         t.waitFor("exit") { $0.contains("exit=0") }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         let svg = try #require(files.first { $0.hasSuffix(".svg") }, "\(files)")
         let text = try #require(files.first { $0.hasSuffix(".txt") }, "\(files)")
-        #expect(saved.contains(svg) && saved.contains(text))
+        // The message names the SVG and says "+ .txt": the text copy has the same stem.
+        #expect(saved.contains(svg + " + .txt") && text == svg.dropLast(4) + ".txt", "\(saved)")
         let data = try Data(contentsOf: dir.appendingPathComponent(svg))
         let parser = XMLParser(data: data)
         #expect(parser.parse(), "the SVG is not XML: \(String(describing: parser.parserError))")

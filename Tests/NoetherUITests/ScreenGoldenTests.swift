@@ -174,14 +174,15 @@ struct ExplorerLoopTests {
         let svgs = files.filter { $0.hasSuffix(".svg") }.sorted { $0.count < $1.count }
         let texts = files.filter { $0.hasSuffix(".txt") }.sorted { $0.count < $1.count }
         #expect(svgs.count == 2 && texts.count == 2 && svgs.allSatisfy { $0.hasPrefix("noether-screen-") })
-        // The message names both files; the saved frame is the screen without it.
+        // The message names the SVG and the text copy's extension (same stem), in one line of 80 columns.
         let message = l.state.messageLog.first!
-        #expect(message.contains(svgs[0]) && message.contains(texts[0]))
+        #expect(message == "saved the screen: \(svgs[0]) + .txt" && texts[0] == svgs[0].dropLast(4) + ".txt")
+        #expect(message.count <= 80, "\(message.count) columns")
         let text = try String(contentsOf: dir.appendingPathComponent(texts[0]), encoding: .utf8)
         // The saved frame is the screen as it was, without the message that names it.
         let saved = text.components(separatedBy: "\n")
         #expect(saved.count == 31 && Array(saved.prefix(28)) == Array(backend.frames[0].lines.prefix(28)))
-        #expect(!saved[29].contains("saved") && backend.frames[0].line(29).contains("saved the screen as"))
+        #expect(!saved[29].contains("saved") && backend.frames[0].line(29).contains("saved the screen: "))
         let data = try Data(contentsOf: dir.appendingPathComponent(svgs[0]))
         let parser = XMLParser(data: data)
         #expect(parser.parse(), "the SVG parses as XML: \(String(describing: parser.parserError))")
