@@ -9,6 +9,12 @@ public enum CaptionDwell {
         return max(minimum, Double(words) / wordsPerSecond)
     }
 
+    /// What the story holds a caption for: its reading time and a margin for the frames between
+    /// the simulator publishing it and the terminal drawing it and its successor (measured in
+    /// tmux without the margin, some captions stayed up to 0.1 s short of their reading time).
+    public static let margin = 0.4
+    public static func hold(for caption: String) -> Double { seconds(for: caption) + margin }
+
     /// The furthest step the run may reach at `now` while a caption shown at `shown` (wall
     /// seconds, at step `from`) is fresh and the next caption waits at step `next`: the run
     /// slows so that it reaches the step before the next caption as the dwell ends, and holds

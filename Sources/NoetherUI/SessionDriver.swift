@@ -136,7 +136,7 @@ public struct SessionDriver {
             let says = log.last { $0.say != nil }
             snapshot.caption = says?.say
             // Read from here on: the run slows from its current step, not from the caption's.
-            captionShown = says.map { (s.step, now, CaptionDwell.seconds(for: $0.say!)) }
+            captionShown = says.map { (s.step, now, CaptionDwell.hold(for: $0.say!)) }
             captionPublished = false
             snapshot.narration.serial += 1
             snapshot.narration.focus = log.last { $0.focus != nil }?.focus
@@ -223,7 +223,7 @@ public struct SessionDriver {
             if let say = change.say {
                 captionsShown += 1
                 snapshot.caption = say
-                captionShown = (change.step, now, CaptionDwell.seconds(for: say))
+                captionShown = (change.step, now, CaptionDwell.hold(for: say))
                 captionPublished = false
             }
             if change.focus != nil || change.family != nil {

@@ -34,7 +34,7 @@ struct NeuronChartTests {
         var state = AppState()
         state.focus = "neuron"
         let colour = Screen(unicode: true, color: true).render(state, s, width: 100, height: 30)
-        #expect(colour.lines.contains { $0.contains("one neuron vs closed form") })
+        #expect(colour.lines.contains { $0.contains("neuron vs closed form") })
         Golden.check(colour, "screen-lazy-vs-rich-100x30", styles: true)
         let mono = Screen(unicode: true, color: false).render(state, s, width: 100, height: 30)
         Golden.check(mono, "screen-lazy-vs-rich-100x30-no-color")

@@ -143,7 +143,7 @@ struct RuntimeTests {
     func replayPlaysEveryRun() throws {
         var first = try Self.story()
         first.schedule = []
-        first.config.steps = 30
+        first.config.steps = 3000  // long enough that a 20 ms poll sees the first run under way
         var second = first
         second.title = "second run"
         second.config.width = 6

@@ -36,24 +36,27 @@ struct SessionDriverTests {
     @Test("a fresh caption holds a run at max speed until it has been up max(8 s, words/3)")
     func captionsHoldForTheirReadingTime() throws {
         var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 100)
+        let m = CaptionDwell.margin  // held a little past the reading time, for the frames in between
         Self.run(&d, at: 100)
-        #expect(d.snapshot.step == 0 && d.snapshot.readingHold == 8, "a fresh caption holds the run at once")
-        Self.run(&d, at: 104)
+        #expect(
+            d.snapshot.step == 0 && abs(d.snapshot.readingHold! - (8 + m)) < 1e-9,
+            "a fresh caption holds the run at once")
+        Self.run(&d, at: 100 + (8 + m) / 2)
         #expect(d.snapshot.step == 20, "half the reading time, half the way: the run slows")
-        Self.run(&d, at: 107.9)
+        Self.run(&d, at: 107.9 + m)
         #expect(d.snapshot.step == 39 && d.snapshot.caption == "first caption")
-        Self.run(&d, at: 108.01)
+        Self.run(&d, at: 108.01 + m)
         #expect(d.snapshot.step == 40 && d.snapshot.caption?.hasPrefix("a second caption") == true)
-        Self.run(&d, at: 117.0)
+        Self.run(&d, at: 117.0 + 2 * m)
         #expect(d.snapshot.step == 79)
         // The last caption has nothing after it to hold back: the run goes on to DONE.
-        Self.run(&d, at: 117.02)
+        Self.run(&d, at: 117.02 + 2 * m)
         #expect(d.snapshot.state == .finished && d.snapshot.step == 120 && d.snapshot.caption == "third caption")
-        d.handle(.back, now: 117.02)
+        d.handle(.back, now: 117.02 + 2 * m)
         #expect(d.snapshot.step == 40 && d.snapshot.caption?.hasPrefix("a second caption") == true)
-        d.handle(.setPaused(false), now: 117.02)
+        d.handle(.setPaused(false), now: 117.02 + 2 * m)
         #expect(CaptionDwell.seconds(for: d.snapshot.caption!) == 9)
-        Self.run(&d, at: 118)
+        Self.run(&d, at: 118 + 2 * m)
         #expect(d.snapshot.readingHold != nil && d.snapshot.step < 80, "a caption gone back to is fresh again")
     }
 
@@ -182,11 +185,11 @@ struct SessionDriverTests {
     @Test(", goes back to the previous caption with the same numbers as the first time")
     func backOnScreen() throws {
         var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 0)
-        Self.run(&d, at: 8.01)
+        Self.run(&d, at: 8.01 + CaptionDwell.margin)
         let published = d.publish()
         let first = try #require(published)
         #expect(first.step == 40)
-        _ = Self.runOn(&d, from: 8.01)
+        _ = Self.runOn(&d, from: 8.01 + CaptionDwell.margin)
         #expect(d.snapshot.step == 120)
         d.handle(.back, now: 300)
         let again = d.snapshot

@@ -26,7 +26,7 @@ struct NeuronChart: ChartView {
             closed.showsValue = false
             series.append(closed)
         }
-        c.lineChart(id, title: "one neuron vs closed form (dots)", series)
+        c.lineChart(id, title: "neuron vs closed form", series)
             .render(into: &b, r, focused: c.focused, expanded: c.expanded, glyphs: c.glyphs)
     }
 }
