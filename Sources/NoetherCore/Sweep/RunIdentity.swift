@@ -52,6 +52,8 @@ extension Config {
     static func argument(_ key: String, _ value: TOMLValue?) -> String? {
         switch value {
         case .bool(let b)?: b ? "--\(key)" : "--no-\(key)"
+        // `--key=` reads as a missing value: an empty text (lr-scale's "none") is its default.
+        case .string(let s)? where s.isEmpty: nil
         case .string(let s)?: "--\(key)=\(s)"
         case let v?: "--\(key)=\(TOML.format(v))"
         case nil: nil
