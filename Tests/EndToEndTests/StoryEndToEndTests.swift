@@ -109,7 +109,8 @@ struct TeleportForkEndToEndTests {
         t.type("T")
         // The menu opens on the narrated family (fc2.scale); its first entry is × 4, and a menu holds the story.
         t.waitFor("the teleport menu") {
-            $0.contains("teleport at step ") && $0.contains("(↑↓ choose") && $0.contains("fc2.scale  weights × α = 4") && $0.contains("PAUSED")
+            $0.contains("teleport at step ") && $0.contains("(↑↓ choose") && $0.contains("fc2.scale  weights × α = 4")
+                && $0.contains("PAUSED")
         }
         t.send("Enter")
         let moved = t.waitFor("the teleport") { $0.contains("teleported fc2.scale ×4: loss") && $0.contains("RUNNING") }

@@ -291,7 +291,8 @@ enum StoryClaims {
             },
             590: { run, _ in
                 let plain = try! StoryRun(run.withoutSchedule)
-                #expect(within(run.meanLoss(200...590) / plain.meanLoss(200...590), 0.975...0.99), "a little lower here")
+                #expect(
+                    within(run.meanLoss(200...590) / plain.meanLoss(200...590), 0.975...0.99), "a little lower here")
                 // The description's and caption's claims over seeds 1–10.
                 var early: [Double] = [], late: [Double] = []
                 for seed in 1...10 {
