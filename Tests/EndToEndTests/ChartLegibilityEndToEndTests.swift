@@ -94,7 +94,7 @@ struct ChartLegibilityEndToEndTests {
         t.send("Enter")
         _ = Self.pausedLinearBalance(t, "")
         t.type("S")
-        t.waitFor("the saved message") { $0.contains("saved the screen as noether-screen-") }
+        t.waitFor("the saved message") { $0.contains("saved the screen: noether-screen-") }
         t.send("Q")
         t.waitFor("exit") { $0.contains("exit=0") }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)

@@ -236,7 +236,7 @@ struct ExplorerEndToEndTests {
             screen?.contains("** fc1 ") == true && screen?.contains("-- fc2 ") == true
                 && screen?.contains(".. fc3 ") == true)
         t.type("?")
-        t.waitFor("keys page") { $0.contains("+- help 1/2: keys") && $0.contains("more v") }
+        t.waitFor("keys page") { $0.contains("+- help 1/2: keys") && $0.contains("more down") }
         t.send("Tab")
         t.waitFor("glossary page") { $0.contains("help 2/2: glossary") && $0.contains("Noether charge") }
         t.send("Escape")

