@@ -78,23 +78,24 @@ struct SessionEndToEndTests {
         t.start("--preset bn-scale-growth --speed max --lecture")
         t.waitFor("held at the first caption") { $0.contains(Self.first) && $0.contains("PAUSED") }
         for _ in 0..<5 { t.type(".") }
-        t.waitFor("step 5") { E.step($0) == 5 }
+        t.waitFor("step 5", timeout: 30) { E.step($0) == 5 }
         t.type("]")
         // The change line names the step the change took effect at (the one shown, or the next).
         let changed = t.waitFor("the change") {
             $0.contains("you changed lr 0.2 at step ") && $0.contains("(modified)")
         }
         let line = changed?.split(separator: "\n").first { $0.contains("you changed lr 0.2 at step ") } ?? ""
-        let mark = String(line[line.range(of: "you changed lr 0.2 at step ")!.lowerBound...].prefix(29))
+        let mark = line.range(of: "you changed lr 0.2 at step ").map { String(line[$0.lowerBound...].prefix(29)) }
+        #expect(mark != nil, "no change line")
         t.type(" ")
         t.waitFor("held at step 70", timeout: 30) { E.step($0) == 70 && $0.contains("PAUSED") }
         t.type(" ")
         t.waitFor("held at step 140", timeout: 30) { E.step($0) == 140 && $0.contains("PAUSED") }
         t.type(",")
-        let after = t.waitFor("back at step 70") { $0.contains("back to step 70") }
-        #expect(after?.contains(mark) == true && after?.contains("(modified)") == true, "\(mark)")
+        let after = t.waitFor("back at step 70", timeout: 60) { $0.contains("back to step 70") }
+        #expect(after?.contains(mark ?? "?") == true && after?.contains("(modified)") == true, "\(mark ?? "")")
         t.type(",")
-        let before = t.waitFor("back at step 0") { $0.contains("back to step 0") }
+        let before = t.waitFor("back at step 0", timeout: 60) { $0.contains("back to step 0") }
         #expect(before?.contains("you changed") == false && before?.contains("(modified)") == false, "\(before ?? "")")
         #expect(before?.contains(Self.first) == true && before?.contains("lr 0.1 ") == true)
         t.type("Q")
