@@ -124,10 +124,6 @@ extension PhaseDiagram {
             if diverged { row.append(String(c.diverged)) }
             rows.append(row)
         }
-        let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
-        return rows.map { r in
-            r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
+        return TextTable.aligned(rows)
     }
 }
