@@ -4,7 +4,7 @@ import Foundation
 /// named layer (its weight and bias) steps with η·m instead of η (THEORY.md §13.8). Layers not
 /// named keep m = 1. Written with the names in alphabetical order, so equal settings give equal
 /// text (and equal run IDs).
-public struct LayerRates: Equatable, Hashable, Codable, Sendable, CustomStringConvertible {
+public struct LayerRates: Equatable, Hashable, TextCodable, Sendable, CustomStringConvertible {
     /// Layer name → multiplier m.
     public private(set) var factors: [String: Double] = [:]
 
@@ -53,19 +53,7 @@ public struct LayerRates: Equatable, Hashable, Codable, Sendable, CustomStringCo
         }
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let rates = LayerRates(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not name=m pairs: \(text)"))
-        }
-        self = rates
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public static let textForm = "name=m pairs"
 }
 
 /// The multipliers laid out on the flat parameter vector: runs of coordinates that share one m.

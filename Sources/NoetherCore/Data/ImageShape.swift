@@ -1,6 +1,6 @@
 /// The shape of one image, channels × height × width, written "CxHxW" (PyTorch's C, H, W order:
 /// a flattened image lists channel 0 row by row, then channel 1, …).
-public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringConvertible {
+public struct ImageShape: Equatable, Hashable, TextCodable, Sendable, CustomStringConvertible {
     public var channels: Int
     public var height: Int
     public var width: Int
@@ -50,17 +50,5 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
         (i / (height * width), (i / width) % height, i % width)
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let shape = ImageShape(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not CxHxW: \(text)"))
-        }
-        self = shape
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public static let textForm = "CxHxW"
 }
