@@ -205,6 +205,18 @@ public struct Screen {
             "enlarge the window or press q", x: max(0, (b.width - 29) / 2), y: b.height / 2 + lines.count, Style(.gray))
     }
 
+    /// A run's live parameters in a message, to say which run went where: those that differ from
+    /// `other`'s ("lr 0.5 momentum 0.9"), or its learning rate when none differ.
+    static func runParameters(_ p: LiveParameters, beside other: LiveParameters? = nil) -> String {
+        let all = [
+            ("lr", p.learningRate, other?.learningRate), ("momentum", p.momentum, other?.momentum),
+            ("wd", p.weightDecay, other?.weightDecay),
+        ]
+        let differ = all.filter { $0.2 != nil && $0.1 != $0.2 }
+        return (differ.isEmpty ? [all[0]] : differ).map { "\($0.0) \(NumberFormat.compact($0.1))" }.joined(
+            separator: " ")
+    }
+
     public static func summary(_ c: Config) -> String {
         let norm = c.norm == .none ? "" : c.norm.abbreviation + " "
         let conv = c.conv.isEmpty ? (c.residual ? "residual " : "") : ModelFamily.name(c) + " + "

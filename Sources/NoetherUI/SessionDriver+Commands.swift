@@ -110,15 +110,21 @@ extension SessionDriver {
                         : "\(snapshot.ghosts.last!.name) has diverged: it cannot come to the front")
                 return
             }
+            let (front, ghost) = (s.front.live, g.live)
             do { try s.swapFork() } catch { return say("\(error)") }
             (snapshot.history, g.history) = (g.history, snapshot.history)
             snapshot.ghosts[snapshot.ghosts.count - 1] = g
             present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
-            say("swapped: \(g.name) is in front and takes the controls")
+            let now = snapshot.ghosts.last?.name ?? g.name
+            say(
+                "swapped: \(g.name)'s run (\(Screen.runParameters(ghost, beside: front))) is in front;"
+                    + " the front run (\(Screen.runParameters(front, beside: ghost))) is now \(now)")
         case .dropGhost:
             guard let s = session, s.fork != nil else { return say("no ghost to drop") }
-            let name = snapshot.ghosts.last?.name ?? "the ghost"
+            let name =
+                (snapshot.ghosts.last.map { "\($0.name) (\(Screen.runParameters($0.live, beside: s.front.live)))" })
+                ?? "the ghost"
             s.dropGhost()
             present(s, restarted: false, narrate: false)
             say("\(name) dropped" + (s.forks.isEmpty ? "" : "; \(s.forks.count) left"))

@@ -83,7 +83,10 @@ public struct SessionDriver {
 
     mutating func say(_ message: String) {
         snapshot.message = message
-        messageUntil = now + 4
+        // Up long enough to read at the captions' pace (CaptionDwell's words per second), and
+        // never under 5 s; `M` lists every message afterwards.
+        let words = Double(message.split(whereSeparator: \.isWhitespace).count)
+        messageUntil = now + max(5, words / CaptionDwell.wordsPerSecond + 1)
         dirty = true
     }
 

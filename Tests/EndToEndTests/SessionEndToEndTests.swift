@@ -136,8 +136,12 @@ struct SessionEndToEndTests {
         // the last replays 2000 steps.
         t.start("--preset theory-overlay --speed max --lecture")
         let end = Date().addingTimeInterval(180)
-        while Date() < end, E.step(t.screen()) != 3900 {
-            if t.screen().contains("PAUSED") { t.type(" ") }
+        // One capture per look: a second capture could see the run already held at 3900 and
+        // send it on past its last caption.
+        while Date() < end {
+            let screen = t.screen()
+            if E.step(screen) == 3900 { break }
+            if screen.contains("PAUSED") { t.type(" ") }
             usleep(300_000)
         }
         t.waitFor("held at the last caption") { $0.contains("PAUSED") && E.step($0) == 3900 }

@@ -191,9 +191,9 @@ struct ForkTests {
         try plain.startFork(byUser: true)
         try Self.run(plain, to: 4)
         try plain.startFork(byUser: true)
-        #expect((0..<3).map(plain.ghostName) == ["ghost 1", "ghost 2", "ghost 3"])
+        #expect((0..<3).map(plain.ghostName) == ["ghost", "ghost 2", "ghost 3"])
         plain.dropGhost()
         try plain.startFork(byUser: false)
-        #expect((0..<3).map(plain.ghostName) == ["ghost 1", "ghost 2", "ghost 3"])
+        #expect((0..<3).map(plain.ghostName) == ["ghost", "ghost 2", "ghost 3"])
     }
 }

@@ -200,3 +200,38 @@ struct SessionDriverTests {
         #expect(d.snapshot.step == 0 && d.snapshot.caption == "first caption")
     }
 }
+
+/// Forks by hand: each message says which run went where, by name and by what sets it apart.
+@Suite("Forks in the explorer")
+struct ForkMessageTests {
+    @Test("F twice, x and g name the runs they move, and names stay with their ghosts")
+    func forkSwapAndDropSayWhichRun() throws {
+        var p = try SessionDriverTests.preset()
+        p.schedule = []
+        var d = SessionDriver(preset: p, version: "test", speed: 0, now: 0)
+        let lr = { (x: Double) in
+            LiveParameters(learningRate: x, momentum: p.config.momentum, weightDecay: p.config.weightDecay)
+        }
+        d.handle(.fork, now: 1)
+        #expect(d.snapshot.message?.contains("ghost goes on unchanged") == true)
+        #expect(d.snapshot.ghosts.map(\.name) == ["ghost"])
+        d.handle(.setLive(lr(0.2)), now: 2)
+        d.step(now: 2, sliceEnd: .infinity, clock: { 2 })
+        d.handle(.fork, now: 3)
+        d.handle(.setLive(lr(0.5)), now: 4)
+        #expect(d.snapshot.ghosts.map(\.name) == ["ghost", "ghost 2"])
+        d.handle(.swapFork, now: 5)
+        #expect(
+            d.snapshot.message == "swapped: ghost 2's run (lr 0.2) is in front; the front run (lr 0.5) is now ghost 2",
+            "\(d.snapshot.message ?? "")")
+        #expect(d.snapshot.live.learningRate == 0.2 && d.snapshot.ghosts.last?.live.learningRate == 0.5)
+        d.handle(.dropGhost, now: 6)
+        #expect(d.snapshot.message == "ghost 2 (lr 0.5) dropped; 1 left", "\(d.snapshot.message ?? "")")
+        #expect(d.snapshot.ghosts.map(\.name) == ["ghost"], "the first ghost keeps its name")
+        // A message stays up at least 5 s, longer for more words (3 a second).
+        d.tidy(now: 10.9)
+        #expect(d.snapshot.message != nil)
+        d.tidy(now: 11.1)
+        #expect(d.snapshot.message == nil)
+    }
+}

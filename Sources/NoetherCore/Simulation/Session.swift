@@ -77,10 +77,11 @@ public final class Session {
     /// What the front run is called (its log's last `name`), if it is named.
     public var frontName: String? { Self.name(in: state.log) }
 
-    /// What ghost `i` is called: its own log's last `name`, else "ghost" (one fork) or "ghost N".
+    /// What ghost `i` is called: its own log's last `name`, else "ghost" (the first fork's) or
+    /// "ghost N" (the Nth fork's), a name that stays with it while others come and go.
     public func ghostName(_ i: Int) -> String {
-        let f = state.forks[i]
-        return runName(ofGhost: i) ?? (state.forks.count == 1 && f.number == 1 ? "ghost" : "ghost \(f.number)")
+        let number = state.forks[i].number
+        return runName(ofGhost: i) ?? (number == 1 ? "ghost" : "ghost \(number)")
     }
 
     /// The story's name for ghost `i` (its log's last `name`), if it has one.
