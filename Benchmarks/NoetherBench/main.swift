@@ -49,7 +49,8 @@ let sizes = [
     // Conv nets: C, one with 0.14× its matrix-product FLOPs per step (Cs) and one with 4.28× (CL).
     Size(name: "Cs", depth: 0, width: 32, batch: 32, inputs: 144, norm: .batch, bias: false, conv: [8, 16], side: 12),
     Size(name: "C", depth: 0, width: 32, batch: 64, inputs: 256, norm: .batch, bias: false, conv: [16, 16], side: 16),
-    Size(name: "CL", depth: 0, width: 32, batch: 128, inputs: 256, norm: .batch, bias: false, conv: [24, 24], side: 16),
+    Size(
+        name: "CL", depth: 0, width: 32, batch: 128, inputs: 256, norm: .batch, bias: false, conv: [24, 24], side: 16),
 ]
 
 func config(_ s: Size) -> Config {

@@ -29,9 +29,17 @@ struct Conv2D: LinearLayer {
     /// The unfolded input (kept from forward for dW), then in backward one chunk of the unfolded
     /// ∂L/∂y (outChannels·k·k rows) and the flipped weight that turns it into ∂L/∂x.
     func scratchCount(batch: Int) -> Int {
-        let columns = batch * height * width, flipped = outChannels * kernel * kernel
+        let columns = rowLength(batch * height * width), flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
         return fanIn * columns + flipped * chunkColumns + inChannels * flipped
+    }
+
+    /// Doubles from one row of the unfolded input to the next: the columns rounded up to an odd
+    /// number of 64-byte cache lines. A power-of-two row length puts every row's k-th line in the
+    /// same cache set, and the product, reading a column down all rows, would evict its own data.
+    private func rowLength(_ columns: Int) -> Int {
+        let lines = (columns + 7) / 8
+        return (lines % 2 == 0 ? lines + 1 : lines) * 8
     }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
@@ -47,14 +55,14 @@ struct Conv2D: LinearLayer {
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
-        let area = height * width, columns = p.batch * area
+        let area = height * width, columns = p.batch * area, ld = rowLength(columns)
         let chunk = imagesPerChunk(rows: fanIn, batch: p.batch)
         for first in stride(from: 0, to: p.batch, by: chunk) {
             let images = first..<min(p.batch, first + chunk), at = first * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch + at, stride: columns)
+            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch + at, stride: ld)
             BLAS.gemm(
                 transA: false, transB: false, m: outChannels, n: images.count * area, k: fanIn,
-                p.theta + weight, lda: fanIn, scratch + at, ldb: columns, y + at, ldc: columns)
+                p.theta + weight, lda: fanIn, scratch + at, ldb: ld, y + at, ldc: columns)
         }
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
@@ -71,12 +79,12 @@ struct Conv2D: LinearLayer {
         let area = height * width, columns = p.batch * area
         BLAS.gemm(
             transA: false, transB: true, m: outChannels, n: fanIn, k: columns,
-            dy, lda: columns, scratch, ldb: columns, grad + weight, ldc: fanIn)
+            dy, lda: columns, scratch, ldb: rowLength(columns), grad + weight, ldc: fanIn)
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
         let taps = kernel * kernel, rows = outChannels * taps
         let chunk = imagesPerChunk(rows: rows, batch: p.batch), chunkColumns = chunk * area
-        let dyCols = scratch + fanIn * columns, flipped = dyCols + rows * chunkColumns
+        let dyCols = scratch + fanIn * rowLength(columns), flipped = dyCols + rows * chunkColumns
         // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
         let w = p.theta + weight
         for o in 0..<outChannels {
