@@ -26,12 +26,14 @@ struct Conv2D: LinearLayer {
 
     func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
 
-    /// The unfolded input (kept from forward for dW), then in backward one chunk of the unfolded
-    /// ∂L/∂y (outChannels·k·k rows) and the flipped weight that turns it into ∂L/∂x.
+    /// The unfolded input (kept from forward for dW), then one chunk: of the unfolded input in
+    /// forward, of the unfolded ∂L/∂y (outChannels·k·k rows) in backward; then the flipped weight
+    /// that turns the latter into ∂L/∂x.
     func scratchCount(batch: Int) -> Int {
         let columns = rowLength(batch * height * width), flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
-        return fanIn * columns + flipped * chunkColumns + inChannels * flipped
+        let forwardChunk = fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
+        return fanIn * columns + max(flipped * chunkColumns, forwardChunk) + inChannels * flipped
     }
 
     /// Doubles from one row of the unfolded input to the next: the columns rounded up to an odd
@@ -44,25 +46,29 @@ struct Conv2D: LinearLayer {
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
     /// a core's L2 cache), so the product reads the columns while they are still in cache.
-    /// Splitting the columns of a product changes no sum: each output column is its own.
+    /// Splitting the columns of a product changes no sum: each output column is its own. (A larger
+    /// chunk can move a product to another of OpenBLAS's kernels, whose results differ in the last
+    /// bits: 512 KB changed Cs's gradient in `noether-bench digest`.)
     private func imagesPerChunk(rows: Int, batch: Int) -> Int {
         let perImage = rows * height * width * MemoryLayout<Double>.size
         return min(batch, max(1, (256 << 10) / perImage))
     }
 
-    /// y = W·cols, chunk by chunk of images; the whole unfolded input stays for dW.
+    /// y = W·cols, chunk by chunk of images unfolded into a contiguous buffer that the product reads
+    /// while it is in cache; each chunk is then copied into the whole unfolded input kept for dW.
     func forward(
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         let area = height * width, columns = p.batch * area, ld = rowLength(columns)
-        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch)
+        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), buffer = scratch + fanIn * ld
         for first in stride(from: 0, to: p.batch, by: chunk) {
-            let images = first..<min(p.batch, first + chunk), at = first * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch + at, stride: ld)
+            let images = first..<min(p.batch, first + chunk), at = first * area, n = images.count * area
+            unfold(x, channels: inChannels, batch: p.batch, images: images, into: buffer, stride: n)
             BLAS.gemm(
-                transA: false, transB: false, m: outChannels, n: images.count * area, k: fanIn,
-                p.theta + weight, lda: fanIn, scratch + at, ldb: ld, y + at, ldc: columns)
+                transA: false, transB: false, m: outChannels, n: n, k: fanIn,
+                p.theta + weight, lda: fanIn, buffer, ldb: n, y + at, ldc: columns)
+            for r in 0..<fanIn { (scratch + r * ld + at).update(from: buffer + r * n, count: n) }
         }
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
