@@ -79,9 +79,12 @@ public enum Keymap {
         KeyBinding(
             keys: [.char("T")], action: .teleportMenu, help: "teleport: move along a symmetry (same loss, new charges)"),
         KeyBinding(
-            keys: [.char("F")], action: .fork, help: "fork: the run goes on as a ghost (◦); keys act on the fork"),
-        KeyBinding(keys: [.char("x")], action: .swapFork, help: "swap fork and ghost (the front one takes the keys)"),
-        KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the ghost"),
+            keys: [.char("F")], action: .fork,
+            help: "fork (up to 3 ghosts ◦ go on unchanged); keys act on the fork"),
+        KeyBinding(
+            keys: [.char("x")], action: .swapFork,
+            help: "swap front run and newest ghost (the front takes the keys)"),
+        KeyBinding(keys: [.char("g")], action: .dropGhost, help: "drop the newest ghost"),
         KeyBinding(keys: [.char("p")], action: .presetPicker, help: "open a preset"),
         KeyBinding(keys: [.char(">")], action: .nextInTour, help: "next preset of the tour (noether tour)"),
         KeyBinding(keys: [.char("w")], action: .savePreset, help: "save the configuration as a preset file"),

@@ -3,7 +3,8 @@ import NoetherCore
 /// Histories rebuilt while a session replays its way back to a step.
 final class ReplayedHistory {
     var front = History()
-    var ghost = History()
+    /// The ghosts' histories, by their index in the session's forks.
+    var ghosts: [Int: History] = [:]
     let stride: Int
     let target: Int
 
@@ -13,9 +14,13 @@ final class ReplayedHistory {
         stride = SessionDriver.sampleStride(forSteps: planned)
     }
 
-    func observe(_ sim: Simulator, ghost: Bool) {
+    func observe(_ sim: Simulator, ghost: Int?) {
         guard sim.step % stride == 0 || sim.step == target else { return }
         let sample = Snapshot.sample(sim.observation())
-        if ghost { self.ghost.record(step: sim.step, sample) } else { front.record(step: sim.step, sample) }
+        if let ghost {
+            ghosts[ghost, default: History()].record(step: sim.step, sample)
+        } else {
+            front.record(step: sim.step, sample)
+        }
     }
 }

@@ -222,7 +222,7 @@ public struct Screen {
         var label = live.state.label
         if case .diverged(let why) = live.state { label += " " + why }
         if state.frozen != nil { label += " FROZEN" }
-        if live.ghost != nil { label += " FORK" }
+        if !live.ghosts.isEmpty { label += " FORK" }
         if live.replaying {
             label += " REPLAY" + (live.replayRuns > 1 ? " \(live.replayRun + 1)/\(live.replayRuns)" : "")
         }
@@ -258,11 +258,11 @@ public struct Screen {
         if live.state == .running, live.stepsPerSecond > 0 {
             parts.insert(NumberFormat.rate(live.stepsPerSecond), at: 4)
         }
-        if let g = s.ghost {
-            // Both runs: the front one's parameters lead, the ghost's follow.
+        // Every run: the front one's parameters lead, each ghost's follow.
+        for g in s.ghosts.reversed() {
             let state = g.diverged ? " diverged" : ""
             parts.insert(
-                "ghost\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
+                "\(g.name)\(state) lr \(NumberFormat.compact(g.live.learningRate)) \(beta) \(NumberFormat.compact(g.live.momentum)) "
                     + "\(lambda) \(NumberFormat.compact(g.live.weightDecay))", at: 4)
         }
         for p in parts {

@@ -89,36 +89,39 @@ extension SessionDriver {
         case .teleport(let t): teleport(t)
         case .fork:
             guard let s = session else { return }
-            guard s.ghost == nil else { return say("there is a ghost already: g drops it") }
+            guard s.forks.count < Session.maxGhosts else {
+                return say("there are \(Session.maxGhosts) ghosts, the most kept: g drops the newest")
+            }
             do {
                 try s.startFork(byUser: true)
-                snapshot.ghost = Ghost(history: snapshot.history, live: s.front.live, forkStep: s.step)
                 present(s, restarted: false, narrate: false)
-                say("forked at step \(s.step): changes now act on the fork; the ghost goes on unchanged")
+                let ghost = snapshot.ghosts.last?.name ?? "the ghost"
+                say("forked at step \(s.step): changes now act on the fork; \(ghost) goes on unchanged")
             } catch { say("cannot fork: \(error)") }
         case .swapFork:
             guard let s = session else { return }
             guard !s.isRecording else {
                 return say("a recording follows the front run: stop recording (o) before swapping")
             }
-            guard s.ghost != nil, var g = snapshot.ghost else {
+            guard s.ghost != nil, var g = snapshot.ghosts.last else {
                 say(
-                    snapshot.ghost == nil
+                    snapshot.ghosts.isEmpty
                         ? "no ghost to swap with: F forks the run"
-                        : "the ghost has diverged: it cannot come to the front")
+                        : "\(snapshot.ghosts.last!.name) has diverged: it cannot come to the front")
                 return
             }
             do { try s.swapFork() } catch { return say("\(error)") }
             (snapshot.history, g.history) = (g.history, snapshot.history)
-            snapshot.ghost = g
+            snapshot.ghosts[snapshot.ghosts.count - 1] = g
             present(s, restarted: false, narrate: false)
             snapshot.observe(s.front)
-            say("swapped: the other run is in front and takes the controls")
+            say("swapped: \(g.name) is in front and takes the controls")
         case .dropGhost:
             guard let s = session, s.fork != nil else { return say("no ghost to drop") }
+            let name = snapshot.ghosts.last?.name ?? "the ghost"
             s.dropGhost()
             present(s, restarted: false, narrate: false)
-            say("ghost dropped")
+            say("\(name) dropped" + (s.forks.isEmpty ? "" : "; \(s.forks.count) left"))
         case .undo: undo()
         case .back: back()
         case .setLecture(let on):
@@ -141,7 +144,7 @@ extension SessionDriver {
         snapshot.beyondStory = false
         snapshot.notes = s.front.symmetries.notes
         snapshot.history = History()
-        snapshot.ghost = nil
+        snapshot.ghosts = []
         snapshot.state = paused ? .paused : .running
         present(s, restarted: true)
         presentApplied(s.log.map(\.change), s)
@@ -190,7 +193,7 @@ extension SessionDriver {
     /// Returns false when the replay failed or was stopped (the session is as it was).
     mutating func goBack(
         _ s: Session, to step: Int, _ failure: String,
-        _ go: (_ observe: @escaping (Simulator, Bool) throws -> Void) throws -> Void
+        _ go: (_ observe: @escaping Session.Observer) throws -> Void
     ) -> Bool {
         let replayed = ReplayedHistory(target: step, planned: s.preset.config.steps)
         let progress = RewindReport(snapshot, target: step, show: showProgress, stop: stopRequested)
@@ -210,9 +213,7 @@ extension SessionDriver {
         // The next publish must follow the progress frames, so the screen takes it.
         snapshot.version = progress.version
         snapshot.history = replayed.front
-        snapshot.ghost = s.fork.map {
-            Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
-        }
+        presentGhosts(s, replayed: replayed.ghosts)
         snapshot.config = s.preset.config
         snapshot.title = s.preset.title
         snapshot.description = s.preset.description
@@ -251,14 +252,14 @@ final class RewindReport {
         self.stop = stop
     }
 
-    func reached(_ step: Int, ghost: Bool) throws {
+    func reached(_ step: Int, ghost: Int?) throws {
         if stop?() == true { throw ReplayStopped() }
         guard let show else { return }
         let now = SessionDriver.clock()
         guard now - shownAt >= 0.05 else { return }
         shownAt = now
         frame.rewinding?.step = step
-        frame.rewinding?.ghost = ghost
+        frame.rewinding?.ghost = ghost != nil
         version += 1
         frame.version = version
         show(frame)

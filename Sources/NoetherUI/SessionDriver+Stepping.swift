@@ -58,7 +58,9 @@ extension SessionDriver {
     }
 
     mutating func sample(_ s: Session) {
-        if let ghost = s.ghost { snapshot.observeGhost(ghost) }
+        for (i, ghost) in s.ghosts.enumerated() {
+            if let ghost { snapshot.observeGhost(i, ghost) }
+        }
         snapshot.observe(s.front)
         if now - decisionAt >= 0.5 || snapshot.decision == nil {
             snapshot.decision = s.front.decisionMap()
@@ -77,13 +79,11 @@ extension SessionDriver {
             sample(s)
             return false
         }
-        if result.ghostDiverged != nil {
-            snapshot.ghost?.diverged = true
-            say("the ghost diverged at step \(s.step)")
+        for (i, _) in result.ghostsDiverged where snapshot.ghosts.indices.contains(i) {
+            snapshot.ghosts[i].diverged = true
+            say("\(snapshot.ghosts[i].name) diverged at step \(s.step)")
         }
-        if result.forkedByStory {
-            snapshot.ghost = Ghost(history: snapshot.history, live: s.front.live, forkStep: s.step)
-        }
+        if result.forkedByStory { presentGhosts(s) }
         presentApplied(result.applied, s)
         if snapshot.targetSteps > 0, s.step >= snapshot.targetSteps {
             if snapshot.replaying, !laterRuns.isEmpty {

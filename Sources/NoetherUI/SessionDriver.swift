@@ -97,7 +97,7 @@ public struct SessionDriver {
         snapshot.description = p.description
         snapshot.targetSteps = p.config.steps
         snapshot.beyondStory = false
-        snapshot.ghost = nil
+        snapshot.ghosts = []
         do {
             let replayed = ReplayedHistory(target: from, planned: p.config.steps)
             let s = try Session(p, to: from) { sim, ghost in replayed.observe(sim, ghost: ghost) }
@@ -105,9 +105,7 @@ public struct SessionDriver {
             snapshot.notes = s.front.symmetries.notes
             snapshot.state = paused ? .paused : .running
             snapshot.history = from > 0 ? replayed.front : History()
-            snapshot.ghost = s.fork.map {
-                Ghost(history: replayed.ghost, live: s.ghost?.live ?? s.front.live, forkStep: $0.step)
-            }
+            presentGhosts(s, replayed: replayed.ghosts)
             present(s, restarted: true)
             if from == 0 {
                 presentApplied(s.log.map(\.change), s)
@@ -147,22 +145,33 @@ public struct SessionDriver {
         }
         snapshot.config.optimizer = s.front.config.optimizer
         snapshot.markers = Self.markers(s.log, from: s.preset.config.live)
-        if let f = s.fork {
-            var ghost = snapshot.ghost ?? Ghost(history: snapshot.history, live: s.front.live, forkStep: f.step)
-            ghost.forkStep = f.step
-            ghost.diverged = f.diverged
-            ghost.markers = Self.markers(f.ghostLog, from: s.preset.config.live)
-            if let g = s.ghost { ghost.live = g.live }
-            snapshot.ghost = ghost
-        } else {
-            snapshot.ghost = nil
-        }
+        presentGhosts(s)
         snapshot.departure = Self.departure(s)
-        snapshot.userFork = s.fork.map { f in (s.log + f.ghostLog).contains { $0.byUser && $0.change.fork } } ?? false
+        snapshot.userFork = s.forks.contains { f in (s.log + f.ghostLog).contains { $0.byUser && $0.change.fork } }
         snapshot.step = s.step
         snapshot.live = s.front.live
         // The mark follows the log: a back-step or undo that removes the change removes it.
         snapshot.modified = s.state.departs || snapshot.departure != nil
+    }
+
+    /// The ghosts on screen follow the session's forks: each keeps the history it has (one
+    /// `replayed` rebuilt, else the one on screen; a new fork's starts as a copy of the front
+    /// run's, which it was until now), and takes its name, markers and state from its fork.
+    mutating func presentGhosts(_ s: Session, replayed: [Int: History]? = nil) {
+        let shown = snapshot.ghosts
+        let count = s.forks.count
+        snapshot.ghosts = s.forks.enumerated().map { i, f in
+            var g =
+                shown.first { $0.forkStep == f.step }
+                ?? Ghost(history: snapshot.history, live: s.front.live, forkStep: f.step)
+            if let replayed { g.history = replayed[i] ?? History() }
+            g.forkStep = f.step
+            g.diverged = f.diverged
+            g.markers = Self.markers(f.ghostLog, from: s.preset.config.live)
+            g.name = f.name ?? (count == 1 ? "ghost" : "ghost \(i + 1)")
+            if let sim = s.ghosts[i] { g.live = sim.live }
+            return g
+        }
     }
 
     /// The markers of a log: every change of parameters, teleport and fork after step 0.
@@ -255,7 +264,7 @@ public struct SessionDriver {
             let p = s.preset
             (snapshot.title, snapshot.description) = (p.title, p.description)
             snapshot.history = History()
-            snapshot.ghost = nil
+            snapshot.ghosts = []
             snapshot.targetSteps = p.config.steps
             snapshot.beyondStory = false
             snapshot.state = paused ? .paused : .running

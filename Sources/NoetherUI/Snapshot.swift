@@ -41,12 +41,14 @@ public struct NarrationRequest: Equatable, Sendable {
     public init() {}
 }
 
-/// The run that goes on unchanged after a fork, drawn dimmed beneath the fork on every chart.
+/// A run that goes on unchanged after a fork, drawn dimmed beneath the front run on every chart.
 public struct Ghost: Sendable {
     public var history: History
     public var live: LiveParameters
     /// The step at which the two runs parted.
     public var forkStep: Int
+    /// What its curves are labelled ("ghost", "ghost 2", or the story's name for it).
+    public var name = "ghost"
     public var diverged = false
     /// The ghost's own applied changes (those before the fork are shared).
     public var markers: [TimeMarker] = []
@@ -97,8 +99,8 @@ public struct Snapshot: Sendable {
     /// While `,` or `u` replays the run from step 0: how far the replay has got.
     public var rewinding: RewindProgress?
     public var markers: [TimeMarker] = []
-    /// After a fork: the other run, advancing in lock step.
-    public var ghost: Ghost?
+    /// After forks: the runs they left, oldest first, advancing in lock step.
+    public var ghosts: [Ghost] = []
     public var narration = NarrationRequest()
     /// Grows with every publish: the screen redraws only when it changed (idle when paused).
     public var version = 0

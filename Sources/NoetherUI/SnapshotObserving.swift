@@ -15,10 +15,11 @@ extension Snapshot {
         live = sim.live
     }
 
-    /// Adds the ghost's current step to the ghost's history.
-    public mutating func observeGhost(_ ghost: Simulator) {
-        self.ghost?.history.record(step: ghost.step, Self.sample(ghost.observation()))
-        self.ghost?.live = ghost.live
+    /// Adds ghost `i`'s current step to its history.
+    public mutating func observeGhost(_ i: Int, _ ghost: Simulator) {
+        guard ghosts.indices.contains(i) else { return }
+        ghosts[i].history.record(step: ghost.step, Self.sample(ghost.observation()))
+        ghosts[i].live = ghost.live
     }
 
     /// A run of `config` observed after each of its first `steps` updates, with its notes.

@@ -105,8 +105,9 @@ enum Headless {
         _ segments: [Segment], labelRuns: Bool, _ o: OutputOptions, record: String? = nil,
         observe: (Observation) -> Void = { _ in }
     ) throws {
-        // A fork writes two runs into one output: the ghost (the run as it was, run 0) and the
-        // fork (run 1), each JSON row tagged; CSV has one set of columns for one run.
+        // A fork writes several runs into one output: the ghosts (the run as it was at each fork,
+        // runs 0, 1, … in fork order) and the front run after them, each JSON row tagged; CSV has
+        // one set of columns for one run.
         let forks = segments.contains { $0.preset.schedule.contains(where: \.fork) }
         if forks, segments.count > 1 {
             throw RunFailure(
@@ -161,16 +162,17 @@ enum Headless {
                     let last = step == segment.steps || interrupted
                     if step % o.every == 0 || last {
                         let obs = session.front.observation()
-                        let forked = session.fork != nil
                         observe(obs)
                         switch o.format {
                         case .jsonl:
                             try out.line(
                                 ObservationFormat.jsonLine(
-                                    obs, detail: o.detail, run: labelRuns ? segment.run + (forked ? 1 : 0) : nil))
-                            if let ghost = session.ghost {
+                                    obs, detail: o.detail, run: labelRuns ? segment.run + session.forks.count : nil))
+                            for (i, ghost) in session.ghosts.enumerated() {
+                                guard let ghost else { continue }
                                 try out.line(
-                                    ObservationFormat.jsonLine(ghost.observation(), detail: o.detail, run: segment.run))
+                                    ObservationFormat.jsonLine(
+                                        ghost.observation(), detail: o.detail, run: segment.run + i))
                             }
                         case .csv:
                             if !wroteHeader {
@@ -189,9 +191,11 @@ enum Headless {
                         try recorder?.stop(at: session.step)
                         throw RunFailure("\(error)", code: 1)
                     }
-                    if let error = result.ghostDiverged {
+                    for (i, error) in result.ghostsDiverged {
                         FileHandle.standardError.write(
-                            Data("noether: the ghost run (run 0) \(error); the fork goes on alone\n".utf8))
+                            Data(
+                                "noether: the ghost run (run \(segment.run + i)) \(error); the other runs go on\n".utf8)
+                        )
                     }
                     step += 1
                     session.noteProgress()

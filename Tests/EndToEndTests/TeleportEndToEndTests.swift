@@ -96,6 +96,24 @@ struct TeleportEndToEndTests {
         #expect(csv.status == 2 && csv.output.contains("the preset forks (fork = true)"), "\(csv.output)")
     }
 
+    /// lazy-vs-rich forks twice: the ghosts are runs 0 and 1 (from steps 0 and 1 on), the front
+    /// run is run 2 from its second fork on, and each ghost's R stays where its teleport put it.
+    @Test func aPresetThatForksTwiceWritesThreeRunsInForkOrder() {
+        let dir = TemporaryFolder()
+        let r = noether("run --preset lazy-vs-rich --steps 50 --out '\(dir("l.jsonl"))' --every 10")
+        #expect(r.status == 0, "\(r.output)")
+        let rows = Self.rows(dir("l.jsonl"))
+        let steps = { (run: Int) in rows.filter { $0["run"] as? Int == run }.map { $0["step"] as! Int } }
+        #expect(steps(0) == [0, 10, 20, 30, 40, 50] && steps(1) == [10, 20, 30, 40, 50])
+        #expect(steps(2) == [10, 20, 30, 40, 50] && rows.allSatisfy { ($0["run"] as? Int).map { $0 <= 2 } ?? false })
+        let charge = { (row: [String: Any]) in
+            ((row["families"] as! [[String: Any]]).first { $0["family"] as? String == "fc1-fc2.rescale" }!["q50"]
+                as! Double)
+        }
+        let at50 = (0...2).map { run in charge(rows.last { $0["run"] as? Int == run }!) }
+        #expect(abs(at50[0] - 4) < 0.01 && abs(at50[1]) < 0.01 && abs(at50[2] + 2) < 0.01, "\(at50)")
+    }
+
     @Test func aFamilyTheModelLacksIsRefusedWithFileAndLine() {
         let dir = TemporaryFolder()
         let bad = Self.preset.replacingOccurrences(of: "bn2-fc3.rescale", with: "fc2-fc3.rescale")

@@ -11,8 +11,8 @@ struct StoryRun {
     private(set) var steps: [Observation] = []
     /// Full observations, with every charge, every `stride` steps and at the last step.
     private(set) var sampled: [Observation] = []
-    /// The ghost's single-neuron reading at each step after a fork (THEORY.md §14.2).
-    private(set) var ghostNeuron: [Int: SingleNeuronRun.Reading] = [:]
+    /// The ghosts' single-neuron readings at each step after a fork, in fork order (THEORY.md §14.2).
+    private(set) var ghostNeurons: [Int: [SingleNeuronRun.Reading]] = [:]
     let stride: Int
 
     init(_ preset: Preset) throws {
@@ -27,7 +27,8 @@ struct StoryRun {
             var light = o
             light.charges = []
             steps.append(light)
-            if let reading = session.ghost?.observation(includeCharges: false).neuron { ghostNeuron[k] = reading }
+            let readings = session.ghosts.compactMap { $0?.observation(includeCharges: false).neuron }
+            if !readings.isEmpty { ghostNeurons[k] = readings }
             if k < total { _ = try session.advance() }
         }
     }
@@ -654,7 +655,7 @@ enum StoryClaims {
 struct PresetStoryTests {
     static func stories() throws -> [Preset] { [PresetLibrary.builtInDefault] + (try PresetTests.shipped()) }
     static let chartIDs: Set<String> = [
-        "loss", "neuron", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase",
+        "loss", "neuron", "kernel", "sharpness", "norms", "charge", "gap", "normalization", "table", "heatmap", "phase",
     ]
 
     /// Every preset tells a story from step 0; every caption is short, names a real chart and

@@ -172,7 +172,7 @@ struct ChartLegibilityTests {
         var s = try ScreenGoldenTests.story()
         var slower = Config()
         slower.live.learningRate = 0.02
-        s.ghost = Ghost(history: try ScreenFrameTests.run(slower).history, live: slower.live, forkStep: 0)
+        s.ghosts = [Ghost(history: try ScreenFrameTests.run(slower).history, live: slower.live, forkStep: 0)]
         var state = AppState()
         state.theme = .highContrast
         for (unicode, ring) in [(true, Character("◦")), (false, Character("+"))] {

@@ -7,30 +7,19 @@ import Testing
 /// goldens, in colour and without.
 @Suite("Neuron chart")
 struct NeuronChartTests {
-    /// lazy-vs-rich after 400 steps: the fork (rich, R = −2) in front, the ghost (lazy, R = 4) faint.
+    /// lazy-vs-rich at its step-402 caption, opened there as the explorer opens a run at a step
+    /// (a replay from step 0): the front run (rich, R = −2) and the ghosts R=4 (lazy) and R=0.
     static func story() throws -> Snapshot {
         let preset = try PresetLibrary.load("lazy-vs-rich")
-        let session = try Session(preset)
-        var front = Snapshot(config: preset.config), ghost = Snapshot(config: preset.config)
-        front.observe(session.front)
-        for _ in 0..<400 {
-            _ = try session.advance()
-            front.observe(session.front)
-            if let g = session.ghost { ghost.observe(g) }
-        }
-        front.ghost = Ghost(history: ghost.history, live: ghost.live, forkStep: 1)
-        front.title = preset.title
-        front.description = preset.description
-        front.caption = preset.schedule.last { $0.say != nil && $0.step <= 400 }?.say
-        front.targetSteps = preset.config.steps
-        front.notes = session.front.symmetries.notes
-        return front
+        let d = SessionDriver(preset: preset, version: "test", speed: 0, from: 402, now: 0)
+        return d.snapshot
     }
 
     @Test func theStoryFocusesTheNeuronPanel() throws {
         let s = try Self.story()
         #expect(NeuronChart().hasContent(s))
         #expect(ChartRegistry.available(s).map(\.id).contains("neuron"))
+        #expect(s.ghosts.map(\.name) == ["R=4", "R=0"] && s.ghosts.map(\.forkStep) == [1, 2])
         var state = AppState()
         state.focus = "neuron"
         let colour = Screen(unicode: true, color: true).render(state, s, width: 100, height: 30)
@@ -38,5 +27,9 @@ struct NeuronChartTests {
         Golden.check(colour, "screen-lazy-vs-rich-100x30", styles: true)
         let mono = Screen(unicode: true, color: false).render(state, s, width: 100, height: 30)
         Golden.check(mono, "screen-lazy-vs-rich-100x30-no-color")
+        state.expanded = true
+        Golden.check(
+            Screen(unicode: true, color: true).render(state, s, width: 160, height: 48),
+            "screen-lazy-vs-rich-160x48-expanded", styles: true)
     }
 }

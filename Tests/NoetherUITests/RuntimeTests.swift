@@ -165,12 +165,12 @@ struct RuntimeTests {
             defer { thread.stop() }
             _ = try Self.until(thread, "the story's pause") { $0.state == .paused && $0.step == 40 }
             thread.send(.fork)
-            let forked = try Self.until(thread, "the fork") { $0.ghost != nil }
-            #expect(forked.ghost!.forkStep == 40 && forked.ghost!.live == forked.live)
+            let forked = try Self.until(thread, "the fork") { !$0.ghosts.isEmpty }
+            #expect(forked.ghosts.last!.forkStep == 40 && forked.ghosts.last!.live == forked.live)
             if change { thread.send(.setLive(LiveParameters(learningRate: 0.05, momentum: 0.5, weightDecay: 5e-3))) }
             thread.send(.setPaused(false))
             let done = try Self.until(thread, "DONE") { $0.state == .finished }
-            let ghost = try #require(done.ghost)
+            let ghost = try #require(done.ghosts.last)
             let front = done.history[.loss]!.recentInOrder.filter { $0.step > 40 }
             let behind = ghost.history[.loss]!.recentInOrder.filter { $0.step > 40 }
             try #require(front.count > 10 && front.map(\.step) == behind.map(\.step))
@@ -183,9 +183,9 @@ struct RuntimeTests {
             }
             thread.send(.swapFork)
             let swapped = try Self.until(thread, "the swap") { $0.live.learningRate == ghost.live.learningRate }
-            #expect(swapped.ghost?.live.learningRate == done.live.learningRate)
+            #expect(swapped.ghosts.last?.live.learningRate == done.live.learningRate)
             thread.send(.dropGhost)
-            _ = try Self.until(thread, "the ghost dropped") { $0.ghost == nil }
+            _ = try Self.until(thread, "the ghost dropped") { $0.ghosts.isEmpty }
         }
     }
 
@@ -202,13 +202,13 @@ struct RuntimeTests {
         #expect(losses.count == 2 && abs(losses[1] - losses[0]) <= 1e-12 * losses[0], "\(losses)")
         #expect(after.message?.hasPrefix("teleported fc1.scale") == true && after.modified)
         thread.send(.fork)
-        let forked = try Self.until(thread, "the fork") { $0.ghost != nil }
+        let forked = try Self.until(thread, "the fork") { !$0.ghosts.isEmpty }
         thread.send(.setPaused(false))
         let done = try Self.until(thread, "DONE") { $0.state == .finished }
         // The ghost replayed the teleport: with no change since, both runs agree value for value.
         let front = done.history[.loss]!.recentInOrder.filter { $0.step > 40 }
-        let behind = done.ghost!.history[.loss]!.recentInOrder.filter { $0.step > 40 }
-        #expect(forked.ghost!.forkStep == 40 && !front.isEmpty && front.map(\.value) == behind.map(\.value))
+        let behind = done.ghosts.last!.history[.loss]!.recentInOrder.filter { $0.step > 40 }
+        #expect(forked.ghosts.last!.forkStep == 40 && !front.isEmpty && front.map(\.value) == behind.map(\.value))
     }
 
     @Test("the teleport menu offers every family's actions and opens on the chosen family")

@@ -53,7 +53,7 @@ struct ScreenGoldenTests {
         var slower = Config()
         slower.live.learningRate = 0.02
         let other = try ScreenFrameTests.run(slower)
-        s.ghost = Ghost(history: other.history, live: slower.live, forkStep: 0)
+        s.ghosts = [Ghost(history: other.history, live: slower.live, forkStep: 0)]
         var state = AppState()
         state.theme = .highContrast
         let b = render(state, s, 100, 30)

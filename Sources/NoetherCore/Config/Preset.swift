@@ -23,9 +23,13 @@ public struct ScheduledChange: Equatable, Sendable {
     public var focus: String?
     public var family: String?
     public var speed: Int?
-    /// Fork the run here, before this step's other changes: the run goes on unchanged as the
-    /// ghost (run 0), and this and every later change act on the fork (run 1).
+    /// Fork the run here, before this step's other changes: the run goes on unchanged as a
+    /// ghost, and this and every later change act on the fork. A story may fork up to
+    /// `Session.maxGhosts` times; `noether run` numbers the ghosts 0, 1, … in fork order and
+    /// the front run after them.
     public var fork = false
+    /// What the ghost of this fork is called on the charts (`ghost = "lazy, R = 4"`).
+    public var ghostName: String?
     /// Measure the sharpness every K steps from this step on (0: not until another change); the
     /// run must measure it at all (`sharpness-every` > 0 at the top), so its rows keep their
     /// columns (THEORY.md §16).
@@ -44,9 +48,10 @@ public struct ScheduledChange: Equatable, Sendable {
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
         family: String? = nil,
         speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil, batchSize: Int? = nil,
-        both: Bool = false, sharpnessEvery: Int? = nil
+        both: Bool = false, sharpnessEvery: Int? = nil, ghostName: String? = nil
     ) {
         self.fork = fork
+        self.ghostName = ghostName
         self.batchSize = batchSize
         self.both = both
         self.sharpnessEvery = sharpnessEvery
@@ -77,6 +82,7 @@ public struct ScheduledChange: Equatable, Sendable {
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
         if fork { s += "fork = true\n" }
+        if let ghostName { s += "ghost = \(TOML.format(.string(ghostName)))\n" }
         if both { s += "both = true\n" }
         if let optimizer { s += "optimizer = \(TOML.format(.string(optimizer.rawValue)))\n" }
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
@@ -106,14 +112,24 @@ public struct ScheduledChange: Equatable, Sendable {
 }
 
 extension ScheduledChange {
-    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork", "both"]
+    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork", "ghost", "both"]
 
     /// Reads one narration key: nil when `key` is not one, "" when read, else what is wrong.
     mutating func applyNarration(_ key: String, _ value: TOMLValue) -> String? {
         switch key {
-        case "say", "focus", "family":
+        case "say", "focus", "family", "ghost":
             guard case .string(let text) = value, !text.isEmpty else { return "\(key) must be a non-empty string" }
-            if key == "say" { say = text } else if key == "focus" { focus = text } else { family = text }
+            switch key {
+            case "say": say = text
+            case "focus": focus = text
+            case "family": family = text
+            default:
+                guard text.count <= 24 else {
+                    return
+                        "ghost (the name of the fork's ghost on the charts) must be 1…24 characters, got \(text.count)"
+                }
+                ghostName = text
+            }
         case "pause", "fork", "both":
             guard case .bool(let b) = value else { return "\(key) must be true or false" }
             if key == "pause" { pause = b } else if key == "fork" { fork = b } else { both = b }
@@ -351,6 +367,20 @@ extension Preset {
             guard change.step >= 0 else {
                 throw PresetError(file: file, line: table.line, message: "[[at]] table needs step = N")
             }
+            if change.ghostName != nil && !change.fork {
+                throw PresetError(
+                    file: file, line: table.line,
+                    message: "ghost = \"…\" names the ghost of a fork: it needs fork = true in the same [[at]] table")
+            }
+            if change.fork, schedule.filter(\.fork).count >= Session.maxGhosts,
+                schedule.last.map({ !($0.step == change.step && $0.fork) }) ?? true
+            {
+                throw PresetError(
+                    file: file, line: table.line,
+                    message:
+                        "a story forks at most \(Session.maxGhosts) times (each fork keeps a ghost run); this is fork \(Session.maxGhosts + 1)"
+                )
+            }
             if change.both && change.fork {
                 throw PresetError(
                     file: file, line: table.line,
@@ -381,7 +411,8 @@ extension Preset {
                     family: change.family ?? last.family, speed: change.speed ?? last.speed,
                     fork: change.fork || last.fork,
                     optimizer: change.optimizer ?? last.optimizer, batchSize: change.batchSize ?? last.batchSize,
-                    both: last.both, sharpnessEvery: change.sharpnessEvery ?? last.sharpnessEvery)
+                    both: last.both, sharpnessEvery: change.sharpnessEvery ?? last.sharpnessEvery,
+                    ghostName: change.ghostName ?? last.ghostName)
             } else {
                 schedule.append(change)
             }

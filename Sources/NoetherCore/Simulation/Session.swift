@@ -1,4 +1,4 @@
-/// One training session: the front run, the ghost after a fork, the story's pending `[[at]]`
+/// One training session: the front run, the ghosts its forks left, the story's pending `[[at]]`
 /// changes, every change applied so far (a fork, a rewind and an undo replay them), the undo
 /// points and the recorder. The explorer's thread, `noether run`, `replay`, sweep workers and
 /// tests all drive it the same way; it knows nothing of threads, clocks or screens.
@@ -17,13 +17,19 @@ public final class Session {
         }
     }
 
-    /// Where a run forked and what the ghost has been through (its changes stop at the fork,
-    /// or at a swap, when it was the front run).
+    /// Where a run forked and what the ghost it left has been through (its changes stop at the
+    /// fork, or at a swap, when it was the front run).
     public struct ForkPoint: Equatable, Sendable {
         public var step: Int
         public var ghostLog: [Logged]
         public var diverged = false
+        /// What the story calls the ghost (`ghost = "…"` beside `fork = true`), if it names it.
+        public var name: String?
     }
+
+    /// How many ghosts a session keeps at once: each is a whole second run, stepped in lock step
+    /// and drawn on every chart, and four runs are as many as a chart keeps legible.
+    public static let maxGhosts = 3
 
     /// Everything that decides a run, apart from its step: a value, so an undo point keeps one.
     public struct RunState: Equatable, Sendable {
@@ -32,7 +38,8 @@ public final class Session {
         /// The story entries still to come.
         public var pending: [ScheduledChange]
         public var log: [Logged]
-        public var fork: ForkPoint?
+        /// The forks in the order they were made; the newest is the one swap and drop act on.
+        public var forks: [ForkPoint]
         /// Counts the session's runs (each reset starts one), so undo points know their run.
         public var run = 0
         /// The run's own settings differ from the story's (a reset with other settings): its
@@ -41,16 +48,17 @@ public final class Session {
     }
 
     /// What one step did: the story entries applied at the new step, a fork the story asked
-    /// for, and the ghost's divergence, if it diverged.
+    /// for, and the ghosts that diverged (their index in `forks`, and why).
     public struct Advance {
         public var applied: [ScheduledChange] = []
         public var forkedByStory = false
-        public var ghostDiverged: Error?
+        public var ghostsDiverged: [(ghost: Int, error: Error)] = []
     }
 
     public internal(set) var state: RunState
     public internal(set) var front: Simulator
-    public internal(set) var ghost: Simulator?
+    /// One per fork, in the order of `state.forks`: nil where that ghost diverged.
+    public internal(set) var ghosts: [Simulator?] = []
     /// The recorder hook: every change, reset, rewind and progress note goes through it.
     /// A write failure ends the recording and is kept here for the driver to report.
     public var recorder: Recorder?
@@ -60,7 +68,10 @@ public final class Session {
     public var preset: Preset { state.preset }
     public var step: Int { front.step }
     public var log: [Logged] { state.log }
-    public var fork: ForkPoint? { state.fork }
+    /// The newest fork and its ghost (swap and drop act on them).
+    public var fork: ForkPoint? { state.forks.last }
+    public var ghost: Simulator? { ghosts.last ?? nil }
+    public var forks: [ForkPoint] { state.forks }
     /// True when a change of the user's is in force: the story's captions describe another run.
     public var departed: Bool { state.departs || state.log.contains(where: \.byUser) }
 
@@ -68,10 +79,10 @@ public final class Session {
     /// to that step (a recorded back-step or undo resumes there).
     public init(
         _ preset: Preset, to step: Int = 0, recorder: Recorder? = nil,
-        observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil
+        observe: Observer? = nil
     ) throws {
         self.recorder = recorder
-        state = RunState(preset: preset, pending: preset.schedule, log: [], fork: nil)
+        state = RunState(preset: preset, pending: preset.schedule, log: [], forks: [])
         front = try Simulator(preset.config)
         if step > 0 {
             try restore(Self.story(preset.schedule, to: step, of: preset), at: step, observe: observe)
@@ -80,24 +91,29 @@ public final class Session {
         }
     }
 
+    /// Sees each simulator of a replay at every step: the front run (`ghost` nil) or the ghost
+    /// of fork `ghost`.
+    public typealias Observer = (Simulator, _ ghost: Int?) throws -> Void
+
     /// The state a story reaches at `step` when nothing else happens: its entries up to there.
     static func story(_ schedule: [ScheduledChange], to step: Int, of preset: Preset) -> RunState {
-        let forkStep = schedule.first { $0.fork && $0.step <= step }?.step
         let before = schedule.filter { $0.step <= step }.map { Logged($0, byUser: false) }
         // A story's fork comes before the other entries of its step, so the ghost has none of them
         // but those meant for both runs.
-        let fork = forkStep.map { f in
-            ForkPoint(step: f, ghostLog: before.filter { $0.change.step < f || $0.change.both })
+        let forks = before.filter(\.change.fork).map { fork in
+            let f = fork.change.step
+            return ForkPoint(
+                step: f, ghostLog: before.filter { $0.change.step < f || $0.change.both }, name: fork.change.ghostName)
         }
-        return RunState(preset: preset, pending: schedule.filter { $0.step > step }, log: before, fork: fork)
+        return RunState(preset: preset, pending: schedule.filter { $0.step > step }, log: before, forks: forks)
     }
 
     /// Applies the story entries due at the current step (a fork entry first forks the run).
     func applyDue() throws -> Advance {
         var result = Advance()
         let due = state.pending.prefix { $0.step <= front.step }
-        if ghost == nil, state.fork == nil, due.contains(where: \.fork) {
-            try startFork()
+        if let fork = due.first(where: \.fork) {
+            try startFork(named: fork.ghostName)
             result.forkedByStory = true
         }
         var pending = state.pending[...]
@@ -106,57 +122,59 @@ public final class Session {
         for change in result.applied {
             state.log.append(Logged(change, byUser: false))
             record { try $0.record(change) }
-            // A change for both runs acts on the ghost too, and its replay must repeat it.
-            if change.both, let ghost, state.fork != nil {
+            // A change for both runs acts on the ghosts too, and their replays must repeat it.
+            guard change.both else { continue }
+            for (i, ghost) in ghosts.enumerated() {
                 var one = [change][...]
-                try ghost.applyDue(&one)
-                state.fork?.ghostLog.append(Logged(change, byUser: false))
+                try ghost?.applyDue(&one)
+                state.forks[i].ghostLog.append(Logged(change, byUser: false))
             }
         }
         return result
     }
 
-    /// One update of the front run (and of the ghost, in lock step), then the story's entries
-    /// due at the new step. A divergence of the front run throws; the ghost's is reported.
+    /// One update of the front run (and of the ghosts, in lock step), then the story's entries
+    /// due at the new step. A divergence of the front run throws; a ghost's is reported.
     @discardableResult
     public func advance() throws -> Advance {
         try front.advance()
-        var ghostError: Error?
-        if let ghost {
-            do { try ghost.advance() } catch {
-                ghostError = error
-                self.ghost = nil
-                state.fork?.diverged = true
+        var diverged: [(ghost: Int, error: Error)] = []
+        for (i, ghost) in ghosts.enumerated() {
+            do { try ghost?.advance() } catch {
+                diverged.append((i, error))
+                ghosts[i] = nil
+                state.forks[i].diverged = true
             }
         }
         var result = try applyDue()
-        result.ghostDiverged = ghostError
+        result.ghostsDiverged = diverged
         return result
     }
 
-    /// Builds the front run (and the ghost) of `run` at `step` by replaying its logged changes.
+    /// Builds the front run (and the ghosts) of `run` at `step` by replaying its logged changes.
     /// `observe` sees every simulator at each step of the replay (for charts that must show
     /// the run's history as it was).
-    func restore(_ run: RunState, at step: Int, observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws {
-        let newFront = try Self.replay(run.preset.config, run.log.map(\.change), to: step) { try observe?($0, false) }
-        var newGhost: Simulator?
+    func restore(_ run: RunState, at step: Int, observe: Observer? = nil) throws {
+        let newFront = try Self.replay(run.preset.config, run.log.map(\.change), to: step) { try observe?($0, nil) }
+        var newGhosts: [Simulator?] = []
         var run = run
-        if let f = run.fork, f.step <= step {
+        run.forks.removeAll { $0.step > step }
+        for (i, f) in run.forks.enumerated() {
             do {
                 // Until the fork the ghost is the front run, so it is observed from step 0.
-                newGhost = try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) {
-                    try observe?($0, true)
-                }
-                run.fork?.diverged = false
+                newGhosts.append(
+                    try Self.replay(run.preset.config, f.ghostLog.map(\.change), to: step) { try observe?($0, i) })
+                run.forks[i].diverged = false
             } catch let stop as ReplayStopped {
                 throw stop
             } catch {
-                run.fork?.diverged = true  // it diverged before this step the first time too
+                newGhosts.append(nil)
+                run.forks[i].diverged = true  // it diverged before this step the first time too
             }
         }
         state = run
         front = newFront
-        ghost = newGhost
+        ghosts = newGhosts
     }
 
     /// A simulator of `config` with `changes` applied at their steps, advanced to `step`.

@@ -21,31 +21,39 @@ extension Session {
     }
 
     /// Forks the run: a replica of the front run, built by replaying its changes to this step
-    /// (the same state bit for bit), goes on unchanged as the ghost; changes act on the front.
-    public func startFork(byUser: Bool = false) throws {
-        guard ghost == nil else { throw ConfigError("fork", "there is a ghost already: drop it first") }
+    /// (the same state bit for bit), goes on unchanged as a ghost; changes act on the front.
+    /// Earlier ghosts go on beside it, up to `maxGhosts`.
+    public func startFork(byUser: Bool = false, named name: String? = nil) throws {
+        guard state.forks.count < Self.maxGhosts else {
+            throw ConfigError(
+                "fork", "there are \(Self.maxGhosts) ghosts already, the most a session keeps: drop one first")
+        }
+        guard !state.forks.contains(where: { $0.step == front.step }) else {
+            throw ConfigError("fork", "the run forked at this step already: its ghost is this run as it is")
+        }
         let before = state
         let replica = try Self.replay(state.preset.config, state.log.map(\.change), to: front.step) { _ in }
-        state.fork = ForkPoint(step: front.step, ghostLog: state.log)
-        ghost = replica
+        state.forks.append(ForkPoint(step: front.step, ghostLog: state.log, name: name))
+        ghosts.append(replica)
         // The story's own fork entry is logged when it applies; the user's is logged here.
         if byUser { log(ScheduledChange(step: front.step, fork: true), undo: before, label: "the fork") }
     }
 
-    /// The ghost comes to the front (and takes the changes); the front run becomes the ghost.
+    /// The newest ghost comes to the front (and takes the changes); the front run becomes that ghost.
     public func swapFork() throws(ConfigError) {
-        guard let other = ghost, var fork = state.fork else { throw ConfigError("fork", "no ghost to swap with") }
+        guard let other = ghost, var fork = state.forks.last else { throw ConfigError("fork", "no ghost to swap with") }
         undoPoints.append(UndoPoint(state: state, step: front.step, label: "the swap"))
-        (front, ghost) = (other, front)
+        (front, ghosts[ghosts.count - 1]) = (other, front)
         (state.log, fork.ghostLog) = (fork.ghostLog, state.log)
-        state.fork = fork
+        state.forks[state.forks.count - 1] = fork
     }
 
+    /// Drops the newest ghost (the older ones go on).
     public func dropGhost() {
-        guard state.fork != nil else { return }
+        guard !state.forks.isEmpty else { return }
         undoPoints.append(UndoPoint(state: state, step: front.step, label: "dropping the ghost"))
-        ghost = nil
-        state.fork = nil
+        ghosts.removeLast()
+        state.forks.removeLast()
     }
 
     /// A new run of `preset` from step 0 (a reset-type control or another preset); undo returns
@@ -57,9 +65,9 @@ extension Session {
         // The reset is written first: the new run's step-0 entries belong to it.
         record { try $0.reset(at: oldStep, to: preset) }
         front = sim
-        ghost = nil
+        ghosts = []
         state = RunState(
-            preset: preset, pending: preset.schedule, log: [], fork: nil, run: state.run + 1, departs: departs)
+            preset: preset, pending: preset.schedule, log: [], forks: [], run: state.run + 1, departs: departs)
         undoPoints.append(point)
         _ = try applyDue()
     }

@@ -28,8 +28,8 @@ extension Session {
         self.recorder = recorder
         record { try $0.record(ScheduledChange(step: 0, speed: pace)) }
         front = sim
-        ghost = nil
-        state = RunState(preset: p, pending: p.schedule, log: [], fork: nil, run: state.run + 1)
+        ghosts = []
+        state = RunState(preset: p, pending: p.schedule, log: [], forks: [], run: state.run + 1)
         // Undo does not reach back before the recording's step 0.
         undoPoints = []
         _ = try applyDue()

@@ -30,7 +30,7 @@ extension Session {
     /// Undoes the last change: the run returns to the step where it was made, as if it had not
     /// been made. Returns what was undone, or nil when there is nothing to undo.
     @discardableResult
-    public func undo(observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws -> UndoPoint? {
+    public func undo(observe: Observer? = nil) throws -> UndoPoint? {
         guard let point = undoPoints.popLast() else { return nil }
         let oldStep = front.step
         try restore(point.state, at: point.step, observe: observe)
@@ -41,17 +41,16 @@ extension Session {
     /// Back to `step` of this run as it was when the run first reached it: the story's entries
     /// up to it and the user's changes made before it; later ones are forgotten (the story's
     /// come again as the run reaches them).
-    public func rewind(to step: Int, observe: ((Simulator, _ ghost: Bool) throws -> Void)? = nil) throws {
+    public func rewind(to step: Int, observe: Observer? = nil) throws {
         let oldStep = front.step
         let kept = { (e: Logged) in e.change.step < step || e.change.step == step && !e.byUser }
         var run = state
         run.log = run.log.filter(kept)
         run.pending = run.preset.schedule.filter { $0.step > step }
-        if let f = run.fork {
-            // A fork made at `step` by the user is forgotten with the user's other changes there.
-            let stays = f.step < step || run.log.contains { $0.change.fork && $0.change.step == f.step }
-            run.fork = stays ? ForkPoint(step: f.step, ghostLog: f.ghostLog.filter(kept)) : nil
-        }
+        // A fork made at `step` by the user is forgotten with the user's other changes there.
+        run.forks = run.forks.filter { f in
+            f.step < step || run.log.contains { $0.change.fork && $0.change.step == f.step }
+        }.map { f in ForkPoint(step: f.step, ghostLog: f.ghostLog.filter(kept), name: f.name) }
         try restore(run, at: step, observe: observe)
         let current = state.run
         undoPoints.removeAll { $0.state.run == current && $0.step >= step }

@@ -21,7 +21,8 @@ extension ChartView {
 /// The one list of panels: focus order, layout order, help text and narration ids.
 public enum ChartRegistry {
     public static let all: [any ChartView] = [
-        LossChart(), NeuronChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(), NormalizationChart(),
+        LossChart(), NeuronChart(), KernelChart(), SharpnessChart(), NormsChart(), ChargeChart(), GapChart(),
+        NormalizationChart(),
         TableChart(),
         HeatmapChart(), PhaseChart(), RatesChart(),
         DataChart(),
@@ -76,25 +77,25 @@ public struct ChartContext {
         return s
     }
 
-    /// After a fork, the ghost's copy of every keyed series (a sparse dimmed mark, labelled
-    /// "ghost <name>" at its end so it stays visible on a projector) and one legend entry that
-    /// names the series it gives the value of.
+    /// After forks, each ghost's copy of every keyed series (a sparse dimmed mark, labelled
+    /// "<ghost> <name>" at its end so it stays visible on a projector) and one legend entry per
+    /// ghost that names the series it gives the value of.
     func ghostSeries(_ series: [ChartSeries]) -> [ChartSeries] {
-        guard let ghost = snapshot.ghost else { return [] }
-        let copies = series.compactMap { s -> ChartSeries? in
-            guard let key = s.key, !s.ghost else { return nil }
-            var copy = ChartSeries("", s.color, .faint, points(key, of: ghost.history))
-            copy.label = "ghost " + s.directLabel
-            return copy
+        snapshot.ghosts.flatMap { ghost -> [ChartSeries] in
+            let copies = series.compactMap { s -> ChartSeries? in
+                guard let key = s.key, !s.ghost else { return nil }
+                var copy = ChartSeries("", s.color, .faint, points(key, of: ghost.history))
+                copy.label = s.directLabel.isEmpty ? "" : ghost.name + " " + s.directLabel
+                return copy
+            }
+            guard let first = copies.first, let firstName = series.first(where: { $0.key != nil })?.directLabel
+            else { return [] }
+            // One legend entry for the ghost, with its value of the chart's first curve.
+            let value = first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""
+            var legend = ChartSeries(ghost.name + " " + firstName + value, .gray, .faint, [])
+            legend.showsValue = false
+            return copies + [legend]
         }
-        guard let first = copies.first, let firstName = series.first(where: { $0.key != nil })?.directLabel else {
-            return []
-        }
-        // One legend entry for the ghost, with its value of the chart's first curve.
-        let value = first.points.last.map { " " + NumberFormat.compact($0.y) } ?? ""
-        var legend = ChartSeries("ghost " + firstName + value, .gray, .faint, [])
-        legend.showsValue = false
-        return copies + [legend]
     }
 
     /// A line chart wired to the time axis, markers, log and smoothing state of this panel.

@@ -25,9 +25,9 @@ struct GapChart: ChartView {
         // The chosen family (c) and the ones after it, at most one per mark, so no two curves look alike.
         let all = families(c.snapshot, chosen: c.family?.family)
         let start = c.family.flatMap { chosen in all.firstIndex { $0.family == chosen.family } } ?? 0
-        // As many families as the legend holds whole, one a row in the worst case, beside a ghost's
-        // entry: further families wait for `c` (the title says how many of all are drawn).
-        let rows = Chart.legendRows(innerHeight: r.height - 2) - (c.snapshot.ghost == nil ? 0 : 1)
+        // As many families as the legend holds whole, one a row in the worst case, beside each
+        // ghost's entry: further families wait for `c` (the title says how many of all are drawn).
+        let rows = Chart.legendRows(innerHeight: r.height - 2) - c.snapshot.ghosts.count
         let room = min(Mark.cycle.count, max(1, rows))
         let shown = (0..<min(all.count, room)).map { all[(start + $0) % all.count] }
         let series = shown.enumerated().map { i, f in
