@@ -1,3 +1,5 @@
+import CBLAS
+
 /// 2-D convolution with a square odd kernel, stride 1 and "same" zero padding, on
 /// channel-major maps. The weight is out × in × k × k, as PyTorch's nn.Conv2d. Both passes are
 /// matrix products: the input is unfolded into columns (im2col) once, a chunk of images at a time.
@@ -68,8 +70,9 @@ struct Conv2D: LinearLayer {
             BLAS.gemm(
                 transA: false, transB: false, m: outChannels, n: n, k: fanIn,
                 p.theta + weight, lda: fanIn, buffer, ldb: n, y + at, ldc: columns)
-            for r in 0..<fanIn { (scratch + r * ld + at).update(from: buffer + r * n, count: n) }
+            for r in 0..<fanIn { noether_stream_copy(scratch + r * ld + at, buffer + r * n, n) }
         }
+        noether_stream_fence()
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
