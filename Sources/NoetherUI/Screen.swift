@@ -252,7 +252,8 @@ public struct Screen {
         let (beta, lambda) = glyphs.unicode ? ("β", "λ") : ("mom", "wd")
         var parts = [
             "step \(s.step)\(target)" + (s.beyondStory ? " beyond the story" : ""),
-            "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
+            (s.ghosts.isEmpty ? "" : s.frontName.map { $0 + " " } ?? "")
+                + "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]
         if live.state == .running, live.stepsPerSecond > 0 {

@@ -159,7 +159,7 @@ public struct SessionDriver {
     /// run's, which it was until now), and takes its name, markers and state from its fork.
     mutating func presentGhosts(_ s: Session, replayed: [Int: History]? = nil) {
         let shown = snapshot.ghosts
-        let count = s.forks.count
+        snapshot.frontName = s.forks.isEmpty ? nil : s.frontName
         snapshot.ghosts = s.forks.enumerated().map { i, f in
             var g =
                 shown.first { $0.forkStep == f.step }
@@ -168,7 +168,7 @@ public struct SessionDriver {
             g.forkStep = f.step
             g.diverged = f.diverged
             g.markers = Self.markers(f.ghostLog, from: s.preset.config.live)
-            g.name = f.name ?? (count == 1 ? "ghost" : "ghost \(i + 1)")
+            g.name = s.ghostName(i)
             if let sim = s.ghosts[i] { g.live = sim.live }
             return g
         }

@@ -115,7 +115,7 @@ enum Headless {
         }
         if forks, o.format == .csv {
             throw RunFailure(
-                "the preset forks (fork = true), so the output holds two runs and CSV has one set of columns: use --format jsonl, whose rows carry \"run\""
+                "the preset forks (fork = true), so the output holds several runs and CSV has one set of columns: use --format jsonl, whose rows carry \"run\""
             )
         }
         let labelRuns = labelRuns || forks
@@ -167,12 +167,14 @@ enum Headless {
                         case .jsonl:
                             try out.line(
                                 ObservationFormat.jsonLine(
-                                    obs, detail: o.detail, run: labelRuns ? segment.run + session.forks.count : nil))
+                                    obs, detail: o.detail, run: labelRuns ? segment.run + session.forks.count : nil,
+                                    name: session.frontName))
                             for (i, ghost) in session.ghosts.enumerated() {
                                 guard let ghost else { continue }
                                 try out.line(
                                     ObservationFormat.jsonLine(
-                                        ghost.observation(), detail: o.detail, run: segment.run + i))
+                                        ghost.observation(), detail: o.detail, run: segment.run + i,
+                                        name: session.runName(ofGhost: i)))
                             }
                         case .csv:
                             if !wroteHeader {

@@ -111,6 +111,8 @@ struct TeleportEndToEndTests {
                 as! Double)
         }
         let at50 = (0...2).map { run in charge(rows.last { $0["run"] as? Int == run }!) }
+        let names = (0...2).map { run in rows.last { $0["run"] as? Int == run }!["run_name"] as? String }
+        #expect(names == ["R=4", "R=0", "R=-2"] && rows.first!["run_name"] as? String == "R=4")
         #expect(abs(at50[0] - 4) < 0.01 && abs(at50[1]) < 0.01 && abs(at50[2] + 2) < 0.01, "\(at50)")
     }
 

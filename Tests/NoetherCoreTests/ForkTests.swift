@@ -20,20 +20,25 @@ struct ForkTests {
             lr = 0.1
 
             [[at]]
+            step = 0
+            name = "lr 0.1"
+
+            [[at]]
             step = 10
             fork = true
-            ghost = "lr 0.1"
+            name = "lr 0.2"
             lr = 0.2
 
             [[at]]
             step = 20
             fork = true
-            ghost = "lr 0.2"
+            name = "lr 0.05"
             lr = 0.05
 
             [[at]]
             step = 30
             fork = true
+            name = "lr 0.3"
             lr = 0.3
             """, name: "forks", file: "forks.toml")
     }
@@ -55,7 +60,7 @@ struct ForkTests {
         let s = try Session(try Self.story())
         try Self.run(s, to: 40)
         #expect(s.forks.map(\.step) == [10, 20, 30] && s.ghosts.count == 3)
-        #expect(s.forks.map(\.name) == ["lr 0.1", "lr 0.2", nil])
+        #expect((0..<3).map(s.ghostName) == ["lr 0.1", "lr 0.2", "lr 0.05"] && s.frontName == "lr 0.3")
         let expected = [
             try Self.plain([], to: 40),
             try Self.plain([(10, 0.2)], to: 40),
@@ -141,7 +146,7 @@ struct ForkTests {
         #expect(replayed.front.flatParameters == s.front.flatParameters)
     }
 
-    @Test func aStoryForksAtMostThreeTimesAndNamesOnlyForks() {
+    @Test func aStoryForksAtMostThreeTimesAndNamesAreShortText() {
         let base = "steps = 50\n"
         let four = (1...4).map { "\n[[at]]\nstep = \($0 * 5)\nfork = true\n" }.joined()
         #expect {
@@ -150,20 +155,45 @@ struct ForkTests {
             "\(error)".contains("four.toml") && "\(error)".contains("at most 3 times")
         }
         #expect {
-            try Preset.parse(base + "\n[[at]]\nstep = 5\nghost = \"slow\"\n", name: "f", file: "name.toml")
+            try Preset.parse(
+                base + "\n[[at]]\nstep = 5\nname = \"\(String(repeating: "R", count: 25))\"\n", name: "f",
+                file: "long.toml")
         } throws: { error in
-            "\(error)".contains("name.toml") && "\(error)".contains("needs fork = true")
+            "\(error)".contains("long.toml") && "\(error)".contains("1…24 characters, got 25")
         }
         #expect {
-            try Preset.parse(base + "\n[[at]]\nstep = 5\nfork = true\nghost = \"\"\n", name: "f", file: "empty.toml")
+            try Preset.parse(base + "\n[[at]]\nstep = 5\nfork = true\nname = \"\"\n", name: "f", file: "empty.toml")
         } throws: { error in
-            "\(error)".contains("ghost must be a non-empty string")
+            "\(error)".contains("name must be a non-empty string")
         }
     }
 
-    @Test func aStorysGhostNamesSurviveWritingThePresetOut() throws {
+    @Test func aStorysRunNamesSurviveWritingThePresetOut() throws {
         let p = try Self.story()
         let back = try Preset.parse(p.toml(), name: "back", file: "back.toml")
-        #expect(back.schedule.filter(\.fork).map(\.ghostName) == ["lr 0.1", "lr 0.2", nil])
+        #expect(back.schedule.compactMap(\.runName) == ["lr 0.1", "lr 0.2", "lr 0.05", "lr 0.3"])
+        #expect(back.schedule.allSatisfy { $0.runName == nil || $0.isNarration || $0.fork })
+    }
+
+    /// Names follow the runs: after a swap the front run has the newest ghost's name and that
+    /// ghost the front's; unnamed ghosts keep their number while others are dropped.
+    @Test func namesFollowTheRunsThroughSwapsAndDrops() throws {
+        let s = try Session(try Self.story())
+        try Self.run(s, to: 35)
+        try s.swapFork()
+        #expect(s.frontName == "lr 0.05" && s.ghostName(2) == "lr 0.3")
+        var p = try Self.story()
+        p.schedule = []
+        let plain = try Session(p)
+        try plain.startFork(byUser: true)
+        #expect(plain.ghostName(0) == "ghost" && plain.frontName == nil)
+        try Self.run(plain, to: 2)
+        try plain.startFork(byUser: true)
+        try Self.run(plain, to: 4)
+        try plain.startFork(byUser: true)
+        #expect((0..<3).map(plain.ghostName) == ["ghost 1", "ghost 2", "ghost 3"])
+        plain.dropGhost()
+        try plain.startFork(byUser: false)
+        #expect((0..<3).map(plain.ghostName) == ["ghost 1", "ghost 2", "ghost 3"])
     }
 }

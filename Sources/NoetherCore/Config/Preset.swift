@@ -28,8 +28,9 @@ public struct ScheduledChange: Equatable, Sendable {
     /// `Session.maxGhosts` times; `noether run` numbers the ghosts 0, 1, … in fork order and
     /// the front run after them.
     public var fork = false
-    /// What the ghost of this fork is called on the charts (`ghost = "lazy, R = 4"`).
-    public var ghostName: String?
+    /// What the run is called on the charts from this step on (`name = "R=4"`). A fork's ghost
+    /// keeps the name the run had before the fork; a swap takes the names along.
+    public var runName: String?
     /// Measure the sharpness every K steps from this step on (0: not until another change); the
     /// run must measure it at all (`sharpness-every` > 0 at the top), so its rows keep their
     /// columns (THEORY.md §16).
@@ -38,9 +39,11 @@ public struct ScheduledChange: Equatable, Sendable {
     /// story can change both runs alike (THEORY.md §17); before any fork it acts on the one run.
     public var both = false
 
-    /// Whether the entry only narrates (caption, pause, focus, family, pace) and leaves training as it is.
+    /// Whether the entry only narrates (caption, pause, focus, family, pace, name) and leaves training as it is.
     public var isNarration: Bool {
-        self == ScheduledChange(step: step, say: say, pause: pause, focus: focus, family: family, speed: speed)
+        self
+            == ScheduledChange(
+                step: step, say: say, pause: pause, focus: focus, family: family, speed: speed, runName: runName)
     }
 
     public init(
@@ -48,10 +51,10 @@ public struct ScheduledChange: Equatable, Sendable {
         teleports: [Teleport] = [], say: String? = nil, pause: Bool = false, focus: String? = nil,
         family: String? = nil,
         speed: Int? = nil, fork: Bool = false, optimizer: OptimizerKind? = nil, batchSize: Int? = nil,
-        both: Bool = false, sharpnessEvery: Int? = nil, ghostName: String? = nil
+        both: Bool = false, sharpnessEvery: Int? = nil, runName: String? = nil
     ) {
         self.fork = fork
-        self.ghostName = ghostName
+        self.runName = runName
         self.batchSize = batchSize
         self.both = both
         self.sharpnessEvery = sharpnessEvery
@@ -82,7 +85,7 @@ public struct ScheduledChange: Equatable, Sendable {
     var toml: String {
         var s = "\n[[at]]\nstep = \(step)\n"
         if fork { s += "fork = true\n" }
-        if let ghostName { s += "ghost = \(TOML.format(.string(ghostName)))\n" }
+        if let runName { s += "name = \(TOML.format(.string(runName)))\n" }
         if both { s += "both = true\n" }
         if let optimizer { s += "optimizer = \(TOML.format(.string(optimizer.rawValue)))\n" }
         if let learningRate { s += "lr = \(TOML.format(.float(learningRate)))\n" }
@@ -112,12 +115,12 @@ public struct ScheduledChange: Equatable, Sendable {
 }
 
 extension ScheduledChange {
-    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork", "ghost", "both"]
+    static let narrationKeys = ["say", "pause", "focus", "family", "speed", "fork", "name", "both"]
 
     /// Reads one narration key: nil when `key` is not one, "" when read, else what is wrong.
     mutating func applyNarration(_ key: String, _ value: TOMLValue) -> String? {
         switch key {
-        case "say", "focus", "family", "ghost":
+        case "say", "focus", "family", "name":
             guard case .string(let text) = value, !text.isEmpty else { return "\(key) must be a non-empty string" }
             switch key {
             case "say": say = text
@@ -125,10 +128,9 @@ extension ScheduledChange {
             case "family": family = text
             default:
                 guard text.count <= 24 else {
-                    return
-                        "ghost (the name of the fork's ghost on the charts) must be 1…24 characters, got \(text.count)"
+                    return "name (what the run is called on the charts) must be 1…24 characters, got \(text.count)"
                 }
-                ghostName = text
+                runName = text
             }
         case "pause", "fork", "both":
             guard case .bool(let b) = value else { return "\(key) must be true or false" }
@@ -367,11 +369,6 @@ extension Preset {
             guard change.step >= 0 else {
                 throw PresetError(file: file, line: table.line, message: "[[at]] table needs step = N")
             }
-            if change.ghostName != nil && !change.fork {
-                throw PresetError(
-                    file: file, line: table.line,
-                    message: "ghost = \"…\" names the ghost of a fork: it needs fork = true in the same [[at]] table")
-            }
             if change.fork, schedule.filter(\.fork).count >= Session.maxGhosts,
                 schedule.last.map({ !($0.step == change.step && $0.fork) }) ?? true
             {
@@ -412,7 +409,7 @@ extension Preset {
                     fork: change.fork || last.fork,
                     optimizer: change.optimizer ?? last.optimizer, batchSize: change.batchSize ?? last.batchSize,
                     both: last.both, sharpnessEvery: change.sharpnessEvery ?? last.sharpnessEvery,
-                    ghostName: change.ghostName ?? last.ghostName)
+                    runName: change.runName ?? last.runName)
             } else {
                 schedule.append(change)
             }

@@ -38,7 +38,11 @@ public enum FieldDictionary {
         .init("step", .row, "all", "updates", "k: the row describes θ_k, the parameters after k updates", "§1"),
         .init(
             "run", .row, "all", "index",
-            "which run of a replayed session (present only when the recording has several)", "§1"),
+            "which run: of a replayed session with several, or of a story that forks (ghosts 0, 1, … in fork order, then the front run)",
+            "§1"),
+        .init(
+            "run_name", .row, "named runs", "text",
+            "what the story calls the run (its `name`), on rows of runs that have one", "§1"),
         .init("loss", .row, "all", "nats or squared error", "loss of the minibatch that update k+1 uses, at θ_k", "§1"),
         .init("accuracy", .row, "classification", "fraction", "fraction of that minibatch classified correctly", "§1"),
         .init("lr", .row, "all", "1", "η of update k+1", "§1"),

@@ -111,8 +111,12 @@ public enum ObservationFormat {
         return f
     }
 
-    public static func jsonLine(_ o: Observation, detail: OutputDetail = .neurons, run: Int? = nil) -> String {
-        var s = run.map { "{\"run\":\($0),\"step\":\(o.step)" } ?? "{\"step\":\(o.step)"
+    public static func jsonLine(
+        _ o: Observation, detail: OutputDetail = .neurons, run: Int? = nil, name: String? = nil
+    ) -> String {
+        var s = run.map { "{\"run\":\($0)," } ?? "{"
+        if let name { s += "\"run_name\":\(json(name))," }
+        s += "\"step\":\(o.step)"
         s += ",\"loss\":\(json(o.loss))"
         if let a = o.accuracy { s += ",\"accuracy\":\(json(a))" }
         s += ",\"lr\":\(exact(o.live.learningRate)),\"momentum\":\(exact(o.live.momentum))"

@@ -23,8 +23,9 @@ public final class Session {
         public var step: Int
         public var ghostLog: [Logged]
         public var diverged = false
-        /// What the story calls the ghost (`ghost = "…"` beside `fork = true`), if it names it.
-        public var name: String?
+        /// Counts the session's forks from 1 as they are made: "ghost 2" stays that ghost's name
+        /// while others come and go (unless the run has a `name`).
+        public var number = 1
     }
 
     /// How many ghosts a session keeps at once: each is a whole second run, stepped in lock step
@@ -72,6 +73,20 @@ public final class Session {
     public var fork: ForkPoint? { state.forks.last }
     public var ghost: Simulator? { ghosts.last ?? nil }
     public var forks: [ForkPoint] { state.forks }
+
+    /// What the front run is called (its log's last `name`), if it is named.
+    public var frontName: String? { Self.name(in: state.log) }
+
+    /// What ghost `i` is called: its own log's last `name`, else "ghost" (one fork) or "ghost N".
+    public func ghostName(_ i: Int) -> String {
+        let f = state.forks[i]
+        return runName(ofGhost: i) ?? (state.forks.count == 1 && f.number == 1 ? "ghost" : "ghost \(f.number)")
+    }
+
+    /// The story's name for ghost `i` (its log's last `name`), if it has one.
+    public func runName(ofGhost i: Int) -> String? { Self.name(in: state.forks[i].ghostLog) }
+
+    static func name(in log: [Logged]) -> String? { log.last { $0.change.runName != nil }?.change.runName }
     /// True when a change of the user's is in force: the story's captions describe another run.
     public var departed: Bool { state.departs || state.log.contains(where: \.byUser) }
 
@@ -100,10 +115,9 @@ public final class Session {
         let before = schedule.filter { $0.step <= step }.map { Logged($0, byUser: false) }
         // A story's fork comes before the other entries of its step, so the ghost has none of them
         // but those meant for both runs.
-        let forks = before.filter(\.change.fork).map { fork in
+        let forks = before.filter(\.change.fork).enumerated().map { i, fork in
             let f = fork.change.step
-            return ForkPoint(
-                step: f, ghostLog: before.filter { $0.change.step < f || $0.change.both }, name: fork.change.ghostName)
+            return ForkPoint(step: f, ghostLog: before.filter { $0.change.step < f || $0.change.both }, number: i + 1)
         }
         return RunState(preset: preset, pending: schedule.filter { $0.step > step }, log: before, forks: forks)
     }
@@ -112,8 +126,8 @@ public final class Session {
     func applyDue() throws -> Advance {
         var result = Advance()
         let due = state.pending.prefix { $0.step <= front.step }
-        if let fork = due.first(where: \.fork) {
-            try startFork(named: fork.ghostName)
+        if due.contains(where: \.fork) {
+            try startFork()
             result.forkedByStory = true
         }
         var pending = state.pending[...]

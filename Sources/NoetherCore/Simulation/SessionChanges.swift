@@ -23,7 +23,7 @@ extension Session {
     /// Forks the run: a replica of the front run, built by replaying its changes to this step
     /// (the same state bit for bit), goes on unchanged as a ghost; changes act on the front.
     /// Earlier ghosts go on beside it, up to `maxGhosts`.
-    public func startFork(byUser: Bool = false, named name: String? = nil) throws {
+    public func startFork(byUser: Bool = false) throws {
         guard state.forks.count < Self.maxGhosts else {
             throw ConfigError(
                 "fork", "there are \(Self.maxGhosts) ghosts already, the most a session keeps: drop one first")
@@ -33,7 +33,8 @@ extension Session {
         }
         let before = state
         let replica = try Self.replay(state.preset.config, state.log.map(\.change), to: front.step) { _ in }
-        state.forks.append(ForkPoint(step: front.step, ghostLog: state.log, name: name))
+        state.forks.append(
+            ForkPoint(step: front.step, ghostLog: state.log, number: (state.forks.last?.number ?? 0) + 1))
         ghosts.append(replica)
         // The story's own fork entry is logged when it applies; the user's is logged here.
         if byUser { log(ScheduledChange(step: front.step, fork: true), undo: before, label: "the fork") }

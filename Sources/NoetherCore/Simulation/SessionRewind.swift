@@ -50,7 +50,7 @@ extension Session {
         // A fork made at `step` by the user is forgotten with the user's other changes there.
         run.forks = run.forks.filter { f in
             f.step < step || run.log.contains { $0.change.fork && $0.change.step == f.step }
-        }.map { f in ForkPoint(step: f.step, ghostLog: f.ghostLog.filter(kept), name: f.name) }
+        }.map { f in ForkPoint(step: f.step, ghostLog: f.ghostLog.filter(kept), number: f.number) }
         try restore(run, at: step, observe: observe)
         let current = state.run
         undoPoints.removeAll { $0.state.run == current && $0.step >= step }

@@ -98,12 +98,29 @@ public struct ChartContext {
         }
     }
 
+    /// Beside named ghosts, a named front run's measured curves carry its name too ("R=-2 a"),
+    /// in their labels and in the first legend entry, so no run is the unnamed one.
+    func frontSeries(_ series: [ChartSeries]) -> [ChartSeries] {
+        guard let name = snapshot.frontName, !snapshot.ghosts.isEmpty else { return series }
+        var named = false
+        return series.map { s in
+            guard s.key != nil, !s.ghost, !s.isTheory, !s.directLabel.isEmpty else { return s }
+            var s = s
+            s.label = name + " " + s.directLabel
+            if !named {
+                s.name = name + " " + s.name
+                named = true
+            }
+            return s
+        }
+    }
+
     /// A line chart wired to the time axis, markers, log and smoothing state of this panel.
     func lineChart(_ id: String, title: String, _ series: [ChartSeries], status: (text: String, color: Color)? = nil)
         -> Chart
     {
         var chart = Chart(
-            title: title, series: series + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
+            title: title, series: frontSeries(series) + ghostSeries(series), xMax: xMax, logY: state.logY.contains(id),
             smoothing: state.smoothing, status: status)
         chart.xLabel = state.timeAxis ? "t=Ση" : "step"
         chart.yAxis = state.yAxis[id] ?? .honest
