@@ -207,11 +207,15 @@ extension SessionDriver {
             return false
         } catch {
             snapshot.version = progress.version
+            if showProgress != nil { now = Self.clock() }
             say("\(failure): \(error)")
             return false
         }
         // The next publish must follow the progress frames, so the screen takes it.
         snapshot.version = progress.version
+        // A replay the screen watched took wall time: the message and the caption's reading time
+        // that follow start now, not when the key was pressed (else they would be over already).
+        if showProgress != nil { now = Self.clock() }
         snapshot.history = replayed.front
         presentGhosts(s, replayed: replayed.ghosts)
         snapshot.config = s.preset.config
