@@ -18,6 +18,7 @@ starts = [a for a, _ in table]
 KINDS = [
     ("matrix products (BLAS)", r"gemm|gemv|_dot|axpy|COOPERLAKE|SKYLAKEX|HASWELL|ZEN|openblas|blas_"),
     ("conv unfolding", r"Conv2D"),
+    ("batch norm + ReLU + max pooling, one pass", r"BatchNormReLUMaxPool"),
     ("normalization", r"BatchNorm|LayerNorm|GroupNorm|Affine|Reduce|inverseDeviation"),
     ("activation", r"ActivationLayer"),
     ("pooling", r"Pool2D|GlobalAveragePool"),

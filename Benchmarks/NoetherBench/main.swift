@@ -46,10 +46,11 @@ let sizes = [
     Size(name: "S", depth: 2, width: 32, batch: 32, inputs: 32, norm: .none, bias: true),
     Size(name: "M", depth: 3, width: 128, batch: 128, inputs: 64, norm: .batch, bias: false),
     Size(name: "L", depth: 4, width: 512, batch: 256, inputs: 64, norm: .batch, bias: false),
-    // Conv nets: C, one about a fifth of its FLOPs per step (Cs) and one about five times (CL).
+    // Conv nets: C, one with 0.14× its matrix-product FLOPs per step (Cs) and one with 4.28× (CL).
     Size(name: "Cs", depth: 0, width: 32, batch: 32, inputs: 144, norm: .batch, bias: false, conv: [8, 16], side: 12),
     Size(name: "C", depth: 0, width: 32, batch: 64, inputs: 256, norm: .batch, bias: false, conv: [16, 16], side: 16),
-    Size(name: "CL", depth: 0, width: 32, batch: 96, inputs: 256, norm: .batch, bias: false, conv: [24, 24], side: 16),
+    Size(
+        name: "CL", depth: 0, width: 32, batch: 128, inputs: 256, norm: .batch, bias: false, conv: [24, 24], side: 16),
 ]
 
 func config(_ s: Size) -> Config {
@@ -144,6 +145,55 @@ if arguments.count > 3, arguments[1] == "profile" {
     let s = chosenSizes([arguments[2]])[0], sim = try Simulator(config(s))
     let steps = try window(sim, seconds: Double(arguments[3]) ?? 5) * (Double(arguments[3]) ?? 5)
     print("\(s.name): \(Int(steps)) steps")
+    exit(0)
+}
+
+// `noether-bench digest STEPS [SIZE…]`: per size, the bits of the loss, a hash of every
+// parameter's and gradient's bits and one of every tracked charge's numbers after STEPS tracked steps, so a change meant as a pure speedup can be shown to
+// leave each run's numbers bit for bit where they were (compare with an earlier build's output).
+if arguments.count > 2, arguments[1] == "digest" {
+    let steps = Int(arguments[2]) ?? 20
+    // Beside the sizes: three blocks with conv biases, the last on 3 × 3 maps (pooling drops a row and a column).
+    let odd = Size(
+        name: "Co", depth: 0, width: 32, batch: 8, inputs: 144, norm: .batch, bias: true, conv: [8, 8, 16], side: 12)
+    var runs = chosenSizes(arguments.dropFirst(3)).map { ($0.name, config($0)) }
+    if arguments.count <= 3 {
+        runs.append(("Co", config(odd)))
+        // The tracker's other recursions: Nesterov's look-ahead on a linear net (balance charges)
+        // and per-layer rates whose rescale groups join layers of different rates (THEORY.md §13.8).
+        var lookahead = config(sizes[0])
+        lookahead.arch = .linear; lookahead.nesterov = true
+        runs.append(("Sn", lookahead))
+        var mixed = config(sizes[0])
+        mixed.lrScale = LayerRates(["fc1": 2, "fc2": 0.5])
+        runs.append(("Sm", mixed))
+    }
+    for (name, c) in runs {
+        let sim = try Simulator(c)
+        for _ in 0..<steps { try sim.advance() }
+        func fnv(_ values: [Double]) -> String {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for v in values { hash = (hash ^ v.bitPattern) &* 0x100_0000_01b3 }
+            return String(hash, radix: 16)
+        }
+        // Every tracked charge's measured value, prediction, residual, reference, continuum,
+        // forcing split and angular readings: the tracker's numbers must stay as they were too.
+        var charges: [Double] = []
+        for c in sim.observation().charges {
+            let measured: [Double] = [c.value, c.magnitude, c.gradNorm2, c.residual, c.gapRatio]
+            let predicted: [Double] = [
+                c.predicted, c.reference, c.ksbGap, c.continuum, c.kineticForcing, c.potentialForcing,
+                c.momentumCarry,
+            ]
+            let optional: [Double?] = [
+                c.effectiveLearningRate, c.angularStep, c.rmspropAccumulator, c.rmspropEMA, c.drift,
+            ]
+            charges += measured + predicted + optional.map { $0 ?? 0 }
+        }
+        print(
+            name, String(sim.loss.bitPattern, radix: 16), fnv(sim.flatParameters + sim.flatGradient), sim.loss,
+            "charges", charges.count, fnv(charges))
+    }
     exit(0)
 }
 

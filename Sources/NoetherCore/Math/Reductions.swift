@@ -53,4 +53,22 @@ enum Reduce {
         while i < n { dot += a[i] * b[i]; sum += a[i]; i += 1 }
         return (dot, sum)
     }
+
+    /// dotAndSum(a, ẑ, n) with ẑ = (x − m)·s made on the fly from x, in the same order: the same
+    /// sums as over a stored ẑ, without writing and reading it back.
+    static func dotAndSum(
+        _ a: UnsafePointer<Double>, standardizing x: UnsafePointer<Double>, mean m: Double, scale s: Double, _ n: Int
+    ) -> (dot: Double, sum: Double) {
+        let mv = V(repeating: m), sv = V(repeating: s)
+        var d0 = V.zero, d1 = V.zero, s0 = V.zero, s1 = V.zero, i = 0
+        while i + 8 <= n {
+            let x0 = load(a, i), x1 = load(a, i + 4)
+            d0 += x0 * ((load(x, i) - mv) * sv); d1 += x1 * ((load(x, i + 4) - mv) * sv)
+            s0 += x0; s1 += x1
+            i += 8
+        }
+        var dot = (d0 + d1).sum(), sum = (s0 + s1).sum()
+        while i < n { dot += a[i] * ((x[i] - m) * s); sum += a[i]; i += 1 }
+        return (dot, sum)
+    }
 }

@@ -17,7 +17,7 @@ public final class Backprop {
     public init(arch: Architecture, batch: Int) {
         self.arch = arch
         self.batch = batch
-        let layers = arch.layers
+        let layers = BatchNormReLUMaxPool.fusing(arch.layers)
         self.layers = layers
         needsInputGradient = layers.indices.map { i in layers[..<i].contains { $0 is any LinearLayer } }
         func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {

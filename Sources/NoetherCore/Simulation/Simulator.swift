@@ -207,7 +207,7 @@ public final class Simulator {
         tracker.advance(
             theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer,
             live: live, recursion: optimizer.recursion(live),
-            scaled: tracker.factors.map { optimizer.recursion(live, factor: $0) })
+            scaled: tracker.factors.count > 1 ? tracker.factors.map { optimizer.recursion(live, factor: $0) } : nil)
         previousRate = live.learningRate
     }
 

@@ -45,6 +45,12 @@ final class ChargeTracker {
     private(set) var recursion = ChargeRecursion(carry: 0, decay: 0, momentum: 0, weightDecay: 0)
     private(set) var balanceMagnitude: [Double] = []
     private(set) var balanceMagnitude0: [Double] = []
+    /// One step's recursion and continuum for each of `factors`.
+    private struct FactorStep {
+        var eta, carry, mu, quadraticDecay, linearDecay, quadDecay, linDecay: Double
+        var oscillators: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)?
+    }
+    private var factorSteps: [FactorStep] = []
     private var isLinear: [Bool]
     private var isScale: [Bool]
 
@@ -182,20 +188,21 @@ final class ChargeTracker {
         let lambda = recursion.weightDecay
         let beta = recursion.momentum
         let withMomentum = beta > 0
-        let recursions = scaled ?? [recursion]
-        // What each multiplier's channels use: the recursion of η·m and its continuum.
-        let perFactor = factors.indices.map { i in
-            let eta = live.learningRate * factors[i], r = recursions[i]
-            return (
-                eta: eta, carry: r.carry, mu: r.decay, quadraticDecay: SymmetryKind.scale.decayPerStep(r.decay),
-                linearDecay: SymmetryKind.translation.decayPerStep(r.decay),
-                quadDecay: ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda),
-                linDecay: ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda),
-                oscillators: withMomentum ? oscillator(eta: eta, lambda: lambda, beta: beta) : nil
-            )
+        // What each multiplier's channels use: the recursion of η·m and its continuum (kept in
+        // place from step to step, so a step allocates nothing).
+        factorSteps.removeAll(keepingCapacity: true)
+        for i in factors.indices {
+            let eta = live.learningRate * factors[i], r = scaled?[i] ?? recursion
+            factorSteps.append(
+                FactorStep(
+                    eta: eta, carry: r.carry, mu: r.decay, quadraticDecay: SymmetryKind.scale.decayPerStep(r.decay),
+                    linearDecay: SymmetryKind.translation.decayPerStep(r.decay),
+                    quadDecay: ContinuumStep.firstOrderDecay(.scale, eta: eta, lambda: lambda),
+                    linDecay: ContinuumStep.firstOrderDecay(.translation, eta: eta, lambda: lambda),
+                    oscillators: withMomentum ? oscillator(eta: eta, lambda: lambda, beta: beta) : nil))
         }
         let eta = live.learningRate
-        let linearDecay = perFactor[0].linearDecay, quadraticDecay = perFactor[0].quadraticDecay
+        let linearDecay = factorSteps[0].linearDecay, quadraticDecay = factorSteps[0].quadraticDecay
         let c = 1 - eta * live.weightDecay, rho = c * c * c * c
         let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
         let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
@@ -210,67 +217,69 @@ final class ChargeTracker {
             lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
 
-        for ch in 0..<channelCount {
-            let linear = isLinear[ch]
-            let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
-            let f = perFactor[factorIndex[ch]], eta = f.eta
-            let betaEff = f.carry
-            let quadOsc = f.oscillators?.quadratic, linOsc = f.oscillators?.linear
-            let quadDecay = f.quadDecay, linDecay = f.linDecay
-            let predNext: Double, refNext: Double
-            if mixed[ch], !lookahead {
-                // §13.8: the sides' rates differ, so decay pulls 2μ·R with R = |out|² − |in|² (±1 signs).
-                let pull = 2 * f.mu * unweighted[ch]
-                let force = dn + betaEff * dq[ch]
-                predNext = (1 + betaEff) * pred[ch] - betaEff * predPrev[ch] - pull + force
-                refNext = (1 + betaEff) * ref[ch] - betaEff * refPrev[ch] - pull
-                kinetic[ch] = force
-                potential[ch] = pull
-                carry[ch] = betaEff * (qk - qPrev[ch])
-            } else if lookahead {
-                // §13.2: Q' = (1 − 2ηλ(1+β))Q − 2ηβ²y + Q(Δ), y' = βy + λQ + B(Δ, b'); for a linear
-                // charge T' = (1 − ηλ(1+β))T − ηβ²Y, Y' = βY + λT.
-                let order = linear ? 1.0 : 2.0
-                let decay = order * eta * lambda * (1 + beta), pull = order * eta * beta * beta
-                let force = linear ? 0 : dn
-                predNext = (1 - decay) * pred[ch] - pull * second[ch] + force
-                refNext = (1 - decay) * ref[ch] - pull * secondRef[ch]
-                carry[ch] = -pull * second[ch]
-                second[ch] = beta * second[ch] + lambda * pred[ch] + (linear ? 0 : newCross[ch])
-                secondRef[ch] = beta * secondRef[ch] + lambda * ref[ch]
-                kinetic[ch] = force
-                potential[ch] = decay * qk
-            } else {
-                let decay = linear ? f.linearDecay : f.quadraticDecay
-                let force = linear ? 0 : dn + betaEff * dq[ch]
-                predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
-                refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
-                kinetic[ch] = force
-                potential[ch] = decay * qk
-                carry[ch] = betaEff * (qk - qPrev[ch])
+        factorSteps.withUnsafeBufferPointer { perFactor in
+            for ch in 0..<channelCount {
+                let linear = isLinear[ch]
+                let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
+                let f = perFactor.baseAddress! + factorIndex[ch]
+                let eta = f.pointee.eta, betaEff = f.pointee.carry
+                let quadDecay = f.pointee.quadDecay, linDecay = f.pointee.linDecay
+                let predNext: Double, refNext: Double
+                if mixed[ch], !lookahead {
+                    // §13.8: the sides' rates differ, so decay pulls 2μ·R with R = |out|² − |in|² (±1 signs).
+                    let pull = 2 * f.pointee.mu * unweighted[ch]
+                    let force = dn + betaEff * dq[ch]
+                    predNext = (1 + betaEff) * pred[ch] - betaEff * predPrev[ch] - pull + force
+                    refNext = (1 + betaEff) * ref[ch] - betaEff * refPrev[ch] - pull
+                    kinetic[ch] = force
+                    potential[ch] = pull
+                    carry[ch] = betaEff * (qk - qPrev[ch])
+                } else if lookahead {
+                    // §13.2: Q' = (1 − 2ηλ(1+β))Q − 2ηβ²y + Q(Δ), y' = βy + λQ + B(Δ, b'); for a linear
+                    // charge T' = (1 − ηλ(1+β))T − ηβ²Y, Y' = βY + λT.
+                    let order = linear ? 1.0 : 2.0
+                    let decay = order * eta * lambda * (1 + beta), pull = order * eta * beta * beta
+                    let force = linear ? 0 : dn
+                    predNext = (1 - decay) * pred[ch] - pull * second[ch] + force
+                    refNext = (1 - decay) * ref[ch] - pull * secondRef[ch]
+                    carry[ch] = -pull * second[ch]
+                    second[ch] = beta * second[ch] + lambda * pred[ch] + (linear ? 0 : newCross[ch])
+                    secondRef[ch] = beta * secondRef[ch] + lambda * ref[ch]
+                    kinetic[ch] = force
+                    potential[ch] = decay * qk
+                } else {
+                    let decay = linear ? f.pointee.linearDecay : f.pointee.quadraticDecay
+                    let force = linear ? 0 : dn + betaEff * dq[ch]
+                    predNext = (1 + betaEff - decay) * pred[ch] - betaEff * predPrev[ch] + force
+                    refNext = (1 + betaEff - decay) * ref[ch] - betaEff * refPrev[ch]
+                    kinetic[ch] = force
+                    potential[ch] = decay * qk
+                    carry[ch] = betaEff * (qk - qPrev[ch])
+                }
+                if let oscillators = f.pointee.oscillators {
+                    let osc = linear ? oscillators.linear : oscillators.quadratic
+                    let drive = linear ? 0 : 2 * newVN[ch]
+                    let x = nm[ch], v = nmRate[ch]
+                    nm[ch] = osc.m.0 * x + osc.m.1 * v + drive * osc.f.0
+                    nmRate[ch] = osc.m.2 * x + osc.m.3 * v + drive * osc.f.1
+                } else {
+                    let next = linear ? linDecay * nm[ch] : quadDecay * (nm[ch] + eta * eta * gn[ch])
+                    nmRate[ch] = (next - nm[ch]) / eta
+                    nm[ch] = next
+                }
+                if ch < scalarCount, isScale[ch] {
+                    // Angle between θ_k and θ_{k+1}: |a×Δ| over a·(a+Δ), with a = θ_k.
+                    let aDotDelta = thetaDotDelta[ch] - dn
+                    let cross2 = max(0, qk * dn - aDotDelta * aDotDelta)
+                    angle[ch] = _atan2(cross2.squareRoot(), qk + aDotDelta)
+                    ema[ch] = rho * ema[ch] + (1 - rho) * qk * gn[ch]
+                }
+                predPrev[ch] = pred[ch]; pred[ch] = predNext
+                refPrev[ch] = ref[ch]; ref[ch] = refNext
+                qPrev[ch] = qk; q[ch] = qn
+                dq[ch] = dn; gn[ch] = newGN[ch]; vn[ch] = newVN[ch]
+                unweighted[ch] = newUnweighted[ch]
             }
-            if let osc = linear ? linOsc : quadOsc {
-                let drive = linear ? 0 : 2 * newVN[ch]
-                let x = nm[ch], v = nmRate[ch]
-                nm[ch] = osc.m.0 * x + osc.m.1 * v + drive * osc.f.0
-                nmRate[ch] = osc.m.2 * x + osc.m.3 * v + drive * osc.f.1
-            } else {
-                let next = linear ? linDecay * nm[ch] : quadDecay * (nm[ch] + eta * eta * gn[ch])
-                nmRate[ch] = (next - nm[ch]) / eta
-                nm[ch] = next
-            }
-            if ch < scalarCount, isScale[ch] {
-                // Angle between θ_k and θ_{k+1}: |a×Δ| over a·(a+Δ), with a = θ_k.
-                let aDotDelta = thetaDotDelta[ch] - dn
-                let cross2 = max(0, qk * dn - aDotDelta * aDotDelta)
-                angle[ch] = _atan2(cross2.squareRoot(), qk + aDotDelta)
-                ema[ch] = rho * ema[ch] + (1 - rho) * qk * gn[ch]
-            }
-            predPrev[ch] = pred[ch]; pred[ch] = predNext
-            refPrev[ch] = ref[ch]; ref[ch] = refNext
-            qPrev[ch] = qk; q[ch] = qn
-            dq[ch] = dn; gn[ch] = newGN[ch]; vn[ch] = newVN[ch]
-            unweighted[ch] = newUnweighted[ch]
         }
         for g in 0..<scalarCount { magnitude[g] = newMag[g] }
         kappa = Self.kappa(live)

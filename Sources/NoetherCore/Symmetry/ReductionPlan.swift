@@ -19,6 +19,8 @@ final class ReductionPlan {
     struct Matrix {
         var offset: Int, rows: Int, cols: Int
         var rowQuadratic = false, columnQuadratic = false, columnLinear = false
+        /// Whether a group reading its rows or columns needs θ·Δ (a scale group's angular step).
+        var thetaDelta = false
         var rowSums: Buffer? = nil  // rows × 5: θ², Δ², g², v², θΔ
         var columnSums: Buffer? = nil  // cols × 5: θ², Δ², g², v², θΔ
         var columnLinear5: Buffer? = nil  // cols × 5: θ, Δ, g, v, |θ|
@@ -42,7 +44,9 @@ final class ReductionPlan {
         matrices = tensors.filter(\.isMatrix).map { Matrix(offset: $0.offset, rows: $0.rows, cols: $0.cols) }
         for group in groups {
             var terms: [Term] = []
-            for s in group.segments { terms += classify(s, linear: group.kind.isLinear) }
+            for s in group.segments {
+                terms += classify(s, linear: group.kind.isLinear, angular: group.kind.hasAngularStep)
+            }
             groupTerms.append(terms)
         }
         for i in matrices.indices {
@@ -72,9 +76,10 @@ final class ReductionPlan {
         groupStart.append(resolved.count)
     }
 
-    private func classify(_ s: Segment, linear: Bool) -> [Term] {
+    private func classify(_ s: Segment, linear: Bool, angular: Bool) -> [Term] {
         for (i, m) in matrices.enumerated() where s.offset >= m.offset && s.offset < m.offset + m.rows * m.cols {
             let local = s.offset - m.offset
+            if angular { matrices[i].thetaDelta = true }
             if !linear, s.stride == 1, s.count == m.cols, local % m.cols == 0 {
                 matrices[i].rowQuadratic = true
                 return [.row(matrix: i, index: local / m.cols, sign: s.sign)]
@@ -110,48 +115,121 @@ final class ReductionPlan {
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
     ) {
-        let cols = m.cols
-        let colSums = m.columnSums?.pointer
-        if let colSums { colSums.initialize(repeating: 0, count: cols * 5) }
-        let c0 = colSums, c1 = colSums.map { $0 + cols }, c2 = colSums.map { $0 + 2 * cols }
-        let c3 = colSums.map { $0 + 3 * cols }, c4 = colSums.map { $0 + 4 * cols }
-        for r in 0..<m.rows {
-            let base = m.offset + r * cols
-            let t = theta + base, p = previous + base, g = grad + base, v = velocity + base
-            // Four lanes at a time: independent accumulators let the row sums vectorize.
-            typealias V = SIMD4<Double>
+        // One specialized loop per combination, so each does only the sums some group reads.
+        switch (m.rowSums != nil, m.columnSums != nil, m.thetaDelta) {
+        case (true, true, true): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, Yes, Yes>.self)
+        case (true, true, false): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, Yes, No>.self)
+        case (true, false, true): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, No, Yes>.self)
+        case (true, false, false): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, No, No>.self)
+        case (false, _, true): quadratic(m, theta, previous, grad, velocity, Sums3<No, Yes, Yes>.self)
+        case (false, _, false): quadratic(m, theta, previous, grad, velocity, Sums3<No, Yes, No>.self)
+        }
+    }
+
+    /// Row sums (four lanes over the row, then the lanes' sum, then the tail) and column sums
+    /// (rows added in order). With column sums alone, rows go in pairs so each column sum is loaded
+    /// and stored once per two rows; it still adds row r, then row r + 1 (with row sums as well,
+    /// the pairs' ten accumulators would not fit the registers). θ·Δ is summed only where a
+    /// group reads it (scale groups' angular step); elsewhere it stays 0.
+    private static func quadratic<Which: WhichSums>(
+        _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
+    ) {
+        let rows = Which.rows, columns = Which.columns, td = Which.thetaDelta
+        typealias V = SIMD4<Double>
+        let cols = m.cols, body = cols & ~3
+        let colSums = columns ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
+        if columns { colSums.initialize(repeating: 0, count: cols * 5) }
+        let c0 = colSums, c1 = colSums + cols, c2 = colSums + 2 * cols, c3 = colSums + 3 * cols
+        let c4 = colSums + 4 * cols
+        let rowSums = rows ? m.rowSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
+        @inline(__always) func load(_ p: UnsafePointer<Double>, _ j: Int) -> V {
+            UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
+        }
+        @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ j: Int, _ x: V) {
+            UnsafeMutableRawPointer(p + j).storeBytes(of: x, as: V.self)
+        }
+        /// θ², Δ², g², v², θΔ of four entries of the row starting at `base`.
+        @inline(__always) func terms(_ base: Int, _ j: Int) -> (V, V, V, V, V) {
+            let tj = load(theta + base, j), dj = tj - load(previous + base, j)
+            let gj = load(grad + base, j), vj = load(velocity + base, j)
+            return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : V())
+        }
+        @inline(__always) func scalarTerms(_ i: Int) -> (Double, Double, Double, Double, Double) {
+            let tj = theta[i], dj = tj - previous[i], gj = grad[i], vj = velocity[i]
+            return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : 0)
+        }
+        var r = 0
+        while columns, !rows, r + 1 < m.rows {
+            let base0 = m.offset + r * cols, base1 = base0 + cols
             var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V()
-            let body = cols & ~3
-            @inline(__always) func load(_ p: UnsafePointer<Double>, _ j: Int) -> V {
-                UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
-            }
-            @inline(__always) func add(_ p: UnsafeMutablePointer<Double>, _ j: Int, _ x: V) {
-                UnsafeMutableRawPointer(p + j).storeBytes(of: load(p, j) + x, as: V.self)
-            }
+            var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V()
             var j = 0
             while j < body {
-                let tj = load(t, j), dj = tj - load(p, j), gj = load(g, j), vj = load(v, j)
-                let tt = tj * tj, dd = dj * dj, gg = gj * gj, vv = vj * vj, td = tj * dj
-                a0 += tt; a1 += dd; a2 += gg; a3 += vv; a4 += td
-                if let c0, let c1, let c2, let c3, let c4 {
-                    add(c0, j, tt); add(c1, j, dd); add(c2, j, gg); add(c3, j, vv); add(c4, j, td)
+                let x = terms(base0, j), y = terms(base1, j)
+                if rows {
+                    a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
+                    b0 += y.0; b1 += y.1; b2 += y.2; b3 += y.3
+                    if td { a4 += x.4; b4 += y.4 }
+                }
+                store(c0, j, load(c0, j) + x.0 + y.0); store(c1, j, load(c1, j) + x.1 + y.1)
+                store(c2, j, load(c2, j) + x.2 + y.2); store(c3, j, load(c3, j) + x.3 + y.3)
+                if td { store(c4, j, load(c4, j) + x.4 + y.4) }
+                j += 4
+            }
+            // The tail goes after the lanes' sum: s = sum(lanes), then s += each tail entry in order.
+            var s = rows ? (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0) : (0, 0, 0, 0, 0)
+            var u = rows ? (b0.sum(), b1.sum(), b2.sum(), b3.sum(), td ? b4.sum() : 0) : (0, 0, 0, 0, 0)
+            while j < cols {
+                let x = scalarTerms(base0 + j), y = scalarTerms(base1 + j)
+                s.0 += x.0; s.1 += x.1; s.2 += x.2; s.3 += x.3; s.4 += x.4
+                u.0 += y.0; u.1 += y.1; u.2 += y.2; u.3 += y.3; u.4 += y.4
+                c0[j] = c0[j] + x.0 + y.0; c1[j] = c1[j] + x.1 + y.1; c2[j] = c2[j] + x.2 + y.2
+                c3[j] = c3[j] + x.3 + y.3
+                if td { c4[j] = c4[j] + x.4 + y.4 }
+                j += 1
+            }
+            if rows {
+                rowSums[r * 5] = s.0; rowSums[r * 5 + 1] = s.1; rowSums[r * 5 + 2] = s.2; rowSums[r * 5 + 3] = s.3
+                if td { rowSums[r * 5 + 4] = s.4 }
+                rowSums[r * 5 + 5] = u.0; rowSums[r * 5 + 6] = u.1; rowSums[r * 5 + 7] = u.2
+                rowSums[r * 5 + 8] = u.3
+                if td { rowSums[r * 5 + 9] = u.4 }
+            }
+            r += 2
+        }
+        while r < m.rows {
+            let base = m.offset + r * cols
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V()
+            var j = 0
+            while j < body {
+                let x = terms(base, j)
+                if rows {
+                    a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
+                    if td { a4 += x.4 }
+                }
+                if columns {
+                    store(c0, j, load(c0, j) + x.0); store(c1, j, load(c1, j) + x.1)
+                    store(c2, j, load(c2, j) + x.2); store(c3, j, load(c3, j) + x.3)
+                    if td { store(c4, j, load(c4, j) + x.4) }
                 }
                 j += 4
             }
-            var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum(), s4 = a4.sum()
+            var s = rows ? (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0) : (0, 0, 0, 0, 0)
             while j < cols {
-                let tj = t[j], dj = tj - p[j], gj = g[j], vj = v[j]
-                let tt = tj * tj, dd = dj * dj, gg = gj * gj, vv = vj * vj, td = tj * dj
-                s0 += tt; s1 += dd; s2 += gg; s3 += vv; s4 += td
-                if let c0, let c1, let c2, let c3, let c4 {
-                    c0[j] += tt; c1[j] += dd; c2[j] += gg; c3[j] += vv; c4[j] += td
+                let x = scalarTerms(base + j)
+                s.0 += x.0; s.1 += x.1; s.2 += x.2; s.3 += x.3; s.4 += x.4
+                if columns {
+                    c0[j] += x.0; c1[j] += x.1; c2[j] += x.2; c3[j] += x.3
+                    if td { c4[j] += x.4 }
                 }
                 j += 1
             }
-            if let rows = m.rowSums?.pointer {
-                let o = r * 5
-                rows[o] = s0; rows[o + 1] = s1; rows[o + 2] = s2; rows[o + 3] = s3; rows[o + 4] = s4
+            if rows {
+                rowSums[r * 5] = s.0; rowSums[r * 5 + 1] = s.1; rowSums[r * 5 + 2] = s.2; rowSums[r * 5 + 3] = s.3
+                if td { rowSums[r * 5 + 4] = s.4 }
             }
+            r += 1
         }
     }
 
@@ -212,4 +290,17 @@ final class ReductionPlan {
         }
         return acc
     }
+}
+
+/// Which sums a matrix pass makes, as types, so each combination is compiled as its own loop.
+protocol WhichSums {
+    static var rows: Bool { get }; static var columns: Bool { get }; static var thetaDelta: Bool { get }
+}
+protocol Flag { static var value: Bool { get } }
+enum Yes: Flag { static var value: Bool { true } }
+enum No: Flag { static var value: Bool { false } }
+enum Sums3<Rows: Flag, Columns: Flag, ThetaDelta: Flag>: WhichSums {
+    static var rows: Bool { Rows.value }
+    static var columns: Bool { Columns.value }
+    static var thetaDelta: Bool { ThetaDelta.value }
 }

@@ -1,3 +1,5 @@
+import CBLAS
+
 /// 2-D convolution with a square odd kernel, stride 1 and "same" zero padding, on
 /// channel-major maps. The weight is out × in × k × k, as PyTorch's nn.Conv2d. Both passes are
 /// matrix products: the input is unfolded into columns (im2col) once, a chunk of images at a time.
@@ -26,36 +28,51 @@ struct Conv2D: LinearLayer {
 
     func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
 
-    /// The unfolded input (kept from forward for dW), then in backward one chunk of the unfolded
-    /// ∂L/∂y (outChannels·k·k rows) and the flipped weight that turns it into ∂L/∂x.
+    /// The unfolded input (kept from forward for dW), then one chunk: of the unfolded input in
+    /// forward, of the unfolded ∂L/∂y (outChannels·k·k rows) in backward; then the flipped weight
+    /// that turns the latter into ∂L/∂x.
     func scratchCount(batch: Int) -> Int {
-        let columns = batch * height * width, flipped = outChannels * kernel * kernel
+        let columns = rowLength(batch * height * width), flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
-        return fanIn * columns + flipped * chunkColumns + inChannels * flipped
+        let forwardChunk = fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
+        return fanIn * columns + max(flipped * chunkColumns, forwardChunk) + inChannels * flipped
+    }
+
+    /// Doubles from one row of the unfolded input to the next: the columns rounded up to an odd
+    /// number of 64-byte cache lines. A power-of-two row length puts every row's k-th line in the
+    /// same cache set, and the product, reading a column down all rows, would evict its own data.
+    private func rowLength(_ columns: Int) -> Int {
+        let lines = (columns + 7) / 8
+        return (lines % 2 == 0 ? lines + 1 : lines) * 8
     }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
     /// a core's L2 cache), so the product reads the columns while they are still in cache.
-    /// Splitting the columns of a product changes no sum: each output column is its own.
+    /// Splitting the columns of a product changes no sum: each output column is its own. (A larger
+    /// chunk can move a product to another of OpenBLAS's kernels, whose results differ in the last
+    /// bits: 512 KB changed Cs's gradient in `noether-bench digest`.)
     private func imagesPerChunk(rows: Int, batch: Int) -> Int {
         let perImage = rows * height * width * MemoryLayout<Double>.size
         return min(batch, max(1, (256 << 10) / perImage))
     }
 
-    /// y = W·cols, chunk by chunk of images; the whole unfolded input stays for dW.
+    /// y = W·cols, chunk by chunk of images unfolded into a contiguous buffer that the product reads
+    /// while it is in cache; each chunk is then copied into the whole unfolded input kept for dW.
     func forward(
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
-        let area = height * width, columns = p.batch * area
-        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch)
+        let area = height * width, columns = p.batch * area, ld = rowLength(columns)
+        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), buffer = scratch + fanIn * ld
         for first in stride(from: 0, to: p.batch, by: chunk) {
-            let images = first..<min(p.batch, first + chunk), at = first * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch + at, stride: columns)
+            let images = first..<min(p.batch, first + chunk), at = first * area, n = images.count * area
+            unfold(x, channels: inChannels, batch: p.batch, images: images, into: buffer, stride: n)
             BLAS.gemm(
-                transA: false, transB: false, m: outChannels, n: images.count * area, k: fanIn,
-                p.theta + weight, lda: fanIn, scratch + at, ldb: columns, y + at, ldc: columns)
+                transA: false, transB: false, m: outChannels, n: n, k: fanIn,
+                p.theta + weight, lda: fanIn, buffer, ldb: n, y + at, ldc: columns)
+            for r in 0..<fanIn { noether_stream_copy(scratch + r * ld + at, buffer + r * n, n) }
         }
+        noether_stream_fence()
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
@@ -71,12 +88,12 @@ struct Conv2D: LinearLayer {
         let area = height * width, columns = p.batch * area
         BLAS.gemm(
             transA: false, transB: true, m: outChannels, n: fanIn, k: columns,
-            dy, lda: columns, scratch, ldb: columns, grad + weight, ldc: fanIn)
+            dy, lda: columns, scratch, ldb: rowLength(columns), grad + weight, ldc: fanIn)
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
         let taps = kernel * kernel, rows = outChannels * taps
         let chunk = imagesPerChunk(rows: rows, batch: p.batch), chunkColumns = chunk * area
-        let dyCols = scratch + fanIn * columns, flipped = dyCols + rows * chunkColumns
+        let dyCols = scratch + fanIn * rowLength(columns), flipped = dyCols + rows * chunkColumns
         // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
         let w = p.theta + weight
         for o in 0..<outChannels {
@@ -97,36 +114,41 @@ struct Conv2D: LinearLayer {
     /// cols[(c, ky, kx), (b, i, j)] = x[c, b, i + ky − pad, j + kx − pad], zero outside the image,
     /// for the images of `images` (column 0 of `into` is the first one's), rows `stride` apart.
     /// A channel's images lie one after another in x as their columns do in a row, so each row is
-    /// one copy of the chunk shifted by (ky − pad)·width + kx − pad; what that copy brings in from
-    /// a neighbouring row or image is then zeroed: the padding rows of each image and the at most
-    /// `pad` positions at either end of its other rows.
+    /// one copy of the chunk shifted by (ky − pad)·width + kx − pad, with what that copy brings in
+    /// from a neighbouring row or image masked to +0: one pass with no branch and no call per image.
     private func unfold(
         _ x: UnsafePointer<Double>, channels: Int, batch: Int, images: Range<Int>,
         into cols: UnsafeMutablePointer<Double>, stride: Int
     ) {
-        let pad = kernel / 2, area = height * width, n = images.count * area
-        var row = cols
-        for c in 0..<channels {
-            let source = x + (c * batch + images.lowerBound) * area
+        let pad = kernel / 2, area = height * width, taps = kernel * kernel, total = channels * batch * area
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: taps * area) { masks in
+            // masks[t·area + (i, j)]: all ones where tap t of position (i, j) lies inside the image.
             for ky in 0..<kernel {
-                // Rows i with 0 ≤ i + ky − pad < height.
-                let top = min(height, max(0, pad - ky)), bottom = max(top, min(height, height + pad - ky))
                 for kx in 0..<kernel {
-                    let shift = kx - pad, offset = (ky - pad) * width + shift
-                    let lo = min(width, max(0, -shift)), hi = max(lo, min(width, width - shift))
-                    // Only positions whose source lies within the chunk are copied; the others
-                    // are padding, zeroed below.
-                    let from = max(0, -offset), to = n - max(0, offset)
-                    if to > from { (row + from).update(from: source + from + offset, count: to - from) }
-                    for b in 0..<images.count {
-                        let out = row + b * area
-                        clear(out, top * width)
-                        for i in top..<bottom {
-                            let line = out + i * width
-                            for j in 0..<lo { line[j] = 0 }
-                            for j in hi..<width { line[j] = 0 }
+                    for i in 0..<height {
+                        for j in 0..<width {
+                            let si = i + ky - pad, sj = j + kx - pad
+                            let inside = si >= 0 && si < height && sj >= 0 && sj < width
+                            masks[(ky * kernel + kx) * area + i * width + j] = inside ? ~0 : 0
                         }
-                        clear(out + bottom * width, (height - bottom) * width)
+                    }
+                }
+            }
+            let bits = UnsafeRawPointer(x).assumingMemoryBound(to: UInt64.self)
+            var row = UnsafeMutableRawPointer(cols).assumingMemoryBound(to: UInt64.self)
+            for c in 0..<channels {
+                for t in 0..<taps {
+                    let offset = (t / kernel - pad) * width + t % kernel - pad
+                    let mask = masks.baseAddress! + t * area
+                    for b in images {
+                        let start = (c * batch + b) * area, out = row + (b - images.lowerBound) * area
+                        let source = bits + start + offset
+                        if start + min(0, offset) >= 0, start + area + max(0, offset) <= total {
+                            Self.masked(source, mask, out, area)
+                        } else {
+                            // The first or last image of x: reads outside it are never made.
+                            for q in 0..<area { out[q] = mask[q] == 0 ? 0 : source[q] }
+                        }
                     }
                     row += stride
                 }
@@ -134,13 +156,20 @@ struct Conv2D: LinearLayer {
         }
     }
 
-    /// Zeros in place: the padding runs are a row or two, too short for a call to memset to pay.
+    /// out = source & mask over n numbers' bits, four at a time.
     @inline(__always)
-    private func clear(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
-        var i = 0
-        while i + 2 <= n {
-            UnsafeMutableRawPointer(p + i).storeBytes(of: SIMD2<Double>.zero, as: SIMD2<Double>.self); i += 2
+    private static func masked(
+        _ source: UnsafePointer<UInt64>, _ mask: UnsafePointer<UInt64>, _ out: UnsafeMutablePointer<UInt64>, _ n: Int
+    ) {
+        typealias V = SIMD4<UInt64>
+        var q = 0
+        while q + 4 <= n {
+            let v =
+                UnsafeRawPointer(source + q).loadUnaligned(as: V.self)
+                & UnsafeRawPointer(mask + q).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(out + q).storeBytes(of: v, as: V.self)
+            q += 4
         }
-        if i < n { p[i] = 0 }
+        while q < n { out[q] = source[q] & mask[q]; q += 1 }
     }
 }
