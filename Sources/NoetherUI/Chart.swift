@@ -276,7 +276,8 @@ public struct Chart: Sendable {
 
     /// Each curve's short name at its end, so curves are told apart without colour (NO_COLOR,
     /// ASCII, a projector). Only where a chart has more than one curve. A label stays on its curve's
-    /// end row or one row beside it, and never on the far side of another curve's label; where it
+    /// end row (covering the curve's last cells where the plot's edge leaves no room after it), else
+    /// one row beside it, and never on the far side of another curve's label; where it
     /// cannot, it is left out (the legend still names and values every curve). Curves that end in
     /// the same cell with the same value as the legend writes it share one label, "median=exact":
     /// that they coincide is what the reader should see.
@@ -331,17 +332,18 @@ public struct Chart: Sendable {
             }
             guard text.count + 1 < plot.width else { continue }
             let cx = plot.x + group.col, cy = plot.y + group.row
-            // Right of the curve's end, or as far right as the plot allows: on the end's row only
-            // where it leaves the curve's end visible, else on the row above or below.
+            // Right of the curve's end, or as far right as the plot allows; on the end's row when
+            // no other label is in the way, else on the row above or below.
             let x = min(cx + 1, plot.x + plot.width - text.count)
             let span = x..<(x + text.count)
+            // The end's own row even where the label must cover the curve's last cells (the right
+            // edge pushed it left): a label one row off sits beside another curve and names it.
             let free = [cy, cy - 1, cy + 1].filter { $0 >= plot.y && $0 < plot.y + plot.height }.first { row in
-                (row != cy || x > cx)
-                    && !placed.contains { p in
-                        // Overlapping another label, or on the far side of it from where the curves end.
-                        (p.row == row && (p.x..<(p.x + p.text.count)).overlaps(span))
-                            || (row < p.row && group.height > p.end) || (row > p.row && group.height < p.end)
-                    }
+                !placed.contains { p in
+                    // Overlapping another label, or on the far side of it from where the curves end.
+                    (p.row == row && (p.x..<(p.x + p.text.count)).overlaps(span))
+                        || (row < p.row && group.height > p.end) || (row > p.row && group.height < p.end)
+                }
             }
             guard let row = free else { continue }
             placed.append((text, x, row, group.members[0], group.height))
