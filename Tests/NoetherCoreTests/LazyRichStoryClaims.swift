@@ -41,6 +41,10 @@ enum LazyRichStoryClaims {
             let n = run.steps[0].neuron!
             #expect(abs(r(n.measured) - 4) < 1e-12, "R = \(r(n.measured))")
             #expect(abs(n.closedForm.a - n.measured.a) < 1e-12 && n.closedForm.t == 0)
+            // At step 1 (where the run waits out this caption) the front run is at R = 0 and the
+            // ghost keeps R = 4 but for one discrete step's O(η²).
+            let front = run.steps[1].neuron!.measured, ghost = run.ghostNeurons[1]![0].measured
+            #expect(abs(r(front)) < 1e-12 && abs(r(ghost) - 4) < 1e-3, "\(r(front)) \(r(ghost))")
         },
         2: { run, range in
             let n = run.steps[2].neuron!, ghosts = run.ghostNeurons[2]!
