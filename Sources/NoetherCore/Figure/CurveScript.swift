@@ -7,9 +7,7 @@ import Foundation
 /// its own colour, dash pattern and marker, the theory's curves thin and dashed.
 extension CurvePlot {
     public static func script(_ plot: Plot, _ selection: Selection, database: String, error: ErrorKind) -> String {
-        func py(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let py = PythonScript.string
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
         let stem = URL(fileURLWithPath: database).deletingPathExtension().lastPathComponent
         let title = plot.title
@@ -38,15 +36,8 @@ extension CurvePlot {
             QUERY = \"\"\"
             \(selection.sql)
             \"\"\"
-            # Student's t 97.5 % quantiles for 1…30 degrees of freedom (the normal 1.96 beyond).
-            T975 = [\(stride(from: 0, to: Spread.tTable.count, by: 10).map { k in
-                Spread.tTable[k..<min(k + 10, Spread.tTable.count)].map { "\($0)" }.joined(separator: ", ")
-            }.joined(separator: ",\n        "))]
-            # The look of sweep show's SVG: colours (Okabe and Ito), one dash pattern and marker per
-            # series so a grey print tells them apart, a dash pattern per theory curve.
-            PALETTE = \(list(SVGWriter.palette.map(py)))
-            DASHES = ["-", (0, (9, 3)), (0, (2.5, 2)), (0, (9, 3, 2, 3)), (0, (5, 2, 5, 6))]
-            MARKERS = ["o", "s", "^", "D", "v"]
+            \(PythonScript.lookAndQuantiles)
+            # A dash pattern per theory curve.
             THEORY_DASHES = [(0, (6, 4)), (0, (2, 3)), (0, (10, 3, 2, 3))]
 
             rows = pd.read_sql_query(QUERY, sqlite3.connect(DATABASE), params=(FAMILY,)).replace([np.inf, -np.inf], np.nan)

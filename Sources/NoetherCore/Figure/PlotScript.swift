@@ -9,9 +9,7 @@ extension PhaseDiagram {
         database: String, kind: PlotKind, error: ErrorKind, logX: Bool, logY: Bool,
         expression: (TheoryExpression, text: String)?
     ) -> String {
-        func py(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let py = PythonScript.string
         let stem = URL(fileURLWithPath: database).deletingPathExtension().lastPathComponent
         let figureTitle = figureTitle() + (kind == .heatmap ? (y.map { " and \(Vocabulary.label($0))" } ?? "") : "")
         var s = """
@@ -35,15 +33,7 @@ extension PhaseDiagram {
             QUERY = \"\"\"
             \(query)
             \"\"\"
-            # Student's t 97.5 % quantiles for 1…30 degrees of freedom (the normal 1.96 beyond).
-            T975 = [\(stride(from: 0, to: Spread.tTable.count, by: 10).map { k in
-                Spread.tTable[k..<min(k + 10, Spread.tTable.count)].map { "\($0)" }.joined(separator: ", ")
-            }.joined(separator: ",\n        "))]
-            # The look of sweep show's SVG: colours (Okabe and Ito), and one dash pattern and marker
-            # per line so a grey print tells the lines apart.
-            PALETTE = [\(SVGWriter.palette.map(py).joined(separator: ", "))]
-            DASHES = ["-", (0, (9, 3)), (0, (2.5, 2)), (0, (9, 3, 2, 3)), (0, (5, 2, 5, 6))]
-            MARKERS = ["o", "s", "^", "D", "v"]
+            \(PythonScript.lookAndQuantiles)
 
             runs = pd.read_sql_query(QUERY, sqlite3.connect(DATABASE), params=() if FAMILY is None else (FAMILY,))
             runs = runs[np.isfinite(pd.to_numeric(runs["value"], errors="coerce"))]
