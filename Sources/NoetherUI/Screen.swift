@@ -264,7 +264,7 @@ public struct Screen {
         let (beta, lambda) = glyphs.unicode ? ("β", "λ") : ("mom", "wd")
         var parts = [
             "step \(s.step)\(target)" + (s.beyondStory ? " beyond the story" : ""),
-            (s.ghosts.isEmpty ? "" : s.frontName.map { $0 + " " } ?? "")
+            (s.frontName.map { $0 + " " } ?? "")
                 + "lr \(NumberFormat.compact(s.live.learningRate))", "\(beta) \(NumberFormat.compact(s.live.momentum))",
             "\(lambda) \(NumberFormat.compact(s.live.weightDecay))", "seed \(s.config.seed)", Self.summary(s.config),
         ]

@@ -84,6 +84,11 @@ extension SessionDriver {
             say("\(snapshot.ghosts[i].name) diverged at step \(s.step)")
         }
         if result.forkedByStory { presentGhosts(s) }
+        if result.storyForkSkipped {
+            say(
+                "the story forks at step \(s.step), but \(Session.maxGhosts) ghosts are open: g drops one; the story goes on without it"
+            )
+        }
         presentApplied(result.applied, s)
         if snapshot.targetSteps > 0, s.step >= snapshot.targetSteps {
             if snapshot.replaying, !laterRuns.isEmpty {

@@ -101,7 +101,8 @@ public struct Snapshot: Sendable {
     public var markers: [TimeMarker] = []
     /// After forks: the runs they left, oldest first, advancing in lock step.
     public var ghosts: [Ghost] = []
-    /// What the front run is called beside its ghosts (the story's `name`), if it is named.
+    /// What the front run is called beside its ghosts (the story's `name`), if it is named and
+    /// has ghosts (alone it needs no name on the charts).
     public var frontName: String?
     public var narration = NarrationRequest()
     /// Grows with every publish: the screen redraws only when it changed (idle when paused).

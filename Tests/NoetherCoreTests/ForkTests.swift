@@ -121,6 +121,25 @@ struct ForkTests {
         #expect(s.step == 9 && s.ghosts.count == 2)
     }
 
+    @Test func aStoryForkWithEveryGhostTakenIsSkippedAndLoggedWithoutIt() throws {
+        let s = try Session(try Self.story())
+        for step in [2, 4, 6] {
+            try Self.run(s, to: step)
+            try s.startFork(byUser: true)
+        }
+        try Self.run(s, to: 9)
+        let skipped = try s.advance()
+        #expect(skipped.storyForkSkipped && !skipped.forkedByStory && s.ghosts.count == Session.maxGhosts)
+        #expect(s.front.live.learningRate == 0.2, "the fork's other changes act on the front run")
+        #expect(s.log.filter { $0.change.step == 10 }.allSatisfy { !$0.change.fork })
+        // Going back past it and forward again rebuilds the same runs.
+        try Self.run(s, to: 14)
+        let at14 = s.ghosts.map { $0!.flatParameters } + [s.front.flatParameters]
+        try s.rewind(to: 12)
+        try Self.run(s, to: 14)
+        #expect(s.ghosts.map { $0!.flatParameters } + [s.front.flatParameters] == at14)
+    }
+
     @Test func aRecordingOfForksReplaysEveryGhostBitForBit() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -53,6 +53,9 @@ public final class Session {
     public struct Advance {
         public var applied: [ScheduledChange] = []
         public var forkedByStory = false
+        /// The story's fork at this step was not made: the user's forks already hold every ghost
+        /// the session keeps (or forked here). Its other changes act on the front run.
+        public var storyForkSkipped = false
         public var ghostsDiverged: [(ghost: Int, error: Error)] = []
     }
 
@@ -128,8 +131,14 @@ public final class Session {
         var result = Advance()
         let due = state.pending.prefix { $0.step <= front.step }
         if due.contains(where: \.fork) {
-            try startFork()
-            result.forkedByStory = true
+            if state.forks.count < Self.maxGhosts, !state.forks.contains(where: { $0.step == front.step }) {
+                try startFork()
+                result.forkedByStory = true
+            } else {
+                // Logged and recorded without the fork, so a replay builds the runs this one has.
+                for i in due.indices where state.pending[i].fork { state.pending[i].fork = false }
+                result.storyForkSkipped = true
+            }
         }
         var pending = state.pending[...]
         defer { state.pending = Array(pending) }

@@ -101,7 +101,7 @@ public struct ChartContext {
     /// Beside named ghosts, a named front run's measured curves carry its name too ("R=-2 a"),
     /// in their labels and in the first legend entry, so no run is the unnamed one.
     func frontSeries(_ series: [ChartSeries]) -> [ChartSeries] {
-        guard let name = snapshot.frontName, !snapshot.ghosts.isEmpty else { return series }
+        guard let name = snapshot.frontName else { return series }
         var named = false
         return series.map { s in
             guard s.key != nil, !s.ghost, !s.isTheory, !s.directLabel.isEmpty else { return s }
