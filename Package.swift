@@ -7,6 +7,14 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 // Debug builds optimize the numeric core too (its safety checks stay on): the tests train
 // thousands of steps, and unoptimized Swift runs them 10-30 times slower.
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+// On x86-64 the numeric core uses AVX2 (256-bit SIMD) instead of the 2003 baseline's SSE2;
+// `noether` checks the processor before it runs any of it. Floating-point results do not
+// change: Swift fuses no multiply-add on its own, and every sum's order is written out.
+#if arch(x86_64)
+    let wideSIMD: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+    let wideSIMD: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "noether",
@@ -23,6 +31,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "CPUCheck"),
         // The shipped presets stay editable TOML files in Presets/ and are compiled in.
         .target(
             name: "ShippedPresets", path: "Presets",
@@ -40,16 +49,17 @@ let package = Package(
                 "CBLAS", "ShippedPresets", .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: fast + optimizedInDebug),
+            swiftSettings: fast + optimizedInDebug + wideSIMD),
         .target(name: "NoetherUI", dependencies: ["NoetherCore"]),
         .executableTarget(
             name: "noether",
             dependencies: [
-                "NoetherCore", "NoetherUI", "CNcursesw",
+                "NoetherCore", "NoetherUI", "CNcursesw", "CPUCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
-            name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI"], path: "Benchmarks/NoetherBench",
+            name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI", "CPUCheck"],
+            path: "Benchmarks/NoetherBench",
             swiftSettings: fast),
         // The tiers of the suite (`scripts/test --fast` leaves the slow suites out).
         .target(name: "TestTiers", path: "Tests/TestTiers"),

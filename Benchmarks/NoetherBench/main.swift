@@ -2,8 +2,14 @@
 // (S, M, L; conv nets Cs, C, CL), with and without charge tracking, plus the one-thread float64
 // BLAS peak measured in the same run. Benchmarks/run.sh runs this beside the PyTorch peer and
 // prints the ratios. `noether-bench SECONDS [SIZE…]` measures only the named sizes.
+import CPUCheck
 import Foundation
 import NoetherCore
+
+guard noether_cpu_supported() != 0 else {
+    FileHandle.standardError.write(Data("noether-bench: needs an x86-64 processor with AVX2 and FMA\n".utf8))
+    exit(1)
+}
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -90,16 +96,25 @@ func median(_ values: [Double]) -> Double {
     return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
 }
 
-/// Median of `windows` windows each with and without tracking, alternating, so that both see
-/// the same moments of a shared machine.
+/// Median of `windows` windows each with and without tracking. Each window takes turns in ten
+/// slices, tracked then bare, so that both see the same moments of a shared machine: a busy
+/// neighbour slows one slice of each rather than one whole side.
 func trackedAndBare(_ sim: Simulator, seconds: Double, windows: Int) throws -> (tracked: Double, bare: Double) {
     for _ in 0..<20 { try sim.advance() }
     var tracked: [Double] = [], bare: [Double] = []
     for _ in 0..<windows {
-        sim.tracksCharges = true
-        tracked.append(try window(sim, seconds: seconds))
-        sim.tracksCharges = false
-        bare.append(try window(sim, seconds: seconds))
+        var steps = (tracked: 0, bare: 0), time = (tracked: 0.0, bare: 0.0)
+        for _ in 0..<10 {
+            for tracking in [true, false] {
+                sim.tracksCharges = tracking
+                let start = cpuTime(), first = sim.step
+                while cpuTime() - start < seconds / 10 { for _ in 0..<10 { try sim.advance() } }
+                let (n, t) = (sim.step - first, cpuTime() - start)
+                if tracking { steps.tracked += n; time.tracked += t } else { steps.bare += n; time.bare += t }
+            }
+        }
+        tracked.append(Double(steps.tracked) / time.tracked)
+        bare.append(Double(steps.bare) / time.bare)
     }
     return (median(tracked), median(bare))
 }
@@ -167,6 +182,13 @@ if arguments.count > 2, arguments[1] == "digest" {
         var mixed = config(sizes[0])
         mixed.lrScale = LayerRates(["fc1": 2, "fc2": 0.5])
         runs.append(("Sm", mixed))
+        // Without momentum the continuum has no oscillator; Adam's recursion is the approximate one.
+        var plain = config(sizes[0])
+        plain.momentum = 0
+        runs.append(("S0", plain))
+        var adam = config(sizes[3])
+        adam.optimizer = .adam; adam.lr = 0.001
+        runs.append(("Ca", adam))
     }
     for (name, c) in runs {
         let sim = try Simulator(c)

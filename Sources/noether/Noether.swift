@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPUCheck
 import Foundation
 import NoetherCore
 
@@ -18,6 +19,12 @@ struct Noether: ParsableCommand {
 
     /// Usage errors exit with code 2 and one line naming the option and what is allowed.
     static func main() {
+        // Before any of the numeric core runs: it is built for AVX2 on x86-64 (Package.swift).
+        guard noether_cpu_supported() != 0 else {
+            fail(
+                "this build needs an x86-64 processor with AVX2, FMA and BMI2 (Intel Haswell, AMD Excavator or later); this one lacks some of them",
+                code: 1)
+        }
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

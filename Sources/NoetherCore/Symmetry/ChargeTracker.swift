@@ -24,10 +24,19 @@ final class ChargeTracker {
     // Per-layer rates: the distinct multipliers (1 first), each channel's index into them, the
     // channels whose sides differ, and their charge with signs ±1 at step k (THEORY.md §13.8).
     let factors: [Double]
-    private let factorIndex: [Int]
-    private let mixed: [Bool]
+    /// What the per-channel loop needs to know of each channel, in one place it reads without
+    /// bounds checks or reference counting.
+    private struct Channel {
+        var factor: Int
+        var linear: Bool, mixed: Bool, scale: Bool
+    }
+    private let channels: UnsafeMutablePointer<Channel>
+    /// 1 for a linear channel, 0 for a quadratic one, as lanes the vector loop loads; the scale
+    /// groups' channels (the ones with an angular step).
+    private let linearLanes: Buffer
+    private let scaleChannels: [Int]
     /// Whether some rescale or balance group joins layers of different rates.
-    var hasMixedRates: Bool { mixed.contains(true) }
+    let hasMixedRates: Bool
     private let unweighted, newUnweighted: Buffer
     private let sideWeights: [(incoming: Double, outgoing: Double)]
     private let weightedSegments: [[Segment]]
@@ -51,8 +60,6 @@ final class ChargeTracker {
         var oscillators: (quadratic: ContinuumStep.Propagator, linear: ContinuumStep.Propagator)?
     }
     private var factorSteps: [FactorStep] = []
-    private var isLinear: [Bool]
-    private var isScale: [Bool]
 
     // Scratch for one measurement.
     private let newQ, newDQ, newGN, newVN, newMag, thetaDotDelta: Buffer
@@ -107,11 +114,22 @@ final class ChargeTracker {
         var distinct: [Double] = [1]
         for f in groupFactor.map(\.factor) where !distinct.contains(f) { distinct.append(f) }
         factors = distinct
-        factorIndex = groupFactor.map { distinct.firstIndex(of: $0.factor)! }
-        mixed = groupFactor.map(\.mixed)
+        hasMixedRates = groupFactor.contains { $0.mixed }
+        self.channels = .allocate(capacity: max(channels, 1))
+        for (c, entry) in groupFactor.enumerated() {
+            let kind = c < scalarCount ? symmetries.groups[c].kind : nil
+            self.channels[c] = Channel(
+                factor: distinct.firstIndex(of: entry.factor)!, linear: kind?.isLinear ?? false, mixed: entry.mixed,
+                scale: kind?.hasAngularStep ?? false)
+        }
+        linearLanes = Buffer(channels)
+        var scaleChannels: [Int] = []
+        for c in 0..<channels {
+            if self.channels[c].linear { linearLanes[c] = 1 }
+            if self.channels[c].scale { scaleChannels.append(c) }
+        }
+        self.scaleChannels = scaleChannels
         (unweighted, newUnweighted) = (Buffer(channels), Buffer(channels))
-        isLinear = symmetries.groups.map { $0.kind.isLinear } + Array(repeating: false, count: channels - scalarCount)
-        isScale = symmetries.groups.map { $0.kind.hasAngularStep }
         func make(_ n: Int) -> Buffer { Buffer(n) }
         (q, qPrev, dq, pred, predPrev, ref, refPrev) = (
             make(channels), make(channels), make(channels),
@@ -130,6 +148,8 @@ final class ChargeTracker {
         (newMag, thetaDotDelta) = (make(scalarCount), make(scalarCount))
         delta = make(symmetries.balances.isEmpty ? 0 : parameterCount)
     }
+
+    deinit { channels.deallocate() }
 
     /// Initial state at step 0: every prediction starts at the measured charge.
     func start(
@@ -157,7 +177,7 @@ final class ChargeTracker {
         for c in 0..<channelCount {
             q[c] = newQ[c]; q0[c] = newQ[c]
             pred[c] = newQ[c]; predPrev[c] = qPrev[c]; ref[c] = newQ[c]; refPrev[c] = qPrev[c]
-            nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / (rate * factors[factorIndex[c]]); dq[c] = newDQ[c]
+            nm[c] = newQ[c]; nmRate[c] = (newQ[c] - qPrev[c]) / (rate * factors[channels[c].factor]); dq[c] = newDQ[c]
             unweighted[c] = newUnweighted[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
@@ -216,16 +236,20 @@ final class ChargeTracker {
         potentialRate =
             lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
+        let unweighted = unweighted.pointer, newUnweighted = newUnweighted.pointer, channels = channels
 
+        // The common case (one rate for every channel, no look-ahead) four channels at a time;
+        // the loop below takes the rest.
+        let first = !lookahead && !hasMixedRates && factors.count == 1 ? plainChannels(factorSteps[0], rho: rho) : 0
         factorSteps.withUnsafeBufferPointer { perFactor in
-            for ch in 0..<channelCount {
-                let linear = isLinear[ch]
+            for ch in first..<channelCount {
+                let channel = channels[ch], linear = channel.linear
                 let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
-                let f = perFactor.baseAddress! + factorIndex[ch]
+                let f = perFactor.baseAddress! + channel.factor
                 let eta = f.pointee.eta, betaEff = f.pointee.carry
                 let quadDecay = f.pointee.quadDecay, linDecay = f.pointee.linDecay
                 let predNext: Double, refNext: Double
-                if mixed[ch], !lookahead {
+                if channel.mixed, !lookahead {
                     // §13.8: the sides' rates differ, so decay pulls 2μ·R with R = |out|² − |in|² (±1 signs).
                     let pull = 2 * f.pointee.mu * unweighted[ch]
                     let force = dn + betaEff * dq[ch]
@@ -267,7 +291,7 @@ final class ChargeTracker {
                     nmRate[ch] = (next - nm[ch]) / eta
                     nm[ch] = next
                 }
-                if ch < scalarCount, isScale[ch] {
+                if channel.scale {
                     // Angle between θ_k and θ_{k+1}: |a×Δ| over a·(a+Δ), with a = θ_k.
                     let aDotDelta = thetaDotDelta[ch] - dn
                     let cross2 = max(0, qk * dn - aDotDelta * aDotDelta)
@@ -286,6 +310,65 @@ final class ChargeTracker {
         if !symmetries.balances.isEmpty { balanceMagnitude = balanceMagnitudes(theta) }
     }
 
+    /// The heavy-ball recursion (13.1) and the continuum of the loop in `advance`, for channels
+    /// 0..<4⌊n/4⌋ four at a time, with the same operations in the same order on each lane, so
+    /// every number is the one the loop would give. Scale groups' angles and RMSProp averages,
+    /// which need atan2, go one by one first (they read only the state before this step).
+    /// Returns how many channels it took.
+    private func plainChannels(_ f: FactorStep, rho: Double) -> Int {
+        typealias V = SIMD4<Double>
+        let count = channelCount & ~3
+        let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
+        let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
+        let gn = gn.pointer, vn = vn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
+        let carry = carry.pointer, newQ = newQ.pointer, newDQ = newDQ.pointer, newGN = newGN.pointer
+        let newVN = newVN.pointer, unweighted = unweighted.pointer, newUnweighted = newUnweighted.pointer
+        let linearLanes = linearLanes.pointer
+        for ch in scaleChannels where ch < count {
+            let qk = q[ch], dn = newDQ[ch], aDotDelta = thetaDotDelta[ch] - dn
+            let cross2 = max(0, qk * dn - aDotDelta * aDotDelta)
+            angle[ch] = _atan2(cross2.squareRoot(), qk + aDotDelta)
+            ema[ch] = rho * ema[ch] + (1 - rho) * qk * gn[ch]
+        }
+        let betaEff = V(repeating: f.carry), keep = V(repeating: 1 + f.carry), eta = V(repeating: f.eta)
+        let linDecay = V(repeating: f.linDecay), quadDecay = V(repeating: f.quadDecay), zero = V.zero
+        let (linearDecay, quadraticDecay) = (V(repeating: f.linearDecay), V(repeating: f.quadraticDecay))
+        var ch = 0
+        while ch < count {
+            let linear = linearLanes.lanes(ch) .!= 0
+            let qk = q.lanes(ch), dn = newDQ.lanes(ch)
+            let decay = quadraticDecay.replacing(with: linearDecay, where: linear)
+            let force = (dn + betaEff * dq.lanes(ch)).replacing(with: zero, where: linear)
+            let predNow = pred.lanes(ch), refNow = ref.lanes(ch)
+            let predNext = (keep - decay) * predNow - betaEff * predPrev.lanes(ch) + force
+            let refNext = (keep - decay) * refNow - betaEff * refPrev.lanes(ch)
+            kinetic.setLanes(ch, force)
+            potential.setLanes(ch, decay * qk)
+            carry.setLanes(ch, betaEff * (qk - qPrev.lanes(ch)))
+            let x = nm.lanes(ch)
+            if let oscillators = f.oscillators {
+                let (l, o) = (oscillators.linear, oscillators.quadratic)
+                func pick(_ quadratic: Double, _ linearValue: Double) -> V {
+                    V(repeating: quadratic).replacing(with: V(repeating: linearValue), where: linear)
+                }
+                let drive = (2 * newVN.lanes(ch)).replacing(with: zero, where: linear), v = nmRate.lanes(ch)
+                nm.setLanes(ch, pick(o.m.0, l.m.0) * x + pick(o.m.1, l.m.1) * v + drive * pick(o.f.0, l.f.0))
+                nmRate.setLanes(ch, pick(o.m.2, l.m.2) * x + pick(o.m.3, l.m.3) * v + drive * pick(o.f.1, l.f.1))
+            } else {
+                let next = (quadDecay * (x + eta * eta * gn.lanes(ch))).replacing(with: linDecay * x, where: linear)
+                nmRate.setLanes(ch, (next - x) / eta)
+                nm.setLanes(ch, next)
+            }
+            predPrev.setLanes(ch, predNow); pred.setLanes(ch, predNext)
+            refPrev.setLanes(ch, refNow); ref.setLanes(ch, refNext)
+            qPrev.setLanes(ch, qk); q.setLanes(ch, newQ.lanes(ch))
+            dq.setLanes(ch, dn); gn.setLanes(ch, newGN.lanes(ch)); vn.setLanes(ch, newVN.lanes(ch))
+            unweighted.setLanes(ch, newUnweighted.lanes(ch))
+            ch += 4
+        }
+        return count
+    }
+
     /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
     /// Weight matrices are reduced row by row in one contiguous pass (row and column sums at
     /// once), and each group adds up its rows, columns and loose entries.
@@ -294,6 +377,8 @@ final class ChargeTracker {
         grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
     ) {
         plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        let (newQ, newDQ, newGN, newVN) = (newQ.pointer, newDQ.pointer, newGN.pointer, newVN.pointer)
+        let (newMag, thetaDotDelta, newUnweighted) = (newMag.pointer, thetaDotDelta.pointer, newUnweighted.pointer)
         for index in 0..<scalarCount {
             let acc = plan.sums(group: index, theta, previous, grad, velocity)
             newQ[index] = acc.q; newDQ[index] = acc.d; newGN[index] = acc.g; newVN[index] = acc.v
@@ -304,11 +389,11 @@ final class ChargeTracker {
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
         for (b, group) in symmetries.balances.enumerated() {
             let start = balanceStart[b], w = sideWeights[b]
-            Self.balanceMatrix(group, theta, newQ.pointer + start, weights: w)
-            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start, weights: w)
-            Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w)
-            Self.balanceMatrix(group, velocity, newVN.pointer + start, weights: w)
-            Self.balanceMatrix(group, theta, newUnweighted.pointer + start)
+            Self.balanceMatrix(group, theta, newQ + start, weights: w)
+            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ + start, weights: w)
+            Self.balanceMatrix(group, grad, newGN + start, weights: w)
+            Self.balanceMatrix(group, velocity, newVN + start, weights: w)
+            Self.balanceMatrix(group, theta, newUnweighted + start)
         }
     }
 

@@ -22,38 +22,46 @@ final class ReductionPlan {
         /// Whether a group reading its rows or columns needs θ·Δ (a scale group's angular step).
         var thetaDelta = false
         var rowSums: Buffer? = nil  // rows × 5: θ², Δ², g², v², θΔ
-        var columnSums: Buffer? = nil  // cols × 5: θ², Δ², g², v², θΔ
-        var columnLinear5: Buffer? = nil  // cols × 5: θ, Δ, g, v, |θ|
+        var columnSums: Buffer? = nil  // 5 × cols: θ², Δ², g², v², θΔ
+        var columnLinear5: Buffer? = nil  // 5 × cols: θ, Δ, g, v, |θ|
+        // The same, one record of five per column (cols × 5), as the groups read them.
+        var columnRecords: Buffer? = nil
+        var linearRecords: Buffer? = nil
     }
 
-    /// A term resolved to raw pointers: sums at `base`, fields `stride` apart (or a loose segment).
+    /// A term resolved to raw pointers: its five sums at `base` (or a loose segment).
     struct Resolved {
         var base: UnsafeMutablePointer<Double>?
-        var stride: Int
         var sign: Double
         var linear: Bool
         var segment: Segment?
     }
 
     private(set) var matrices: [Matrix]
-    private(set) var groupTerms: [[Term]] = []
-    private(set) var resolved: [Resolved] = []
-    private(set) var groupStart: [Int] = []  // group g's terms are resolved[groupStart[g]..<groupStart[g+1]]
+    /// Every group's terms in order; group g's are terms[groupStart[g]..<groupStart[g+1]]. Kept
+    /// in raw memory: the per-step loop reads them without bounds checks or reference counting.
+    private let terms: UnsafeMutableBufferPointer<Resolved>
+    private let groupStart: UnsafeMutableBufferPointer<Int>
 
     init(groups: [SymmetryGroup], tensors: [Tensor]) {
-        matrices = tensors.filter(\.isMatrix).map { Matrix(offset: $0.offset, rows: $0.rows, cols: $0.cols) }
+        var matrices = tensors.filter(\.isMatrix).map { Matrix(offset: $0.offset, rows: $0.rows, cols: $0.cols) }
+        var groupTerms: [[Term]] = [], resolved: [Resolved] = [], groupStart: [Int] = []
         for group in groups {
             var terms: [Term] = []
             for s in group.segments {
-                terms += classify(s, linear: group.kind.isLinear, angular: group.kind.hasAngularStep)
+                terms += Self.classify(s, linear: group.kind.isLinear, angular: group.kind.hasAngularStep, &matrices)
             }
             groupTerms.append(terms)
         }
         for i in matrices.indices {
             let m = matrices[i]
             if m.rowQuadratic { matrices[i].rowSums = Buffer(m.rows * 5) }
-            if m.columnQuadratic { matrices[i].columnSums = Buffer(m.cols * 5) }
-            if m.columnLinear { matrices[i].columnLinear5 = Buffer(m.cols * 5) }
+            if m.columnQuadratic {
+                (matrices[i].columnSums, matrices[i].columnRecords) = (Buffer(m.cols * 5), Buffer(m.cols * 5))
+            }
+            if m.columnLinear {
+                (matrices[i].columnLinear5, matrices[i].linearRecords) = (Buffer(m.cols * 5), Buffer(m.cols * 5))
+            }
         }
         for (g, terms) in groupTerms.enumerated() {
             groupStart.append(resolved.count)
@@ -62,21 +70,30 @@ final class ReductionPlan {
                 switch term {
                 case .row(let i, let r, let sign):
                     resolved.append(
-                        Resolved(base: matrices[i].rowSums!.pointer + r * 5, stride: 1, sign: sign, linear: false))
+                        Resolved(base: matrices[i].rowSums!.pointer + r * 5, sign: sign, linear: false))
                 case .column(let i, let j, let sign):
-                    let buffer = linear ? matrices[i].columnLinear5! : matrices[i].columnSums!
-                    resolved.append(
-                        Resolved(base: buffer.pointer + j, stride: matrices[i].cols, sign: sign, linear: linear))
+                    let records = linear ? matrices[i].linearRecords! : matrices[i].columnRecords!
+                    resolved.append(Resolved(base: records.pointer + j * 5, sign: sign, linear: linear))
                 case .entries(let segment):
                     resolved.append(
-                        Resolved(base: nil, stride: 0, sign: segment.sign, linear: linear, segment: segment))
+                        Resolved(base: nil, sign: segment.sign, linear: linear, segment: segment))
                 }
             }
         }
         groupStart.append(resolved.count)
+        self.matrices = matrices
+        terms = .allocate(capacity: resolved.count)
+        _ = terms.initialize(from: resolved)
+        self.groupStart = .allocate(capacity: groupStart.count)
+        _ = self.groupStart.initialize(from: groupStart)
     }
 
-    private func classify(_ s: Segment, linear: Bool, angular: Bool) -> [Term] {
+    deinit {
+        terms.deallocate()
+        groupStart.deallocate()
+    }
+
+    private static func classify(_ s: Segment, linear: Bool, angular: Bool, _ matrices: inout [Matrix]) -> [Term] {
         for (i, m) in matrices.enumerated() where s.offset >= m.offset && s.offset < m.offset + m.rows * m.cols {
             let local = s.offset - m.offset
             if angular { matrices[i].thetaDelta = true }
@@ -105,8 +122,10 @@ final class ReductionPlan {
             if m.rowSums != nil || m.columnSums != nil {
                 Self.quadratic(m, theta, previous, grad, velocity)
             }
-            if let lin = m.columnLinear5 {
+            if let sums = m.columnSums, let records = m.columnRecords { Self.records(sums, records, m.cols) }
+            if let lin = m.columnLinear5, let records = m.linearRecords {
                 Self.linearColumns(m, lin.pointer, theta, previous, grad, velocity)
+                Self.records(lin, records, m.cols)
             }
         }
     }
@@ -127,10 +146,9 @@ final class ReductionPlan {
     }
 
     /// Row sums (four lanes over the row, then the lanes' sum, then the tail) and column sums
-    /// (rows added in order). With column sums alone, rows go in pairs so each column sum is loaded
-    /// and stored once per two rows; it still adds row r, then row r + 1 (with row sums as well,
-    /// the pairs' ten accumulators would not fit the registers). θ·Δ is summed only where a
-    /// group reads it (scale groups' angular step); elsewhere it stays 0.
+    /// (rows added in order). With column sums, rows go in pairs so each column sum is loaded
+    /// and stored once per two rows; it still adds row r, then row r + 1. θ·Δ is summed only
+    /// where a group reads it (scale groups' angular step); elsewhere it stays 0.
     private static func quadratic<Which: WhichSums>(
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
@@ -160,7 +178,7 @@ final class ReductionPlan {
             return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : 0)
         }
         var r = 0
-        while columns, !rows, r + 1 < m.rows {
+        while columns, r + 1 < m.rows {
             let base0 = m.offset + r * cols, base1 = base0 + cols
             var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V()
             var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V()
@@ -233,6 +251,15 @@ final class ReductionPlan {
         }
     }
 
+    /// Five rows of column sums as one record of five per column.
+    private static func records(_ sums: Buffer, _ records: Buffer, _ cols: Int) {
+        let (s, r) = (sums.pointer, records.pointer)
+        for j in 0..<cols {
+            r[j * 5] = s[j]; r[j * 5 + 1] = s[cols + j]; r[j * 5 + 2] = s[2 * cols + j]
+            r[j * 5 + 3] = s[3 * cols + j]; r[j * 5 + 4] = s[4 * cols + j]
+        }
+    }
+
     private static func linearColumns(
         _ m: Matrix, _ out: UnsafeMutablePointer<Double>, _ theta: UnsafePointer<Double>,
         _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
@@ -241,12 +268,26 @@ final class ReductionPlan {
         let cols = m.cols
         out.initialize(repeating: 0, count: cols * 5)
         let c0 = out, c1 = out + cols, c2 = out + 2 * cols, c3 = out + 3 * cols, c4 = out + 4 * cols
+        let body = cols & ~3
+        /// |x| lane by lane: the sign bit cleared, as `abs` does.
+        @inline(__always) func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
+            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: SIMD4<Double>.self)
+        }
         for r in 0..<m.rows {
             let base = m.offset + r * cols
             let t = theta + base, p = previous + base, g = grad + base, v = velocity + base
-            for j in 0..<cols {
+            var j = 0
+            while j < body {
+                let tj = t.lanes(j)
+                c0.setLanes(j, c0.lanes(j) + tj); c1.setLanes(j, c1.lanes(j) + (tj - p.lanes(j)))
+                c2.setLanes(j, c2.lanes(j) + g.lanes(j)); c3.setLanes(j, c3.lanes(j) + v.lanes(j))
+                c4.setLanes(j, c4.lanes(j) + magnitude(tj))
+                j += 4
+            }
+            while j < cols {
                 let tj = t[j]
                 c0[j] += tj; c1[j] += tj - p[j]; c2[j] += g[j]; c3[j] += v[j]; c4[j] += abs(tj)
+                j += 1
             }
         }
     }
@@ -258,34 +299,32 @@ final class ReductionPlan {
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
     ) -> Sums {
         var acc = Sums()
-        resolved.withUnsafeBufferPointer { terms in
-            for k in groupStart[g]..<groupStart[g + 1] {
-                let term = terms[k]
-                if let s = term.base {
-                    let w = term.stride, sign = term.sign
-                    if term.linear {
-                        acc.q += s[0]; acc.d += s[w]; acc.g += s[2 * w]; acc.v += s[3 * w]; acc.magnitude += s[4 * w]
-                        acc.unweighted += s[0]
-                    } else {
-                        acc.q += sign * s[0]; acc.d += sign * s[w]; acc.g += sign * s[2 * w]; acc.v += sign * s[3 * w]
-                        acc.magnitude += s[0]; acc.thetaDelta += s[4 * w]
-                        acc.unweighted += sign > 0 ? s[0] : -s[0]
-                    }
-                    continue
+        for k in groupStart[g]..<groupStart[g + 1] {
+            let term = terms[k]
+            if let s = term.base {
+                let sign = term.sign
+                if term.linear {
+                    acc.q += s[0]; acc.d += s[1]; acc.g += s[2]; acc.v += s[3]; acc.magnitude += s[4]
+                    acc.unweighted += s[0]
+                } else {
+                    acc.q += sign * s[0]; acc.d += sign * s[1]; acc.g += sign * s[2]; acc.v += sign * s[3]
+                    acc.magnitude += s[0]; acc.thetaDelta += s[4]
+                    acc.unweighted += sign > 0 ? s[0] : -s[0]
                 }
-                let seg = term.segment!
-                var idx = seg.offset
-                for _ in 0..<seg.count {
-                    let t = theta[idx], d = t - previous[idx], g = grad[idx], v = velocity[idx]
-                    if term.linear {
-                        acc.q += t; acc.d += d; acc.g += g; acc.v += v; acc.magnitude += abs(t); acc.unweighted += t
-                    } else {
-                        acc.q += seg.sign * t * t; acc.d += seg.sign * d * d; acc.g += seg.sign * g * g
-                        acc.v += seg.sign * v * v; acc.magnitude += t * t; acc.thetaDelta += t * d
-                        acc.unweighted += seg.sign > 0 ? t * t : -t * t
-                    }
-                    idx += seg.stride
+                continue
+            }
+            let seg = term.segment!
+            var idx = seg.offset
+            for _ in 0..<seg.count {
+                let t = theta[idx], d = t - previous[idx], g = grad[idx], v = velocity[idx]
+                if term.linear {
+                    acc.q += t; acc.d += d; acc.g += g; acc.v += v; acc.magnitude += abs(t); acc.unweighted += t
+                } else {
+                    acc.q += seg.sign * t * t; acc.d += seg.sign * d * d; acc.g += seg.sign * g * g
+                    acc.v += seg.sign * v * v; acc.magnitude += t * t; acc.thetaDelta += t * d
+                    acc.unweighted += seg.sign > 0 ? t * t : -t * t
                 }
+                idx += seg.stride
             }
         }
         return acc
