@@ -53,14 +53,14 @@ public struct MemoryEstimate: Equatable, Sendable {
     }
 
     /// Numbers per sample the conv blocks hold: about five maps per block (convolution,
-    /// normalization and its ẑ, activation, pooling) and the unfolded input with its gradient.
+    /// normalization and its ẑ, activation, pooling). The unfolded input is made a cache-sized
+    /// chunk of images at a time and not kept.
     static func convActivations(_ c: Config) -> Int {
         guard !c.conv.isEmpty, let image = Dataset.image(c) else { return 0 }
-        var (channels, h, w, total) = (image.channels, image.height, image.width, 0)
+        var (h, w, total) = (image.height, image.width, 0)
         for (index, out) in c.conv.enumerated() {
-            total += 5 * out * h * w + 2 * channels * c.kernel * c.kernel * h * w
+            total += 5 * out * h * w
             if c.pool != .none, c.poolsAfter(convLayer: index) { (h, w) = (h / 2, w / 2) }
-            channels = out
         }
         return total
     }

@@ -1,8 +1,6 @@
-import CBLAS
-
 /// 2-D convolution with a square odd kernel, stride 1 and "same" zero padding, on
 /// channel-major maps. The weight is out × in × k × k, as PyTorch's nn.Conv2d. Both passes are
-/// matrix products: the input is unfolded into columns (im2col) once, a chunk of images at a time.
+/// matrix products: the input is unfolded into columns (im2col) a chunk of images at a time.
 struct Conv2D: LinearLayer {
     let name: String
     let inChannels: Int
@@ -28,51 +26,41 @@ struct Conv2D: LinearLayer {
 
     func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
 
-    /// The unfolded input (kept from forward for dW), then one chunk: of the unfolded input in
-    /// forward, of the unfolded ∂L/∂y (outChannels·k·k rows) in backward; then the flipped weight
-    /// that turns the latter into ∂L/∂x.
+    /// One chunk: of the unfolded input (forward, and again for dW), or of the unfolded ∂L/∂y
+    /// (outChannels·k·k rows, for ∂L/∂x); then the flipped weight that turns the latter into ∂L/∂x.
     func scratchCount(batch: Int) -> Int {
-        let columns = rowLength(batch * height * width), flipped = outChannels * kernel * kernel
+        let flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
         let forwardChunk = fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
-        return fanIn * columns + max(flipped * chunkColumns, forwardChunk) + inChannels * flipped
-    }
-
-    /// Doubles from one row of the unfolded input to the next: the columns rounded up to an odd
-    /// number of 64-byte cache lines. A power-of-two row length puts every row's k-th line in the
-    /// same cache set, and the product, reading a column down all rows, would evict its own data.
-    private func rowLength(_ columns: Int) -> Int {
-        let lines = (columns + 7) / 8
-        return (lines % 2 == 0 ? lines + 1 : lines) * 8
+        return max(flipped * chunkColumns, forwardChunk) + inChannels * flipped
     }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
     /// a core's L2 cache), so the product reads the columns while they are still in cache.
-    /// Splitting the columns of a product changes no sum: each output column is its own. (A larger
-    /// chunk can move a product to another of OpenBLAS's kernels, whose results differ in the last
-    /// bits: 512 KB changed Cs's gradient in `noether-bench digest`.)
+    /// Splitting the columns of y or ∂L/∂x changes no sum: each output column is its own. dW adds
+    /// up the chunks' products in order, so its sums depend on the chunk, which depends on the
+    /// layer's shape and the batch alone, never on the machine. (A larger chunk can also move a
+    /// product to another of OpenBLAS's kernels, whose results differ in the last bits.)
     private func imagesPerChunk(rows: Int, batch: Int) -> Int {
         let perImage = rows * height * width * MemoryLayout<Double>.size
         return min(batch, max(1, (256 << 10) / perImage))
     }
 
     /// y = W·cols, chunk by chunk of images unfolded into a contiguous buffer that the product reads
-    /// while it is in cache; each chunk is then copied into the whole unfolded input kept for dW.
+    /// while it is in cache.
     func forward(
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
-        let area = height * width, columns = p.batch * area, ld = rowLength(columns)
-        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), buffer = scratch + fanIn * ld
+        let area = height * width, columns = p.batch * area
+        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch)
         for first in stride(from: 0, to: p.batch, by: chunk) {
             let images = first..<min(p.batch, first + chunk), at = first * area, n = images.count * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: buffer, stride: n)
+            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch, stride: n)
             BLAS.gemm(
                 transA: false, transB: false, m: outChannels, n: n, k: fanIn,
-                p.theta + weight, lda: fanIn, buffer, ldb: n, y + at, ldc: columns)
-            for r in 0..<fanIn { noether_stream_copy(scratch + r * ld + at, buffer + r * n, n) }
+                p.theta + weight, lda: fanIn, scratch, ldb: n, y + at, ldc: columns)
         }
-        noether_stream_fence()
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
@@ -86,14 +74,21 @@ struct Conv2D: LinearLayer {
     ) {
         guard let grad = p.grad else { return }
         let area = height * width, columns = p.batch * area
-        BLAS.gemm(
-            transA: false, transB: true, m: outChannels, n: fanIn, k: columns,
-            dy, lda: columns, scratch, ldb: rowLength(columns), grad + weight, ldc: fanIn)
+        // dW adds up the chunks' products: the input is unfolded again, a chunk at a time, so each
+        // product reads its columns from cache instead of a whole unfolded batch from memory.
+        let forwardChunk = imagesPerChunk(rows: fanIn, batch: p.batch)
+        for first in stride(from: 0, to: p.batch, by: forwardChunk) {
+            let images = first..<min(p.batch, first + forwardChunk), at = first * area, n = images.count * area
+            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch, stride: n)
+            BLAS.gemm(
+                transA: false, transB: true, m: outChannels, n: fanIn, k: n,
+                dy + at, lda: columns, scratch, ldb: n, beta: first == 0 ? 0 : 1, grad + weight, ldc: fanIn)
+        }
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
         let taps = kernel * kernel, rows = outChannels * taps
         let chunk = imagesPerChunk(rows: rows, batch: p.batch), chunkColumns = chunk * area
-        let dyCols = scratch + fanIn * rowLength(columns), flipped = dyCols + rows * chunkColumns
+        let dyCols = scratch, flipped = dyCols + rows * chunkColumns
         // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
         let w = p.theta + weight
         for o in 0..<outChannels {
