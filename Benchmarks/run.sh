@@ -30,6 +30,7 @@ done
 echo "# noether: simulator, float64, 1 thread; PyTorch $("$python" -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
 echo "# steps per CPU second (process CPU time on both sides), median of $rounds interleaved rounds of $seconds s windows"
 echo "# GFLOP/s: noether's matrix-product FLOPs per step (tracking on) over its step time; peak: one-thread dgemm, best of the run"
+echo "# products alone: one tracked step's matrix products made by themselves, again and again, as % of the peak (the most the step could reach)"
 "$python" - "$ours" "$theirs" <<'EOF'
 import statistics
 import sys
@@ -39,13 +40,13 @@ for line in sys.argv[1].split("\n"):
     f = line.split()
     if len(f) == 3 and f[1] == "peak":
         peak = max(peak, float(f[2]))
-    elif len(f) == 5:
-        ours.setdefault(f[1], {})[f[0]] = (float(f[2]), float(f[3]), float(f[4]))
+    elif len(f) == 6:
+        ours.setdefault(f[1], {})[f[0]] = (float(f[2]), float(f[3]), float(f[4]), float(f[5]))
 for line in sys.argv[2].split("\n"):
     f = line.split()
     if len(f) == 3:
         theirs.setdefault(f[1], {})[f[0]] = float(f[2])
-print("size  noether steps/s  no tracking  tracking cost  PyTorch steps/s  ratio  (range)        GFLOP/s  % of peak")
+print("size  noether steps/s  no tracking  tracking cost  PyTorch steps/s  ratio  (range)        GFLOP/s  % of peak  products alone")
 for size, rounds in ours.items():
     tracked = statistics.median(r[0] for r in rounds.values())
     bare = statistics.median(r[1] for r in rounds.values())
@@ -55,8 +56,10 @@ for size, rounds in ours.items():
     cost = max(0.0, 1 - tracked / bare) * 100
     rate = tracked * flops / 1e9
     spread = f"{ratios[0]:.1f}-{ratios[-1]:.1f}x"
+    alone = statistics.median(r[3] for r in rounds.values())
     print(f"{size:<4}  {tracked:15.1f}  {bare:11.1f}  {cost:12.1f}%  {peer:15.1f}  "
-          f"{statistics.median(ratios):4.1f}x  {spread:<13}  {rate:7.1f}  {100 * rate / peak:8.0f}%")
+          f"{statistics.median(ratios):4.1f}x  {spread:<13}  {rate:7.1f}  {100 * rate / peak:8.0f}%  "
+          f"{100 * alone / peak:13.0f}%")
 print(f"(BLAS peak {peak:.1f} GFLOP/s)")
 EOF
 if [ $# -eq 0 ]; then

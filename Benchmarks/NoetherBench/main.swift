@@ -219,15 +219,20 @@ if arguments.count > 2, arguments[1] == "digest" {
     exit(0)
 }
 
-// `noether-bench rows SECONDS WINDOWS [SIZE…]`: one line per size, `size tracked bare flops`
-// (steps per CPU second, medians of WINDOWS alternating windows), then `peak GFLOP/s`; run.sh
-// interleaves these runs with the PyTorch peer's and takes medians.
+// `noether-bench rows SECONDS WINDOWS [SIZE…]`: one line per size, `size tracked bare flops
+// alone` (steps per CPU second, medians of WINDOWS alternating windows; GFLOP/s of one tracked
+// step's matrix products made alone, the most the size's step could reach), then `peak GFLOP/s`;
+// run.sh interleaves these runs with the PyTorch peer's and takes medians.
 if arguments.count > 3, arguments[1] == "rows" {
     let seconds = Double(arguments[2]) ?? 1, windows = max(1, Int(arguments[3]) ?? 1)
     var peak = blasPeak()
     for s in chosenSizes(arguments.dropFirst(4)) {
-        let (tracked, bare) = try trackedAndBare(try Simulator(config(s)), seconds: seconds, windows: windows)
-        print(s.name, tracked, bare, s.flops)
+        let sim = try Simulator(config(s))
+        let (tracked, bare) = try trackedAndBare(sim, seconds: seconds, windows: windows)
+        sim.tracksCharges = true
+        let products = try BLASBenchmark.products { try sim.advance() }
+        let alone = BLASBenchmark.rate(of: products, seconds: seconds / 2, clock: cpuTime)
+        print(s.name, tracked, bare, s.flops, alone)
         peak = max(peak, blasPeak())
     }
     print("peak", peak)

@@ -13,3 +13,40 @@ public enum BLASBenchmark {
         }
     }
 }
+
+extension BLASBenchmark {
+    /// One product as `BLAS.gemm` was called: shapes and the memory it read and wrote.
+    public struct Product {
+        var transA: Bool, transB: Bool, m: Int, n: Int, k: Int
+        var a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double
+        var c: UnsafeMutablePointer<Double>, ldc: Int
+        var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+    }
+
+    /// The products `body` makes, in order.
+    public static func products(of body: () throws -> Void) rethrows -> [Product] {
+        BLAS.recorded = []
+        defer { BLAS.recorded = nil }
+        try body()
+        return BLAS.recorded!
+    }
+
+    /// GFLOP/s of the same products made again, alone, on the same memory (so each reads what it
+    /// read in the step, from where the step left it), round after round for at least `seconds`
+    /// of CPU time: the most a step of them could reach on this machine. The memory's owner must
+    /// still hold it, and what the products write there is no longer the step's.
+    public static func rate(of products: [Product], seconds: Double, clock: () -> Double) -> Double {
+        let flops = products.reduce(0) { $0 + $1.flops }
+        var rounds = 0
+        let start = clock()
+        repeat {
+            for p in products {
+                BLAS.gemm(
+                    transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, p.a, lda: p.lda, p.b, ldb: p.ldb,
+                    beta: p.beta, p.c, ldc: p.ldc)
+            }
+            rounds += 1
+        } while clock() - start < seconds
+        return Double(rounds) * flops / (clock() - start) / 1e9
+    }
+}

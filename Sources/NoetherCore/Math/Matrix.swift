@@ -4,6 +4,9 @@ import CBLAS
 /// results are then bit-for-bit repeatable and the explorer keeps the other core.
 public enum BLAS {
     nonisolated(unsafe) private static var configured = false
+    /// When set, every product is appended (BLASBenchmark.products): a benchmark makes one step's
+    /// products again, alone, to find the rate BLAS itself reaches on them.
+    nonisolated(unsafe) static var recorded: [BLASBenchmark.Product]?
 
     public static func configure(threads: Int = 1) {
         openblas_set_num_threads(Int32(threads))
@@ -18,6 +21,12 @@ public enum BLAS {
         beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         if !configured { configure() }
+        if recorded != nil {
+            recorded!.append(
+                BLASBenchmark.Product(
+                    transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+                    c: c, ldc: ldc))
+        }
         cblas_dgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

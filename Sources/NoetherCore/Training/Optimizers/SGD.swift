@@ -124,9 +124,16 @@ func momentumStep(
         theta[i] = next
         return next
     }
+    // The same operations four coordinates at a time (each lane computes what step(i) does).
     var lanes = SIMD4<Double>.zero, i = 0
     while i + 4 <= count {
-        let next = SIMD4(step(i), step(i + 1), step(i + 2), step(i + 3))
+        let t = theta.lanes(i)
+        previous.setLanes(i, t)
+        let d = grad.lanes(i) + coupled * t
+        let b = beta * buffer.lanes(i) + damping * d
+        buffer.setLanes(i, b)
+        let next = shrink * t - eta * (nesterov ? d + beta * b : b)
+        theta.setLanes(i, next)
         lanes += next * next
         i += 4
     }
