@@ -10,6 +10,29 @@ struct Conv2D: LinearLayer {
     let kernel: Int
     let weight: Int
     let bias: Int?
+    /// masks[t·area + (i, j)]: all ones where tap t of position (i, j) lies inside the image,
+    /// made once: every unfolding of every chunk reads them.
+    private let masks: [UInt64]
+
+    init(
+        name: String, inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int, weight: Int, bias: Int?
+    ) {
+        (self.name, self.inChannels, self.outChannels) = (name, inChannels, outChannels)
+        (self.height, self.width, self.kernel, self.weight, self.bias) = (height, width, kernel, weight, bias)
+        let pad = kernel / 2
+        var masks: [UInt64] = []
+        for ky in 0..<kernel {
+            for kx in 0..<kernel {
+                for i in 0..<height {
+                    for j in 0..<width {
+                        let si = i + ky - pad, sj = j + kx - pad
+                        masks.append(si >= 0 && si < height && sj >= 0 && sj < width ? ~0 : 0)
+                    }
+                }
+            }
+        }
+        self.masks = masks
+    }
 
     var input: FeatureShape { .map(channels: inChannels, height: height, width: width) }
     var output: FeatureShape { .map(channels: outChannels, height: height, width: width) }
@@ -116,19 +139,7 @@ struct Conv2D: LinearLayer {
         into cols: UnsafeMutablePointer<Double>, stride: Int
     ) {
         let pad = kernel / 2, area = height * width, taps = kernel * kernel, total = channels * batch * area
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: taps * area) { masks in
-            // masks[t·area + (i, j)]: all ones where tap t of position (i, j) lies inside the image.
-            for ky in 0..<kernel {
-                for kx in 0..<kernel {
-                    for i in 0..<height {
-                        for j in 0..<width {
-                            let si = i + ky - pad, sj = j + kx - pad
-                            let inside = si >= 0 && si < height && sj >= 0 && sj < width
-                            masks[(ky * kernel + kx) * area + i * width + j] = inside ? ~0 : 0
-                        }
-                    }
-                }
-            }
+        masks.withUnsafeBufferPointer { masks in
             let bits = UnsafeRawPointer(x).assumingMemoryBound(to: UInt64.self)
             var row = UnsafeMutableRawPointer(cols).assumingMemoryBound(to: UInt64.self)
             for c in 0..<channels {
