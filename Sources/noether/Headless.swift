@@ -68,7 +68,9 @@ final class OutputSink: @unchecked Sendable {  // every use of the buffer holds 
 /// one validation, shared by both commands.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Write every Nth step (the last step is always written).") var every = 1
-    @Option(help: "jsonl or csv.") var format = OutputFormat.jsonl
+    @Option(
+        name: .customLong("format"), help: "jsonl or csv (default: csv for an --out file ending in .csv, else jsonl).")
+    var requestedFormat: OutputFormat?
     @Option(help: "Per row: summary (loss, norms, one entry per symmetry kind), families, or neurons (every group).")
     var detail = OutputDetail.families
     @Option(help: "Output file (default: standard output).") var out: String?
@@ -77,6 +79,23 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
+        if let requestedFormat, let named = Self.format(named: out), named != requestedFormat {
+            throw ValidationError(
+                "--out \(out!) names a .\(named.rawValue) file but --format is \(requestedFormat.rawValue): drop --format or name the file .\(requestedFormat.rawValue)"
+            )
+        }
+    }
+
+    /// What rows are written as: --format, else what the --out file's name says, else JSON Lines.
+    var format: OutputFormat { requestedFormat ?? Self.format(named: out) ?? .jsonl }
+
+    /// The format a file name's extension names (.csv; .jsonl, .ndjson), nil for any other.
+    private static func format(named path: String?) -> OutputFormat? {
+        switch path.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
+        case "csv": .csv
+        case "jsonl", "ndjson": .jsonl
+        default: nil
+        }
     }
 
     var outputs: [(flag: String, path: String?)] {

@@ -30,6 +30,27 @@ struct CommandLineTrustTests {
         #expect(r.output == "noether: \(message.replacingOccurrences(of: "DIR", with: dir.path))\n", "\(r.output)")
     }
 
+    /// Without --format, an --out file named .csv gets CSV and one named .jsonl JSON Lines; a
+    /// --format that contradicts the file's name is refused before anything is written.
+    @Test func theOutputFileNameChoosesTheFormat() {
+        let dir = TemporaryFolder()
+        let csv = noether("run \(Self.small) --out '\(dir("a.CSV"))'")
+        #expect(csv.status == 0, "\(csv.output)")
+        let csvLines = contents(dir("a.CSV")).split(separator: "\n")
+        #expect(csvLines.count == 5)  // the header and steps 0…3
+        #expect(csvLines.first?.hasPrefix("step,") == true, "\(csvLines.first ?? "")")
+        let jsonl = noether("run \(Self.small) --out '\(dir("a.jsonl"))'")
+        #expect(jsonl.status == 0, "\(jsonl.output)")
+        #expect(contents(dir("a.jsonl")).hasPrefix("{"))
+        let clash = noether("run \(Self.small) --format jsonl --out '\(dir("b.csv"))'")
+        #expect(clash.status == 2)
+        #expect(
+            clash.output
+                == "noether: --out \(dir("b.csv")) names a .csv file but --format is jsonl: drop --format or name the file .jsonl\n",
+            "\(clash.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir("b.csv")))
+    }
+
     @Test(arguments: [
         ("--out X --record X", "--out and --record name the same file (X)"),
         ("--out X --dump-params ./X", "--out and --dump-params name the same file (X and ./X)"),
