@@ -75,16 +75,27 @@ struct Conv2D: LinearLayer {
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
-        let area = height * width, columns = p.batch * area
-        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch)
-        for first in stride(from: 0, to: p.batch, by: chunk) {
-            let images = first..<min(p.batch, first + chunk), at = first * area, n = images.count * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch, stride: n)
+        let columns = p.batch * height * width
+        forEachUnfoldedChunk(of: x, batch: p.batch, into: scratch) { at, n in
             BLAS.gemm(
                 transA: false, transB: false, m: outChannels, n: n, k: fanIn,
                 p.theta + weight, lda: fanIn, scratch, ldb: n, y + at, ldc: columns)
         }
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
+    }
+
+    /// The input unfolded a chunk of images at a time into `scratch` (fanIn rows of n columns),
+    /// handing each chunk's first column in the batch and its n to `product`.
+    private func forEachUnfoldedChunk(
+        of x: UnsafePointer<Double>, batch: Int, into scratch: UnsafeMutablePointer<Double>,
+        _ product: (_ at: Int, _ n: Int) -> Void
+    ) {
+        let area = height * width, chunk = imagesPerChunk(rows: fanIn, batch: batch)
+        for first in stride(from: 0, to: batch, by: chunk) {
+            let images = first..<min(batch, first + chunk), n = images.count * area
+            unfold(x, channels: inChannels, batch: batch, images: images, into: scratch, stride: n)
+            product(first * area, n)
+        }
     }
 
     /// dW = dy·colsᵀ, db = Σ dy, and dx as the convolution of dy with the flipped kernel (the
@@ -99,13 +110,10 @@ struct Conv2D: LinearLayer {
         let area = height * width, columns = p.batch * area
         // dW adds up the chunks' products: the input is unfolded again, a chunk at a time, so each
         // product reads its columns from cache instead of a whole unfolded batch from memory.
-        let forwardChunk = imagesPerChunk(rows: fanIn, batch: p.batch)
-        for first in stride(from: 0, to: p.batch, by: forwardChunk) {
-            let images = first..<min(p.batch, first + forwardChunk), at = first * area, n = images.count * area
-            unfold(x, channels: inChannels, batch: p.batch, images: images, into: scratch, stride: n)
+        forEachUnfoldedChunk(of: x, batch: p.batch, into: scratch) { at, n in
             BLAS.gemm(
                 transA: false, transB: true, m: outChannels, n: fanIn, k: n,
-                dy + at, lda: columns, scratch, ldb: n, beta: first == 0 ? 0 : 1, grad + weight, ldc: fanIn)
+                dy + at, lda: columns, scratch, ldb: n, beta: at == 0 ? 0 : 1, grad + weight, ldc: fanIn)
         }
         if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
         guard let dx else { return }
