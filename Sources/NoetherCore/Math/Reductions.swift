@@ -5,11 +5,6 @@
 enum Reduce {
     typealias V = SIMD4<Double>
 
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Double>, _ i: Int) -> V {
-        UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
-    }
-
     /// Σ f(i) for i in 0..<n, where `lanes(i)` gives f at i…i+3 and `one(i)` at i alone.
     @inline(__always)
     private static func accumulate(_ n: Int, _ lanes: (Int) -> V, _ one: (Int) -> Double) -> Double {
@@ -23,7 +18,7 @@ enum Reduce {
 
     /// Σ x.
     static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
-        accumulate(n, { load(x, $0) }, { x[$0] })
+        accumulate(n, { x.lanes($0) }, { x[$0] })
     }
 
     /// Σ (x − m)², the second pass of a two-pass variance.
@@ -31,7 +26,7 @@ enum Reduce {
         accumulate(
             n,
             {
-                let d = load(x, $0) - V(repeating: m); return d * d
+                let d = x.lanes($0) - V(repeating: m); return d * d
             },
             {
                 let d = x[$0] - m; return d * d
@@ -44,8 +39,8 @@ enum Reduce {
     ) {
         var d0 = V.zero, d1 = V.zero, s0 = V.zero, s1 = V.zero, i = 0
         while i + 8 <= n {
-            let x0 = load(a, i), x1 = load(a, i + 4)
-            d0 += x0 * load(b, i); d1 += x1 * load(b, i + 4)
+            let x0 = a.lanes(i), x1 = a.lanes(i + 4)
+            d0 += x0 * b.lanes(i); d1 += x1 * b.lanes(i + 4)
             s0 += x0; s1 += x1
             i += 8
         }
@@ -62,8 +57,8 @@ enum Reduce {
         let mv = V(repeating: m), sv = V(repeating: s)
         var d0 = V.zero, d1 = V.zero, s0 = V.zero, s1 = V.zero, i = 0
         while i + 8 <= n {
-            let x0 = load(a, i), x1 = load(a, i + 4)
-            d0 += x0 * ((load(x, i) - mv) * sv); d1 += x1 * ((load(x, i + 4) - mv) * sv)
+            let x0 = a.lanes(i), x1 = a.lanes(i + 4)
+            d0 += x0 * ((x.lanes(i) - mv) * sv); d1 += x1 * ((x.lanes(i + 4) - mv) * sv)
             s0 += x0; s1 += x1
             i += 8
         }

@@ -161,16 +161,10 @@ final class ReductionPlan {
         let c0 = colSums, c1 = colSums + cols, c2 = colSums + 2 * cols, c3 = colSums + 3 * cols
         let c4 = colSums + 4 * cols
         let rowSums = rows ? m.rowSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
-        @inline(__always) func load(_ p: UnsafePointer<Double>, _ j: Int) -> V {
-            UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
-        }
-        @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ j: Int, _ x: V) {
-            UnsafeMutableRawPointer(p + j).storeBytes(of: x, as: V.self)
-        }
         /// θ², Δ², g², v², θΔ of four entries of the row starting at `base`.
         @inline(__always) func terms(_ base: Int, _ j: Int) -> (V, V, V, V, V) {
-            let tj = load(theta + base, j), dj = tj - load(previous + base, j)
-            let gj = load(grad + base, j), vj = load(velocity + base, j)
+            let tj = (theta + base).lanes(j), dj = tj - (previous + base).lanes(j)
+            let gj = (grad + base).lanes(j), vj = (velocity + base).lanes(j)
             return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : V())
         }
         @inline(__always) func scalarTerms(_ i: Int) -> (Double, Double, Double, Double, Double) {
@@ -190,9 +184,9 @@ final class ReductionPlan {
                     b0 += y.0; b1 += y.1; b2 += y.2; b3 += y.3
                     if td { a4 += x.4; b4 += y.4 }
                 }
-                store(c0, j, load(c0, j) + x.0 + y.0); store(c1, j, load(c1, j) + x.1 + y.1)
-                store(c2, j, load(c2, j) + x.2 + y.2); store(c3, j, load(c3, j) + x.3 + y.3)
-                if td { store(c4, j, load(c4, j) + x.4 + y.4) }
+                c0.setLanes(j, c0.lanes(j) + x.0 + y.0); c1.setLanes(j, c1.lanes(j) + x.1 + y.1)
+                c2.setLanes(j, c2.lanes(j) + x.2 + y.2); c3.setLanes(j, c3.lanes(j) + x.3 + y.3)
+                if td { c4.setLanes(j, c4.lanes(j) + x.4 + y.4) }
                 j += 4
             }
             // The tail goes after the lanes' sum: s = sum(lanes), then s += each tail entry in order.
@@ -227,9 +221,9 @@ final class ReductionPlan {
                     if td { a4 += x.4 }
                 }
                 if columns {
-                    store(c0, j, load(c0, j) + x.0); store(c1, j, load(c1, j) + x.1)
-                    store(c2, j, load(c2, j) + x.2); store(c3, j, load(c3, j) + x.3)
-                    if td { store(c4, j, load(c4, j) + x.4) }
+                    c0.setLanes(j, c0.lanes(j) + x.0); c1.setLanes(j, c1.lanes(j) + x.1)
+                    c2.setLanes(j, c2.lanes(j) + x.2); c3.setLanes(j, c3.lanes(j) + x.3)
+                    if td { c4.setLanes(j, c4.lanes(j) + x.4) }
                 }
                 j += 4
             }

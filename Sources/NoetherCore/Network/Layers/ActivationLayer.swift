@@ -54,9 +54,8 @@ struct ActivationLayer: Layer {
             typealias V = SIMD4<Double>
             var i = 0
             while i + 4 <= n {
-                let xi = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
-                let d = UnsafeRawPointer(dy + i).loadUnaligned(as: V.self)
-                UnsafeMutableRawPointer(dx + i).storeBytes(of: V.zero.replacing(with: d, where: xi .> 0), as: V.self)
+                let xi = x.lanes(i), d = dy.lanes(i)
+                dx.setLanes(i, V.zero.replacing(with: d, where: xi .> 0))
                 i += 4
             }
             while i < n { dx[i] = x[i] > 0 ? dy[i] : 0; i += 1 }

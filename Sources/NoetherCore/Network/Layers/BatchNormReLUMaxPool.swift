@@ -81,7 +81,7 @@ struct BatchNormReLUMaxPool: Layer {
                         let (mx, code) = Self.window(
                             Self.normalized(t.evenHalf, m, s, g, b), Self.normalized(t.oddHalf, m, s, g, b),
                             Self.normalized(l.evenHalf, m, s, g, b), Self.normalized(l.oddHalf, m, s, g, b))
-                        UnsafeMutableRawPointer(out + j).storeBytes(of: mx, as: SIMD4<Double>.self)
+                        out.setLanes(j, mx)
                         UnsafeMutableRawPointer(won + j).storeBytes(
                             of: SIMD4<UInt8>(truncatingIfNeeded: code), as: SIMD4<UInt8>.self)
                         j += 4
