@@ -378,13 +378,12 @@ final class ChargeTracker {
     ) {
         plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
         let (newQ, newDQ, newGN, newVN) = (newQ.pointer, newDQ.pointer, newGN.pointer, newVN.pointer)
-        let (newMag, thetaDotDelta, newUnweighted) = (newMag.pointer, thetaDotDelta.pointer, newUnweighted.pointer)
-        for index in 0..<scalarCount {
-            let acc = plan.sums(group: index, theta, previous, grad, velocity)
-            newQ[index] = acc.q; newDQ[index] = acc.d; newGN[index] = acc.g; newVN[index] = acc.v
-            newMag[index] = acc.magnitude; thetaDotDelta[index] = acc.thetaDelta
-            newUnweighted[index] = acc.unweighted
-        }
+        let newUnweighted = newUnweighted.pointer
+        plan.groupSums(
+            theta, previous, grad, velocity,
+            into: .init(
+                q: newQ, d: newDQ, g: newGN, v: newVN, magnitude: newMag.pointer, thetaDelta: thetaDotDelta.pointer,
+                unweighted: newUnweighted))
         guard !symmetries.balances.isEmpty else { return }
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
         for (b, group) in symmetries.balances.enumerated() {

@@ -21,17 +21,17 @@ final class ReductionPlan {
         var rowQuadratic = false, columnQuadratic = false, columnLinear = false
         /// Whether a group reading its rows or columns needs θ·Δ (a scale group's angular step).
         var thetaDelta = false
-        var rowSums: Buffer? = nil  // rows × 5: θ², Δ², g², v², θΔ
+        // Field-major, so four neighbouring rows' (or columns') sums of one field are four
+        // consecutive doubles, as a family of groups reads them (below).
+        var rowSums: Buffer? = nil  // 5 × rows: θ², Δ², g², v², θΔ
         var columnSums: Buffer? = nil  // 5 × cols: θ², Δ², g², v², θΔ
         var columnLinear5: Buffer? = nil  // 5 × cols: θ, Δ, g, v, |θ|
-        // The same, one record of five per column (cols × 5), as the groups read them.
-        var columnRecords: Buffer? = nil
-        var linearRecords: Buffer? = nil
     }
 
-    /// A term resolved to raw pointers: its five sums at `base` (or a loose segment).
+    /// A term resolved to raw pointers: its five sums at `base`, `stride` apart (or a loose segment).
     struct Resolved {
         var base: UnsafeMutablePointer<Double>?
+        var stride = 0
         var sign: Double
         var linear: Bool
         var segment: Segment?
@@ -42,6 +42,10 @@ final class ReductionPlan {
     /// in raw memory: the per-step loop reads them without bounds checks or reference counting.
     private let terms: UnsafeMutableBufferPointer<Resolved>
     private let groupStart: UnsafeMutableBufferPointer<Int>
+    /// Runs of at least four consecutive groups whose terms are the same but shifted by one row,
+    /// column or entry from group to group (a layer's rescale or scale groups, the translation
+    /// columns): summed four groups at a time.
+    private let families: [(first: Int, count: Int)]
 
     init(groups: [SymmetryGroup], tensors: [Tensor]) {
         var matrices = tensors.filter(\.isMatrix).map { Matrix(offset: $0.offset, rows: $0.rows, cols: $0.cols) }
@@ -56,12 +60,8 @@ final class ReductionPlan {
         for i in matrices.indices {
             let m = matrices[i]
             if m.rowQuadratic { matrices[i].rowSums = Buffer(m.rows * 5) }
-            if m.columnQuadratic {
-                (matrices[i].columnSums, matrices[i].columnRecords) = (Buffer(m.cols * 5), Buffer(m.cols * 5))
-            }
-            if m.columnLinear {
-                (matrices[i].columnLinear5, matrices[i].linearRecords) = (Buffer(m.cols * 5), Buffer(m.cols * 5))
-            }
+            if m.columnQuadratic { matrices[i].columnSums = Buffer(m.cols * 5) }
+            if m.columnLinear { matrices[i].columnLinear5 = Buffer(m.cols * 5) }
         }
         for (g, terms) in groupTerms.enumerated() {
             groupStart.append(resolved.count)
@@ -69,11 +69,11 @@ final class ReductionPlan {
             for term in terms {
                 switch term {
                 case .row(let i, let r, let sign):
-                    resolved.append(
-                        Resolved(base: matrices[i].rowSums!.pointer + r * 5, sign: sign, linear: false))
+                    let m = matrices[i]
+                    resolved.append(Resolved(base: m.rowSums!.pointer + r, stride: m.rows, sign: sign, linear: false))
                 case .column(let i, let j, let sign):
-                    let records = linear ? matrices[i].linearRecords! : matrices[i].columnRecords!
-                    resolved.append(Resolved(base: records.pointer + j * 5, sign: sign, linear: linear))
+                    let m = matrices[i], sums = linear ? m.columnLinear5! : m.columnSums!
+                    resolved.append(Resolved(base: sums.pointer + j, stride: m.cols, sign: sign, linear: linear))
                 case .entries(let segment):
                     resolved.append(
                         Resolved(base: nil, sign: segment.sign, linear: linear, segment: segment))
@@ -86,6 +86,36 @@ final class ReductionPlan {
         _ = terms.initialize(from: resolved)
         self.groupStart = .allocate(capacity: groupStart.count)
         _ = self.groupStart.initialize(from: groupStart)
+        families = Self.families(resolved, groupStart)
+    }
+
+    /// Maximal runs of groups each of which is its predecessor shifted by one (same signs and
+    /// kinds of terms; sums one row or column further, or a single entry one index further).
+    private static func families(_ terms: [Resolved], _ start: [Int]) -> [(first: Int, count: Int)] {
+        func follows(_ a: Int, _ b: Int) -> Bool {
+            guard start[a + 1] - start[a] == start[b + 1] - start[b] else { return false }
+            for k in 0..<(start[a + 1] - start[a]) {
+                let x = terms[start[a] + k], y = terms[start[b] + k]
+                guard x.sign == y.sign, x.linear == y.linear else { return false }
+                if let xb = x.base, let yb = y.base {
+                    guard xb == yb + 1, x.stride == y.stride else { return false }
+                } else if let xs = x.segment, let ys = y.segment {
+                    guard xs.count == 1, ys.count == 1, xs.offset == ys.offset + 1 else { return false }
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+        var found: [(first: Int, count: Int)] = []
+        var g = 0
+        while g < start.count - 1 {
+            var n = 1
+            while g + n < start.count - 1, follows(g + n, g + n - 1) { n += 1 }
+            if n >= 4 { found.append((g, n)) }
+            g += n
+        }
+        return found
     }
 
     deinit {
@@ -122,11 +152,7 @@ final class ReductionPlan {
             if m.rowSums != nil || m.columnSums != nil {
                 Self.quadratic(m, theta, previous, grad, velocity)
             }
-            if let sums = m.columnSums, let records = m.columnRecords { Self.records(sums, records, m.cols) }
-            if let lin = m.columnLinear5, let records = m.linearRecords {
-                Self.linearColumns(m, lin.pointer, theta, previous, grad, velocity)
-                Self.records(lin, records, m.cols)
-            }
+            if let lin = m.columnLinear5 { Self.linearColumns(m, lin.pointer, theta, previous, grad, velocity) }
         }
     }
 
@@ -134,80 +160,84 @@ final class ReductionPlan {
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
     ) {
+        guard m.rowSums != nil else {
+            return columnsAlone(m, theta, previous, grad, velocity, thetaDelta: m.thetaDelta)
+        }
         // One specialized loop per combination, so each does only the sums some group reads.
-        switch (m.rowSums != nil, m.columnSums != nil, m.thetaDelta) {
-        case (true, true, true): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, Yes, Yes>.self)
-        case (true, true, false): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, Yes, No>.self)
-        case (true, false, true): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, No, Yes>.self)
-        case (true, false, false): quadratic(m, theta, previous, grad, velocity, Sums3<Yes, No, No>.self)
-        case (false, _, true): quadratic(m, theta, previous, grad, velocity, Sums3<No, Yes, Yes>.self)
-        case (false, _, false): quadratic(m, theta, previous, grad, velocity, Sums3<No, Yes, No>.self)
+        switch (m.columnSums != nil, m.thetaDelta) {
+        case (true, true): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, Yes>.self)
+        case (true, false): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, No>.self)
+        case (false, true): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, Yes>.self)
+        case (false, false): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, No>.self)
         }
     }
 
-    /// Row sums (four lanes over the row, then the lanes' sum, then the tail) and column sums
-    /// (rows added in order). With column sums, rows go in pairs so each column sum is loaded
-    /// and stored once per two rows; it still adds row r, then row r + 1. θ·Δ is summed only
-    /// where a group reads it (scale groups' angular step); elsewhere it stays 0.
-    private static func quadratic<Which: WhichSums>(
+    /// Row sums (four lanes over the row, then the lanes' sum, then the tail) and, where asked,
+    /// column sums (rows added in order). Rows go in pairs: two independent chains of sums, and
+    /// each column sum loaded and stored once per two rows (it still adds row r, then row r + 1).
+    /// θ·Δ is summed only where a group reads it (scale groups' angular step); elsewhere it stays 0.
+    private static func rowsAndColumns<Which: WhichSums>(
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
-        let rows = Which.rows, columns = Which.columns, td = Which.thetaDelta
+        let columns = Which.columns, td = Which.thetaDelta
         typealias V = SIMD4<Double>
         let cols = m.cols, body = cols & ~3
         let colSums = columns ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         if columns { colSums.initialize(repeating: 0, count: cols * 5) }
         let c0 = colSums, c1 = colSums + cols, c2 = colSums + 2 * cols, c3 = colSums + 3 * cols
         let c4 = colSums + 4 * cols
-        let rowSums = rows ? m.rowSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
+        let rowSums = m.rowSums!.pointer
         /// θ², Δ², g², v², θΔ of four entries of the row starting at `base`.
         @inline(__always) func terms(_ base: Int, _ j: Int) -> (V, V, V, V, V) {
             let tj = (theta + base).lanes(j), dj = tj - (previous + base).lanes(j)
             let gj = (grad + base).lanes(j), vj = (velocity + base).lanes(j)
             return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : V())
         }
+        /// Row r's five sums into the field-major row sums.
+        @inline(__always) func store(_ s: (Double, Double, Double, Double, Double), _ r: Int) {
+            let n = m.rows
+            rowSums[r] = s.0; rowSums[n + r] = s.1; rowSums[2 * n + r] = s.2; rowSums[3 * n + r] = s.3
+            if td { rowSums[4 * n + r] = s.4 }
+        }
         @inline(__always) func scalarTerms(_ i: Int) -> (Double, Double, Double, Double, Double) {
             let tj = theta[i], dj = tj - previous[i], gj = grad[i], vj = velocity[i]
             return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : 0)
         }
         var r = 0
-        while columns, r + 1 < m.rows {
+        while r + 1 < m.rows {
             let base0 = m.offset + r * cols, base1 = base0 + cols
             var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V()
             var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V()
             var j = 0
             while j < body {
                 let x = terms(base0, j), y = terms(base1, j)
-                if rows {
-                    a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
-                    b0 += y.0; b1 += y.1; b2 += y.2; b3 += y.3
-                    if td { a4 += x.4; b4 += y.4 }
+                a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
+                b0 += y.0; b1 += y.1; b2 += y.2; b3 += y.3
+                if td { a4 += x.4; b4 += y.4 }
+                if columns {
+                    c0.setLanes(j, c0.lanes(j) + x.0 + y.0); c1.setLanes(j, c1.lanes(j) + x.1 + y.1)
+                    c2.setLanes(j, c2.lanes(j) + x.2 + y.2); c3.setLanes(j, c3.lanes(j) + x.3 + y.3)
+                    if td { c4.setLanes(j, c4.lanes(j) + x.4 + y.4) }
                 }
-                c0.setLanes(j, c0.lanes(j) + x.0 + y.0); c1.setLanes(j, c1.lanes(j) + x.1 + y.1)
-                c2.setLanes(j, c2.lanes(j) + x.2 + y.2); c3.setLanes(j, c3.lanes(j) + x.3 + y.3)
-                if td { c4.setLanes(j, c4.lanes(j) + x.4 + y.4) }
                 j += 4
             }
             // The tail goes after the lanes' sum: s = sum(lanes), then s += each tail entry in order.
-            var s = rows ? (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0) : (0, 0, 0, 0, 0)
-            var u = rows ? (b0.sum(), b1.sum(), b2.sum(), b3.sum(), td ? b4.sum() : 0) : (0, 0, 0, 0, 0)
+            var s = (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0)
+            var u = (b0.sum(), b1.sum(), b2.sum(), b3.sum(), td ? b4.sum() : 0)
             while j < cols {
                 let x = scalarTerms(base0 + j), y = scalarTerms(base1 + j)
                 s.0 += x.0; s.1 += x.1; s.2 += x.2; s.3 += x.3; s.4 += x.4
                 u.0 += y.0; u.1 += y.1; u.2 += y.2; u.3 += y.3; u.4 += y.4
-                c0[j] = c0[j] + x.0 + y.0; c1[j] = c1[j] + x.1 + y.1; c2[j] = c2[j] + x.2 + y.2
-                c3[j] = c3[j] + x.3 + y.3
-                if td { c4[j] = c4[j] + x.4 + y.4 }
+                if columns {
+                    c0[j] = c0[j] + x.0 + y.0; c1[j] = c1[j] + x.1 + y.1; c2[j] = c2[j] + x.2 + y.2
+                    c3[j] = c3[j] + x.3 + y.3
+                    if td { c4[j] = c4[j] + x.4 + y.4 }
+                }
                 j += 1
             }
-            if rows {
-                rowSums[r * 5] = s.0; rowSums[r * 5 + 1] = s.1; rowSums[r * 5 + 2] = s.2; rowSums[r * 5 + 3] = s.3
-                if td { rowSums[r * 5 + 4] = s.4 }
-                rowSums[r * 5 + 5] = u.0; rowSums[r * 5 + 6] = u.1; rowSums[r * 5 + 7] = u.2
-                rowSums[r * 5 + 8] = u.3
-                if td { rowSums[r * 5 + 9] = u.4 }
-            }
+            store(s, r)
+            store(u, r + 1)
             r += 2
         }
         while r < m.rows {
@@ -216,10 +246,8 @@ final class ReductionPlan {
             var j = 0
             while j < body {
                 let x = terms(base, j)
-                if rows {
-                    a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
-                    if td { a4 += x.4 }
-                }
+                a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
+                if td { a4 += x.4 }
                 if columns {
                     c0.setLanes(j, c0.lanes(j) + x.0); c1.setLanes(j, c1.lanes(j) + x.1)
                     c2.setLanes(j, c2.lanes(j) + x.2); c3.setLanes(j, c3.lanes(j) + x.3)
@@ -227,7 +255,7 @@ final class ReductionPlan {
                 }
                 j += 4
             }
-            var s = rows ? (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0) : (0, 0, 0, 0, 0)
+            var s = (a0.sum(), a1.sum(), a2.sum(), a3.sum(), td ? a4.sum() : 0)
             while j < cols {
                 let x = scalarTerms(base + j)
                 s.0 += x.0; s.1 += x.1; s.2 += x.2; s.3 += x.3; s.4 += x.4
@@ -237,53 +265,155 @@ final class ReductionPlan {
                 }
                 j += 1
             }
-            if rows {
-                rowSums[r * 5] = s.0; rowSums[r * 5 + 1] = s.1; rowSums[r * 5 + 2] = s.2; rowSums[r * 5 + 3] = s.3
-                if td { rowSums[r * 5 + 4] = s.4 }
-            }
+            store(s, r)
             r += 1
         }
     }
 
-    /// Five rows of column sums as one record of five per column.
-    private static func records(_ sums: Buffer, _ records: Buffer, _ cols: Int) {
-        let (s, r) = (sums.pointer, records.pointer)
-        for j in 0..<cols {
-            r[j * 5] = s[j]; r[j * 5 + 1] = s[cols + j]; r[j * 5 + 2] = s[2 * cols + j]
-            r[j * 5 + 3] = s[3 * cols + j]; r[j * 5 + 4] = s[4 * cols + j]
+    /// Column sums alone, four columns at a time down all the rows with the sums in registers
+    /// (rows added in order, as the row pass would).
+    private static func columnsAlone(
+        _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, thetaDelta td: Bool
+    ) {
+        typealias V = SIMD4<Double>
+        let cols = m.cols, body = cols & ~3, out = m.columnSums!.pointer
+        let t = theta + m.offset, p = previous + m.offset, g = grad + m.offset, v = velocity + m.offset
+        var j = 0
+        while j < body {
+            var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
+            var at = j
+            for _ in 0..<m.rows {
+                let tj = t.lanes(at), dj = tj - p.lanes(at), gj = g.lanes(at), vj = v.lanes(at)
+                s0 += tj * tj; s1 += dj * dj; s2 += gj * gj; s3 += vj * vj
+                if td { s4 += tj * dj }
+                at += cols
+            }
+            out.setLanes(j, s0); (out + cols).setLanes(j, s1); (out + 2 * cols).setLanes(j, s2)
+            (out + 3 * cols).setLanes(j, s3); (out + 4 * cols).setLanes(j, s4)
+            j += 4
+        }
+        while j < cols {
+            var s = (0.0, 0.0, 0.0, 0.0, 0.0)
+            var at = j
+            for _ in 0..<m.rows {
+                let tj = t[at], dj = tj - p[at], gj = g[at], vj = v[at]
+                s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
+                if td { s.4 += tj * dj }
+                at += cols
+            }
+            out[j] = s.0; out[cols + j] = s.1; out[2 * cols + j] = s.2; out[3 * cols + j] = s.3; out[4 * cols + j] = s.4
+            j += 1
         }
     }
 
+    /// Column sums of θ, Δ, g, v and |θ|, four columns at a time down all the rows with the
+    /// sums in registers (rows added in order, as a row-by-row pass would).
     private static func linearColumns(
         _ m: Matrix, _ out: UnsafeMutablePointer<Double>, _ theta: UnsafePointer<Double>,
         _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
         _ velocity: UnsafePointer<Double>
     ) {
-        let cols = m.cols
-        out.initialize(repeating: 0, count: cols * 5)
-        let c0 = out, c1 = out + cols, c2 = out + 2 * cols, c3 = out + 3 * cols, c4 = out + 4 * cols
-        let body = cols & ~3
+        typealias V = SIMD4<Double>
+        let cols = m.cols, body = cols & ~3
+        let t = theta + m.offset, p = previous + m.offset, g = grad + m.offset, v = velocity + m.offset
         /// |x| lane by lane: the sign bit cleared, as `abs` does.
-        @inline(__always) func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
-            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: SIMD4<Double>.self)
+        @inline(__always) func magnitude(_ x: V) -> V {
+            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
         }
-        for r in 0..<m.rows {
-            let base = m.offset + r * cols
-            let t = theta + base, p = previous + base, g = grad + base, v = velocity + base
-            var j = 0
-            while j < body {
-                let tj = t.lanes(j)
-                c0.setLanes(j, c0.lanes(j) + tj); c1.setLanes(j, c1.lanes(j) + (tj - p.lanes(j)))
-                c2.setLanes(j, c2.lanes(j) + g.lanes(j)); c3.setLanes(j, c3.lanes(j) + v.lanes(j))
-                c4.setLanes(j, c4.lanes(j) + magnitude(tj))
-                j += 4
+        var j = 0
+        while j < body {
+            var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
+            var at = j
+            for _ in 0..<m.rows {
+                let tj = t.lanes(at)
+                s0 += tj; s1 += tj - p.lanes(at); s2 += g.lanes(at); s3 += v.lanes(at); s4 += magnitude(tj)
+                at += cols
             }
-            while j < cols {
-                let tj = t[j]
-                c0[j] += tj; c1[j] += tj - p[j]; c2[j] += g[j]; c3[j] += v[j]; c4[j] += abs(tj)
-                j += 1
+            out.setLanes(j, s0); (out + cols).setLanes(j, s1); (out + 2 * cols).setLanes(j, s2)
+            (out + 3 * cols).setLanes(j, s3); (out + 4 * cols).setLanes(j, s4)
+            j += 4
+        }
+        while j < cols {
+            var s = (0.0, 0.0, 0.0, 0.0, 0.0)
+            var at = j
+            for _ in 0..<m.rows {
+                let tj = t[at]
+                s.0 += tj; s.1 += tj - p[at]; s.2 += g[at]; s.3 += v[at]; s.4 += abs(tj)
+                at += cols
+            }
+            out[j] = s.0; out[cols + j] = s.1; out[2 * cols + j] = s.2; out[3 * cols + j] = s.3; out[4 * cols + j] = s.4
+            j += 1
+        }
+    }
+
+    /// Where every group's sums go, indexed by group.
+    struct Outputs {
+        var q, d, g, v, magnitude, thetaDelta, unweighted: UnsafeMutablePointer<Double>
+    }
+
+    /// Every group's sums (after `reduce`): each family four groups at a time, with the same
+    /// operations in the same order on each lane as `sums(group:)`, so the numbers are the same;
+    /// the rest one by one.
+    func groupSums(
+        _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
+        _ velocity: UnsafePointer<Double>, into out: Outputs
+    ) {
+        typealias V = SIMD4<Double>
+        var next = 0
+        func scalar(upTo end: Int) {
+            while next < end {
+                let acc = sums(group: next, theta, previous, grad, velocity)
+                out.q[next] = acc.q; out.d[next] = acc.d; out.g[next] = acc.g; out.v[next] = acc.v
+                out.magnitude[next] = acc.magnitude; out.thetaDelta[next] = acc.thetaDelta
+                out.unweighted[next] = acc.unweighted
+                next += 1
             }
         }
+        /// |x| lane by lane: the sign bit cleared, as `abs` does.
+        @inline(__always) func magnitude(_ x: V) -> V {
+            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
+        }
+        for family in families {
+            scalar(upTo: family.first)
+            let lanes = family.count & ~3
+            for i in stride(from: 0, to: lanes, by: 4) {
+                var q = V(), d = V(), g = V(), v = V(), mag = V(), td = V(), unweighted = V()
+                for k in groupStart[family.first]..<groupStart[family.first + 1] {
+                    let term = terms[k], sign = V(repeating: term.sign), positive = term.sign > 0
+                    if let s = term.base {
+                        let n = term.stride
+                        let s0 = s.lanes(i), s1 = (s + n).lanes(i), s2 = (s + 2 * n).lanes(i)
+                        let s3 = (s + 3 * n).lanes(i), s4 = (s + 4 * n).lanes(i)
+                        if term.linear {
+                            q += s0; d += s1; g += s2; v += s3; mag += s4
+                            unweighted += s0
+                        } else {
+                            q += sign * s0; d += sign * s1; g += sign * s2; v += sign * s3
+                            mag += s0; td += s4
+                            unweighted += positive ? s0 : -s0
+                        }
+                        continue
+                    }
+                    let at = term.segment!.offset + i
+                    let t = theta.lanes(at), dt = t - previous.lanes(at), gt = grad.lanes(at), vt = velocity.lanes(at)
+                    if term.linear {
+                        q += t; d += dt; g += gt; v += vt; mag += magnitude(t); unweighted += t
+                    } else {
+                        q += sign * t * t; d += sign * dt * dt; g += sign * gt * gt
+                        v += sign * vt * vt; mag += t * t; td += t * dt
+                        unweighted += positive ? t * t : -t * t
+                    }
+                }
+                let at = family.first + i
+                out.q.setLanes(at, q); out.d.setLanes(at, d); out.g.setLanes(at, g); out.v.setLanes(at, v)
+                out.magnitude.setLanes(at, mag); out.thetaDelta.setLanes(at, td)
+                out.unweighted.setLanes(at, unweighted)
+            }
+            next = family.first + lanes
+            scalar(upTo: family.first + family.count)
+        }
+        scalar(upTo: groupStart.count - 1)
     }
 
     /// Adds up group g's terms.
@@ -296,14 +426,15 @@ final class ReductionPlan {
         for k in groupStart[g]..<groupStart[g + 1] {
             let term = terms[k]
             if let s = term.base {
-                let sign = term.sign
+                let sign = term.sign, n = term.stride
+                let (s0, s1, s2, s3, s4) = (s[0], s[n], s[2 * n], s[3 * n], s[4 * n])
                 if term.linear {
-                    acc.q += s[0]; acc.d += s[1]; acc.g += s[2]; acc.v += s[3]; acc.magnitude += s[4]
-                    acc.unweighted += s[0]
+                    acc.q += s0; acc.d += s1; acc.g += s2; acc.v += s3; acc.magnitude += s4
+                    acc.unweighted += s0
                 } else {
-                    acc.q += sign * s[0]; acc.d += sign * s[1]; acc.g += sign * s[2]; acc.v += sign * s[3]
-                    acc.magnitude += s[0]; acc.thetaDelta += s[4]
-                    acc.unweighted += sign > 0 ? s[0] : -s[0]
+                    acc.q += sign * s0; acc.d += sign * s1; acc.g += sign * s2; acc.v += sign * s3
+                    acc.magnitude += s0; acc.thetaDelta += s4
+                    acc.unweighted += sign > 0 ? s0 : -s0
                 }
                 continue
             }
@@ -327,13 +458,12 @@ final class ReductionPlan {
 
 /// Which sums a matrix pass makes, as types, so each combination is compiled as its own loop.
 protocol WhichSums {
-    static var rows: Bool { get }; static var columns: Bool { get }; static var thetaDelta: Bool { get }
+    static var columns: Bool { get }; static var thetaDelta: Bool { get }
 }
 protocol Flag { static var value: Bool { get } }
 enum Yes: Flag { static var value: Bool { true } }
 enum No: Flag { static var value: Bool { false } }
-enum Sums3<Rows: Flag, Columns: Flag, ThetaDelta: Flag>: WhichSums {
-    static var rows: Bool { Rows.value }
+enum Sums2<Columns: Flag, ThetaDelta: Flag>: WhichSums {
     static var columns: Bool { Columns.value }
     static var thetaDelta: Bool { ThetaDelta.value }
 }
