@@ -239,6 +239,24 @@ if arguments.count > 3, arguments[1] == "rows" {
     exit(0)
 }
 
+// `noether-bench products SIZE…`: each matrix product of one tracked step, in order, with its
+// shape, its share of the step's product FLOPs and its GFLOP/s made alone on the step's memory:
+// which products keep a size from the peak.
+if arguments.count > 2, arguments[1] == "products" {
+    for s in chosenSizes(arguments.dropFirst(2)) {
+        let sim = try Simulator(config(s))
+        try sim.advance()
+        let products = try BLASBenchmark.products { try sim.advance() }
+        let total = products.reduce(0) { $0 + $1.flops }
+        print("# \(s.name): \(products.count) products, \(total / 1e6) MFLOP a step; peak \(blasPeak()) GFLOP/s")
+        for p in products {
+            let rate = BLASBenchmark.rate(of: [p], seconds: 0.2, clock: cpuTime)
+            print(p.shape, String(format: "%5.1f%%  %6.1f GFLOP/s", 100 * p.flops / total, rate))
+        }
+    }
+    exit(0)
+}
+
 let seconds = arguments.count > 1 ? Double(arguments[1]) ?? 1 : 1
 let explorerOnly = arguments.count > 2 && arguments[2] == "explorer"
 let chosen = explorerOnly ? [] : chosenSizes(arguments.dropFirst(2))

@@ -20,7 +20,9 @@ extension BLASBenchmark {
         var transA: Bool, transB: Bool, m: Int, n: Int, k: Int
         var a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double
         var c: UnsafeMutablePointer<Double>, ldc: Int
-        var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+        public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+        /// "m×n×k" and which operands are transposed, as BLAS names them (n: as stored, t: transposed).
+        public var shape: String { "\(m)×\(n)×\(k) \(transA ? "t" : "n")\(transB ? "t" : "n")" }
     }
 
     /// The products `body` makes, in order.
