@@ -45,7 +45,7 @@ final class ReductionPlan {
     /// Runs of at least four consecutive groups whose terms are the same but shifted by one row,
     /// column or entry from group to group (a layer's rescale or scale groups, the translation
     /// columns): summed four groups at a time.
-    private let families: [(first: Int, count: Int)]
+    let families: [(first: Int, count: Int)]
 
     init(groups: [SymmetryGroup], tensors: [Tensor]) {
         var matrices = tensors.filter(\.isMatrix).map { Matrix(offset: $0.offset, rows: $0.rows, cols: $0.cols) }
@@ -149,26 +149,25 @@ final class ReductionPlan {
         grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
     ) {
         for m in matrices {
-            if m.rowSums != nil || m.columnSums != nil {
-                Self.quadratic(m, theta, previous, grad, velocity)
+            if m.rowSums != nil {
+                // One specialized loop per combination, so each does only the sums some group reads.
+                switch (m.columnSums != nil, m.thetaDelta) {
+                case (true, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, Yes>.self)
+                case (true, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, No>.self)
+                case (false, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, Yes>.self)
+                case (false, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, No>.self)
+                }
             }
-            if let lin = m.columnLinear5 { Self.linearColumns(m, lin.pointer, theta, previous, grad, velocity) }
-        }
-    }
-
-    private static func quadratic(
-        _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
-        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>
-    ) {
-        guard m.rowSums != nil else {
-            return columnsAlone(m, theta, previous, grad, velocity, thetaDelta: m.thetaDelta)
-        }
-        // One specialized loop per combination, so each does only the sums some group reads.
-        switch (m.columnSums != nil, m.thetaDelta) {
-        case (true, true): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, Yes>.self)
-        case (true, false): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, No>.self)
-        case (false, true): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, Yes>.self)
-        case (false, false): rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, No>.self)
+            // Columns no row pass has summed, quadratic and linear in one pass down the columns.
+            let quadratic = m.rowSums == nil && m.columnSums != nil, linear = m.columnLinear5 != nil
+            switch (quadratic, linear, m.thetaDelta) {
+            case (true, true, true): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, Yes, Yes>.self)
+            case (true, true, false): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, Yes, No>.self)
+            case (true, false, true): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, No, Yes>.self)
+            case (true, false, false): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, No, No>.self)
+            case (false, true, _): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<No, Yes, No>.self)
+            case (false, false, _): break
+            }
         }
     }
 
@@ -270,79 +269,64 @@ final class ReductionPlan {
         }
     }
 
-    /// Column sums alone, four columns at a time down all the rows with the sums in registers
-    /// (rows added in order, as the row pass would).
-    private static func columnsAlone(
+    /// Column sums down all the rows, four columns at a time with the sums in registers (rows
+    /// added in order, as a row-by-row pass would): quadratic (θ², Δ², g², v², θΔ) where no row
+    /// pass made them, and linear (θ, Δ, g, v, |θ|) where a translation group reads them.
+    private static func columnsAlone<Which: WhichColumns>(
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
-        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, thetaDelta td: Bool
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
         typealias V = SIMD4<Double>
-        let cols = m.cols, body = cols & ~3, out = m.columnSums!.pointer
-        let t = theta + m.offset, p = previous + m.offset, g = grad + m.offset, v = velocity + m.offset
-        var j = 0
-        while j < body {
-            var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
-            var at = j
-            for _ in 0..<m.rows {
-                let tj = t.lanes(at), dj = tj - p.lanes(at), gj = g.lanes(at), vj = v.lanes(at)
-                s0 += tj * tj; s1 += dj * dj; s2 += gj * gj; s3 += vj * vj
-                if td { s4 += tj * dj }
-                at += cols
-            }
-            out.setLanes(j, s0); (out + cols).setLanes(j, s1); (out + 2 * cols).setLanes(j, s2)
-            (out + 3 * cols).setLanes(j, s3); (out + 4 * cols).setLanes(j, s4)
-            j += 4
-        }
-        while j < cols {
-            var s = (0.0, 0.0, 0.0, 0.0, 0.0)
-            var at = j
-            for _ in 0..<m.rows {
-                let tj = t[at], dj = tj - p[at], gj = g[at], vj = v[at]
-                s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
-                if td { s.4 += tj * dj }
-                at += cols
-            }
-            out[j] = s.0; out[cols + j] = s.1; out[2 * cols + j] = s.2; out[3 * cols + j] = s.3; out[4 * cols + j] = s.4
-            j += 1
-        }
-    }
-
-    /// Column sums of θ, Δ, g, v and |θ|, four columns at a time down all the rows with the
-    /// sums in registers (rows added in order, as a row-by-row pass would).
-    private static func linearColumns(
-        _ m: Matrix, _ out: UnsafeMutablePointer<Double>, _ theta: UnsafePointer<Double>,
-        _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
-        _ velocity: UnsafePointer<Double>
-    ) {
-        typealias V = SIMD4<Double>
+        let quadratic = Which.quadratic, linear = Which.linear, td = Which.thetaDelta
         let cols = m.cols, body = cols & ~3
+        let out = quadratic ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
+        let lin = linear ? m.columnLinear5!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         let t = theta + m.offset, p = previous + m.offset, g = grad + m.offset, v = velocity + m.offset
         /// |x| lane by lane: the sign bit cleared, as `abs` does.
         @inline(__always) func magnitude(_ x: V) -> V {
             unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
         }
+        @inline(__always) func store(_ to: UnsafeMutablePointer<Double>, _ j: Int, _ s: (V, V, V, V, V)) {
+            to.setLanes(j, s.0); (to + cols).setLanes(j, s.1); (to + 2 * cols).setLanes(j, s.2)
+            (to + 3 * cols).setLanes(j, s.3); (to + 4 * cols).setLanes(j, s.4)
+        }
         var j = 0
         while j < body {
-            var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
+            var s = (V(), V(), V(), V(), V()), l = (V(), V(), V(), V(), V())
             var at = j
             for _ in 0..<m.rows {
-                let tj = t.lanes(at)
-                s0 += tj; s1 += tj - p.lanes(at); s2 += g.lanes(at); s3 += v.lanes(at); s4 += magnitude(tj)
+                let tj = t.lanes(at), dj = tj - p.lanes(at), gj = g.lanes(at), vj = v.lanes(at)
+                if quadratic {
+                    s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
+                    if td { s.4 += tj * dj }
+                }
+                if linear { l.0 += tj; l.1 += dj; l.2 += gj; l.3 += vj; l.4 += magnitude(tj) }
                 at += cols
             }
-            out.setLanes(j, s0); (out + cols).setLanes(j, s1); (out + 2 * cols).setLanes(j, s2)
-            (out + 3 * cols).setLanes(j, s3); (out + 4 * cols).setLanes(j, s4)
+            if quadratic { store(out, j, s) }
+            if linear { store(lin, j, l) }
             j += 4
         }
         while j < cols {
-            var s = (0.0, 0.0, 0.0, 0.0, 0.0)
+            var s = (0.0, 0.0, 0.0, 0.0, 0.0), l = (0.0, 0.0, 0.0, 0.0, 0.0)
             var at = j
             for _ in 0..<m.rows {
-                let tj = t[at]
-                s.0 += tj; s.1 += tj - p[at]; s.2 += g[at]; s.3 += v[at]; s.4 += abs(tj)
+                let tj = t[at], dj = tj - p[at], gj = g[at], vj = v[at]
+                if quadratic {
+                    s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
+                    if td { s.4 += tj * dj }
+                }
+                if linear { l.0 += tj; l.1 += dj; l.2 += gj; l.3 += vj; l.4 += abs(tj) }
                 at += cols
             }
-            out[j] = s.0; out[cols + j] = s.1; out[2 * cols + j] = s.2; out[3 * cols + j] = s.3; out[4 * cols + j] = s.4
+            if quadratic {
+                out[j] = s.0; out[cols + j] = s.1; out[2 * cols + j] = s.2; out[3 * cols + j] = s.3
+                out[4 * cols + j] = s.4
+            }
+            if linear {
+                lin[j] = l.0; lin[cols + j] = l.1; lin[2 * cols + j] = l.2; lin[3 * cols + j] = l.3;
+                lin[4 * cols + j] = l.4
+            }
             j += 1
         }
     }
@@ -460,10 +444,19 @@ final class ReductionPlan {
 protocol WhichSums {
     static var columns: Bool { get }; static var thetaDelta: Bool { get }
 }
+/// The same for a pass down the columns: quadratic sums, linear sums or both.
+protocol WhichColumns {
+    static var quadratic: Bool { get }; static var linear: Bool { get }; static var thetaDelta: Bool { get }
+}
 protocol Flag { static var value: Bool { get } }
 enum Yes: Flag { static var value: Bool { true } }
 enum No: Flag { static var value: Bool { false } }
 enum Sums2<Columns: Flag, ThetaDelta: Flag>: WhichSums {
     static var columns: Bool { Columns.value }
+    static var thetaDelta: Bool { ThetaDelta.value }
+}
+enum Columns3<Quadratic: Flag, Linear: Flag, ThetaDelta: Flag>: WhichColumns {
+    static var quadratic: Bool { Quadratic.value }
+    static var linear: Bool { Linear.value }
     static var thetaDelta: Bool { ThetaDelta.value }
 }

@@ -1,0 +1,41 @@
+import Testing
+@testable import NoetherCore
+
+/// The per-step sums every charge is read from: a family of groups summed four at a time gives
+/// each group exactly the numbers it gets summed alone.
+@Suite("Reduction plan")
+struct ReductionPlanTests {
+    /// Every model of the identity tests, and the same with one group in seven weighted differently
+    /// (as per-layer rates weight a side), which cuts families short and leaves remainders.
+    @Test(arguments: ExactIdentityTests.models.map(\.0), [false, true])
+    func familiesGiveEachGroupItsOwnSums(_ model: String, _ cut: Bool) throws {
+        let sim = try Simulator(ExactIdentityTests.model(model))
+        var groups = sim.symmetries.groups
+        if cut {
+            for g in stride(from: 5, to: groups.count, by: 7) { groups[g].segments[0].sign /= 3 }
+        }
+        let plan = ReductionPlan(groups: groups, tensors: sim.arch.tensors)
+        let n = sim.parameterCount
+        var rng = Xoshiro256(seed: 11)
+        let (theta, previous, grad, velocity) = (
+            (0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.normal() },
+            (0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.normal() }
+        )
+        let pointers = (0..<7).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: groups.count) }
+        defer { for p in pointers { p.deallocate() } }
+        for p in pointers { p.initialize(repeating: .nan, count: groups.count) }
+        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        plan.groupSums(
+            theta, previous, grad, velocity,
+            into: .init(
+                q: pointers[0], d: pointers[1], g: pointers[2], v: pointers[3], magnitude: pointers[4],
+                thetaDelta: pointers[5], unweighted: pointers[6]))
+        for g in groups.indices {
+            let alone = plan.sums(group: g, theta, previous, grad, velocity)
+            let expected = [alone.q, alone.d, alone.g, alone.v, alone.magnitude, alone.thetaDelta, alone.unweighted]
+            #expect(pointers.map { $0[g].bitPattern } == expected.map(\.bitPattern), "\(model) group \(g)")
+        }
+        // The four-at-a-time path ran: some family has four groups or more.
+        #expect(plan.families.contains { $0.count >= 4 }, "\(model): no family")
+    }
+}
