@@ -53,7 +53,8 @@ for size, rounds in ours.items():
     flops = next(iter(rounds.values()))[2]
     peer = statistics.median(theirs[size].values())
     ratios = sorted(rounds[k][0] / theirs[size][k] for k in rounds if k in theirs[size])
-    cost = max(0.0, 1 - tracked / bare) * 100
+    # What tracking adds to the untracked step's time, as a share of that time.
+    cost = max(0.0, bare / tracked - 1) * 100
     rate = tracked * flops / 1e9
     spread = f"{ratios[0]:.1f}-{ratios[-1]:.1f}x"
     alone = statistics.median(r[3] for r in rounds.values())

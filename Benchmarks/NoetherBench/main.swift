@@ -274,7 +274,7 @@ if !explorerOnly {
     peak = max(peak, blasPeak())
     print("size  steps/s(tracking)  steps/s(no tracking)  tracking cost  GFLOP/s  % of peak  BLAS peak GFLOP/s")
     for (s, tracked, bare) in rows {
-        let cost = max(0, 1 - tracked / bare) * 100, rate = tracked * s.flops / 1e9
+        let cost = max(0, bare / tracked - 1) * 100, rate = tracked * s.flops / 1e9
         let name = s.name.padding(toLength: 4, withPad: " ", startingAt: 0)
         print(
             name
