@@ -82,6 +82,16 @@ struct ConvLayerTests {
         try checkGradient(Net(c, image: ImageShape(channels: 1, height: 7, width: 5)))
     }
 
+    /// The filter gradient takes one of two routes: from the unfolded input, or from the unfolded
+    /// ∂L/∂y the input gradient needs anyway. The first layer (no input gradient) with no more
+    /// outputs than inputs takes the second without computing ∂L/∂x; [3, 2] above covers the rest.
+    @Test(arguments: [[2, 2], [2, 1]])
+    func filterGradientOfAFirstLayerWithFewOutputs(_ channels: [Int]) throws {
+        var c = Self.conv(.relu, .batch, .max)
+        c.conv = channels
+        try checkGradient(Net(c))
+    }
+
     private func checkGradient(_ s: Net) {
         var theta = s.theta
         let grad = s.gradient()

@@ -49,13 +49,14 @@ struct Conv2D: LinearLayer {
 
     func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
 
-    /// One chunk: of the unfolded input (forward, and again for dW), or of the unfolded ∂L/∂y
-    /// (outChannels·k·k rows, for ∂L/∂x); then the flipped weight that turns the latter into ∂L/∂x.
+    /// One chunk: of the unfolded input (forward, and for dW where ∂L/∂y is not unfolded), or of
+    /// the unfolded ∂L/∂y (outChannels·k·k rows); then the flipped weight that turns the latter into
+    /// ∂L/∂x, and the filter gradient it makes before its taps are turned back.
     func scratchCount(batch: Int) -> Int {
         let flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
         let forwardChunk = fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
-        return max(flipped * chunkColumns, forwardChunk) + inChannels * flipped
+        return max(flipped * chunkColumns, forwardChunk) + 2 * inChannels * flipped
     }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
@@ -98,42 +99,61 @@ struct Conv2D: LinearLayer {
         }
     }
 
-    /// dW = dy·colsᵀ, db = Σ dy, and dx as the convolution of dy with the flipped kernel (the
-    /// adjoint of a "same" convolution): its unfolded input has outChannels rows per offset
-    /// instead of the fanIn rows Wᵀ·dy would write and fold back, and no scattered additions.
-    /// dy is unfolded a chunk of images at a time into a buffer that stays in cache.
+    /// db = Σ dy; dx as the convolution of dy with the flipped kernel (the adjoint of a "same"
+    /// convolution): its unfolded input has outChannels rows per offset instead of the fanIn rows
+    /// Wᵀ·dy would write and fold back, and no scattered additions. dW from the same unfolded dy
+    /// and x as it lies: dW[o, c, t] = Σ_p dy[o, p]·x[c, p + off_t] = Σ_p dy[o, p − off_t]·x[c, p],
+    /// and dy shifted by −off_t is the unfolded row of tap k² − 1 − t, masked where it must be. So
+    /// one unfolding a chunk serves both; only where dx is not needed (the first layer) and the
+    /// input has fewer rows to unfold is dW = dy·colsᵀ on the unfolded input instead. The chunks
+    /// depend on the layer's shape and the batch alone, and dW adds up their products in order.
     func backward(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
         _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         guard let grad = p.grad else { return }
         let area = height * width, columns = p.batch * area
-        // dW adds up the chunks' products: the input is unfolded again, a chunk at a time, so each
-        // product reads its columns from cache instead of a whole unfolded batch from memory.
-        forEachUnfoldedChunk(of: x, batch: p.batch, into: scratch) { at, n in
-            BLAS.gemm(
-                transA: false, transB: true, m: outChannels, n: fanIn, k: n,
-                dy + at, lda: columns, scratch, ldb: n, beta: at == 0 ? 0 : 1, grad + weight, ldc: fanIn)
-        }
-        if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
-        guard let dx else { return }
         let taps = kernel * kernel, rows = outChannels * taps
+        if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
+        guard dx != nil || rows <= fanIn else {
+            forEachUnfoldedChunk(of: x, batch: p.batch, into: scratch) { at, n in
+                BLAS.gemm(
+                    transA: false, transB: true, m: outChannels, n: fanIn, k: n,
+                    dy + at, lda: columns, scratch, ldb: n, beta: at == 0 ? 0 : 1, grad + weight, ldc: fanIn)
+            }
+            return
+        }
         let chunk = imagesPerChunk(rows: rows, batch: p.batch), chunkColumns = chunk * area
-        let dyCols = scratch, flipped = dyCols + rows * chunkColumns
-        // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
+        let dyCols = scratch, flipped = dyCols + rows * chunkColumns, turned = flipped + inChannels * rows
         let w = p.theta + weight
-        for o in 0..<outChannels {
-            for c in 0..<inChannels {
-                let from = w + (o * inChannels + c) * taps, to = flipped + c * rows + o * taps
-                for t in 0..<taps { to[t] = from[taps - 1 - t] }
+        if dx != nil {
+            // flipped[c, (o, t)] = W[o, c, k² − 1 − t]: channels swapped, kernel turned by 180°.
+            for o in 0..<outChannels {
+                for c in 0..<inChannels {
+                    let from = w + (o * inChannels + c) * taps, to = flipped + c * rows + o * taps
+                    for t in 0..<taps { to[t] = from[taps - 1 - t] }
+                }
             }
         }
         for first in stride(from: 0, to: p.batch, by: chunk) {
-            let images = first..<min(p.batch, first + chunk)
+            let images = first..<min(p.batch, first + chunk), n = images.count * area
             unfold(dy, channels: outChannels, batch: p.batch, images: images, into: dyCols, stride: chunkColumns)
+            // turned[(o, t), c] += Σ_p dyCols[(o, t), p]·x[c, p] over the chunk's columns.
             BLAS.gemm(
-                transA: false, transB: false, m: inChannels, n: images.count * area, k: rows,
+                transA: false, transB: true, m: rows, n: inChannels, k: n,
+                dyCols, lda: chunkColumns, x + first * area, ldb: columns, beta: first == 0 ? 0 : 1,
+                turned, ldc: inChannels)
+            guard let dx else { continue }
+            BLAS.gemm(
+                transA: false, transB: false, m: inChannels, n: n, k: rows,
                 flipped, lda: rows, dyCols, ldb: chunkColumns, dx + first * area, ldc: columns)
+        }
+        // dW[o, c, t] = turned[(o, k² − 1 − t), c].
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let to = grad + weight + (o * inChannels + c) * taps, from = turned + o * taps * inChannels + c
+                for t in 0..<taps { to[t] = from[(taps - 1 - t) * inChannels] }
+            }
         }
     }
 
