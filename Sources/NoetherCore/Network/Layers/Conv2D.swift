@@ -138,21 +138,21 @@ struct Conv2D: LinearLayer {
         for first in stride(from: 0, to: p.batch, by: chunk) {
             let images = first..<min(p.batch, first + chunk), n = images.count * area
             unfold(dy, channels: outChannels, batch: p.batch, images: images, into: dyCols, stride: chunkColumns)
-            // turned[(o, t), c] += Σ_p dyCols[(o, t), p]·x[c, p] over the chunk's columns.
+            // turned[c, (o, t)] += Σ_p x[c, p]·dyCols[(o, t), p] over the chunk's columns.
             BLAS.gemm(
-                transA: false, transB: true, m: rows, n: inChannels, k: n,
-                dyCols, lda: chunkColumns, x + first * area, ldb: columns, beta: first == 0 ? 0 : 1,
-                turned, ldc: inChannels)
+                transA: false, transB: true, m: inChannels, n: rows, k: n,
+                x + first * area, lda: columns, dyCols, ldb: chunkColumns, beta: first == 0 ? 0 : 1,
+                turned, ldc: rows)
             guard let dx else { continue }
             BLAS.gemm(
                 transA: false, transB: false, m: inChannels, n: n, k: rows,
                 flipped, lda: rows, dyCols, ldb: chunkColumns, dx + first * area, ldc: columns)
         }
-        // dW[o, c, t] = turned[(o, k² − 1 − t), c].
+        // dW[o, c, t] = turned[c, (o, k² − 1 − t)].
         for o in 0..<outChannels {
             for c in 0..<inChannels {
-                let to = grad + weight + (o * inChannels + c) * taps, from = turned + o * taps * inChannels + c
-                for t in 0..<taps { to[t] = from[(taps - 1 - t) * inChannels] }
+                let to = grad + weight + (o * inChannels + c) * taps, from = turned + c * rows + o * taps
+                for t in 0..<taps { to[t] = from[taps - 1 - t] }
             }
         }
     }
