@@ -7,8 +7,9 @@ struct Sums {
 }
 
 /// How the charge groups read the parameters: whole rows and columns of weight matrices are
-/// reduced once per step in a single row-major pass (strided column reads would miss the cache
-/// on every element), and groups combine those reductions.
+/// reduced once per step, one pass per matrix (row by row where groups read its rows, with the
+/// column sums alongside; otherwise four columns at a time down the rows), and groups combine
+/// those reductions.
 final class ReductionPlan {
     enum Term {
         case row(matrix: Int, index: Int, sign: Double)
