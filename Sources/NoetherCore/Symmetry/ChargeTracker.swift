@@ -370,29 +370,27 @@ final class ChargeTracker {
     }
 
     /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
-    /// Weight matrices are reduced row by row in one contiguous pass (row and column sums at
-    /// once), and each group adds up its rows, columns and loose entries.
+    /// Each weight matrix is reduced in one pass (ReductionPlan.reduce), then each group adds up
+    /// its rows, columns and loose entries, four groups at a time where they form a family.
     private func measure(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
         grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
     ) {
         plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
-        let (newQ, newDQ, newGN, newVN) = (newQ.pointer, newDQ.pointer, newGN.pointer, newVN.pointer)
-        let newUnweighted = newUnweighted.pointer
         plan.groupSums(
             theta, previous, grad, velocity,
             into: .init(
-                q: newQ, d: newDQ, g: newGN, v: newVN, magnitude: newMag.pointer, thetaDelta: thetaDotDelta.pointer,
-                unweighted: newUnweighted))
+                q: newQ.pointer, d: newDQ.pointer, g: newGN.pointer, v: newVN.pointer, magnitude: newMag.pointer,
+                thetaDelta: thetaDotDelta.pointer, unweighted: newUnweighted.pointer))
         guard !symmetries.balances.isEmpty else { return }
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
         for (b, group) in symmetries.balances.enumerated() {
             let start = balanceStart[b], w = sideWeights[b]
-            Self.balanceMatrix(group, theta, newQ + start, weights: w)
-            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ + start, weights: w)
-            Self.balanceMatrix(group, grad, newGN + start, weights: w)
-            Self.balanceMatrix(group, velocity, newVN + start, weights: w)
-            Self.balanceMatrix(group, theta, newUnweighted + start)
+            Self.balanceMatrix(group, theta, newQ.pointer + start, weights: w)
+            Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start, weights: w)
+            Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w)
+            Self.balanceMatrix(group, velocity, newVN.pointer + start, weights: w)
+            Self.balanceMatrix(group, theta, newUnweighted.pointer + start)
         }
     }
 

@@ -11,6 +11,13 @@ struct Sums {
 /// column sums alongside; otherwise four columns at a time down the rows), and groups combine
 /// those reductions.
 final class ReductionPlan {
+    typealias V = SIMD4<Double>
+
+    /// |x| lane by lane: the sign bit cleared, as `abs` does.
+    @inline(__always) private static func magnitude(_ x: V) -> V {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
+    }
+
     enum Term {
         case row(matrix: Int, index: Int, sign: Double)
         case column(matrix: Int, index: Int, sign: Double)
@@ -181,7 +188,6 @@ final class ReductionPlan {
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
         let columns = Which.columns, td = Which.thetaDelta
-        typealias V = SIMD4<Double>
         let cols = m.cols, body = cols & ~3
         let colSums = columns ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         if columns { colSums.initialize(repeating: 0, count: cols * 5) }
@@ -277,16 +283,11 @@ final class ReductionPlan {
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
-        typealias V = SIMD4<Double>
         let quadratic = Which.quadratic, linear = Which.linear, td = Which.thetaDelta
         let cols = m.cols, body = cols & ~3
         let out = quadratic ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         let lin = linear ? m.columnLinear5!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         let t = theta + m.offset, p = previous + m.offset, g = grad + m.offset, v = velocity + m.offset
-        /// |x| lane by lane: the sign bit cleared, as `abs` does.
-        @inline(__always) func magnitude(_ x: V) -> V {
-            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
-        }
         @inline(__always) func store(_ to: UnsafeMutablePointer<Double>, _ j: Int, _ s: (V, V, V, V, V)) {
             to.setLanes(j, s.0); (to + cols).setLanes(j, s.1); (to + 2 * cols).setLanes(j, s.2)
             (to + 3 * cols).setLanes(j, s.3); (to + 4 * cols).setLanes(j, s.4)
@@ -301,7 +302,7 @@ final class ReductionPlan {
                     s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
                     if td { s.4 += tj * dj }
                 }
-                if linear { l.0 += tj; l.1 += dj; l.2 += gj; l.3 += vj; l.4 += magnitude(tj) }
+                if linear { l.0 += tj; l.1 += dj; l.2 += gj; l.3 += vj; l.4 += Self.magnitude(tj) }
                 at += cols
             }
             if quadratic { store(out, j, s) }
@@ -344,7 +345,6 @@ final class ReductionPlan {
         _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
         _ velocity: UnsafePointer<Double>, into out: Outputs
     ) {
-        typealias V = SIMD4<Double>
         var next = 0
         func scalar(upTo end: Int) {
             while next < end {
@@ -354,10 +354,6 @@ final class ReductionPlan {
                 out.unweighted[next] = acc.unweighted
                 next += 1
             }
-        }
-        /// |x| lane by lane: the sign bit cleared, as `abs` does.
-        @inline(__always) func magnitude(_ x: V) -> V {
-            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self)
         }
         for family in families {
             scalar(upTo: family.first)
@@ -383,7 +379,7 @@ final class ReductionPlan {
                     let at = term.segment!.offset + i
                     let t = theta.lanes(at), dt = t - previous.lanes(at), gt = grad.lanes(at), vt = velocity.lanes(at)
                     if term.linear {
-                        q += t; d += dt; g += gt; v += vt; mag += magnitude(t); unweighted += t
+                        q += t; d += dt; g += gt; v += vt; mag += Self.magnitude(t); unweighted += t
                     } else {
                         q += sign * t * t; d += sign * dt * dt; g += sign * gt * gt
                         v += sign * vt * vt; mag += t * t; td += t * dt
