@@ -31,4 +31,12 @@ public enum BLAS {
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// out[j × rows] = A[rows × cols]ᵀ, A's rows `ld` apart (OpenBLAS's domatcopy; α = 1 copies
+    /// every number exactly).
+    static func transpose(
+        rows: Int, cols: Int, _ a: UnsafePointer<Double>, ld: Int, into out: UnsafeMutablePointer<Double>
+    ) {
+        cblas_domatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(cols), 1, a, Int32(ld), out, Int32(rows))
+    }
 }

@@ -143,10 +143,7 @@ struct Conv2D: LinearLayer {
             // turned[(o, t), c] += Σ_p dyCols[(o, t), p]·x[c, p] over the chunk's columns, with the
             // chunk of x transposed first: OpenBLAS makes this product with neither operand
             // transposed at about 55 GFLOP/s, and with one transposed at about 42 (24·9 × 24 × 128).
-            for c in 0..<inChannels {
-                let from = x + c * columns + first * area
-                for q in 0..<n { xT[q * inChannels + c] = from[q] }
-            }
+            BLAS.transpose(rows: inChannels, cols: n, x + first * area, ld: columns, into: xT)
             BLAS.gemm(
                 transA: false, transB: false, m: rows, n: inChannels, k: n,
                 dyCols, lda: chunkColumns, xT, ldb: inChannels, beta: first == 0 ? 0 : 1, turned, ldc: inChannels)
