@@ -92,6 +92,31 @@ struct ConvLayerTests {
         try checkGradient(Net(c))
     }
 
+    /// A first 3 × 3 conv layer without bias, with batch norm, ReLU and max pooling after it, runs
+    /// as one layer (FirstConvBlock) whose filter gradient sums in another order than the conv's
+    /// own: it matches the conv and the block run one after the other to rounding, and finite
+    /// differences. Image widths with and without a remainder after groups of four positions.
+    @Test(arguments: [(1, 6, 6), (3, 5, 7), (2, 4, 9)])
+    func firstConvBlockMatchesItsParts(_ channels: Int, _ height: Int, _ width: Int) throws {
+        var c = Self.conv(.relu, .batch, .max)
+        c.bias = false
+        let s = try Net(c, image: ImageShape(channels: channels, height: height, width: width))
+        #expect(s.net.layers.contains { $0 is FirstConvBlock })
+        let parts = Backprop(arch: s.arch, batch: Net.batch, fusingFirstConv: false)
+        #expect(!parts.layers.contains { $0 is FirstConvBlock })
+        var apart = [Double](repeating: .nan, count: s.theta.count)
+        s.theta.withUnsafeBufferPointer { th in
+            apart.withUnsafeMutableBufferPointer {
+                _ = parts.run(
+                    theta: th.baseAddress!, grad: $0.baseAddress!, x: s.x, labels: s.labels, targets: s.targets)
+            }
+        }
+        let fused = s.gradient(), scale = apart.map(abs).max()!
+        let worst = zip(fused, apart).map { abs($0 - $1) }.max()!
+        #expect(scale > 0 && worst <= 1e-13 * scale, "worst difference \(worst), largest entry \(scale)")
+        checkGradient(s)
+    }
+
     private func checkGradient(_ s: Net) {
         var theta = s.theta
         let grad = s.gradient()

@@ -4,7 +4,7 @@
 public final class Backprop {
     public let arch: Architecture
     public let batch: Int
-    private let layers: [any Layer]
+    let layers: [any Layer]
     /// Whether any layer below has parameters: otherwise ∂L/∂x is not needed.
     private let needsInputGradient: [Bool]
     private let outputs: [UnsafeMutablePointer<Double>]  // each layer's y
@@ -14,12 +14,17 @@ public final class Backprop {
     private let gradientB: UnsafeMutablePointer<Double>
     private var owned: [UnsafeMutablePointer<Double>] = []
 
-    public init(arch: Architecture, batch: Int) {
+    /// `fusingFirstConv: false` keeps a first conv layer apart from its block (FirstConvBlock),
+    /// so a test can compare the two.
+    init(arch: Architecture, batch: Int, fusingFirstConv: Bool) {
         self.arch = arch
         self.batch = batch
-        let layers = BatchNormReLUMaxPool.fusing(arch.layers)
+        let blocks = BatchNormReLUMaxPool.fusing(arch.layers)
+        let layers = fusingFirstConv ? FirstConvBlock.fusing(blocks) : blocks
         self.layers = layers
-        needsInputGradient = layers.indices.map { i in layers[..<i].contains { $0 is any LinearLayer } }
+        needsInputGradient = layers.indices.map { i in
+            layers[..<i].contains { $0 is any LinearLayer || $0 is FirstConvBlock }
+        }
         func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))
@@ -31,6 +36,10 @@ public final class Backprop {
         gradientA = alloc(widest)
         gradientB = alloc(widest)
         owned = outputs + scratch + [gradientA, gradientB]
+    }
+
+    public convenience init(arch: Architecture, batch: Int) {
+        self.init(arch: arch, batch: batch, fusingFirstConv: true)
     }
 
     deinit { for p in owned { p.deallocate() } }

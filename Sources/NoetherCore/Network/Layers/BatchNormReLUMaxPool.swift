@@ -140,6 +140,16 @@ struct BatchNormReLUMaxPool: Layer {
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ dy: UnsafePointer<Double>,
         _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
+        let run = p.batch * pool.height * pool.width
+        backward(x, dy, scratch, p, into: dx.map { dx in { dx + $0 * run } }, then: nil)
+    }
+
+    /// Backward, with channel u's ∂L/∂x written at `into(u)` (nothing written when nil) and
+    /// handed to `then` before the next channel is made, while it is still in cache.
+    func backward(
+        _ x: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass,
+        into: ((Int) -> UnsafeMutablePointer<Double>)?, then: ((Int, UnsafePointer<Double>) -> Void)?
+    ) {
         guard let grad = p.grad else { return }
         let (height, width) = (pool.height, pool.width), oh = height / 2, ow = width / 2
         let area = height * width, run = p.batch * area, count = Double(run)
@@ -188,10 +198,11 @@ struct BatchNormReLUMaxPool: Layer {
             }
             let row = x + u * run, m = mean[u], s = inv[u]
             (dGamma[u], dBeta[u]) = Reduce.dotAndSum(d, standardizing: row, mean: m, scale: s, run)
-            guard let dx else { continue }
-            let out = dx + u * run
+            guard let into else { continue }
+            let out = into(u)
             let g = gamma[u], sb = g * dBeta[u], t = g * dGamma[u], k = s / count
             for i in 0..<run { out[i] = k * (count * (d[i] * g) - sb - ((row[i] - m) * s) * t) }
+            then?(u, out)
         }
     }
 }
