@@ -16,7 +16,10 @@ table.sort()
 starts = [a for a, _ in table]
 
 KINDS = [
+    # Before BLAS: OpenBLAS's out-of-place transposition (domatcopy) is a copy, not a product.
+    ("copies and clearing", r"memcpy|memmove|memset|omatcopy"),
     ("matrix products (BLAS)", r"gemm|gemv|_dot|axpy|COOPERLAKE|SKYLAKEX|HASWELL|ZEN|openblas|blas_"),
+    ("first conv layer's filter gradient (direct)", r"FirstConvBlock"),
     ("conv unfolding", r"Conv2D"),
     ("batch norm + ReLU + max pooling, one pass", r"BatchNormReLUMaxPool"),
     ("normalization", r"BatchNorm|LayerNorm|GroupNorm|Affine|Reduce|inverseDeviation"),
@@ -26,7 +29,6 @@ KINDS = [
     ("optimizer", r"momentumStep|Optimizer|SGD|Adam|Lion|UpdateRule"),
     ("charge tracking", r"ChargeTracker|ReductionPlan|Symmetry|Continuum|Buffer"),
     ("dense bias", r"addBias|biasGradient|Dense"),
-    ("copies and clearing", r"memcpy|memmove|memset"),
     ("minibatch, step loop", r"Simulator|Dataset|Backprop|Random"),
 ]
 
