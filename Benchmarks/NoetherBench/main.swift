@@ -133,6 +133,33 @@ func blasPeak() -> Double {
 }
 
 let arguments = CommandLine.arguments
+let usage = """
+    usage: noether-bench [SECONDS [SIZE…]]             steps/s of each size with and without tracking, the BLAS
+                                                       peak and the explorer line (1 s windows; sizes S M L Cs C CL)
+           noether-bench SECONDS explorer              the explorer line alone
+           noether-bench rows SECONDS WINDOWS [SIZE…]  one line per size, as Benchmarks/run.sh reads them
+           noether-bench products SIZE…                each BLAS product of one tracked step, its shape and GFLOP/s alone
+           noether-bench profile SIZE SECONDS          tracked steps only, for a profiler (Benchmarks/profile.sh)
+           noether-bench digest STEPS [SIZE…]          bits of the loss, parameters and charges after STEPS steps
+           noether-bench sharpness [STEPS]             the sharpness meter's overhead on each preset
+    """
+// Each subcommand with the fewest arguments it takes.
+let subcommands = ["rows": 3, "products": 1, "profile": 2, "digest": 1, "sharpness": 0]
+if arguments.count > 1, ["-h", "--help", "help"].contains(arguments[1]) {
+    print(usage)
+    exit(0)
+}
+if arguments.count > 1, Double(arguments[1]) == nil || Double(arguments[1])! <= 0 {
+    let least = subcommands[arguments[1]]
+    if least == nil || arguments.count - 2 < least! {
+        let what =
+            least == nil
+            ? "'\(arguments[1])' is neither a number of seconds > 0 nor a subcommand"
+            : "\(arguments[1]) needs \(least!) argument\(least! == 1 ? "" : "s")"
+        FileHandle.standardError.write(Data("noether-bench: \(what)\n\(usage)\n".utf8))
+        exit(2)
+    }
+}
 BLAS.configure(threads: 1)
 // `noether-bench sharpness [steps]`: the sharpness meter's overhead alone, over each preset's
 // first `steps` steps (default: the whole preset).
