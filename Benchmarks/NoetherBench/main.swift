@@ -143,8 +143,8 @@ let usage = """
            noether-bench digest STEPS [SIZE…]          bits of the loss, parameters and charges after STEPS steps
            noether-bench sharpness [STEPS]             the sharpness meter's overhead on each preset
     """
-// Each subcommand with the fewest arguments it takes.
-let subcommands = ["rows": 3, "products": 1, "profile": 2, "digest": 1, "sharpness": 0]
+// Each subcommand with the fewest arguments it takes, checked here once for all of them.
+let subcommands = ["rows": 2, "products": 1, "profile": 2, "digest": 1, "sharpness": 0]
 if arguments.count > 1, ["-h", "--help", "help"].contains(arguments[1]) {
     print(usage)
     exit(0)
@@ -183,7 +183,7 @@ func chosenSizes(_ names: ArraySlice<String>) -> [Size] {
 
 // `noether-bench profile SIZE SECONDS`: tracked steps of one size for SECONDS of CPU time and
 // nothing else, for a profiler (Benchmarks/profile.sh).
-if arguments.count > 3, arguments[1] == "profile" {
+if arguments.count > 1, arguments[1] == "profile" {
     let s = chosenSizes([arguments[2]])[0], sim = try Simulator(config(s))
     let steps = try window(sim, seconds: Double(arguments[3]) ?? 5) * (Double(arguments[3]) ?? 5)
     print("\(s.name): \(Int(steps)) steps")
@@ -193,7 +193,7 @@ if arguments.count > 3, arguments[1] == "profile" {
 // `noether-bench digest STEPS [SIZE…]`: per size, the bits of the loss, a hash of every
 // parameter's and gradient's bits and one of every tracked charge's numbers after STEPS tracked steps, so a change meant as a pure speedup can be shown to
 // leave each run's numbers bit for bit where they were (compare with an earlier build's output).
-if arguments.count > 2, arguments[1] == "digest" {
+if arguments.count > 1, arguments[1] == "digest" {
     let steps = Int(arguments[2]) ?? 20
     // Beside the sizes: three blocks with conv biases, the last on 3 × 3 maps (pooling drops a row and a column).
     let odd = Size(
@@ -250,7 +250,7 @@ if arguments.count > 2, arguments[1] == "digest" {
 // alone` (steps per CPU second, medians of WINDOWS alternating windows; GFLOP/s of one tracked
 // step's matrix products made alone, the most the size's step could reach), then `peak GFLOP/s`;
 // run.sh interleaves these runs with the PyTorch peer's and takes medians.
-if arguments.count > 3, arguments[1] == "rows" {
+if arguments.count > 1, arguments[1] == "rows" {
     let seconds = Double(arguments[2]) ?? 1, windows = max(1, Int(arguments[3]) ?? 1)
     var peak = blasPeak()
     for s in chosenSizes(arguments.dropFirst(4)) {
@@ -269,7 +269,7 @@ if arguments.count > 3, arguments[1] == "rows" {
 // `noether-bench products SIZE…`: each matrix product of one tracked step, in order, with its
 // shape, its share of the step's product FLOPs and its GFLOP/s made alone on the step's memory:
 // which products keep a size from the peak.
-if arguments.count > 2, arguments[1] == "products" {
+if arguments.count > 1, arguments[1] == "products" {
     for s in chosenSizes(arguments.dropFirst(2)) {
         let sim = try Simulator(config(s))
         try sim.advance()
