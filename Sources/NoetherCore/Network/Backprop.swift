@@ -22,9 +22,7 @@ public final class Backprop {
         let blocks = BatchNormReLUMaxPool.fusing(arch.layers)
         let layers = fusingFirstConv ? FirstConvBlock.fusing(blocks) : blocks
         self.layers = layers
-        needsInputGradient = layers.indices.map { i in
-            layers[..<i].contains { $0 is any LinearLayer || $0 is FirstConvBlock }
-        }
+        needsInputGradient = layers.indices.map { i in layers[..<i].contains { $0.holdsWeights } }
         func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))

@@ -56,9 +56,12 @@ struct Conv2D: LinearLayer {
     func scratchCount(batch: Int) -> Int {
         let flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
-        let forwardChunk = fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
-        return max(flipped * chunkColumns, forwardChunk) + 2 * inChannels * flipped + inChannels * chunkColumns
+        return max(flipped * chunkColumns, forwardScratchCount(batch: batch)) + 2 * inChannels * flipped
+            + inChannels * chunkColumns
     }
+
+    /// What forward alone needs: one chunk of the unfolded input.
+    func forwardScratchCount(batch: Int) -> Int { fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
     /// a core's L2 cache), so the product reads the columns while they are still in cache.

@@ -28,6 +28,7 @@ struct FirstConvBlock: Layer {
 
     var input: FeatureShape { conv.input }
     var output: FeatureShape { block.output }
+    var holdsWeights: Bool { true }
 
     func declare(_ fold: inout SymmetryFold) {
         conv.declare(&fold)
@@ -42,7 +43,7 @@ struct FirstConvBlock: Layer {
     func scratchCount(batch: Int) -> Int {
         let backward = conv.inChannels * batch * padded.rows * padded.cols + batch * area
         return batch * conv.output.size + block.scratchCount(batch: batch)
-            + max(conv.scratchCount(batch: batch), backward)
+            + max(conv.forwardScratchCount(batch: batch), backward)
     }
 
     private func parts(_ scratch: UnsafeMutablePointer<Double>, batch: Int) -> (

@@ -51,10 +51,14 @@ protocol Layer: Sendable {
     /// The symmetry groups this layer creates with its neighbours (THEORY.md §2.1). No default:
     /// a new layer says what it keeps and what it breaks.
     func declare(_ fold: inout SymmetryFold)
+    /// Whether the layer holds weights (a dense or conv layer, or a fused block with one): the
+    /// layers above it then pass ∂L/∂x down.
+    var holdsWeights: Bool { get }
 }
 
 extension Layer {
     func scratchCount(batch: Int) -> Int { 0 }
+    var holdsWeights: Bool { self is any LinearLayer }
 }
 
 /// A layer with learned weights whose rows are its units (neurons or filters): dense and
