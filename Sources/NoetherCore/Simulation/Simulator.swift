@@ -197,6 +197,10 @@ public final class Simulator {
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
     public func advance() throws {
         if let diverged { throw diverged }
+        // Without momentum the tracker's next step reads the gradient's sums of this step.
+        if tracksCharges, !tracker.gradientIsCurrent, !(optimizer.recursion(live).momentum > 0) {
+            completeGradientSums()
+        }
         let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)
         step += 1
         neuron?.advance(rate: live.learningRate)
@@ -209,6 +213,11 @@ public final class Simulator {
             live: live, recursion: optimizer.recursion(live),
             scaled: tracker.factors.count > 1 ? tracker.factors.map { optimizer.recursion(live, factor: $0) } : nil)
         previousRate = live.learningRate
+    }
+
+    /// The tracker's gradient sums at this step, which it makes only when they are read.
+    func completeGradientSums() {
+        tracker.completeGradient(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer)
     }
 
     private func stop(_ reason: String) throws {

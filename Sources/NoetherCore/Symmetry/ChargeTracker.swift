@@ -18,8 +18,11 @@ final class ChargeTracker {
     let channelCount: Int
     private(set) var balanceStart: [Int] = []
 
-    // Channel state. "prev" is step k−1; dq is Q(Δ_{k−1}) = Q(θ_k − θ_{k−1}).
-    let q, qPrev, dq, pred, predPrev, ref, refPrev, nm, nmRate, gn, vn: Buffer
+    // Channel state. "prev" is step k−1; dq is Q(Δ_{k−1}) = Q(θ_k − θ_{k−1}). A step writes each
+    // new value into the buffer of the one it retires and then swaps the two (`advance`), so
+    // no value is copied from buffer to buffer.
+    private(set) var q, qPrev, dq, pred, predPrev, ref, refPrev, gn, vn: Buffer
+    let nm, nmRate: Buffer
     let kinetic, potential, carry, q0: Buffer
     // Per-layer rates: the distinct multipliers (1 first), each channel's index into them, the
     // channels whose sides differ, and their charge with signs ±1 at step k (THEORY.md §13.8).
@@ -35,9 +38,13 @@ final class ChargeTracker {
     /// groups' channels (the ones with an angular step).
     private let linearLanes: Buffer
     private let scaleChannels: [Int]
+    /// Whether `gn` holds the gradient's sums at the current step. Under momentum a step leaves
+    /// them out, since only an observation reads them then (`completeGradient`); without
+    /// momentum the continuum's next step reads them, and a scale group's RMSProp average always.
+    private(set) var gradientIsCurrent = true
     /// Whether some rescale or balance group joins layers of different rates.
     let hasMixedRates: Bool
-    private let unweighted, newUnweighted: Buffer
+    private var unweighted, newUnweighted: Buffer
     private let sideWeights: [(incoming: Double, outgoing: Double)]
     private let weightedSegments: [[Segment]]
     // Nesterov's second state y = B(θ_k, b_k) (Σ_A b_k for translation), of the prediction and of
@@ -62,7 +69,8 @@ final class ChargeTracker {
     private var factorSteps: [FactorStep] = []
 
     // Scratch for one measurement.
-    private let newQ, newDQ, newGN, newVN, newMag, thetaDotDelta: Buffer
+    private var newQ, newDQ, newGN, newVN: Buffer
+    private let newMag, thetaDotDelta: Buffer
     private let delta: Buffer
     /// Δ_k for Nesterov's B(Δ_k, b_{k+1}), made on its first use.
     private var displacement: Buffer?
@@ -181,6 +189,7 @@ final class ChargeTracker {
             unweighted[c] = newUnweighted[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
+        gradientIsCurrent = true
         crossForms(theta, velocity)
         for c in 0..<channelCount { second[c] = newCross[c]; secondRef[c] = newCross[c] }
         kappa = Self.kappa(live)
@@ -203,11 +212,13 @@ final class ChargeTracker {
         velocity: UnsafePointer<Double>, live: LiveParameters, recursion: ChargeRecursion,
         scaled: [ChargeRecursion]? = nil
     ) {
-        measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
-        self.recursion = recursion
         let lambda = recursion.weightDecay
         let beta = recursion.momentum
         let withMomentum = beta > 0
+        assert(withMomentum || gradientIsCurrent, "the continuum without momentum reads the gradient's sums")
+        let gradient = !withMomentum || !scaleChannels.isEmpty
+        measure(theta: theta, previous: previous, grad: grad, velocity: velocity, gradient: gradient)
+        self.recursion = recursion
         // What each multiplier's channels use: the recursion of η·m and its continuum (kept in
         // place from step to step, so a step allocates nothing).
         factorSteps.removeAll(keepingCapacity: true)
@@ -226,9 +237,9 @@ final class ChargeTracker {
         let c = 1 - eta * live.weightDecay, rho = c * c * c * c
         let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
         let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
-        let gn = gn.pointer, vn = vn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
+        let gn = gn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
         let carry = carry.pointer, angle = angle.pointer, ema = ema.pointer
-        let newQ = newQ.pointer, newDQ = newDQ.pointer, newGN = newGN.pointer, newVN = newVN.pointer
+        let newDQ = newDQ.pointer, newVN = newVN.pointer
         let thetaDotDelta = thetaDotDelta.pointer
         let lookahead = recursion.lookahead
         if lookahead { deltaCrossForms(theta, previous, velocity) }
@@ -236,7 +247,7 @@ final class ChargeTracker {
         potentialRate =
             lookahead ? (eta * lambda * (1 + beta), 2 * eta * lambda * (1 + beta)) : (linearDecay, quadraticDecay)
         let second = second.pointer, secondRef = secondRef.pointer, newCross = newCross.pointer
-        let unweighted = unweighted.pointer, newUnweighted = newUnweighted.pointer, channels = channels
+        let unweighted = unweighted.pointer, channels = channels
 
         // The common case (one rate for every channel, no look-ahead) four channels at a time;
         // the loop below takes the rest.
@@ -244,7 +255,7 @@ final class ChargeTracker {
         factorSteps.withUnsafeBufferPointer { perFactor in
             for ch in first..<channelCount {
                 let channel = channels[ch], linear = channel.linear
-                let qk = q[ch], qn = newQ[ch], dn = newDQ[ch]
+                let qk = q[ch], dn = newDQ[ch]
                 let f = perFactor.baseAddress! + channel.factor
                 let eta = f.pointee.eta, betaEff = f.pointee.carry
                 let quadDecay = f.pointee.quadDecay, linDecay = f.pointee.linDecay
@@ -298,16 +309,28 @@ final class ChargeTracker {
                     angle[ch] = _atan2(cross2.squareRoot(), qk + aDotDelta)
                     ema[ch] = rho * ema[ch] + (1 - rho) * qk * gn[ch]
                 }
-                predPrev[ch] = pred[ch]; pred[ch] = predNext
-                refPrev[ch] = ref[ch]; ref[ch] = refNext
-                qPrev[ch] = qk; q[ch] = qn
-                dq[ch] = dn; gn[ch] = newGN[ch]; vn[ch] = newVN[ch]
-                unweighted[ch] = newUnweighted[ch]
+                predPrev[ch] = predNext
+                refPrev[ch] = refNext
             }
         }
+        retire()
+        gradientIsCurrent = gradient
         for g in 0..<scalarCount { magnitude[g] = newMag[g] }
         kappa = Self.kappa(live)
         if !symmetries.balances.isEmpty { balanceMagnitude = balanceMagnitudes(theta) }
+    }
+
+    /// After a step's loops: the new predictions (written over the retired k−1 values) become
+    /// the current ones, the measurement of θ_{k+1} becomes step k's, step k's becomes k−1's, and
+    /// the retired buffers are what the next step writes into.
+    private func retire() {
+        (pred, predPrev) = (predPrev, pred)
+        (ref, refPrev) = (refPrev, ref)
+        (qPrev, q, newQ) = (q, newQ, qPrev)
+        (dq, newDQ) = (newDQ, dq)
+        (gn, newGN) = (newGN, gn)
+        (vn, newVN) = (newVN, vn)
+        (unweighted, newUnweighted) = (newUnweighted, unweighted)
     }
 
     /// The heavy-ball recursion (13.1) and the continuum of the loop in `advance`, for channels
@@ -320,9 +343,8 @@ final class ChargeTracker {
         let count = channelCount & ~3
         let q = q.pointer, qPrev = qPrev.pointer, dq = dq.pointer, pred = pred.pointer, predPrev = predPrev.pointer
         let ref = ref.pointer, refPrev = refPrev.pointer, nm = nm.pointer, nmRate = nmRate.pointer
-        let gn = gn.pointer, vn = vn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
-        let carry = carry.pointer, newQ = newQ.pointer, newDQ = newDQ.pointer, newGN = newGN.pointer
-        let newVN = newVN.pointer, unweighted = unweighted.pointer, newUnweighted = newUnweighted.pointer
+        let gn = gn.pointer, kinetic = kinetic.pointer, potential = potential.pointer
+        let carry = carry.pointer, newDQ = newDQ.pointer, newVN = newVN.pointer
         let linearLanes = linearLanes.pointer
         for ch in scaleChannels where ch < count {
             let qk = q[ch], dn = newDQ[ch], aDotDelta = thetaDotDelta[ch] - dn
@@ -359,24 +381,35 @@ final class ChargeTracker {
                 nmRate.setLanes(ch, (next - x) / eta)
                 nm.setLanes(ch, next)
             }
-            predPrev.setLanes(ch, predNow); pred.setLanes(ch, predNext)
-            refPrev.setLanes(ch, refNow); ref.setLanes(ch, refNext)
-            qPrev.setLanes(ch, qk); q.setLanes(ch, newQ.lanes(ch))
-            dq.setLanes(ch, dn); gn.setLanes(ch, newGN.lanes(ch)); vn.setLanes(ch, newVN.lanes(ch))
-            unweighted.setLanes(ch, newUnweighted.lanes(ch))
+            predPrev.setLanes(ch, predNext)
+            refPrev.setLanes(ch, refNext)
             ch += 4
         }
         return count
     }
 
-    /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer.
-    /// Each weight matrix is reduced in one pass (ReductionPlan.reduce), then each group adds up
-    /// its rows, columns and loose entries, four groups at a time where they form a family.
+    /// The gradient's sums at the current step where the last step left them out: the same
+    /// measurement of the same state, so the same numbers `advance` would have made. Call it
+    /// before the gradient buffer changes (an observation, an update without momentum).
+    func completeGradient(
+        theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
+        velocity: UnsafePointer<Double>
+    ) {
+        guard !gradientIsCurrent else { return }
+        measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        (gn, newGN) = (newGN, gn)
+        gradientIsCurrent = true
+    }
+
+    /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer (g's
+    /// only with `gradient`). Each weight matrix is reduced in one pass (ReductionPlan.reduce),
+    /// then each group adds up its rows, columns and loose entries, four groups at a time where
+    /// they form a family.
     private func measure(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
-        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
+        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>, gradient: Bool = true
     ) {
-        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity)
+        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity, gradient: gradient)
         plan.groupSums(
             theta, previous, grad, velocity,
             into: .init(
@@ -388,7 +421,7 @@ final class ChargeTracker {
             let start = balanceStart[b], w = sideWeights[b]
             Self.balanceMatrix(group, theta, newQ.pointer + start, weights: w)
             Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start, weights: w)
-            Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w)
+            if gradient { Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w) }
             Self.balanceMatrix(group, velocity, newVN.pointer + start, weights: w)
             Self.balanceMatrix(group, theta, newUnweighted.pointer + start)
         }

@@ -151,29 +151,43 @@ final class ReductionPlan {
         return [.entries(s)]
     }
 
-    /// One contiguous pass per weight matrix that any group reads.
+    /// One contiguous pass per weight matrix that any group reads. Without `gradient` the
+    /// gradient's sums are left out (they hold whatever an earlier pass left there).
     func reduce(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
-        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>
+        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>, gradient: Bool = true
     ) {
+        if gradient {
+            reduce(theta, previous, grad, velocity, Yes.self)
+        } else {
+            reduce(theta, previous, grad, velocity, No.self)
+        }
+    }
+
+    private func reduce<Gradient: Flag>(
+        _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
+        _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Gradient.Type
+    ) {
+        typealias G = Gradient
         for m in matrices {
             if m.rowSums != nil {
                 // One specialized loop per combination, so each does only the sums some group reads.
                 switch (m.columnSums != nil, m.thetaDelta) {
-                case (true, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, Yes>.self)
-                case (true, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<Yes, No>.self)
-                case (false, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, Yes>.self)
-                case (false, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, Sums2<No, No>.self)
+                case (true, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, RowPass<Yes, Yes, G>.self)
+                case (true, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, RowPass<Yes, No, G>.self)
+                case (false, true): Self.rowsAndColumns(m, theta, previous, grad, velocity, RowPass<No, Yes, G>.self)
+                case (false, false): Self.rowsAndColumns(m, theta, previous, grad, velocity, RowPass<No, No, G>.self)
                 }
             }
             // Columns no row pass has summed, quadratic and linear in one pass down the columns.
             let quadratic = m.rowSums == nil && m.columnSums != nil, linear = m.columnLinear5 != nil
+            let (t, p, g, v) = (theta, previous, grad, velocity)
             switch (quadratic, linear, m.thetaDelta) {
-            case (true, true, true): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, Yes, Yes>.self)
-            case (true, true, false): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, Yes, No>.self)
-            case (true, false, true): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, No, Yes>.self)
-            case (true, false, false): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<Yes, No, No>.self)
-            case (false, true, _): Self.columnsAlone(m, theta, previous, grad, velocity, Columns3<No, Yes, No>.self)
+            case (true, true, true): Self.columnsAlone(m, t, p, g, v, ColumnPass<Yes, Yes, Yes, G>.self)
+            case (true, true, false): Self.columnsAlone(m, t, p, g, v, ColumnPass<Yes, Yes, No, G>.self)
+            case (true, false, true): Self.columnsAlone(m, t, p, g, v, ColumnPass<Yes, No, Yes, G>.self)
+            case (true, false, false): Self.columnsAlone(m, t, p, g, v, ColumnPass<Yes, No, No, G>.self)
+            case (false, true, _): Self.columnsAlone(m, t, p, g, v, ColumnPass<No, Yes, No, G>.self)
             case (false, false, _): break
             }
         }
@@ -187,7 +201,7 @@ final class ReductionPlan {
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
-        let columns = Which.columns, td = Which.thetaDelta
+        let columns = Which.columns, td = Which.thetaDelta, gs = Which.gradient
         let cols = m.cols, body = cols & ~3
         let colSums = columns ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         if columns { colSums.initialize(repeating: 0, count: cols * 5) }
@@ -197,8 +211,8 @@ final class ReductionPlan {
         /// θ², Δ², g², v², θΔ of four entries of the row starting at `base`.
         @inline(__always) func terms(_ base: Int, _ j: Int) -> (V, V, V, V, V) {
             let tj = (theta + base).lanes(j), dj = tj - (previous + base).lanes(j)
-            let gj = (grad + base).lanes(j), vj = (velocity + base).lanes(j)
-            return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : V())
+            let gj = gs ? (grad + base).lanes(j) : V(), vj = (velocity + base).lanes(j)
+            return (tj * tj, dj * dj, gs ? gj * gj : V(), vj * vj, td ? tj * dj : V())
         }
         /// Row r's five sums into the field-major row sums.
         @inline(__always) func store(_ s: (Double, Double, Double, Double, Double), _ r: Int) {
@@ -207,7 +221,7 @@ final class ReductionPlan {
             if td { rowSums[4 * n + r] = s.4 }
         }
         @inline(__always) func scalarTerms(_ i: Int) -> (Double, Double, Double, Double, Double) {
-            let tj = theta[i], dj = tj - previous[i], gj = grad[i], vj = velocity[i]
+            let tj = theta[i], dj = tj - previous[i], gj = gs ? grad[i] : 0, vj = velocity[i]
             return (tj * tj, dj * dj, gj * gj, vj * vj, td ? tj * dj : 0)
         }
         var r = 0
@@ -218,12 +232,14 @@ final class ReductionPlan {
             var j = 0
             while j < body {
                 let x = terms(base0, j), y = terms(base1, j)
-                a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
-                b0 += y.0; b1 += y.1; b2 += y.2; b3 += y.3
+                a0 += x.0; a1 += x.1; a3 += x.3
+                b0 += y.0; b1 += y.1; b3 += y.3
+                if gs { a2 += x.2; b2 += y.2 }
                 if td { a4 += x.4; b4 += y.4 }
                 if columns {
                     c0.setLanes(j, c0.lanes(j) + x.0 + y.0); c1.setLanes(j, c1.lanes(j) + x.1 + y.1)
-                    c2.setLanes(j, c2.lanes(j) + x.2 + y.2); c3.setLanes(j, c3.lanes(j) + x.3 + y.3)
+                    if gs { c2.setLanes(j, c2.lanes(j) + x.2 + y.2) }
+                    c3.setLanes(j, c3.lanes(j) + x.3 + y.3)
                     if td { c4.setLanes(j, c4.lanes(j) + x.4 + y.4) }
                 }
                 j += 4
@@ -252,11 +268,13 @@ final class ReductionPlan {
             var j = 0
             while j < body {
                 let x = terms(base, j)
-                a0 += x.0; a1 += x.1; a2 += x.2; a3 += x.3
+                a0 += x.0; a1 += x.1; a3 += x.3
+                if gs { a2 += x.2 }
                 if td { a4 += x.4 }
                 if columns {
                     c0.setLanes(j, c0.lanes(j) + x.0); c1.setLanes(j, c1.lanes(j) + x.1)
-                    c2.setLanes(j, c2.lanes(j) + x.2); c3.setLanes(j, c3.lanes(j) + x.3)
+                    if gs { c2.setLanes(j, c2.lanes(j) + x.2) }
+                    c3.setLanes(j, c3.lanes(j) + x.3)
                     if td { c4.setLanes(j, c4.lanes(j) + x.4) }
                 }
                 j += 4
@@ -283,7 +301,7 @@ final class ReductionPlan {
         _ m: Matrix, _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>,
         _ grad: UnsafePointer<Double>, _ velocity: UnsafePointer<Double>, _: Which.Type
     ) {
-        let quadratic = Which.quadratic, linear = Which.linear, td = Which.thetaDelta
+        let quadratic = Which.quadratic, linear = Which.linear, td = Which.thetaDelta, gs = Which.gradient
         let cols = m.cols, body = cols & ~3
         let out = quadratic ? m.columnSums!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
         let lin = linear ? m.columnLinear5!.pointer : UnsafeMutablePointer<Double>(bitPattern: 8)!
@@ -297,12 +315,16 @@ final class ReductionPlan {
             var s = (V(), V(), V(), V(), V()), l = (V(), V(), V(), V(), V())
             var at = j
             for _ in 0..<m.rows {
-                let tj = t.lanes(at), dj = tj - p.lanes(at), gj = g.lanes(at), vj = v.lanes(at)
+                let tj = t.lanes(at), dj = tj - p.lanes(at), gj = gs ? g.lanes(at) : V(), vj = v.lanes(at)
                 if quadratic {
-                    s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
+                    s.0 += tj * tj; s.1 += dj * dj; s.3 += vj * vj
+                    if gs { s.2 += gj * gj }
                     if td { s.4 += tj * dj }
                 }
-                if linear { l.0 += tj; l.1 += dj; l.2 += gj; l.3 += vj; l.4 += Self.magnitude(tj) }
+                if linear {
+                    l.0 += tj; l.1 += dj; l.3 += vj; l.4 += Self.magnitude(tj)
+                    if gs { l.2 += gj }
+                }
                 at += cols
             }
             if quadratic { store(out, j, s) }
@@ -313,7 +335,7 @@ final class ReductionPlan {
             var s = (0.0, 0.0, 0.0, 0.0, 0.0), l = (0.0, 0.0, 0.0, 0.0, 0.0)
             var at = j
             for _ in 0..<m.rows {
-                let tj = t[at], dj = tj - p[at], gj = g[at], vj = v[at]
+                let tj = t[at], dj = tj - p[at], gj = gs ? g[at] : 0, vj = v[at]
                 if quadratic {
                     s.0 += tj * tj; s.1 += dj * dj; s.2 += gj * gj; s.3 += vj * vj
                     if td { s.4 += tj * dj }
@@ -439,21 +461,24 @@ final class ReductionPlan {
 
 /// Which sums a matrix pass makes, as types, so each combination is compiled as its own loop.
 protocol WhichSums {
-    static var columns: Bool { get }; static var thetaDelta: Bool { get }
+    static var columns: Bool { get }; static var thetaDelta: Bool { get }; static var gradient: Bool { get }
 }
 /// The same for a pass down the columns: quadratic sums, linear sums or both.
 protocol WhichColumns {
     static var quadratic: Bool { get }; static var linear: Bool { get }; static var thetaDelta: Bool { get }
+    static var gradient: Bool { get }
 }
 protocol Flag { static var value: Bool { get } }
 enum Yes: Flag { static var value: Bool { true } }
 enum No: Flag { static var value: Bool { false } }
-enum Sums2<Columns: Flag, ThetaDelta: Flag>: WhichSums {
+enum RowPass<Columns: Flag, ThetaDelta: Flag, Gradient: Flag>: WhichSums {
     static var columns: Bool { Columns.value }
     static var thetaDelta: Bool { ThetaDelta.value }
+    static var gradient: Bool { Gradient.value }
 }
-enum Columns3<Quadratic: Flag, Linear: Flag, ThetaDelta: Flag>: WhichColumns {
+enum ColumnPass<Quadratic: Flag, Linear: Flag, ThetaDelta: Flag, Gradient: Flag>: WhichColumns {
     static var quadratic: Bool { Quadratic.value }
     static var linear: Bool { Linear.value }
     static var thetaDelta: Bool { ThetaDelta.value }
+    static var gradient: Bool { Gradient.value }
 }
