@@ -40,10 +40,10 @@ struct ReductionPlanTests {
     }
 }
 
-/// Under momentum the tracker leaves the gradient's sums out of a step and makes them when they
-/// are read: by an observation, or by an update without momentum, whose continuum reads them.
-/// A run observed only now and then, with momentum switched off and on again, must give every
-/// charge number bit for bit as a run observed (so measured in full) at every step.
+/// Under momentum the tracker leaves the gradient's sums and the magnitudes out of a step and
+/// makes them when they are read: by an observation, or by an update without momentum, whose
+/// continuum reads them. A run observed only now and then, with momentum switched off and on
+/// again, must give every charge number bit for bit as a run measured in full at every step.
 @Suite("Gradient sums made when read")
 struct LazyGradientSumsTests {
     static func numbers(_ o: Observation) -> [UInt64] {
@@ -63,6 +63,7 @@ struct LazyGradientSumsTests {
         var c = ExactIdentityTests.model(model)
         c.momentum = 0.9
         let (every, sparse) = (try Simulator(c), try Simulator(c))
+        every.tracker.measuresEveryStepInFull = true
         var withoutMomentum = every.live
         withoutMomentum.momentum = 0
         let changes = [6: withoutMomentum, 13: every.live]
@@ -74,9 +75,9 @@ struct LazyGradientSumsTests {
             }
             try every.advance()
             try sparse.advance()
-            let full = every.observation()
-            // Observed only after the changes have run a few steps, so the lazy steps come first.
+            // Observed only after the changes have run a few steps, so the partial steps come first.
             guard [4, 10, 17, 19].contains(k) else { continue }
+            let full = every.observation()
             let read = sparse.observation()
             #expect(!full.charges.isEmpty)
             #expect(Self.numbers(read) == Self.numbers(full), "\(model) step \(k + 1)")

@@ -114,7 +114,7 @@ public let collapseRatio = 1e-6
 extension Simulator {
     /// The full observation of the current step. Built on demand: the tracker itself runs every step.
     public func observation(includeCharges: Bool = true) -> Observation {
-        if includeCharges { completeGradientSums() }
+        if includeCharges { completeMeasurement() }
         let t = tracker
         var layers: [LayerObservation] = []
         for tensor in arch.tensors where tensor.isMatrix {

@@ -197,9 +197,9 @@ public final class Simulator {
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
     public func advance() throws {
         if let diverged { throw diverged }
-        // Without momentum the tracker's next step reads the gradient's sums of this step.
-        if tracksCharges, !tracker.gradientIsCurrent, !(optimizer.recursion(live).momentum > 0) {
-            completeGradientSums()
+        // Without momentum the tracker's next step reads this step's gradient sums.
+        if tracksCharges, !tracker.measuredInFull, !(optimizer.recursion(live).momentum > 0) {
+            completeMeasurement()
         }
         let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)
         step += 1
@@ -215,9 +215,9 @@ public final class Simulator {
         previousRate = live.learningRate
     }
 
-    /// The tracker's gradient sums at this step, which it makes only when they are read.
-    func completeGradientSums() {
-        tracker.completeGradient(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer)
+    /// What the tracker leaves out of a step until it is read (the gradient's sums, magnitudes).
+    func completeMeasurement() {
+        tracker.completeMeasurement(theta: theta, previous: previous, grad: grad, velocity: optimizer.buffer)
     }
 
     private func stop(_ reason: String) throws {

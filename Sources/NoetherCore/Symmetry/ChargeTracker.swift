@@ -38,10 +38,13 @@ final class ChargeTracker {
     /// groups' channels (the ones with an angular step).
     private let linearLanes: Buffer
     private let scaleChannels: [Int]
-    /// Whether `gn` holds the gradient's sums at the current step. Under momentum a step leaves
-    /// them out, since only an observation reads them then (`completeGradient`); without
-    /// momentum the continuum's next step reads them, and a scale group's RMSProp average always.
-    private(set) var gradientIsCurrent = true
+    /// Whether the current step was measured in full. Under momentum a step leaves out what
+    /// only an observation reads (the gradient's sums `gn`, the magnitudes) until one asks
+    /// (`completeMeasurement`); without momentum the continuum's next step reads `gn`, and a
+    /// scale group's RMSProp average always does.
+    private(set) var measuredInFull = true
+    /// Every step measured in full: the reference the tests hold the partial steps to.
+    var measuresEveryStepInFull = false
     /// Whether some rescale or balance group joins layers of different rates.
     let hasMixedRates: Bool
     private var unweighted, newUnweighted: Buffer
@@ -189,7 +192,7 @@ final class ChargeTracker {
             unweighted[c] = newUnweighted[c]
             gn[c] = newGN[c]; vn[c] = newVN[c]
         }
-        gradientIsCurrent = true
+        measuredInFull = true
         crossForms(theta, velocity)
         for c in 0..<channelCount { second[c] = newCross[c]; secondRef[c] = newCross[c] }
         kappa = Self.kappa(live)
@@ -215,9 +218,9 @@ final class ChargeTracker {
         let lambda = recursion.weightDecay
         let beta = recursion.momentum
         let withMomentum = beta > 0
-        assert(withMomentum || gradientIsCurrent, "the continuum without momentum reads the gradient's sums")
-        let gradient = !withMomentum || !scaleChannels.isEmpty
-        measure(theta: theta, previous: previous, grad: grad, velocity: velocity, gradient: gradient)
+        assert(withMomentum || measuredInFull, "the continuum without momentum reads the gradient's sums")
+        let full = measuresEveryStepInFull || !withMomentum || !scaleChannels.isEmpty
+        measure(theta: theta, previous: previous, grad: grad, velocity: velocity, full: full)
         self.recursion = recursion
         // What each multiplier's channels use: the recursion of η·m and its continuum (kept in
         // place from step to step, so a step allocates nothing).
@@ -314,8 +317,8 @@ final class ChargeTracker {
             }
         }
         retire()
-        gradientIsCurrent = gradient
-        for g in 0..<scalarCount { magnitude[g] = newMag[g] }
+        measuredInFull = full
+        if full { for g in 0..<scalarCount { magnitude[g] = newMag[g] } }
         kappa = Self.kappa(live)
         if !symmetries.balances.isEmpty { balanceMagnitude = balanceMagnitudes(theta) }
     }
@@ -388,40 +391,42 @@ final class ChargeTracker {
         return count
     }
 
-    /// The gradient's sums at the current step where the last step left them out: the same
-    /// measurement of the same state, so the same numbers `advance` would have made. Call it
-    /// before the gradient buffer changes (an observation, an update without momentum).
-    func completeGradient(
+    /// What the last step left out (the gradient's sums, the magnitudes): the same measurement
+    /// of the same state, so the same numbers a full measurement in `advance` would have made.
+    /// Call it before the gradient buffer changes (an observation, an update without momentum).
+    func completeMeasurement(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>, grad: UnsafePointer<Double>,
         velocity: UnsafePointer<Double>
     ) {
-        guard !gradientIsCurrent else { return }
+        guard !measuredInFull else { return }
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity)
         (gn, newGN) = (newGN, gn)
-        gradientIsCurrent = true
+        for g in 0..<scalarCount { magnitude[g] = newMag[g] }
+        measuredInFull = true
     }
 
-    /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer (g's
-    /// only with `gradient`). Each weight matrix is reduced in one pass (ReductionPlan.reduce),
-    /// then each group adds up its rows, columns and loose entries, four groups at a time where
-    /// they form a family.
+    /// Raw quadratic (or linear) forms of θ, Δ = θ − previous, g and the optimizer buffer, and
+    /// the magnitudes (g's and the magnitudes only when `full`). Each weight matrix is reduced in
+    /// one pass (ReductionPlan.reduce), then each group adds up its rows, columns and loose
+    /// entries, four groups at a time where they form a family.
     private func measure(
         theta: UnsafePointer<Double>, previous: UnsafePointer<Double>,
-        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>, gradient: Bool = true
+        grad: UnsafePointer<Double>, velocity: UnsafePointer<Double>, full: Bool = true
     ) {
-        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity, gradient: gradient)
+        plan.reduce(theta: theta, previous: previous, grad: grad, velocity: velocity, gradient: full)
         plan.groupSums(
             theta, previous, grad, velocity,
             into: .init(
                 q: newQ.pointer, d: newDQ.pointer, g: newGN.pointer, v: newVN.pointer, magnitude: newMag.pointer,
-                thetaDelta: thetaDotDelta.pointer, unweighted: newUnweighted.pointer))
+                thetaDelta: thetaDotDelta.pointer, unweighted: newUnweighted.pointer),
+            complete: full, unweighted: full || hasMixedRates)
         guard !symmetries.balances.isEmpty else { return }
         for i in 0..<parameterCount { delta[i] = theta[i] - previous[i] }
         for (b, group) in symmetries.balances.enumerated() {
             let start = balanceStart[b], w = sideWeights[b]
             Self.balanceMatrix(group, theta, newQ.pointer + start, weights: w)
             Self.balanceMatrix(group, UnsafePointer(delta.pointer), newDQ.pointer + start, weights: w)
-            if gradient { Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w) }
+            if full { Self.balanceMatrix(group, grad, newGN.pointer + start, weights: w) }
             Self.balanceMatrix(group, velocity, newVN.pointer + start, weights: w)
             Self.balanceMatrix(group, theta, newUnweighted.pointer + start)
         }

@@ -362,11 +362,25 @@ final class ReductionPlan {
 
     /// Every group's sums (after `reduce`): each family four groups at a time, with the same
     /// operations in the same order on each lane as `sums(group:)`, so the numbers are the same;
-    /// the rest one by one.
+    /// the rest one by one. Without `complete`, the families leave out what only an observation
+    /// reads (g, the magnitude, θ·Δ) and, without `unweighted`, the charge with signs ±1; those
+    /// outputs then hold no number to read.
     func groupSums(
         _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
-        _ velocity: UnsafePointer<Double>, into out: Outputs
+        _ velocity: UnsafePointer<Double>, into out: Outputs, complete: Bool = true, unweighted: Bool = true
     ) {
+        switch (complete, unweighted) {
+        case (true, _): groupSums(theta, previous, grad, velocity, out, GroupFields<Yes, Yes>.self)
+        case (false, true): groupSums(theta, previous, grad, velocity, out, GroupFields<No, Yes>.self)
+        case (false, false): groupSums(theta, previous, grad, velocity, out, GroupFields<No, No>.self)
+        }
+    }
+
+    private func groupSums<Which: WhichGroupFields>(
+        _ theta: UnsafePointer<Double>, _ previous: UnsafePointer<Double>, _ grad: UnsafePointer<Double>,
+        _ velocity: UnsafePointer<Double>, _ out: Outputs, _: Which.Type
+    ) {
+        let complete = Which.complete, signless = Which.unweighted
         var next = 0
         func scalar(upTo end: Int) {
             while next < end {
@@ -389,23 +403,27 @@ final class ReductionPlan {
                         let s0 = s.lanes(i), s1 = (s + n).lanes(i), s2 = (s + 2 * n).lanes(i)
                         let s3 = (s + 3 * n).lanes(i), s4 = (s + 4 * n).lanes(i)
                         if term.linear {
-                            q += s0; d += s1; g += s2; v += s3; mag += s4
-                            unweighted += s0
+                            q += s0; d += s1; v += s3
+                            if complete { g += s2; mag += s4 }
+                            if signless { unweighted += s0 }
                         } else {
-                            q += sign * s0; d += sign * s1; g += sign * s2; v += sign * s3
-                            mag += s0; td += s4
-                            unweighted += positive ? s0 : -s0
+                            q += sign * s0; d += sign * s1; v += sign * s3
+                            if complete { g += sign * s2; mag += s0; td += s4 }
+                            if signless { unweighted += positive ? s0 : -s0 }
                         }
                         continue
                     }
                     let at = term.segment!.offset + i
-                    let t = theta.lanes(at), dt = t - previous.lanes(at), gt = grad.lanes(at), vt = velocity.lanes(at)
+                    let t = theta.lanes(at), dt = t - previous.lanes(at), vt = velocity.lanes(at)
+                    let gt = complete ? grad.lanes(at) : V()
                     if term.linear {
-                        q += t; d += dt; g += gt; v += vt; mag += Self.magnitude(t); unweighted += t
+                        q += t; d += dt; v += vt
+                        if complete { g += gt; mag += Self.magnitude(t) }
+                        if signless { unweighted += t }
                     } else {
-                        q += sign * t * t; d += sign * dt * dt; g += sign * gt * gt
-                        v += sign * vt * vt; mag += t * t; td += t * dt
-                        unweighted += positive ? t * t : -t * t
+                        q += sign * t * t; d += sign * dt * dt; v += sign * vt * vt
+                        if complete { g += sign * gt * gt; mag += t * t; td += t * dt }
+                        if signless { unweighted += positive ? t * t : -t * t }
                     }
                 }
                 let at = family.first + i
@@ -468,6 +486,11 @@ protocol WhichColumns {
     static var quadratic: Bool { get }; static var linear: Bool { get }; static var thetaDelta: Bool { get }
     static var gradient: Bool { get }
 }
+/// Which outputs a family's sums fill: all of them, or what the next step reads (optionally
+/// with the charge with signs ±1).
+protocol WhichGroupFields {
+    static var complete: Bool { get }; static var unweighted: Bool { get }
+}
 protocol Flag { static var value: Bool { get } }
 enum Yes: Flag { static var value: Bool { true } }
 enum No: Flag { static var value: Bool { false } }
@@ -481,4 +504,8 @@ enum ColumnPass<Quadratic: Flag, Linear: Flag, ThetaDelta: Flag, Gradient: Flag>
     static var linear: Bool { Linear.value }
     static var thetaDelta: Bool { ThetaDelta.value }
     static var gradient: Bool { Gradient.value }
+}
+enum GroupFields<Complete: Flag, Unweighted: Flag>: WhichGroupFields {
+    static var complete: Bool { Complete.value }
+    static var unweighted: Bool { Unweighted.value }
 }
