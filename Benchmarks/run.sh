@@ -8,8 +8,9 @@
 # Both sides are timed by their process's CPU time (clock_gettime(CLOCK_PROCESS_CPUTIME_ID) and
 # Python's time.process_time), so the time other work holds the core is left out; each side is
 # one thread. The two run in turns, round after round, each round one window per size (noether:
-# one with tracking and one without); every figure is the median over the rounds, the ratio the
-# median of the rounds' ratios, and the BLAS peak the best one-thread dgemm of any round.
+# one with tracking and one without); every figure is the median over the rounds, the ratio and
+# the tracking cost the medians of the rounds' own ratios, and the BLAS peak the best one-thread
+# dgemm of any round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-1}"
@@ -46,19 +47,23 @@ for line in sys.argv[2].split("\n"):
     f = line.split()
     if len(f) == 3:
         theirs.setdefault(f[1], {})[f[0]] = float(f[2])
-print("size  noether steps/s  no tracking  tracking cost  PyTorch steps/s  ratio  (range)        GFLOP/s  % of peak  products alone")
+print("size  noether steps/s  no tracking  tracking cost  (range)       PyTorch steps/s  ratio  (range)        GFLOP/s  % of peak  products alone")
 for size, rounds in ours.items():
     tracked = statistics.median(r[0] for r in rounds.values())
     bare = statistics.median(r[1] for r in rounds.values())
     flops = next(iter(rounds.values()))[2]
     peer = statistics.median(theirs[size].values())
     ratios = sorted(rounds[k][0] / theirs[size][k] for k in rounds if k in theirs[size])
-    # What tracking adds to the untracked step's time, as a share of that time.
-    cost = max(0.0, bare / tracked - 1) * 100
+    # What tracking adds to the untracked step's time, as a share of that time: each round's own
+    # tracked and bare slices took turns in one window, so their ratio compares the same moments;
+    # the median of the rounds' ratios (not the ratio of the medians, which pairs different rounds).
+    costs = sorted(100 * (r[1] / r[0] - 1) for r in rounds.values())
+    cost = max(0.0, statistics.median(costs))
+    cost_spread = f"{costs[0]:.1f} to {costs[-1]:.1f}"
     rate = tracked * flops / 1e9
     spread = f"{ratios[0]:.1f}-{ratios[-1]:.1f}x"
     alone = statistics.median(r[3] for r in rounds.values())
-    print(f"{size:<4}  {tracked:15.1f}  {bare:11.1f}  {cost:12.1f}%  {peer:15.1f}  "
+    print(f"{size:<4}  {tracked:15.1f}  {bare:11.1f}  {cost:12.1f}%  {cost_spread:<12}  {peer:15.1f}  "
           f"{statistics.median(ratios):4.1f}x  {spread:<13}  {rate:7.1f}  {100 * rate / peak:8.0f}%  "
           f"{100 * alone / peak:13.0f}%")
 print(f"(BLAS peak {peak:.1f} GFLOP/s)")
