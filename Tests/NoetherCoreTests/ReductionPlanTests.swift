@@ -58,9 +58,21 @@ struct LazyGradientSumsTests {
         }
     }
 
-    @Test(arguments: ExactIdentityTests.models.map(\.0))
+    /// The identity tests' models, and one whose widths leave remainders: 7 rows (a block of four,
+    /// a pair, one alone) and 9 columns (a tail after the lanes).
+    static let models =
+        ExactIdentityTests.models + [
+            (
+                "odd widths",
+                config {
+                    $0.arch = .relu; $0.norm = .none; $0.depth = 2; $0.width = 7; $0.inputDim = 9
+                }
+            )
+        ]
+
+    @Test(arguments: models.map(\.0))
     func sparseObservationsGiveTheNumbersOfEveryStep(_ model: String) throws {
-        var c = ExactIdentityTests.model(model)
+        var c = Self.models.first { $0.0 == model }!.1
         c.momentum = 0.9
         let (every, sparse) = (try Simulator(c), try Simulator(c))
         every.tracker.measuresEveryStepInFull = true
