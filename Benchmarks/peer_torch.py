@@ -1,4 +1,4 @@
-"""The reference workload of PERFORMANCE.md in PyTorch (float64, one thread), with the same
+"""The reference workload of Benchmarks/NoetherBench (README, Speed) in PyTorch (float64, one thread), with the same
 tracking as the peers measured there: loss, |W_l|^2, |dL/dW_l|^2, each neuron's incoming-row
 norm, the output layer's column sums and |in|^2 - |out|^2 per hidden neuron, every step.
 The conv nets are blocks (3x3 conv, BatchNorm2d, ReLU, 2x2 max pooling) on single-channel

@@ -28,7 +28,7 @@ for round in $(seq "$rounds"); do
     ours+=$("$bench" rows "$seconds" 1 "$@" | sed "s/^/$round /")$'\n'
     theirs+=$("$python" Benchmarks/peer_torch.py "$seconds" --windows 1 "$@" | sed "s/^/$round /")$'\n'
 done
-echo "# noether: simulator, float64, 1 thread; PyTorch $("$python" -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
+echo "# noether: simulator, float64, 1 thread; PyTorch $("$python" -W ignore -c 'import torch; print(torch.__version__)'), float64, 1 thread, same workload and tracking"
 echo "# steps per CPU second (process CPU time on both sides), median of $rounds interleaved rounds of $seconds s windows"
 echo "# GFLOP/s: noether's matrix-product FLOPs per step (tracking on) over its step time; peak: one-thread dgemm, best of the run"
 echo "# products alone: one tracked step's matrix products made by themselves, again and again, as % of the peak (the most the step could reach)"

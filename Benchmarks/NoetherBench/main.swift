@@ -1,4 +1,4 @@
-// Steps per second of noether's simulator on the reference workload of PERFORMANCE.md
+// Steps per second of noether's simulator on the reference workload (README, Speed)
 // (S, M, L; conv nets Cs, C, CL), with and without charge tracking, plus the one-thread float64
 // BLAS peak measured in the same run. Benchmarks/run.sh runs this beside the PyTorch peer and
 // prints the ratios. `noether-bench SECONDS [SIZE…]` measures only the named sizes.
@@ -27,7 +27,7 @@ struct Size {
     /// Conv blocks (3 × 3, batch norm, ReLU, 2 × 2 max pooling) on side × side single-channel
     /// images, then global average pooling into 8 classes.
     var conv: [Int] = [], side = 0
-    /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (PERFORMANCE.md); a convolution
+    /// Matrix-product FLOPs per step: 6·B·Σ a·b − 2·B·a₁·b₁ (the first layer makes no input gradient); a convolution
     /// counts as the product of its unfolded input, 2·B·H·W·(in·9)·out each way, the first
     /// without the input gradient.
     var flops: Double {
