@@ -110,12 +110,7 @@ struct ConfigOptions: ParsableArguments {
             throw ValidationError("--\(error.message)")
         }
         do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.message)") }
-        var lengthOnly = preset.config
-        lengthOnly.steps = c.steps
-        if c != lengthOnly {  // a different length is the same story, not a modified one
-            preset.title += " (modified)"
-        }
-        preset.config = c
+        preset = preset.with(c, given: entries.map(\.key))
         for (_, message) in c.unusedSettings(alsoUsing: preset.schedule.compactMap(\.optimizer)) {
             warn(message)
         }

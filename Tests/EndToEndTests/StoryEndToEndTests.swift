@@ -47,6 +47,24 @@ struct StoryEndToEndTests {
         }
     }
 
+    @Test("flags that change a preset's settings leave its captions out and say so; a longer run keeps them")
+    func otherSettingsShowNoStory() throws {
+        let t = E.Tmux()
+        t.start("--preset bn-scale-growth --norm none --speed 50")
+        let screen = t.waitFor("a run past step 30, marked modified") {
+            (E.step($0) ?? 0) > 30 && $0.contains("(modified)") && $0.contains("captions were")
+        }
+        #expect(screen?.contains("▶") == false, "\(screen ?? "")")
+        t.type("q")
+        t.waitFor("exit") { $0.contains("exit=0") }
+        let longer = E.Tmux()
+        longer.start("--preset bn-scale-growth --steps 400 --speed 50")
+        let told = longer.waitFor("its first caption") { $0.contains("▶") && $0.contains("Plain") }
+        #expect(told?.contains("(modified)") == false, "\(told ?? "")")
+        longer.type("q")
+        longer.waitFor("exit") { $0.contains("exit=0") }
+    }
+
     @Test("o mid-run restarts from step 0 and records; the replay stops at the recording's end")
     func recordAnyTimeAndReplayToTheEnd() throws {
         let dir = NSTemporaryDirectory() + "noether-story-\(UUID().uuidString.prefix(8))"

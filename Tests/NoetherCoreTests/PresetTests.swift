@@ -257,3 +257,41 @@ struct PresetTests {
         #expect(replayed == original)
     }
 }
+
+/// Settings given over a preset (flags on the command line): a story told for the preset's own
+/// settings would describe another run, so its text goes and its changes stay.
+@Suite("A preset under other settings")
+struct PresetUnderOtherSettingsTests {
+    @Test func otherSettingsLeaveOutTheStoryButKeepItsChanges() throws {
+        let stories = try PresetTests.shipped().filter { p in p.schedule.contains { $0.say != nil } }
+        try #require(stories.count >= 5)
+        // Its scheduled training changes (rates, optimizers, forks, teleports) still happen.
+        try #require(stories.contains { p in p.schedule.contains { !$0.isNarration } })
+        for p in stories {
+            var c = p.config
+            c.seed += 1
+            let other = p.with(c, given: ["seed", "steps"])
+            #expect(other.config == c)
+            #expect(other.title == p.title + " (modified)")
+            #expect(other.description.contains("with --seed:"), "\(other.description)")
+            #expect(!other.description.contains("--steps"))
+            #expect(other.schedule.allSatisfy { $0.say == nil && !$0.pause }, "\(p.name)")
+            let told = p.schedule.map { change -> ScheduledChange in
+                var c = change
+                c.say = nil
+                c.pause = false
+                return c
+            }
+            #expect(other.schedule == told, "\(p.name)")
+        }
+    }
+
+    @Test func aDifferentLengthIsTheSameStory() throws {
+        let p = PresetLibrary.builtInDefault
+        var c = p.config
+        c.steps = 5000
+        let longer = p.with(c, given: ["steps"])
+        #expect(longer.config.steps == 5000)
+        #expect(longer.title == p.title && longer.description == p.description && longer.schedule == p.schedule)
+    }
+}

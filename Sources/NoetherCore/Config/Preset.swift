@@ -161,6 +161,28 @@ public struct Preset: Equatable, Sendable {
         self.config = config
         self.schedule = schedule
     }
+
+    /// The preset with `config` in place of its own settings (`given`: the keys that set it, as
+    /// flags name them). A different length alone is the same story. Otherwise its description
+    /// and captions, told for its own settings, would say what this run does not show: they are
+    /// left out, and the title says "(modified)"; its scheduled changes still act.
+    public func with(_ config: Config, given: [String]) -> Preset {
+        var sameStory = self.config
+        sameStory.steps = config.steps
+        var p = self
+        p.config = config
+        guard config != sameStory else { return p }
+        p.title = title + " (modified)"
+        let flags = given.filter { $0 != "steps" }.map { "--" + $0 }.joined(separator: ", ")
+        p.description =
+            "\"\(title)\" with \(flags.isEmpty ? "other settings" : flags): its description and captions were "
+            + "written for its own settings and are left out."
+        for i in p.schedule.indices {
+            p.schedule[i].say = nil
+            p.schedule[i].pause = false
+        }
+        return p
+    }
 }
 
 /// A preset, recording or sweep file that cannot be used, with the file, line and what is allowed.
