@@ -276,7 +276,7 @@ public enum Glossary {
             ),
             GlossaryEntry(
                 "(modified)", "changed story",
-                "You changed a control: the story's text describes its own settings, which the screen no longer shows (§8)."
+                "These settings are not the story's, so its text does not describe them: after a key it stays, dimmed; after a flag it is left out (§8)."
             ),
         ]
 }
