@@ -197,8 +197,8 @@ public final class Simulator {
     /// One update θ_k → θ_{k+1}, then the gradient of the next minibatch at θ_{k+1}.
     public func advance() throws {
         if let diverged { throw diverged }
-        // Without momentum the tracker's next step reads this step's gradient sums.
-        if tracksCharges, !tracker.measuredInFull, !(optimizer.recursion(live).momentum > 0) {
+        // An update that reads this step's gradient sums (without momentum) needs them first.
+        if tracksCharges, !tracker.measuredInFull, tracker.readsGradientSums(optimizer.recursion(live)) {
             completeMeasurement()
         }
         let norm2 = optimizer.update(theta: theta, previous: previous, grad: grad, live)

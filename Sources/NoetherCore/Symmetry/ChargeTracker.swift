@@ -45,6 +45,13 @@ final class ChargeTracker {
     private(set) var measuredInFull = true
     /// Every step measured in full: the reference the tests hold the partial steps to.
     var measuresEveryStepInFull = false
+
+    /// Whether an update made with `recursion` reads the gradient's sums of the step before it
+    /// (the continuum without momentum, a scale group's RMSProp average), so that step and this
+    /// one are measured in full.
+    func readsGradientSums(_ recursion: ChargeRecursion) -> Bool {
+        measuresEveryStepInFull || !(recursion.momentum > 0) || !scaleChannels.isEmpty
+    }
     /// Whether some rescale or balance group joins layers of different rates.
     let hasMixedRates: Bool
     private var unweighted, newUnweighted: Buffer
@@ -218,8 +225,8 @@ final class ChargeTracker {
         let lambda = recursion.weightDecay
         let beta = recursion.momentum
         let withMomentum = beta > 0
-        assert(withMomentum || measuredInFull, "the continuum without momentum reads the gradient's sums")
-        let full = measuresEveryStepInFull || !withMomentum || !scaleChannels.isEmpty
+        let full = readsGradientSums(recursion)
+        assert(!full || measuredInFull, "this update reads the last step's gradient sums")
         measure(theta: theta, previous: previous, grad: grad, velocity: velocity, full: full)
         self.recursion = recursion
         // What each multiplier's channels use: the recursion of η·m and its continuum (kept in
