@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
-            name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI", "CPUCheck"],
+            name: "noether-bench", dependencies: ["NoetherCore", "NoetherUI", "CPUCheck", "CBLAS"],
             path: "Benchmarks/NoetherBench",
             swiftSettings: fast),
         // The tiers of the suite (`scripts/test --fast` leaves the slow suites out).

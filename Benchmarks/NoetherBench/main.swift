@@ -142,9 +142,10 @@ let usage = """
            noether-bench profile SIZE SECONDS          tracked steps only, for a profiler (Benchmarks/profile.sh)
            noether-bench digest STEPS [SIZE…]          bits of the loss, parameters and charges after STEPS steps
            noether-bench sharpness [STEPS]             the sharpness meter's overhead on each preset
+           noether-bench split-check [PRODUCTS]        how often threaded or split products change bits
     """
 // Each subcommand with the fewest arguments it takes, checked here once for all of them.
-let subcommands = ["rows": 2, "products": 1, "profile": 2, "digest": 1, "sharpness": 0]
+let subcommands = ["rows": 2, "products": 1, "profile": 2, "digest": 1, "sharpness": 0, "split-check": 0]
 if arguments.count > 1, ["-h", "--help", "help"].contains(arguments[1]) {
     print(usage)
     exit(0)
@@ -161,6 +162,14 @@ if arguments.count > 1, Double(arguments[1]) == nil || Double(arguments[1])! <= 
     }
 }
 BLAS.configure(threads: 1)
+if arguments.count > 1, arguments[1] == "split-check" {
+    guard let count = arguments.count > 2 ? Int(arguments[2]) : 200, count >= 1 else {
+        print("noether-bench: split-check takes a number of products ≥ 1, got \(arguments[2])")
+        exit(2)
+    }
+    splitCheck(products: count, granules: [8, 16, 64, 128])
+    exit(0)
+}
 // `noether-bench sharpness [steps]`: the sharpness meter's overhead alone, over each preset's
 // first `steps` steps (default: the whole preset).
 if arguments.count > 1, arguments[1] == "sharpness" {
