@@ -236,7 +236,7 @@ extension SessionDriver {
             snapshot.state = .paused
         }
         speedOrigin = (now, s.step)
-        rateWindow = (now, s.step)
+        restartRate(now: now, step: s.step)
         return true
     }
 }

@@ -113,18 +113,41 @@ extension SessionDriver {
                 "the recording reset here: run \(snapshot.replayRun + 1) of \(snapshot.replayRuns)"
                     + (next.from > 0 ? ", resuming at step \(next.from)" : ""))
         }
-        if now - rateWindow.time >= 0.5 {
-            let step = session?.step ?? 0
-            let rate = Double(step - rateWindow.step) / (now - rateWindow.time)
-            if rate != snapshot.stepsPerSecond { dirty = true }
-            snapshot.stepsPerSecond = rate
-            rateWindow = (now, step)
-        }
+        measureRate(now: now)
         if snapshot.message != nil, now > messageUntil {
             snapshot.message = nil
             dirty = true
         }
         if snapshot.readingHold != nil { dirty = true }  // the header counts the seconds down
+    }
+
+    /// The header's steps per second: steps over the time from one step to a later one, half a
+    /// second or more apart. Counted over fixed half seconds instead, a run paced at 7/s read 6
+    /// and 8 in turn (three or four steps fall in a window). No step for twice the last interval
+    /// (a second at least: a pause, a caption's hold) clears it until steps come again.
+    mutating func measureRate(now: Double) {
+        let step = session?.step ?? 0
+        if step != lastStepSeen.step {
+            lastStepSeen = (now, step)
+            if rateWindow == nil { rateWindow = lastStepSeen }
+        }
+        var rate = snapshot.stepsPerSecond
+        if let window = rateWindow, lastStepSeen.time - window.time >= 0.5, lastStepSeen.step > window.step {
+            rate = Double(lastStepSeen.step - window.step) / (lastStepSeen.time - window.time)
+            rateWindow = lastStepSeen
+        } else if now - lastStepSeen.time > max(1, rate > 0 ? 2 / rate : 0) {
+            rate = 0
+            rateWindow = nil
+        }
+        if rate != snapshot.stepsPerSecond { dirty = true }
+        snapshot.stepsPerSecond = rate
+    }
+
+    /// The rate is measured afresh from `step`, reached at `now` (a new run, a jump back).
+    mutating func restartRate(now: Double, step: Int) {
+        lastStepSeen = (now, step)
+        rateWindow = lastStepSeen
+        snapshot.stepsPerSecond = 0
     }
 
     /// The snapshot to publish, when something changed (the caller limits how often). `now`:

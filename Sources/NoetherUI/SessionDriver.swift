@@ -23,7 +23,10 @@ public struct SessionDriver {
     let version: String
     var paused = false
     var pendingSteps = 0
-    var rateWindow: (time: Double, step: Int) = (0, 0)
+    /// The measured rate's window, from a step to a later step (nil: it starts at the next step).
+    var rateWindow: (time: Double, step: Int)?
+    /// When the driver last saw the step count change, and to what.
+    var lastStepSeen: (time: Double, step: Int) = (0, 0)
     var speedOrigin: (time: Double, step: Int) = (0, 0)
     var messageUntil = 0.0
     /// A pace asked for on the command line wins over the story's `speed` entries.
@@ -121,8 +124,8 @@ public struct SessionDriver {
             snapshot.history = History()
             snapshot.state = .diverged("\(error)")
         }
-        rateWindow = (now, from)
-        speedOrigin = rateWindow
+        restartRate(now: now, step: from)
+        speedOrigin = (now, from)
         dirty = true
     }
 

@@ -216,7 +216,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "ASCII characters only (automatic when the locale is not UTF-8).") var ascii = false
     @Option(help: "Chart dots: braille, block (fonts without braille) or ascii.") var glyphs: DotStyle?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
-    @Option(help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).")
+    @Option(
+        help: "Steps per second, or max (default: each preset's pace, at which its steps take about 30 s).",
+        completion: .list(["max"]), transform: Pace.parse)
     var speed: Pace?
     @Option(help: "Colours: dark, light or high-contrast (for projectors); K cycles them.") var theme: Theme?
     @Flag(help: "Lecture mode: hold at every caption until space (L toggles it).") var lecture = false
@@ -234,14 +236,18 @@ struct DisplayOptions: ParsableArguments {
 extension Theme: ExpressibleByArgument {}
 
 /// A pace from the command line: steps per second, or `max` (as fast as possible).
-struct Pace: ExpressibleByArgument {
+struct Pace {
+    static let most = 1_000_000
     var stepsPerSecond: Int
-    init?(argument: String) {
-        if argument == "max" { stepsPerSecond = 0; return }
-        guard let n = Int(argument), (1...1_000_000).contains(n) else { return nil }
-        stepsPerSecond = n
+
+    /// The value of --speed, or a message that says what it may be.
+    static func parse(_ argument: String) throws -> Pace {
+        if argument == "max" { return Pace(stepsPerSecond: 0) }
+        guard let n = Int(argument), (1...most).contains(n) else {
+            throw ValidationError("allowed: whole steps per second 1…\(NumberFormat.grouped(most)), or max")
+        }
+        return Pace(stepsPerSecond: n)
     }
-    static var defaultCompletionKind: CompletionKind { .list(["max"]) }
 }
 
 struct Tour: ParsableCommand {

@@ -30,6 +30,16 @@ struct CommandLineTrustTests {
         #expect(r.output == "noether: \(message.replacingOccurrences(of: "DIR", with: dir.path))\n", "\(r.output)")
     }
 
+    /// --speed says what it takes, in the explorer, a replay and the tour alike.
+    @Test(arguments: ["--speed 0", "--speed fast", "replay REC --speed 2.5", "tour --speed=1000001"])
+    func aBadPaceSaysWhatIsAllowed(_ args: String) {
+        let dir = TemporaryFolder()
+        let r = noether(args.replacingOccurrences(of: "REC", with: "'\(Self.recording(dir))'"))
+        #expect(r.status == 2)
+        #expect(r.output.hasSuffix(": allowed: whole steps per second 1…1,000,000, or max\n"), "\(r.output)")
+        #expect(r.output.split(separator: "\n").count == 1, "one line: \(r.output)")
+    }
+
     /// Without --format, an --out file named .csv gets CSV and one named .jsonl JSON Lines; a
     /// --format that contradicts the file's name is refused before anything is written.
     @Test func theOutputFileNameChoosesTheFormat() {

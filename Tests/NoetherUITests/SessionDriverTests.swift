@@ -33,6 +33,38 @@ struct SessionDriverTests {
         return t
     }
 
+    @Test("the header's rate is the pace: 7 steps/s at every frame of a run at 7/s, none while paused")
+    func theMeasuredRateIsThePace() throws {
+        var p = try Self.preset()
+        p.schedule = []  // no caption holds the run
+        p.config.steps = 100_000
+        var d = SessionDriver(preset: p, version: "test", speed: 7, now: 0)
+        var rng = Xoshiro256(seed: 3)
+        var t = 0.0, shown: [String: Int] = [:]
+        /// The driver's loop for `seconds`, its frames 5 to 25 ms apart, as a busy machine makes them.
+        func loop(for seconds: Double, reading: Bool) {
+            let end = t + seconds
+            while t < end {
+                t += 0.005 + 0.02 * rng.uniform()
+                d.step(now: t, sliceEnd: t + 0.005, clock: { t })
+                d.tidy(now: t)
+                if reading { shown[NumberFormat.rate(d.snapshot.stepsPerSecond), default: 0] += 1 }
+            }
+        }
+        loop(for: 1.5, reading: false)
+        loop(for: 10, reading: true)
+        #expect(shown.keys.sorted() == ["7 steps/s"], "\(shown)")
+        #expect(d.snapshot.step >= 80, "the run kept its pace: step \(d.snapshot.step)")
+        d.handle(.setPaused(true), now: t)
+        loop(for: 1.5, reading: false)
+        #expect(d.snapshot.stepsPerSecond == 0, "paused for 1.5 s: no rate to show")
+        d.handle(.setPaused(false), now: t)
+        shown = [:]
+        loop(for: 1.5, reading: false)
+        loop(for: 5, reading: true)
+        #expect(shown.keys.sorted() == ["7 steps/s"], "after the pause: \(shown)")
+    }
+
     @Test("a fresh caption holds a run at max speed until it has been up max(8 s, words/3)")
     func captionsHoldForTheirReadingTime() throws {
         var d = SessionDriver(preset: try Self.preset(), version: "test", speed: 0, now: 100)
