@@ -6,8 +6,9 @@ images, global average pooling and a linear layer to 8 classes, tracking per cha
 8 and 16 channels on 12x12 at batch 32, C 16 and 16 on 16x16 at batch 64, CL 24 and 24 on
 16x16 at batch 128. Prints one line per size: `S <steps/s>`, steps per CPU second of this process
 (time.process_time: on a shared machine the time other work holds the core is left out), the
-median of WINDOWS windows; `peer_torch.py SECONDS [--windows N] [SIZE...]` measures only the
-named sizes."""
+median of WINDOWS windows; `peer_torch.py SECONDS [--windows N] [--threads T] [SIZE...]` measures
+only the named sizes. With --threads T, PyTorch runs on T threads and the measure is steps per
+wall-clock second (its threads' CPU time would count each second T times)."""
 import statistics
 import sys
 import time
@@ -18,13 +19,18 @@ warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
 
 import torch
 
-torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
 ARGS = sys.argv[2:]
-WINDOWS = 3
-if ARGS[:1] == ["--windows"]:
-    WINDOWS, ARGS = int(ARGS[1]), ARGS[2:]
+WINDOWS, THREADS = 3, None
+while ARGS[:1] in (["--windows"], ["--threads"]):
+    if ARGS[0] == "--windows":
+        WINDOWS = int(ARGS[1])
+    else:
+        THREADS = int(ARGS[1])
+    ARGS = ARGS[2:]
+torch.set_num_threads(THREADS or 1)
+clock = time.perf_counter if THREADS else time.process_time
 
 SIZES = [("S", 2, 32, 32, 32, False), ("M", 3, 128, 128, 64, True), ("L", 4, 512, 256, 64, True)]
 # name, channels per block, image side, batch
@@ -93,12 +99,12 @@ def run(depth, width, batch, inputs, bn, conv=None, side=0):
         step()
     rates = []
     for _ in range(WINDOWS):
-        start, n = time.process_time(), 0
-        while time.process_time() - start < SECONDS:
+        start, n = clock(), 0
+        while clock() - start < SECONDS:
             for _ in range(5):
                 step()
             n += 5
-        rates.append(n / (time.process_time() - start))
+        rates.append(n / (clock() - start))
     return statistics.median(rates)
 
 

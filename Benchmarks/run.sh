@@ -12,16 +12,8 @@
 # the tracking cost the medians of the rounds' own ratios, and the BLAS peak the best one-thread
 # dgemm of any round.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-seconds="${1:-1}"
-shift || true
-rounds="${ROUNDS:-5}"
-python=$(scripts/torch-venv)
-bench="${NOETHER_BENCH:-}"
-if [ -z "$bench" ]; then
-    swift build -c release --product noether-bench >&2
-    bench=.build/release/noether-bench
-fi
+default_rounds=5
+source "$(dirname "$0")/bench-env.sh"
 ours="" theirs=""
 for round in $(seq "$rounds"); do
     echo "round $round of $rounds" >&2

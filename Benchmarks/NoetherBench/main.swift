@@ -138,6 +138,7 @@ let usage = """
                                                        peak and the explorer line (1 s windows; sizes S M L Cs C CL)
            noether-bench SECONDS explorer              the explorer line alone
            noether-bench rows SECONDS WINDOWS [SIZE…]  one line per size, as Benchmarks/run.sh reads them
+           noether-bench threads SECONDS [SIZE…]       tracked steps per wall-clock second on 1 and on 2 threads
            noether-bench products SIZE…                each BLAS product of one tracked step, its shape and GFLOP/s alone
            noether-bench profile SIZE SECONDS          tracked steps only, for a profiler (Benchmarks/profile.sh)
            noether-bench digest STEPS [SIZE…]          bits of the loss, parameters and charges after STEPS steps
@@ -145,7 +146,7 @@ let usage = """
            noether-bench split-check [PRODUCTS]        how often threaded or split products change bits
     """
 // Each subcommand with the fewest arguments it takes, checked here once for all of them.
-let subcommands = ["rows": 2, "products": 1, "profile": 2, "digest": 1, "sharpness": 0, "split-check": 0]
+let subcommands = ["threads": 1, "rows": 2, "products": 1, "profile": 2, "digest": 1, "sharpness": 0, "split-check": 0]
 if arguments.count > 1, ["-h", "--help", "help"].contains(arguments[1]) {
     print(usage)
     exit(0)
@@ -272,6 +273,30 @@ if arguments.count > 1, arguments[1] == "rows" {
         peak = max(peak, blasPeak())
     }
     print("peak", peak)
+    exit(0)
+}
+
+// `noether-bench threads SECONDS [SIZE…]`: one line per size, `size one two`: tracked steps per
+// wall-clock second (CPU time would count both threads) on one thread and on two (--threads 2),
+// the median of three pairs of windows taken in turns; Benchmarks/threads.sh sets them beside
+// PyTorch on one and two threads.
+if arguments.count > 1, arguments[1] == "threads" {
+    let seconds = Double(arguments[2]) ?? 1
+    for s in chosenSizes(arguments.dropFirst(3)) {
+        let sim = try Simulator(config(s))
+        for _ in 0..<20 { try sim.advance() }
+        var rates: [Int: [Double]] = [:]
+        for _ in 0..<3 {
+            for threads in [1, 2] {
+                BLAS.configure(threads: threads)
+                let start = now(), first = sim.step
+                while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+                rates[threads, default: []].append(Double(sim.step - first) / (now() - start))
+            }
+        }
+        BLAS.configure(threads: 1)
+        print(s.name, median(rates[1]!), median(rates[2]!))
+    }
     exit(0)
 }
 

@@ -9,6 +9,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var threading: ThreadOptions
     @Option(help: "Record the configuration and every change, for `noether replay`.") var record: String?
     @Flag(
         help:
@@ -24,6 +25,7 @@ struct Run: ParsableCommand {
     func run() throws {
         if fields { return print(FieldDictionary.markdown(), terminator: "") }
         let (config, preset) = try options.resolve()
+        threading.apply()
         let figure = FigureFiles(svg: svg, pdf: pdf, png: png)
         try DistinctPaths.check(
             outputs: output.outputs + [("--record", record)] + figure.outputs,
@@ -101,12 +103,16 @@ struct Replay: ParsableCommand {
     var only: Int?
     @Option(help: "Steps of the last replayed run, instead of where the recording stopped.") var steps: Int?
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
         if let steps, !(0...Config.maxSteps).contains(steps) {
             throw ValidationError("--steps must be 0…\(Config.maxSteps), got \(steps)")
         }
         if let only, only < 0 { throw ValidationError("--run must be 0 or more, got \(only)") }
+        if threading.threads != 1, !headless {
+            throw ValidationError("--threads applies to --headless replays; the explorer runs on one thread")
+        }
     }
 
     func run() throws {
@@ -139,6 +145,7 @@ struct Replay: ParsableCommand {
                 )
             }
             try DistinctPaths.check(outputs: output.outputs, inputs: [("the recording", file)])
+            threading.apply()
             try Headless.run(segments, labelRuns: segments.count > 1, output)
         } else {
             // The explorer replays run after run at the recorded pace and stops where the session ended.

@@ -1,16 +1,50 @@
 import CBLAS
+import Dispatch
 
-/// Dense products on row-major buffers through OpenBLAS, pinned to one thread: the
-/// results are then bit-for-bit repeatable and the explorer keeps the other core.
+/// Dense products on row-major buffers through OpenBLAS, pinned to one thread of its own: the
+/// results are then bit-for-bit repeatable (its threading changes them: `noether-bench
+/// split-check`) and the explorer keeps the other core. Headless runs may make two independent
+/// products at once (`both`), each still one whole one-thread call.
 public enum BLAS {
     nonisolated(unsafe) private static var configured = false
+    /// Threads for independent products (configure(threads:)): 1, or 2 for `both`.
+    nonisolated(unsafe) private(set) static var threads = 1
     /// When set, every product is appended (BLASBenchmark.products): a benchmark makes one step's
     /// products again, alone, to find the rate BLAS itself reaches on them.
     nonisolated(unsafe) static var recorded: [BLASBenchmark.Product]?
 
+    /// Sets the threads of this process's products from now on: 1 (the default), or 2 for `both`.
     public static func configure(threads: Int = 1) {
-        openblas_set_num_threads(Int32(threads))
+        openblas_set_num_threads(1)
+        self.threads = threads
         configured = true
+    }
+
+    /// The fewest multiply-adds per product for which `both` takes a second thread: below it the
+    /// handing over costs what the second thread saves (`noether-bench threads 1 M` with M's
+    /// 128 × 128 × 128 pairs taken: 1,120 steps/s on one thread, 1,104 on two).
+    static let pairedWork = 4e6
+
+    /// Runs `first` and `second` at once on two threads when configured so and each makes at
+    /// least `pairedWork` multiply-adds, else one after the other. They must write apart: each
+    /// is then the same calls on the same operands either way, so every bit is the same.
+    static func both(work: Double, threads: Int = BLAS.threads, _ first: () -> Void, _ second: () -> Void) {
+        guard threads > 1, work >= pairedWork, recorded == nil else {
+            first()
+            second()
+            return
+        }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let pair = Pair(first: first, second: second)
+                DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? pair.first() : pair.second() }
+            }
+        }
+    }
+
+    /// Two pieces of work that write apart, handed to two threads (`both` waits for both).
+    private struct Pair: @unchecked Sendable {
+        let first: () -> Void, second: () -> Void
     }
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major.

@@ -5,11 +5,12 @@ import Foundation
 /// line $SLURM_ARRAY_TASK_ID). Local mode starts its workers with the same arguments, so the two
 /// give the same results bit for bit.
 public enum SweepPlan {
-    /// The worker's arguments after the binary: the whole configuration, the swept keys, where
-    /// the result goes.
-    public static func workerArguments(_ run: SweepRun, out: String, seriesEvery: Int?) -> [String] {
+    /// The worker's arguments after the binary: the whole configuration, the swept keys, its
+    /// threads (which change no number, so no run's identity), where the result goes.
+    public static func workerArguments(_ run: SweepRun, out: String, seriesEvery: Int?, threads: Int = 1) -> [String] {
         ["sweep", "run-one"] + run.arguments + ["--axes=\(run.axes.joined(separator: ","))"]
-            + (seriesEvery.map { ["--series-every=\($0)"] } ?? []) + ["--out=\(out)"]
+            + (seriesEvery.map { ["--series-every=\($0)"] } ?? []) + (threads > 1 ? ["--threads=\(threads)"] : [])
+            + ["--out=\(out)"]
     }
 
     /// Where a run's result file goes in a plan (or a local sweep's pending folder).
@@ -20,7 +21,7 @@ public enum SweepPlan {
     /// there (a shared file system), as they must see the folder.
     @discardableResult
     public static func write(
-        _ runs: [SweepRun], to folder: String, binary: String, seriesEvery: Int?,
+        _ runs: [SweepRun], to folder: String, binary: String, seriesEvery: Int?, threads: Int = 1,
         source: String
     ) throws(OutputError) -> Int {
         let folder = URL(fileURLWithPath: folder).standardized.path
@@ -33,7 +34,8 @@ public enum SweepPlan {
         var buffer = ""
         for run in runs {
             buffer +=
-                ([binary] + workerArguments(run, out: resultPath(run, in: results), seriesEvery: seriesEvery))
+                ([binary]
+                + workerArguments(run, out: resultPath(run, in: results), seriesEvery: seriesEvery, threads: threads))
                 .map(shellQuoted).joined(separator: " ") + "\n"
             if buffer.utf8.count >= 1 << 20 {
                 try commands.write(buffer)
@@ -42,12 +44,13 @@ public enum SweepPlan {
         }
         try commands.write(buffer)
         try commands.close()
-        try OutputFile.write(slurm(folder: folder, count: runs.count, source: source), to: folder + "/slurm.sh")
+        try OutputFile.write(
+            slurm(folder: folder, count: runs.count, threads: threads, source: source), to: folder + "/slurm.sh")
         chmod(folder + "/slurm.sh", 0o755)
         return runs.count
     }
 
-    static func slurm(folder: String, count: Int, source: String) -> String {
+    static func slurm(folder: String, count: Int, threads: Int = 1, source: String) -> String {
         let parts =
             count > 1000
             ? "# Slurm's default MaxArraySize is 1001: past it, submit in parts (--array=1-1000, …).\n" : ""
@@ -59,7 +62,7 @@ public enum SweepPlan {
             \(parts)#SBATCH --job-name=noether-sweep
             #SBATCH --array=1-\(count)
             #SBATCH --ntasks=1
-            #SBATCH --cpus-per-task=1
+            #SBATCH --cpus-per-task=\(threads)
             #SBATCH --output=\(folder)/logs/%a.log
             set -euo pipefail
             line=$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(shellQuoted(folder + "/commands.txt")))

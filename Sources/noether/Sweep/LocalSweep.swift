@@ -12,6 +12,7 @@ struct LocalSweep {
     var file: String
     var jobs: Int
     var seriesEvery: Int?
+    var threads = 1
 
     func run() throws {
         try DistinctPaths.check(outputs: [("--out", out)], inputs: [("the sweep file", file)])
@@ -53,7 +54,9 @@ struct LocalSweep {
         let jobsToRun = todo.map { run in
             let result = SweepPlan.resultPath(run, in: pending)
             return WorkerPool.Job(
-                run: run, arguments: SweepPlan.workerArguments(run, out: result, seriesEvery: seriesEvery),
+                run: run,
+                arguments: SweepPlan.workerArguments(
+                    run, out: result, seriesEvery: seriesEvery, threads: threads),
                 log: pending + "/\(run.id).log")
         }
         var failures = 0

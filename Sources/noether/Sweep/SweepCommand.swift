@@ -23,8 +23,9 @@ struct SweepStart: ParsableCommand {
     @Argument(help: "The sweep file (TOML).") var file: String
     @Option(help: "The results database (SQLite), created or resumed.") var out: String?
     @Option(help: "Write DIR/commands.txt and DIR/slurm.sh instead of running.") var plan: String?
-    @Option(help: "Worker processes at once (default: the number of cores).") var jobs: Int?
+    @Option(help: "Worker processes at once (default: the number of cores divided by --threads).") var jobs: Int?
     @Option(help: "Also store each family every K steps (table series).") var seriesEvery: Int?
+    @OptionGroup var threading: ThreadOptions
 
     /// The most series points (per family) one sweep may store.
     static let maxSeriesPoints = 100_000_000
@@ -61,7 +62,8 @@ struct SweepStart: ParsableCommand {
             let count: Int
             do {
                 count = try SweepPlan.write(
-                    unique, to: plan, binary: executablePath(), seriesEvery: seriesEvery, source: file)
+                    unique, to: plan, binary: executablePath(), seriesEvery: seriesEvery, threads: threading.threads,
+                    source: file)
             } catch {
                 throw RunFailure("--plan \(error)")
             }
@@ -73,8 +75,9 @@ struct SweepStart: ParsableCommand {
             return
         }
         try LocalSweep(
-            runs: unique, out: out!, file: file, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            seriesEvery: seriesEvery
+            runs: unique, out: out!, file: file,
+            jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount / threading.threads),
+            seriesEvery: seriesEvery, threads: threading.threads
         ).run()
     }
 }

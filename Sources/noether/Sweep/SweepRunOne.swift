@@ -12,10 +12,12 @@ struct SweepRunOne: ParsableCommand {
     @Option(help: "The swept keys, comma-separated.") var axes = ""
     @Option(help: "Also record each family every K steps.") var seriesEvery: Int?
     @Option(help: "The result file (JSON).") var out: String
+    @OptionGroup var threading: ThreadOptions
 
     func run() throws {
         let (config, _) = try options.resolve()
         if let existing = try? RunResult.read(out), existing.id == config.runID { return }
+        threading.apply()
         let result: RunResult
         do {
             result = try RunSummary.run(

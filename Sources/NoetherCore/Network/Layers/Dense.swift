@@ -38,13 +38,18 @@ struct Dense: LinearLayer {
         _ dx: UnsafeMutablePointer<Double>?, _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         guard let grad = p.grad else { return }
-        BLAS.gemm(
-            transA: true, transB: false, m: outputs, n: inputs, k: p.batch,
-            dy, lda: outputs, x, ldb: inputs, grad + weight, ldc: inputs)
-        if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
-        guard let dx else { return }
-        BLAS.gemm(
-            transA: false, transB: false, m: p.batch, n: inputs, k: outputs,
-            dy, lda: outputs, p.theta + weight, ldb: inputs, dx, ldc: inputs)
+        func parameters() {
+            BLAS.gemm(
+                transA: true, transB: false, m: outputs, n: inputs, k: p.batch,
+                dy, lda: outputs, x, ldb: inputs, grad + weight, ldc: inputs)
+            if let bias { biasGradient(dy, grad + bias, shape: output, batch: p.batch) }
+        }
+        guard let dx else { return parameters() }
+        // The two products read dy and write apart: on two threads (--threads 2) they run at once.
+        BLAS.both(work: Double(outputs * inputs * p.batch), parameters) {
+            BLAS.gemm(
+                transA: false, transB: false, m: p.batch, n: inputs, k: outputs,
+                dy, lda: outputs, p.theta + weight, ldb: inputs, dx, ldc: inputs)
+        }
     }
 }
