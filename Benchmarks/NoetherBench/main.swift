@@ -142,6 +142,7 @@ let usage = """
            noether-bench products SIZE…                each BLAS product of one tracked step, its shape and GFLOP/s alone
            noether-bench profile SIZE SECONDS          tracked steps only, for a profiler (Benchmarks/profile.sh)
            noether-bench digest STEPS [SIZE…]          bits of the loss, parameters and charges after STEPS steps
+                                                       (THREADS=2: on two threads, as --threads 2)
            noether-bench sharpness [STEPS]             the sharpness meter's overhead on each preset
            noether-bench split-check [PRODUCTS]        how often threaded or split products change bits
     """
@@ -205,6 +206,8 @@ if arguments.count > 1, arguments[1] == "profile" {
 // leave each run's numbers bit for bit where they were (compare with an earlier build's output).
 if arguments.count > 1, arguments[1] == "digest" {
     let steps = Int(arguments[2]) ?? 20
+    // THREADS=2 runs them as --threads 2 does: the digest must be the one-thread digest.
+    BLAS.configure(threads: ProcessInfo.processInfo.environment["THREADS"] == "2" ? 2 : 1)
     // Beside the sizes: three blocks with conv biases, the last on 3 × 3 maps (pooling drops a row and a column).
     let odd = Size(
         name: "Co", depth: 0, width: 32, batch: 8, inputs: 144, norm: .batch, bias: true, conv: [8, 8, 16], side: 12)

@@ -4,7 +4,7 @@ import Dispatch
 /// Dense products on row-major buffers through OpenBLAS, pinned to one thread of its own: the
 /// results are then bit-for-bit repeatable (its threading changes them: `noether-bench
 /// split-check`) and the explorer keeps the other core. Headless runs may make two independent
-/// products at once (`both`), each still one whole one-thread call.
+/// products, or runs of products, at once (`both`), each still the whole one-thread calls.
 public enum BLAS {
     nonisolated(unsafe) private static var configured = false
     /// Threads for independent products (configure(threads:)): 1, or 2 for `both`.
@@ -25,11 +25,17 @@ public enum BLAS {
     /// 128 × 128 × 128 pairs taken: 1,120 steps/s on one thread, 1,104 on two).
     static let pairedWork = 4e6
 
+    /// Whether `both` would take a second thread for pieces of `work` multiply-adds each (never
+    /// while a benchmark records the products, which it does from one thread).
+    static func pairs(work: Double, threads: Int = BLAS.threads) -> Bool {
+        threads > 1 && work >= pairedWork && recorded == nil
+    }
+
     /// Runs `first` and `second` at once on two threads when configured so and each makes at
     /// least `pairedWork` multiply-adds, else one after the other. They must write apart: each
     /// is then the same calls on the same operands either way, so every bit is the same.
     static func both(work: Double, threads: Int = BLAS.threads, _ first: () -> Void, _ second: () -> Void) {
-        guard threads > 1, work >= pairedWork, recorded == nil else {
+        guard pairs(work: work, threads: threads) else {
             first()
             second()
             return

@@ -49,19 +49,21 @@ struct Conv2D: LinearLayer {
 
     func translationColumns(_ units: Range<Int>) -> [[Segment]] { [] }
 
-    /// One chunk: of the unfolded input (forward, and for dW where ∂L/∂y is not unfolded), or of
-    /// the unfolded ∂L/∂y (outChannels·k·k rows); then the flipped weight that turns the latter into
-    /// ∂L/∂x, the filter gradient it makes before its taps are turned back, and a chunk of x
-    /// transposed.
+    /// Two chunks (one per thread under --threads 2): of the unfolded input (forward, and for dW
+    /// where ∂L/∂y is not unfolded), or of the unfolded ∂L/∂y (outChannels·k·k rows); then the
+    /// flipped weight that turns the latter into ∂L/∂x, the filter gradient it makes before its
+    /// taps are turned back, and a chunk of x transposed.
     func scratchCount(batch: Int) -> Int {
         let flipped = outChannels * kernel * kernel
         let chunkColumns = imagesPerChunk(rows: flipped, batch: batch) * height * width
-        return max(flipped * chunkColumns, forwardScratchCount(batch: batch)) + 2 * inChannels * flipped
+        return max(2 * flipped * chunkColumns, forwardScratchCount(batch: batch)) + 2 * inChannels * flipped
             + inChannels * chunkColumns
     }
 
-    /// What forward alone needs: one chunk of the unfolded input.
-    func forwardScratchCount(batch: Int) -> Int { fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width }
+    /// What forward alone needs: two chunks of the unfolded input, one per thread.
+    func forwardScratchCount(batch: Int) -> Int {
+        2 * fanIn * imagesPerChunk(rows: fanIn, batch: batch) * height * width
+    }
 
     /// Images unfolded at a time: a chunk of `rows` × its columns stays within about 256 KB (half
     /// a core's L2 cache), so the product reads the columns while they are still in cache.
@@ -75,29 +77,46 @@ struct Conv2D: LinearLayer {
     }
 
     /// y = W·cols, chunk by chunk of images unfolded into a contiguous buffer that the product reads
-    /// while it is in cache.
+    /// while it is in cache. Under --threads 2 the first half of the chunks and the second run at
+    /// once, each in its own buffer: every chunk is the same unfolding and product either way.
     func forward(
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
         let columns = p.batch * height * width
-        forEachUnfoldedChunk(of: x, batch: p.batch, into: scratch) { at, n in
-            BLAS.gemm(
-                transA: false, transB: false, m: outChannels, n: n, k: fanIn,
-                p.theta + weight, lda: fanIn, scratch, ldb: n, y + at, ldc: columns)
+        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), second = scratch + fanIn * chunk * height * width
+        let half = chunkHalves(batch: p.batch, chunk: chunk)
+        func run(_ images: Range<Int>, _ cols: UnsafeMutablePointer<Double>) {
+            forEachUnfoldedChunk(of: x, batch: p.batch, images: images, into: cols) { at, n in
+                BLAS.gemm(
+                    transA: false, transB: false, m: outChannels, n: n, k: fanIn,
+                    p.theta + weight, lda: fanIn, cols, ldb: n, y + at, ldc: columns)
+            }
+        }
+        BLAS.both(work: Double(outChannels * fanIn * columns) / 2) {
+            run(0..<half, scratch)
+        } _: {
+            run(half..<p.batch, second)
         }
         if let bias { addBias(p.theta + bias, to: y, shape: output, batch: p.batch) }
     }
 
-    /// The input unfolded a chunk of images at a time into `scratch` (fanIn rows of n columns),
-    /// handing each chunk's first column in the batch and its n to `product`.
+    /// The images of the first half of the chunks (rounded up), where the second half starts.
+    private func chunkHalves(batch: Int, chunk: Int) -> Int {
+        let chunks = (batch + chunk - 1) / chunk
+        return min(batch, (chunks + 1) / 2 * chunk)
+    }
+
+    /// The input's `images` (a run of whole chunks from the batch's first) unfolded a chunk at a
+    /// time into `scratch` (fanIn rows of n columns), handing each chunk's first column in the
+    /// batch and its n to `product`.
     private func forEachUnfoldedChunk(
-        of x: UnsafePointer<Double>, batch: Int, into scratch: UnsafeMutablePointer<Double>,
-        _ product: (_ at: Int, _ n: Int) -> Void
+        of x: UnsafePointer<Double>, batch: Int, images: Range<Int>? = nil,
+        into scratch: UnsafeMutablePointer<Double>, _ product: (_ at: Int, _ n: Int) -> Void
     ) {
-        let area = height * width, chunk = imagesPerChunk(rows: fanIn, batch: batch)
-        for first in stride(from: 0, to: batch, by: chunk) {
-            let images = first..<min(batch, first + chunk), n = images.count * area
+        let area = height * width, chunk = imagesPerChunk(rows: fanIn, batch: batch), all = images ?? 0..<batch
+        for first in stride(from: all.lowerBound, to: all.upperBound, by: chunk) {
+            let images = first..<min(all.upperBound, first + chunk), n = images.count * area
             unfold(x, channels: inChannels, batch: batch, images: images, into: scratch, stride: n)
             product(first * area, n)
         }
@@ -128,7 +147,8 @@ struct Conv2D: LinearLayer {
             return
         }
         let chunk = imagesPerChunk(rows: rows, batch: p.batch), chunkColumns = chunk * area
-        let dyCols = scratch, flipped = dyCols + rows * chunkColumns, turned = flipped + inChannels * rows
+        let dyCols = scratch, dyCols2 = dyCols + rows * chunkColumns
+        let flipped = dyCols2 + rows * chunkColumns, turned = flipped + inChannels * rows
         let xT = turned + rows * inChannels
         let w = p.theta + weight
         if dx != nil {
@@ -140,20 +160,43 @@ struct Conv2D: LinearLayer {
                 }
             }
         }
-        for first in stride(from: 0, to: p.batch, by: chunk) {
-            let images = first..<min(p.batch, first + chunk), n = images.count * area
-            unfold(dy, channels: outChannels, batch: p.batch, images: images, into: dyCols, stride: chunkColumns)
-            // turned[(o, t), c] += Σ_p dyCols[(o, t), p]·x[c, p] over the chunk's columns, with the
-            // chunk of x transposed first: OpenBLAS makes this product with neither operand
-            // transposed at about 55 GFLOP/s, and with one transposed at about 42 (24·9 × 24 × 128).
+        /// Each chunk of dy unfolded into `cols`, with its first image and column count.
+        func forEachChunk(into cols: UnsafeMutablePointer<Double>, _ body: (_ first: Int, _ n: Int) -> Void) {
+            for first in stride(from: 0, to: p.batch, by: chunk) {
+                let images = first..<min(p.batch, first + chunk)
+                unfold(dy, channels: outChannels, batch: p.batch, images: images, into: cols, stride: chunkColumns)
+                body(first, images.count * area)
+            }
+        }
+        // turned[(o, t), c] += Σ_p dyCols[(o, t), p]·x[c, p] over the chunk's columns, with the
+        // chunk of x transposed first: OpenBLAS makes this product with neither operand
+        // transposed at about 55 GFLOP/s, and with one transposed at about 42 (24·9 × 24 × 128).
+        func filterChunk(_ first: Int, _ n: Int, _ cols: UnsafeMutablePointer<Double>) {
             BLAS.transpose(rows: inChannels, cols: n, x + first * area, ld: columns, into: xT)
             BLAS.gemm(
                 transA: false, transB: false, m: rows, n: inChannels, k: n,
-                dyCols, lda: chunkColumns, xT, ldb: inChannels, beta: first == 0 ? 0 : 1, turned, ldc: inChannels)
-            guard let dx else { continue }
+                cols, lda: chunkColumns, xT, ldb: inChannels, beta: first == 0 ? 0 : 1, turned, ldc: inChannels)
+        }
+        func inputChunk(
+            _ first: Int, _ n: Int, _ cols: UnsafeMutablePointer<Double>, _ dx: UnsafeMutablePointer<Double>
+        ) {
             BLAS.gemm(
                 transA: false, transB: false, m: inChannels, n: n, k: rows,
-                flipped, lda: rows, dyCols, ldb: chunkColumns, dx + first * area, ldc: columns)
+                flipped, lda: rows, cols, ldb: chunkColumns, dx + first * area, ldc: columns)
+        }
+        if let dx, BLAS.pairs(work: Double(rows * inChannels * columns)) {
+            // --threads 2: the filter gradient's chunks on one thread and dx's on the other, each
+            // unfolding dy for itself; every product is the one a single thread makes.
+            BLAS.both(work: Double(rows * inChannels * columns)) {
+                forEachChunk(into: dyCols) { first, n in filterChunk(first, n, dyCols) }
+            } _: {
+                forEachChunk(into: dyCols2) { first, n in inputChunk(first, n, dyCols2, dx) }
+            }
+        } else {
+            forEachChunk(into: dyCols) { first, n in
+                filterChunk(first, n, dyCols)
+                if let dx { inputChunk(first, n, dyCols, dx) }
+            }
         }
         // dW[o, c, t] = turned[(o, k² − 1 − t), c].
         for o in 0..<outChannels {
