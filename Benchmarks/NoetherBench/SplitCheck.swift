@@ -55,9 +55,12 @@ func splitCheck(products count: Int, granules: [Int]) {
             if differs(c) { split[g]!.differ += 1 }
         }
     }
-    print("# products with some entry's bits other than the whole product's on one OpenBLAS thread")
-    print("whole, two OpenBLAS threads: \(threaded) of \(tried)")
+    print("# of \(count) random products, how many give some entry other bits than the whole product on one thread:")
+    print(
+        "whole, two OpenBLAS threads: \(threaded) of \(tried) (those above 2·10⁶ multiply-adds, where it may use both)")
     for g in granules {
-        print("split in 2-4 parts of multiples of \(g): \(split[g]!.differ) of \(split[g]!.tried)")
+        print(
+            "split over the output's longer side in 2-4 parts of multiples of \(g): \(split[g]!.differ) of \(split[g]!.tried)"
+                + " (those whose parts all stay above 10⁶ multiply-adds)")
     }
 }

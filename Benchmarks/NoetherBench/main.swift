@@ -207,7 +207,13 @@ if arguments.count > 1, arguments[1] == "profile" {
 if arguments.count > 1, arguments[1] == "digest" {
     let steps = Int(arguments[2]) ?? 20
     // THREADS=2 runs them as --threads 2 does: the digest must be the one-thread digest.
-    BLAS.configure(threads: ProcessInfo.processInfo.environment["THREADS"] == "2" ? 2 : 1)
+    let threads = ProcessInfo.processInfo.environment["THREADS"] ?? "1"
+    guard threads == "1" || threads == "2" else {
+        print("noether-bench: THREADS must be 1 or 2, got '\(threads)'")
+        exit(2)
+    }
+    BLAS.configure(threads: Int(threads)!)
+    FileHandle.standardError.write(Data("digest on \(threads) thread\(threads == "1" ? "" : "s")\n".utf8))
     // Beside the sizes: three blocks with conv biases, the last on 3 × 3 maps (pooling drops a row and a column).
     let odd = Size(
         name: "Co", depth: 0, width: 32, batch: 8, inputs: 144, norm: .batch, bias: true, conv: [8, 8, 16], side: 12)

@@ -7,15 +7,19 @@ import NoetherCore
 /// is on one thread, so every number is the same (README, Speed). The explorer stays on one
 /// thread; the other core draws the screen.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Threads: 1, or 2 to make independent matrix products two at a time (the same numbers).")
+    @Option(
+        help: """
+            Threads of a headless run: 1, or 2 to make independent matrix products two at a time, with \
+            the same numbers; it pays on large products with a second core free (README, Speed).
+            """,
+        transform: Self.parse)
     var threads = 1
 
-    func validate() throws {
-        guard (1...2).contains(threads) else {
-            throw ValidationError(
-                "--threads must be 1 or 2 (independent products go at most two at a time), got \(threads)"
-            )
+    static func parse(_ argument: String) throws -> Int {
+        guard let n = Int(argument), (1...2).contains(n) else {
+            throw ValidationError("allowed: 1, or 2 (independent products go at most two at a time)")
         }
+        return n
     }
 
     /// Sets this process's thread count.

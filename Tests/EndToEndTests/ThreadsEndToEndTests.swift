@@ -34,20 +34,25 @@ struct ThreadsEndToEndTests {
         let commands = contents(dir("plan/commands.txt")).split(separator: "\n")
         #expect(commands.count == 2 && commands.allSatisfy { $0.contains(" --threads=2 ") }, "\(commands)")
         #expect(contents(dir("plan/slurm.sh")).contains("#SBATCH --cpus-per-task=2"))
+        #expect(plan.output.contains("parallel -j 50% <"), "half as many jobs as cores: \(plan.output)")
         let local = noether("sweep '\(dir("s.toml"))' --out '\(dir("r.sqlite"))' --threads 2")
         #expect(local.status == 0 && local.output.contains("2 of 2 runs are in"), "\(local.output)")
+        #expect(!local.output.contains("warning"), "\(local.output)")
+        let crowded = noether("sweep '\(dir("s.toml"))' --out '\(dir("c.sqlite"))' --threads 2 --jobs 1024")
+        #expect(crowded.status == 0, "\(crowded.output)")
+        #expect(crowded.output.contains("warning: --jobs 1024 × --threads 2 is 2048 threads on"), "\(crowded.output)")
     }
 
     @Test(arguments: [
-        ("run --threads 0", "got 0"), ("run --threads 3", "got 3"),
-        ("sweep run s.toml --out r.sqlite --threads=-1", "got -1"),
+        ("run --threads 0", "0"), ("run --threads 3", "3"), ("run --threads abc", "abc"),
+        ("sweep run s.toml --out r.sqlite --threads=-1", "-1"),
     ])
-    func otherThreadCountsAreRefused(_ args: String, _ got: String) {
+    func otherThreadCountsAreRefused(_ args: String, _ value: String) {
         let run = noether(args)
         #expect(run.status == 2, "\(run.output)")
         #expect(
             run.output
-                == "noether: --threads must be 1 or 2 (independent products go at most two at a time), \(got)\n",
+                == "noether: The value '\(value)' is invalid for '--threads <threads>': allowed: 1, or 2 (independent products go at most two at a time)\n",
             "\(run.output)")
     }
 

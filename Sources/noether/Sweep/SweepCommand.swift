@@ -70,13 +70,19 @@ struct SweepStart: ParsableCommand {
             print(
                 """
                 wrote \(count) commands to \(plan)/commands.txt and a Slurm array job to \(plan)/slurm.sh
-                run them with `parallel < \(plan)/commands.txt` or `sbatch \(plan)/slurm.sh`, then `noether sweep collect \(plan) --out results.sqlite`
+                run them with `parallel\(threading.threads > 1 ? " -j 50%" : "") < \(plan)/commands.txt` or `sbatch \(plan)/slurm.sh`, then `noether sweep collect \(plan) --out results.sqlite`
                 """)
             return
         }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let jobs, jobs * threading.threads > cores {
+            warn(
+                "--jobs \(jobs) × --threads \(threading.threads) is \(jobs * threading.threads) threads on \(cores) cores: they take turns"
+            )
+        }
         try LocalSweep(
             runs: unique, out: out!, file: file,
-            jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount / threading.threads),
+            jobs: jobs ?? max(1, cores / threading.threads),
             seriesEvery: seriesEvery, threads: threading.threads
         ).run()
     }
