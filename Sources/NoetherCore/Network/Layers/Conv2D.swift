@@ -83,9 +83,10 @@ struct Conv2D: LinearLayer {
         _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
         _ scratch: UnsafeMutablePointer<Double>, _ p: Pass
     ) {
-        let columns = p.batch * height * width
-        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), second = scratch + fanIn * chunk * height * width
-        let half = chunkHalves(batch: p.batch, chunk: chunk)
+        let columns = p.batch * height * width, work = Double(outChannels * fanIn * columns) / 2
+        let chunk = imagesPerChunk(rows: fanIn, batch: p.batch), half = chunkHalves(batch: p.batch, chunk: chunk)
+        // On one thread the second half reuses the first's buffer, still in cache.
+        let second = BLAS.pairs(work: work) ? scratch + fanIn * chunk * height * width : scratch
         func run(_ images: Range<Int>, _ cols: UnsafeMutablePointer<Double>) {
             forEachUnfoldedChunk(of: x, batch: p.batch, images: images, into: cols) { at, n in
                 BLAS.gemm(
