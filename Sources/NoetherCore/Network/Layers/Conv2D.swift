@@ -94,7 +94,7 @@ struct Conv2D: LinearLayer {
                     p.theta + weight, lda: fanIn, cols, ldb: n, y + at, ldc: columns)
             }
         }
-        BLAS.both(work: Double(outChannels * fanIn * columns) / 2) {
+        BLAS.both(work: work) {
             run(0..<half, scratch)
         } _: {
             run(half..<p.batch, second)
@@ -185,10 +185,11 @@ struct Conv2D: LinearLayer {
                 transA: false, transB: false, m: inChannels, n: n, k: rows,
                 flipped, lda: rows, cols, ldb: chunkColumns, dx + first * area, ldc: columns)
         }
-        if let dx, BLAS.pairs(work: Double(rows * inChannels * columns)) {
+        let work = Double(rows * inChannels * columns)
+        if let dx, BLAS.pairs(work: work) {
             // --threads 2: the filter gradient's chunks on one thread and dx's on the other, each
             // unfolding dy for itself; every product is the one a single thread makes.
-            BLAS.both(work: Double(rows * inChannels * columns)) {
+            BLAS.both(work: work) {
                 forEachChunk(into: dyCols) { first, n in filterChunk(first, n, dyCols) }
             } _: {
                 forEachChunk(into: dyCols2) { first, n in inputChunk(first, n, dyCols2, dx) }
