@@ -71,11 +71,11 @@ func config(_ s: Size) -> Config {
     return c
 }
 
-/// Steps per CPU second in one window of at least `seconds` of CPU time.
-func window(_ sim: Simulator, seconds: Double) throws -> Double {
-    let start = cpuTime(), first = sim.step
-    while cpuTime() - start < seconds { for _ in 0..<10 { try sim.advance() } }
-    return Double(sim.step - first) / (cpuTime() - start)
+/// Steps per second of `clock` (CPU time unless told) in one window of at least `seconds` of it.
+func window(_ sim: Simulator, seconds: Double, clock: () -> Double = cpuTime) throws -> Double {
+    let start = clock(), first = sim.step
+    while clock() - start < seconds { for _ in 0..<10 { try sim.advance() } }
+    return Double(sim.step - first) / (clock() - start)
 }
 
 /// Best of three wall-clock windows of at least `seconds` each, after a warm-up: the explorer's
@@ -83,11 +83,7 @@ func window(_ sim: Simulator, seconds: Double) throws -> Double {
 func stepsPerSecond(_ sim: Simulator, seconds: Double) throws -> Double {
     for _ in 0..<20 { try sim.advance() }
     var best = 0.0
-    for _ in 0..<3 {
-        let start = now(), first = sim.step
-        while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
-        best = max(best, Double(sim.step - first) / (now() - start))
-    }
+    for _ in 0..<3 { best = max(best, try window(sim, seconds: seconds, clock: now)) }
     return best
 }
 
@@ -298,9 +294,7 @@ if arguments.count > 1, arguments[1] == "threads" {
         for _ in 0..<3 {
             for threads in [1, 2] {
                 BLAS.configure(threads: threads)
-                let start = now(), first = sim.step
-                while now() - start < seconds { for _ in 0..<10 { try sim.advance() } }
-                rates[threads, default: []].append(Double(sim.step - first) / (now() - start))
+                rates[threads, default: []].append(try window(sim, seconds: seconds, clock: now))
             }
         }
         BLAS.configure(threads: 1)
